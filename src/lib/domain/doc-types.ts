@@ -1,0 +1,216 @@
+/** Every stored document type, in one place (docs/design.md describes each). */
+export const DOC_TYPES = {
+	ACTION: 'action',
+	CASE: 'case',
+	ATTACHMENT: 'attachment',
+	REJECTION: 'rejection',
+	ENTITY: 'entity',
+	CATEGORY: 'category',
+	SETTINGS: 'settings',
+	HOLIDAYS: 'holidays',
+	ACCOUNT: 'account',
+	OTP: 'otp',
+	SESSION: 'session',
+	SMS: 'sms',
+	COUNTER: 'counter',
+	DEAD_LETTER: 'dead_letter'
+} as const;
+
+export type DocType = (typeof DOC_TYPES)[keyof typeof DOC_TYPES];
+
+export const CASE_TYPES = ['inquiry', 'complaint', 'suggestion'] as const;
+export type CaseType = (typeof CASE_TYPES)[number];
+
+export const ACTION_KINDS = [
+	'submit',
+	'provide_info',
+	'reply',
+	'request_info',
+	'transfer',
+	'note',
+	'close'
+] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+export const ROLES = ['citizen', 'agent', 'manager', 'coordinator', 'minister', 'kiosk'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CASE_STATUSES = ['open', 'awaiting_citizen', 'answered', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const DB = {
+	INTAKE: 'intake',
+	CONFIG: 'config',
+	CASES: 'cases',
+	AUTH: 'auth',
+	SMS: 'sms',
+	ENGINE: 'engine'
+} as const;
+
+/** Only characters CouchDB allows in a database name after the prefix. */
+export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export function userDb(userId: string): string {
+	if (!ID_PATTERN.test(userId)) throw new Error(`invalid user id: ${userId}`);
+	return `u_${userId}`;
+}
+
+export function entityDb(entityId: string): string {
+	if (!ID_PATTERN.test(entityId)) throw new Error(`invalid entity id: ${entityId}`);
+	return `e_${entityId}`;
+}
+
+export const caseDocId = (caseKey: string) => `case:${caseKey}`;
+export const actionDocId = (uuid: string) => `act:${uuid}`;
+export const rejectionDocId = (actionId: string) => `rejection:${actionId}`;
+export const attachmentDocId = (actionId: string, name: string) => `att:${actionId}:${name}`;
+
+export interface GeoPoint {
+	lat: number;
+	lng: number;
+}
+
+export interface ActionAuthor {
+	user_id: string;
+	role: Role;
+	entity_id?: string;
+}
+
+export interface AttachmentStub {
+	content_type: string;
+	length?: number;
+	digest?: string;
+	stub?: boolean;
+	data?: string | Blob;
+}
+
+export interface ActionDoc {
+	_id: string;
+	_rev?: string;
+	type: 'action';
+	kind: ActionKind;
+	case_key: string;
+	client_time: string;
+	device_id: string;
+	author?: ActionAuthor;
+	received_at?: string;
+	// submit
+	case_type?: CaseType;
+	entity_id?: string;
+	category_id?: string;
+	subject?: string;
+	locale?: 'ar' | 'en';
+	location?: GeoPoint | null;
+	// most kinds
+	body?: string;
+	// transfer
+	to_entity_id?: string;
+	reason?: string;
+	_attachments?: Record<string, AttachmentStub>;
+}
+
+export interface AttachmentRef {
+	id: string;
+	name: string;
+	content_type: string;
+	size: number;
+}
+
+export interface TimelineEntry {
+	action_id: string;
+	kind: ActionKind;
+	at: string;
+	author_role: Role;
+	author_id: string;
+	body?: string;
+	to_entity_id?: string;
+	from_entity_id?: string;
+	reason?: string;
+	attachments?: AttachmentRef[];
+}
+
+export interface SlaState {
+	started_at: string;
+	due_at: string;
+	paused_at: string | null;
+	stopped_at: string | null;
+	/** Working milliseconds spent paused so far (already added to due_at). */
+	paused_ms: number;
+}
+
+export interface CaseDoc {
+	_id: string;
+	_rev?: string;
+	type: 'case';
+	case_key: string;
+	ref: string;
+	case_type: CaseType;
+	status: CaseStatus;
+	entity_id: string;
+	category_id: string;
+	subject: string;
+	body: string;
+	location: GeoPoint | null;
+	locale: 'ar' | 'en';
+	citizen_id: string;
+	created_at: string;
+	routed_at: string;
+	updated_at: string;
+	sla: SlaState;
+	timeline: TimelineEntry[];
+	applied: string[];
+	projected_to: string[];
+	version: number;
+}
+
+export interface RejectionDoc {
+	_id: string;
+	type: 'rejection';
+	action_id: string;
+	case_key: string;
+	kind: ActionKind;
+	code: string;
+	at: string;
+}
+
+export interface EntityDoc {
+	_id: string;
+	type: 'entity';
+	entity_id: string;
+	name_ar: string;
+	name_en: string;
+	active: boolean;
+}
+
+export interface CategoryDoc {
+	_id: string;
+	type: 'category';
+	category_id: string;
+	entity_id: string;
+	name_ar: string;
+	name_en: string;
+	case_types: CaseType[];
+}
+
+export interface SettingsDoc {
+	_id: 'settings';
+	type: 'settings';
+	response_days: number;
+	time_zone: string;
+	/** Day numbers, 0 = Sunday … 6 = Saturday. */
+	weekend: number[];
+	transfer_restarts_clock: boolean;
+}
+
+export interface HolidayDay {
+	date: string;
+	name_ar: string;
+	name_en: string;
+}
+
+export interface HolidaysDoc {
+	_id: string;
+	type: 'holidays';
+	year: number;
+	days: HolidayDay[];
+}

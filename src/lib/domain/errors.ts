@@ -1,0 +1,52 @@
+/** Stable error codes shared by the PWA and the sync-server. Each has a message under
+ * `errors.<code>` in messages/ar.json and messages/en.json. */
+export const ERROR_CODES = [
+	'required',
+	'too_short',
+	'too_long',
+	'invalid_format',
+	'invalid_phone',
+	'invalid_location',
+	'invalid_case_type',
+	'unsupported_file_type',
+	'file_too_large',
+	'too_many_files',
+	'payload_too_large',
+	'unknown_entity',
+	'unknown_category',
+	'category_entity_mismatch',
+	'case_not_found',
+	'not_allowed',
+	'invalid_transition',
+	'same_entity',
+	'duplicate_action',
+	'unauthorized',
+	'forbidden',
+	'otp_invalid',
+	'otp_expired',
+	'rate_limited',
+	'bad_credentials',
+	'network',
+	'server'
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface FieldError {
+	field: string;
+	code: ErrorCode;
+	/** Values for the message, such as the limit that was exceeded. */
+	params?: Record<string, number | string>;
+}
+
+/** An error with an HTTP status and a stable code; what every server failure is turned into. */
+export class TawasulError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: ErrorCode,
+		readonly fields: FieldError[] = []
+	) {
+		super(code);
+		this.name = 'TawasulError';
+	}
+}
