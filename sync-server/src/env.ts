@@ -1,0 +1,86 @@
+/** Every environment variable the server reads, parsed and checked once at start-up. */
+import path from 'node:path';
+
+export interface Env {
+	port: number;
+	host: string;
+	dataDir: string;
+	/** Set: use this Apache CouchDB; unset: the embedded express-pouchdb store under dataDir. */
+	couchdbUrl: string | null;
+	publicUrl: string;
+	cookieSecure: boolean;
+	smsGateway: 'outbox';
+	seedDemo: boolean;
+	engineBatchSize: number;
+	staticDir: string;
+	logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+	production: boolean;
+}
+
+export class EnvError extends Error {
+	constructor(variable: string, problem: string) {
+		super(`Environment variable ${variable}: ${problem}`);
+		this.name = 'EnvError';
+	}
+}
+
+type Source = Record<string, string | undefined>;
+
+function integer(source: Source, name: string, fallback: number, min: number, max: number): number {
+	const raw = source[name];
+	if (raw === undefined || raw === '') return fallback;
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < min || value > max) {
+		throw new EnvError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
+	}
+	return value;
+}
+
+function flag(source: Source, name: string, fallback: boolean): boolean {
+	const raw = source[name];
+	if (raw === undefined || raw === '') return fallback;
+	if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+	if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+	throw new EnvError(name, `expected true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(source: Source, name: string, allowed: readonly T[], fallback: T): T {
+	const raw = source[name];
+	if (raw === undefined || raw === '') return fallback;
+	if (!(allowed as readonly string[]).includes(raw)) {
+		throw new EnvError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
+	}
+	return raw as T;
+}
+
+function url(source: Source, name: string): string | null {
+	const raw = source[name];
+	if (raw === undefined || raw === '') return null;
+	try {
+		const parsed = new URL(raw);
+		if (!/^https?:$/.test(parsed.protocol)) throw new Error('protocol');
+		return parsed.toString().replace(/\/$/, '');
+	} catch {
+		throw new EnvError(name, 'expected an http(s) URL');
+	}
+}
+
+export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env {
+	const port = integer(source, 'PORT', 3000, 0, 65535);
+	const host = source.HOST || '0.0.0.0';
+	const publicUrl = url(source, 'PUBLIC_URL') ?? `http://localhost:${port}`;
+	return {
+		port,
+		host,
+		dataDir: path.resolve(cwd, source.DATA_DIR || './data'),
+		couchdbUrl: url(source, 'COUCHDB_URL'),
+		publicUrl,
+		cookieSecure: flag(source, 'COOKIE_SECURE', publicUrl.startsWith('https:')),
+		smsGateway: oneOf(source, 'SMS_GATEWAY', ['outbox'] as const, 'outbox'),
+		seedDemo: flag(source, 'SEED_DEMO', true),
+		engineBatchSize: integer(source, 'ENGINE_BATCH_SIZE', 500, 1, 5000),
+		staticDir: path.resolve(cwd, source.STATIC_DIR || './build'),
+		logLevel: oneOf(source, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
+		production: source.NODE_ENV === 'production'
+	};
+}
