@@ -1,0 +1,108 @@
+import { describe, it, expect } from 'vitest';
+import { availableActions, checkTransition } from './case-state';
+import { CASE_STATUSES, type ActionAuthor, type ActionDoc, type ActionKind, type CaseStatus } from './doc-types';
+
+const CITIZEN: ActionAuthor = { user_id: 'c1', role: 'citizen' };
+const OTHER_CITIZEN: ActionAuthor = { user_id: 'c2', role: 'citizen' };
+const AGENT: ActionAuthor = { user_id: 'a1', role: 'agent', entity_id: 'works' };
+const MANAGER: ActionAuthor = { user_id: 'm1', role: 'manager', entity_id: 'works' };
+const OTHER_AGENT: ActionAuthor = { user_id: 'a2', role: 'agent', entity_id: 'health' };
+const COORDINATOR: ActionAuthor = { user_id: 'k1', role: 'coordinator' };
+
+const caseIn = (status: CaseStatus) => ({ status, entity_id: 'works', citizen_id: 'c1' });
+
+function action(kind: ActionKind, author: ActionAuthor | undefined, extra: Partial<ActionDoc> = {}): ActionDoc {
+	return {
+		_id: `act:${kind}`,
+		type: 'action',
+		kind,
+		case_key: 'k',
+		client_time: '2026-03-19T09:00:00.000Z',
+		device_id: 'd',
+		author,
+		...(kind === 'transfer' ? { to_entity_id: 'health', reason: 'not ours' } : {}),
+		...extra
+	};
+}
+
+/** Every (status, kind) pair by a permitted author → expected next status or refusal. */
+const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseStatus | 'invalid_transition'>> = {
+	open: {
+		reply: 'answered',
+		request_info: 'awaiting_citizen',
+		provide_info: 'invalid_transition',
+		transfer: 'open',
+		note: 'open',
+		close: 'closed'
+	},
+	awaiting_citizen: {
+		reply: 'answered',
+		request_info: 'invalid_transition',
+		provide_info: 'open',
+		transfer: 'open',
+		note: 'awaiting_citizen',
+		close: 'closed'
+	},
+	answered: {
+		reply: 'answered',
+		request_info: 'awaiting_citizen',
+		provide_info: 'invalid_transition',
+		transfer: 'open',
+		note: 'answered',
+		close: 'closed'
+	},
+	closed: {
+		reply: 'invalid_transition',
+		request_info: 'invalid_transition',
+		provide_info: 'invalid_transition',
+		transfer: 'invalid_transition',
+		note: 'invalid_transition',
+		close: 'invalid_transition'
+	}
+};
+
+const table = CASE_STATUSES.flatMap((status) =>
+	Object.entries(EXPECTED[status]).map(([kind, outcome]) => [status, kind as ActionKind, outcome] as const)
+);
+
+describe('checkTransition', () => {
+	it.each(table)('%s + %s → %s', (status, kind, outcome) => {
+		const author = kind === 'provide_info' ? CITIZEN : AGENT;
+		const expected = outcome === 'invalid_transition' ? { ok: false, code: outcome } : { ok: true, next: outcome };
+		expect(checkTransition(caseIn(status), action(kind, author))).toEqual(expected);
+	});
+
+	it.each<[string, ReturnType<typeof caseIn> | null, ActionDoc, object]>([
+		['a citizen submits a new case', null, action('submit', CITIZEN), { ok: true, next: 'open' }],
+		['a second submit for the same case', caseIn('open'), action('submit', CITIZEN), { ok: false, code: 'duplicate_action' }],
+		['an agent cannot submit', null, action('submit', AGENT), { ok: false, code: 'not_allowed' }],
+		['an unstamped action is refused', null, action('submit', undefined), { ok: false, code: 'not_allowed' }],
+		['a reply to a missing case', null, action('reply', AGENT), { ok: false, code: 'case_not_found' }],
+		['a manager of the entity may reply', caseIn('open'), action('reply', MANAGER), { ok: true, next: 'answered' }],
+		['an agent of another entity', caseIn('open'), action('reply', OTHER_AGENT), { ok: false, code: 'not_allowed' }],
+		['a coordinator does not write on cases', caseIn('open'), action('close', COORDINATOR), { ok: false, code: 'not_allowed' }],
+		['a citizen cannot reply', caseIn('open'), action('reply', CITIZEN), { ok: false, code: 'not_allowed' }],
+		['another citizen cannot provide info', caseIn('awaiting_citizen'), action('provide_info', OTHER_CITIZEN), { ok: false, code: 'not_allowed' }],
+		['an agent cannot provide info', caseIn('awaiting_citizen'), action('provide_info', AGENT), { ok: false, code: 'not_allowed' }],
+		['not_allowed before invalid_transition: a stranger learns nothing', caseIn('closed'), action('reply', OTHER_AGENT), { ok: false, code: 'not_allowed' }],
+		['a transfer to the same entity', caseIn('open'), action('transfer', AGENT, { to_entity_id: 'works' }), { ok: false, code: 'same_entity' }],
+		['a closed case cannot be transferred even to itself', caseIn('closed'), action('transfer', AGENT, { to_entity_id: 'works' }), { ok: false, code: 'invalid_transition' }],
+		['an unknown kind', caseIn('open'), action('rate' as ActionKind, AGENT), { ok: false, code: 'invalid_transition' }],
+		['a kind named after an Object property', caseIn('open'), action('constructor' as ActionKind, AGENT), { ok: false, code: 'invalid_transition' }]
+	])('%s', (_name, caseDoc, act, expected) => {
+		expect(checkTransition(caseDoc, act)).toEqual(expected);
+	});
+});
+
+describe('availableActions', () => {
+	it.each<[string, CaseStatus, ActionAuthor, ActionKind[]]>([
+		['agent on an open case', 'open', AGENT, ['reply', 'request_info', 'transfer', 'note', 'close']],
+		['agent while waiting for the citizen', 'awaiting_citizen', AGENT, ['reply', 'transfer', 'note', 'close']],
+		['the citizen asked for info', 'awaiting_citizen', CITIZEN, ['provide_info']],
+		['the citizen otherwise', 'open', CITIZEN, []],
+		['another entity', 'open', OTHER_AGENT, []],
+		['anyone on a closed case', 'closed', AGENT, []]
+	])('%s', (_name, status, author, kinds) => {
+		expect(availableActions(caseIn(status), author)).toEqual(kinds);
+	});
+});

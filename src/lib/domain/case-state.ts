@@ -1,0 +1,58 @@
+import type { ActionAuthor, ActionDoc, ActionKind, CaseDoc, CaseStatus } from './doc-types';
+import type { ErrorCode } from './errors';
+
+/** The case state machine. The server decides with it; the PWA uses it to offer only the actions
+ * that will be accepted, so an offline agent is not surprised by a rejection later. */
+
+type CaseFacts = Pick<CaseDoc, 'status' | 'entity_id' | 'citizen_id'>;
+export type TransitionResult = { ok: true; next: CaseStatus } | { ok: false; code: ErrorCode };
+
+/** For each kind on an existing case: the statuses it may start from, and where it leads
+ * (`null` = the status does not change). `submit` is the only kind that creates a case. */
+export const TRANSITIONS: Record<Exclude<ActionKind, 'submit'>, { from: CaseStatus[]; to: CaseStatus | null }> = {
+	reply: { from: ['open', 'awaiting_citizen', 'answered'], to: 'answered' },
+	request_info: { from: ['open', 'answered'], to: 'awaiting_citizen' },
+	provide_info: { from: ['awaiting_citizen'], to: 'open' },
+	transfer: { from: ['open', 'awaiting_citizen', 'answered'], to: 'open' },
+	note: { from: ['open', 'awaiting_citizen', 'answered'], to: null },
+	close: { from: ['open', 'awaiting_citizen', 'answered'], to: 'closed' }
+};
+
+export const STAFF_KINDS: ActionKind[] = ['reply', 'request_info', 'transfer', 'note', 'close'];
+const STAFF_ROLES = new Set(['agent', 'manager']);
+
+/** Who may act: the citizen who owns the case for their kinds, the case's own entity's staff for
+ * theirs. Coordinators and ministers watch; they do not write on cases. */
+function mayAct(kind: ActionKind, author: ActionAuthor | undefined, caseDoc: CaseFacts | null): boolean {
+	if (!author) return false;
+	if (kind === 'submit') return author.role === 'citizen';
+	if (!caseDoc) return false;
+	if (kind === 'provide_info') return author.role === 'citizen' && author.user_id === caseDoc.citizen_id;
+	return STAFF_ROLES.has(author.role) && !!author.entity_id && author.entity_id === caseDoc.entity_id;
+}
+
+/** Checks in this order so that nobody learns a case's state from a refusal: existence, author,
+ * then status. */
+export function checkTransition(caseDoc: CaseFacts | null, action: ActionDoc): TransitionResult {
+	if (action.kind === 'submit') {
+		if (caseDoc) return { ok: false, code: 'duplicate_action' };
+		return mayAct('submit', action.author, null) ? { ok: true, next: 'open' } : { ok: false, code: 'not_allowed' };
+	}
+	// hasOwn: a kind such as 'constructor' from a hostile device must not reach Object.prototype.
+	const rule = Object.hasOwn(TRANSITIONS, action.kind) ? TRANSITIONS[action.kind] : undefined;
+	if (!rule) return { ok: false, code: 'invalid_transition' };
+	if (!caseDoc) return { ok: false, code: 'case_not_found' };
+	if (!mayAct(action.kind, action.author, caseDoc)) return { ok: false, code: 'not_allowed' };
+	if (!rule.from.includes(caseDoc.status)) return { ok: false, code: 'invalid_transition' };
+	if (action.kind === 'transfer' && action.to_entity_id === caseDoc.entity_id) {
+		return { ok: false, code: 'same_entity' };
+	}
+	return { ok: true, next: rule.to ?? caseDoc.status };
+}
+
+/** The kinds `author` may perform on the case now, for the buttons the UI shows. */
+export function availableActions(caseDoc: CaseFacts, author: ActionAuthor): ActionKind[] {
+	return (Object.keys(TRANSITIONS) as (keyof typeof TRANSITIONS)[]).filter(
+		(kind) => mayAct(kind, author, caseDoc) && TRANSITIONS[kind].from.includes(caseDoc.status)
+	);
+}

@@ -1,0 +1,143 @@
+import { ALLOWED_CONTENT_TYPES } from './content-type';
+import { ACTION_KINDS, CASE_TYPES, ID_PATTERN, type ActionDoc, type AttachmentStub, type ActionKind } from './doc-types';
+import type { FieldError } from './errors';
+
+/** Field rules for actions. The form checks a draft with the same functions the server uses on
+ * the action, so a citizen learns of a problem while typing, not after a sync. */
+
+export { ALLOWED_CONTENT_TYPES, detectContentType } from './content-type';
+export { normalizePhone } from './phone';
+
+export const LIMITS = {
+	SUBJECT_MIN: 3,
+	SUBJECT_MAX: 150,
+	SUBMIT_BODY_MIN: 10,
+	BODY_MIN: 1,
+	BODY_MAX: 5000,
+	REASON_MIN: 3,
+	REASON_MAX: 1000,
+	FILES_MAX: 5,
+	FILE_BYTES_MAX: 10 * 1024 * 1024
+} as const;
+
+/** Kinds that carry files, per docs/design.md; a note or a transfer has none. */
+export const KINDS_WITH_FILES: readonly ActionKind[] = ['submit', 'provide_info', 'reply'];
+
+export type DraftFields = Partial<Pick<ActionDoc, 'subject' | 'body' | 'case_type' | 'entity_id' | 'category_id' | 'location'>>;
+
+type TextRule = { min: number; max: number; required: boolean };
+
+/** Lengths are in characters (code points) after trimming, what a person counts, not UTF-16 units. */
+function checkText(errors: FieldError[], field: string, value: unknown, rule: TextRule): void {
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+		if (rule.required) errors.push({ field, code: 'required' });
+		return;
+	}
+	if (typeof value !== 'string') {
+		errors.push({ field, code: 'invalid_format' });
+		return;
+	}
+	const length = [...value.trim()].length;
+	if (length < rule.min) errors.push({ field, code: 'too_short', params: { min: rule.min } });
+	else if (length > rule.max) errors.push({ field, code: 'too_long', params: { max: rule.max } });
+}
+
+function checkId(errors: FieldError[], field: string, value: unknown, required: boolean, pattern?: RegExp): void {
+	if (value === undefined || value === null || value === '') {
+		if (required) errors.push({ field, code: 'required' });
+	} else if (typeof value !== 'string' || (pattern && !pattern.test(value))) {
+		errors.push({ field, code: 'invalid_format' });
+	}
+}
+
+const inRange = (n: unknown, limit: number) => typeof n === 'number' && Number.isFinite(n) && Math.abs(n) <= limit;
+
+function checkLocation(errors: FieldError[], location: unknown): void {
+	if (location === undefined || location === null) return;
+	const { lat, lng } = location as { lat?: unknown; lng?: unknown };
+	if (typeof location !== 'object' || !inRange(lat, 90) || !inRange(lng, 180)) {
+		errors.push({ field: 'location', code: 'invalid_location' });
+	}
+}
+
+/** Bytes of an attachment: the stub's length, else the size of inline base64 data or a Blob. */
+function attachmentSize(att: AttachmentStub): number {
+	if (typeof att.length === 'number') return att.length;
+	if (typeof att.data === 'string') {
+		const padding = att.data.endsWith('==') ? 2 : att.data.endsWith('=') ? 1 : 0;
+		return Math.floor((att.data.length * 3) / 4) - padding;
+	}
+	return att.data?.size ?? 0;
+}
+
+function checkAttachments(errors: FieldError[], kind: ActionKind, attachments: ActionDoc['_attachments']): void {
+	const entries = Object.entries(attachments ?? {});
+	if (!entries.length) return;
+	if (!KINDS_WITH_FILES.includes(kind)) {
+		errors.push({ field: '_attachments', code: 'not_allowed' });
+		return;
+	}
+	if (entries.length > LIMITS.FILES_MAX) {
+		errors.push({ field: '_attachments', code: 'too_many_files', params: { max: LIMITS.FILES_MAX } });
+	}
+	for (const [name, att] of entries) {
+		const field = `_attachments.${name}`;
+		if (!(ALLOWED_CONTENT_TYPES as readonly string[]).includes(att?.content_type)) {
+			errors.push({ field, code: 'unsupported_file_type' });
+		} else if (attachmentSize(att) > LIMITS.FILE_BYTES_MAX) {
+			errors.push({ field, code: 'file_too_large', params: { max: LIMITS.FILE_BYTES_MAX } });
+		}
+	}
+}
+
+/** The fields of a new case, as the form holds them. The entity may be left to the routing table. */
+export function validateDraftFields(fields: DraftFields): FieldError[] {
+	const errors: FieldError[] = [];
+	if (fields.case_type === undefined || fields.case_type === null) errors.push({ field: 'case_type', code: 'required' });
+	else if (!CASE_TYPES.includes(fields.case_type)) errors.push({ field: 'case_type', code: 'invalid_case_type' });
+	checkId(errors, 'entity_id', fields.entity_id, false, ID_PATTERN);
+	checkId(errors, 'category_id', fields.category_id, true);
+	checkText(errors, 'subject', fields.subject, { min: LIMITS.SUBJECT_MIN, max: LIMITS.SUBJECT_MAX, required: true });
+	checkText(errors, 'body', fields.body, { min: LIMITS.SUBMIT_BODY_MIN, max: LIMITS.BODY_MAX, required: true });
+	checkLocation(errors, fields.location);
+	return errors;
+}
+
+const BODY: TextRule = { min: LIMITS.BODY_MIN, max: LIMITS.BODY_MAX, required: true };
+
+function checkKindFields(errors: FieldError[], action: ActionDoc): void {
+	switch (action.kind) {
+		case 'submit':
+			errors.push(...validateDraftFields(action));
+			if (action.locale !== undefined && action.locale !== 'ar' && action.locale !== 'en') {
+				errors.push({ field: 'locale', code: 'invalid_format' });
+			}
+			return;
+		case 'provide_info':
+		case 'reply':
+		case 'request_info':
+		case 'note':
+			return checkText(errors, 'body', action.body, BODY);
+		case 'close':
+			return checkText(errors, 'body', action.body, { ...BODY, required: false });
+		case 'transfer':
+			checkId(errors, 'to_entity_id', action.to_entity_id, true, ID_PATTERN);
+			return checkText(errors, 'reason', action.reason, { min: LIMITS.REASON_MIN, max: LIMITS.REASON_MAX, required: true });
+	}
+}
+
+/** Empty when the action is well formed. Whether it is allowed on the case is case-state's job. */
+export function validateAction(action: ActionDoc): FieldError[] {
+	const errors: FieldError[] = [];
+	if (action.type !== 'action') errors.push({ field: 'type', code: 'invalid_format' });
+	if (!ACTION_KINDS.includes(action.kind)) return [...errors, { field: 'kind', code: 'invalid_format' }];
+	checkId(errors, '_id', action._id, true, /^act:./);
+	checkId(errors, 'case_key', action.case_key, true);
+	checkId(errors, 'device_id', action.device_id, true);
+	if (typeof action.client_time !== 'string' || Number.isNaN(Date.parse(action.client_time))) {
+		errors.push({ field: 'client_time', code: 'invalid_format' });
+	}
+	checkKindFields(errors, action);
+	checkAttachments(errors, action.kind, action._attachments);
+	return errors;
+}
