@@ -158,8 +158,9 @@ export interface CaseDoc {
 	updated_at: string;
 	sla: SlaState;
 	timeline: TimelineEntry[];
+	/** Actions this case has taken in (accepted) and refused; a replay skips both. */
 	applied: string[];
-	projected_to: string[];
+	rejected: string[];
 	version: number;
 }
 

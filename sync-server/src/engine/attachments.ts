@@ -1,0 +1,77 @@
+/** Files travel with the action that brought them (into `intake`) and are copied, once, into
+ * immutable `att:` documents in each database that shows the case. A transfer copies every file
+ * of the case to the new entity. Revisions are deterministic, so copying again is a no-op. */
+import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import { attachmentDocId, caseDocId, DB, DOC_TYPES, entityDb, userDb } from '../../../src/lib/domain/doc-types.js';
+import type { Store } from '../store.js';
+import { withRevision, type Projection } from './projections.js';
+
+interface FullAttachment {
+	content_type: string;
+	data: string;
+	length?: number;
+}
+
+/** The `att:` documents the given actions require, for the cases as they now stand. */
+export async function attachmentWrites(
+	store: Store,
+	actions: ActionDoc[],
+	cases: Map<string, CaseDoc>
+): Promise<Projection[]> {
+	const needs = new Map<string, Set<string>>(); // action id → target databases
+	const caseOf = new Map<string, CaseDoc>();
+	const want = (actionId: string, caseDoc: CaseDoc, dbs: string[]) => {
+		const set = needs.get(actionId) ?? new Set<string>();
+		dbs.forEach((db) => set.add(db));
+		needs.set(actionId, set);
+		caseOf.set(actionId, caseDoc);
+	};
+	for (const action of actions) {
+		const caseDoc = cases.get(caseDocId(action.case_key));
+		if (!caseDoc || !caseDoc.applied.includes(action._id)) continue;
+		const entity = entityDb(caseDoc.entity_id);
+		if (action.kind === 'transfer') {
+			for (const entry of caseDoc.timeline) {
+				if (entry.attachments?.length) want(entry.action_id, caseDoc, [entity]);
+			}
+		} else if (Object.keys(action._attachments ?? {}).length > 0) {
+			const internal = action.kind === 'note';
+			want(action._id, caseDoc, internal ? [entity] : [entity, userDb(caseDoc.citizen_id)]);
+		}
+	}
+	const writes: Projection[] = [];
+	await forEachLimited([...needs.keys()], 4, async (actionId) => {
+		const full = await fetchWithFiles(store, actionId);
+		const caseDoc = caseOf.get(actionId)!;
+		for (const [name, file] of Object.entries(full._attachments ?? {})) {
+			const doc = {
+				_id: attachmentDocId(actionId, name),
+				type: DOC_TYPES.ATTACHMENT,
+				case_key: caseDoc.case_key,
+				action_id: actionId,
+				name,
+				content_type: file.content_type,
+				size: file.length ?? Buffer.byteLength(file.data, 'base64'),
+				_attachments: { [name]: { content_type: file.content_type, data: file.data } }
+			};
+			for (const db of needs.get(actionId)!) writes.push({ db, doc: withRevision(doc, db, 1) });
+		}
+	});
+	return writes;
+}
+
+async function fetchWithFiles(store: Store, actionId: string): Promise<{ _attachments?: Record<string, FullAttachment> }> {
+	const response = await store.fetch(`/${DB.INTAKE}/${encodeURIComponent(actionId)}?attachments=true`, {
+		headers: { accept: 'application/json' }
+	});
+	if (!response.ok) throw new Error(`reading files of ${actionId} answered ${response.status}`);
+	return (await response.json()) as { _attachments?: Record<string, FullAttachment> };
+}
+
+export async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+		while (next < items.length) await fn(items[next++]);
+	});
+	await Promise.all(workers);
+}

@@ -1,0 +1,261 @@
+/** The rules engine: reads `intake`'s `_changes`, runs the rules on each action against the
+ * authoritative case, and writes in one order — reference counters, cases, projections, dead
+ * letters — before it moves the feed checkpoint. A crash anywhere replays the batch: actions a
+ * case already took in are skipped, projections are rewritten with the same revisions (no-ops),
+ * and reference numbers reserved before the crash are never handed out twice. */
+import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import { caseDocId, DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
+import { TawasulError } from '../../../src/lib/domain/errors.js';
+import { localDateOf } from '../../../src/lib/domain/calendar.js';
+import { runRules, type Rule, type Work } from '../rules/index.js';
+import { log } from '../log.js';
+import type { Store } from '../store.js';
+import { CatalogueSource, type Catalogue } from './catalogue.js';
+import { Checkpoint } from './checkpoint.js';
+import { Lease } from './lease.js';
+import { attachmentWrites } from './attachments.js';
+import { projectCase, rejectionDoc, type Projection } from './projections.js';
+import { ReferenceCounters } from './references.js';
+import { writeProjections } from './writer.js';
+
+/** Attempts of one action before it goes to a dead-letter record. */
+const MAX_TRIES = 3;
+
+interface Change {
+	seq: string | number;
+	id: string;
+	deleted?: boolean;
+	doc?: ActionDoc;
+}
+
+export interface EngineStatus {
+	running: boolean;
+	leader: boolean;
+	last_seq: string | number;
+	processed: number;
+	rejected: number;
+	dead_letters: number;
+	last_error: string | null;
+}
+
+export interface EngineOptions {
+	rules: readonly Rule[];
+	batchSize: number;
+	instanceId: string;
+	/** Long-poll time-out of the feed; short in tests so stop() returns quickly. */
+	pollTimeoutMs?: number;
+}
+
+type Outcome =
+	| { kind: 'applied'; after: CaseDoc }
+	| { kind: 'rejected'; code: string; fields?: unknown }
+	| { kind: 'failed'; error: string };
+
+export class RulesEngine {
+	private readonly catalogue: CatalogueSource;
+	private readonly checkpoint: Checkpoint;
+	private readonly references: ReferenceCounters;
+	private readonly lease: Lease;
+	private running = false;
+	private loop: Promise<void> | null = null;
+	private abort: AbortController | null = null;
+	private readonly counts = { processed: 0, rejected: 0, dead_letters: 0 };
+	private lastError: string | null = null;
+
+	constructor(
+		private readonly store: Store,
+		private readonly options: EngineOptions
+	) {
+		this.catalogue = new CatalogueSource(store);
+		this.checkpoint = new Checkpoint(store, 'intake');
+		this.references = new ReferenceCounters(store);
+		this.lease = new Lease(store, 'engine', options.instanceId);
+	}
+
+	status(): EngineStatus {
+		return {
+			running: this.running,
+			leader: this.lease.held,
+			last_seq: this.checkpoint.seq,
+			...this.counts,
+			last_error: this.lastError
+		};
+	}
+
+	start(): void {
+		if (this.running) return;
+		this.running = true;
+		this.loop = this.run();
+	}
+
+	async stop(): Promise<void> {
+		this.running = false;
+		this.abort?.abort();
+		await this.loop;
+		await this.lease.release();
+	}
+
+	private async run(): Promise<void> {
+		let backoff = 250;
+		while (this.running) {
+			try {
+				if (!(await this.lease.acquire())) {
+					// Another instance holds the feed; what we cached may be stale when we get it back.
+					this.checkpoint.reset();
+					this.references.reset();
+					await sleep(2000);
+					continue;
+				}
+				await this.checkpoint.load();
+				const changes = await this.readFeed(this.checkpoint.seq);
+				if (!this.running) break;
+				if (changes.results.length > 0) await this.processBatch(changes.results);
+				await this.checkpoint.save(changes.last_seq);
+				backoff = 250;
+				this.lastError = null;
+			} catch (error) {
+				if (!this.running) break;
+				this.lastError = (error as Error).message;
+				log.error('engine batch failed, will retry', { error: this.lastError, since: this.checkpoint.seq });
+				await sleep(backoff);
+				backoff = Math.min(backoff * 2, 10_000);
+			}
+		}
+	}
+
+	private async readFeed(since: string | number): Promise<{ results: Change[]; last_seq: string | number }> {
+		this.abort = new AbortController();
+		const query = new URLSearchParams({
+			since: String(since),
+			limit: String(this.options.batchSize),
+			include_docs: 'true',
+			feed: 'longpoll',
+			timeout: String(this.options.pollTimeoutMs ?? 10_000)
+		});
+		const response = await this.store.fetch(`/${DB.INTAKE}/_changes?${query}`, { signal: this.abort.signal });
+		if (!response.ok) throw new Error(`intake feed answered ${response.status}`);
+		return (await response.json()) as { results: Change[]; last_seq: string | number };
+	}
+
+	/** Processes one batch of feed rows; exported behaviour for tests and benchmarks. */
+	async processBatch(changes: Change[]): Promise<void> {
+		const catalogue = await this.catalogue.get();
+		const actions = changes.flatMap((c) =>
+			c.doc && !c.deleted && c.doc.type === DOC_TYPES.ACTION && !c.id.startsWith('_design/') ? [c.doc] : []
+		);
+		if (actions.length === 0) return;
+		const cases = await this.loadCases(actions);
+		const changed = new Set<string>();
+		const touched = new Set<string>();
+		const withFiles: ActionDoc[] = [];
+		const extra: Projection[] = [];
+		const deadLetters: Record<string, unknown>[] = [];
+		const zone = catalogue.settings.time_zone;
+		await this.references.load([...new Set(actions.map((a) => yearOf(a, zone)))]);
+		const reserve = this.references.begin(zone);
+
+		for (const action of actions) {
+			const id = caseDocId(action.case_key);
+			const current = cases.get(id) ?? null;
+			if (current && (current.applied.includes(action._id) || current.rejected.includes(action._id))) {
+				touched.add(id);
+				if (current.applied.includes(action._id) && hasFiles(action)) withFiles.push(action);
+				continue;
+			}
+			const outcome = this.decide(action, current, catalogue, reserve);
+			const at = action.received_at ?? new Date().toISOString();
+			if (outcome.kind === 'applied') {
+				cases.set(id, outcome.after);
+				changed.add(id);
+				touched.add(id);
+				if (hasFiles(action) || action.kind === 'transfer') withFiles.push(action);
+				this.counts.processed++;
+				continue;
+			}
+			const code = outcome.kind === 'rejected' ? outcome.code : 'server';
+			if (outcome.kind === 'failed') {
+				deadLetters.push({ _id: `dead:${action._id}`, type: DOC_TYPES.DEAD_LETTER, action_id: action._id, error: outcome.error, at });
+				this.counts.dead_letters++;
+			}
+			if (current) {
+				cases.set(id, { ...current, rejected: [...current.rejected, action._id] });
+				changed.add(id);
+			}
+			if (action.author?.user_id) {
+				const fields = outcome.kind === 'rejected' ? outcome.fields : undefined;
+				extra.push(rejectionDoc(action._id, action.case_key, action.kind, code, at, action.author.user_id, fields));
+			}
+			this.counts.rejected++;
+		}
+
+		// Reference numbers first: a crash after this point leaves a gap, never a duplicate.
+		await reserve.commit();
+		await this.saveCases([...changed].map((id) => cases.get(id)!));
+		const projections = [...touched].flatMap((id) => projectCase(cases.get(id)!).writes);
+		const files = await attachmentWrites(this.store, withFiles, cases);
+		await writeProjections(this.store, [...projections, ...files, ...extra]);
+		if (deadLetters.length > 0) await this.saveDeadLetters(deadLetters);
+	}
+
+	private decide(
+		action: ActionDoc,
+		current: CaseDoc | null,
+		catalogue: Catalogue,
+		reserve: ReturnType<ReferenceCounters['begin']>
+	): Outcome {
+		let lastError = '';
+		for (let attempt = 1; attempt <= MAX_TRIES; attempt++) {
+			const work: Work = {
+				action,
+				before: current,
+				after: current ? structuredClone(current) : null,
+				at: new Date(action.received_at ?? Date.now())
+			};
+			try {
+				runRules(this.options.rules, work, { catalogue, reference: (at) => reserve.next(at) });
+				if (!work.after) return { kind: 'failed', error: 'no case after the rules ran' };
+				return { kind: 'applied', after: work.after };
+			} catch (error) {
+				if (error instanceof TawasulError) return { kind: 'rejected', code: error.code, fields: error.fields };
+				lastError = (error as Error).message;
+				log.warn('rule failed', { action_id: action._id, attempt, error: lastError });
+			}
+		}
+		return { kind: 'failed', error: lastError };
+	}
+
+	private async loadCases(actions: ActionDoc[]): Promise<Map<string, CaseDoc>> {
+		const keys = [...new Set(actions.map((a) => caseDocId(a.case_key)))];
+		const result = await this.store.use<CaseDoc>(DB.CASES).fetch({ keys });
+		const cases = new Map<string, CaseDoc>();
+		for (const row of result.rows) {
+			if ('doc' in row && row.doc) cases.set(row.doc._id, row.doc as CaseDoc);
+		}
+		return cases;
+	}
+
+	private async saveCases(docs: CaseDoc[]): Promise<void> {
+		if (docs.length === 0) return;
+		const result = await this.store.use<CaseDoc>(DB.CASES).bulk({ docs });
+		const failed = result.filter((r) => r.error);
+		if (failed.length > 0) throw new Error(`saving cases failed: ${failed[0].id} ${failed[0].error}`);
+	}
+
+	private async saveDeadLetters(docs: Record<string, unknown>[]): Promise<void> {
+		await this.store.ensureDb(DB.ENGINE);
+		// A dead letter already there (a replay) answers with a conflict: that is fine.
+		await this.store.use(DB.ENGINE).bulk({ docs });
+	}
+}
+
+function yearOf(action: ActionDoc, timeZone: string): number {
+	return Number(localDateOf(new Date(action.received_at ?? Date.now()), timeZone).slice(0, 4));
+}
+
+function hasFiles(action: ActionDoc): boolean {
+	return Object.keys(action._attachments ?? {}).length > 0;
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}

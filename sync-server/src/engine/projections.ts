@@ -1,0 +1,107 @@
+/** What each reader's database holds of a case, and how it is written so that a replay writes
+ * nothing new: every projection revision is `<version>-md5(case, db, version)` with its whole
+ * ancestry, stored with `new_edits: false`. Writing a revision the database already has is a
+ * no-op in CouchDB, and a newer one extends the same branch, so no read is needed first. */
+import { createHash } from 'node:crypto';
+import type { CaseDoc, RejectionDoc } from '../../../src/lib/domain/doc-types.js';
+import { entityDb, userDb, rejectionDocId, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
+
+/** CouchDB keeps 1000 revisions by default; cases rarely reach 100 versions. */
+const MAX_ANCESTRY = 100;
+
+export interface StoredDoc {
+	_id: string;
+	_rev: string;
+	_revisions: { start: number; ids: string[] };
+	_deleted?: boolean;
+	[field: string]: unknown;
+}
+
+function revHash(id: string, db: string, version: number): string {
+	return createHash('md5').update(`${id}\u0000${db}\u0000${version}`).digest('hex');
+}
+
+/** Stamps a document with the deterministic revision `version` for database `db`. */
+export function withRevision(doc: Record<string, unknown> & { _id: string }, db: string, version: number): StoredDoc {
+	const ids: string[] = [];
+	for (let v = version; v >= 1 && ids.length < MAX_ANCESTRY; v--) ids.push(revHash(doc._id, db, v));
+	return { ...doc, _rev: `${version}-${ids[0]}`, _revisions: { start: version, ids } };
+}
+
+/** The citizen sees the case without internal notes and without staff bookkeeping. */
+export function citizenView(caseDoc: CaseDoc): Record<string, unknown> & { _id: string } {
+	const notes = new Set(caseDoc.timeline.filter((e) => e.kind === 'note').map((e) => e.action_id));
+	return {
+		_id: caseDoc._id,
+		type: DOC_TYPES.CASE,
+		case_key: caseDoc.case_key,
+		ref: caseDoc.ref,
+		case_type: caseDoc.case_type,
+		status: caseDoc.status,
+		entity_id: caseDoc.entity_id,
+		category_id: caseDoc.category_id,
+		subject: caseDoc.subject,
+		body: caseDoc.body,
+		location: caseDoc.location,
+		locale: caseDoc.locale,
+		created_at: caseDoc.created_at,
+		updated_at: caseDoc.updated_at,
+		sla: caseDoc.sla,
+		timeline: caseDoc.timeline.filter((e) => e.kind !== 'note'),
+		applied: caseDoc.applied.filter((id) => !notes.has(id)),
+		version: caseDoc.version
+	};
+}
+
+/** Entity staff see the whole case, internal notes included. */
+export function staffView(caseDoc: CaseDoc): Record<string, unknown> & { _id: string } {
+	const { _rev, ...view } = caseDoc;
+	void _rev;
+	return view;
+}
+
+export interface Projection {
+	db: string;
+	doc: StoredDoc;
+}
+
+/** Entities that held the case before a transfer, from the timeline itself so that a replay
+ * after a crash still knows where to remove the case from. */
+export function formerEntityDbs(caseDoc: CaseDoc): string[] {
+	const former = new Set<string>();
+	for (const entry of caseDoc.timeline) {
+		if (entry.kind === 'transfer' && entry.from_entity_id) former.add(entityDb(entry.from_entity_id));
+	}
+	former.delete(entityDb(caseDoc.entity_id));
+	return [...former];
+}
+
+/** The projections of one case at its current version, including its removal from the
+ * databases of entities that transferred it away. */
+export function projectCase(caseDoc: CaseDoc): { writes: Projection[]; targets: string[] } {
+	const citizen = userDb(caseDoc.citizen_id);
+	const entity = entityDb(caseDoc.entity_id);
+	const writes: Projection[] = [
+		{ db: citizen, doc: withRevision(citizenView(caseDoc), citizen, caseDoc.version) },
+		{ db: entity, doc: withRevision(staffView(caseDoc), entity, caseDoc.version) }
+	];
+	for (const db of formerEntityDbs(caseDoc)) {
+		const gone = withRevision({ _id: caseDoc._id }, db, caseDoc.version);
+		writes.push({ db, doc: { ...gone, _deleted: true } });
+	}
+	return { writes, targets: [citizen, entity] };
+}
+
+export function rejectionDoc(
+	actionId: string,
+	caseKey: string,
+	kind: RejectionDoc['kind'],
+	code: string,
+	at: string,
+	authorId: string,
+	fields?: unknown
+): Projection {
+	const db = userDb(authorId);
+	const doc = { _id: rejectionDocId(actionId), type: DOC_TYPES.REJECTION, action_id: actionId, case_key: caseKey, kind, code, fields, at };
+	return { db, doc: withRevision(doc, db, 1) };
+}

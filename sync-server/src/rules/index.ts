@@ -1,0 +1,28 @@
+/** The rules, in the order they run. Rules are listed here, never loaded by a name that came
+ * from input or configuration. */
+import { openCase } from './open-case.js';
+import { record } from './record.js';
+import { sla } from './sla.js';
+import { transfer } from './transfer.js';
+import { transition } from './transition.js';
+import type { Rule, RuleContext, Work } from './types.js';
+import { validate } from './validate.js';
+
+export const RULES: readonly Rule[] = [validate, transition, openCase, transfer, sla, record];
+
+/** Checks a configured list of rule names (RULES env) against the known ones. */
+export function selectRules(names: string[] | null): readonly Rule[] {
+	if (!names) return RULES;
+	const unknown = names.filter((name) => !RULES.some((rule) => rule.name === name));
+	if (unknown.length > 0) throw new Error(`Unknown rule(s) in configuration: ${unknown.join(', ')}`);
+	return RULES.filter((rule) => names.includes(rule.name));
+}
+
+/** Runs the rules in order on one action; a TawasulError from any of them refuses it. */
+export function runRules(rules: readonly Rule[], work: Work, ctx: RuleContext): void {
+	for (const rule of rules) {
+		if (rule.filter(work)) rule.apply(work, ctx);
+	}
+}
+
+export type { Rule, RuleContext, Work } from './types.js';

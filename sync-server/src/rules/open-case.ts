@@ -1,0 +1,47 @@
+/** A submission becomes a case: routed (citizen's choice or the category table), given a
+ * reference number and an SLA clock that starts now. */
+import { resolveRoute } from '../../../src/lib/domain/routing.js';
+import { startSla } from '../../../src/lib/domain/sla.js';
+import { TawasulError } from '../../../src/lib/domain/errors.js';
+import { caseDocId, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
+import type { Rule } from './types.js';
+
+export const openCase: Rule = {
+	name: 'open-case',
+	filter: (work) => work.action.kind === 'submit',
+	apply(work, ctx) {
+		const { action, at } = work;
+		const route = resolveRoute(
+			{ entity_id: action.entity_id, category_id: action.category_id },
+			ctx.catalogue
+		);
+		if (!route.ok) {
+			work.fields = [{ field: route.field, code: route.code }];
+			throw new TawasulError(422, route.code, work.fields);
+		}
+		const iso = at.toISOString();
+		work.after = {
+			_id: caseDocId(action.case_key),
+			type: DOC_TYPES.CASE,
+			case_key: action.case_key,
+			ref: ctx.reference(at),
+			case_type: action.case_type!,
+			status: 'open',
+			entity_id: route.entity_id,
+			category_id: route.category_id,
+			subject: action.subject!.trim(),
+			body: action.body!.trim(),
+			location: action.location ?? null,
+			locale: action.locale === 'en' ? 'en' : 'ar',
+			citizen_id: action.author!.user_id,
+			created_at: iso,
+			routed_at: iso,
+			updated_at: iso,
+			sla: startSla(at, ctx.catalogue.settings.response_days, ctx.catalogue.calendar),
+			timeline: [],
+			applied: [],
+			rejected: [],
+			version: 0
+		};
+	}
+};

@@ -1,0 +1,43 @@
+/** Writes the action into the case: its timeline entry, the new status and the bookkeeping
+ * that makes a replay of the same action a no-op. Runs last. */
+import type { ActionDoc, AttachmentRef, TimelineEntry } from '../../../src/lib/domain/doc-types.js';
+import { attachmentDocId } from '../../../src/lib/domain/doc-types.js';
+import type { Rule } from './types.js';
+
+export function attachmentRefs(action: ActionDoc): AttachmentRef[] {
+	return Object.entries(action._attachments ?? {}).map(([name, stub]) => ({
+		id: attachmentDocId(action._id, name),
+		name,
+		content_type: stub.content_type,
+		size: stub.length ?? 0
+	}));
+}
+
+export const record: Rule = {
+	name: 'record',
+	filter: (work) => work.after !== null,
+	apply(work) {
+		const { action } = work;
+		const after = work.after!;
+		const entry: TimelineEntry = {
+			action_id: action._id,
+			kind: action.kind,
+			at: work.at.toISOString(),
+			author_role: action.author!.role,
+			author_id: action.author!.user_id
+		};
+		if (action.kind !== 'submit' && action.body) entry.body = action.body.trim();
+		if (action.kind === 'transfer') {
+			entry.from_entity_id = work.before!.entity_id;
+			entry.to_entity_id = after.entity_id;
+			entry.reason = action.reason?.trim();
+		}
+		const attachments = attachmentRefs(action);
+		if (attachments.length > 0) entry.attachments = attachments;
+		after.timeline.push(entry);
+		after.status = work.next ?? after.status;
+		after.applied.push(action._id);
+		after.updated_at = entry.at;
+		after.version += 1;
+	}
+};

@@ -1,0 +1,31 @@
+/** The one interface every rule implements. Rules change `work` in memory only; the engine
+ * does every read and the single save (docs/design.md, STYLE.md §2). */
+import type { ActionDoc, CaseDoc, CaseStatus } from '../../../src/lib/domain/doc-types.js';
+import type { FieldError } from '../../../src/lib/domain/errors.js';
+import type { Catalogue } from '../engine/catalogue.js';
+
+export interface Work {
+	readonly action: ActionDoc;
+	/** The authoritative case before this action, or null; rules never change it. */
+	readonly before: CaseDoc | null;
+	/** The case as this action leaves it; rules build it up. */
+	after: CaseDoc | null;
+	/** Server time of the action: when the gate received it (a device clock never decides). */
+	readonly at: Date;
+	next?: CaseStatus;
+	/** Details for a rejection raised with TawasulError. */
+	fields?: FieldError[];
+}
+
+export interface RuleContext {
+	readonly catalogue: Catalogue;
+	/** Allocates the next reference number of the year `at` falls in (national time). */
+	reference(at: Date): string;
+}
+
+export interface Rule {
+	readonly name: string;
+	filter(work: Work): boolean;
+	/** Throws TawasulError to refuse the action with a code the author's device shows. */
+	apply(work: Work, ctx: RuleContext): void;
+}
