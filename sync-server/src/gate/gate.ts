@@ -1,0 +1,167 @@
+/** The sync gate: the only door between devices and the store. It speaks the CouchDB
+ * replication protocol on `/db/<database>/…`, lets through the allowlisted requests of
+ * access.ts, and checks every action pushed into `intake` (intake.ts). */
+import { Readable } from 'node:stream';
+import express, { type Request, type Response } from 'express';
+import { DB } from '../../../src/lib/domain/doc-types.js';
+import type { SessionUser } from '../auth/types.js';
+import { log } from '../log.js';
+import type { Store } from '../store.js';
+import { decide, localIdFor, parseDbPath, type ParsedPath } from './access.js';
+import { checkAction, INTAKE_VALIDATE, MAX_ACTION_BYTES } from './intake.js';
+
+const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type'];
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'etag'];
+const BODY_LIMIT = `${Math.ceil((MAX_ACTION_BYTES * 4) / (1024 * 1024))}mb`;
+
+function denied(res: Response, status: 401 | 403 | 404 | 400 | 413) {
+	const error = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'too_large' }[status];
+	res.status(status).json({ error, reason: error });
+}
+
+export function gateRouter(deps: { store: Store; now?: () => Date }): express.Router {
+	const { store } = deps;
+	const now = deps.now ?? (() => new Date());
+	const router = express.Router();
+	const raw = express.raw({ type: () => true, limit: BODY_LIMIT });
+
+	router.all(/^\/(.+)$/, (req, res, next) => {
+		const rawPath = req.originalUrl.slice(req.baseUrl.length + 1).split('?')[0];
+		const parsed = parseDbPath(rawPath);
+		if (!parsed) return denied(res, 403);
+		const user = (res.locals.user as SessionUser | null) ?? null;
+		const decision = decide(user, req.method, parsed);
+		if (!decision.allow) return denied(res, decision.status);
+		res.locals.parsed = parsed;
+		res.setHeader('Cache-Control', 'no-store');
+		raw(req, res, (error?: unknown) => {
+			if (error) return denied(res, (error as { status?: number }).status === 413 ? 413 : 400);
+			if (parsed.db === DB.INTAKE && parsed.target.kind === 'bulk_docs') {
+				intakeBulkDocs(store, user!, req, res, now()).catch(next);
+			} else {
+				forward(store, req, res, rewriteLocal(parsed, user)).catch(next);
+			}
+		});
+	});
+	return router;
+}
+
+/** In `intake`, checkpoint documents are kept per person (see localIdFor). */
+function rewriteLocal(parsed: ParsedPath, user: SessionUser | null): string {
+	if (parsed.db !== DB.INTAKE || parsed.target.kind !== 'local' || !user) return parsed.storePath;
+	return `/${DB.INTAKE}/_local/${encodeURIComponent(localIdFor(user, parsed.target.id))}`;
+}
+
+async function forward(store: Store, req: Request, res: Response, storePath: string): Promise<void> {
+	const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+	const headers: Record<string, string> = {};
+	for (const name of FORWARDED_REQUEST_HEADERS) {
+		const value = req.headers[name];
+		if (typeof value === 'string') headers[name] = value;
+	}
+	const abort = new AbortController();
+	res.on('close', () => abort.abort());
+	const hasBody = Buffer.isBuffer(req.body) && req.body.length > 0 && req.method !== 'GET' && req.method !== 'HEAD';
+	let upstream: globalThis.Response;
+	try {
+		upstream = await store.fetch(storePath + query, {
+			method: req.method,
+			headers,
+			body: hasBody ? req.body : undefined,
+			signal: abort.signal
+		});
+	} catch (error) {
+		if (abort.signal.aborted) return;
+		throw error;
+	}
+	res.status(upstream.status);
+	for (const name of FORWARDED_RESPONSE_HEADERS) {
+		const value = upstream.headers.get(name);
+		if (value) res.setHeader(name, value);
+	}
+	if (!upstream.body || req.method === 'HEAD') {
+		res.end();
+		return;
+	}
+	Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream).on('error', () => res.destroy()).pipe(res);
+}
+
+interface BulkResult {
+	id: string;
+	rev?: string;
+	ok?: boolean;
+	error?: string;
+	reason?: string;
+}
+
+async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res: Response, at: Date): Promise<void> {
+	let body: { docs?: unknown[]; new_edits?: boolean };
+	try {
+		body = JSON.parse((req.body as Buffer).toString('utf8'));
+	} catch {
+		return denied(res, 400);
+	}
+	if (!body || !Array.isArray(body.docs) || body.docs.length > 1000) return denied(res, 400);
+	const newEdits = body.new_edits !== false;
+	const results = new Map<number, BulkResult>();
+	const accepted: { index: number; doc: Record<string, unknown> }[] = [];
+	body.docs.forEach((raw, index) => {
+		const verdict = checkAction(raw, JSON.stringify(raw ?? null).length, user, at);
+		if (verdict.ok) accepted.push({ index, doc: verdict.doc as unknown as Record<string, unknown> });
+		else results.set(index, { id: verdict.id, error: 'forbidden', reason: verdict.reason });
+	});
+	await refuseChangedActions(store, accepted, results);
+	const toWrite = accepted.filter(({ index }) => !results.has(index));
+	if (toWrite.length > 0) {
+		const upstream = await store.fetch(`/${DB.INTAKE}/_bulk_docs`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ docs: toWrite.map((a) => a.doc), new_edits: newEdits })
+		});
+		if (!upstream.ok) throw new Error(`intake _bulk_docs answered ${upstream.status}`);
+		const written = (await upstream.json()) as BulkResult[];
+		if (newEdits) toWrite.forEach(({ index }, i) => results.set(index, written[i]));
+		else for (const result of written) if (result?.error) log.warn('intake write refused by store', { id: result.id, error: result.error });
+	}
+	const refused = [...results.values()].filter((r) => r.error);
+	if (refused.length > 0) log.info('intake actions refused', { count: refused.length, ids: refused.slice(0, 10).map((r) => r.id) });
+	// Replication (new_edits=false) expects only the failures back, as CouchDB answers.
+	const ordered = body.docs.map((_, index) => results.get(index)).filter((r): r is BulkResult => !!r);
+	res.status(201).json(newEdits ? ordered : ordered.filter((r) => r.error));
+}
+
+/** An action id that exists with another revision is an attempt to change an action. */
+async function refuseChangedActions(
+	store: Store,
+	accepted: { index: number; doc: Record<string, unknown> }[],
+	results: Map<number, BulkResult>
+): Promise<void> {
+	if (accepted.length === 0) return;
+	const response = await store.fetch(`/${DB.INTAKE}/_all_docs`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ keys: accepted.map((a) => a.doc._id) })
+	});
+	if (!response.ok) throw new Error(`intake _all_docs answered ${response.status}`);
+	const { rows } = (await response.json()) as { rows: { key: string; value?: { rev: string; deleted?: boolean } }[] };
+	rows.forEach((row, i) => {
+		const { index, doc } = accepted[i];
+		if (!row.value) return;
+		if (doc._rev !== row.value.rev) results.set(index, { id: row.key, error: 'forbidden', reason: 'duplicate_action' });
+		else results.set(index, { id: row.key, ok: true, rev: row.value.rev });
+	});
+}
+
+/** The store-side copy of the intake rules (defence in depth). */
+export async function installIntakeDesign(store: Store): Promise<void> {
+	await store.ensureDb(DB.INTAKE);
+	const db = store.use<{ _id: string; _rev?: string; validate_doc_update: string }>(DB.INTAKE);
+	let current: { _rev?: string; validate_doc_update?: string } | null = null;
+	try {
+		current = await db.get('_design/tawasul');
+	} catch (error) {
+		if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+	}
+	if (current?.validate_doc_update === INTAKE_VALIDATE) return;
+	await db.insert({ _id: '_design/tawasul', ...(current?._rev ? { _rev: current._rev } : {}), validate_doc_update: INTAKE_VALIDATE });
+}
