@@ -1,0 +1,162 @@
+/** Starts the real sync-server with the embedded store on a free loopback port, in this
+ * process or as a child process (for kill -9), and signs people in the way a device does. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { startServer, type Running } from '../../sync-server/src/main.js';
+
+const require = createRequire(import.meta.url);
+export const PouchDB = require('pouchdb');
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export function tempDir(prefix = 'tawasul-test-'): string {
+	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export const QUIET = { LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '/nonexistent' };
+
+export async function startInProcess(env: Record<string, string> = {}): Promise<Running & { base: string }> {
+	const running = await startServer({ ...QUIET, DATA_DIR: tempDir(), ...env });
+	return { ...running, base: `http://127.0.0.1:${running.port}` };
+}
+
+export interface Child {
+	base: string;
+	process: ChildProcess;
+	kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Runs `npm start`'s server as its own process, so a test can kill it with SIGKILL. */
+export async function startChild(env: Record<string, string>): Promise<Child> {
+	const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
+		cwd: ROOT,
+		env: { ...process.env, ...QUIET, LOG_LEVEL: 'info', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	const base = await new Promise<string>((resolve, reject) => {
+		let out = '';
+		const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
+		child.stdout!.on('data', (chunk: Buffer) => {
+			out += chunk.toString();
+			const match = /"msg":"Tawasul is running","url":"http:\/\/localhost:(\d+)"/.exec(out);
+			if (match) {
+				clearTimeout(timer);
+				resolve(`http://127.0.0.1:${match[1]}`);
+			}
+		});
+		child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+		child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+	});
+	return {
+		base,
+		process: child,
+		kill: (signal = 'SIGTERM') =>
+			new Promise<void>((resolve) => {
+				if (child.exitCode !== null || child.signalCode !== null) return resolve();
+				child.once('exit', () => resolve());
+				child.kill(signal);
+			})
+	};
+}
+
+export interface Session {
+	cookie: string;
+	user: { user_id: string; role: string; entity_id?: string; databases: { pull: string[] } };
+}
+
+function cookieOf(response: Response): string {
+	const header = response.headers.get('set-cookie') ?? '';
+	return header.split(';')[0];
+}
+
+export async function signInCitizen(base: string, phone: string): Promise<Session> {
+	const requested = await fetch(`${base}/api/auth/otp/request`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ phone, locale: 'en' })
+	});
+	if (!requested.ok) throw new Error(`otp request ${requested.status} ${await requested.text()}`);
+	const outbox = await (await fetch(`${base}/api/dev/sms?phone=${encodeURIComponent(phone)}`)).json();
+	const text: string = (outbox.messages ?? outbox)[0].text;
+	const code = /(\d{6})/.exec(text)![1];
+	const verified = await fetch(`${base}/api/auth/otp/verify`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ phone, code })
+	});
+	if (!verified.ok) throw new Error(`otp verify ${verified.status} ${await verified.text()}`);
+	return { cookie: cookieOf(verified), user: (await verified.json()).user };
+}
+
+export const DEMO_PASSWORD = 'Tawasul-demo-2026';
+
+export async function signInStaff(base: string, username: string, password = DEMO_PASSWORD): Promise<Session> {
+	const response = await fetch(`${base}/api/auth/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ username, password })
+	});
+	if (!response.ok) throw new Error(`login ${response.status} ${await response.text()}`);
+	return { cookie: cookieOf(response), user: (await response.json()).user };
+}
+
+/** A PouchDB pointed at the gate with this session's cookie, as the PWA does. */
+export function remote(base: string, db: string, session: Session | null) {
+	return new PouchDB(`${base}/db/${db}`, {
+		skip_setup: true,
+		fetch: (url: string, opts: RequestInit & { headers: Headers }) => {
+			if (session) opts.headers.set('Cookie', session.cookie);
+			return PouchDB.fetch(url, opts);
+		}
+	});
+}
+
+/** A device's local database (LevelDB in a temporary folder). */
+export function local(name: string) {
+	return new PouchDB(path.join(tempDir('tawasul-device-'), name));
+}
+
+export function submitAction(fields: Record<string, unknown> = {}) {
+	const caseKey = randomUUID();
+	return {
+		_id: `act:${randomUUID()}`,
+		type: 'action',
+		kind: 'submit',
+		case_key: caseKey,
+		client_time: new Date().toISOString(),
+		device_id: 'test-device',
+		case_type: 'complaint',
+		category_id: 'works-potholes',
+		subject: 'Pothole on Road 42',
+		body: 'A deep pothole near the school gate has damaged several cars this week.',
+		locale: 'en',
+		location: { lat: 26.2235, lng: 50.5876 },
+		...fields
+	};
+}
+
+export function followUp(caseKey: string, kind: string, fields: Record<string, unknown> = {}) {
+	return {
+		_id: `act:${randomUUID()}`,
+		type: 'action',
+		kind,
+		case_key: caseKey,
+		client_time: new Date().toISOString(),
+		device_id: 'test-device',
+		...fields
+	};
+}
+
+/** Polls until `check` returns a value (not undefined) or the time runs out. */
+export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, label = 'condition'): Promise<T> {
+	const end = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check().catch(() => undefined);
+		if (value !== undefined) return value;
+		if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
