@@ -18,6 +18,8 @@ export interface Store {
 	readonly couch: nano.ServerScope;
 	readonly embedded: boolean;
 	use<T extends object = Record<string, unknown>>(name: string): nano.DocumentScope<T>;
+	/** A raw request to the store (for streaming and long polls), credentials sent as a header. */
+	fetch(path: string, init?: RequestInit): Promise<Response>;
 	/** Creates the database when missing (idempotent; remembered for this process). */
 	ensureDb(name: string): Promise<void>;
 	ping(): Promise<boolean>;
@@ -33,11 +35,23 @@ export async function openStore(env: Pick<Env, 'couchdbUrl' | 'dataDir'>): Promi
 function wrap(url: string, embedded: boolean, closeServer: () => Promise<void>): Store {
 	const couch = nano({ url });
 	const known = new Set<string>();
+	const parsed = new URL(url);
+	const authorization = parsed.username
+		? 'Basic ' + Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')
+		: null;
+	parsed.username = '';
+	parsed.password = '';
+	const base = parsed.toString().replace(/\/$/, '');
 	return {
 		url,
 		couch,
 		embedded,
 		use: <T extends object>(name: string) => couch.use<T>(name),
+		fetch(path, init = {}) {
+			const headers = new Headers(init.headers);
+			if (authorization) headers.set('authorization', authorization);
+			return fetch(base + path, { ...init, headers });
+		},
 		async ensureDb(name) {
 			if (known.has(name)) return;
 			try {
