@@ -1,0 +1,128 @@
+/**
+ * Accounts in the `auth` database. Uniqueness of a phone number or a username is a document
+ * with that fixed _id (`phone:<e164>`, `username:<lowercased>`) naming the account: CouchDB lets
+ * only one writer create an _id, so two concurrent sign-ups for one phone make one account.
+ * The claim is written before the account, so a crash in between leaves a claim that the next
+ * attempt completes rather than an account nobody can reach.
+ */
+import { DB, type Role } from '../../../src/lib/domain/doc-types.js';
+import { TawasulError } from '../../../src/lib/domain/errors.js';
+import type { Store } from '../store.js';
+import { getOrNull, insertOnce } from './couch.js';
+import { hashPassword } from './passwords.js';
+import { accountDocId, newUserId, type AccountDoc } from './types.js';
+
+interface ClaimDoc {
+	_id: string;
+	user_id: string;
+}
+
+export const phoneDocId = (e164: string) => `phone:${e164}`;
+export const usernameDocId = (username: string) => `username:${username.toLowerCase()}`;
+
+export type StaffRole = Exclude<Role, 'citizen'>;
+
+export interface NewStaff {
+	username: string;
+	password: string;
+	role: StaffRole;
+	name: string;
+	entity_id?: string;
+	phone?: string;
+}
+
+const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+
+async function authDb(store: Store) {
+	await store.ensureDb(DB.AUTH);
+	return store.use<AccountDoc | ClaimDoc>(DB.AUTH);
+}
+
+export async function getAccount(store: Store, userId: string): Promise<AccountDoc | null> {
+	const db = await authDb(store);
+	const doc = await getOrNull(db, accountDocId(userId));
+	return doc && (doc as AccountDoc).type === 'account' ? (doc as AccountDoc) : null;
+}
+
+/** Writes the account unless it is already there; either way returns the stored one. */
+async function ensureAccount(store: Store, account: AccountDoc): Promise<AccountDoc> {
+	const db = await authDb(store);
+	if (await insertOnce(db, account)) return (await getAccount(store, account.user_id)) ?? account;
+	const existing = await getAccount(store, account.user_id);
+	if (!existing) throw new Error(`account ${account.user_id} vanished while being created`);
+	return existing;
+}
+
+/** Follows a claim to its user_id, claiming it for `candidate` when nobody has. */
+async function claim(store: Store, id: string, candidate: string): Promise<{ user_id: string; won: boolean }> {
+	const db = await authDb(store);
+	if (await insertOnce<ClaimDoc>(db as never, { _id: id, user_id: candidate })) return { user_id: candidate, won: true };
+	const existing = (await getOrNull(db, id)) as ClaimDoc | null;
+	if (!existing) throw new Error(`claim ${id} vanished after a conflict`);
+	return { user_id: existing.user_id, won: false };
+}
+
+/**
+ * The citizen account for a normalised phone number, created on first sign-in. Only citizens are
+ * indexed by phone: a staff member's phone must never open a staff session by SMS code alone.
+ */
+export async function findOrCreateCitizen(store: Store, e164: string, options: { name?: string; now?: number } = {}): Promise<AccountDoc> {
+	const { user_id } = await claim(store, phoneDocId(e164), newUserId('citizen'));
+	const account = await ensureAccount(store, {
+		_id: accountDocId(user_id),
+		type: 'account',
+		user_id,
+		role: 'citizen',
+		name: options.name ?? '',
+		phone: e164,
+		failed_logins: 0,
+		locked_until: null,
+		created_at: new Date(options.now ?? Date.now()).toISOString()
+	});
+	if (account.role !== 'citizen') throw new Error(`phone claim ${user_id} points at a ${account.role}`);
+	return account;
+}
+
+export async function findStaff(store: Store, username: string): Promise<AccountDoc | null> {
+	const db = await authDb(store);
+	const claimed = (await getOrNull(db, usernameDocId(username))) as ClaimDoc | null;
+	if (!claimed) return null;
+	const account = await getAccount(store, claimed.user_id);
+	return account && account.role !== 'citizen' ? account : null;
+}
+
+/** Creates a staff account; 409 when the username belongs to someone already. */
+export async function createStaff(store: Store, input: NewStaff, now = Date.now()): Promise<AccountDoc> {
+	const username = input.username.toLowerCase();
+	if (!USERNAME_PATTERN.test(username)) throw new TawasulError(400, 'invalid_format', [{ field: 'username', code: 'invalid_format' }]);
+	if ((input.role === 'agent' || input.role === 'manager') && !input.entity_id) {
+		throw new TawasulError(400, 'required', [{ field: 'entity_id', code: 'required' }]);
+	}
+	const candidate = newUserId('staff');
+	const { user_id, won } = await claim(store, usernameDocId(username), candidate);
+	// Lost the claim: taken, unless an earlier attempt crashed before writing the account.
+	if (!won && (await getAccount(store, user_id))) {
+		throw new TawasulError(409, 'not_allowed', [{ field: 'username', code: 'not_allowed' }]);
+	}
+	const account: AccountDoc = {
+		_id: accountDocId(user_id),
+		type: 'account',
+		user_id,
+		role: input.role,
+		name: input.name,
+		username,
+		password_hash: await hashPassword(input.password),
+		failed_logins: 0,
+		locked_until: null,
+		created_at: new Date(now).toISOString()
+	};
+	if (input.entity_id) account.entity_id = input.entity_id;
+	if (input.phone) account.phone = input.phone;
+	return ensureAccount(store, account);
+}
+
+/** Saves a changed account with its revision; a 409 surfaces so the caller re-reads. */
+export async function saveAccount(store: Store, account: AccountDoc): Promise<void> {
+	const db = await authDb(store);
+	await db.insert(account);
+}

@@ -1,0 +1,150 @@
+/**
+ * One-time SMS codes. A code is stored only as HMAC-SHA256(pepper, phone + code), so a copy of the
+ * `auth` database doesn't reveal live codes; the pepper lives in the same database so restarts
+ * (and other instances) keep verifying codes already sent. Neither the code nor the phone number
+ * is ever logged.
+ */
+import { createHash, createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
+import { TawasulError } from '../../../src/lib/domain/errors.js';
+import { normalizePhone } from '../../../src/lib/domain/phone.js';
+import { log } from '../log.js';
+import type { SmsGateway } from '../sms/gateway.js';
+import type { Store } from '../store.js';
+import { getOrNull, insertOnce, updateDoc } from './couch.js';
+import { SlidingWindow } from './rate-limit.js';
+
+export const OTP = {
+	digits: 6,
+	ttlMs: 5 * 60_000,
+	maxAttempts: 5,
+	perPhone: { max: 3, windowMs: 15 * 60_000 },
+	perIp: { max: 20, windowMs: 60 * 60_000 }
+} as const;
+
+export type Locale = 'ar' | 'en';
+
+interface OtpDoc {
+	_id: string;
+	type: 'otp';
+	/** null once used or voided. */
+	code_hmac: string | null;
+	expires_at: string;
+	attempts: number;
+	/** Times of recent requests: the per-phone limit, kept here so it holds across instances. */
+	requested_at: string[];
+}
+
+interface SecretDoc {
+	_id: string;
+	type: 'secret';
+	value: string;
+}
+
+export const PEPPER_DOC_ID = 'secret:pepper';
+
+export function otpDocId(e164: string): string {
+	return 'otp:' + createHash('sha256').update(e164).digest('hex');
+}
+
+export function smsText(code: string, locale: Locale): string {
+	return locale === 'en'
+		? `Your Tawasul sign-in code: ${code}. Valid for 5 minutes.`
+		: `رمز الدخول إلى تواصل: ${code}. صالح لمدة 5 دقائق.`;
+}
+
+/** The server's pepper, made on first start; a racing second instance adopts the first's. */
+export async function loadPepper(store: Store): Promise<Buffer> {
+	await store.ensureDb(DB.AUTH);
+	const db = store.use<SecretDoc>(DB.AUTH);
+	await insertOnce(db, { _id: PEPPER_DOC_ID, type: 'secret', value: randomBytes(32).toString('base64') });
+	const doc = await getOrNull(db, PEPPER_DOC_ID);
+	if (!doc?.value) throw new Error('pepper missing from the auth database');
+	return Buffer.from(doc.value, 'base64');
+}
+
+export interface OtpDeps {
+	store: Store;
+	gateway: SmsGateway;
+	now?: () => number;
+}
+
+export interface OtpService {
+	/** Sends a fresh code; returns the normalised phone number. */
+	request(input: { phone: string; locale?: Locale; ip: string }): Promise<{ phone: string; expires_in: number }>;
+	/** Consumes a correct code; returns the normalised phone number it proves. */
+	verify(input: { phone: string; code: string }): Promise<string>;
+}
+
+function toE164(phone: string): string {
+	const e164 = normalizePhone(phone);
+	if (!e164) throw new TawasulError(400, 'invalid_phone', [{ field: 'phone', code: 'invalid_phone' }]);
+	return e164;
+}
+
+export function createOtpService(deps: OtpDeps): OtpService {
+	const now = deps.now ?? Date.now;
+	const perIp = new SlidingWindow(OTP.perIp.max, OTP.perIp.windowMs);
+	let pepper: Promise<Buffer> | null = null;
+	const db = () => deps.store.use<OtpDoc>(DB.AUTH);
+
+	async function hmac(e164: string, code: string): Promise<Buffer> {
+		pepper ??= loadPepper(deps.store).catch((error) => {
+			pepper = null;
+			throw error;
+		});
+		return createHmac('sha256', await pepper).update(e164 + code).digest();
+	}
+
+	return {
+		async request({ phone, locale = 'ar', ip }) {
+			const e164 = toE164(phone);
+			const at = now();
+			if (!perIp.hit(ip, at)) throw new TawasulError(429, 'rate_limited');
+			const code = String(randomInt(0, 10 ** OTP.digits)).padStart(OTP.digits, '0');
+			const codeHmac = (await hmac(e164, code)).toString('hex');
+			const allowed = await updateDoc(db(), otpDocId(e164), (current) => {
+				const windowStart = at - OTP.perPhone.windowMs;
+				const recent = (current?.requested_at ?? []).filter((t) => Date.parse(t) > windowStart);
+				if (recent.length >= OTP.perPhone.max) return { next: null, result: false };
+				const next: OtpDoc = {
+					_id: otpDocId(e164),
+					type: DOC_TYPES.OTP,
+					code_hmac: codeHmac,
+					expires_at: new Date(at + OTP.ttlMs).toISOString(),
+					attempts: 0,
+					requested_at: [...recent, new Date(at).toISOString()]
+				};
+				return { next, result: true };
+			});
+			if (!allowed) throw new TawasulError(429, 'rate_limited');
+			await deps.gateway.send({ id: `otp-${randomUUID()}`, to: e164, text: smsText(code, locale) });
+			log.info('sign-in code sent', { gateway: deps.gateway.name });
+			return { phone: e164, expires_in: OTP.ttlMs / 1000 };
+		},
+
+		async verify({ phone, code }) {
+			const e164 = toE164(phone);
+			// A code of the wrong shape can never match: refuse it without spending an attempt.
+			if (!/^\d{6}$/.test(code)) throw new TawasulError(400, 'otp_invalid', [{ field: 'code', code: 'otp_invalid' }]);
+			const given = await hmac(e164, code);
+			const at = now();
+			const outcome = await updateDoc(db(), otpDocId(e164), (current) => {
+				if (!current || !current.code_hmac || current.attempts >= OTP.maxAttempts) {
+					return { next: null, result: 'otp_invalid' as const };
+				}
+				if (at >= Date.parse(current.expires_at)) return { next: null, result: 'otp_expired' as const };
+				const stored = Buffer.from(current.code_hmac, 'hex');
+				if (stored.length === given.length && timingSafeEqual(stored, given)) {
+					// Saved with the read revision: of two racing verifications only one can consume it.
+					return { next: { ...current, code_hmac: null }, result: 'ok' as const };
+				}
+				const attempts = current.attempts + 1;
+				const next = { ...current, attempts, code_hmac: attempts >= OTP.maxAttempts ? null : current.code_hmac };
+				return { next, result: 'otp_invalid' as const };
+			});
+			if (outcome !== 'ok') throw new TawasulError(400, outcome, [{ field: 'code', code: outcome }]);
+			return e164;
+		}
+	};
+}

@@ -1,0 +1,47 @@
+/** Staff passwords: argon2id with OWASP's minimum parameters, and a lock-out stored on the
+ * account so it holds across server instances and restarts. */
+import argon2 from 'argon2';
+import type { AccountDoc } from './types.js';
+
+const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export const LOCKOUT = { maxFailures: 5, lockMs: 15 * 60_000 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+	return argon2.hash(password, ARGON2_OPTIONS);
+}
+
+export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+	try {
+		return await argon2.verify(hash, password);
+	} catch {
+		// A malformed stored hash is a failed sign-in, not a server error that tells the caller more.
+		return false;
+	}
+}
+
+let dummyHash: Promise<string> | null = null;
+
+/** Spends the same time as a real check, so an unknown username can't be told from a wrong
+ * password by how long the answer takes. */
+export async function burnVerifyTime(password: string): Promise<void> {
+	dummyHash ??= hashPassword('tawasul-timing-equaliser');
+	await verifyPassword(await dummyHash, password);
+}
+
+export function isLocked(account: Pick<AccountDoc, 'locked_until'>, now: number): boolean {
+	return account.locked_until !== null && Date.parse(account.locked_until) > now;
+}
+
+/** The account after one more failure: the fifth in a row locks it and starts the count again. */
+export function afterFailedLogin(account: AccountDoc, now: number): AccountDoc {
+	const failures = account.failed_logins + 1;
+	if (failures >= LOCKOUT.maxFailures) {
+		return { ...account, failed_logins: 0, locked_until: new Date(now + LOCKOUT.lockMs).toISOString() };
+	}
+	return { ...account, failed_logins: failures };
+}
+
+export function afterSuccessfulLogin(account: AccountDoc): AccountDoc {
+	return { ...account, failed_logins: 0, locked_until: null };
+}

@@ -1,0 +1,73 @@
+/**
+ * The 'outbox' gateway: messages are stored in the `sms` database instead of being sent, for
+ * development, demos and tests (and as the audit copy a real gateway could keep too).
+ */
+import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
+import type { Store } from '../store.js';
+import type { SmsGateway, SmsMessage } from './gateway.js';
+
+export interface SmsDoc {
+	_id: string;
+	type: 'sms';
+	to: string;
+	text: string;
+	status: 'sent';
+	created_at: string;
+}
+
+export const smsDocId = (id: string) => `sms:${id}`;
+
+export function createOutboxGateway(store: Store, now: () => number = Date.now): SmsGateway {
+	return {
+		name: 'outbox',
+		async send(message: SmsMessage) {
+			await store.ensureDb(DB.SMS);
+			const doc: SmsDoc = {
+				_id: smsDocId(message.id),
+				type: DOC_TYPES.SMS,
+				to: message.to,
+				text: message.text,
+				status: 'sent',
+				created_at: new Date(now()).toISOString()
+			};
+			try {
+				await store.use<SmsDoc>(DB.SMS).insert(doc);
+			} catch (error) {
+				// 409: this id was sent before; a replay must not send it again.
+				if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+			}
+		}
+	};
+}
+
+export interface OutboxMessage {
+	id: string;
+	to: string;
+	text: string;
+	status: 'sent';
+	created_at: string;
+}
+
+/** How far back the development listing looks. */
+const SCAN_LIMIT = 1000;
+
+/**
+ * Newest first, optionally for one phone. Read from the changes feed backwards, which is
+ * insertion order even for messages stored in the same millisecond; it looks at the last
+ * SCAN_LIMIT messages only, enough for the development outbox it serves (a production gateway
+ * hands messages on and is never listed).
+ */
+export async function listOutbox(store: Store, options: { phone?: string; limit: number }): Promise<OutboxMessage[]> {
+	await store.ensureDb(DB.SMS);
+	const feed = await store.use<SmsDoc>(DB.SMS).changes({ descending: true, include_docs: true, limit: SCAN_LIMIT });
+	const messages: OutboxMessage[] = [];
+	for (const change of feed.results) {
+		if (messages.length >= options.limit) break;
+		// nano's change type leaves out `doc`, which include_docs adds.
+		const doc = (change as { doc?: SmsDoc }).doc;
+		if (!doc || change.deleted || doc.type !== 'sms') continue;
+		if (options.phone && doc.to !== options.phone) continue;
+		messages.push({ id: doc._id.slice('sms:'.length), to: doc.to, text: doc.text, status: doc.status, created_at: doc.created_at });
+	}
+	return messages;
+}
