@@ -1,0 +1,43 @@
+/** e2e.submit_to_inbox_p95_ms: online, a submission put into a citizen device's outbox, pushed
+ * by live PouchDB replication through the gate, routed by the engine, and pulled live into an
+ * agent device's replica of the entity database. */
+import { startInProcess, signInCitizen, signInStaff, remote, local, submitAction } from '../tests/integration/harness.js';
+import { emit, percentile } from './emit.js';
+
+const SUBMISSIONS = Number(process.env.BENCH_E2E_SUBMISSIONS ?? 200);
+const INTERVAL_MS = 25;
+
+export async function benchEndToEnd(): Promise<void> {
+	const server = await startInProcess();
+	try {
+		const citizen = await signInCitizen(server.base, '+97336000999');
+		const agent = await signInStaff(server.base, 'agent.works');
+		const outbox = local('bench-outbox');
+		const inbox = local('bench-inbox');
+		const push = outbox.replicate.to(remote(server.base, 'intake', citizen), { live: true, retry: true });
+		const pull = inbox.replicate.from(remote(server.base, 'e_works', agent), { live: true, retry: true });
+		const sentAt = new Map<string, number>();
+		const latencies: number[] = [];
+		const done = new Promise<void>((resolve) => {
+			inbox.changes({ live: true, since: 'now' }).on('change', (change: { id: string }) => {
+				const started = sentAt.get(change.id);
+				if (started === undefined) return;
+				sentAt.delete(change.id);
+				latencies.push(performance.now() - started);
+				if (latencies.length === SUBMISSIONS) resolve();
+			});
+		});
+		for (let i = 0; i < SUBMISSIONS; i++) {
+			const doc = submitAction({ subject: `Bench ${i}` });
+			sentAt.set(`case:${doc.case_key}`, performance.now());
+			await outbox.put(doc);
+			await new Promise((r) => setTimeout(r, INTERVAL_MS));
+		}
+		await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('e2e bench timed out')), 120_000))]);
+		push.cancel();
+		pull.cancel();
+		emit({ name: 'e2e.submit_to_inbox_p95_ms', value: Math.round(percentile(latencies, 95)), unit: 'ms', p50: Math.round(percentile(latencies, 50)), samples: latencies.length, target: 2000 });
+	} finally {
+		await server.stop();
+	}
+}

@@ -1,0 +1,90 @@
+/** rules.cases_per_s: 20,000 submissions routed and projected through the real rules engine and
+ * the embedded store, against a raw bulk write of the same documents into the same store. */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openStore, type Store } from '../sync-server/src/store.js';
+import { seedStore } from '../sync-server/src/seed/seed.js';
+import { RulesEngine } from '../sync-server/src/engine/engine.js';
+import { RULES } from '../sync-server/src/rules/index.js';
+import { installIntakeDesign } from '../sync-server/src/gate/gate.js';
+import { DB } from '../src/lib/domain/doc-types.js';
+import { emit } from './emit.js';
+
+const SUBMISSIONS = Number(process.env.BENCH_SUBMISSIONS ?? 20_000);
+const CITIZENS = Number(process.env.BENCH_CITIZENS ?? 2_000);
+const WRITE_BATCH = 500;
+
+type Category = { category_id: string; case_types: string[] };
+
+async function categories(store: Store): Promise<Category[]> {
+	const all = await store.use<{ type?: string } & Category>(DB.CONFIG).list({ include_docs: true });
+	return all.rows.flatMap((r) => (r.doc?.type === 'category' ? [r.doc] : []));
+}
+
+function submissions(catalogue: Category[]) {
+	const now = Date.now();
+	return Array.from({ length: SUBMISSIONS }, (_, i) => {
+		const category = catalogue[i % catalogue.length];
+		return {
+		_id: `act:${randomUUID()}`,
+		type: 'action',
+		kind: 'submit',
+		case_key: randomUUID(),
+		client_time: new Date(now - 60_000).toISOString(),
+		device_id: `bench-${i % CITIZENS}`,
+		author: { user_id: `cbench${String(i % CITIZENS).padStart(6, '0')}`, role: 'citizen' },
+		received_at: new Date(now + i).toISOString(),
+		case_type: category.case_types[i % category.case_types.length],
+		category_id: category.category_id,
+		subject: `Request ${i}: street light out`,
+		body: 'The street light in front of house 1234, road 5678, block 910 has been out for a week.',
+		locale: i % 4 === 0 ? 'en' : 'ar',
+		location: { lat: 26.2 + (i % 100) / 1000, lng: 50.5 + (i % 100) / 1000 }
+		};
+	});
+}
+
+async function bulkWrite(store: Store, db: string, docs: object[]): Promise<number> {
+	await store.ensureDb(db);
+	const start = performance.now();
+	for (let i = 0; i < docs.length; i += WRITE_BATCH) {
+		const result = await store.use(db).bulk({ docs: docs.slice(i, i + WRITE_BATCH) as never[] });
+		if (result.some((r) => r.error)) throw new Error(`raw write failed in ${db}`);
+	}
+	return performance.now() - start;
+}
+
+export async function benchRules(): Promise<void> {
+	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tawasul-bench-'));
+	const store = await openStore({ couchdbUrl: null, dataDir });
+	try {
+		await seedStore(store, { demo: false });
+		await installIntakeDesign(store);
+		const docs = submissions(await categories(store));
+
+		const rawMs = await bulkWrite(store, 'bench_raw', docs);
+		const rawRate = (SUBMISSIONS / rawMs) * 1000;
+		emit({ name: 'store.raw_write_docs_per_s', value: Math.round(rawRate), unit: 'docs/s', docs: SUBMISSIONS });
+
+		await bulkWrite(store, DB.INTAKE, docs);
+		const engine = new RulesEngine(store, { rules: RULES, batchSize: 500, instanceId: 'bench', pollTimeoutMs: 1000 });
+		const start = performance.now();
+		engine.start();
+		while (engine.status().processed + engine.status().rejected < SUBMISSIONS) {
+			if (engine.status().last_error) throw new Error(engine.status().last_error!);
+			await new Promise((r) => setTimeout(r, 20));
+		}
+		const engineMs = performance.now() - start;
+		await engine.stop();
+		const status = engine.status();
+		if (status.rejected > 0) throw new Error(`${status.rejected} submissions were refused`);
+		const rate = (SUBMISSIONS / engineMs) * 1000;
+		emit({ name: 'rules.cases_per_s', value: Math.round(rate), unit: 'cases/s', cases: SUBMISSIONS, citizens: CITIZENS, target: 1000 });
+		emit({ name: 'rules.ratio_to_raw_write', value: Number((rate / rawRate).toFixed(3)), unit: 'ratio', ratio: Number((rate / rawRate).toFixed(3)) });
+	} finally {
+		await store.close();
+		fs.rmSync(dataDir, { recursive: true, force: true });
+	}
+}
