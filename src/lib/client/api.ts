@@ -1,0 +1,118 @@
+import { ERROR_CODES, type ErrorCode, type FieldError } from '$lib/domain/errors';
+import type { Role } from '$lib/domain/doc-types';
+import { announcer } from './announcer.svelte';
+import { i18n, t } from './i18n.svelte';
+
+/** The signed-in person as `/api/session` and the sign-in endpoints return them (docs/design.md). */
+export interface SessionUser {
+	user_id: string;
+	role: Role;
+	name: string;
+	phone?: string;
+	entity_id?: string;
+	databases: { pull: string[]; push: string };
+}
+
+/** Every failure the client shows: an HTTP status (0 when the server was not reached), a stable
+ * code from ERROR_CODES and, for form errors, the fields concerned. */
+export class ClientError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: ErrorCode,
+		readonly fields: FieldError[] = [],
+		/** A `messages/*.json` key the server chose; used when it exists in the catalogue. */
+		readonly messageKey?: string
+	) {
+		super(code);
+		this.name = 'ClientError';
+	}
+}
+
+const isErrorCode = (value: unknown): value is ErrorCode =>
+	typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+
+function codeForStatus(status: number): ErrorCode {
+	if (status === 401) return 'unauthorized';
+	if (status === 403) return 'forbidden';
+	if (status === 404) return 'case_not_found';
+	if (status === 413) return 'payload_too_large';
+	if (status === 429) return 'rate_limited';
+	return 'server';
+}
+
+/** Turns a non-2xx response into a ClientError, trusting the body's code only if it is one we know. */
+export async function errorFromResponse(response: Response): Promise<ClientError> {
+	let body: unknown = null;
+	try {
+		body = await response.json();
+	} catch {
+		// A proxy's HTML error page or an empty body: the status decides.
+	}
+	const error = (body as { error?: { code?: unknown; message_key?: unknown; fields?: unknown } } | null)?.error;
+	const code = isErrorCode(error?.code) ? error.code : codeForStatus(response.status);
+	const fields = Array.isArray(error?.fields)
+		? (error.fields as FieldError[]).filter((f) => typeof f?.field === 'string' && isErrorCode(f.code))
+		: [];
+	const messageKey = typeof error?.message_key === 'string' ? error.message_key : undefined;
+	return new ClientError(response.status, code, fields, messageKey);
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+	let response: Response;
+	try {
+		response = await fetch(path, {
+			method,
+			credentials: 'same-origin',
+			headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body)
+		});
+	} catch {
+		// fetch only rejects when no response came back at all: offline, DNS, refused connection.
+		throw new ClientError(0, 'network');
+	}
+	if (!response.ok) throw await errorFromResponse(response);
+	if (response.status === 204) return undefined as T;
+	try {
+		return (await response.json()) as T;
+	} catch {
+		// The static host answering /api/* with index.html (no server yet) lands here.
+		throw new ClientError(response.status, 'server');
+	}
+}
+
+export const api = {
+	requestOtp: (phone: string, locale: string) => request<unknown>('POST', '/api/auth/otp/request', { phone, locale }),
+	verifyOtp: (phone: string, code: string) =>
+		request<{ user: SessionUser }>('POST', '/api/auth/otp/verify', { phone, code }).then((r) => r.user),
+	login: (username: string, password: string) =>
+		request<{ user: SessionUser }>('POST', '/api/auth/login', { username, password }).then((r) => r.user),
+	session: () => request<{ user: SessionUser }>('GET', '/api/session').then((r) => r.user),
+	logout: () => request<unknown>('POST', '/api/auth/logout', {})
+};
+
+/** Any error as a ClientError: unknown throwables become 'server', offline TypeErrors 'network'. */
+export function toClientError(error: unknown): ClientError {
+	if (error instanceof ClientError) return error;
+	if (error instanceof TypeError && /fetch|network/i.test(error.message)) return new ClientError(0, 'network');
+	const pouch = error as { status?: number; name?: string } | null;
+	if (pouch && typeof pouch.status === 'number') return new ClientError(pouch.status, codeForStatus(pouch.status));
+	return new ClientError(500, 'server');
+}
+
+/** The localised text of an error code (with its params, such as a limit). */
+export function errorMessage(code: string, params: Record<string, string | number> = {}): string {
+	const key = `errors.${code}`;
+	return i18n.has(key) ? t(key, params) : t('errors.server');
+}
+
+/** The one place every error goes through: returns the localised message and reads it out. */
+export function handleError(error: unknown): string {
+	const clientError = toClientError(error);
+	if (!(error instanceof ClientError) && clientError.code === 'server') console.error(error);
+	const message =
+		clientError.messageKey && i18n.has(clientError.messageKey)
+			? t(clientError.messageKey)
+			: errorMessage(clientError.code);
+	announcer.announce(message, true);
+	return message;
+}

@@ -1,0 +1,114 @@
+import { CATALOGUES, interpolate, LOCALES, type Locale } from './messages';
+
+export type { Locale } from './messages';
+
+const STORAGE_KEY = 'tawasul.locale';
+/** Intl tags: Bahraini Arabic (Arabic-Indic digits, Gregorian calendar) and British English. */
+const INTL_TAG: Record<Locale, string> = { ar: 'ar-BH', en: 'en-GB' };
+const DEFAULT_TIME_ZONE = 'Asia/Bahrain';
+
+export type Params = Record<string, string | number>;
+
+function storedLocale(): Locale {
+	try {
+		const value = localStorage.getItem(STORAGE_KEY);
+		if (value && (LOCALES as readonly string[]).includes(value)) return value as Locale;
+	} catch {
+		// Storage can be blocked (private mode, policy); Arabic is the default then.
+	}
+	return 'ar';
+}
+
+/** The interface language. Arabic is the default; the choice is kept in localStorage and applied
+ * to `<html lang dir>` (app.html applies it once more before the first paint). */
+class I18n {
+	locale = $state<Locale>(typeof localStorage === 'undefined' ? 'ar' : storedLocale());
+	/** Shown in dates until mirror-config's settings are known; the national zone. */
+	timeZone = $state(DEFAULT_TIME_ZONE);
+
+	get dir(): 'rtl' | 'ltr' {
+		return this.locale === 'ar' ? 'rtl' : 'ltr';
+	}
+
+	get intlTag(): string {
+		return INTL_TAG[this.locale];
+	}
+
+	get other(): Locale {
+		return this.locale === 'ar' ? 'en' : 'ar';
+	}
+
+	setLocale(locale: Locale): void {
+		this.locale = locale;
+		try {
+			localStorage.setItem(STORAGE_KEY, locale);
+		} catch {
+			// Not kept across reloads then; the switch still works for this visit.
+		}
+		this.apply();
+	}
+
+	apply(): void {
+		if (typeof document === 'undefined') return;
+		document.documentElement.lang = this.locale;
+		document.documentElement.dir = this.dir;
+	}
+
+	has(key: string): boolean {
+		return key in CATALOGUES[this.locale];
+	}
+
+	/** The message for `key` in the current language; numbers in `params` are formatted for it.
+	 * An unknown key is returned as is, so a gap is visible rather than blank. */
+	t = (key: string, params: Params = {}): string => {
+		const template = CATALOGUES[this.locale][key] ?? CATALOGUES.ar[key] ?? key;
+		const strings: Record<string, string> = {};
+		for (const [name, value] of Object.entries(params)) {
+			strings[name] = typeof value === 'number' ? this.number(value) : value;
+		}
+		return interpolate(template, strings);
+	};
+
+	number(value: number, options?: Intl.NumberFormatOptions): string {
+		return new Intl.NumberFormat(this.intlTag, options).format(value);
+	}
+
+	date(iso: string | Date, options: Intl.DateTimeFormatOptions = { dateStyle: 'long' }): string {
+		const date = typeof iso === 'string' ? new Date(iso) : iso;
+		if (Number.isNaN(date.getTime())) return '';
+		return new Intl.DateTimeFormat(this.intlTag, { timeZone: this.timeZone, ...options }).format(date);
+	}
+
+	dateTime(iso: string | Date): string {
+		return this.date(iso, { dateStyle: 'medium', timeStyle: 'short' });
+	}
+
+	/** "in 3 days" / "2 hours ago", in the largest unit that is at least one. */
+	relative(ms: number): string {
+		const format = new Intl.RelativeTimeFormat(this.intlTag, { numeric: 'auto' });
+		const abs = Math.abs(ms);
+		const units: [Intl.RelativeTimeFormatUnit, number][] = [
+			['day', 86_400_000],
+			['hour', 3_600_000],
+			['minute', 60_000]
+		];
+		for (const [unit, size] of units) {
+			if (abs >= size) return format.format(Math.trunc(ms / size), unit);
+		}
+		return format.format(0, 'minute');
+	}
+
+	fileSize(bytes: number): string {
+		if (bytes >= 1_000_000) return this.t('common.file_size_mb', { size: this.number(bytes / 1_000_000, { maximumFractionDigits: 1 }) });
+		return this.t('common.file_size_kb', { size: this.number(Math.max(1, Math.round(bytes / 1000))) });
+	}
+
+	/** A name from a config document in the current language (`name_ar` / `name_en`). */
+	name(doc: { name_ar: string; name_en: string } | undefined | null, fallback = ''): string {
+		if (!doc) return fallback;
+		return (this.locale === 'ar' ? doc.name_ar : doc.name_en) || doc.name_ar || doc.name_en || fallback;
+	}
+}
+
+export const i18n = new I18n();
+export const t = i18n.t;

@@ -1,0 +1,147 @@
+import type { ActionDoc, ActionKind, AttachmentStub, GeoPoint } from '$lib/domain/doc-types';
+import { actionDocId } from '$lib/domain/doc-types';
+import { ClientError } from './api';
+import { createDraft, deleteDraft, getDraft, listDraftFiles, addDraftFile, type DraftFields } from './drafts';
+import { i18n } from './i18n.svelte';
+import { deviceId, getSetting, setSetting } from './local-db';
+import { sync } from './sync.svelte';
+import { validateSubmission } from './submission';
+
+/** The fields an action of each kind carries besides the envelope (docs/design.md, intake). */
+export type ActionFields = Partial<
+	Pick<ActionDoc, 'case_type' | 'entity_id' | 'category_id' | 'subject' | 'body' | 'location' | 'locale' | 'to_entity_id' | 'reason'>
+> & { case_key: string };
+
+export interface OutgoingFile {
+	name: string;
+	blob: Blob;
+}
+
+/** Attachment names become part of `att:<action_id>:<name>` ids on the server: keep them short,
+ * without path separators or control characters, and unique within one action. */
+export function attachmentNames(names: string[]): string[] {
+	const taken = new Set<string>();
+	return names.map((raw, index) => {
+		const cleaned = raw
+			.normalize('NFC')
+			.replace(/[^\p{L}\p{N}._-]+/gu, '-')
+			.replace(/^[-.]+/, '')
+			.slice(-80);
+		let name = cleaned || `file-${index + 1}`;
+		for (let n = 2; taken.has(name); n++) {
+			const dot = cleaned.lastIndexOf('.');
+			name = dot > 0 ? `${cleaned.slice(0, dot)}-${n}${cleaned.slice(dot)}` : `${cleaned || 'file'}-${n}`;
+		}
+		taken.add(name);
+		return name;
+	});
+}
+
+async function buildAction(kind: ActionKind, fields: ActionFields, files: OutgoingFile[], id: string): Promise<ActionDoc> {
+	const doc: ActionDoc = {
+		...fields,
+		_id: actionDocId(id),
+		type: 'action',
+		kind,
+		case_key: fields.case_key,
+		client_time: new Date().toISOString(),
+		device_id: await deviceId()
+	};
+	if (files.length) {
+		const names = attachmentNames(files.map((f) => f.name));
+		const attachments: Record<string, AttachmentStub> = {};
+		files.forEach((file, i) => (attachments[names[i]] = { content_type: file.blob.type, data: file.blob }));
+		doc._attachments = attachments;
+	}
+	return doc;
+}
+
+/**
+ * Appends one immutable action to the signed-in person's outbox. Offline: a local PouchDB write
+ * that always succeeds; live push replication sends it to `intake` when the network is there, and
+ * the server's decision comes back through the mirrors (applied, or a rejection doc).
+ */
+export async function appendAction(kind: ActionKind, fields: ActionFields, files: OutgoingFile[] = []): Promise<ActionDoc> {
+	const outbox = await sync.outbox();
+	const doc = await buildAction(kind, fields, files, crypto.randomUUID());
+	await outbox.put(doc as never);
+	return doc;
+}
+
+/** Parses the draft's typed coordinates; null when both are empty. */
+export function parseLocation(location: DraftFields['location']): GeoPoint | null | 'invalid' {
+	if (!location || (!location.lat.trim() && !location.lng.trim())) return null;
+	const lat = Number(location.lat.trim().replace(',', '.'));
+	const lng = Number(location.lng.trim().replace(',', '.'));
+	if (!Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180) return 'invalid';
+	return { lat, lng };
+}
+
+/**
+ * Turns a draft into a `submit` action in one step. The action id is `act:<draft id>` and the
+ * case key is the draft id, both deterministic: if the app dies after the put and before the
+ * draft is deleted, submitting again meets a 409 conflict, which means "already in the outbox" —
+ * so the case is neither lost nor sent twice. Offline: local writes only. Returns the case key.
+ */
+export async function submitDraft(draftId: string): Promise<string> {
+	const outbox = await sync.outbox();
+	const id = actionDocId(draftId);
+	const draft = await getDraft(draftId);
+	if (!draft) {
+		// Deleted already: either the submission went through (then it is in the outbox) or not.
+		const existing = await outbox.get<ActionDoc>(id).catch(() => null);
+		if (existing) return existing.case_key;
+		throw new ClientError(404, 'case_not_found');
+	}
+	const files = await listDraftFiles(draftId);
+	const location = parseLocation(draft.location);
+	const errors = validateSubmission(draft, location, files);
+	if (errors.length) throw new ClientError(400, errors[0].code, errors);
+	const fields: ActionFields = {
+		case_key: draft.id,
+		case_type: draft.case_type,
+		entity_id: draft.entity_id,
+		category_id: draft.category_id,
+		subject: draft.subject.trim(),
+		body: draft.body.trim(),
+		location: location === 'invalid' ? null : location,
+		locale: i18n.locale
+	};
+	const doc = await buildAction('submit', fields, files.map((f) => ({ name: f.name, blob: f.blob })), draftId);
+	try {
+		await outbox.put(doc as never);
+	} catch (error) {
+		if ((error as { status?: number }).status !== 409) throw error;
+	}
+	await deleteDraft(draftId);
+	return draft.id;
+}
+
+const DISMISSED_KEY = 'dismissed_actions';
+
+export async function dismissedActions(): Promise<Set<string>> {
+	return new Set((await getSetting<string[]>(DISMISSED_KEY)) ?? []);
+}
+
+/** A refused submission becomes a new draft with everything that was typed and attached, so
+ * nothing is lost; the refused one is then hidden from the list. Offline: local writes only. */
+export async function restoreAsDraft(actionId: string): Promise<string> {
+	const outbox = await sync.outbox();
+	const action = await outbox.get<ActionDoc>(actionId, { attachments: true, binary: true });
+	const location = action.location ? { lat: String(action.location.lat), lng: String(action.location.lng) } : null;
+	const draft = await createDraft(sync.user?.user_id ?? '', {
+		case_type: action.case_type,
+		entity_id: action.entity_id ?? '',
+		category_id: action.category_id ?? '',
+		subject: action.subject ?? '',
+		body: action.body ?? '',
+		location
+	});
+	for (const [name, attachment] of Object.entries(action._attachments ?? {})) {
+		if (attachment.data instanceof Blob) await addDraftFile(draft.id, attachment.data, name);
+	}
+	const dismissed = await dismissedActions();
+	dismissed.add(actionId);
+	await setSetting(DISMISSED_KEY, [...dismissed]);
+	return draft.id;
+}

@@ -1,0 +1,221 @@
+import type { Database, DatabaseOptions, Doc, Replication, ReplicateOptions } from 'pouchdb-browser';
+import { DB } from '$lib/domain/doc-types';
+import { ClientError, type SessionUser } from './api';
+
+/** PouchDB is loaded on first use, so pages that never sync (home, sign-in) do not download it. */
+type PouchConstructor = new (name: string, options?: DatabaseOptions) => Database;
+let pouchModule: Promise<PouchConstructor> | null = null;
+const loadPouch = () => (pouchModule ??= import('pouchdb-browser').then((m) => m.default as PouchConstructor));
+
+const LAST_SYNC_KEY = 'tawasul.last_sync';
+/** Replication retries with exponential back-off, capped so a returning network is noticed soon. */
+const MAX_BACKOFF_MS = 60_000;
+const LIVE: ReplicateOptions = {
+	live: true,
+	retry: true,
+	back_off_function: (delay) => (delay === 0 ? 1000 : Math.min(delay * 2, MAX_BACKOFF_MS))
+};
+
+/** Local database names: the outbox of one person, and one read-only mirror per pulled database. */
+export const outboxName = (userId: string) => `outbox-${userId}`;
+export const mirrorName = (dbName: string) => `mirror-${dbName}`;
+
+/** Sends the session cookie with every replication request (same origin, but explicit). */
+const withCredentials: DatabaseOptions['fetch'] = (url, init) => fetch(url, { ...init, credentials: 'include' });
+
+function readLastSync(): string | null {
+	try {
+		return localStorage.getItem(LAST_SYNC_KEY);
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * The replication state of this device, reactive:
+ * - `mirror-config` is pulled from `/db/config` for everyone, signed in or not;
+ * - for a signed-in person, `outbox-<user_id>` is pushed live to `/db/intake` and every database in
+ *   `user.databases.pull` (except config) is pulled live into `mirror-<db>`.
+ * Replication never gives up (retry), so offline work goes out when the network returns.
+ */
+class Sync {
+	online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
+	/** True while a replication is transferring documents. */
+	active = $state(false);
+	lastSync = $state<string | null>(typeof localStorage === 'undefined' ? null : readLastSync());
+	/** Outbox actions the server has neither applied nor refused yet. */
+	pending = $state(0);
+	/** Code of the last replication failure ('unauthorized', 'forbidden', 'network'…), or null. */
+	error = $state<string | null>(null);
+	/** Bumped whenever any local database changes; live queries re-run on it. */
+	revision = $state(0);
+
+	#user: SessionUser | null = null;
+	#databases = new Map<string, Promise<Database>>();
+	#configReplication: Replication | null = null;
+	#userReplications: Replication[] = [];
+	#bumpTimer: ReturnType<typeof setTimeout> | null = null;
+	#started = false;
+	#queue: Promise<void> = Promise.resolve();
+	#activeCount = 0;
+
+	get user(): SessionUser | null {
+		return this.#user;
+	}
+
+	/** Watches the browser's connectivity; call once from the root layout. */
+	listen(): () => void {
+		const update = () => (this.online = navigator.onLine);
+		addEventListener('online', update);
+		addEventListener('offline', update);
+		return () => {
+			removeEventListener('online', update);
+			removeEventListener('offline', update);
+		};
+	}
+
+	/** Opens (once) and returns a local database. Opening works offline. */
+	local(name: string): Promise<Database> {
+		let db = this.#databases.get(name);
+		if (!db) {
+			db = loadPouch().then((PouchDB) => {
+				const local = new PouchDB(name, { auto_compaction: true });
+				local.changes({ since: 'now', live: true }).on('change', () => this.#bump());
+				return local;
+			});
+			this.#databases.set(name, db);
+		}
+		return db;
+	}
+
+	mirror(dbName: string): Promise<Database> {
+		return this.local(mirrorName(dbName));
+	}
+
+	/** The signed-in person's outbox; fails with 'unauthorized' when nobody is signed in. */
+	async outbox(): Promise<Database> {
+		if (!this.#user) throw new ClientError(401, 'unauthorized');
+		return this.local(outboxName(this.#user.user_id));
+	}
+
+	/** Starts config replication and, when `user` differs from the current one, the user's.
+	 * Calls are serialised, so a quick sign-out/sign-in cannot interleave two set-ups. */
+	start(user: SessionUser | null): Promise<void> {
+		this.#queue = this.#queue.catch(() => undefined).then(() => this.#start(user));
+		return this.#queue;
+	}
+
+	async #start(user: SessionUser | null): Promise<void> {
+		if (!this.#started) {
+			this.#started = true;
+			const PouchDB = await loadPouch();
+			const config = await this.mirror(DB.CONFIG);
+			this.#configReplication = this.#track(config.replicate.from(this.#remote(PouchDB, DB.CONFIG), LIVE));
+		}
+		if (user?.user_id === this.#user?.user_id && sameList(user?.databases.pull, this.#user?.databases.pull)) return;
+		this.#stopUser();
+		this.#user = user;
+		if (!user) return;
+		const PouchDB = await loadPouch();
+		const outbox = await this.outbox();
+		this.#userReplications.push(this.#track(outbox.replicate.to(this.#remote(PouchDB, user.databases.push || DB.INTAKE), LIVE)));
+		for (const dbName of user.databases.pull) {
+			if (dbName === DB.CONFIG) continue;
+			const mirror = await this.mirror(dbName);
+			this.#userReplications.push(this.#track(mirror.replicate.from(this.#remote(PouchDB, dbName), LIVE)));
+		}
+		this.#bump();
+	}
+
+	/** On sign-out: stop replicating and delete the person's mirrors from this device (they hold
+	 * personal data and can be pulled again). The outbox stays, so nothing unsent is lost; it is
+	 * pushed again the next time the same person signs in. */
+	forget(user: SessionUser): Promise<void> {
+		this.#queue = this.#queue.catch(() => undefined).then(() => this.#forget(user));
+		return this.#queue;
+	}
+
+	async #forget(user: SessionUser): Promise<void> {
+		if (this.#user?.user_id === user.user_id) {
+			this.#stopUser();
+			this.#user = null;
+		}
+		for (const dbName of user.databases.pull) {
+			if (dbName === DB.CONFIG) continue;
+			const name = mirrorName(dbName);
+			const db = await this.local(name);
+			this.#databases.delete(name);
+			await db.destroy().catch(() => undefined);
+		}
+		this.#bump();
+	}
+
+	#stopUser(): void {
+		for (const replication of this.#userReplications) replication.cancel();
+		this.#userReplications = [];
+	}
+
+	#remote(PouchDB: PouchConstructor, dbName: string): Database {
+		// skip_setup: the gate never lets a device create a database; the server makes them.
+		return new PouchDB(`${location.origin}/db/${dbName}`, { fetch: withCredentials, skip_setup: true });
+	}
+
+	#track(replication: Replication): Replication {
+		let isActive = false;
+		const setActive = (value: boolean) => {
+			if (value === isActive) return;
+			isActive = value;
+			this.#activeCount += value ? 1 : -1;
+			this.active = this.#activeCount > 0;
+		};
+		replication
+			.on('active', () => setActive(true))
+			.on('change', () => this.#synced())
+			.on('paused', (error?: { status?: number }) => {
+				setActive(false);
+				if (error) this.error = codeOf(error);
+				else this.#synced();
+			})
+			.on('denied', (error: { status?: number }) => (this.error = codeOf(error)))
+			.on('error', (error: { status?: number }) => {
+				setActive(false);
+				this.error = codeOf(error);
+			})
+			.on('complete', () => setActive(false));
+		return replication;
+	}
+
+	#synced(): void {
+		this.error = null;
+		this.lastSync = new Date().toISOString();
+		try {
+			localStorage.setItem(LAST_SYNC_KEY, this.lastSync);
+		} catch {
+			// Only the "last synced" label is lost.
+		}
+	}
+
+	/** Coalesces bursts of changes (a replication batch) into one re-run of the live queries. */
+	#bump(): void {
+		if (this.#bumpTimer) return;
+		this.#bumpTimer = setTimeout(() => {
+			this.#bumpTimer = null;
+			this.revision++;
+		}, 50);
+	}
+}
+
+function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
+	return (a ?? []).join('\n') === (b ?? []).join('\n');
+}
+
+function codeOf(error: { status?: number } | undefined): string {
+	if (error?.status === 401) return 'unauthorized';
+	if (error?.status === 403) return 'forbidden';
+	if (!error?.status) return 'network';
+	return 'server';
+}
+
+export const sync = new Sync();
+
+export type { Database, Doc };
