@@ -33,21 +33,25 @@ export interface NewStaff {
 
 const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 
-async function authDb(store: Store) {
+/** Typed views of the one `auth` database: accounts and the claim documents that point at them. */
+async function accountsDb(store: Store) {
 	await store.ensureDb(DB.AUTH);
-	return store.use<AccountDoc | ClaimDoc>(DB.AUTH);
+	return store.use<AccountDoc>(DB.AUTH);
+}
+
+async function claimsDb(store: Store) {
+	await store.ensureDb(DB.AUTH);
+	return store.use<ClaimDoc>(DB.AUTH);
 }
 
 export async function getAccount(store: Store, userId: string): Promise<AccountDoc | null> {
-	const db = await authDb(store);
-	const doc = await getOrNull(db, accountDocId(userId));
-	return doc && (doc as AccountDoc).type === 'account' ? (doc as AccountDoc) : null;
+	const doc = await getOrNull(await accountsDb(store), accountDocId(userId));
+	return doc?.type === 'account' ? doc : null;
 }
 
 /** Writes the account unless it is already there; either way returns the stored one. */
 async function ensureAccount(store: Store, account: AccountDoc): Promise<AccountDoc> {
-	const db = await authDb(store);
-	if (await insertOnce(db, account)) return (await getAccount(store, account.user_id)) ?? account;
+	if (await insertOnce(await accountsDb(store), account)) return (await getAccount(store, account.user_id)) ?? account;
 	const existing = await getAccount(store, account.user_id);
 	if (!existing) throw new Error(`account ${account.user_id} vanished while being created`);
 	return existing;
@@ -55,9 +59,9 @@ async function ensureAccount(store: Store, account: AccountDoc): Promise<Account
 
 /** Follows a claim to its user_id, claiming it for `candidate` when nobody has. */
 async function claim(store: Store, id: string, candidate: string): Promise<{ user_id: string; won: boolean }> {
-	const db = await authDb(store);
-	if (await insertOnce<ClaimDoc>(db as never, { _id: id, user_id: candidate })) return { user_id: candidate, won: true };
-	const existing = (await getOrNull(db, id)) as ClaimDoc | null;
+	const db = await claimsDb(store);
+	if (await insertOnce(db, { _id: id, user_id: candidate })) return { user_id: candidate, won: true };
+	const existing = await getOrNull(db, id);
 	if (!existing) throw new Error(`claim ${id} vanished after a conflict`);
 	return { user_id: existing.user_id, won: false };
 }
@@ -84,8 +88,7 @@ export async function findOrCreateCitizen(store: Store, e164: string, options: {
 }
 
 export async function findStaff(store: Store, username: string): Promise<AccountDoc | null> {
-	const db = await authDb(store);
-	const claimed = (await getOrNull(db, usernameDocId(username))) as ClaimDoc | null;
+	const claimed = await getOrNull(await claimsDb(store), usernameDocId(username));
 	if (!claimed) return null;
 	const account = await getAccount(store, claimed.user_id);
 	return account && account.role !== 'citizen' ? account : null;
@@ -123,6 +126,5 @@ export async function createStaff(store: Store, input: NewStaff, now = Date.now(
 
 /** Saves a changed account with its revision; a 409 surfaces so the caller re-reads. */
 export async function saveAccount(store: Store, account: AccountDoc): Promise<void> {
-	const db = await authDb(store);
-	await db.insert(account);
+	await (await accountsDb(store)).insert(account);
 }
