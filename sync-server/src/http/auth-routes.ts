@@ -171,7 +171,7 @@ async function currentUser(req: Request, res: Response, sessions: SessionService
 }
 
 /** Sets res.locals.user (SessionUser | null) from the cookie for everything after it, the gate included. */
-export function sessionMiddleware(deps: Pick<AuthDeps, 'store' | 'env' | 'sessions'>): RequestHandler {
+export function sessionMiddleware(deps: Pick<AuthDeps, 'store' | 'env'> & Partial<AuthDeps>): RequestHandler {
 	const sessions = deps.sessions ?? sessionServiceFor(deps.store, deps.env);
 	return (req, res, next) => {
 		if (req.path === '/api' || req.path.startsWith('/api/')) noStore(res);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore } from '../auth/test-store.js';
 import type { Store } from '../store.js';
-import { createGateway } from './gateway.js';
-import { createOutboxGateway, listOutbox } from './outbox.js';
+import { createGateway, createOutboxGateway, listOutbox } from './outbox.js';
 
 let store: Store;
 let close: () => Promise<void>;
