@@ -1,5 +1,6 @@
 import type { ActionDoc, ActionKind, AttachmentStub, GeoPoint } from '$lib/domain/doc-types';
 import { actionDocId } from '$lib/domain/doc-types';
+import { toAsciiDigits } from '$lib/domain/text';
 import { ClientError } from './api';
 import { createDraft, deleteDraft, getDraft, listDraftFiles, addDraftFile, type DraftFields } from './drafts';
 import { i18n } from './i18n.svelte';
@@ -71,8 +72,10 @@ export async function appendAction(kind: ActionKind, fields: ActionFields, files
 /** Parses the draft's typed coordinates; null when both are empty. */
 export function parseLocation(location: DraftFields['location']): GeoPoint | null | 'invalid' {
 	if (!location || (!location.lat.trim() && !location.lng.trim())) return null;
-	const lat = Number(location.lat.trim().replace(',', '.'));
-	const lng = Number(location.lng.trim().replace(',', '.'));
+	// Arabic-Indic digits and a decimal comma are what many phones type.
+	const parse = (text: string) => (text.trim() ? Number(toAsciiDigits(text.trim()).replace(/[,٫]/, '.')) : NaN);
+	const lat = parse(location.lat);
+	const lng = parse(location.lng);
 	if (!Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180) return 'invalid';
 	return { lat, lng };
 }

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { errorFromResponse } from './api';
+import { safeNext } from './auth';
+import { fitWithin, jpegName } from './images';
+import { attachmentNames, parseLocation } from './outbox';
+
+describe('errorFromResponse', () => {
+	const response = (status: number, body: unknown) =>
+		new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+	it('keeps a known code, the fields and the message key', async () => {
+		const error = await errorFromResponse(
+			response(400, { error: { code: 'otp_invalid', message_key: 'errors.otp_invalid', fields: [{ field: 'code', code: 'otp_invalid' }] } })
+		);
+		expect(error).toMatchObject({ status: 400, code: 'otp_invalid', messageKey: 'errors.otp_invalid' });
+		expect(error.fields).toEqual([{ field: 'code', code: 'otp_invalid' }]);
+	});
+
+	it.each([
+		[401, 'unauthorized'],
+		[429, 'rate_limited'],
+		[502, 'server']
+	])('falls back on the status %i for an unknown or missing code', async (status, code) => {
+		expect((await errorFromResponse(response(status, '<html>proxy</html>'))).code).toBe(code);
+		expect((await errorFromResponse(response(status, { error: { code: 'made_up' } }))).code).toBe(code);
+	});
+});
+
+describe('safeNext', () => {
+	it.each([
+		['/new?draft=1', '/new?draft=1'],
+		['//evil.example', '/cases'],
+		['https://evil.example', '/cases'],
+		['/\\evil', '/cases'],
+		[null, '/cases']
+	])('%s → %s', (input, expected) => {
+		expect(safeNext(input, '/cases')).toBe(expected);
+	});
+});
+
+describe('fitWithin', () => {
+	it.each([
+		[4000, 3000, 1600, 1200],
+		[3000, 4000, 1200, 1600],
+		[800, 600, 800, 600],
+		[1600, 10, 1600, 10]
+	])('%i×%i → %i×%i', (w, h, ew, eh) => {
+		expect(fitWithin(w, h)).toEqual({ width: ew, height: eh });
+	});
+
+	it('renames re-encoded photos to .jpg', () => {
+		expect(jpegName('IMG_1.PNG')).toBe('IMG_1.jpg');
+		expect(jpegName('')).toBe('photo.jpg');
+	});
+});
+
+describe('attachmentNames', () => {
+	it('cleans names and keeps them unique within an action', () => {
+		expect(attachmentNames(['photo.jpg', 'photo.jpg', '../../etc/passwd', 'صورة الشارع.jpg', ''])).toEqual([
+			'photo.jpg',
+			'photo-2.jpg',
+			'etc-passwd',
+			'صورة-الشارع.jpg',
+			'file-5'
+		]);
+	});
+});
+
+describe('parseLocation', () => {
+	it.each([
+		[null, null],
+		[{ lat: '', lng: ' ' }, null],
+		[{ lat: '26.2235', lng: '50.5876' }, { lat: 26.2235, lng: 50.5876 }],
+		[{ lat: '26,5', lng: '50,1' }, { lat: 26.5, lng: 50.1 }],
+		[{ lat: '٢٦٫٥', lng: '٥٠٫١' }, { lat: 26.5, lng: 50.1 }],
+		[{ lat: '91', lng: '50' }, 'invalid'],
+		[{ lat: 'abc', lng: '50' }, 'invalid'],
+		[{ lat: '26', lng: '' }, 'invalid']
+	])('%j → %j', (input, expected) => {
+		expect(parseLocation(input)).toEqual(expected);
+	});
+});
