@@ -1,0 +1,93 @@
+/** The one HTTP server: security headers, health, the auth API, the sync gate and the built PWA. */
+import fs from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import type { Env } from '../env.js';
+import type { Store } from '../store.js';
+import type { SmsGateway } from '../sms/gateway.js';
+import type { RulesEngine } from '../engine/engine.js';
+import { authRouter, sessionMiddleware } from './auth-routes.js';
+import { gateRouter } from '../gate/gate.js';
+import { log } from '../log.js';
+
+const CSP = [
+	"default-src 'self'",
+	"script-src 'self'",
+	"style-src 'self' 'unsafe-inline'",
+	"img-src 'self' blob: data:",
+	"connect-src 'self'",
+	"worker-src 'self'",
+	"manifest-src 'self'",
+	"frame-ancestors 'none'",
+	"base-uri 'self'",
+	"form-action 'self'",
+	"object-src 'none'"
+].join('; ');
+
+export interface AppDeps {
+	env: Env;
+	store: Store;
+	gateway: SmsGateway;
+	engine: RulesEngine | null;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+	const app = express();
+	app.disable('x-powered-by');
+	app.set('trust proxy', 'loopback');
+	app.use((_req, res, next) => {
+		res.setHeader('X-Content-Type-Options', 'nosniff');
+		res.setHeader('Referrer-Policy', 'no-referrer');
+		res.setHeader('X-Frame-Options', 'DENY');
+		res.setHeader('Content-Security-Policy', CSP);
+		res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+		next();
+	});
+
+	app.get('/healthz', async (_req, res) => {
+		const store = await deps.store.ping();
+		const engine = deps.engine?.status() ?? null;
+		const ok = store && (!engine || engine.running);
+		res.setHeader('Cache-Control', 'no-store');
+		res.status(ok ? 200 : 503).json({ ok, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engine.running ? 'up' : 'down' } : null });
+	});
+
+	app.use(sessionMiddleware({ store: deps.store, env: deps.env, gateway: deps.gateway }));
+	app.use(authRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
+	app.use('/db', gateRouter({ store: deps.store }));
+	app.use('/api', (_req, res) => res.status(404).json({ error: { code: 'not_found', message_key: 'errors.server' } }));
+
+	serveApp(app, deps.env.staticDir);
+
+	app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+		void _next;
+		log.error('request failed', { error: (error as Error)?.message });
+		if (res.headersSent) return res.destroy();
+		res.status(500).json({ error: { code: 'server', message_key: 'errors.server' } });
+	});
+	return app;
+}
+
+/** The built PWA: hashed assets cached for a year, everything else revalidated, and the
+ * single-page fallback for deep links such as /cases/<key>. */
+function serveApp(app: express.Express, dir: string): void {
+	const index = path.join(dir, 'index.html');
+	if (!fs.existsSync(index)) {
+		log.warn('no built PWA found; run npm run build', { static_dir: dir });
+		return;
+	}
+	app.use(
+		express.static(dir, {
+			index: false,
+			setHeaders(res, file) {
+				const immutable = file.includes(`${path.sep}_app${path.sep}immutable${path.sep}`);
+				res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+			}
+		})
+	);
+	app.get(/^\/(?!db\/|api\/|healthz).*/, (req, res, next) => {
+		if (!req.accepts('html')) return next();
+		res.setHeader('Cache-Control', 'no-cache');
+		res.sendFile(index);
+	});
+}

@@ -1,0 +1,83 @@
+/** One process: the store (embedded unless COUCHDB_URL), seed data, the rules engine, and the
+ * HTTP server with the PWA, the auth API and the sync gate. */
+import os from 'node:os';
+import type { AddressInfo } from 'node:net';
+import { parseEnv, EnvError, type Env } from './env.js';
+import { log, setLogLevel } from './log.js';
+import { openStore, type Store } from './store.js';
+import { RULES, selectRules } from './rules/index.js';
+import { RulesEngine } from './engine/engine.js';
+import { createGateway } from './sms/outbox.js';
+import { seedStore } from './seed/seed.js';
+import { createApp } from './http/app.js';
+import { installIntakeDesign } from './gate/gate.js';
+
+export interface Running {
+	env: Env;
+	store: Store;
+	engine: RulesEngine;
+	port: number;
+	stop(): Promise<void>;
+}
+
+export async function startServer(source: Record<string, string | undefined> = process.env): Promise<Running> {
+	const env = parseEnv(source);
+	setLogLevel(env.logLevel);
+	const rules = selectRules(source.RULES ? source.RULES.split(',').map((s) => s.trim()) : null);
+	const store = await openStore(env);
+	const accounts = await seedStore(store, { demo: env.seedDemo });
+	await installIntakeDesign(store);
+	const gateway = createGateway(env, store);
+	const engine = new RulesEngine(store, {
+		rules: rules ?? RULES,
+		batchSize: env.engineBatchSize,
+		instanceId: source.ENGINE_INSTANCE || `${os.hostname()}:${env.port}:${env.dataDir}`
+	});
+	engine.start();
+	const app = createApp({ env, store, gateway, engine });
+	const server = app.listen(env.port, env.host);
+	await new Promise<void>((resolve, reject) => {
+		server.once('listening', resolve);
+		server.once('error', reject);
+	});
+	const port = (server.address() as AddressInfo).port;
+	log.info('Tawasul is running', { url: `http://localhost:${port}`, store: store.embedded ? 'embedded' : 'couchdb' });
+	if (accounts.length > 0 && env.logLevel !== 'silent') printDemoAccounts(accounts, port);
+	return {
+		env,
+		store,
+		engine,
+		port,
+		async stop() {
+			await new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			});
+			await engine.stop();
+			await store.close();
+		}
+	};
+}
+
+function printDemoAccounts(accounts: Awaited<ReturnType<typeof seedStore>>, port: number): void {
+	const lines = accounts.map((a) => `  ${a.role.padEnd(12)} ${JSON.stringify(a).replace(/"/g, '')}`);
+	process.stdout.write(
+		`\nTawasul: http://localhost:${port}\nDemo accounts (sign-in codes appear at http://localhost:${port}/api/dev/sms):\n${lines.join('\n')}\n\n`
+	);
+}
+
+const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!);
+if (isMain) {
+	startServer().then(
+		(running) => {
+			const shutdown = () => running.stop().then(() => process.exit(0));
+			process.once('SIGINT', shutdown);
+			process.once('SIGTERM', shutdown);
+		},
+		(error) => {
+			if (error instanceof EnvError) process.stderr.write(`${error.message}\n`);
+			else log.error('start-up failed', { error: (error as Error).message });
+			process.exit(1);
+		}
+	);
+}
