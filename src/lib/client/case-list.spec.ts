@@ -37,7 +37,7 @@ const caseDoc = (key: string, over: Partial<CaseDoc> = {}): CaseDoc => ({
 	sla: { started_at: '2026-01-01T08:00:00.000Z', due_at: '2026-01-08T08:00:00.000Z', paused_at: null, stopped_at: null, paused_ms: 0 },
 	timeline: [],
 	applied: [`act:${key}`],
-	projected_to: [],
+	rejected: [],
 	version: 1,
 	...over
 });
@@ -57,8 +57,9 @@ describe('actionState', () => {
 		['offline, not reflected', undefined, undefined, false, 'queued'],
 		['online, not reflected', undefined, undefined, true, 'sending'],
 		['applied by the server', { applied: ['act:a'] }, undefined, true, 'accepted'],
-		['refused by the server', undefined, rejection('act:a'), false, 'rejected']
-	] as const)('%s', (_, doc, rej, online, expected) => {
+		['refused by the server', undefined, rejection('act:a'), false, 'rejected'],
+		['refused on the case, rejection doc not synced yet', { rejected: ['act:a'] }, undefined, true, 'rejected']
+	])('%s', (_, doc, rej, online, expected) => {
 		expect(actionState('act:a', doc, rej, online)).toBe(expected);
 	});
 });

@@ -5,13 +5,16 @@ import type { ActionDoc, CaseDoc, CaseStatus, CaseType, RejectionDoc } from '$li
  * 'queued' (offline) or 'sending' (online, not yet reflected by the server). */
 export type ActionState = 'queued' | 'sending' | 'accepted' | 'rejected';
 
+type Decisions = { applied?: string[]; rejected?: string[] };
+
 export function actionState(
 	actionId: string,
-	caseDoc: Pick<CaseDoc, 'applied'> | undefined,
+	caseDoc: Decisions | undefined,
 	rejection: RejectionDoc | undefined,
 	online: boolean
 ): ActionState {
-	if (rejection) return 'rejected';
+	// The case's own `rejected` list says so too, before the rejection doc has synced.
+	if (rejection || caseDoc?.rejected?.includes(actionId)) return 'rejected';
 	if (caseDoc?.applied?.includes(actionId)) return 'accepted';
 	return online ? 'sending' : 'queued';
 }
@@ -90,7 +93,7 @@ export interface PendingAction {
 /** The outbox actions of one case that the server's projection does not include yet (or refused). */
 export function pendingActions(
 	actions: ActionDoc[],
-	caseDoc: Pick<CaseDoc, 'applied'> | undefined,
+	caseDoc: Decisions | undefined,
 	rejections: RejectionDoc[],
 	online: boolean
 ): PendingAction[] {

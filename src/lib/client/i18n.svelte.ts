@@ -98,9 +98,11 @@ class I18n {
 		return format.format(0, 'minute');
 	}
 
+	/** Sizes in binary units, as the limits are defined (10 MiB reads "10 MB"). */
 	fileSize(bytes: number): string {
-		if (bytes >= 1_000_000) return this.t('common.file_size_mb', { size: this.number(bytes / 1_000_000, { maximumFractionDigits: 1 }) });
-		return this.t('common.file_size_kb', { size: this.number(Math.max(1, Math.round(bytes / 1000))) });
+		const MB = 1024 * 1024;
+		if (bytes >= MB) return this.t('common.file_size_mb', { size: this.number(bytes / MB, { maximumFractionDigits: 1 }) });
+		return this.t('common.file_size_kb', { size: this.number(Math.max(1, Math.round(bytes / 1024))) });
 	}
 
 	/** A name from a config document in the current language (`name_ar` / `name_en`). */

@@ -139,7 +139,7 @@ export async function countPending(): Promise<number> {
 		let applied = false;
 		for (const mirror of mirrors) {
 			const doc = await getOrUndefined<CaseDoc>(mirror, caseDocId(action.case_key));
-			if (doc?.applied?.includes(action._id)) applied = true;
+			if (doc?.applied?.includes(action._id) || doc?.rejected?.includes(action._id)) applied = true;
 		}
 		if (rejected || applied) settled.add(action._id);
 		else pending++;
