@@ -138,13 +138,20 @@ export function submitAction(fields: Record<string, unknown> = {}) {
 	};
 }
 
+let lastClientTime = 0;
+/** A device's clock as actions see it: strictly increasing, as one device's actions are. */
+function clientTime(): string {
+	lastClientTime = Math.max(Date.now(), lastClientTime + 1);
+	return new Date(lastClientTime).toISOString();
+}
+
 export function followUp(caseKey: string, kind: string, fields: Record<string, unknown> = {}) {
 	return {
 		_id: `act:${randomUUID()}`,
 		type: 'action',
 		kind,
 		case_key: caseKey,
-		client_time: new Date().toISOString(),
+		client_time: clientTime(),
 		device_id: 'test-device',
 		...fields
 	};

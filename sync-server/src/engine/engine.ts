@@ -140,8 +140,8 @@ export class RulesEngine {
 	/** Processes one batch of feed rows; exported behaviour for tests and benchmarks. */
 	async processBatch(changes: Change[]): Promise<void> {
 		const catalogue = await this.catalogue.get();
-		const actions = changes.flatMap((c) =>
-			c.doc && !c.deleted && c.doc.type === DOC_TYPES.ACTION && !c.id.startsWith('_design/') ? [c.doc] : []
+		const actions = inDeviceOrder(
+			changes.flatMap((c) => (c.doc && !c.deleted && c.doc.type === DOC_TYPES.ACTION && !c.id.startsWith('_design/') ? [c.doc] : []))
 		);
 		if (actions.length === 0) return;
 		const cases = await this.loadCases(actions);
@@ -246,6 +246,21 @@ export class RulesEngine {
 		// A dead letter already there (a replay) answers with a conflict: that is fine.
 		await this.store.use(DB.ENGINE).bulk({ docs });
 	}
+}
+
+/** Replication does not keep the order of documents inside one upload, so actions that
+ * arrived together (same `received_at`) are put back in the order the device made them.
+ * Across uploads the server's order of arrival decides. */
+export function inDeviceOrder(actions: ActionDoc[]): ActionDoc[] {
+	return actions
+		.map((action, index) => ({ action, index }))
+		.sort(
+			(a, b) =>
+				(a.action.received_at ?? '').localeCompare(b.action.received_at ?? '') ||
+				(a.action.client_time ?? '').localeCompare(b.action.client_time ?? '') ||
+				a.index - b.index
+		)
+		.map(({ action }) => action);
 }
 
 function yearOf(action: ActionDoc, timeZone: string): number {

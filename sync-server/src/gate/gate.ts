@@ -7,7 +7,7 @@ import { DB } from '../../../src/lib/domain/doc-types.js';
 import type { SessionUser } from '../auth/types.js';
 import { log } from '../log.js';
 import type { Store } from '../store.js';
-import { decide, localIdFor, parseDbPath, type ParsedPath } from './access.js';
+import { decide, localIdFor, parseDbPath } from './access.js';
 import { checkAction, INTAKE_VALIDATE, MAX_ACTION_BYTES } from './intake.js';
 
 const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type'];
@@ -38,18 +38,42 @@ export function gateRouter(deps: { store: Store; now?: () => Date }): express.Ro
 			if (error) return denied(res, (error as { status?: number }).status === 413 ? 413 : 400);
 			if (parsed.db === DB.INTAKE && parsed.target.kind === 'bulk_docs') {
 				intakeBulkDocs(store, user!, req, res, now()).catch(next);
+			} else if (parsed.db === DB.INTAKE && parsed.target.kind === 'local') {
+				intakeLocal(store, user!, parsed.target.id, req, res).catch(next);
 			} else {
-				forward(store, req, res, rewriteLocal(parsed, user)).catch(next);
+				forward(store, req, res, parsed.storePath).catch(next);
 			}
 		});
 	});
 	return router;
 }
 
-/** In `intake`, checkpoint documents are kept per person (see localIdFor). */
-function rewriteLocal(parsed: ParsedPath, user: SessionUser | null): string {
-	if (parsed.db !== DB.INTAKE || parsed.target.kind !== 'local' || !user) return parsed.storePath;
-	return `/${DB.INTAKE}/_local/${encodeURIComponent(localIdFor(user, parsed.target.id))}`;
+/** In `intake`, checkpoint documents are kept per person (see localIdFor): the id is
+ * rewritten on the way in, in the URL and the body, and back on the way out. */
+async function intakeLocal(store: Store, user: SessionUser, id: string, req: Request, res: Response): Promise<void> {
+	const storedId = localIdFor(user, id);
+	let body: string | undefined;
+	if (req.method === 'PUT') {
+		let doc: Record<string, unknown>;
+		try {
+			doc = JSON.parse((req.body as Buffer).toString('utf8'));
+		} catch {
+			return denied(res, 400);
+		}
+		if (!doc || typeof doc !== 'object' || Array.isArray(doc) || JSON.stringify(doc).length > 64 * 1024) return denied(res, 400);
+		body = JSON.stringify({ ...doc, _id: `_local/${storedId}` });
+	}
+	const upstream = await store.fetch(`/${DB.INTAKE}/_local/${encodeURIComponent(storedId)}`, {
+		method: req.method,
+		headers: { 'content-type': 'application/json', accept: 'application/json' },
+		body
+	});
+	const answer = (await upstream.json()) as Record<string, unknown>;
+	if (answer && (answer._id === `_local/${storedId}` || answer.id === `_local/${storedId}`)) {
+		if ('_id' in answer) answer._id = `_local/${id}`;
+		if ('id' in answer) answer.id = `_local/${id}`;
+	}
+	res.status(upstream.status).json(answer);
 }
 
 async function forward(store: Store, req: Request, res: Response, storePath: string): Promise<void> {
