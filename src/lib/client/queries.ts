@@ -33,6 +33,17 @@ async function getOrUndefined<T>(db: Database, id: string): Promise<T | undefine
 	}
 }
 
+/** True when the mirror holds a deletion of `id`: the server removed the case from this database
+ * (an entity's mirror after the case was transferred away). */
+async function isDeleted(db: Database, id: string): Promise<boolean> {
+	try {
+		await db.get(id);
+		return false;
+	} catch (error) {
+		return (error as { reason?: string }).reason === 'deleted';
+	}
+}
+
 export interface ConfigView {
 	entities: EntityDoc[];
 	categories: CategoryDoc[];
@@ -98,6 +109,8 @@ export interface CaseView {
 	caseDoc: CaseDoc | undefined;
 	/** This device's actions on the case that the projection does not include yet, or refused. */
 	pending: PendingAction[];
+	/** The case was taken out of this mirror (transferred to another entity). */
+	gone: boolean;
 }
 
 /** One case as the current person sees it. */
@@ -111,7 +124,8 @@ export async function caseView(caseKey: string, staff: boolean, online: boolean)
 		ownRejections()
 	]);
 	const mine = actions.filter((a) => a.case_key === caseKey);
-	return { dbName, caseDoc, pending: pendingActions(mine, caseDoc, rejections, online) };
+	const gone = !caseDoc && (await isDeleted(await sync.mirror(dbName), caseDocId(caseKey)));
+	return { dbName, caseDoc, gone, pending: pendingActions(mine, caseDoc, rejections, online) };
 }
 
 /** The staff member's entity's cases (all statuses; the page filters). */
@@ -138,8 +152,12 @@ export async function countPending(): Promise<number> {
 		const rejected = await getOrUndefined(own, rejectionDocId(action._id));
 		let applied = false;
 		for (const mirror of mirrors) {
-			const doc = await getOrUndefined<CaseDoc>(mirror, caseDocId(action.case_key));
+			const id = caseDocId(action.case_key);
+			const doc = await getOrUndefined<CaseDoc>(mirror, id);
 			if (doc?.applied?.includes(action._id) || doc?.rejected?.includes(action._id)) applied = true;
+			// A case deleted from a mirror was transferred away: the server took this device's
+			// actions on it into account before it could do that.
+			else if (!doc && action.kind !== 'submit' && (await isDeleted(mirror, id))) applied = true;
 		}
 		if (rejected || applied) settled.add(action._id);
 		else pending++;
