@@ -1,11 +1,39 @@
-// Builds build/sw.js after `vite build`: precaches the whole app shell so every route opens
-// offline, and answers navigations with index.html (the SPA fallback) except server paths.
-// A new worker waits (skipWaiting: false) until the person presses "Update" in the app.
+// Runs after `vite build`:
+// 1. moves the inline scripts of build/index.html (SvelteKit's boot script and the early locale
+//    script from src/app.html) into content-hashed files, so the server can send a strict
+//    `Content-Security-Policy: script-src 'self'` without hashes or nonces;
+// 2. builds build/sw.js with Workbox: precaches the whole app shell so every route opens offline,
+//    and answers navigations with index.html (the SPA fallback) except server paths.
+//    A new worker waits (skipWaiting: false) until the person presses "Update" in the app.
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { generateSW } from 'workbox-build';
+
+const INDEX = 'build/index.html';
+
+function externalizeInlineScripts() {
+	const html = readFileSync(INDEX, 'utf8');
+	let moved = 0;
+	const out = html.replace(/<script>([\s\S]*?)<\/script>/g, (_, code) => {
+		const hash = createHash('sha256').update(code).digest('hex').slice(0, 10);
+		const name = `boot-${hash}.js`;
+		writeFileSync(`build/${name}`, code.trim() + '\n');
+		moved++;
+		// A classic, blocking script keeps what the inline one relied on: it runs in place, before
+		// the rest of the page, and `document.currentScript` is the element SvelteKit mounts next to.
+		return `<script src="/${name}"></script>`;
+	});
+	writeFileSync(INDEX, out);
+	return moved;
+}
+
+const moved = externalizeInlineScripts();
+console.log(`index.html: ${moved} inline scripts moved to files`);
 
 const { count, size, warnings } = await generateSW({
 	globDirectory: 'build',
 	globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,json}'],
+	globIgnores: ['sw.js', 'workbox-*.js'],
 	swDest: 'build/sw.js',
 	// Hashed files under _app/immutable change name when they change; no cache-busting needed.
 	dontCacheBustURLsMatching: /^_app\/immutable\//,
