@@ -37,6 +37,8 @@ function codeForStatus(status: number): ErrorCode {
 	if (status === 404) return 'case_not_found';
 	if (status === 413) return 'payload_too_large';
 	if (status === 429) return 'rate_limited';
+	// A proxy or load balancer that cannot reach the server: to the person, the server is unreachable.
+	if (status === 502 || status === 503 || status === 504) return 'network';
 	return 'server';
 }
 

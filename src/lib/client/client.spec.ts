@@ -19,7 +19,8 @@ describe('errorFromResponse', () => {
 	it.each([
 		[401, 'unauthorized'],
 		[429, 'rate_limited'],
-		[502, 'server']
+		[500, 'server'],
+		[502, 'network']
 	])('falls back on the status %i for an unknown or missing code', async (status, code) => {
 		expect((await errorFromResponse(response(status, '<html>proxy</html>'))).code).toBe(code);
 		expect((await errorFromResponse(response(status, { error: { code: 'made_up' } }))).code).toBe(code);
