@@ -16,6 +16,7 @@ export async function benchEndToEnd(): Promise<void> {
 		const inbox = local('bench-inbox');
 		const push = outbox.replicate.to(remote(server.base, 'intake', citizen), { live: true, retry: true });
 		const pull = inbox.replicate.from(remote(server.base, 'e_works', agent), { live: true, retry: true });
+		for (const replication of [push, pull]) replication.on('error', (error: Error) => process.stderr.write(`replication: ${error.message}\n`));
 		const sentAt = new Map<string, number>();
 		const latencies: number[] = [];
 		const done = new Promise<void>((resolve) => {
@@ -34,8 +35,10 @@ export async function benchEndToEnd(): Promise<void> {
 			await new Promise((r) => setTimeout(r, INTERVAL_MS));
 		}
 		await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('e2e bench timed out')), 120_000))]);
-		push.cancel();
-		pull.cancel();
+		await Promise.all([push, pull].map((r) => new Promise((resolve) => {
+			r.on('complete', resolve);
+			r.cancel();
+		})));
 		emit({ name: 'e2e.submit_to_inbox_p95_ms', value: Math.round(percentile(latencies, 95)), unit: 'ms', p50: Math.round(percentile(latencies, 50)), samples: latencies.length, target: 2000 });
 	} finally {
 		await server.stop();

@@ -1,16 +1,11 @@
 /** The CouchDB the server talks to: Apache CouchDB when COUCHDB_URL is set, otherwise an
  * embedded express-pouchdb over LevelDB under DATA_DIR. Either way every read and write goes
  * through the CouchDB HTTP API with nano, so a CouchDB 3 cluster works unchanged. */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import nano from 'nano';
 import type { Env } from './env.js';
 import { log } from './log.js';
-
-const require = createRequire(import.meta.url);
 
 export interface Store {
 	/** Base URL with credentials; never log it. */
@@ -74,48 +69,28 @@ function wrap(url: string, embedded: boolean, closeServer: () => Promise<void>):
 	};
 }
 
-/** express-pouchdb on loopback, guarded by a per-process secret so no other local process
- * can reach the data behind the gate's back. */
+/** express-pouchdb on loopback in a worker thread (store-worker.mjs), guarded by a secret that
+ * only this process knows. */
 async function startEmbedded(dataDir: string): Promise<{ url: string; close: () => Promise<void> }> {
-	fs.mkdirSync(dataDir, { recursive: true });
-	const PouchDB = require('pouchdb');
-	const expressPouchDB = require('express-pouchdb');
-	const express = require('express');
-	const Local = PouchDB.defaults({ prefix: dataDir.replace(/\/?$/, '/') });
 	const secret = randomBytes(24).toString('hex');
-	const expected = Buffer.from('Basic ' + Buffer.from(`tawasul:${secret}`).toString('base64'));
-
-	const app = express();
-	app.use((req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => {
-		const given = Buffer.from(req.headers.authorization ?? '');
-		if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-			res.statusCode = 401;
-			res.setHeader('content-type', 'application/json');
-			res.end('{"error":"unauthorized","reason":"Name or password is incorrect."}');
-			return;
-		}
-		delete req.headers.authorization;
-		next();
+	const worker = new Worker(new URL('./store-worker.mjs', import.meta.url), {
+		workerData: { dataDir, secret },
+		execArgv: []
 	});
-	app.use(
-		expressPouchDB(Local, {
-			mode: 'minimumForPouchDB',
-			overrideMode: { include: ['validation', 'routes/find', 'routes/security'] },
-			inMemoryConfig: true,
-			logPath: `${dataDir}/store.log`
-		})
-	);
-	const server = http.createServer(app);
-	server.keepAliveTimeout = 60_000;
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
+	const port = await new Promise<number>((resolve, reject) => {
+		worker.once('message', (message: { port: number }) => resolve(message.port));
+		worker.once('error', reject);
+		worker.once('exit', (code) => reject(new Error(`embedded store exited with ${code}`)));
+	});
+	worker.on('error', (error) => log.error('embedded store failed', { error: error.message }));
 	log.info('embedded store started', { data_dir: dataDir });
 	return {
 		url: `http://tawasul:${secret}@127.0.0.1:${port}`,
-		close: () =>
-			new Promise<void>((resolve) => {
-				server.closeAllConnections?.();
-				server.close(() => resolve());
-			})
+		close: async () => {
+			const closed = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+			worker.postMessage('close');
+			await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
+			await worker.terminate();
+		}
 	};
 }
