@@ -1,4 +1,3 @@
-import { liveQuery } from 'dexie';
 import { untrack } from 'svelte';
 import { sync } from './sync.svelte';
 
@@ -35,13 +34,22 @@ export function liveDexie<T, D = void>(query: (deps: D) => T | Promise<T>, deps:
 	const result = new LiveResult<T>();
 	$effect(() => {
 		const args = deps();
-		const subscription = untrack(() =>
-			liveQuery(() => query(args)).subscribe({
-				next: (value) => result.resolve(value),
-				error: (error) => result.reject(error)
+		let subscription: { unsubscribe(): void } | null = null;
+		let stopped = false;
+		// Dexie is loaded with the first live query, not with every page that imports this module.
+		untrack(() =>
+			import('dexie').then(({ liveQuery }) => {
+				if (stopped) return;
+				subscription = liveQuery(() => query(args)).subscribe({
+					next: (value) => result.resolve(value),
+					error: (error) => result.reject(error)
+				});
 			})
 		);
-		return () => subscription.unsubscribe();
+		return () => {
+			stopped = true;
+			subscription?.unsubscribe();
+		};
 	});
 	return result;
 }
