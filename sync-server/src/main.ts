@@ -60,9 +60,17 @@ export async function startServer(source: Record<string, string | undefined> = p
 }
 
 function printDemoAccounts(accounts: Awaited<ReturnType<typeof seedStore>>, port: number): void {
-	const lines = accounts.map((a) => `  ${a.role.padEnd(12)} ${JSON.stringify(a).replace(/"/g, '')}`);
+	const rows = accounts.map((a) => `  ${a.role.padEnd(12)} ${a.login.padEnd(16)} ${(a.password ?? '(SMS code)').padEnd(20)} ${a.entity_id ?? ''}`);
 	process.stdout.write(
-		`\nTawasul: http://localhost:${port}\nDemo accounts (sign-in codes appear at http://localhost:${port}/api/dev/sms):\n${lines.join('\n')}\n\n`
+		[
+			'',
+			`Tawasul is ready: http://localhost:${port}`,
+			`Demo accounts (development SMS outbox with sign-in codes: http://localhost:${port}/api/dev/sms):`,
+			`  ${'role'.padEnd(12)} ${'sign in with'.padEnd(16)} ${'password'.padEnd(20)} entity`,
+			...rows,
+			'',
+			''
+		].join('\n')
 	);
 }
 
