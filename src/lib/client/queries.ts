@@ -44,6 +44,18 @@ async function isDeleted(db: Database, id: string): Promise<boolean> {
 	}
 }
 
+/** Re-reading a database that has not changed returns the last result: live queries re-run on
+ * any local change, and most changes (outbox writes, another mirror) do not touch this one. */
+const memo = new Map<string, { seq: number | string; value: unknown }>();
+async function sinceLastChange<T>(db: Database, key: string, compute: () => Promise<T>): Promise<T> {
+	const { update_seq } = await db.info();
+	const cached = memo.get(`${db.name}:${key}`);
+	if (cached && cached.seq === update_seq) return cached.value as T;
+	const value = await compute();
+	memo.set(`${db.name}:${key}`, { seq: update_seq, value });
+	return value;
+}
+
 export interface ConfigView {
 	entities: EntityDoc[];
 	categories: CategoryDoc[];
@@ -58,6 +70,10 @@ export interface ConfigView {
 /** Entities, categories, settings and holidays from `mirror-config` (signed in or not). */
 export async function loadConfig(): Promise<ConfigView> {
 	const db = await sync.mirror(DB.CONFIG);
+	return sinceLastChange(db, 'config', () => readConfig(db));
+}
+
+async function readConfig(db: Database): Promise<ConfigView> {
 	const [entities, categories, holidays, settings] = await Promise.all([
 		byPrefix<EntityDoc>(db, 'entity:'),
 		byPrefix<CategoryDoc>(db, 'category:'),
@@ -132,7 +148,8 @@ export async function caseView(caseKey: string, staff: boolean, online: boolean)
 export async function entityCases(): Promise<CaseDoc[]> {
 	const entityId = sync.user?.entity_id;
 	if (!entityId) return [];
-	return byPrefix<CaseDoc>(await sync.mirror(entityDb(entityId)), 'case:');
+	const db = await sync.mirror(entityDb(entityId));
+	return sinceLastChange(db, 'cases', () => byPrefix<CaseDoc>(db, 'case:'));
 }
 
 /** How many outbox actions the server has neither applied nor refused. Settled ids are
