@@ -117,6 +117,8 @@ class Sync {
 
 	/** The signed-in person's outbox; fails with 'unauthorized' when nobody is signed in. */
 	async outbox(): Promise<Database> {
+		// Right after sign-in the set-up may still be running; the outbox is named after its user.
+		await this.#queue.catch(() => undefined);
 		if (!this.#user) throw new ClientError(401, 'unauthorized');
 		return this.local(outboxName(this.#user.user_id));
 	}
