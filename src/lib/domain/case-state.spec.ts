@@ -33,7 +33,9 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		provide_info: 'invalid_transition',
 		transfer: 'open',
 		note: 'open',
-		close: 'closed'
+		close: 'closed',
+		reopen: 'invalid_transition',
+		rate: 'open'
 	},
 	awaiting_citizen: {
 		reply: 'answered',
@@ -41,7 +43,9 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		provide_info: 'open',
 		transfer: 'open',
 		note: 'awaiting_citizen',
-		close: 'closed'
+		close: 'closed',
+		reopen: 'invalid_transition',
+		rate: 'awaiting_citizen'
 	},
 	answered: {
 		reply: 'answered',
@@ -49,7 +53,9 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		provide_info: 'invalid_transition',
 		transfer: 'open',
 		note: 'answered',
-		close: 'closed'
+		close: 'closed',
+		reopen: 'open',
+		rate: 'answered'
 	},
 	closed: {
 		reply: 'invalid_transition',
@@ -57,7 +63,9 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		provide_info: 'invalid_transition',
 		transfer: 'invalid_transition',
 		note: 'invalid_transition',
-		close: 'invalid_transition'
+		close: 'invalid_transition',
+		reopen: 'open',
+		rate: 'closed'
 	}
 };
 
@@ -67,7 +75,7 @@ const table = CASE_STATUSES.flatMap((status) =>
 
 describe('checkTransition', () => {
 	it.each(table)('%s + %s → %s', (status, kind, outcome) => {
-		const author = kind === 'provide_info' ? CITIZEN : AGENT;
+		const author = ['provide_info', 'reopen', 'rate'].includes(kind) ? CITIZEN : AGENT;
 		const expected = outcome === 'invalid_transition' ? { ok: false, code: outcome } : { ok: true, next: outcome };
 		expect(checkTransition(caseIn(status), action(kind, author))).toEqual(expected);
 	});
@@ -87,7 +95,11 @@ describe('checkTransition', () => {
 		['not_allowed before invalid_transition: a stranger learns nothing', caseIn('closed'), action('reply', OTHER_AGENT), { ok: false, code: 'not_allowed' }],
 		['a transfer to the same entity', caseIn('open'), action('transfer', AGENT, { to_entity_id: 'works' }), { ok: false, code: 'same_entity' }],
 		['a closed case cannot be transferred even to itself', caseIn('closed'), action('transfer', AGENT, { to_entity_id: 'works' }), { ok: false, code: 'invalid_transition' }],
-		['an unknown kind', caseIn('open'), action('rate' as ActionKind, AGENT), { ok: false, code: 'invalid_transition' }],
+		['an unknown kind', caseIn('open'), action('appeal' as ActionKind, AGENT), { ok: false, code: 'invalid_transition' }],
+		['only the owner reopens', caseIn('answered'), action('reopen', OTHER_CITIZEN), { ok: false, code: 'not_allowed' }],
+		['an agent cannot reopen', caseIn('closed'), action('reopen', AGENT), { ok: false, code: 'not_allowed' }],
+		['an agent cannot rate', caseIn('answered'), action('rate', AGENT), { ok: false, code: 'not_allowed' }],
+		['the owner rates a case the entity reopened', caseIn('open'), action('rate', CITIZEN), { ok: true, next: 'open' }],
 		['a kind named after an Object property', caseIn('open'), action('constructor' as ActionKind, AGENT), { ok: false, code: 'invalid_transition' }]
 	])('%s', (_name, caseDoc, act, expected) => {
 		expect(checkTransition(caseDoc, act)).toEqual(expected);
@@ -100,6 +112,8 @@ describe('availableActions', () => {
 		['agent while waiting for the citizen', 'awaiting_citizen', AGENT, ['reply', 'transfer', 'note', 'close']],
 		['the citizen asked for info', 'awaiting_citizen', CITIZEN, ['provide_info']],
 		['the citizen otherwise', 'open', CITIZEN, []],
+		['the citizen on an answered case may reopen (rating is the server\'s)', 'answered', CITIZEN, ['reopen']],
+		['the citizen on a closed case', 'closed', CITIZEN, ['reopen']],
 		['another entity', 'open', OTHER_AGENT, []],
 		['anyone on a closed case', 'closed', AGENT, []]
 	])('%s', (_name, status, author, kinds) => {

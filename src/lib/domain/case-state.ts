@@ -15,8 +15,17 @@ export const TRANSITIONS: Record<Exclude<ActionKind, 'submit'>, { from: CaseStat
 	provide_info: { from: ['awaiting_citizen'], to: 'open' },
 	transfer: { from: ['open', 'awaiting_citizen', 'answered'], to: 'open' },
 	note: { from: ['open', 'awaiting_citizen', 'answered'], to: null },
-	close: { from: ['open', 'awaiting_citizen', 'answered'], to: 'closed' }
+	close: { from: ['open', 'awaiting_citizen', 'answered'], to: 'closed' },
+	// Back to the entity with a new due date; the rule checks the 14-day window (rating.ts).
+	reopen: { from: ['answered', 'closed'], to: 'open' },
+	// A rating changes no status, and may come after a later transfer or reopening.
+	rate: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null }
 };
+
+/** Kinds only the citizen who owns the case takes. */
+const CITIZEN_KINDS = new Set<ActionKind>(['provide_info', 'reopen', 'rate']);
+/** Kinds the server writes on the citizen's behalf (after its own checks); never offered as a button. */
+export const SERVER_KINDS: readonly ActionKind[] = ['rate'];
 
 export const STAFF_KINDS: ActionKind[] = ['reply', 'request_info', 'transfer', 'note', 'close'];
 const STAFF_ROLES = new Set(['agent', 'manager']);
@@ -27,7 +36,7 @@ function mayAct(kind: ActionKind, author: ActionAuthor | undefined, caseDoc: Cas
 	if (!author) return false;
 	if (kind === 'submit') return author.role === 'citizen';
 	if (!caseDoc) return false;
-	if (kind === 'provide_info') return author.role === 'citizen' && author.user_id === caseDoc.citizen_id;
+	if (CITIZEN_KINDS.has(kind)) return author.role === 'citizen' && author.user_id === caseDoc.citizen_id;
 	return STAFF_ROLES.has(author.role) && !!author.entity_id && author.entity_id === caseDoc.entity_id;
 }
 
@@ -53,6 +62,6 @@ export function checkTransition(caseDoc: CaseFacts | null, action: ActionDoc): T
 /** The kinds `author` may perform on the case now, for the buttons the UI shows. */
 export function availableActions(caseDoc: CaseFacts, author: ActionAuthor): ActionKind[] {
 	return (Object.keys(TRANSITIONS) as (keyof typeof TRANSITIONS)[]).filter(
-		(kind) => mayAct(kind, author, caseDoc) && TRANSITIONS[kind].from.includes(caseDoc.status)
+		(kind) => !SERVER_KINDS.includes(kind) && mayAct(kind, author, caseDoc) && TRANSITIONS[kind].from.includes(caseDoc.status)
 	);
 }

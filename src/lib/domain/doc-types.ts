@@ -10,10 +10,27 @@ export const DOC_TYPES = {
 	HOLIDAYS: 'holidays',
 	ACCOUNT: 'account',
 	OTP: 'otp',
+	/** Staff second factor (issue 3): the TOTP secret, a half-finished sign-in, an eKey sign-in in flight. */
+	TOTP: 'totp',
+	MFA_PENDING: 'mfa_pending',
+	OIDC_TRANSACTION: 'oidc_transaction',
+	/** One entry of the append-only audit trail (`audit` database). */
+	AUDIT: 'audit',
+	/** An SMS text the coordinator edits, in Arabic and English (`config`). */
+	SMS_TEMPLATE: 'sms_template',
 	SESSION: 'session',
 	SMS: 'sms',
 	COUNTER: 'counter',
-	DEAD_LETTER: 'dead_letter'
+	DEAD_LETTER: 'dead_letter',
+	/** Rating the reply (issue 4): the invitation (internal, and its token-free copy in `u_`), the
+	 * token index, the rating itself, the personal-data-free facts for the dashboard. */
+	RATING_INVITE: 'rating_invite',
+	RATING_TOKEN: 'rating_token',
+	RATING: 'rating',
+	RATING_FACT: 'rating_fact',
+	/** The SMS queue (one job per message) and the numbers that replied STOP. */
+	SMS_JOB: 'sms_job',
+	SMS_OPT_OUT: 'sms_opt_out'
 } as const;
 
 export type DocType = (typeof DOC_TYPES)[keyof typeof DOC_TYPES];
@@ -28,7 +45,11 @@ export const ACTION_KINDS = [
 	'request_info',
 	'transfer',
 	'note',
-	'close'
+	'close',
+	// The citizen takes an answered or closed case back to the entity within the rating window.
+	'reopen',
+	// Written by the server for a rating made through the SMS link or the app, never by a device.
+	'rate'
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -43,8 +64,12 @@ export const DB = {
 	CONFIG: 'config',
 	CASES: 'cases',
 	AUTH: 'auth',
+	/** The append-only audit trail; written by the server, read through /api/audit only. */
+	AUDIT: 'audit',
 	SMS: 'sms',
-	ENGINE: 'engine'
+	ENGINE: 'engine',
+	/** Rating invitations (token hashes), ratings and rating facts; server only. */
+	RATINGS: 'ratings'
 } as const;
 
 /** Only characters CouchDB allows in a database name after the prefix. */
@@ -103,9 +128,12 @@ export interface ActionDoc {
 	location?: GeoPoint | null;
 	// most kinds
 	body?: string;
-	// transfer
+	// transfer, reopen
 	to_entity_id?: string;
 	reason?: string;
+	// rate
+	reply_action_id?: string;
+	scores?: Record<string, number>;
 	_attachments?: Record<string, AttachmentStub>;
 }
 
@@ -162,6 +190,28 @@ export interface CaseDoc {
 	applied: string[];
 	rejected: string[];
 	version: number;
+	/** Ratings of this case's replies, and the flag a low one raises for the entity's manager. */
+	ratings?: CaseRating[];
+	low_rating?: LowRatingFlag | null;
+	/** How often the citizen reopened it, and the clocks of the periods before each reopening. */
+	reopened?: number;
+	sla_history?: SlaState[];
+}
+
+export interface CaseRating {
+	reply_action_id: string;
+	scores: Record<string, number>;
+	comment?: string;
+	at: string;
+	low: boolean;
+}
+
+export interface LowRatingFlag {
+	reply_action_id: string;
+	at: string;
+	/** The lowest score given, and the citizen's comment for the manager. */
+	min_score: number;
+	comment?: string;
 }
 
 export interface RejectionDoc {
@@ -201,6 +251,8 @@ export interface SettingsDoc {
 	/** Day numbers, 0 = Sunday … 6 = Saturday. */
 	weekend: number[];
 	transfer_restarts_clock: boolean;
+	/** A rating with any criterion at or below this flags the case for the manager (default 2). */
+	low_rating_threshold?: number;
 }
 
 export interface HolidayDay {

@@ -10,3 +10,4 @@ export * from './content-type';
 export * from './phone';
 export * from './validation';
 export * from './routing';
+export * from './rating';

@@ -75,7 +75,13 @@ describe('validateAction', () => {
 		['no device id', action('note', { device_id: '' }), ['device_id:required']],
 		['a client time that is not a time', action('note', { client_time: 'yesterday' }), ['client_time:invalid_format']],
 		['another document type', action('note', { type: 'case' as never }), ['type:invalid_format']],
-		['an unknown kind', action('note', { kind: 'rate' as never }), ['kind:invalid_format']]
+		['an unknown kind', action('note', { kind: 'appeal' as never }), ['kind:invalid_format']],
+		['a reopening with its reason', action('reopen', { reason: 'The pothole is still there.' }), []],
+		['a reopening without a reason', action('reopen', { reason: undefined }), ['reason:required']],
+		['a reopening reason of two characters', action('reopen', { reason: 'no' }), ['reason:too_short']],
+		['a rating', action('rate', { reply_action_id: 'act:r1', scores: { handling: 1, clarity: 2, courtesy: 3, ease_of_use: 4 } }), []],
+		['a rating of six with a long comment', action('rate', { reply_action_id: 'act:r1', scores: { handling: 6, clarity: 2, courtesy: 3, ease_of_use: 4 }, body: 'x'.repeat(2001) }), ['scores.handling:invalid_format', 'body:too_long']],
+		['a rating of no reply', action('rate', { scores: { handling: 1, clarity: 2, courtesy: 3, ease_of_use: 4 } }), ['reply_action_id:required']]
 	])('%s', (_name, act, expected) => {
 		expect(codes(act)).toEqual(expected);
 	});

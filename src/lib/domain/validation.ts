@@ -1,6 +1,7 @@
 import { ALLOWED_CONTENT_TYPES } from './content-type';
 import { ACTION_KINDS, CASE_TYPES, ID_PATTERN, type ActionDoc, type AttachmentStub, type ActionKind } from './doc-types';
 import type { FieldError } from './errors';
+import { checkRating } from './rating';
 
 /** Field rules for actions. The form checks a draft with the same functions the server uses on
  * the action, so a citizen learns of a problem while typing, not after a sync. */
@@ -123,6 +124,14 @@ function checkKindFields(errors: FieldError[], action: ActionDoc): void {
 		case 'transfer':
 			checkId(errors, 'to_entity_id', action.to_entity_id, true, ID_PATTERN);
 			return checkText(errors, 'reason', action.reason, { min: LIMITS.REASON_MIN, max: LIMITS.REASON_MAX, required: true });
+		case 'reopen':
+			return checkText(errors, 'reason', action.reason, { min: LIMITS.REASON_MIN, max: LIMITS.REASON_MAX, required: true });
+		case 'rate': {
+			checkId(errors, 'reply_action_id', action.reply_action_id, true, /^act:./);
+			const rating = checkRating({ scores: (action.scores ?? {}) as Record<string, unknown>, comment: action.body });
+			if (!rating.ok) errors.push(...rating.errors.map((e) => (e.field === 'comment' ? { ...e, field: 'body' } : e)));
+			return;
+		}
 	}
 }
 

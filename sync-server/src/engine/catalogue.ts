@@ -23,7 +23,8 @@ export const DEFAULT_SETTINGS: SettingsDoc = {
 	response_days: 5,
 	time_zone: 'Asia/Bahrain',
 	weekend: [5, 6],
-	transfer_restarts_clock: false
+	transfer_restarts_clock: false,
+	low_rating_threshold: 2
 };
 
 type ConfigDoc = EntityDoc | CategoryDoc | SettingsDoc | HolidaysDoc | { _id: string; type?: string };

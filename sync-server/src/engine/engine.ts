@@ -7,7 +7,7 @@ import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { caseDocId, DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { localDateOf } from '../../../src/lib/domain/calendar.js';
-import { runRules, type Rule, type Work } from '../rules/index.js';
+import { collectEffects, runRules, type Rule, type SideEffect, type Work } from '../rules/index.js';
 import { log } from '../log.js';
 import type { Store } from '../store.js';
 import { CatalogueSource, type Catalogue } from './catalogue.js';
@@ -44,6 +44,9 @@ export interface EngineOptions {
 	instanceId: string;
 	/** Long-poll time-out of the feed; short in tests so stop() returns quickly. */
 	pollTimeoutMs?: number;
+	/** Runs the rules' side effects once a batch's cases and projections are durable, before the
+	 * checkpoint moves; it must be idempotent on each effect's key (a crash replays the batch). */
+	onEffects?: (effects: SideEffect[]) => Promise<void>;
 }
 
 type Outcome =
@@ -150,6 +153,7 @@ export class RulesEngine {
 		const withFiles: ActionDoc[] = [];
 		const extra: Projection[] = [];
 		const deadLetters: Record<string, unknown>[] = [];
+		const effects: SideEffect[] = [];
 		const zone = catalogue.settings.time_zone;
 		await this.references.load([...new Set(actions.map((a) => yearOf(a, zone)))]);
 		const reserve = this.references.begin(zone);
@@ -160,6 +164,8 @@ export class RulesEngine {
 			if (current && (current.applied.includes(action._id) || current.rejected.includes(action._id))) {
 				touched.add(id);
 				if (current.applied.includes(action._id) && hasFiles(action)) withFiles.push(action);
+				// A replay re-derives the effects: the crash may have come before they were done.
+				if (current.applied.includes(action._id)) effects.push(...collectEffects(this.options.rules, action, current));
 				continue;
 			}
 			const outcome = this.decide(action, current, catalogue, reserve);
@@ -169,6 +175,7 @@ export class RulesEngine {
 				changed.add(id);
 				touched.add(id);
 				if (hasFiles(action) || action.kind === 'transfer') withFiles.push(action);
+				effects.push(...collectEffects(this.options.rules, action, outcome.after));
 				this.counts.processed++;
 				continue;
 			}
@@ -195,6 +202,7 @@ export class RulesEngine {
 		const files = await attachmentWrites(this.store, withFiles, cases);
 		await writeProjections(this.store, [...projections, ...files, ...extra]);
 		if (deadLetters.length > 0) await this.saveDeadLetters(deadLetters);
+		if (effects.length > 0 && this.options.onEffects) await this.options.onEffects(effects);
 	}
 
 	private decide(

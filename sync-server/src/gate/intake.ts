@@ -6,7 +6,8 @@ import { ALLOWED_CONTENT_TYPES, LIMITS, detectContentType } from '../../../src/l
 import type { SessionUser } from '../auth/types.js';
 
 export const KINDS_BY_ROLE: Record<Role, readonly ActionKind[]> = {
-	citizen: ['submit', 'provide_info'],
+	// Not 'rate': the server writes ratings after checking the link or session and the window.
+	citizen: ['submit', 'provide_info', 'reopen'],
 	kiosk: [],
 	agent: ['reply', 'request_info', 'transfer', 'note', 'close'],
 	manager: ['reply', 'request_info', 'transfer', 'note', 'close'],

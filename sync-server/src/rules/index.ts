@@ -1,14 +1,18 @@
 /** The rules, in the order they run. Rules are listed here, never loaded by a name that came
  * from input or configuration. */
 import { openCase } from './open-case.js';
+import { rate } from './rate.js';
+import { ratingInvite } from './rating-invite.js';
 import { record } from './record.js';
+import { reopen } from './reopen.js';
 import { sla } from './sla.js';
 import { transfer } from './transfer.js';
 import { transition } from './transition.js';
-import type { Rule, RuleContext, Work } from './types.js';
+import type { Rule, RuleContext, SideEffect, Work } from './types.js';
+import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { validate } from './validate.js';
 
-export const RULES: readonly Rule[] = [validate, transition, openCase, transfer, sla, record];
+export const RULES: readonly Rule[] = [validate, transition, openCase, transfer, reopen, rate, sla, ratingInvite, record];
 
 /** Checks a configured list of rule names (RULES env) against the known ones. */
 export function selectRules(names: string[] | null): readonly Rule[] {
@@ -25,4 +29,9 @@ export function runRules(rules: readonly Rule[], work: Work, ctx: RuleContext): 
 	}
 }
 
-export type { Rule, RuleContext, Work } from './types.js';
+/** The side effects the rules ask of an action its case has applied (see Rule.effects). */
+export function collectEffects(rules: readonly Rule[], action: ActionDoc, caseDoc: CaseDoc): SideEffect[] {
+	return rules.flatMap((rule) => rule.effects?.(action, caseDoc) ?? []);
+}
+
+export type { Rule, RuleContext, SideEffect, Work } from './types.js';

@@ -32,6 +32,7 @@ export const record: Rule = {
 			entry.to_entity_id = after.entity_id;
 			entry.reason = action.reason?.trim();
 		}
+		if (action.kind === 'reopen') entry.reason = action.reason?.trim();
 		const attachments = attachmentRefs(action);
 		if (attachments.length > 0) entry.attachments = attachments;
 		after.timeline.push(entry);

@@ -28,4 +28,17 @@ export interface Rule {
 	filter(work: Work): boolean;
 	/** Throws TawasulError to refuse the action with a code the author's device shows. */
 	apply(work: Work, ctx: RuleContext): void;
+	/** Side effects an applied action asks for once its case is durable and projected. Pure, and
+	 * computed from the saved case (for new actions and replays alike), so a restart derives the
+	 * same effects and their handler, keyed on `key`, does each once. */
+	effects?(action: ActionDoc, caseDoc: CaseDoc): SideEffect[];
+}
+
+/** Something outside the case to do after a batch is durable (an SMS invitation, …). */
+export interface SideEffect {
+	kind: 'rating_invite';
+	/** Idempotency key of the effect: the same action always yields the same key. */
+	key: string;
+	action_id: string;
+	case_key: string;
 }
