@@ -44,6 +44,7 @@ export function citizenView(caseDoc: CaseDoc): Record<string, unknown> & { _id: 
 		body: caseDoc.body,
 		location: caseDoc.location,
 		locale: caseDoc.locale,
+		citizen_id: caseDoc.citizen_id,
 		created_at: caseDoc.created_at,
 		updated_at: caseDoc.updated_at,
 		sla: caseDoc.sla,
