@@ -135,9 +135,20 @@ export class RulesEngine {
 			feed: 'longpoll',
 			timeout: String(this.options.pollTimeoutMs ?? 10_000)
 		});
-		const response = await this.store.fetch(`/${DB.INTAKE}/_changes?${query}`, { signal: this.abort.signal });
-		if (!response.ok) throw new Error(`intake feed answered ${response.status}`);
-		return (await response.json()) as { results: Change[]; last_seq: string | number };
+		// CouchDB ends a long poll after `timeout`; express-pouchdb ignores it and holds the request
+		// until a change comes, so the engine ends the wait itself and asks again.
+		const timeoutMs = this.options.pollTimeoutMs ?? 10_000;
+		const timer = setTimeout(() => this.abort?.abort(), timeoutMs + 2_000);
+		try {
+			const response = await this.store.fetch(`/${DB.INTAKE}/_changes?${query}`, { signal: this.abort.signal });
+			if (!response.ok) throw new Error(`intake feed answered ${response.status}`);
+			return (await response.json()) as { results: Change[]; last_seq: string | number };
+		} catch (error) {
+			if (this.running && this.abort.signal.aborted) return { results: [], last_seq: since };
+			throw error;
+		} finally {
+			clearTimeout(timer);
+		}
 	}
 
 	/** Processes one batch of feed rows; exported behaviour for tests and benchmarks. */
