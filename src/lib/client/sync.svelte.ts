@@ -142,7 +142,8 @@ class Sync {
 		this.#user = user;
 		if (!user) return;
 		const PouchDB = await loadPouch();
-		const outbox = await this.outbox();
+		// Not this.outbox(): it waits for the queue this set-up is running in, and would never return.
+		const outbox = await this.local(outboxName(user.user_id));
 		this.#userReplications.push(this.#track(outbox.replicate.to(this.#remote(PouchDB, user.databases.push || DB.INTAKE), LIVE)));
 		for (const dbName of user.databases.pull) {
 			if (dbName === DB.CONFIG) continue;
