@@ -1,5 +1,6 @@
 /** Every environment variable the server reads, parsed and checked once at start-up. */
 import path from 'node:path';
+import { parseSmsEnv, SMS_GATEWAYS, type SmsEnv, type SmsGatewayName } from './sms/config.js';
 
 export interface Env {
 	port: number;
@@ -9,7 +10,9 @@ export interface Env {
 	couchdbUrl: string | null;
 	publicUrl: string;
 	cookieSecure: boolean;
-	smsGateway: 'outbox';
+	smsGateway: SmsGatewayName;
+	/** Settings of the chosen SMS gateway, the queue's retries and per-number limit (sms/config.ts). */
+	sms: SmsEnv;
 	seedDemo: boolean;
 	engineBatchSize: number;
 	staticDir: string;
@@ -76,7 +79,8 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		couchdbUrl: url(source, 'COUCHDB_URL'),
 		publicUrl,
 		cookieSecure: flag(source, 'COOKIE_SECURE', publicUrl.startsWith('https:')),
-		smsGateway: oneOf(source, 'SMS_GATEWAY', ['outbox'] as const, 'outbox'),
+		smsGateway: oneOf(source, 'SMS_GATEWAY', SMS_GATEWAYS, 'outbox'),
+		sms: parseSmsEnv(source, oneOf(source, 'SMS_GATEWAY', SMS_GATEWAYS, 'outbox')),
 		seedDemo: flag(source, 'SEED_DEMO', true),
 		engineBatchSize: integer(source, 'ENGINE_BATCH_SIZE', 500, 1, 5000),
 		staticDir: path.resolve(cwd, source.STATIC_DIR || './build'),

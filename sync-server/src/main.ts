@@ -7,7 +7,8 @@ import { log, setLogLevel } from './log.js';
 import { openStore, type Store } from './store.js';
 import { RULES, selectRules } from './rules/index.js';
 import { RulesEngine } from './engine/engine.js';
-import { createGateway } from './sms/outbox.js';
+import { startSmsSender, type SmsSender } from './sms/index.js';
+import { invitationHandler } from './rating/invitations.js';
 import { seedStore } from './seed/seed.js';
 import { createApp } from './http/app.js';
 import { installIntakeDesign } from './gate/gate.js';
@@ -16,6 +17,7 @@ export interface Running {
 	env: Env;
 	store: Store;
 	engine: RulesEngine;
+	sms: SmsSender;
 	port: number;
 	stop(): Promise<void>;
 }
@@ -27,14 +29,18 @@ export async function startServer(source: Record<string, string | undefined> = p
 	const store = await openStore(env);
 	const accounts = await seedStore(store, { demo: env.seedDemo });
 	await installIntakeDesign(store);
-	const gateway = createGateway(env, store);
+	const instanceId = source.ENGINE_INSTANCE || `${os.hostname()}:${env.port}:${env.dataDir}`;
+	// Queued, claimed before sending, retried: sign-in codes and rating invitations alike.
+	const sms = await startSmsSender(env, store, { instanceId });
+	const gateway = sms.asGateway();
 	const engine = new RulesEngine(store, {
 		rules: rules ?? RULES,
 		batchSize: env.engineBatchSize,
-		instanceId: source.ENGINE_INSTANCE || `${os.hostname()}:${env.port}:${env.dataDir}`
+		instanceId,
+		onEffects: invitationHandler({ store, enqueue: (job) => sms.enqueue(job), publicUrl: env.publicUrl })
 	});
 	engine.start();
-	const app = createApp({ env, store, gateway, engine });
+	const app = createApp({ env, store, gateway, engine, sms });
 	const server = app.listen(env.port, env.host);
 	await new Promise<void>((resolve, reject) => {
 		server.once('listening', resolve);
@@ -47,6 +53,7 @@ export async function startServer(source: Record<string, string | undefined> = p
 		env,
 		store,
 		engine,
+		sms,
 		port,
 		async stop() {
 			await new Promise<void>((resolve) => {
@@ -54,6 +61,7 @@ export async function startServer(source: Record<string, string | undefined> = p
 				server.close(() => resolve());
 			});
 			await engine.stop();
+			await sms.stop();
 			await store.close();
 		}
 	};

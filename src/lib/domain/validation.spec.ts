@@ -27,7 +27,9 @@ const VALID_FIELDS: Record<ActionKind, Partial<ActionDoc>> = {
 	request_info: { body: 'Which road?' },
 	note: { body: 'x' },
 	close: {},
-	transfer: { to_entity_id: 'electricity', reason: 'EWA maintains lights' }
+	transfer: { to_entity_id: 'electricity', reason: 'EWA maintains lights' },
+	reopen: { reason: 'The light is still out.' },
+	rate: { reply_action_id: 'act:reply-1', scores: { handling: 2, clarity: 3, courtesy: 4, ease_of_use: 5 }, body: 'Slow.' }
 };
 
 function action(kind: ActionKind, extra: Partial<ActionDoc> = {}): ActionDoc {
@@ -81,7 +83,7 @@ describe('validateAction', () => {
 		['a reopening reason of two characters', action('reopen', { reason: 'no' }), ['reason:too_short']],
 		['a rating', action('rate', { reply_action_id: 'act:r1', scores: { handling: 1, clarity: 2, courtesy: 3, ease_of_use: 4 } }), []],
 		['a rating of six with a long comment', action('rate', { reply_action_id: 'act:r1', scores: { handling: 6, clarity: 2, courtesy: 3, ease_of_use: 4 }, body: 'x'.repeat(2001) }), ['scores.handling:invalid_format', 'body:too_long']],
-		['a rating of no reply', action('rate', { scores: { handling: 1, clarity: 2, courtesy: 3, ease_of_use: 4 } }), ['reply_action_id:required']]
+		['a rating of no reply', action('rate', { reply_action_id: undefined, scores: { handling: 1, clarity: 2, courtesy: 3, ease_of_use: 4 } }), ['reply_action_id:required']]
 	])('%s', (_name, act, expected) => {
 		expect(codes(act)).toEqual(expected);
 	});

@@ -8,6 +8,8 @@ import type { SmsGateway } from '../sms/gateway.js';
 import type { RulesEngine } from '../engine/engine.js';
 import { authRouter, sessionMiddleware } from './auth-routes.js';
 import { gateRouter } from '../gate/gate.js';
+import { ratingRouter } from '../rating/routes.js';
+import type { SmsSender } from '../sms/sender.js';
 import { log } from '../log.js';
 
 const CSP = [
@@ -29,6 +31,8 @@ export interface AppDeps {
 	store: Store;
 	gateway: SmsGateway;
 	engine: RulesEngine | null;
+	/** The SMS queue's sender, for health; absent in tests that send nothing. */
+	sms?: SmsSender | null;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -49,12 +53,14 @@ export function createApp(deps: AppDeps): express.Express {
 		const engine = deps.engine?.status() ?? null;
 		const ok = store && (!engine || engine.running);
 		res.setHeader('Cache-Control', 'no-store');
-		res.status(ok ? 200 : 503).json({ ok, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engine.running ? 'up' : 'down' } : null });
+		res.status(ok ? 200 : 503).json({ ok, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engine.running ? 'up' : 'down' } : null, sms: deps.sms?.status() ?? null });
 	});
 
 	app.use(sessionMiddleware({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	app.use(authRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	app.use('/db', gateRouter({ store: deps.store }));
+	// The rating link (/r/<token>, no sign-in) and the app's rating endpoint (issue 4).
+	app.use(ratingRouter({ store: deps.store }));
 	app.use('/api', (_req, res) => res.status(404).json({ error: { code: 'not_found', message_key: 'errors.server' } }));
 
 	serveApp(app, deps.env.staticDir);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore } from '../auth/test-store.js';
 import type { Store } from '../store.js';
-import { createGateway, createOutboxGateway, listOutbox } from './outbox.js';
+import { createGateway } from './index.js';
+import { createOutboxGateway, listOutbox } from './outbox.js';
 
 let store: Store;
 let close: () => Promise<void>;
@@ -34,7 +35,7 @@ describe('outbox gateway', () => {
 	});
 
 	it('createGateway picks the outbox for SMS_GATEWAY=outbox', async () => {
-		const gateway = createGateway({ smsGateway: 'outbox' }, store);
+		const gateway = createGateway({ smsGateway: 'outbox', sms: { sender: 'Tawasul', maxAttempts: 5, perNumberPerHour: 10, http: null, smpp: null } }, store);
 		expect(gateway.name).toBe('outbox');
 		await gateway.send({ id: 'g-1', to: '+97336000012', text: 'hello' });
 		expect(await listOutbox(store, { phone: '+97336000012', limit: 5 })).toHaveLength(1);

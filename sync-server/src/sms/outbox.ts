@@ -3,7 +3,6 @@
  * development, demos and tests (and as the audit copy a real gateway could keep too).
  */
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
-import type { Env } from '../env.js';
 import type { Store } from '../store.js';
 import type { SmsGateway, SmsMessage } from './gateway.js';
 
@@ -71,15 +70,4 @@ export async function listOutbox(store: Store, options: { phone?: string; limit:
 		messages.push({ id: doc._id.slice('sms:'.length), to: doc.to, text: doc.text, status: doc.status, created_at: doc.created_at });
 	}
 	return messages;
-}
-
-/** The gateway SMS_GATEWAY names. A real operator's gateway joins here as a new case. */
-export function createGateway(env: Pick<Env, 'smsGateway'>, store: Store): SmsGateway {
-	switch (env.smsGateway) {
-		case 'outbox':
-			return createOutboxGateway(store);
-		default:
-			// env.ts already refuses unknown values; this guards one added there but not here.
-			throw new Error(`SMS_GATEWAY ${String(env.smsGateway)} has no implementation`);
-	}
 }

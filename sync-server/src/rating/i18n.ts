@@ -1,0 +1,30 @@
+/** The PWA's message catalogues (messages/*.json), read once, for the server's own pages and
+ * SMS texts, so every user-facing string lives in one place in both languages. */
+import fs from 'node:fs';
+
+export type Locale = 'ar' | 'en';
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = '', out: Record<string, string> = {}): Record<string, string> {
+	for (const [key, value] of Object.entries(tree)) {
+		const path = prefix ? `${prefix}.${key}` : key;
+		if (typeof value === 'string') out[path] = value;
+		else flatten(value, path, out);
+	}
+	return out;
+}
+
+const load = (locale: Locale) => flatten(JSON.parse(fs.readFileSync(new URL(`../../../messages/${locale}.json`, import.meta.url), 'utf8')) as Tree);
+const CATALOGUES: Record<Locale, Record<string, string>> = { ar: load('ar'), en: load('en') };
+
+export function t(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
+	const template = CATALOGUES[locale][key] ?? CATALOGUES.ar[key] ?? key;
+	return template.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
+}
+
+export const readLocale = (value: unknown): Locale | null => (value === 'ar' || value === 'en' ? value : null);
+
+/** Dates as people read them here: Gregorian, national time zone, Latin or Arabic digits by language. */
+export function formatDate(iso: string, locale: Locale, timeZone: string): string {
+	return new Intl.DateTimeFormat(locale === 'ar' ? 'ar-BH-u-ca-gregory' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(new Date(iso));
+}
