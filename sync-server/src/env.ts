@@ -18,6 +18,16 @@ export interface Env {
 	staticDir: string;
 	logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 	production: boolean;
+	/** National eKey (OpenID Connect) sign-in for citizens; null when not configured. */
+	oidc: OidcEnv | null;
+}
+
+export interface OidcEnv {
+	issuer: string;
+	clientId: string;
+	clientSecret: string;
+	/** Where the provider sends the browser back: this server's /api/auth/oidc/callback. */
+	redirectUrl: string;
 }
 
 export class EnvError extends Error {
@@ -68,6 +78,26 @@ function url(source: Source, name: string): string | null {
 	}
 }
 
+const OIDC_VARIABLES = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL'] as const;
+
+const isLoopback = (u: URL) => u.hostname === 'localhost' || u.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(u.hostname);
+
+/** All four variables or none: half a configuration would fail only when a citizen tries it. The
+ * issuer must be https (tokens and the client secret travel to it), except on loopback for tests. */
+function oidc(source: Source): OidcEnv | null {
+	const given = OIDC_VARIABLES.filter((name) => source[name]);
+	if (given.length === 0) return null;
+	const missing = OIDC_VARIABLES.find((name) => !source[name]);
+	if (missing) throw new EnvError(missing, `required when ${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set (eKey sign-in needs all four)`);
+	const issuer = url(source, 'OIDC_ISSUER')!;
+	if (!issuer.startsWith('https:') && !isLoopback(new URL(issuer))) throw new EnvError('OIDC_ISSUER', 'expected an https URL');
+	const redirectUrl = url(source, 'OIDC_REDIRECT_URL')!;
+	if (!new URL(redirectUrl).pathname.endsWith('/api/auth/oidc/callback')) {
+		throw new EnvError('OIDC_REDIRECT_URL', 'expected this server\'s /api/auth/oidc/callback URL');
+	}
+	return { issuer, clientId: source.OIDC_CLIENT_ID!, clientSecret: source.OIDC_CLIENT_SECRET!, redirectUrl };
+}
+
 export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env {
 	const port = integer(source, 'PORT', 3000, 0, 65535);
 	const host = source.HOST || '0.0.0.0';
@@ -85,6 +115,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		engineBatchSize: integer(source, 'ENGINE_BATCH_SIZE', 500, 1, 5000),
 		staticDir: path.resolve(cwd, source.STATIC_DIR || './build'),
 		logLevel: oneOf(source, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
-		production: source.NODE_ENV === 'production'
+		production: source.NODE_ENV === 'production',
+		oidc: oidc(source)
 	};
 }

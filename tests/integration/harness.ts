@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { startServer, type Running } from '../../sync-server/src/main.js';
+import { base32Decode, hotp, stepAt } from '../../sync-server/src/auth/totp.js';
 
 const require = createRequire(import.meta.url);
 export const PouchDB = require('pouchdb');
@@ -67,9 +68,10 @@ export interface Session {
 	user: { user_id: string; role: string; entity_id?: string; databases: { pull: string[] } };
 }
 
-function cookieOf(response: Response): string {
-	const header = response.headers.get('set-cookie') ?? '';
-	return header.split(';')[0];
+/** The session cookie pair a browser would send back (a response may also clear the tw_mfa cookie). */
+export function cookieOf(response: Response, name = 'tw_session'): string {
+	const all = response.headers.getSetCookie();
+	return (all.find((c) => c.startsWith(`${name}=`)) ?? all[0] ?? '').split(';')[0];
 }
 
 export async function signInCitizen(base: string, phone: string): Promise<Session> {
@@ -93,6 +95,32 @@ export async function signInCitizen(base: string, phone: string): Promise<Sessio
 
 export const DEMO_PASSWORD = 'Tawasul-demo-2026';
 
+/** Authenticator secrets of the staff this test process enrolled, per server, and the last time
+ * step each used (a step works once, so a second sign-in within 30 s takes the next one). */
+const authenticators = new Map<string, { key: Buffer; lastStep: number }>();
+const authenticatorKey = (base: string, username: string) => `${base}|${username.toLowerCase()}`;
+
+export function rememberAuthenticator(base: string, username: string, secret: string): void {
+	authenticators.set(authenticatorKey(base, username), { key: base32Decode(secret)!, lastStep: 0 });
+}
+
+/** The next unused TOTP code of an enrolled person, as their authenticator app would show it. */
+export async function totpCode(base: string, username: string): Promise<string> {
+	const entry = authenticators.get(authenticatorKey(base, username));
+	if (!entry) throw new Error(`no authenticator enrolled for ${username} in this test`);
+	const step = Math.max(stepAt(Date.now()), entry.lastStep + 1);
+	// The server accepts one step ahead at most: past that, wait for the clock to catch up.
+	while (step > stepAt(Date.now()) + 1) await new Promise((r) => setTimeout(r, 500));
+	entry.lastStep = step;
+	return hotp(entry.key, step);
+}
+
+async function postJson(base: string, path: string, body: unknown, cookie: string): Promise<Response> {
+	return fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+}
+
+/** Staff sign-in as the PWA does it, second factor included: a coordinator is enrolled with a
+ * fresh authenticator on first sign-in, and anyone enrolled answers with the next code. */
 export async function signInStaff(base: string, username: string, password = DEMO_PASSWORD): Promise<Session> {
 	const response = await fetch(`${base}/api/auth/login`, {
 		method: 'POST',
@@ -100,7 +128,20 @@ export async function signInStaff(base: string, username: string, password = DEM
 		body: JSON.stringify({ username, password })
 	});
 	if (!response.ok) throw new Error(`login ${response.status} ${await response.text()}`);
-	return { cookie: cookieOf(response), user: (await response.json()).user };
+	const body = await response.json();
+	if (!body.mfa_required) return { cookie: cookieOf(response), user: body.user };
+	const pending = cookieOf(response, 'tw_mfa');
+	let finished: Response;
+	if (body.enrolment_required) {
+		const enrol = await postJson(base, '/api/auth/totp/enrol', {}, pending);
+		if (!enrol.ok) throw new Error(`totp enrol ${enrol.status} ${await enrol.text()}`);
+		rememberAuthenticator(base, username, (await enrol.json()).secret);
+		finished = await postJson(base, '/api/auth/totp/confirm', { code: await totpCode(base, username) }, pending);
+	} else {
+		finished = await postJson(base, '/api/auth/totp', { code: await totpCode(base, username) }, pending);
+	}
+	if (!finished.ok) throw new Error(`second factor ${finished.status} ${await finished.text()}`);
+	return { cookie: cookieOf(finished), user: (await finished.json()).user };
 }
 
 /** A PouchDB pointed at the gate with this session's cookie, as the PWA does. */

@@ -5,10 +5,11 @@
  * The claim is written before the account, so a crash in between leaves a claim that the next
  * attempt completes rather than an account nobody can reach.
  */
+import { createHash } from 'node:crypto';
 import { DB, type Role } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import type { Store } from '../store.js';
-import { getOrNull, insertOnce } from './couch.js';
+import { getOrNull, insertOnce, updateDoc } from './couch.js';
 import { hashPassword } from './passwords.js';
 import { accountDocId, newUserId, type AccountDoc } from './types.js';
 
@@ -18,6 +19,8 @@ interface ClaimDoc {
 }
 
 export const phoneDocId = (e164: string) => `phone:${e164}`;
+/** An eKey identity (issuer + subject), hashed: the subject is a national identifier at some providers. */
+export const ekeyDocId = (issuer: string, subject: string) => 'ekey:' + createHash('sha256').update(`${issuer}\u0000${subject}`).digest('hex');
 export const usernameDocId = (username: string) => `username:${username.toLowerCase()}`;
 
 export type StaffRole = Exclude<Role, 'citizen'>;
@@ -29,6 +32,8 @@ export interface NewStaff {
 	name: string;
 	entity_id?: string;
 	phone?: string;
+	/** Kiosk devices: where it stands. */
+	location?: string;
 }
 
 const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
@@ -87,6 +92,38 @@ export async function findOrCreateCitizen(store: Store, e164: string, options: {
 	return account;
 }
 
+/**
+ * The citizen an eKey sign-in names. A verified phone number decides, so the same person signing
+ * in by SMS code and by eKey is one account; the eKey subject is linked to that account for the
+ * times the provider sends no verified phone. Without either link, a new citizen without a phone.
+ */
+export async function findOrCreateEkeyCitizen(
+	store: Store,
+	identity: { issuer: string; subject: string; phone: string | null; name?: string },
+	now = Date.now()
+): Promise<AccountDoc> {
+	const subjectId = ekeyDocId(identity.issuer, identity.subject);
+	if (identity.phone) {
+		const account = await findOrCreateCitizen(store, identity.phone, { name: identity.name, now });
+		// First link wins: a provider re-assigning a subject must not move an existing link.
+		await claim(store, subjectId, account.user_id);
+		return account;
+	}
+	const { user_id } = await claim(store, subjectId, newUserId('citizen'));
+	const account = await ensureAccount(store, {
+		_id: accountDocId(user_id),
+		type: 'account',
+		user_id,
+		role: 'citizen',
+		name: identity.name ?? '',
+		failed_logins: 0,
+		locked_until: null,
+		created_at: new Date(now).toISOString()
+	});
+	if (account.role !== 'citizen') throw new Error(`eKey claim ${user_id} points at a ${account.role}`);
+	return account;
+}
+
 export async function findStaff(store: Store, username: string): Promise<AccountDoc | null> {
 	const claimed = await getOrNull(await claimsDb(store), usernameDocId(username));
 	if (!claimed) return null;
@@ -121,10 +158,39 @@ export async function createStaff(store: Store, input: NewStaff, now = Date.now(
 	};
 	if (input.entity_id) account.entity_id = input.entity_id;
 	if (input.phone) account.phone = input.phone;
+	if (input.location) account.location = input.location;
 	return ensureAccount(store, account);
 }
 
 /** Saves a changed account with its revision; a 409 surfaces so the caller re-reads. */
 export async function saveAccount(store: Store, account: AccountDoc): Promise<void> {
 	await (await accountsDb(store)).insert(account);
+}
+
+/** Every staff account (kiosks included), in id order. Staff user ids start with 's' (newUserId),
+ * so one `_all_docs` range lists them without a view, on CouchDB and the embedded store alike. */
+export async function listStaff(store: Store): Promise<AccountDoc[]> {
+	const result = await (await accountsDb(store)).list({ startkey: accountDocId('s'), endkey: accountDocId('s\ufff0'), include_docs: true });
+	return result.rows.flatMap((row) => (row.doc && row.doc.type === 'account' && row.doc.role !== 'citizen' ? [row.doc as AccountDoc] : []));
+}
+
+/** Changes an account with the read revision (retrying on a conflict); `change` returns the next
+ * version, or null to leave it. Null when there is no such account. */
+export async function updateAccount(store: Store, userId: string, change: (current: AccountDoc) => AccountDoc | null): Promise<AccountDoc | null> {
+	return updateDoc(await accountsDb(store), accountDocId(userId), (current) => {
+		if (!current || current.type !== 'account') return { next: null, result: null };
+		const next = change(current);
+		return { next, result: next ?? current };
+	});
+}
+
+export const PASSWORD_MIN_LENGTH = 12;
+
+/** A new password (and the lock lifted): a reset by a coordinator or a change by the person. */
+export async function setPassword(store: Store, userId: string, password: string): Promise<AccountDoc | null> {
+	if (password.length < PASSWORD_MIN_LENGTH) {
+		throw new TawasulError(400, 'weak_password', [{ field: 'password', code: 'weak_password', params: { min: PASSWORD_MIN_LENGTH } }]);
+	}
+	const hash = await hashPassword(password);
+	return updateAccount(store, userId, (current) => ({ ...current, password_hash: hash, failed_logins: 0, locked_until: null }));
 }

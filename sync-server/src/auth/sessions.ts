@@ -35,6 +35,8 @@ export interface SessionDoc {
 	last_seen_at: string;
 	expires_at: string;
 	idle_ms: number;
+	/** Opened with a second factor. */
+	mfa?: boolean;
 }
 
 interface SessionsOfDoc {
@@ -53,7 +55,7 @@ export function policyFor(role: Role) {
 
 export interface SessionService {
 	/** A new session for the account and the Set-Cookie value that carries it. */
-	createSession(account: AccountDoc): Promise<{ token: string; cookie: string; user: SessionUser }>;
+	createSession(account: AccountDoc, options?: { mfa?: boolean }): Promise<{ token: string; cookie: string; user: SessionUser }>;
 	/** The signed-in person, or null for a missing, unknown, expired or malformed token. */
 	resolveSession(token: string | null): Promise<SessionUser | null>;
 	destroySession(token: string): Promise<void>;
@@ -89,8 +91,9 @@ export function createSessionService(deps: { store: Store; env: Pick<Env, 'cooki
 		const session = await getOrNull(db(), id);
 		if (!session || session.type !== DOC_TYPES.SESSION) return null;
 		const account = await getAccount(store, session.user_id);
-		if (!account) return null;
-		return { session, user: toSessionUser(account), fetched_at: now() };
+		// A disabled account's sessions stop at once (within the cache time), wherever they are.
+		if (!account || account.disabled) return null;
+		return { session, user: userOf(account, session), fetched_at: now() };
 	}
 
 	async function remove(id: string, userId: string | null) {
@@ -115,7 +118,7 @@ export function createSessionService(deps: { store: Store; env: Pick<Env, 'cooki
 	}
 
 	return {
-		async createSession(account) {
+		async createSession(account, options = {}) {
 			await store.ensureDb(DB.AUTH);
 			const token = randomBytes(32).toString('base64url');
 			const id = sessionDocId(token);
@@ -131,6 +134,7 @@ export function createSessionService(deps: { store: Store; env: Pick<Env, 'cooki
 				expires_at: new Date(at + policy.absoluteMs).toISOString(),
 				idle_ms: policy.idleMs
 			};
+			if (options.mfa) session.mfa = true;
 			// Listed before it exists: a crash in between leaves a dangling entry, never an unlisted session.
 			await updateDoc(indexDb(), sessionsOfDocId(account.user_id), (current) => {
 				const live = (current?.sessions ?? []).filter((s) => Date.parse(s.expires_at) > at);
@@ -143,7 +147,7 @@ export function createSessionService(deps: { store: Store; env: Pick<Env, 'cooki
 				return { next, result: undefined };
 			});
 			await db().insert(session);
-			const user = toSessionUser(account);
+			const user = userOf(account, session);
 			remember(id, { session, user, fetched_at: at });
 			return { token, user, cookie: sessionCookie(token, policy.absoluteMs, deps.env.cookieSecure) };
 		},
@@ -193,6 +197,12 @@ export function createSessionService(deps: { store: Store; env: Pick<Env, 'cooki
 
 		clearCookie: () => clearedSessionCookie(deps.env.cookieSecure)
 	};
+}
+
+function userOf(account: AccountDoc, session: SessionDoc): SessionUser {
+	const user = toSessionUser(account);
+	if (session.mfa) user.mfa = true;
+	return user;
 }
 
 const services = new WeakMap<Store, SessionService>();

@@ -9,6 +9,8 @@ export interface SessionUser {
 	phone?: string;
 	entity_id?: string;
 	databases: { pull: string[]; push: 'intake' };
+	/** True when this session was opened with a second factor (TOTP); coordinators need it. */
+	mfa?: boolean;
 }
 
 /** `account:<user_id>` in the `auth` database. */
@@ -26,6 +28,10 @@ export interface AccountDoc {
 	failed_logins: number;
 	locked_until: string | null;
 	created_at: string;
+	/** Set by a coordinator: no sign-in, and every session of the account stops resolving. */
+	disabled?: boolean;
+	/** Kiosk devices: where the device stands, for the coordinator's list. */
+	location?: string;
 }
 
 export const accountDocId = (userId: string) => `account:${userId}`;

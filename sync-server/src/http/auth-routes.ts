@@ -3,11 +3,12 @@
  * Routes carry their full /api paths, so the app mounts the router at the root.
  */
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { TawasulError, type FieldError } from '../../../src/lib/domain/errors.js';
+import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { normalizePhone } from '../../../src/lib/domain/phone.js';
-import { findOrCreateCitizen } from '../auth/accounts.js';
+import { findOrCreateCitizen, getAccount, setPassword } from '../auth/accounts.js';
 import { clearedSessionCookie, sessionTokenFrom } from '../auth/cookies.js';
-import { staffLogin } from '../auth/login.js';
+import { checkStaffPassword, recordSignInSuccess } from '../auth/login.js';
+import { mfaServiceFor, type MfaService } from '../auth/mfa.js';
 import { createOtpService, type Locale, type OtpService } from '../auth/otp.js';
 import { sessionServiceFor, type SessionService } from '../auth/sessions.js';
 import type { AccountDoc, SessionUser } from '../auth/types.js';
@@ -15,50 +16,35 @@ import type { Env } from '../env.js';
 import type { SmsGateway } from '../sms/gateway.js';
 import { listOutbox } from '../sms/outbox.js';
 import type { Store } from '../store.js';
+import { json, readStrings } from './body.js';
 import { asyncHandler, errorHandler, sendError } from './errors.js';
+import { mfaRouter } from './mfa-routes.js';
+import { oidcRouter } from './oidc-routes.js';
+import { openSession } from './sign-in.js';
 
 export interface AuthDeps {
 	store: Store;
-	env: Pick<Env, 'cookieSecure' | 'smsGateway' | 'production'>;
+	/** `oidc` unset or null: no eKey sign-in. */
+	env: Pick<Env, 'cookieSecure' | 'smsGateway' | 'production'> & Partial<Pick<Env, 'oidc'>>;
 	gateway: SmsGateway;
 	/** Tests inject these; by default one per store, shared with sessionMiddleware. */
 	otp?: OtpService;
 	sessions?: SessionService;
+	mfa?: MfaService;
+	now?: () => number;
 }
 
 const otpServices = new WeakMap<Store, OtpService>();
 
 function servicesOf(deps: AuthDeps) {
 	const sessions = deps.sessions ?? sessionServiceFor(deps.store, deps.env);
+	const mfa = deps.mfa ?? mfaServiceFor(deps.store, deps.env);
 	let otp = deps.otp ?? otpServices.get(deps.store);
 	if (!otp) {
 		otp = createOtpService({ store: deps.store, gateway: deps.gateway });
 		otpServices.set(deps.store, otp);
 	}
-	return { sessions, otp };
-}
-
-type Body = Record<string, unknown>;
-
-/** Reads string fields with length limits; every problem is reported at once, by field. */
-function readStrings<K extends string>(body: unknown, limits: Record<K, { max: number; optional?: boolean }>): Record<K, string | undefined> {
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TawasulError(400, 'invalid_format');
-	const fields: FieldError[] = [];
-	const out = {} as Record<K, string | undefined>;
-	for (const [name, limit] of Object.entries(limits) as [K, { max: number; optional?: boolean }][]) {
-		const value = (body as Body)[name];
-		if (value === undefined || value === null || value === '') {
-			if (!limit.optional) fields.push({ field: name, code: 'required' });
-		} else if (typeof value !== 'string') {
-			fields.push({ field: name, code: 'invalid_format' });
-		} else if (value.length > limit.max) {
-			fields.push({ field: name, code: 'too_long', params: { max: limit.max } });
-		} else {
-			out[name] = value;
-		}
-	}
-	if (fields.length) throw new TawasulError(400, fields[0].code, fields);
-	return out;
+	return { sessions, otp, mfa };
 }
 
 function readLocale(value: string | undefined): Locale {
@@ -69,14 +55,13 @@ function readLocale(value: string | undefined): Locale {
 /** Without a trusted proxy setting on the app, req.ip is the load balancer's address. */
 const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
-const json = express.json({ limit: '16kb', strict: true });
-
 function noStore(res: Response) {
 	res.setHeader('Cache-Control', 'no-store');
 }
 
 export function authRouter(deps: AuthDeps): express.Router {
-	const { sessions, otp } = servicesOf(deps);
+	const { sessions, otp, mfa } = servicesOf(deps);
+	const now = deps.now ?? Date.now;
 	const router = express.Router();
 
 	router.use('/api', (_req, res, next) => {
@@ -84,18 +69,11 @@ export function authRouter(deps: AuthDeps): express.Router {
 		next();
 	});
 
-	/** Replaces any session this browser had (no fixation), and creates the databases it will pull. */
-	async function signIn(req: Request, res: Response, account: AccountDoc) {
-		const previous = sessionTokenFrom(req.headers.cookie);
-		if (previous) await sessions.destroySession(previous);
-		const { cookie, user } = await sessions.createSession(account);
-		for (const db of user.databases.pull) await deps.store.ensureDb(db);
-		res.setHeader('Set-Cookie', cookie);
-		res.json({ user });
-	}
+	const signIn = async (req: Request, res: Response, account: AccountDoc, options: { mfa?: boolean } = {}) => {
+		res.json({ user: await openSession({ store: deps.store, sessions }, req, res, account, options) });
+	};
 
-	// The JSON parser is per route: on a router mounted at the root, router.use(json) would also
-	// swallow the request bodies the gate has to stream through.
+	// The JSON parser is per route (body.ts says why).
 	router.post(
 		'/api/auth/otp/request',
 		json,
@@ -122,9 +100,22 @@ export function authRouter(deps: AuthDeps): express.Router {
 		asyncHandler(async (req, res) => {
 			// 1 KB bounds the work argon2 is asked to do on a hostile password.
 			const { username, password } = readStrings(req.body, { username: { max: 64 }, password: { max: 1024 } });
-			await signIn(req, res, await staffLogin(deps.store, username!, password!));
+			const account = await checkStaffPassword(deps.store, username!, password!, now(), { resetFailures: false });
+			const stage = await mfa.stageFor(account);
+			if (stage) {
+				// Half signed in: the pending cookie can only finish this sign-in (mfa-routes.ts).
+				const { cookie } = await mfa.startPending(account, stage);
+				res.append('Set-Cookie', cookie);
+				res.json({ mfa_required: true, ...(stage === 'enrol' ? { enrolment_required: true } : {}) });
+				return;
+			}
+			await recordSignInSuccess(deps.store, account.user_id);
+			await signIn(req, res, account);
 		})
 	);
+
+	router.use(mfaRouter({ store: deps.store, sessions, mfa, now }));
+	router.use(oidcRouter({ store: deps.store, sessions, oidc: deps.env.oidc ?? null, cookieSecure: deps.env.cookieSecure }));
 
 	router.get(
 		'/api/session',
@@ -146,6 +137,37 @@ export function authRouter(deps: AuthDeps): express.Router {
 		})
 	);
 
+	/** Every session of the person ends, on every device (a lost phone, a shared computer). */
+	router.post(
+		'/api/auth/logout-all',
+		asyncHandler(async (req, res) => {
+			const user = await currentUser(req, res, sessions);
+			if (!user) throw new TawasulError(401, 'unauthorized');
+			await sessions.destroyAllSessionsOf(user.user_id);
+			res.locals.user = null;
+			res.setHeader('Set-Cookie', clearedSessionCookie(deps.env.cookieSecure));
+			res.json({ ok: true });
+		})
+	);
+
+	/** Staff change their own password (after a coordinator's reset gave them a temporary one).
+	 * Every other session ends; this one is renewed with the same strength. */
+	router.post(
+		'/api/auth/password',
+		json,
+		asyncHandler(async (req, res) => {
+			const user = await currentUser(req, res, sessions);
+			if (!user) throw new TawasulError(401, 'unauthorized');
+			const { current_password, new_password } = readStrings(req.body, { current_password: { max: 1024 }, new_password: { max: 1024 } });
+			const account = await getAccountOrThrow(deps.store, user.user_id);
+			if (!account.username) throw new TawasulError(403, 'not_allowed');
+			await checkStaffPassword(deps.store, account.username, current_password!, now());
+			const changed = await setPassword(deps.store, user.user_id, new_password!);
+			await sessions.destroyAllSessionsOf(user.user_id);
+			await signIn(req, res, changed!, { mfa: user.mfa === true });
+		})
+	);
+
 	router.get(
 		'/api/dev/sms',
 		asyncHandler(async (req, res) => {
@@ -161,6 +183,12 @@ export function authRouter(deps: AuthDeps): express.Router {
 
 	router.use('/api', errorHandler);
 	return router;
+}
+
+async function getAccountOrThrow(store: Store, userId: string) {
+	const account = await getAccount(store, userId);
+	if (!account) throw new TawasulError(401, 'unauthorized');
+	return account;
 }
 
 async function currentUser(req: Request, res: Response, sessions: SessionService): Promise<SessionUser | null> {

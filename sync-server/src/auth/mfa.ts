@@ -1,0 +1,254 @@
+/**
+ * The staff second factor. After the right password, a person who uses TOTP (optional for staff,
+ * required for coordinators) holds only a *pending* sign-in: a random token in an HttpOnly cookie
+ * scoped to /api/auth, stored hashed as `mfa:<sha256>` with its stage and a 5-minute life. It can
+ * do one thing — prove the code (stage 'verify') or, for a coordinator who has not enrolled yet,
+ * enrol and confirm an authenticator (stage 'enrol') — and it is spent when the session is made.
+ *
+ * TOTP state lives in `totp:<user_id>`, apart from the account document that every session
+ * lookup reads, so the secret is only read when a code is checked. The last accepted time step is
+ * stored with the secret and advanced with the read revision: a code works once, on one instance.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
+import { TawasulError } from '../../../src/lib/domain/errors.js';
+import type { Store } from '../store.js';
+import { parseCookies } from './cookies.js';
+import { getOrNull, statusOf, updateDoc } from './couch.js';
+import { base32Decode, matchStep, newSecret, otpauthUri } from './totp.js';
+import type { AccountDoc } from './types.js';
+
+export const MFA = {
+	pendingMs: 5 * 60_000,
+	/** An enrolment secret not confirmed within this time is dropped. */
+	enrolMs: 10 * 60_000,
+	/** Wrong codes one pending sign-in may try; the account's lock-out counts them as well. */
+	maxAttempts: 5
+} as const;
+
+export const MFA_COOKIE = 'tw_mfa';
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export type MfaStage = 'verify' | 'enrol';
+
+export interface TotpDoc {
+	_id: string;
+	type: 'totp';
+	user_id: string;
+	enabled: boolean;
+	secret: string | null;
+	last_step: number;
+	pending_secret: string | null;
+	pending_expires_at: string | null;
+	enabled_at: string | null;
+}
+
+export interface PendingDoc {
+	_id: string;
+	_rev?: string;
+	type: 'mfa_pending';
+	user_id: string;
+	stage: MfaStage;
+	expires_at: string;
+	attempts: number;
+}
+
+export const totpDocId = (userId: string) => `totp:${userId}`;
+const pendingDocId = (token: string) => 'mfa:' + createHash('sha256').update(token).digest('hex');
+
+export function pendingTokenFrom(header: string | undefined): string | null {
+	const value = parseCookies(header).get(MFA_COOKIE);
+	return value && TOKEN_PATTERN.test(value) ? value : null;
+}
+
+function cookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+	// Strict and /api/auth: only the app's own sign-in requests ever carry it.
+	return `${MFA_COOKIE}=${value}; Path=/api/auth; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+}
+
+/** Kiosks are shared devices and citizens sign in by SMS or eKey: neither has an authenticator. */
+export function mayUseTotp(account: Pick<AccountDoc, 'role'>): boolean {
+	return account.role !== 'citizen' && account.role !== 'kiosk';
+}
+
+export function totpRequired(account: Pick<AccountDoc, 'role'>): boolean {
+	return account.role === 'coordinator';
+}
+
+export type CodeCheck = 'ok' | 'invalid' | 'not_enrolled';
+
+export interface MfaService {
+	/** What must follow the right password: a code, an enrolment, or nothing. */
+	stageFor(account: AccountDoc): Promise<MfaStage | null>;
+	startPending(account: AccountDoc, stage: MfaStage): Promise<{ cookie: string }>;
+	/** The live pending sign-in this cookie names, or null (missing, unknown, expired, used up). */
+	pending(token: string | null): Promise<PendingDoc | null>;
+	/** A wrong code on a pending sign-in; the last allowed one voids it. */
+	spendAttempt(token: string): Promise<void>;
+	dropPending(token: string): Promise<void>;
+	clearCookie(): string;
+	status(userId: string): Promise<{ enabled: boolean }>;
+	/** A fresh secret to show once; refused when TOTP is already on. */
+	beginEnrolment(account: AccountDoc): Promise<{ secret: string; otpauth_uri: string }>;
+	/** Turns TOTP on when the code matches the secret being enrolled. */
+	confirmEnrolment(userId: string, code: string): Promise<CodeCheck>;
+	/** Checks a code against the enrolled secret and uses its time step up. */
+	verifyCode(userId: string, code: string): Promise<CodeCheck>;
+	/** Turns TOTP off (the person, with a code; or a coordinator resetting a lost device). */
+	disable(userId: string): Promise<void>;
+}
+
+export function createMfaService(deps: { store: Store; env: { cookieSecure: boolean }; now?: () => number }): MfaService {
+	const { store } = deps;
+	const now = deps.now ?? Date.now;
+	const totpDb = () => store.use<TotpDoc>(DB.AUTH);
+	const pendingDb = () => store.use<PendingDoc>(DB.AUTH);
+
+	async function readTotp(userId: string): Promise<TotpDoc | null> {
+		const doc = await getOrNull(totpDb(), totpDocId(userId));
+		return doc?.type === DOC_TYPES.TOTP ? doc : null;
+	}
+
+	/** Matches `code` against the secret `pick` chooses and records the step; `apply` shapes the saved doc. */
+	function checkAgainst(userId: string, code: string, pick: (doc: TotpDoc, at: number) => string | null, apply: (doc: TotpDoc, step: number, at: number) => TotpDoc): Promise<CodeCheck> {
+		const at = now();
+		return updateDoc(totpDb(), totpDocId(userId), (current) => {
+			const secret = current ? pick(current, at) : null;
+			const key = secret ? base32Decode(secret) : null;
+			if (!current || !key) return { next: null, result: 'not_enrolled' as const };
+			const step = matchStep(key, code, at, current.last_step);
+			if (step === null) return { next: null, result: 'invalid' as const };
+			return { next: apply(current, step, at), result: 'ok' as const };
+		});
+	}
+
+	async function dropPending(token: string): Promise<void> {
+		const id = pendingDocId(token);
+		const doc = await getOrNull(pendingDb(), id);
+		if (!doc) return;
+		try {
+			await pendingDb().destroy(id, doc._rev!);
+		} catch (error) {
+			// Someone else spent it at the same moment: it is gone either way.
+			if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
+		}
+	}
+
+	return {
+		async stageFor(account) {
+			if (!mayUseTotp(account)) return null;
+			if ((await readTotp(account.user_id))?.enabled) return 'verify';
+			return totpRequired(account) ? 'enrol' : null;
+		},
+
+		async startPending(account, stage) {
+			await store.ensureDb(DB.AUTH);
+			const token = randomBytes(32).toString('base64url');
+			await pendingDb().insert({
+				_id: pendingDocId(token),
+				type: DOC_TYPES.MFA_PENDING,
+				user_id: account.user_id,
+				stage,
+				expires_at: new Date(now() + MFA.pendingMs).toISOString(),
+				attempts: 0
+			});
+			return { cookie: cookie(token, MFA.pendingMs / 1000, deps.env.cookieSecure) };
+		},
+
+		async pending(token) {
+			if (!token) return null;
+			const doc = await getOrNull(pendingDb(), pendingDocId(token));
+			if (!doc || doc.type !== DOC_TYPES.MFA_PENDING) return null;
+			if (now() >= Date.parse(doc.expires_at) || doc.attempts >= MFA.maxAttempts) {
+				await dropPending(token);
+				return null;
+			}
+			return doc;
+		},
+
+		async spendAttempt(token) {
+			await updateDoc(pendingDb(), pendingDocId(token), (current) => {
+				if (!current) return { next: null, result: undefined };
+				return { next: { ...current, attempts: current.attempts + 1 }, result: undefined };
+			});
+		},
+
+		dropPending,
+
+		clearCookie: () => cookie('', 0, deps.env.cookieSecure),
+
+		async status(userId) {
+			return { enabled: (await readTotp(userId))?.enabled ?? false };
+		},
+
+		async beginEnrolment(account) {
+			if (!mayUseTotp(account)) throw new TawasulError(403, 'not_allowed');
+			const secret = newSecret();
+			const at = now();
+			await store.ensureDb(DB.AUTH);
+			const started = await updateDoc(totpDb(), totpDocId(account.user_id), (current) => {
+				if (current?.enabled) return { next: null, result: false };
+				const next: TotpDoc = {
+					_id: totpDocId(account.user_id),
+					type: DOC_TYPES.TOTP,
+					user_id: account.user_id,
+					enabled: false,
+					secret: null,
+					last_step: current?.last_step ?? 0,
+					pending_secret: secret,
+					pending_expires_at: new Date(at + MFA.enrolMs).toISOString(),
+					enabled_at: null
+				};
+				return { next, result: true };
+			});
+			if (!started) throw new TawasulError(409, 'totp_already_enabled');
+			return { secret, otpauth_uri: otpauthUri(secret, account.username ?? account.user_id) };
+		},
+
+		confirmEnrolment(userId, code) {
+			return checkAgainst(
+				userId,
+				code,
+				(doc, at) => (!doc.enabled && doc.pending_secret && doc.pending_expires_at && at < Date.parse(doc.pending_expires_at) ? doc.pending_secret : null),
+				(doc, step, at) => ({
+					...doc,
+					enabled: true,
+					secret: doc.pending_secret,
+					last_step: step,
+					pending_secret: null,
+					pending_expires_at: null,
+					enabled_at: new Date(at).toISOString()
+				})
+			);
+		},
+
+		verifyCode(userId, code) {
+			return checkAgainst(
+				userId,
+				code,
+				(doc) => (doc.enabled ? doc.secret : null),
+				(doc, step) => ({ ...doc, last_step: step })
+			);
+		},
+
+		async disable(userId) {
+			await updateDoc(totpDb(), totpDocId(userId), (current) => {
+				if (!current) return { next: null, result: undefined };
+				// last_step stays: a code from the old secret's last step can never come back.
+				return { next: { ...current, enabled: false, secret: null, pending_secret: null, pending_expires_at: null, enabled_at: null }, result: undefined };
+			});
+		}
+	};
+}
+
+const services = new WeakMap<Store, MfaService>();
+
+/** One per store, like the session service, so the admin API and the sign-in routes agree. */
+export function mfaServiceFor(store: Store, env: { cookieSecure: boolean }): MfaService {
+	let service = services.get(store);
+	if (!service) {
+		service = createMfaService({ store, env });
+		services.set(store, service);
+	}
+	return service;
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parseEnv } from './env.js';
+
+const OIDC = {
+	OIDC_ISSUER: 'https://ekey.example.bh',
+	OIDC_CLIENT_ID: 'tawasul',
+	OIDC_CLIENT_SECRET: 'secret',
+	OIDC_REDIRECT_URL: 'https://tawasul.example.bh/api/auth/oidc/callback'
+};
+
+describe('eKey (OIDC) configuration', () => {
+	it('is off when none of the four variables is set', () => {
+		expect(parseEnv({}).oidc).toBeNull();
+	});
+
+	it('reads all four', () => {
+		expect(parseEnv(OIDC).oidc).toEqual({
+			issuer: 'https://ekey.example.bh',
+			clientId: 'tawasul',
+			clientSecret: 'secret',
+			redirectUrl: 'https://tawasul.example.bh/api/auth/oidc/callback'
+		});
+	});
+
+	it.each(Object.keys(OIDC))('names %s when it alone is missing', (name) => {
+		const source: Record<string, string> = { ...OIDC };
+		delete source[name];
+		expect(() => parseEnv(source)).toThrow(new RegExp(`^Environment variable ${name}: required`));
+	});
+
+	it.each([
+		[{ OIDC_ISSUER: 'http://ekey.example.bh' }, /OIDC_ISSUER: expected an https URL/],
+		[{ OIDC_ISSUER: 'not a url' }, /OIDC_ISSUER: expected an http\(s\) URL/],
+		[{ OIDC_REDIRECT_URL: 'https://tawasul.example.bh/somewhere' }, /OIDC_REDIRECT_URL/]
+	])('refuses %j', (change, message) => {
+		expect(() => parseEnv({ ...OIDC, ...change })).toThrow(message);
+	});
+
+	it('allows a plain-http provider on loopback only (tests)', () => {
+		expect(parseEnv({ ...OIDC, OIDC_ISSUER: 'http://127.0.0.1:4000' }).oidc?.issuer).toBe('http://127.0.0.1:4000');
+	});
+});

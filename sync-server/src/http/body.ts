@@ -1,0 +1,35 @@
+/** Reading JSON request bodies: one small parser, and string fields checked by length, every
+ * problem reported at once, by field. */
+import express from 'express';
+import { TawasulError, type FieldError } from '../../../src/lib/domain/errors.js';
+
+/** Per route, never on a router mounted at the root: there it would also swallow the bodies the
+ * gate has to stream through. */
+export const json = express.json({ limit: '16kb', strict: true });
+
+type Body = Record<string, unknown>;
+
+export function readObject(body: unknown): Body {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TawasulError(400, 'invalid_format');
+	return body as Body;
+}
+
+export function readStrings<K extends string>(body: unknown, limits: Record<K, { max: number; optional?: boolean }>): Record<K, string | undefined> {
+	const object = readObject(body);
+	const fields: FieldError[] = [];
+	const out = {} as Record<K, string | undefined>;
+	for (const [name, limit] of Object.entries(limits) as [K, { max: number; optional?: boolean }][]) {
+		const value = object[name];
+		if (value === undefined || value === null || value === '') {
+			if (!limit.optional) fields.push({ field: name, code: 'required' });
+		} else if (typeof value !== 'string') {
+			fields.push({ field: name, code: 'invalid_format' });
+		} else if (value.length > limit.max) {
+			fields.push({ field: name, code: 'too_long', params: { max: limit.max } });
+		} else {
+			out[name] = value;
+		}
+	}
+	if (fields.length) throw new TawasulError(400, fields[0].code, fields);
+	return out;
+}

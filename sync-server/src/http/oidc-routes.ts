@@ -1,0 +1,80 @@
+/**
+ * National eKey sign-in (auth/oidc.ts does the protocol). Both routes are browser navigations,
+ * so they answer with redirects: to the provider, then back into the app — signed in, or to the
+ * sign-in page with `?error=<code>` for the app to show in the person's language.
+ *
+ *   GET /api/auth/methods           { otp: true, oidc } — whether to show the eKey button
+ *   GET /api/auth/oidc/start        → 303 to the provider (optional ?return_to=/path)
+ *   GET /api/auth/oidc/callback     → 303 to return_to with the session cookie, or /signin?error=
+ */
+import express, { type Response } from 'express';
+import { createOidcService, OidcRefused, type OidcService } from '../auth/oidc.js';
+import type { SessionService } from '../auth/sessions.js';
+import type { OidcEnv } from '../env.js';
+import { log } from '../log.js';
+import type { Store } from '../store.js';
+import { asyncHandler } from './errors.js';
+import { openSession } from './sign-in.js';
+
+export interface OidcRouteDeps {
+	store: Store;
+	sessions: SessionService;
+	oidc: OidcEnv | null;
+	cookieSecure: boolean;
+	/** Tests inject one (with a skewed clock); by default made from `oidc`. */
+	service?: OidcService;
+}
+
+const SIGNIN_PAGE = '/signin';
+
+function failed(res: Response, code: 'oidc_failed' | 'oidc_unavailable') {
+	res.redirect(303, `${SIGNIN_PAGE}?error=${code}`);
+}
+
+export function oidcRouter(deps: OidcRouteDeps): express.Router {
+	const router = express.Router();
+	const service = deps.service ?? (deps.oidc ? createOidcService({ store: deps.store, env: deps.oidc, cookieSecure: deps.cookieSecure }) : null);
+
+	router.get('/api/auth/methods', (_req, res) => {
+		res.json({ otp: true, oidc: service !== null });
+	});
+
+	router.get(
+		'/api/auth/oidc/start',
+		asyncHandler(async (req, res) => {
+			if (!service) return failed(res, 'oidc_unavailable');
+			let started: Awaited<ReturnType<OidcService['start']>>;
+			try {
+				started = await service.start(typeof req.query.return_to === 'string' ? req.query.return_to : undefined);
+			} catch (error) {
+				// The provider is unreachable or its metadata is wrong: nothing the citizen can fix.
+				log.warn('eKey provider unavailable', { error: (error as Error)?.name, message: (error as Error)?.message });
+				return failed(res, 'oidc_unavailable');
+			}
+			res.append('Set-Cookie', started.cookie);
+			res.redirect(303, started.url);
+		})
+	);
+
+	router.get(
+		'/api/auth/oidc/callback',
+		asyncHandler(async (req, res) => {
+			if (!service) return failed(res, 'oidc_unavailable');
+			// The transaction cookie is spent whatever happens next.
+			res.append('Set-Cookie', service.clearCookie());
+			const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+			let outcome: Awaited<ReturnType<OidcService['finish']>>;
+			try {
+				outcome = await service.finish(query, req.headers.cookie);
+			} catch (error) {
+				const reason = error instanceof OidcRefused ? error.reason : (error as Error)?.name;
+				log.warn('eKey sign-in refused', { reason });
+				return failed(res, 'oidc_failed');
+			}
+			await openSession({ store: deps.store, sessions: deps.sessions }, req, res, outcome.account);
+			res.redirect(303, outcome.returnTo);
+		})
+	);
+
+	return router;
+}
