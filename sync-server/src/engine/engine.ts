@@ -17,6 +17,8 @@ import { attachmentWrites } from './attachments.js';
 import { projectCase, rejectionDoc, type Projection } from './projections.js';
 import { ReferenceCounters } from './references.js';
 import { writeProjections } from './writer.js';
+import { caseAuditEntry, type AuditDoc } from '../audit/entries.js';
+import { writeAudit } from '../audit/trail.js';
 
 /** Attempts of one action before it goes to a dead-letter record. */
 const MAX_TRIES = 3;
@@ -164,6 +166,8 @@ export class RulesEngine {
 		const withFiles: ActionDoc[] = [];
 		const extra: Projection[] = [];
 		const deadLetters: Record<string, unknown>[] = [];
+		const audits: AuditDoc[] = [];
+		const processedAt = new Date().toISOString();
 		const effects: SideEffect[] = [];
 		const zone = catalogue.settings.time_zone;
 		await this.references.load([...new Set(actions.map((a) => yearOf(a, zone)))]);
@@ -180,6 +184,7 @@ export class RulesEngine {
 				continue;
 			}
 			const outcome = this.decide(action, current, catalogue, reserve);
+			audits.push(caseAuditEntry(action, current, outcome, processedAt));
 			const at = action.received_at ?? new Date().toISOString();
 			if (outcome.kind === 'applied') {
 				cases.set(id, outcome.after);
@@ -207,7 +212,9 @@ export class RulesEngine {
 		}
 
 		// Reference numbers first: a crash after this point leaves a gap, never a duplicate.
-		await reserve.commit();
+		// The audit entries are durable before the cases too: an action a saved case already holds
+		// is skipped on replay, so its entry must exist by then; entries already written stay as they are.
+		await Promise.all([reserve.commit(), writeAudit(this.store, audits)]);
 		await this.saveCases([...changed].map((id) => cases.get(id)!));
 		const projections = [...touched].flatMap((id) => projectCase(cases.get(id)!).writes);
 		const files = await attachmentWrites(this.store, withFiles, cases);

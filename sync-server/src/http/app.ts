@@ -8,6 +8,8 @@ import type { SmsGateway } from '../sms/gateway.js';
 import type { RulesEngine } from '../engine/engine.js';
 import { authRouter, sessionMiddleware } from './auth-routes.js';
 import { gateRouter } from '../gate/gate.js';
+import { adminRouter } from '../admin/routes.js';
+import { auditRouter } from '../audit/routes.js';
 import { ratingRouter } from '../rating/routes.js';
 import type { SmsSender } from '../sms/sender.js';
 import { log } from '../log.js';
@@ -58,6 +60,8 @@ export function createApp(deps: AppDeps): express.Express {
 
 	app.use(sessionMiddleware({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	app.use(authRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
+	app.use(adminRouter({ store: deps.store, env: deps.env }));
+	app.use(auditRouter({ store: deps.store }));
 	app.use('/db', gateRouter({ store: deps.store }));
 	// The rating link (/r/<token>, no sign-in) and the app's rating endpoint (issue 4).
 	app.use(ratingRouter({ store: deps.store }));

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import { adminAuditEntry, caseAuditEntry } from './entries.js';
+
+const AT = '2026-05-03T08:00:00.000Z';
+const action = (fields: Partial<ActionDoc> = {}): ActionDoc => ({
+	_id: 'act:11111111-2222-4333-8444-555555555555',
+	type: 'action',
+	kind: 'reply',
+	case_key: '99999999-2222-4333-8444-555555555555',
+	client_time: '2020-01-01T00:00:00Z',
+	device_id: 'tablet-1',
+	author: { user_id: 's1', role: 'agent', entity_id: 'works' },
+	received_at: '2026-05-03T07:59:00.000Z',
+	body: 'Secret text of the reply',
+	...fields
+});
+const caseAt = (entity_id: string) => ({ _id: 'case:x', ref: '26-000001-3', entity_id }) as unknown as CaseDoc;
+
+describe('case audit entries', () => {
+	it('say who, when (the gate\'s time), what, from which device, and carry no case text', () => {
+		const entry = caseAuditEntry(action(), caseAt('works'), { kind: 'applied', after: caseAt('works') }, AT);
+		expect(entry).toEqual({
+			_id: 'audit:act:11111111-2222-4333-8444-555555555555',
+			type: 'audit',
+			source: 'case',
+			kind: 'reply',
+			at: '2026-05-03T07:59:00.000Z',
+			recorded_at: AT,
+			actor: { user_id: 's1', role: 'agent', entity_id: 'works' },
+			device_id: 'tablet-1',
+			entity_ids: ['works'],
+			outcome: 'applied',
+			action_id: 'act:11111111-2222-4333-8444-555555555555',
+			case_key: '99999999-2222-4333-8444-555555555555',
+			case_ref: '26-000001-3'
+		});
+		expect(JSON.stringify(entry)).not.toContain('Secret text');
+	});
+
+	it.each([
+		['a transfer belongs to both entities', action({ kind: 'transfer' }), caseAt('works'), { kind: 'applied' as const, after: caseAt('health') }, ['works', 'health'], true],
+		['a refusal keeps its code and the actor\'s entity', action({ author: { user_id: 's2', role: 'agent', entity_id: 'health' } }), caseAt('works'), { kind: 'rejected' as const, code: 'not_allowed' }, ['works', 'health'], false],
+		['a refused submit with no case is the coordinator\'s only', action({ kind: 'submit', author: { user_id: 'c1', role: 'citizen' } }), null, { kind: 'rejected' as const, code: 'unknown_category' }, [], false]
+	])('%s', (_label, a, before, outcome, entities, hasRef) => {
+		const entry = caseAuditEntry(a, before, outcome, AT);
+		expect(entry.entity_ids).toEqual(entities);
+		expect('case_ref' in entry).toBe(hasRef);
+		if (outcome.kind === 'rejected') expect(entry).toMatchObject({ outcome: 'refused', code: outcome.code });
+	});
+
+	it('is the same document for the same action, whenever it is built', () => {
+		const a = caseAuditEntry(action(), caseAt('works'), { kind: 'failed' }, AT);
+		expect(a).toMatchObject({ outcome: 'failed', code: 'server' });
+		expect(caseAuditEntry(action(), caseAt('works'), { kind: 'failed' }, AT)).toEqual(a);
+	});
+});
+
+describe('admin audit entries', () => {
+	it('name the coordinator, the target and the changes, each with its own id', () => {
+		const input = { actor: { user_id: 's9', role: 'coordinator' as const }, kind: 'admin.settings.update', target: { type: 'settings', id: 'settings' }, changes: { response_days: { from: 5, to: 20 } }, at: AT };
+		const [a, b] = [adminAuditEntry(input), adminAuditEntry(input)];
+		expect(a).toMatchObject({ source: 'admin', kind: 'admin.settings.update', at: AT, entity_ids: [], outcome: 'applied', changes: { response_days: { from: 5, to: 20 } } });
+		expect(a._id).toMatch(/^audit:adm:[0-9a-f-]{36}$/);
+		expect(a._id).not.toBe(b._id);
+	});
+});

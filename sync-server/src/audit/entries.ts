@@ -1,0 +1,107 @@
+/**
+ * What one audit entry says: who (user id, role), when (server time), what (kind, case, entity),
+ * from which device, and how it ended. Pure, so the engine and the admin API build entries the
+ * same way and the specs can check them without a store.
+ *
+ * Entries carry no case text: the trail proves who did what, the case keeps what was said.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ActionDoc, CaseDoc, Role } from '../../../src/lib/domain/doc-types.js';
+import { DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
+
+/** The scope every entry is also listed under, read by coordinators only. */
+export const ALL_SCOPE = '*';
+
+export interface AuditActor {
+	user_id: string;
+	role: Role;
+	entity_id?: string;
+}
+
+export interface AuditDoc {
+	_id: string;
+	type: 'audit';
+	source: 'case' | 'admin';
+	/** An action kind ('reply', 'transfer'…) or an admin change ('admin.settings.update'…). */
+	kind: string;
+	/** Server time of the act: when the gate received the action, or when the change was made. */
+	at: string;
+	/** When the server wrote this entry. */
+	recorded_at: string;
+	actor: AuditActor | null;
+	device_id: string | null;
+	/** Whose managers may read it; coordinators read every entry. */
+	entity_ids: string[];
+	outcome: 'applied' | 'refused' | 'failed';
+	code?: string;
+	action_id?: string;
+	case_key?: string;
+	case_ref?: string;
+	/** Admin changes: what was changed and the fields that changed (never a password). */
+	target?: { type: string; id: string };
+	changes?: Record<string, unknown>;
+}
+
+export type CaseOutcome = { kind: 'applied'; after: CaseDoc } | { kind: 'rejected'; code: string } | { kind: 'failed' };
+
+/** Deterministic: the engine writes the entry of an action under the same id on every replay. */
+export const auditDocId = (actionId: string) => `audit:${actionId}`;
+
+/**
+ * The entry of one processed action. It is in the scope of the entity that held the case before
+ * and after the action (both, for a transfer) and of the acting staff member's entity; the case
+ * reference is left out where the actor's entity never held the case, so an attempt on another
+ * entity's case does not tell the actor's manager that case's reference.
+ */
+export function caseAuditEntry(action: ActionDoc, before: CaseDoc | null, outcome: CaseOutcome, recordedAt: string): AuditDoc {
+	const after = outcome.kind === 'applied' ? outcome.after : null;
+	const caseEntities = [before?.entity_id, after?.entity_id].filter((id): id is string => !!id);
+	const actorEntity = action.author?.entity_id;
+	const entityIds = [...new Set([...caseEntities, ...(actorEntity ? [actorEntity] : [])])];
+	const ref = after?.ref ?? before?.ref;
+	const entry: AuditDoc = {
+		_id: auditDocId(action._id),
+		type: DOC_TYPES.AUDIT,
+		source: 'case',
+		kind: action.kind,
+		at: action.received_at ?? recordedAt,
+		recorded_at: recordedAt,
+		actor: action.author ? { ...action.author } : null,
+		device_id: typeof action.device_id === 'string' ? action.device_id.slice(0, 100) : null,
+		entity_ids: entityIds,
+		outcome: outcome.kind === 'applied' ? 'applied' : outcome.kind === 'rejected' ? 'refused' : 'failed',
+		action_id: action._id,
+		case_key: action.case_key
+	};
+	if (outcome.kind === 'rejected') entry.code = outcome.code;
+	if (outcome.kind === 'failed') entry.code = 'server';
+	if (ref && (!actorEntity || caseEntities.length === 0 || caseEntities.includes(actorEntity))) entry.case_ref = ref;
+	return entry;
+}
+
+/** The entry of one coordinator change; ids are random since each change happens once. */
+export function adminAuditEntry(input: {
+	actor: AuditActor;
+	kind: string;
+	target: { type: string; id: string };
+	entityIds?: string[];
+	changes?: Record<string, unknown>;
+	at: string;
+	outcome?: AuditDoc['outcome'];
+}): AuditDoc {
+	const entry: AuditDoc = {
+		_id: `audit:adm:${randomUUID()}`,
+		type: DOC_TYPES.AUDIT,
+		source: 'admin',
+		kind: input.kind,
+		at: input.at,
+		recorded_at: input.at,
+		actor: { user_id: input.actor.user_id, role: input.actor.role, ...(input.actor.entity_id ? { entity_id: input.actor.entity_id } : {}) },
+		device_id: null,
+		entity_ids: [...new Set(input.entityIds ?? [])],
+		outcome: input.outcome ?? 'applied',
+		target: input.target
+	};
+	if (input.changes) entry.changes = input.changes;
+	return entry;
+}

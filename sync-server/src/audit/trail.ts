@@ -1,0 +1,146 @@
+/**
+ * The `audit` database: append-only, written by the server, never reachable through the gate
+ * (its name is not in the gate's allowlist of databases). A `validate_doc_update` refuses any
+ * change or deletion of an entry inside the store too. Entry ids are deterministic for case
+ * actions, and an entry already there is never written again, so a replay adds nothing.
+ *
+ * Reads go through one view keyed [scope, at, id]: a scope is an entity id or '*' (everything),
+ * so "the entries of entity X between two times, newest first" is one key range, and a page
+ * can never reach into another scope's rows.
+ */
+import { DB } from '../../../src/lib/domain/doc-types.js';
+import { withRevision } from '../engine/projections.js';
+import type { Store } from '../store.js';
+import type { AuditDoc } from './entries.js';
+
+export const AUDIT_DESIGN_ID = '_design/audit';
+
+export const AUDIT_VALIDATE = `function (newDoc, oldDoc) {
+	if (newDoc._id.indexOf('_design/') === 0) return;
+	if (oldDoc) throw({ forbidden: 'the audit trail is append-only' });
+	if (newDoc._deleted) throw({ forbidden: 'audit entries cannot be deleted' });
+	if (newDoc.type !== 'audit' || newDoc._id.indexOf('audit:') !== 0) throw({ forbidden: 'only audit entries' });
+	if (!newDoc.at || !newDoc.kind || !newDoc.outcome) throw({ forbidden: 'incomplete audit entry' });
+}`;
+
+export const AUDIT_BY_SCOPE = `function (doc) {
+	if (doc.type !== 'audit') return;
+	emit(['*', doc.at, doc._id], null);
+	(doc.entity_ids || []).forEach(function (entity) { emit([entity, doc.at, doc._id], null); });
+}`;
+
+interface DesignDoc {
+	_id: string;
+	_rev?: string;
+	validate_doc_update: string;
+	views: { by_scope: { map: string } };
+}
+
+const ready = new WeakMap<Store, Promise<void>>();
+
+/** Creates the database and installs (or updates) its design document once per process. */
+export function ensureAuditDb(store: Store): Promise<void> {
+	let done = ready.get(store);
+	if (!done) {
+		done = install(store).catch((error) => {
+			ready.delete(store);
+			throw error;
+		});
+		ready.set(store, done);
+	}
+	return done;
+}
+
+async function install(store: Store): Promise<void> {
+	await store.ensureDb(DB.AUDIT);
+	const db = store.use<DesignDoc>(DB.AUDIT);
+	let current: DesignDoc | null = null;
+	try {
+		current = await db.get(AUDIT_DESIGN_ID);
+	} catch (error) {
+		if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+	}
+	if (current?.validate_doc_update === AUDIT_VALIDATE && current.views?.by_scope?.map === AUDIT_BY_SCOPE) return;
+	try {
+		await db.insert({
+			_id: AUDIT_DESIGN_ID,
+			...(current?._rev ? { _rev: current._rev } : {}),
+			validate_doc_update: AUDIT_VALIDATE,
+			views: { by_scope: { map: AUDIT_BY_SCOPE } }
+		});
+	} catch (error) {
+		// Another instance installed it at the same moment.
+		if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+	}
+}
+
+/**
+ * Writes the entries not yet in the trail; an entry already there stays exactly as it was (the
+ * store would refuse the change anyway). Looking first costs one keyed read per engine batch and
+ * keeps a replay from ever meeting the validate function. Each entry gets a fixed first revision,
+ * so two writers racing on one entry write the same revision.
+ */
+export async function writeAudit(store: Store, entries: AuditDoc[]): Promise<void> {
+	if (entries.length === 0) return;
+	await ensureAuditDb(store);
+	const known = await store.fetch(`/${DB.AUDIT}/_all_docs`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ keys: entries.map((e) => e._id) })
+	});
+	if (!known.ok) throw new Error(`audit _all_docs answered ${known.status}`);
+	const { rows } = (await known.json()) as { rows: { key: string; value?: unknown }[] };
+	const present = new Set(rows.filter((row) => row.value).map((row) => row.key));
+	const fresh = entries.filter((entry) => !present.has(entry._id));
+	if (fresh.length === 0) return;
+	const docs = fresh.map((entry) => withRevision(entry as unknown as Record<string, unknown> & { _id: string }, DB.AUDIT, 1));
+	const response = await store.fetch(`/${DB.AUDIT}/_bulk_docs`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ docs, new_edits: false })
+	});
+	if (!response.ok) throw new Error(`writing audit entries answered ${response.status}`);
+	const failed = ((await response.json()) as { id: string; error?: string }[]).find((r) => r.error);
+	if (failed) throw new Error(`audit entry ${failed.id}: ${failed.error}`);
+}
+
+export interface AuditQuery {
+	/** An entity id, or '*' for all. */
+	scope: string;
+	from: string | null;
+	to: string | null;
+	limit: number;
+	/** The view key to start at (from a previous page's next_cursor). */
+	start: [string, string, string] | null;
+}
+
+export interface AuditPage {
+	entries: (Omit<AuditDoc, '_id'> & { id: string })[];
+	next: [string, string, string] | null;
+}
+
+/** One page, newest first. Rows are re-checked against the scope before they leave. */
+export async function queryAudit(store: Store, query: AuditQuery): Promise<AuditPage> {
+	await ensureAuditDb(store);
+	// Descending: from the latest key of the range down to the earliest. `{}` sorts after every string.
+	const startkey = query.start ?? (query.to ? [query.scope, query.to, {}] : [query.scope, {}]);
+	const endkey = query.from ? [query.scope, query.from] : [query.scope];
+	const params = new URLSearchParams({
+		descending: 'true',
+		include_docs: 'true',
+		limit: String(query.limit + 1),
+		startkey: JSON.stringify(startkey),
+		endkey: JSON.stringify(endkey)
+	});
+	const response = await store.fetch(`/${DB.AUDIT}/${AUDIT_DESIGN_ID}/_view/by_scope?${params}`);
+	if (!response.ok) throw new Error(`audit view answered ${response.status}`);
+	const { rows } = (await response.json()) as { rows: { key: [string, string, string]; doc?: AuditDoc & { _rev?: string } }[] };
+	const inScope = rows.filter((row) => row.key[0] === query.scope && row.doc && (query.scope === '*' || row.doc.entity_ids.includes(query.scope)));
+	const page = inScope.slice(0, query.limit);
+	const entries = page.map(({ doc }) => {
+		const { _id, _rev, ...entry } = doc!;
+		void _rev;
+		return { id: _id, ...entry };
+	});
+	return { entries, next: inScope.length > query.limit ? inScope[query.limit].key : null };
+}

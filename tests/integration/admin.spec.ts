@@ -1,0 +1,265 @@
+/** The coordinator's administration API on the real server: changes take effect without a
+ * restart, everyone else is refused, input is checked, and every change is audited. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCalendar } from '../../src/lib/domain/calendar.js';
+import type { HolidaysDoc, SettingsDoc } from '../../src/lib/domain/doc-types.js';
+import { startSla } from '../../src/lib/domain/sla.js';
+import { local, remote, signInCitizen, signInStaff, startInProcess, submitAction, waitFor, type Session } from './harness.js';
+
+type Server = Awaited<ReturnType<typeof startInProcess>>;
+let server: Server;
+let coordinator: Session;
+let citizen: Session;
+let others: [string, Session | null, number][];
+
+async function api(method: string, path: string, session: Session | null, json?: unknown) {
+	const headers: Record<string, string> = {};
+	if (session) headers.cookie = session.cookie;
+	if (json !== undefined) headers['content-type'] = 'application/json';
+	const response = await fetch(server.base + path, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+	const text = await response.text();
+	return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** Submits a case as the citizen's device does and waits for its projection. */
+async function submitCase(fields: Record<string, unknown> = {}) {
+	const action = submitAction(fields);
+	const outbox = local('outbox');
+	await outbox.put(action);
+	await outbox.replicate.to(remote(server.base, 'intake', citizen));
+	const own = citizen.user.databases.pull.find((db) => db.startsWith('u_'))!;
+	const mirror = local('mirror');
+	return waitFor(async () => {
+		await mirror.replicate.from(remote(server.base, own, citizen));
+		return (await mirror.get(`case:${action.case_key}`).catch(() => undefined)) as any;
+	}, 20_000, 'submitted case');
+}
+
+async function auditKinds(): Promise<string[]> {
+	const { body } = await api('GET', '/api/audit?limit=200', coordinator);
+	return body.entries.map((e: { kind: string }) => e.kind);
+}
+
+beforeAll(async () => {
+	server = await startInProcess();
+	coordinator = await signInStaff(server.base, 'coordinator');
+	citizen = await signInCitizen(server.base, '+97336000333');
+	others = [
+		['anonymous', null, 401],
+		['citizen', citizen, 403],
+		['agent', await signInStaff(server.base, 'agent.works'), 403],
+		['manager', await signInStaff(server.base, 'manager.works'), 403],
+		['minister', await signInStaff(server.base, 'minister'), 403],
+		['kiosk', await signInStaff(server.base, 'kiosk1'), 403]
+	];
+}, 120_000);
+
+afterAll(async () => {
+	await server?.stop();
+});
+
+describe('the unified response period', () => {
+	it('applies a new period to the next submission without a restart', async () => {
+		const before = await submitCase();
+		const changed = await api('PUT', '/api/admin/settings', coordinator, { response_days: 20 });
+		expect(changed.status).toBe(200);
+		expect(changed.body.settings).toMatchObject({ response_days: 20, time_zone: 'Asia/Bahrain', weekend: [5, 6] });
+		const after = await submitCase();
+
+		const config = server.store.use<any>('config');
+		const settings = (await config.get('settings')) as SettingsDoc;
+		const holidays = (await config.list({ startkey: 'holidays:', endkey: 'holidays:\ufff0', include_docs: true })).rows.map((r) => r.doc as HolidaysDoc);
+		const calendar = makeCalendar(settings, holidays);
+		const due = (c: any, days: number) => startSla(new Date(c.sla.started_at), days, calendar).due_at;
+		expect(before.sla.due_at).toBe(due(before, 5));
+		expect(after.sla.due_at).toBe(due(after, 20));
+		expect(Date.parse(after.sla.due_at) - Date.parse(before.sla.due_at)).toBeGreaterThan(14 * 86_400_000);
+		expect(await auditKinds()).toContain('admin.settings.update');
+	});
+
+	it.each([
+		[{ response_days: 0 }, 'response_days', 'out_of_range'],
+		[{ response_days: 61 }, 'response_days', 'out_of_range'],
+		[{ response_days: 2.5 }, 'response_days', 'invalid_format'],
+		[{ time_zone: 'Mars/Olympus_Mons' }, 'time_zone', 'invalid_time_zone'],
+		[{ time_zone: '../etc/passwd' }, 'time_zone', 'invalid_time_zone'],
+		[{ weekend: [7] }, 'weekend', 'invalid_format'],
+		[{ weekend: [0, 1, 2, 3, 4, 5, 6] }, 'weekend', 'out_of_range'],
+		[{ weekend: [5, 5] }, 'weekend', 'invalid_format'],
+		[{ respons_days: 10 }, 'respons_days', 'invalid_format']
+	])('refuses %j with %s: %s, and changes nothing', async (body, field, code) => {
+		const refused = await api('PUT', '/api/admin/settings', coordinator, body);
+		expect(refused.status).toBe(400);
+		expect(refused.body.error.fields).toContainEqual(expect.objectContaining({ field, code }));
+		expect(refused.body.error.message_key).toBe(`errors.${refused.body.error.code}`);
+		expect((await api('GET', '/api/admin/settings', coordinator)).body.settings.response_days).toBe(20);
+	});
+
+	it('accepts another IANA zone and weekend', async () => {
+		const changed = await api('PUT', '/api/admin/settings', coordinator, { time_zone: 'Asia/Riyadh', weekend: [6, 5], response_days: 5 });
+		expect(changed.body.settings).toMatchObject({ time_zone: 'Asia/Riyadh', weekend: [5, 6], response_days: 5 });
+		await api('PUT', '/api/admin/settings', coordinator, { time_zone: 'Asia/Bahrain' });
+	});
+});
+
+describe('entities, categories and routing', () => {
+	it('creates an entity and a category, and routes new cases by the edited table', async () => {
+		const entity = await api('POST', '/api/admin/entities', coordinator, { entity_id: 'ports', name_ar: 'هيئة الموانئ', name_en: 'Ports Authority' });
+		expect(entity.status).toBe(201);
+		expect(entity.body.entity).toMatchObject({ entity_id: 'ports', active: true });
+		expect((await api('POST', '/api/admin/entities', coordinator, { entity_id: 'ports', name_ar: 'مكرر', name_en: 'Duplicate' })).body.error.code).toBe('already_exists');
+
+		const category = await api('POST', '/api/admin/categories', coordinator, {
+			category_id: 'ports-noise',
+			entity_id: 'works',
+			name_ar: 'ضوضاء الموانئ',
+			name_en: 'Port noise',
+			case_types: ['complaint']
+		});
+		expect(category.status).toBe(201);
+		expect((await submitCase({ category_id: 'ports-noise' })).entity_id).toBe('works');
+
+		const routed = await api('PUT', '/api/admin/routing', coordinator, { routes: { 'ports-noise': 'ports' } });
+		expect(routed.body.changed).toEqual({ 'ports-noise': { from: 'works', to: 'ports' } });
+		expect((await api('GET', '/api/admin/routing', coordinator)).body.routes['ports-noise']).toBe('ports');
+		expect((await submitCase({ category_id: 'ports-noise' })).entity_id).toBe('ports');
+
+		const renamed = await api('PUT', '/api/admin/entities/ports', coordinator, { name_en: 'Ports and Maritime Authority' });
+		expect(renamed.body.entity).toMatchObject({ entity_id: 'ports', name_en: 'Ports and Maritime Authority', name_ar: 'هيئة الموانئ' });
+		// The catalogue every device replicates shows the change.
+		expect((await api('GET', '/db/config/entity%3Aports', null)).body.name_en).toBe('Ports and Maritime Authority');
+
+		const kinds = await auditKinds();
+		for (const kind of ['admin.entity.create', 'admin.category.create', 'admin.routing.update', 'admin.entity.update']) expect(kinds).toContain(kind);
+	});
+
+	it.each([
+		['POST', '/api/admin/entities', { entity_id: 'Bad Id', name_ar: 'جهة', name_en: 'Entity' }, 'entity_id', 'invalid_format'],
+		['POST', '/api/admin/entities', { entity_id: 'x1', name_ar: 'ج', name_en: 'Entity' }, 'name_ar', 'too_short'],
+		['POST', '/api/admin/categories', { category_id: 'c1', entity_id: 'nowhere', name_ar: 'تصنيف', name_en: 'Category', case_types: ['complaint'] }, 'entity_id', 'unknown_entity'],
+		['POST', '/api/admin/categories', { category_id: 'c1', entity_id: 'works', name_ar: 'تصنيف', name_en: 'Category', case_types: ['praise'] }, 'case_types', 'invalid_format'],
+		['PUT', '/api/admin/routing', { routes: { 'ports-noise': 'nowhere' } }, 'routes.ports-noise', 'unknown_entity'],
+		['PUT', '/api/admin/routing', { routes: { 'no-such-category': 'works' } }, 'routes.no-such-category', 'unknown_category'],
+		['PUT', '/api/admin/holidays/2030', { days: [{ date: '2030-02-30', name_ar: 'يوم', name_en: 'Day' }] }, 'days.0.date', 'invalid_date'],
+		['PUT', '/api/admin/holidays/2030', { days: [{ date: '2031-01-01', name_ar: 'يوم', name_en: 'Day' }] }, 'days.0.date', 'invalid_date'],
+		['PUT', '/api/admin/sms-templates/rating.invite', { text_ar: 'قيّم الرد على {ref}: {link}', text_en: 'Rate the reply to {ref}' }, 'text_en', 'placeholder_mismatch']
+	])('%s %s refuses bad input (%s: %s)', async (method, path, body, field, code) => {
+		const refused = await api(method, path, coordinator, body);
+		expect(refused.status).toBe(400);
+		expect(refused.body.error.fields).toContainEqual(expect.objectContaining({ field, code }));
+	});
+
+	it('keeps holidays per year and SMS texts in both languages', async () => {
+		const days = [
+			{ date: '2030-12-16', name_ar: 'العيد الوطني', name_en: 'National Day' },
+			{ date: '2030-01-01', name_ar: 'رأس السنة', name_en: "New Year's Day" }
+		];
+		const saved = await api('PUT', '/api/admin/holidays/2030', coordinator, { days });
+		expect(saved.body.holidays.days.map((d: { date: string }) => d.date)).toEqual(['2030-01-01', '2030-12-16']);
+		expect((await api('GET', '/api/admin/holidays/2030', coordinator)).body.holidays.days).toHaveLength(2);
+		expect((await api('GET', '/api/admin/holidays/1999', coordinator)).status).toBe(400);
+		const text = await api('PUT', '/api/admin/sms-templates/rating.invite', coordinator, {
+			text_ar: 'تواصل: قيّم الرد على طلبك {ref}: {link}',
+			text_en: 'Tawasul: rate the reply to your case {ref}: {link}'
+		});
+		expect(text.status).toBe(200);
+		expect((await api('GET', '/api/admin/sms-templates', coordinator)).body.templates).toContainEqual(expect.objectContaining({ key: 'rating.invite' }));
+		const kinds = await auditKinds();
+		expect(kinds).toContain('admin.holidays.update');
+		expect(kinds).toContain('admin.sms_template.update');
+	});
+});
+
+describe('staff accounts and kiosk devices', () => {
+	it('creates staff with a one-time password, moves them, disables them and resets them', async () => {
+		const made = await api('POST', '/api/admin/staff', coordinator, { username: 'Agent.New', name: 'New agent', role: 'agent', entity_id: 'works' });
+		expect(made.status).toBe(201);
+		expect(made.body.account).toMatchObject({ username: 'agent.new', role: 'agent', entity_id: 'works', disabled: false, totp_enabled: false });
+		expect(JSON.stringify(made.body.account)).not.toMatch(/argon2|password_hash/);
+		const id = made.body.account.user_id;
+		const first = await signInStaff(server.base, 'agent.new', made.body.temporary_password);
+		expect(first.user.databases.pull).toContain('e_works');
+		expect((await api('POST', '/api/admin/staff', coordinator, { username: 'agent.new', name: 'Again', role: 'agent', entity_id: 'works' })).body.error.code).toBe('already_exists');
+
+		// A move to another entity ends the sessions that could still read the old one.
+		const moved = await api('PUT', `/api/admin/staff/${id}`, coordinator, { entity_id: 'health' });
+		expect(moved.body.account.entity_id).toBe('health');
+		expect((await api('GET', '/api/session', first)).status).toBe(401);
+		const second = await signInStaff(server.base, 'agent.new', made.body.temporary_password);
+		expect(second.user.databases.pull).toContain('e_health');
+		expect(second.user.databases.pull).not.toContain('e_works');
+
+		await api('PUT', `/api/admin/staff/${id}`, coordinator, { disabled: true });
+		expect((await api('GET', '/api/session', second)).status).toBe(401);
+		const refused = await api('POST', '/api/auth/login', null, { username: 'agent.new', password: made.body.temporary_password });
+		expect(refused.status).toBe(403);
+		expect(refused.body.error.code).toBe('account_disabled');
+		await api('PUT', `/api/admin/staff/${id}`, coordinator, { disabled: false });
+
+		const reset = await api('POST', `/api/admin/staff/${id}/password`, coordinator);
+		expect(reset.body.temporary_password).toHaveLength(24);
+		expect((await api('POST', '/api/auth/login', null, { username: 'agent.new', password: made.body.temporary_password })).status).toBe(401);
+		const third = await signInStaff(server.base, 'agent.new', reset.body.temporary_password);
+		const changed = await api('POST', '/api/auth/password', third, { current_password: reset.body.temporary_password, new_password: 'a-new-long-password' });
+		expect(changed.status).toBe(200);
+		await signInStaff(server.base, 'agent.new', 'a-new-long-password');
+
+		const kinds = await auditKinds();
+		for (const kind of ['admin.staff.create', 'admin.staff.update', 'admin.staff.password_reset']) expect(kinds).toContain(kind);
+		const { body } = await api('GET', '/api/audit?limit=200', coordinator);
+		expect(JSON.stringify(body)).not.toContain(reset.body.temporary_password);
+	});
+
+	it('does not let a coordinator demote or disable themselves', async () => {
+		const self = coordinator.user.user_id;
+		expect((await api('PUT', `/api/admin/staff/${self}`, coordinator, { role: 'agent', entity_id: 'works' })).body.error.fields[0]).toMatchObject({ field: 'role', code: 'not_allowed' });
+		expect((await api('PUT', `/api/admin/staff/${self}`, coordinator, { disabled: true })).status).toBe(400);
+		expect((await api('PUT', '/api/admin/staff/s0000000000000000', coordinator, { name: 'Nobody' })).status).toBe(404);
+	});
+
+	it('registers a kiosk device that signs in with its own credentials', async () => {
+		const made = await api('POST', '/api/admin/kiosks', coordinator, { name: 'Kiosk — Seef Mall', location: 'Seef Mall, ground floor' });
+		expect(made.status).toBe(201);
+		expect(made.body.account).toMatchObject({ role: 'kiosk', location: 'Seef Mall, ground floor' });
+		const kiosk = await signInStaff(server.base, made.body.account.username, made.body.temporary_password);
+		expect(kiosk.user).toMatchObject({ role: 'kiosk', databases: { pull: ['config'] } });
+		const listed = await api('GET', '/api/admin/kiosks', coordinator);
+		expect(listed.body.kiosks.map((k: { user_id: string }) => k.user_id)).toContain(made.body.account.user_id);
+		// The staff endpoints don't touch kiosks, and the other way round.
+		expect((await api('PUT', `/api/admin/staff/${made.body.account.user_id}`, coordinator, { name: 'Renamed' })).status).toBe(404);
+		await api('PUT', `/api/admin/kiosks/${made.body.account.user_id}`, coordinator, { disabled: true });
+		expect((await api('GET', '/api/session', kiosk)).status).toBe(401);
+		expect(await auditKinds()).toContain('admin.kiosk.create');
+	});
+});
+
+describe('only coordinators', () => {
+	const routes: [string, string, unknown?][] = [
+		['GET', '/api/admin/settings'],
+		['PUT', '/api/admin/settings', { response_days: 30 }],
+		['GET', '/api/admin/entities'],
+		['POST', '/api/admin/entities', { entity_id: 'rogue', name_ar: 'جهة', name_en: 'Rogue' }],
+		['PUT', '/api/admin/entities/works', { active: false }],
+		['GET', '/api/admin/categories'],
+		['DELETE', '/api/admin/categories/works-potholes'],
+		['PUT', '/api/admin/routing', { routes: { 'works-potholes': 'health' } }],
+		['PUT', '/api/admin/holidays/2031', { days: [] }],
+		['PUT', '/api/admin/sms-templates/otp', { text_ar: 'رمز', text_en: 'code' }],
+		['GET', '/api/admin/staff'],
+		['POST', '/api/admin/staff', { username: 'rogue', name: 'Rogue', role: 'coordinator' }],
+		['GET', '/api/admin/kiosks'],
+		['POST', '/api/admin/kiosks', { name: 'Rogue kiosk' }]
+	];
+
+	it('answers 401 signed out and 403 to every other role, and changes nothing', async () => {
+		for (const [role, session, status] of others) {
+			for (const [method, path, body] of routes) {
+				const answer = await api(method, path, session, body);
+				expect(answer.status, `${role} ${method} ${path}`).toBe(status);
+			}
+		}
+		expect((await api('GET', '/api/admin/settings', coordinator)).body.settings.response_days).toBe(5);
+		expect((await api('GET', '/api/admin/routing', coordinator)).body.routes['works-potholes']).toBe('works');
+		expect((await api('GET', '/api/admin/staff', coordinator)).body.staff.map((s: { username: string }) => s.username)).not.toContain('rogue');
+	});
+});
