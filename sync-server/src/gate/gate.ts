@@ -7,7 +7,7 @@ import { DB } from '../../../src/lib/domain/doc-types.js';
 import type { SessionUser } from '../auth/types.js';
 import { log } from '../log.js';
 import type { Store } from '../store.js';
-import { decide, localIdFor, parseDbPath } from './access.js';
+import { decide, localIdFor, parseDbPath, type ParsedPath } from './access.js';
 import { checkAction, INTAKE_VALIDATE, MAX_ACTION_BYTES } from './intake.js';
 
 const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type'];
@@ -25,32 +25,45 @@ export function gateRouter(deps: { store: Store; now?: () => Date }): express.Ro
 	const router = express.Router();
 	const raw = express.raw({ type: () => true, limit: BODY_LIMIT });
 
-	router.all(/^\/(.+)$/, (req, res, next) => {
-		const rawPath = req.originalUrl.slice(req.baseUrl.length + 1).split('?')[0];
-		const parsed = parseDbPath(rawPath);
-		if (!parsed) return denied(res, 403);
+	// `.*`, not `.+`: `/db` and `/db/` (the store's root) get the gate's refusal too. No capture
+	// group: Express would decode it as a parameter and answer a bad %-sequence with a 500.
+	router.all(/^\/(?:.*)$/, (req, res, next) => {
+		// Before any answer, refusals included: nothing under /db may be kept by a cache.
+		res.setHeader('Cache-Control', 'no-store');
+		const afterBase = req.originalUrl.slice(req.baseUrl.length + 1);
+		const mark = afterBase.indexOf('?');
+		const rawPath = mark < 0 ? afterBase : afterBase.slice(0, mark);
+		const rawQuery = mark < 0 ? '' : afterBase.slice(mark + 1);
 		const user = (res.locals.user as SessionUser | null) ?? null;
+		const parsed = parseDbPath(rawPath, rawQuery);
+		// 401 without a session, 403 with one, as for every other refusal (access.ts).
+		if (!parsed) return denied(res, user ? 403 : 401);
 		const decision = decide(user, req.method, parsed);
 		if (!decision.allow) return denied(res, decision.status);
 		res.locals.parsed = parsed;
-		res.setHeader('Cache-Control', 'no-store');
 		raw(req, res, (error?: unknown) => {
 			if (error) return denied(res, (error as { status?: number }).status === 413 ? 413 : 400);
 			if (parsed.db === DB.INTAKE && parsed.target.kind === 'bulk_docs') {
 				intakeBulkDocs(store, user!, req, res, now()).catch(next);
-			} else if (parsed.db === DB.INTAKE && parsed.target.kind === 'local') {
-				intakeLocal(store, user!, parsed.target.id, req, res).catch(next);
+			} else if (parsed.target.kind === 'local') {
+				localDoc(store, user, parsed.db, parsed.target.id, req, res).catch(next);
 			} else {
-				forward(store, req, res, parsed.storePath).catch(next);
+				forward(store, req, res, parsed).catch(next);
 			}
 		});
 	});
 	return router;
 }
 
-/** In `intake`, checkpoint documents are kept per person (see localIdFor): the id is
- * rewritten on the way in, in the URL and the body, and back on the way out. */
-async function intakeLocal(store: Store, user: SessionUser, id: string, req: Request, res: Response): Promise<void> {
+/** Checkpoint documents are kept per person in every database (see localIdFor): the id is
+ * rewritten on the way in, in the URL and the body, and back on the way out. Without a session
+ * (config only, and only GET: access.ts) there is no checkpoint to read; PouchDB then keeps its
+ * checkpoint on the device alone. */
+async function localDoc(store: Store, user: SessionUser | null, db: string, id: string, req: Request, res: Response): Promise<void> {
+	if (!user) {
+		res.status(404).json({ error: 'not_found', reason: 'missing' });
+		return;
+	}
 	const storedId = localIdFor(user, id);
 	let body: string | undefined;
 	if (req.method === 'PUT') {
@@ -63,7 +76,7 @@ async function intakeLocal(store: Store, user: SessionUser, id: string, req: Req
 		if (!doc || typeof doc !== 'object' || Array.isArray(doc) || JSON.stringify(doc).length > 64 * 1024) return denied(res, 400);
 		body = JSON.stringify({ ...doc, _id: `_local/${storedId}` });
 	}
-	const upstream = await store.fetch(`/${DB.INTAKE}/_local/${encodeURIComponent(storedId)}`, {
+	const upstream = await store.fetch(`/${db}/_local/${encodeURIComponent(storedId)}`, {
 		method: req.method,
 		headers: { 'content-type': 'application/json', accept: 'application/json' },
 		body
@@ -76,8 +89,7 @@ async function intakeLocal(store: Store, user: SessionUser, id: string, req: Req
 	res.status(upstream.status).json(answer);
 }
 
-async function forward(store: Store, req: Request, res: Response, storePath: string): Promise<void> {
-	const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+async function forward(store: Store, req: Request, res: Response, parsed: ParsedPath): Promise<void> {
 	const headers: Record<string, string> = {};
 	for (const name of FORWARDED_REQUEST_HEADERS) {
 		const value = req.headers[name];
@@ -88,7 +100,7 @@ async function forward(store: Store, req: Request, res: Response, storePath: str
 	const hasBody = Buffer.isBuffer(req.body) && req.body.length > 0 && req.method !== 'GET' && req.method !== 'HEAD';
 	let upstream: globalThis.Response;
 	try {
-		upstream = await store.fetch(storePath + query, {
+		upstream = await store.fetch(parsed.storePath + parsed.query, {
 			method: req.method,
 			headers,
 			body: hasBody ? req.body : undefined,
@@ -103,6 +115,9 @@ async function forward(store: Store, req: Request, res: Response, storePath: str
 		const value = upstream.headers.get(name);
 		if (value) res.setHeader(name, value);
 	}
+	// ARCHITECTURE §5: files are served as attachments (with nosniff, set for every response),
+	// so a file opened from its URL is downloaded, never rendered in the app's origin.
+	if (parsed.target.kind === 'attachment') res.setHeader('Content-Disposition', 'attachment');
 	if (!upstream.body || req.method === 'HEAD') {
 		res.end();
 		return;
@@ -129,12 +144,19 @@ async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res
 	const newEdits = body.new_edits !== false;
 	const results = new Map<number, BulkResult>();
 	const accepted: { index: number; doc: Record<string, unknown> }[] = [];
+	const ids = new Set<string>();
 	body.docs.forEach((raw, index) => {
 		const verdict = checkAction(raw, JSON.stringify(raw ?? null).length, user, at);
-		if (verdict.ok) accepted.push({ index, doc: verdict.doc as unknown as Record<string, unknown> });
-		else results.set(index, { id: verdict.id, error: 'forbidden', reason: verdict.reason });
+		if (!verdict.ok) return results.set(index, { id: verdict.id, error: 'forbidden', reason: verdict.reason });
+		const id = verdict.doc._id;
+		// With new_edits a `_rev` asks the store to update that revision; an action is created once.
+		if (newEdits && verdict.doc._rev !== undefined) return results.set(index, { id, error: 'forbidden', reason: 'forbidden' });
+		// Twice in one batch would store two revisions of one action: keep the first only.
+		if (ids.has(id)) return results.set(index, { id, error: 'forbidden', reason: 'duplicate_action' });
+		ids.add(id);
+		accepted.push({ index, doc: verdict.doc as unknown as Record<string, unknown> });
 	});
-	await refuseChangedActions(store, accepted, results);
+	await refuseChangedActions(store, accepted, results, newEdits);
 	const toWrite = accepted.filter(({ index }) => !results.has(index));
 	if (toWrite.length > 0) {
 		const upstream = await store.fetch(`/${DB.INTAKE}/_bulk_docs`, {
@@ -154,11 +176,14 @@ async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res
 	res.status(201).json(newEdits ? ordered : ordered.filter((r) => r.error));
 }
 
-/** An action id that exists with another revision is an attempt to change an action. */
+/** An action id that exists is an attempt to change an action, unless it is replication sending
+ * the very revision already stored again (new_edits=false), which is a no-op. With new_edits the
+ * store would make a new revision, so the gate's "ok" would hide that nothing was written. */
 async function refuseChangedActions(
 	store: Store,
 	accepted: { index: number; doc: Record<string, unknown> }[],
-	results: Map<number, BulkResult>
+	results: Map<number, BulkResult>,
+	newEdits: boolean
 ): Promise<void> {
 	if (accepted.length === 0) return;
 	const response = await store.fetch(`/${DB.INTAKE}/_all_docs`, {
@@ -171,7 +196,7 @@ async function refuseChangedActions(
 	rows.forEach((row, i) => {
 		const { index, doc } = accepted[i];
 		if (!row.value) return;
-		if (doc._rev !== row.value.rev) results.set(index, { id: row.key, error: 'forbidden', reason: 'duplicate_action' });
+		if (newEdits || doc._rev !== row.value.rev) results.set(index, { id: row.key, error: 'forbidden', reason: 'duplicate_action' });
 		else results.set(index, { id: row.key, ok: true, rev: row.value.rev });
 	});
 }

@@ -59,6 +59,14 @@ export function checkAction(raw: unknown, size: number, user: SessionUser, now: 
 	if (hasForbiddenKey(doc)) return refuse('invalid_format');
 	if (doc._deleted) return refuse('forbidden');
 	if (doc._rev !== undefined && !/^1-[0-9a-f]{1,64}$/.test(doc._rev)) return refuse('forbidden');
+	// With new_edits=false the store builds the revision from `_revisions`, not `_rev`: a `1-`
+	// revision with a longer history would be stored as a later revision of the action. Replication
+	// of a first revision sends exactly { start: 1, ids: [<hash of _rev>] }.
+	if (doc._revisions !== undefined) {
+		const history = doc._revisions as { start?: unknown; ids?: unknown } | null;
+		const ids = history?.ids;
+		if (history?.start !== 1 || !Array.isArray(ids) || ids.length !== 1 || doc._rev !== `1-${ids[0]}`) return refuse('forbidden');
+	}
 	if (doc.type !== 'action' || !(ACTION_KINDS as readonly string[]).includes(doc.kind)) return refuse('invalid_format');
 	if (typeof doc.case_key !== 'string' || !CASE_KEY.test(doc.case_key)) return refuse('invalid_format');
 	if (!KINDS_BY_ROLE[user.role].includes(doc.kind)) return refuse('not_allowed');
