@@ -2,9 +2,11 @@
  * Figures vary with the machine's load: run it more than once and compare medians. */
 import { benchRules } from './rules.js';
 import { benchEndToEnd } from './e2e.js';
+import { benchSms } from './sms.js';
+import { benchRating } from './rating.js';
 
 const only = process.argv[2];
-const BENCHES: Record<string, () => Promise<void>> = { rules: benchRules, e2e: benchEndToEnd };
+const BENCHES: Record<string, () => Promise<void>> = { rules: benchRules, e2e: benchEndToEnd, sms: benchSms, rating: benchRating };
 
 for (const [name, run] of Object.entries(BENCHES)) {
 	if (only && only !== name) continue;

@@ -159,7 +159,7 @@ describe('bad links', () => {
 
 	it('an expired link (14 days by server time) gets its own page and records nothing', async () => {
 		const answered = await answeredCase(server.base, citizen, agent, PHONE);
-		const db = server.store.use<Record<string, string>>('ratings');
+		const db = server.store.use<Record<string, unknown>>('ratings');
 		const invite = await db.get(`invite:${answered.replyId}`);
 		const reached = Date.now() - 14 * 86_400_000 - 1000;
 		await db.insert({ ...invite, created_at: new Date(reached).toISOString(), expires_at: new Date(reached + 14 * 86_400_000).toISOString() });

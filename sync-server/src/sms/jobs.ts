@@ -4,7 +4,6 @@
  * before the provider is called) → sent → delivered | undelivered, or to dead (bounded tries),
  * opted_out (the number replied STOP) or uncertain (the process died between claim and answer). */
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
-import { insertOnce } from '../auth/couch.js';
 import type { Store } from '../store.js';
 
 export type SmsPurpose = 'otp' | 'rating' | 'notice';
@@ -83,8 +82,8 @@ export interface NewJob {
 	secret?: string;
 }
 
-/** Queues a message once per source; false when that source already has its job. */
-export async function enqueue(store: Store, job: NewJob, now: Date): Promise<boolean> {
+/** Queues a message once per source; null when that source already has its job. */
+export async function enqueue(store: Store, job: NewJob, now: Date): Promise<SmsJob | null> {
 	await store.ensureDb(DB.SMS);
 	const iso = now.toISOString();
 	const doc: SmsJob = {
@@ -97,7 +96,13 @@ export async function enqueue(store: Store, job: NewJob, now: Date): Promise<boo
 		created_at: iso,
 		updated_at: iso
 	};
-	return insertOnce(store.use<SmsJob>(DB.SMS), doc);
+	try {
+		const { rev } = await store.use<SmsJob>(DB.SMS).insert(doc);
+		return { ...doc, _rev: rev };
+	} catch (error) {
+		if ((error as { statusCode?: number }).statusCode === 409) return null;
+		throw error;
+	}
 }
 
 export async function getJob(store: Store, id: string): Promise<SmsJob | null> {

@@ -37,7 +37,8 @@ export interface SenderOptions {
 const DEFAULTS = {
 	maxAttempts: 5,
 	perNumberPerHour: 10,
-	batchSize: 100,
+	// One window per claim: a crash loses (as uncertain) at most the messages claimed at once.
+	batchSize: 20,
 	window: 20,
 	backoffBaseMs: 2000,
 	claimTimeoutMs: 10 * 60_000,
@@ -66,6 +67,11 @@ export class SmsSender {
 	private readonly providerJobs = new Map<string, string>();
 	/** Jobs between their send and their saved outcome; receipts for them wait here. */
 	private readonly finishing = new Map<string, Receipt[]>();
+	/** Receipts for parts whose send() has not returned yet (the SMSC can be that quick). */
+	private orphans: (Receipt & { rounds?: number })[] = [];
+	/** Jobs this process just queued: sent without asking the store's view for them. The view
+	 * still finds everything else (retries, deferrals, other instances' jobs, a restart). */
+	private ready: SmsJob[] = [];
 	readonly counts = { sent: 0, retried: 0, dead: 0, opted_out: 0, uncertain: 0, delivered: 0, undelivered: 0 };
 	lastError: string | null = null;
 
@@ -111,8 +117,9 @@ export class SmsSender {
 
 	async enqueue(job: NewJob): Promise<boolean> {
 		const created = await enqueue(this.store, job, new Date(this.now()));
+		if (created) this.ready.push(created);
 		this.kick();
-		return created;
+		return created !== null;
 	}
 
 	/** Queues and sends at once, for sign-in codes a person is waiting for. A failure leaves the
@@ -145,7 +152,7 @@ export class SmsSender {
 		}
 		while (this.running) {
 			try {
-				const jobs = await dueJobs(this.store, new Date(this.now()), this.options.batchSize);
+				const jobs = this.ready.length > 0 ? this.ready.splice(0, this.options.batchSize) : await dueJobs(this.store, new Date(this.now()), this.options.batchSize);
 				if (jobs.length === 0) await this.idle();
 				else await this.process(jobs);
 				backoff = 250;
@@ -209,6 +216,9 @@ export class SmsSender {
 				this.finishing.delete(job._id);
 				for (const receipt of waiting) await this.onReceipt(receipt).catch(() => undefined);
 			}
+			const orphans = this.orphans;
+			this.orphans = [];
+			for (const receipt of orphans) await this.onReceipt(receipt, (receipt.rounds ?? 0) + 1).catch(() => undefined);
 		}
 	}
 
@@ -282,8 +292,13 @@ export class SmsSender {
 		}
 	}
 
-	private async onReceipt(receipt: Receipt): Promise<void> {
+	private async onReceipt(receipt: Receipt, rounds = 0): Promise<void> {
 		let jobId = this.providerJobs.get(receipt.provider_id);
+		// Wait for the batches in flight (a few rounds at most) before asking the store.
+		if (!jobId && rounds < 3 && this.finishing.size > 0) {
+			this.orphans.push({ ...receipt, rounds });
+			return;
+		}
 		if (!jobId) jobId = (await jobsByProviderId(this.store, receipt.provider_id))[0]?._id;
 		if (!jobId) {
 			log.warn('sms receipt for an unknown message', { provider_id: receipt.provider_id });

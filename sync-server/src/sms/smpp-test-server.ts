@@ -81,7 +81,8 @@ export async function startTestSmsc(options: TestSmscOptions = {}): Promise<Test
 				}
 				const id = `m${++counter}`;
 				const { udh, body } = split(pdu);
-				const concat = udh && udh[1] === 0x00 ? { ref: udh[3], total: udh[4], seq: udh[5] } : null;
+				// The package hands the UDH's information elements without the length byte: 00 03 ref total seq.
+				const concat = udh && udh[0] === 0x00 && udh[1] === 0x03 ? { ref: udh[2], total: udh[3], seq: udh[4] } : null;
 				const text = pdu.data_coding === 8 ? decodeUcs2(body) : body.toString('latin1');
 				parts.push({ message_id: id, to: pdu.destination_addr ?? '', from: (pdu as { source_addr?: string }).source_addr ?? '', data_coding: pdu.data_coding ?? 0, concat, text, bytes: body });
 				session.send(pdu.response({ message_id: id }));
