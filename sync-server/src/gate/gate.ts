@@ -157,16 +157,20 @@ async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res
 		accepted.push({ index, doc: verdict.doc as unknown as Record<string, unknown> });
 	});
 	await refuseChangedActions(store, accepted, results, newEdits);
-	const toWrite = accepted.filter(({ index }) => !results.has(index));
-	if (toWrite.length > 0) {
+	// Replication does not keep a device's order inside one upload, and a store numbers the
+	// documents of one _bulk_docs in its own order (CouchDB and PouchDB sort them by id). Actions
+	// on the same case are therefore written in rounds, in the order the device made them: round
+	// k holds the k-th action of every case, so an upload of new cases is still one write.
+	const pending = accepted.filter(({ index }) => !results.has(index));
+	for (const round of deviceOrderRounds(pending)) {
 		const upstream = await store.fetch(`/${DB.INTAKE}/_bulk_docs`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ docs: toWrite.map((a) => a.doc), new_edits: newEdits })
+			body: JSON.stringify({ docs: round.map((a) => a.doc), new_edits: newEdits })
 		});
 		if (!upstream.ok) throw new Error(`intake _bulk_docs answered ${upstream.status}`);
 		const written = (await upstream.json()) as BulkResult[];
-		if (newEdits) toWrite.forEach(({ index }, i) => results.set(index, written[i]));
+		if (newEdits) round.forEach(({ index }, i) => results.set(index, written[i]));
 		else for (const result of written) if (result?.error) log.warn('intake write refused by store', { id: result.id, error: result.error });
 	}
 	const refused = [...results.values()].filter((r) => r.error);
@@ -174,6 +178,22 @@ async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res
 	// Replication (new_edits=false) expects only the failures back, as CouchDB answers.
 	const ordered = body.docs.map((_, index) => results.get(index)).filter((r): r is BulkResult => !!r);
 	res.status(201).json(newEdits ? ordered : ordered.filter((r) => r.error));
+}
+
+type Accepted = { index: number; doc: Record<string, unknown> };
+
+export function deviceOrderRounds(actions: Accepted[]): Accepted[][] {
+	const byCase = new Map<string, Accepted[]>();
+	for (const action of actions) {
+		const key = String(action.doc.case_key);
+		byCase.set(key, [...(byCase.get(key) ?? []), action]);
+	}
+	const rounds: Accepted[][] = [];
+	for (const list of byCase.values()) {
+		list.sort((a, b) => String(a.doc.client_time ?? '').localeCompare(String(b.doc.client_time ?? '')) || a.index - b.index);
+		list.forEach((action, k) => (rounds[k] ??= []).push(action));
+	}
+	return rounds;
 }
 
 /** An action id that exists is an attempt to change an action, unless it is replication sending
