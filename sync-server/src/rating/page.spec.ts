@@ -55,3 +55,18 @@ describe('tokens', () => {
 		expect(derivedActionId('rate:act:x')).toMatch(/^act:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 	});
 });
+
+describe('invitation SMS text', async () => {
+	const { inviteText } = await import('./invitations.js');
+	const params = { entity: 'Ministry of Works', ref: '26-000001-7', link: 'https://t.bh/r/x' };
+
+	it('comes from the catalogue in the citizen\'s language', () => {
+		expect(inviteText(null, 'en', params)).toBe('Tawasul: Ministry of Works replied to your case 26-000001-7. Rate the reply within 14 days: https://t.bh/r/x');
+		expect(inviteText(null, 'ar', { ...params, entity: 'وزارة الأشغال' })).toContain('وزارة الأشغال');
+	});
+
+	it('follows the coordinator\'s template, and never loses the link', () => {
+		expect(inviteText('Rate {ref}: {link}', 'en', params)).toBe('Rate 26-000001-7: https://t.bh/r/x');
+		expect(inviteText('Please rate {entity}', 'en', params)).toBe('Please rate Ministry of Works https://t.bh/r/x');
+	});
+});
