@@ -12,6 +12,7 @@ import { invitationHandler } from './rating/invitations.js';
 import { seedStore } from './seed/seed.js';
 import { createApp } from './http/app.js';
 import { installIntakeDesign } from './gate/gate.js';
+import { StatsAggregator, STATS_SWEEP_MS } from './stats/aggregator.js';
 
 export interface Running {
 	env: Env;
@@ -33,13 +34,17 @@ export async function startServer(source: Record<string, string | undefined> = p
 	// Queued, claimed before sending, retried: sign-in codes and rating invitations alike.
 	const sms = await startSmsSender(env, store, { instanceId });
 	const gateway = sms.asGateway();
+	// The dashboard's counters follow every case the engine saves (issue #5).
+	const stats = new StatsAggregator(store);
 	const engine = new RulesEngine(store, {
 		rules: rules ?? RULES,
+		sinks: [stats],
 		batchSize: env.engineBatchSize,
 		instanceId,
 		onEffects: invitationHandler({ store, enqueue: (job) => sms.enqueue(job), publicUrl: env.publicUrl })
 	});
 	engine.start();
+	stats.startSweeper(STATS_SWEEP_MS);
 	const app = createApp({ env, store, gateway, engine, sms });
 	const server = app.listen(env.port, env.host);
 	await new Promise<void>((resolve, reject) => {
@@ -61,6 +66,7 @@ export async function startServer(source: Record<string, string | undefined> = p
 				server.close(() => resolve());
 			});
 			await engine.stop();
+			await stats.stop();
 			await sms.stop();
 			await store.close();
 		}

@@ -12,7 +12,7 @@ const PouchDB = require('pouchdb');
 const expressPouchDB = require('express-pouchdb');
 const express = require('express');
 
-const { dataDir, secret } = workerData;
+const { dataDir, secret, port } = workerData;
 fs.mkdirSync(dataDir, { recursive: true });
 const Local = PouchDB.defaults({ prefix: dataDir.replace(/\/?$/, '/') });
 const expected = Buffer.from('Basic ' + Buffer.from(`tawasul:${secret}`).toString('base64'));
@@ -82,9 +82,20 @@ app.use(
 	})
 );
 
+// express-pouchdb and PouchDB throw some errors outside any request's promise chain (a bad
+// _changes filter, for one). Such an error fails that one request; it must not take the store,
+// and with it every signed-in person, down.
+process.on('uncaughtException', (error) => {
+	parentPort.postMessage({ error: String(error?.message ?? error) });
+});
+app.use((error, req, res, _next) => {
+	if (res.headersSent) return res.destroy();
+	res.status(500).json({ error: 'internal_server_error', reason: 'The store could not answer this request.' });
+});
+
 const server = http.createServer(app);
 server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+server.listen(port, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', (message) => {
 	if (message !== 'close') return;
 	server.closeAllConnections();

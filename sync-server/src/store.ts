@@ -70,23 +70,34 @@ function wrap(url: string, embedded: boolean, closeServer: () => Promise<void>):
 }
 
 /** express-pouchdb on loopback in a worker thread (store-worker.mjs), guarded by a secret that
- * only this process knows. */
+ * only this process knows. Errors inside the store fail one request (see the worker); if the
+ * worker itself dies the process exits, so its supervisor restarts it with the data on disk
+ * rather than leaving a server up without a store. */
 async function startEmbedded(dataDir: string): Promise<{ url: string; close: () => Promise<void> }> {
 	const secret = randomBytes(24).toString('hex');
+	let closing = false;
 	const worker = new Worker(new URL('./store-worker.mjs', import.meta.url), {
-		workerData: { dataDir, secret },
+		workerData: { dataDir, secret, port: 0 },
 		execArgv: []
 	});
 	const port = await new Promise<number>((resolve, reject) => {
-		worker.once('message', (message: { port: number }) => resolve(message.port));
-		worker.once('error', reject);
-		worker.once('exit', (code) => reject(new Error(`embedded store exited with ${code}`)));
+		worker.on('message', (message: { port?: number; error?: string }) => {
+			if (message.port !== undefined) resolve(message.port);
+			if (message.error) log.error('embedded store error', { error: message.error });
+		});
+		worker.on('error', (error) => log.error('embedded store failed', { error: error.message }));
+		worker.once('exit', (code) => {
+			reject(new Error(`embedded store exited with ${code}`));
+			if (closing) return;
+			log.error('embedded store stopped; exiting so the service is restarted', { code });
+			process.exit(1);
+		});
 	});
-	worker.on('error', (error) => log.error('embedded store failed', { error: error.message }));
 	log.info('embedded store started', { data_dir: dataDir });
 	return {
 		url: `http://tawasul:${secret}@127.0.0.1:${port}`,
 		close: async () => {
+			closing = true;
 			const closed = new Promise<void>((resolve) => worker.once('message', () => resolve()));
 			worker.postMessage('close');
 			await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);

@@ -95,6 +95,12 @@ export function startOfLocalDay(localDate: string, timeZone: string): Date {
 	return new Date(instantOfWall(parseLocalDate(localDate), timeZone));
 }
 
+/** The instant a clock in `timeZone` reads `msOfDay` after midnight on `localDate`: how a date
+ * and time written without a zone (a legacy system's export) becomes an instant. */
+export function instantOfLocalTime(localDate: string, msOfDay: number, timeZone: string): Date {
+	return new Date(instantOfWall(parseLocalDate(localDate) + msOfDay, timeZone));
+}
+
 /** The last millisecond of the local day; a DST day is 23 or 25 hours long, not 24. */
 export function endOfLocalDay(localDate: string, timeZone: string): Date {
 	const nextMidnight = parseLocalDate(localDate) + DAY_MS;

@@ -40,8 +40,17 @@ export interface EngineStatus {
 	last_error: string | null;
 }
 
+/** Work that follows the cases once they are saved and projected, such as the statistics. A sink
+ * keys what it does on case id + version itself, so the replay of a batch adds nothing; its
+ * failure fails the batch, which is retried before the feed checkpoint moves. */
+export interface CaseSink {
+	readonly name: string;
+	casesSaved(cases: readonly CaseDoc[]): Promise<void>;
+}
+
 export interface EngineOptions {
 	rules: readonly Rule[];
+	sinks?: readonly CaseSink[];
 	batchSize: number;
 	instanceId: string;
 	/** Long-poll time-out of the feed; short in tests so stop() returns quickly. */
@@ -221,6 +230,8 @@ export class RulesEngine {
 		await writeProjections(this.store, [...projections, ...files, ...extra]);
 		if (deadLetters.length > 0) await this.saveDeadLetters(deadLetters);
 		if (effects.length > 0 && this.options.onEffects) await this.options.onEffects(effects);
+		const saved = [...touched].map((id) => cases.get(id)!);
+		for (const sink of this.options.sinks ?? []) await sink.casesSaved(saved);
 	}
 
 	private decide(

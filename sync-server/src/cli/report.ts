@@ -1,0 +1,48 @@
+/** npm run report -- --from 2019-01-01 --to 2019-12-31 [--format json|csv] [--no-due excluded|on_time]
+ * [--unreplied-past-due late|pending]
+ * The headline figures, nationally and per entity, from the `stats` database by the dashboard's
+ * own code, for scheduled reports. Dates are local days in the national time zone, inclusive. */
+import { isDay } from '../stats/periods.js';
+import { DEFAULT_CONVENTIONS, type Conventions } from '../stats/model.js';
+import { buildReport, reportCsv } from '../stats/report.js';
+import { entityNames, storeReader } from '../stats/store-reader.js';
+import { args, openCliStore, run, UsageError } from './common.js';
+
+const USAGE =
+	'usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--format json|csv] ' +
+	'[--no-due excluded|on_time] [--unreplied-past-due late|pending]';
+
+function choice<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
+	if (value === undefined) return fallback;
+	if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}\n${USAGE}`);
+	return value as T;
+}
+
+run(async () => {
+	const { values } = args(
+		{
+			from: { type: 'string' },
+			to: { type: 'string' },
+			format: { type: 'string' },
+			'no-due': { type: 'string' },
+			'unreplied-past-due': { type: 'string' }
+		},
+		USAGE
+	);
+	const from = values.from;
+	const to = values.to;
+	if (!from || !to || !isDay(from) || !isDay(to) || from > to) throw new UsageError(`--from and --to must be dates, from ≤ to\n${USAGE}`);
+	const format = choice(values.format, ['json', 'csv'] as const, 'json', 'format');
+	const conventions: Conventions = {
+		noDue: choice(values['no-due'], ['excluded', 'on_time'] as const, DEFAULT_CONVENTIONS.noDue, 'no-due'),
+		unrepliedPastDue: choice(values['unreplied-past-due'], ['late', 'pending'] as const, DEFAULT_CONVENTIONS.unrepliedPastDue, 'unreplied-past-due')
+	};
+	const store = await openCliStore();
+	try {
+		const report = await buildReport(storeReader(store), { from, to, conventions, names: await entityNames(store) });
+		process.stdout.write(format === 'csv' ? reportCsv(report) : JSON.stringify(report, null, '\t') + '\n');
+		return true;
+	} finally {
+		await store.close();
+	}
+});

@@ -1,0 +1,31 @@
+/** The `stats` reader on the server (nano). A dashboard device reads its PouchDB replica with the
+ * same call: `db.allDocs({ keys, include_docs: true })`. */
+import { DB } from '../../../src/lib/domain/doc-types.js';
+import type { Store } from '../store.js';
+import { STATS_DB, type StatsDoc } from './model.js';
+import type { StatsReader } from './query.js';
+
+export function storeReader(store: Store): StatsReader {
+	return {
+		async get(ids) {
+			if (ids.length === 0) return [];
+			const result = await store.use<StatsDoc>(STATS_DB).fetch({ keys: [...ids] });
+			return result.rows.map((row) => ('doc' in row && row.doc ? (row.doc as StatsDoc) : null));
+		}
+	};
+}
+
+/** Entity names from `config`, for the report's rows. */
+export async function entityNames(store: Store): Promise<Map<string, { name_ar: string; name_en: string }>> {
+	const all = await store.use<{ type?: string; entity_id?: string; name_ar?: string; name_en?: string }>(DB.CONFIG).list({
+		include_docs: true,
+		startkey: 'entity:',
+		endkey: 'entity:\uffff'
+	});
+	const names = new Map<string, { name_ar: string; name_en: string }>();
+	for (const row of all.rows) {
+		const doc = row.doc;
+		if (doc?.type === 'entity' && doc.entity_id) names.set(doc.entity_id, { name_ar: doc.name_ar ?? '', name_en: doc.name_en ?? '' });
+	}
+	return names;
+}
