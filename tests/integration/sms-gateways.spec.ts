@@ -189,3 +189,54 @@ describe('SMPP specifics through the server', () => {
 		expect(smsc.parts.length).toBe(received + 1);
 	});
 });
+
+describe('HTTP provider webhooks', () => {
+	const TOKEN = 'inbound-secret-0123456789abcdef';
+	let provider: Awaited<ReturnType<typeof startProvider>>;
+	let server: Server;
+	beforeAll(async () => {
+		provider = await startProvider();
+		server = await startInProcess({
+			SMS_GATEWAY: 'http',
+			SMS_HTTP_URL: provider.url,
+			SMS_HTTP_FORMAT: 'form',
+			SMS_HTTP_HEADERS: '{"X-Api-Key":"k-123"}',
+			SMS_HTTP_BODY: '{"to":"{to_digits}","msg":"{text}"}',
+			SMS_HTTP_SUCCESS: 'json:result=queued',
+			SMS_HTTP_ID_PATH: 'id',
+			SMS_INBOUND_TOKEN: TOKEN
+		});
+	});
+	afterAll(async () => {
+		await server?.stop();
+		await provider?.close();
+	});
+
+	const post = (path: string, body: Record<string, string>, token = TOKEN) =>
+		fetch(`${server.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+
+	it('takes STOP and delivery receipts from the provider, and nothing without the token', async () => {
+		const phone = '+97336000405';
+		expect((await post('/api/sms/inbound', { from: '97336000405', text: 'STOP' }, 'wrong-token-0123456789abcdefgh')).status).toBe(401);
+		const stop = await post('/api/sms/inbound', { from: '97336000405', text: 'STOP' });
+		expect(await stop.json()).toEqual({ ok: true, keyword: 'stop' });
+		expect(await server.store.use('sms').get(`optout:${phone}`)).toMatchObject({ opted_out: true });
+
+		// A sign-in code still goes (the person asked for it); its receipt comes back by webhook.
+		provider.failNext(1);
+		await fetch(`${server.base}/api/auth/otp/request`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, locale: 'en' }) });
+		// The provider's 503 made it a retry: it goes a couple of seconds later, once.
+		await waitFor(async () => (provider.received.some((m) => m.to === '97336000405') ? true : undefined), 15_000, 'the code after a retry');
+		const sent = provider.received.filter((m) => m.to === '97336000405');
+		expect(sent).toHaveLength(1);
+		const providerId = `h${provider.received.indexOf(sent[0]) + 1}`;
+		expect((await post('/api/sms/receipt', { id: providerId, status: 'DELIVRD' })).status).toBe(200);
+		const jobs = await server.store.use<{ to?: string; status?: string; provider_ids?: string[] }>('sms').list({ include_docs: true });
+		const job = await waitFor(async () => {
+			const rows = (await server.store.use<{ to?: string; status?: string; provider_ids?: string[] }>('sms').list({ include_docs: true })).rows;
+			return rows.map((r) => r.doc!).find((d) => d.provider_ids?.includes(providerId) && d.status === 'delivered');
+		}, 5000, 'delivered');
+		expect(job.to).toBe(phone);
+		expect(jobs.rows.length).toBeGreaterThan(0);
+	});
+});

@@ -12,6 +12,7 @@ import { adminRouter } from '../admin/routes.js';
 import { auditRouter } from '../audit/routes.js';
 import { ratingRouter } from '../rating/routes.js';
 import type { SmsSender } from '../sms/sender.js';
+import { smsInboundRouter } from '../sms/inbound-routes.js';
 import { log } from '../log.js';
 
 const CSP = [
@@ -65,6 +66,8 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use('/db', gateRouter({ store: deps.store }));
 	// The rating link (/r/<token>, no sign-in) and the app's rating endpoint (issue 4).
 	app.use(ratingRouter({ store: deps.store }));
+	// Replies (STOP) and receipts an HTTP provider posts back, when SMS_INBOUND_TOKEN is set.
+	if (deps.sms && deps.env.sms.inboundToken) app.use(smsInboundRouter({ store: deps.store, sender: deps.sms, token: deps.env.sms.inboundToken }));
 	app.use('/api', (_req, res) => res.status(404).json({ error: { code: 'not_found', message_key: 'errors.server' } }));
 
 	serveApp(app, deps.env.staticDir);

@@ -13,6 +13,8 @@ export interface SmsEnv {
 	perNumberPerHour: number;
 	http: HttpGatewayConfig | null;
 	smpp: SmppConfig | null;
+	/** Shared secret a provider sends with replies and receipts posted to /api/sms/*; null: off. */
+	inboundToken: string | null;
 }
 
 type Source = Record<string, string | undefined>;
@@ -87,6 +89,13 @@ function smppConfig(source: Source, sender: string): SmppConfig {
 	};
 }
 
+function inboundToken(source: Source): string | null {
+	const token = source.SMS_INBOUND_TOKEN;
+	if (!token) return null;
+	if (token.length < 24) throw new EnvError('SMS_INBOUND_TOKEN', 'expected at least 24 characters (it is the only thing guarding the webhook)');
+	return token;
+}
+
 export function parseSmsEnv(source: Source, gateway: SmsGatewayName): SmsEnv {
 	const sender = source.SMS_SENDER || 'Tawasul';
 	return {
@@ -94,6 +103,7 @@ export function parseSmsEnv(source: Source, gateway: SmsGatewayName): SmsEnv {
 		maxAttempts: whole(source, 'SMS_MAX_ATTEMPTS', 5, 1, 50),
 		perNumberPerHour: whole(source, 'SMS_PER_NUMBER_PER_HOUR', 10, 1, 10_000),
 		http: gateway === 'http' ? httpConfig(source, sender) : null,
-		smpp: gateway === 'smpp' ? smppConfig(source, sender) : null
+		smpp: gateway === 'smpp' ? smppConfig(source, sender) : null,
+		inboundToken: inboundToken(source)
 	};
 }

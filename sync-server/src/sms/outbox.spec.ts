@@ -35,7 +35,7 @@ describe('outbox gateway', () => {
 	});
 
 	it('createGateway picks the outbox for SMS_GATEWAY=outbox', async () => {
-		const gateway = createGateway({ smsGateway: 'outbox', sms: { sender: 'Tawasul', maxAttempts: 5, perNumberPerHour: 10, http: null, smpp: null } }, store);
+		const gateway = createGateway({ smsGateway: 'outbox', sms: { sender: 'Tawasul', maxAttempts: 5, perNumberPerHour: 10, http: null, smpp: null, inboundToken: null } }, store);
 		expect(gateway.name).toBe('outbox');
 		await gateway.send({ id: 'g-1', to: '+97336000012', text: 'hello' });
 		expect(await listOutbox(store, { phone: '+97336000012', limit: 5 })).toHaveLength(1);

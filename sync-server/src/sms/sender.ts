@@ -109,6 +109,11 @@ export class SmsSender {
 		await this.options.gateway.close?.();
 	}
 
+	/** A receipt that came another way than the gateway (a provider's webhook). */
+	acceptReceipt(receipt: Receipt): Promise<void> {
+		return this.onReceipt(receipt);
+	}
+
 	/** Something was queued: look now instead of at the next poll. */
 	kick(): void {
 		this.kicked = true;
