@@ -11,6 +11,8 @@ export interface SessionUser {
 	phone?: string;
 	entity_id?: string;
 	databases: { pull: string[]; push: string };
+	/** The session was opened with the authenticator (staff second factor). */
+	mfa?: boolean;
 }
 
 /** Every failure the client shows: an HTTP status (0 when the server was not reached), a stable
@@ -59,7 +61,8 @@ export async function errorFromResponse(response: Response): Promise<ClientError
 	return new ClientError(response.status, code, fields, messageKey);
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+/** One JSON request to the server; every failure comes back as a ClientError. */
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
 	let response: Response;
 	try {
 		response = await fetch(path, {
@@ -82,14 +85,45 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
 	}
 }
 
+/** What the password step of a staff sign-in leads to: a session, or a second factor to give
+ * (`enrol`: a coordinator without an authenticator sets one up first). docs/design.md, TOTP. */
+export type LoginResult = { user: SessionUser } | { mfa_required: true; enrolment_required?: boolean };
+
+/** A new authenticator to add: the base32 secret and the otpauth:// link apps read. */
+export interface TotpEnrolment {
+	secret: string;
+	otpauth_uri: string;
+}
+
+export interface TotpStatus {
+	enabled: boolean;
+	/** Coordinators cannot turn it off. */
+	required: boolean;
+	/** Kiosks and citizens have none. */
+	available: boolean;
+}
+
+const user = (r: { user: SessionUser }) => r.user;
+
 export const api = {
 	requestOtp: (phone: string, locale: string) => request<unknown>('POST', '/api/auth/otp/request', { phone, locale }),
-	verifyOtp: (phone: string, code: string) =>
-		request<{ user: SessionUser }>('POST', '/api/auth/otp/verify', { phone, code }).then((r) => r.user),
-	login: (username: string, password: string) =>
-		request<{ user: SessionUser }>('POST', '/api/auth/login', { username, password }).then((r) => r.user),
-	session: () => request<{ user: SessionUser }>('GET', '/api/session').then((r) => r.user),
-	logout: () => request<unknown>('POST', '/api/auth/logout', {})
+	verifyOtp: (phone: string, code: string) => request<{ user: SessionUser }>('POST', '/api/auth/otp/verify', { phone, code }).then(user),
+	login: (username: string, password: string) => request<LoginResult>('POST', '/api/auth/login', { username, password }),
+	/** Finishes a pending sign-in with the authenticator's code. */
+	totp: (code: string) => request<{ user: SessionUser }>('POST', '/api/auth/totp', { code }).then(user),
+	/** For a pending enrolment (sign-in) or a signed-in staff member. */
+	totpEnrol: () => request<TotpEnrolment>('POST', '/api/auth/totp/enrol', {}),
+	/** Turns the authenticator on; the answer is a fresh session opened with it. */
+	totpConfirm: (code: string) => request<{ user: SessionUser }>('POST', '/api/auth/totp/confirm', { code }).then(user),
+	totpStatus: () => request<TotpStatus>('GET', '/api/auth/totp'),
+	totpDisable: (code: string) => request<{ enabled: false }>('POST', '/api/auth/totp/disable', { code }),
+	/** Other sessions end; this one is renewed. */
+	changePassword: (current_password: string, new_password: string) =>
+		request<{ user: SessionUser }>('POST', '/api/auth/password', { current_password, new_password }).then(user),
+	methods: () => request<{ otp: boolean; oidc: boolean }>('GET', '/api/auth/methods'),
+	session: () => request<{ user: SessionUser }>('GET', '/api/session').then(user),
+	logout: () => request<unknown>('POST', '/api/auth/logout', {}),
+	logoutAll: () => request<unknown>('POST', '/api/auth/logout-all', {})
 };
 
 /** Any error as a ClientError: unknown throwables become 'server', offline TypeErrors 'network'. */
@@ -111,10 +145,12 @@ export function errorMessage(code: string, params: Record<string, string | numbe
 export function handleError(error: unknown): string {
 	const clientError = toClientError(error);
 	if (!(error instanceof ClientError) && clientError.code === 'server') console.error(error);
+	// A limit the server names ({min}, {max}) travels with the field error of the same code.
+	const params = clientError.fields.find((f) => f.code === clientError.code)?.params ?? {};
 	const message =
 		clientError.messageKey && i18n.has(clientError.messageKey)
-			? t(clientError.messageKey)
-			: errorMessage(clientError.code);
+			? t(clientError.messageKey, params)
+			: errorMessage(clientError.code, params);
 	announcer.announce(message, true);
 	return message;
 }

@@ -16,9 +16,36 @@ export async function completeSignIn(user: SessionUser): Promise<void> {
 	await claimDrafts(user.user_id).catch(() => undefined);
 }
 
-/** Ends the session, stops replication and removes the person's mirrors from this device. */
-export async function signOut(): Promise<void> {
+/** Where a person lands after signing in when no page was asked for. */
+export function homeFor(user: Pick<SessionUser, 'role' | 'entity_id'>): string {
+	if (user.role === 'coordinator') return '/admin';
+	if ((user.role === 'agent' || user.role === 'manager') && user.entity_id) return '/staff';
+	if (user.role === 'citizen') return '/cases';
+	return '/';
+}
+
+/** First half of signing out: sends the outbox now and says how many actions are still not on
+ * the server (0: nothing would be lost). Offline, what the server has not processed yet counts,
+ * since this device cannot tell what reached it. */
+export async function unsentBeforeSignOut(): Promise<number> {
 	const user = session.user;
-	await session.signOut();
+	if (!user) return 0;
+	if (await sync.pushOutbox(user)) return 0;
+	const { countPending } = await import('./queries');
+	try {
+		return await countPending();
+	} catch {
+		const outbox = await sync.outbox();
+		return (await outbox.info()).doc_count;
+	}
+}
+
+/** Ends the session — on this device, or on every device (which needs the server: nothing changes
+ * here if it cannot be reached) — stops replication and removes the person's mirrors and outbox
+ * from this device. Call after `unsentBeforeSignOut()` found nothing unsent, or the person agreed
+ * to lose it. */
+export async function signOut(options: { everywhere?: boolean } = {}): Promise<void> {
+	const user = session.user;
+	await session.signOut(options.everywhere === true);
 	if (user) await sync.forget(user).catch(() => undefined);
 }

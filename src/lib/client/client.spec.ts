@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorFromResponse } from './api';
-import { safeNext } from './auth';
+import { homeFor, safeNext } from './auth';
+import { i18n } from './i18n.svelte';
 import { fitWithin, jpegName } from './images';
 import { attachmentNames, parseLocation } from './outbox';
 
@@ -36,6 +37,34 @@ describe('safeNext', () => {
 		[null, '/cases']
 	])('%s → %s', (input, expected) => {
 		expect(safeNext(input, '/cases')).toBe(expected);
+	});
+});
+
+describe('homeFor', () => {
+	it.each([
+		[{ role: 'coordinator' }, '/admin'],
+		[{ role: 'manager', entity_id: 'works' }, '/staff'],
+		[{ role: 'agent', entity_id: 'works' }, '/staff'],
+		[{ role: 'minister' }, '/'],
+		[{ role: 'citizen' }, '/cases']
+	] as const)('%o → %s', (user, path) => {
+		expect(homeFor(user)).toBe(path);
+	});
+});
+
+describe('i18n.setTimeZone', () => {
+	// 22:30 UTC on 1 January is already 2 January in Bahrain (UTC+3), still 1 January in New York.
+	const day = () => i18n.date('2026-01-01T22:30:00Z', { day: 'numeric', numberingSystem: 'latn' });
+
+	it('shows dates in the zone config names, and keeps the last good one for a name Intl does not know', () => {
+		i18n.setTimeZone('Asia/Bahrain');
+		expect(day()).toBe('2');
+		i18n.setTimeZone('America/New_York');
+		expect(day()).toBe('1');
+		i18n.setTimeZone('Asia/Nowhere');
+		i18n.setTimeZone(null);
+		expect(i18n.timeZone).toBe('America/New_York');
+		i18n.setTimeZone('Asia/Bahrain');
 	});
 });
 

@@ -23,8 +23,21 @@ function storedLocale(): Locale {
  * to `<html lang dir>` (app.html applies it once more before the first paint). */
 class I18n {
 	locale = $state<Locale>(typeof localStorage === 'undefined' ? 'ar' : storedLocale());
-	/** Shown in dates until mirror-config's settings are known; the national zone. */
+	/** The zone dates are shown in: the national default until mirror-config's settings are read
+	 * (the root layout applies `settings.time_zone` with setTimeZone). */
 	timeZone = $state(DEFAULT_TIME_ZONE);
+
+	/** The national time zone from `config/settings` (the coordinator may change it); a name this
+	 * browser's Intl does not know keeps the current one, so dates never fail to render. */
+	setTimeZone(zone: string | null | undefined): void {
+		if (!zone || zone === this.timeZone) return;
+		try {
+			new Intl.DateTimeFormat('en', { timeZone: zone });
+			this.timeZone = zone;
+		} catch {
+			// An unknown zone: keep showing the national default.
+		}
+	}
 
 	get dir(): 'rtl' | 'ltr' {
 		return this.locale === 'ar' ? 'rtl' : 'ltr';

@@ -15,6 +15,7 @@ import {
 } from '$lib/domain/doc-types';
 import { makeCatalogue, type Catalogue } from '$lib/domain/routing';
 import { mergeCaseList, pendingActions, type CaseListItem, type PendingAction } from './case-list';
+import { i18n } from './i18n.svelte';
 import { sync } from './sync.svelte';
 
 /** Read-only queries over the local mirrors and the outbox. They work offline on whatever has
@@ -71,6 +72,12 @@ export interface ConfigView {
 export async function loadConfig(): Promise<ConfigView> {
 	const db = await sync.mirror(DB.CONFIG);
 	return sinceLastChange(db, 'config', () => readConfig(db));
+}
+
+/** Dates everywhere follow the national time zone in `config/settings` (the coordinator may
+ * change it); until the mirror has settings, i18n keeps its default. */
+export async function followConfigTimeZone(): Promise<void> {
+	i18n.setTimeZone((await loadConfig()).settings?.time_zone);
 }
 
 async function readConfig(db: Database): Promise<ConfigView> {

@@ -2,6 +2,7 @@ import { api, ClientError, type SessionUser } from './api';
 
 const STORAGE_KEY = 'tawasul.user';
 const STAFF_ROLES = new Set(['agent', 'manager', 'coordinator']);
+const ACCOUNT_ROLES = new Set(['agent', 'manager', 'coordinator', 'minister']);
 
 function cachedUser(): SessionUser | null {
 	try {
@@ -27,6 +28,20 @@ class Session {
 		return this.user !== null && STAFF_ROLES.has(this.user.role) && Boolean(this.user.entity_id);
 	}
 
+	/** Signed in with a staff account (a password, and maybe an authenticator): not citizens, not kiosks. */
+	get hasStaffAccount(): boolean {
+		return this.user !== null && ACCOUNT_ROLES.has(this.user.role);
+	}
+
+	get isCoordinator(): boolean {
+		return this.user?.role === 'coordinator';
+	}
+
+	/** Entity managers (their entity) and coordinators (every entity) read the audit trail. */
+	get readsAudit(): boolean {
+		return this.user?.role === 'coordinator' || (this.user?.role === 'manager' && Boolean(this.user.entity_id));
+	}
+
 	set(user: SessionUser | null): void {
 		this.user = user;
 		try {
@@ -47,12 +62,18 @@ class Session {
 		}
 	}
 
-	/** Ends the server session when reachable; the device forgets the user in any case. */
-	async signOut(): Promise<void> {
-		try {
-			await api.logout();
-		} catch {
-			// Offline: the cookie stays until it expires, but this device no longer uses it.
+	/** Ends the server session when reachable; the device forgets the user in any case.
+	 * `everywhere` ends every session of the person and must reach the server: it throws, and
+	 * the device keeps the user, when it cannot. */
+	async signOut(everywhere = false): Promise<void> {
+		if (everywhere) {
+			await api.logoutAll();
+		} else {
+			try {
+				await api.logout();
+			} catch {
+				// Offline: the cookie stays until it expires, but this device no longer uses it.
+			}
 		}
 		this.set(null);
 	}

@@ -10,6 +10,8 @@ const loadPouch = () => (pouchModule ??= import('pouchdb-browser').then((m) => m
 const LAST_SYNC_KEY = 'tawasul.last_sync';
 /** Replication retries with exponential back-off, capped so a returning network is noticed soon. */
 const MAX_BACKOFF_MS = 60_000;
+/** How long sign-out waits for the outbox to reach the server before warning. */
+const PUSH_TIMEOUT_MS = 10_000;
 const LIVE: ReplicateOptions = {
 	live: true,
 	retry: true,
@@ -153,9 +155,29 @@ class Sync {
 		this.#bump();
 	}
 
-	/** On sign-out: stop replicating and delete the person's mirrors from this device (they hold
-	 * personal data and can be pulled again). The outbox stays, so nothing unsent is lost; it is
-	 * pushed again the next time the same person signs in. */
+	/** Before sign-out: pushes the person's outbox once, now, instead of waiting for the live
+	 * replication's back-off. True when the server has every action (none left to send); false
+	 * offline, on a timeout, or when the gate refused some. */
+	async pushOutbox(user: SessionUser, timeoutMs = PUSH_TIMEOUT_MS): Promise<boolean> {
+		const PouchDB = await loadPouch();
+		const outbox = await this.local(outboxName(user.user_id));
+		const replication = outbox.replicate.to(this.#remote(PouchDB, user.databases.push || DB.INTAKE));
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
+		try {
+			const result = (await Promise.race([replication, timeout])) as { ok?: boolean; doc_write_failures?: number } | null;
+			return result !== null && result.ok !== false && !result.doc_write_failures;
+		} catch {
+			return false;
+		} finally {
+			clearTimeout(timer);
+			replication.cancel();
+		}
+	}
+
+	/** On sign-out: stop replicating and delete the person's mirrors and outbox from this device
+	 * (personal data; the mirrors can be pulled again). The caller has pushed the outbox first, or
+	 * the person agreed to lose what was still unsent (auth.ts). */
 	forget(user: SessionUser): Promise<void> {
 		this.#queue = this.#queue.catch(() => undefined).then(() => this.#forget(user));
 		return this.#queue;
@@ -166,9 +188,8 @@ class Sync {
 			this.#stopUser();
 			this.#user = null;
 		}
-		for (const dbName of user.databases.pull) {
-			if (dbName === DB.CONFIG) continue;
-			const name = mirrorName(dbName);
+		const names = user.databases.pull.filter((dbName) => dbName !== DB.CONFIG).map(mirrorName);
+		for (const name of [...names, outboxName(user.user_id)]) {
 			const db = await this.local(name);
 			this.#databases.delete(name);
 			await db.destroy().catch(() => undefined);
