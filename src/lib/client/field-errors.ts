@@ -1,5 +1,5 @@
 import type { FieldError } from '$lib/domain/errors';
-import { errorMessage } from './api';
+import { ClientError, errorMessage } from './api';
 import { i18n } from './i18n.svelte';
 
 /** A field error as text; byte limits are shown as sizes ("10 MB"), not raw numbers. */
@@ -16,5 +16,14 @@ export function errorsByField(errors: FieldError[]): Record<string, FieldError> 
 		const field = error.field.startsWith('_attachments') ? 'files' : error.field;
 		out[field] ??= error;
 	}
+	return out;
+}
+
+/** The message of each field a server error names (first error per field), for forms that show
+ * them beside their inputs; empty for an error without fields. */
+export function fieldMessages(error: unknown): Record<string, string> {
+	const out: Record<string, string> = {};
+	if (!(error instanceof ClientError)) return out;
+	for (const field of error.fields) out[field.field] ??= fieldErrorMessage(field);
 	return out;
 }

@@ -1,0 +1,113 @@
+import type { CaseType, CategoryDoc, EntityDoc, HolidayDay, SettingsDoc } from '$lib/domain/doc-types';
+import { request } from './api';
+
+/** The coordinator's administration API (docs/design.md, "Administration"): online only, every
+ * call straight to the server, which validates, writes `config` or `auth` and audits. Errors are
+ * ClientErrors with the fields concerned (`name_ar`, `days.2.date`, `routes.<category>`…). */
+
+/** The pages under /admin, in the order of the admin menu (`admin.<section>.title`). */
+export const ADMIN_SECTIONS = ['entities', 'categories', 'settings', 'holidays', 'sms', 'staff', 'kiosks'] as const;
+
+export const STAFF_ROLES = ['agent', 'manager', 'coordinator', 'minister'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+/** Only these roles belong to an entity; the server drops the entity of the others. */
+export const ENTITY_ROLES: readonly StaffRole[] = ['agent', 'manager'];
+
+/** An account as the coordinator sees it: never a hash or anything secret. */
+export interface Account {
+	user_id: string;
+	username: string;
+	name: string;
+	role: StaffRole | 'kiosk';
+	entity_id: string | null;
+	phone: string | null;
+	location: string | null;
+	disabled: boolean;
+	locked: boolean;
+	totp_enabled: boolean;
+	created_at: string;
+}
+
+/** What a new account or a password reset answers with, shown once. */
+export interface NewPassword {
+	temporary_password: string;
+}
+
+export interface SmsTemplate {
+	key: string;
+	text_ar: string;
+	text_en: string;
+	updated_at: string;
+}
+
+export type EntityInput = Pick<EntityDoc, 'entity_id' | 'name_ar' | 'name_en'>;
+export type CategoryInput = Pick<CategoryDoc, 'category_id' | 'entity_id' | 'name_ar' | 'name_en' | 'case_types'>;
+export type SettingsInput = Partial<Pick<SettingsDoc, 'response_days' | 'time_zone' | 'weekend' | 'transfer_restarts_clock'>>;
+export interface StaffInput {
+	username: string;
+	name: string;
+	role: StaffRole;
+	entity_id?: string;
+	phone?: string;
+}
+export interface KioskInput {
+	username?: string;
+	name: string;
+	location?: string;
+}
+
+const path = (...parts: (string | number)[]) => parts.map((p) => encodeURIComponent(String(p))).join('/');
+
+export const adminApi = {
+	entities: () => request<{ entities: EntityDoc[] }>('GET', '/api/admin/entities').then((r) => r.entities),
+	createEntity: (input: EntityInput) => request<{ entity: EntityDoc }>('POST', '/api/admin/entities', input).then((r) => r.entity),
+	updateEntity: (id: string, change: Partial<Pick<EntityDoc, 'name_ar' | 'name_en' | 'active'>>) =>
+		request<{ entity: EntityDoc }>('PUT', `/api/admin/entities/${path(id)}`, change).then((r) => r.entity),
+
+	categories: () => request<{ categories: CategoryDoc[] }>('GET', '/api/admin/categories').then((r) => r.categories),
+	createCategory: (input: CategoryInput) => request<{ category: CategoryDoc }>('POST', '/api/admin/categories', input).then((r) => r.category),
+	updateCategory: (id: string, change: Partial<Omit<CategoryInput, 'category_id'>>) =>
+		request<{ category: CategoryDoc }>('PUT', `/api/admin/categories/${path(id)}`, change).then((r) => r.category),
+	deleteCategory: (id: string) => request<unknown>('DELETE', `/api/admin/categories/${path(id)}`),
+	/** The whole category → entity table at once; answers with the categories that moved. */
+	saveRouting: (routes: Record<string, string>) =>
+		request<{ changed: Record<string, { from: string; to: string }> }>('PUT', '/api/admin/routing', { routes }).then((r) => r.changed),
+
+	settings: () => request<{ settings: SettingsDoc }>('GET', '/api/admin/settings').then((r) => r.settings),
+	saveSettings: (change: SettingsInput) => request<{ settings: SettingsDoc }>('PUT', '/api/admin/settings', change).then((r) => r.settings),
+
+	holidays: (year: number) => request<{ holidays: { year: number; days: HolidayDay[] } }>('GET', `/api/admin/holidays/${path(year)}`).then((r) => r.holidays.days),
+	/** Replaces the year's list; answers with it sorted by date. */
+	saveHolidays: (year: number, days: HolidayDay[]) =>
+		request<{ holidays: { days: HolidayDay[] } }>('PUT', `/api/admin/holidays/${path(year)}`, { days }).then((r) => r.holidays.days),
+
+	smsTemplates: () => request<{ templates: SmsTemplate[] }>('GET', '/api/admin/sms-templates').then((r) => r.templates),
+	saveSmsTemplate: (key: string, texts: Pick<SmsTemplate, 'text_ar' | 'text_en'>) =>
+		request<{ template: SmsTemplate }>('PUT', `/api/admin/sms-templates/${path(key)}`, texts).then((r) => r.template),
+
+	staff: () => request<{ staff: Account[] }>('GET', '/api/admin/staff').then((r) => r.staff),
+	createStaff: (input: StaffInput) => request<{ account: Account } & NewPassword>('POST', '/api/admin/staff', input),
+	updateStaff: (userId: string, change: Partial<Omit<StaffInput, 'username'>> & { disabled?: boolean }) =>
+		request<{ account: Account }>('PUT', `/api/admin/staff/${path(userId)}`, change).then((r) => r.account),
+	resetStaffPassword: (userId: string) => request<NewPassword>('POST', `/api/admin/staff/${path(userId)}/password`, {}),
+	resetStaffTotp: (userId: string) => request<{ totp_enabled: false }>('POST', `/api/admin/staff/${path(userId)}/totp/reset`, {}),
+
+	kiosks: () => request<{ kiosks: Account[] }>('GET', '/api/admin/kiosks').then((r) => r.kiosks),
+	createKiosk: (input: KioskInput) => request<{ account: Account } & NewPassword>('POST', '/api/admin/kiosks', input),
+	updateKiosk: (userId: string, change: Partial<Omit<KioskInput, 'username'>> & { disabled?: boolean }) =>
+		request<{ account: Account }>('PUT', `/api/admin/kiosks/${path(userId)}`, change).then((r) => r.account),
+	resetKioskPassword: (userId: string) => request<NewPassword>('POST', `/api/admin/kiosks/${path(userId)}/password`, {})
+};
+
+/** The `{placeholders}` an SMS text uses, in order of first use. */
+export function placeholdersOf(...texts: string[]): string[] {
+	const seen = new Set<string>();
+	for (const text of texts) for (const match of text.matchAll(/\{[a-z_]+\}/g)) seen.add(match[0]);
+	return [...seen];
+}
+
+/** Case types in their fixed order, for checkboxes and for a stable request body. */
+export function orderedCaseTypes(chosen: Iterable<CaseType>, all: readonly CaseType[]): CaseType[] {
+	const set = new Set(chosen);
+	return all.filter((type) => set.has(type));
+}
