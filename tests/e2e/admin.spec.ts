@@ -189,6 +189,32 @@ describe('signing out', () => {
 	});
 });
 
+describe('signing out everywhere', () => {
+	it("ends the person's session on their other devices too; offline it changes nothing and says why", async () => {
+		const L: Locale = 'en';
+		const t = (key: string) => msg(L, key);
+		const elsewhere = await signInCitizen(app.base, '+97336000043');
+		const context = await app.context({ viewport: PHONE });
+		await preferLanguage(context, L);
+		const page = await context.newPage();
+		await page.goto('/signin');
+		await signInByPhone(page, app.base, '+97336000043', L);
+		const everywhere = page.getByRole('button', { name: t('signout.everywhere'), exact: true });
+
+		await context.setOffline(true);
+		await everywhere.click();
+		await page.getByRole('alert').filter({ hasText: t('errors.network') }).waitFor();
+		expect(await everywhere.isVisible()).toBe(true);
+		expect((await fetch(`${app.base}/api/session`, { headers: { cookie: elsewhere.cookie } })).status).toBe(200);
+
+		await context.setOffline(false);
+		await everywhere.click();
+		await expect.poll(() => path(page), { timeout: 20_000 }).toBe('/');
+		await page.getByRole('link', { name: t('nav.signin'), exact: true }).waitFor();
+		expect((await fetch(`${app.base}/api/session`, { headers: { cookie: elsewhere.cookie } })).status).toBe(401);
+	});
+});
+
 describe('the eKey on the sign-in page', () => {
 	it('shows the button only when the server offers it, and a localised error when it failed', async () => {
 		const page = await app.page();
