@@ -13,6 +13,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDateOf } from '../../src/lib/domain/calendar.js';
 import {
 	followUp,
 	local,
@@ -63,6 +64,7 @@ const SLOTS = [
 	'u_agentWorks',
 	'e_works',
 	'e_health',
+	'stats',
 	'cases',
 	'auth',
 	'sms',
@@ -87,7 +89,10 @@ const READERS: Partial<Record<Slot, readonly RoleKey[]>> = {
 	u_B: ['citizenB'],
 	u_agentWorks: ['agentWorks'],
 	e_works: ['agentWorks', 'managerWorks'],
-	e_health: ['agentHealth']
+	e_health: ['agentHealth'],
+	// The aggregates (no personal data) for the national dashboard, offline (issue 5); managers
+	// read their own entity's figures through /api/stats/overview instead.
+	stats: ['coordinator', 'minister']
 };
 /** Who may push into intake: every signed-in device except the minister's office, which only
  * reads aggregates. (Kiosk and coordinator reach intake but may take no action kind.) */
@@ -395,6 +400,8 @@ beforeAll(async () => {
 	await Promise.all([push(a, [caseA]), push(b, [caseB]), push(sessions.agentWorks, [stray])]);
 
 	const attId = `att:${caseA._id}:photo.png`;
+	// The year's national counters, written by the stats step once both cases are saved.
+	const statsDocId = `y:_all:${localDateOf(new Date(), 'Asia/Bahrain').slice(0, 4)}`;
 	await waitFor(async () => {
 		const ready = await Promise.all([
 			stored(dbOf.u_A, `case:${caseA.case_key}`),
@@ -403,7 +410,8 @@ beforeAll(async () => {
 			stored('e_works', attId),
 			stored(dbOf.u_B, `case:${caseB.case_key}`),
 			stored('e_health', `case:${caseB.case_key}`),
-			stored(dbOf.u_agentWorks, agentRejectionId)
+			stored(dbOf.u_agentWorks, agentRejectionId),
+			stored('stats', statsDocId)
 		]);
 		return ready.every(Boolean) ? true : undefined;
 	}, 20_000, 'seeded cases, attachment and rejection');
@@ -415,6 +423,7 @@ beforeAll(async () => {
 		u_agentWorks: agentRejectionId,
 		e_works: `case:${caseA.case_key}`,
 		e_health: `case:${caseB.case_key}`,
+		stats: statsDocId,
 		intake: caseA._id,
 		auth: `account:${a.user.user_id}`
 	};
@@ -582,7 +591,7 @@ const VARIANTS: Variant[] = [
 	),
 	{ name: 'POST _session (store login)', method: 'POST', path: () => `/db/_session`, body: () => ({ name: 'tawasul', password: 'x' }) }
 ];
-const VARIANT_SLOTS: Slot[] = ['intake', 'config', 'u_A', 'u_B', 'e_works', 'e_health', 'auth', 'cases'];
+const VARIANT_SLOTS: Slot[] = ['intake', 'config', 'u_A', 'u_B', 'e_works', 'e_health', 'stats', 'auth', 'cases'];
 
 describe(`URL variants: ${ROLES.length} roles × ${VARIANT_SLOTS.length} databases × ${VARIANTS.length} variants = ${ROLES.length * VARIANT_SLOTS.length * VARIANTS.length} cells`, () => {
 	for (const variant of VARIANTS) {

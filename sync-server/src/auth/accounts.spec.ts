@@ -75,8 +75,8 @@ describe('databasesFor', () => {
 		['citizen', undefined, ['config', 'u_x1']],
 		['agent', 'works', ['config', 'u_x1', 'e_works']],
 		['manager', 'health', ['config', 'u_x1', 'e_health']],
-		['coordinator', undefined, ['config', 'u_x1']],
-		['minister', undefined, ['config', 'u_x1']],
+		['coordinator', undefined, ['config', 'u_x1', 'stats']],
+		['minister', undefined, ['config', 'u_x1', 'stats']],
 		['kiosk', undefined, ['config']]
 	] as const)('%s (entity %s) pulls %j and pushes only intake', (role, entity_id, pull) => {
 		expect(databasesFor({ user_id: 'x1', role, entity_id })).toEqual({ pull, push: 'intake' });

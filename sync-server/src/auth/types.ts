@@ -1,6 +1,7 @@
 /** Who is signed in, and which databases that lets them replicate. The gate trusts only this. */
 import { randomBytes } from 'node:crypto';
 import { DB, entityDb, userDb, type Role } from '../../../src/lib/domain/doc-types.js';
+import { STATS_DB } from '../stats/model.js';
 
 export interface SessionUser {
 	user_id: string;
@@ -52,9 +53,12 @@ export function databasesFor(account: Pick<AccountDoc, 'user_id' | 'role' | 'ent
 	const pull: string[] = [DB.CONFIG];
 	switch (account.role) {
 		case 'citizen':
+			pull.push(userDb(account.user_id));
+			break;
 		case 'coordinator':
 		case 'minister':
-			pull.push(userDb(account.user_id));
+			// The national dashboard reads the aggregates (no personal data) offline (issue 5).
+			pull.push(userDb(account.user_id), STATS_DB);
 			break;
 		case 'agent':
 		case 'manager':

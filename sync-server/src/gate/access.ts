@@ -25,7 +25,7 @@ export interface ParsedPath {
 	query: string;
 }
 
-const DB_NAME = /^(intake|config|u_[a-z0-9][a-z0-9_-]{0,62}|e_[a-z0-9][a-z0-9_-]{0,62})$/;
+const DB_NAME = /^(intake|config|stats|u_[a-z0-9][a-z0-9_-]{0,62}|e_[a-z0-9][a-z0-9_-]{0,62})$/;
 const ENDPOINTS: Record<string, Target['kind']> = {
 	_changes: 'changes',
 	_bulk_get: 'bulk_get',

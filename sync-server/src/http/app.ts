@@ -11,6 +11,7 @@ import { gateRouter } from '../gate/gate.js';
 import { adminRouter } from '../admin/routes.js';
 import { auditRouter } from '../audit/routes.js';
 import { ratingRouter } from '../rating/routes.js';
+import { statsRouter } from './stats-routes.js';
 import type { SmsSender } from '../sms/sender.js';
 import { smsInboundRouter } from '../sms/inbound-routes.js';
 import { log } from '../log.js';
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(authRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	app.use(adminRouter({ store: deps.store, env: deps.env }));
 	app.use(auditRouter({ store: deps.store }));
+	app.use(statsRouter({ store: deps.store }));
 	app.use('/db', gateRouter({ store: deps.store }));
 	// The rating link (/r/<token>, no sign-in) and the app's rating endpoint (issue 4).
 	app.use(ratingRouter({ store: deps.store }));
