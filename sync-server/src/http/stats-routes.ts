@@ -9,8 +9,8 @@ import { CASE_TYPES, ID_PATTERN, type CaseType } from '../../../src/lib/domain/d
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { CatalogueSource } from '../engine/catalogue.js';
 import type { Store } from '../store.js';
-import { DEFAULT_CONVENTIONS, NATIONAL, type Conventions } from '../stats/model.js';
-import { overdueList } from '../stats/overdue.js';
+import { DEFAULT_CONVENTIONS, NATIONAL, STATS_DB, STATS_DOC_TYPE, type Conventions, type StatsDoc } from '../stats/model.js';
+import { overdueList, type RangeReader } from '../stats/overdue.js';
 import { isDay, weekStartDay } from '../stats/periods.js';
 import { overview } from '../stats/query.js';
 import { storeReader } from '../stats/store-reader.js';
@@ -35,6 +35,15 @@ function list(value: unknown, field: string, valid: (item: string) => boolean): 
 
 function localToday(timeZone: string, now: Date): string {
 	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+function rangeReader(store: Store): RangeReader {
+	return {
+		async range(first, last) {
+			const result = await store.use<StatsDoc>(STATS_DB).list({ startkey: first, endkey: last, include_docs: true });
+			return result.rows.flatMap((row) => (row.doc?.type === STATS_DOC_TYPE ? [row.doc as StatsDoc] : []));
+		}
+	};
 }
 
 export function statsRouter(deps: { store: Store; now?: () => Date }): express.Router {
@@ -67,10 +76,9 @@ export function statsRouter(deps: { store: Store; now?: () => Date }): express.R
 			if (unreplied !== 'late' && unreplied !== 'pending') throw bad('unreplied');
 			const conventions = { noDue, unrepliedPastDue: unreplied } as Conventions;
 			const filter = case_types || subs ? { case_types, subs } : undefined;
-			const reader = storeReader(deps.store);
-			const result = await overview(reader, scope, { from, to, conventions, filter, trend: trend ?? null, weekStart: weekStartDay(settings.weekend) });
+			const result = await overview(storeReader(deps.store), scope, { from, to, conventions, filter, trend: trend ?? null, weekStart: weekStartDay(settings.weekend) });
 			const entities = scope === NATIONAL ? result.groups.map((g) => g.id) : [scope];
-			const overdue = await overdueList(reader, entities, {
+			const overdue = await overdueList(rangeReader(deps.store), entities, {
 				from,
 				to,
 				today,

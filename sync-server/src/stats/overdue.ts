@@ -2,8 +2,12 @@
  * day of receipt (no case, no citizen). Read from the entities' day documents, with the same
  * reader as query.ts; pure, no Node imports, so the PWA runs it on its replica too. */
 import type { CellFilter } from './kpi.js';
-import { splitCell, statsDocId } from './model.js';
-import type { StatsReader } from './query.js';
+import { splitCell, statsDocId, type StatsDoc } from './model.js';
+
+/** The documents whose ids run from `first` to `last` inclusive. */
+export interface RangeReader {
+	range(first: string, last: string): Promise<StatsDoc[]>;
+}
 
 export interface OverdueRow {
 	entity_id: string;
@@ -18,7 +22,7 @@ export interface OverdueRow {
 const dayNumber = (day: string) => Date.UTC(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8, 10)) / 86_400_000;
 
 export async function overdueList(
-	reader: StatsReader,
+	reader: RangeReader,
 	entities: readonly string[],
 	query: { from: string; to: string; today: string; responseDays: number; filter?: CellFilter }
 ): Promise<OverdueRow[]> {
