@@ -21,6 +21,7 @@ export function homeFor(user: Pick<SessionUser, 'role' | 'entity_id'>): string {
 	if (user.role === 'coordinator') return '/admin';
 	if ((user.role === 'agent' || user.role === 'manager') && user.entity_id) return '/staff';
 	if (user.role === 'citizen') return '/cases';
+	if (user.role === 'minister') return '/dashboard';
 	return '/';
 }
 

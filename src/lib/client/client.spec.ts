@@ -45,7 +45,7 @@ describe('homeFor', () => {
 		[{ role: 'coordinator' }, '/admin'],
 		[{ role: 'manager', entity_id: 'works' }, '/staff'],
 		[{ role: 'agent', entity_id: 'works' }, '/staff'],
-		[{ role: 'minister' }, '/'],
+		[{ role: 'minister' }, '/dashboard'],
 		[{ role: 'citizen' }, '/cases']
 	] as const)('%o → %s', (user, path) => {
 		expect(homeFor(user)).toBe(path);
