@@ -42,6 +42,12 @@ class Session {
 		return this.user?.role === 'coordinator' || (this.user?.role === 'manager' && Boolean(this.user.entity_id));
 	}
 
+	/** The minister's office and coordinators (the nation), entity managers (their entity). */
+	get seesDashboard(): boolean {
+		const role = this.user?.role;
+		return role === 'minister' || role === 'coordinator' || (role === 'manager' && Boolean(this.user?.entity_id));
+	}
+
 	set(user: SessionUser | null): void {
 		this.user = user;
 		try {
