@@ -4,9 +4,10 @@ import { benchRules } from './rules.js';
 import { benchEndToEnd } from './e2e.js';
 import { benchSms } from './sms.js';
 import { benchRating } from './rating.js';
+import { benchStats } from './stats.js';
 
 const only = process.argv[2];
-const BENCHES: Record<string, () => Promise<void>> = { rules: benchRules, e2e: benchEndToEnd, sms: benchSms, rating: benchRating };
+const BENCHES: Record<string, () => Promise<void>> = { rules: benchRules, e2e: benchEndToEnd, sms: benchSms, rating: benchRating, stats: benchStats };
 
 for (const [name, run] of Object.entries(BENCHES)) {
 	if (only && only !== name) continue;

@@ -12,9 +12,16 @@ export async function openCliStore(): Promise<Store> {
 	// The server's info lines would mix with a report on stdout.
 	setLogLevel(process.env.LOG_LEVEL ? env.logLevel : 'warn');
 	const store = await openStore(env);
-	if (!(await store.ping())) {
+	try {
+		// A request that opens the databases: the first place a second process meets the lock.
+		await store.couch.db.list();
+	} catch (error) {
 		await store.close();
-		throw new Error(store.embedded ? `the embedded store under ${env.dataDir} does not answer` : 'COUCHDB_URL does not answer');
+		// LevelDB admits one process per directory, and the server's embedded store holds it.
+		if (store.embedded && /\block\b/i.test((error as Error).message)) {
+			throw new UsageError(`${env.dataDir} is in use by a running server: stop it first, or set COUCHDB_URL to reach the store`);
+		}
+		throw new Error(`${store.embedded ? `the embedded store under ${env.dataDir}` : 'COUCHDB_URL'} does not answer: ${(error as Error).message}`);
 	}
 	return store;
 }

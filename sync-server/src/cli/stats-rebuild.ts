@@ -11,9 +11,11 @@ run(async () => {
 		const started = performance.now();
 		const result = await rebuildStats(store, {
 			force: values.force,
-			onProgress: (cases) => process.stderr.write(`\r${cases.toLocaleString('en')} cases`)
+			onProgress: (cases) => {
+				if (process.stderr.isTTY) process.stderr.write(`\r${cases.toLocaleString('en')} cases`);
+			}
 		});
-		process.stderr.write('\n');
+		if (process.stderr.isTTY) process.stderr.write('\n');
 		const seconds = ((performance.now() - started) / 1000).toFixed(1);
 		process.stdout.write(
 			`rebuilt from ${result.cases} cases in ${seconds} s: ${result.written} buckets written, ` +

@@ -1,23 +1,44 @@
 /** Sums of facts by bucket document, in memory: a batch's deltas (new facts minus the ones the
  * cases contributed before) and, for a rebuild or the benchmark, whole databases at once. Pure. */
 import { contributions, type CaseFacts } from './facts.js';
-import { addCounters, STATS_DOC_TYPE, type StatsDoc } from './model.js';
+import { addCounters, cellKey, COUNTERS, NATIONAL, STATS_DOC_TYPE, type Counter, type Counters, type StatsDoc } from './model.js';
+
+interface Accumulator {
+	doc: Omit<StatsDoc, 'cells'>;
+	/** Cell key → counters in COUNTERS order: plain arrays keep a million additions cheap. */
+	cells: Map<string, number[]>;
+}
+
+interface Target {
+	acc: Accumulator;
+	national: boolean;
+}
+
+const INDEX = new Map<string, number>(COUNTERS.map((name, i) => [name, i]));
 
 export class BucketSet {
-	readonly docs = new Map<string, StatsDoc>();
+	private readonly accumulators = new Map<string, Accumulator>();
+	/** The eight accumulators of each entity × day (× week), found once. */
+	private readonly targets = new Map<string, Target[]>();
+	private materialised: Map<string, StatsDoc> | null = null;
 
 	/** Adds (sign 1) or takes away (sign -1) what `facts` contributes. */
 	add(facts: CaseFacts | null, sign = 1): void {
 		if (!facts) return;
-		for (const c of contributions(facts)) {
-			let doc = this.docs.get(c.id);
-			if (!doc) {
-				doc = { _id: c.id, type: STATS_DOC_TYPE, level: c.level, scope: c.scope, period: c.period, batch: 0, cells: {} };
-				this.docs.set(c.id, doc);
-			}
-			const cell = (doc.cells[c.cell] ??= {});
-			addCounters(cell, c.counters, sign);
-			if (Object.keys(cell).length === 0) delete doc.cells[c.cell];
+		this.materialised = null;
+		const entityCell = cellKey(facts.case_type, facts.category_id);
+		const nationalCell = cellKey(facts.case_type, facts.entity_id);
+		const indexes: number[] = [];
+		const values: number[] = [];
+		for (const name in facts.counters) {
+			indexes.push(INDEX.get(name)!);
+			values.push(sign * facts.counters[name as Counter]!);
+		}
+		for (const { acc, national } of this.targetsOf(facts)) {
+			const key = national ? nationalCell : entityCell;
+			let cell = acc.cells.get(key);
+			if (!cell) acc.cells.set(key, (cell = new Array<number>(COUNTERS.length).fill(0)));
+			for (let i = 0; i < indexes.length; i++) cell[indexes[i]] += values[i];
 		}
 	}
 
@@ -27,8 +48,48 @@ export class BucketSet {
 		this.add(after, 1);
 	}
 
+	/** The sums as `stats` documents: only non-zero counters, only cells with one, counters in
+	 * COUNTERS order. A document whose cells all cancelled out stays, with no cells. */
+	get docs(): Map<string, StatsDoc> {
+		if (this.materialised) return this.materialised;
+		const docs = new Map<string, StatsDoc>();
+		for (const [id, acc] of this.accumulators) {
+			const cells: StatsDoc['cells'] = {};
+			for (const [key, vector] of acc.cells) {
+				const counters: Counters = {};
+				let any = false;
+				vector.forEach((value, i) => {
+					if (value !== 0) {
+						counters[COUNTERS[i]] = value;
+						any = true;
+					}
+				});
+				if (any) cells[key] = counters;
+			}
+			docs.set(id, { ...acc.doc, cells });
+		}
+		return (this.materialised = docs);
+	}
+
 	get size(): number {
-		return this.docs.size;
+		return this.accumulators.size;
+	}
+
+	private targetsOf(facts: CaseFacts): Target[] {
+		const key = `${facts.entity_id}|${facts.day}|${facts.week}`;
+		let targets = this.targets.get(key);
+		if (!targets) {
+			targets = contributions(facts).map((c) => {
+				let acc = this.accumulators.get(c.id);
+				if (!acc) {
+					acc = { doc: { _id: c.id, type: STATS_DOC_TYPE, level: c.level, scope: c.scope, period: c.period, batch: 0 }, cells: new Map() };
+					this.accumulators.set(c.id, acc);
+				}
+				return { acc, national: c.scope === NATIONAL };
+			});
+			this.targets.set(key, targets);
+		}
+		return targets;
 	}
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isDay, periodBounds, planRange, trendPoints, weekOf, weekStartDay } from './periods.js';
+import { addDays, isDay, nextPeriod, periodBounds, planRange, runsOf, trendPoints, weekOf, weekStartDay } from './periods.js';
 
 const plan = (from: string, to: string) => planRange(from, to).map((p) => `${p.level}:${p.period}`);
 
@@ -80,5 +80,25 @@ describe('periods', () => {
 		expect(points.map((p) => p.period)).toEqual(['2018-12-30', '2019-01-06', '2019-01-13']);
 		expect(points[0].plan.map((p) => p.level)).toEqual(['d', 'd', 'd', 'd', 'd']);
 		expect(points[1].plan).toEqual([{ level: 'w', period: '2019-01-06' }]);
+	});
+
+	it.each([
+		['d', '2019-12-31', '2020-01-01'],
+		['w', '2019-12-29', '2020-01-05'],
+		['m', '2019-12', '2020-01'],
+		['m', '2020-02', '2020-03'],
+		['y', '2019', '2020']
+	] as const)('after %s %s comes %s', (level, period, next) => {
+		expect(nextPeriod(level, period)).toBe(next);
+	});
+
+	it('reads a ragged range and its monthly trend as a few contiguous runs', () => {
+		const plan = [...planRange('2019-01-30', '2021-03-02'), ...trendPoints('m', '2019-01-30', '2021-03-02', 0).flatMap((p) => p.plan)];
+		expect(runsOf(plan)).toEqual([
+			{ level: 'd', first: '2019-01-30', last: '2019-01-31' },
+			{ level: 'd', first: '2021-03-01', last: '2021-03-02' },
+			{ level: 'm', first: '2019-02', last: '2021-02' },
+			{ level: 'y', first: '2020', last: '2020' }
+		]);
 	});
 });

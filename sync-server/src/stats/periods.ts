@@ -78,6 +78,11 @@ export function periodBounds(level: Level, period: string): { from: string; to: 
 	}
 }
 
+/** The period right after `period` at its level. */
+export function nextPeriod(level: Level, period: string): string {
+	return addDays(periodBounds(level, period).to, 1).slice(0, level === 'y' ? 4 : level === 'm' ? 7 : 10);
+}
+
 export interface PlannedPeriod {
 	level: Level;
 	period: string;
@@ -105,6 +110,28 @@ export function planRange(from: string, to: string): PlannedPeriod[] {
 		}
 	}
 	return plan;
+}
+
+/** Periods grouped into runs of consecutive periods of one level: each run is one contiguous
+ * range of document ids (`<level>:<scope>:<period>` sorts by period), read in one request. */
+export function runsOf(periods: readonly PlannedPeriod[]): { level: Level; first: string; last: string }[] {
+	const byLevel = new Map<Level, Set<string>>();
+	for (const p of periods) {
+		const set = byLevel.get(p.level) ?? new Set<string>();
+		set.add(p.period);
+		byLevel.set(p.level, set);
+	}
+	const runs: { level: Level; first: string; last: string }[] = [];
+	for (const [level, set] of byLevel) {
+		const sorted = [...set].sort();
+		let first = sorted[0];
+		for (let i = 1; i <= sorted.length; i++) {
+			if (i < sorted.length && sorted[i] === nextPeriod(level, sorted[i - 1])) continue;
+			runs.push({ level, first, last: sorted[i - 1] });
+			first = sorted[i];
+		}
+	}
+	return runs;
 }
 
 export interface TrendPoint {

@@ -1,16 +1,15 @@
 /** The `stats` reader on the server (nano). A dashboard device reads its PouchDB replica with the
- * same call: `db.allDocs({ keys, include_docs: true })`. */
+ * same call: `db.allDocs({ startkey: first, endkey: last, include_docs: true })`. */
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
-import { STATS_DB, type StatsDoc } from './model.js';
+import { STATS_DB, STATS_DOC_TYPE, type StatsDoc } from './model.js';
 import type { StatsReader } from './query.js';
 
 export function storeReader(store: Store): StatsReader {
 	return {
-		async get(ids) {
-			if (ids.length === 0) return [];
-			const result = await store.use<StatsDoc>(STATS_DB).fetch({ keys: [...ids] });
-			return result.rows.map((row) => ('doc' in row && row.doc ? (row.doc as StatsDoc) : null));
+		async range(first, last) {
+			const result = await store.use<StatsDoc>(STATS_DB).list({ startkey: first, endkey: last, include_docs: true });
+			return result.rows.flatMap((row) => (row.doc?.type === STATS_DOC_TYPE ? [row.doc as StatsDoc] : []));
 		}
 	};
 }
