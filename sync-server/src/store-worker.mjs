@@ -73,6 +73,27 @@ app.post('/:db/_bulk_docs', express.json({ limit: '64mb' }), (req, res, next) =>
 		.catch(next);
 });
 
+// The rules engine's projections of one batch, for many databases in one request: the same
+// writes as one `_bulk_docs` per database, without hundreds of HTTP round trips per batch.
+// Embedded store only (sync-server/src/engine/writer.ts uses plain _bulk_docs against CouchDB).
+app.post('/_tawasul_projections', express.json({ limit: '512mb' }), (req, res, next) => {
+	const dbs = req.body?.dbs;
+	if (!dbs || typeof dbs !== 'object' || Array.isArray(dbs)) return res.status(400).json({ error: 'bad_request', reason: 'dbs' });
+	const entries = Object.entries(dbs);
+	if (entries.some(([name, docs]) => !PROJECTION_DB.test(name) || !Array.isArray(docs))) {
+		return res.status(400).json({ error: 'bad_request', reason: 'only u_ and e_ databases, each with a list of docs' });
+	}
+	known()
+		.then(async (existing) => {
+			const missing = entries.find(([name]) => !existing.has(name));
+			if (missing) return res.status(404).json({ error: 'not_found', reason: `Database ${missing[0]} does not exist.` });
+			const newEdits = req.body.new_edits !== false;
+			const written = await Promise.all(entries.map(([name, docs]) => projectionDb(name).bulkDocs(docs, { new_edits: newEdits })));
+			res.status(201).json({ results: Object.fromEntries(entries.map(([name], i) => [name, written[i]])) });
+		})
+		.catch(next);
+});
+
 app.use(
 	expressPouchDB(Local, {
 		mode: 'minimumForPouchDB',

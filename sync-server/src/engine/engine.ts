@@ -226,12 +226,16 @@ export class RulesEngine {
 		await Promise.all([reserve.commit(), writeAudit(this.store, audits)]);
 		await this.saveCases([...changed].map((id) => cases.get(id)!));
 		const projections = [...touched].flatMap((id) => projectCase(cases.get(id)!).writes);
-		const files = await attachmentWrites(this.store, withFiles, cases);
-		await writeProjections(this.store, [...projections, ...files, ...extra]);
-		if (deadLetters.length > 0) await this.saveDeadLetters(deadLetters);
-		if (effects.length > 0 && this.options.onEffects) await this.options.onEffects(effects);
 		const saved = [...touched].map((id) => cases.get(id)!);
-		for (const sink of this.options.sinks ?? []) await sink.casesSaved(saved);
+		// Projections and the sinks (the dashboard's counters) both follow the saved cases and are
+		// idempotent, so they are written side by side; the checkpoint waits for both.
+		await Promise.all([
+			attachmentWrites(this.store, withFiles, cases).then((files) => writeProjections(this.store, [...projections, ...files, ...extra])),
+			...(this.options.sinks ?? []).map((sink) => sink.casesSaved(saved))
+		]);
+		if (deadLetters.length > 0) await this.saveDeadLetters(deadLetters);
+		// Effects (the rating SMS) only once the reply has reached the citizen's database.
+		if (effects.length > 0 && this.options.onEffects) await this.options.onEffects(effects);
 	}
 
 	private decide(
