@@ -182,10 +182,29 @@ describe('signing out', () => {
 
 		// Back online, the action goes first; sign-out then asks nothing and removes the person's data.
 		await context.setOffline(false);
+		// A second draft, typed but never sent: it belongs to the person and leaves with them.
+		await page.goto('/new');
+		await page.getByLabel(t('form.subject.label'), { exact: true }).fill('Broken bench in the park');
+		const drafts = () =>
+			page.evaluate(
+				() =>
+					new Promise<number>((resolve, reject) => {
+						const open = indexedDB.open('tawasul');
+						open.onerror = () => reject(open.error);
+						open.onsuccess = () => {
+							const count = open.result.transaction('drafts').objectStore('drafts').count();
+							count.onsuccess = () => resolve(count.result);
+							count.onerror = () => reject(count.error);
+						};
+					})
+			);
+		await expect.poll(drafts).toBe(1);
+
 		await page.getByRole('button', { name: t('nav.signout'), exact: true }).click();
 		await expect.poll(() => path(page), { timeout: 20_000 }).toBe('/');
 		expect(await page.getByRole('dialog').count()).toBe(0);
 		await expect.poll(localDatabases).toEqual([]);
+		await expect.poll(drafts).toBe(0);
 	});
 });
 

@@ -42,11 +42,14 @@ export async function unsentBeforeSignOut(): Promise<number> {
 }
 
 /** Ends the session — on this device, or on every device (which needs the server: nothing changes
- * here if it cannot be reached) — stops replication and removes the person's mirrors and outbox
- * from this device. Call after `unsentBeforeSignOut()` found nothing unsent, or the person agreed
+ * here if it cannot be reached) — stops replication and removes the person's mirrors, outbox and
+ * drafts from this device. Call after `unsentBeforeSignOut()` found nothing unsent, or the person agreed
  * to lose it. */
 export async function signOut(options: { everywhere?: boolean } = {}): Promise<void> {
 	const user = session.user;
 	await session.signOut(options.everywhere === true);
-	if (user) await sync.forget(user).catch(() => undefined);
+	if (!user) return;
+	await sync.forget(user).catch(() => undefined);
+	const { forgetDrafts } = await import('./drafts');
+	await forgetDrafts(user.user_id).catch(() => undefined);
 }

@@ -46,6 +46,16 @@ export async function claimDrafts(userId: string): Promise<void> {
 	await db.drafts.where('user_id').equals('').modify({ user_id: userId });
 }
 
+/** Offline: local write. On sign-out the person's drafts and their files leave this device
+ * (a shared phone or a kiosk keeps nothing of them), in one transaction. */
+export async function forgetDrafts(userId: string): Promise<void> {
+	await db.transaction('rw', db.drafts, db.draftFiles, async () => {
+		const ids = (await db.drafts.where('user_id').equals(userId).primaryKeys()) as string[];
+		await db.draftFiles.where('draft_id').anyOf(ids).delete();
+		await db.drafts.bulkDelete(ids);
+	});
+}
+
 /** Offline: local write, one transaction, so a draft never loses its files half-way. */
 export async function deleteDraft(id: string): Promise<void> {
 	await db.transaction('rw', db.drafts, db.draftFiles, async () => {
