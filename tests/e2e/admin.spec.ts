@@ -67,7 +67,8 @@ describe('the coordinator', () => {
 		const code = page.getByLabel(t('mfa.code.label'));
 		await code.fill('000000');
 		await page.getByRole('button', { name: t('mfa.enrol.confirm') }).click();
-		await page.getByText(t('errors.totp_invalid')).waitFor();
+		// The message stands by the field (a live region may repeat it for screen readers).
+		await page.locator('.field-error', { hasText: t('errors.totp_invalid') }).waitFor();
 		expect(await code.inputValue()).toBe('000000');
 		await code.fill(await totpCode(app.base, SECOND));
 		await page.getByRole('button', { name: t('mfa.enrol.confirm') }).click();
@@ -79,7 +80,7 @@ describe('the coordinator', () => {
 		await expect.poll(() => days.inputValue()).not.toBe('');
 		await days.fill('99');
 		await page.getByRole('button', { name: t('admin.save'), exact: true }).click();
-		await page.getByText(t('errors.out_of_range', { min: 1, max: 60 })).waitFor();
+		await page.getByText(t('errors.out_of_range', { min: 1, max: 60 })).first().waitFor();
 		await days.fill('9');
 		await page.getByRole('button', { name: t('admin.save'), exact: true }).click();
 		await expect.poll(async () => (await api(coordinator, 'GET', '/api/admin/settings')).settings.response_days).toBe(9);
