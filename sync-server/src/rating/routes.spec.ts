@@ -59,7 +59,7 @@ afterAll(async () => {
 async function invite(n: number): Promise<string> {
 	const key = `00000000-0000-4000-8000-00000000000${n}`;
 	const replyId = `act:reply-${n}`;
-	await store.use(DB.CASES).insert(caseDoc(key, replyId));
+	await store.use<CaseDoc>(DB.CASES).insert(caseDoc(key, replyId));
 	await inviteForReply({ store, enqueue: async (job) => (sent.push(job), true), publicUrl: 'https://t.example', now: clock.now }, key, replyId);
 	return /\/r\/([A-Za-z0-9_-]{43})/.exec(sent.at(-1)!.text)![1];
 }

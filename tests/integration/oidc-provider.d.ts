@@ -1,0 +1,2 @@
+// oidc-provider 8 ships no type declarations; the test uses it as a black-box OpenID provider.
+declare module 'oidc-provider';
