@@ -704,6 +704,24 @@ describe('forged writes into intake', () => {
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 	});
 
+	it('with duplicate JSON keys, stores exactly what it checked (no parser can read another value)', async () => {
+		const me = sessions.citizenA.user.user_id;
+		const forged = JSON.stringify({ user_id: sessions.citizenB.user.user_id, role: 'citizen' });
+		// Last value is the session's: accepted, and the stored copy holds one author, the session's.
+		const doc = submitAction();
+		const raw = JSON.stringify(doc).replace(/}$/, `,"author":${forged},"kind":"reply","author":{"user_id":"${me}","role":"citizen"},"kind":"submit"}`);
+		const answer = await request('POST', '/db/intake/_bulk_docs', 'citizenA', `{"docs":[${raw}]}`);
+		expect(answer.status, answer.text).toBe(201);
+		expect(JSON.parse(answer.text)[0].ok, answer.text).toBe(true);
+		const kept = await stored('intake', doc._id);
+		expect(kept?.author).toEqual({ user_id: me, role: 'citizen' });
+		expect(kept?.kind).toBe('submit');
+		// Last value forged: refused, whatever came first.
+		const other = submitAction();
+		const rawForged = JSON.stringify(other).replace(/}$/, `,"author":{"user_id":"${me}","role":"citizen"},"author":${forged}}`);
+		expect(await expectRefused('citizenA', rawForged, { reason: 'not_allowed' })).toBeUndefined();
+	});
+
 	it('refuses a 2- revision and any update of an existing action, and leaves the action as it was', async () => {
 		const original = await stored('intake', caseA._id);
 		expect(original?._rev).toMatch(/^1-/);
