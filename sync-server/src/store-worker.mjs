@@ -6,6 +6,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
+import { fasterReads } from './store-reads.mjs';
 
 const require = createRequire(import.meta.url);
 const PouchDB = require('pouchdb');
@@ -94,14 +95,17 @@ app.post('/_tawasul_projections', express.json({ limit: '512mb' }), (req, res, n
 		.catch(next);
 });
 
-app.use(
-	expressPouchDB(Local, {
-		mode: 'minimumForPouchDB',
-		overrideMode: { include: ['validation', 'routes/find', 'routes/security'] },
-		inMemoryConfig: true,
-		logPath: `${dataDir}/store.log`
-	})
-);
+const couch = expressPouchDB(Local, {
+	mode: 'minimumForPouchDB',
+	overrideMode: { include: ['validation', 'routes/find', 'routes/security'] },
+	inMemoryConfig: true,
+	logPath: `${dataDir}/store.log`
+});
+couch.dbWrapper.registerWrapper((name, db, next) => {
+	fasterReads(db);
+	next();
+});
+app.use(couch);
 
 // express-pouchdb and PouchDB throw some errors outside any request's promise chain (a bad
 // _changes filter, for one). Such an error fails that one request; it must not take the store,
