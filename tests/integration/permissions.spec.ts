@@ -389,14 +389,14 @@ beforeAll(async () => {
 
 	// Something to leak: A's case with a photo (works), B's case (health), a rejection for the agent.
 	caseA = submitAction({
-		subject: 'PERM-A subject 7f3a',
-		body: 'PERM-A body: the pothole outside number 7f3a has flooded the road.',
+		subject: 'PERM-A subject zq7x',
+		body: 'PERM-A body: the pothole outside number zq7x has flooded the road.',
 		_attachments: { 'photo.png': { content_type: 'image/png', data: PNG } }
 	});
 	caseB = submitAction({
 		category_id: 'health-appointments',
-		subject: 'PERM-B subject 9c1d',
-		body: 'PERM-B body: no appointment for 9c1d at the health centre this month.'
+		subject: 'PERM-B subject zk9w',
+		body: 'PERM-B body: no appointment for zk9w at the health centre this month.'
 	});
 	const stray = followUp(randomUUID(), 'reply', { body: 'PERM-agent reply to a case that does not exist.' });
 	agentRejectionId = `rejection:${stray._id}`;
@@ -445,13 +445,13 @@ beforeAll(async () => {
 		{ value: caseA.case_key, belongsTo: ownedByA },
 		{ value: caseA._id, belongsTo: ownedByA },
 		{ value: 'PERM-A', belongsTo: ownedByA },
-		{ value: '7f3a', belongsTo: ownedByA },
+		{ value: 'zq7x', belongsTo: ownedByA },
 		{ value: a.user.user_id, belongsTo: ownedByA },
 		{ value: caseDocA!.ref, belongsTo: ownedByA },
 		{ value: caseB.case_key, belongsTo: ownedByB },
 		{ value: caseB._id, belongsTo: ownedByB },
 		{ value: 'PERM-B', belongsTo: ownedByB },
-		{ value: '9c1d', belongsTo: ownedByB },
+		{ value: 'zk9w', belongsTo: ownedByB },
 		{ value: b.user.user_id, belongsTo: ownedByB },
 		{ value: caseDocB!.ref, belongsTo: ownedByB },
 		{ value: stray._id, belongsTo: ['u_agentWorks'] },
