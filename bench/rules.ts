@@ -79,9 +79,12 @@ export async function benchRules(): Promise<void> {
 		// As main.ts runs it: the dashboard's counters follow every batch.
 		const stats = new StatsAggregator(store);
 		const engine = new RulesEngine(store, { rules: RULES, sinks: [stats], batchSize: 500, instanceId: 'bench', pollTimeoutMs: 1000 });
+		// Done means durable: every submission decided and the checkpoint past the last one, which
+		// moves only once a batch's projections and counters are written.
+		const { update_seq: lastSeq } = (await store.couch.db.get(DB.INTAKE)) as { update_seq: string | number };
 		const start = performance.now();
 		engine.start();
-		while (engine.status().processed + engine.status().rejected < SUBMISSIONS) {
+		while (engine.status().processed + engine.status().rejected < SUBMISSIONS || String(engine.status().last_seq) !== String(lastSeq)) {
 			if (engine.status().last_error) throw new Error(engine.status().last_error!);
 			await new Promise((r) => setTimeout(r, 20));
 		}

@@ -109,11 +109,21 @@ export class RulesEngine {
 		await this.lease.release();
 	}
 
+	/** Two batches are under way at once: while one batch's projections, counters and effects are
+	 * written (its tail), the next batch is read, decided and its cases saved (its head). The
+	 * checkpoint still moves in feed order, only after a batch's tail, and the next tail starts
+	 * only after the previous one ended; if a tail fails, both batches are replayed from the
+	 * checkpoint, which the engine does safely after a crash anyway. */
 	private async run(): Promise<void> {
 		let backoff = 250;
+		// How far the feed has been read: ahead of the checkpoint while a tail is under way.
+		let since: string | number | null = null;
+		let tail: Promise<void> = Promise.resolve();
 		while (this.running) {
 			try {
 				if (!(await this.lease.acquire())) {
+					await settled(tail);
+					since = null;
 					// Another instance holds the feed; what we cached may be stale when we get it back.
 					this.checkpoint.reset();
 					this.references.reset();
@@ -121,13 +131,24 @@ export class RulesEngine {
 					continue;
 				}
 				await this.checkpoint.load();
-				const changes = await this.readFeed(this.checkpoint.seq);
+				since ??= this.checkpoint.seq;
+				const changes = await this.readFeed(since);
 				if (!this.running) break;
-				if (changes.results.length > 0) await this.processBatch(changes.results);
-				await this.checkpoint.save(changes.last_seq);
+				const finish = changes.results.length > 0 ? await this.beginBatch(changes.results) : null;
+				await tail;
+				const last = changes.last_seq;
+				tail = (finish ? finish() : Promise.resolve()).then(() => this.checkpoint.save(last));
+				// Reported at once; the loop meets the failure when it next waits for this tail.
+				tail.catch((error: Error) => {
+					this.lastError = error.message;
+				});
+				since = last;
 				backoff = 250;
 				this.lastError = null;
 			} catch (error) {
+				await settled(tail);
+				tail = Promise.resolve();
+				since = null;
 				if (!this.running) break;
 				this.lastError = (error as Error).message;
 				log.error('engine batch failed, will retry', { error: this.lastError, since: this.checkpoint.seq });
@@ -135,6 +156,8 @@ export class RulesEngine {
 				backoff = Math.min(backoff * 2, 10_000);
 			}
 		}
+		// Stopping: the batch under way finishes (or is replayed at the next start).
+		await settled(tail);
 	}
 
 	private async readFeed(since: string | number): Promise<{ results: Change[]; last_seq: string | number }> {
@@ -162,13 +185,20 @@ export class RulesEngine {
 		}
 	}
 
-	/** Processes one batch of feed rows; exported behaviour for tests and benchmarks. */
+	/** Processes one batch of feed rows, head and tail; for tests. */
 	async processBatch(changes: Change[]): Promise<void> {
+		const finish = await this.beginBatch(changes);
+		await finish?.();
+	}
+
+	/** The head of a batch: decides every action and saves the cases. Returns the tail, which
+	 * writes what follows from the saved cases; null when the batch holds no action. */
+	private async beginBatch(changes: Change[]): Promise<(() => Promise<void>) | null> {
 		const catalogue = await this.catalogue.get();
 		const actions = inDeviceOrder(
 			changes.flatMap((c) => (c.doc && !c.deleted && c.doc.type === DOC_TYPES.ACTION && !c.id.startsWith('_design/') ? [c.doc] : []))
 		);
-		if (actions.length === 0) return;
+		if (actions.length === 0) return null;
 		const cases = await this.loadCases(actions);
 		const changed = new Set<string>();
 		const touched = new Set<string>();
@@ -227,15 +257,17 @@ export class RulesEngine {
 		await this.saveCases([...changed].map((id) => cases.get(id)!));
 		const projections = [...touched].flatMap((id) => projectCase(cases.get(id)!).writes);
 		const saved = [...touched].map((id) => cases.get(id)!);
-		// Projections and the sinks (the dashboard's counters) both follow the saved cases and are
-		// idempotent, so they are written side by side; the checkpoint waits for both.
-		await Promise.all([
-			attachmentWrites(this.store, withFiles, cases).then((files) => writeProjections(this.store, [...projections, ...files, ...extra])),
-			...(this.options.sinks ?? []).map((sink) => sink.casesSaved(saved))
-		]);
-		if (deadLetters.length > 0) await this.saveDeadLetters(deadLetters);
-		// Effects (the rating SMS) only once the reply has reached the citizen's database.
-		if (effects.length > 0 && this.options.onEffects) await this.options.onEffects(effects);
+		return async () => {
+			// Projections and the sinks (the dashboard's counters) both follow the saved cases and
+			// are idempotent, so they are written side by side; the checkpoint waits for both.
+			await Promise.all([
+				attachmentWrites(this.store, withFiles, cases).then((files) => writeProjections(this.store, [...projections, ...files, ...extra])),
+				...(this.options.sinks ?? []).map((sink) => sink.casesSaved(saved))
+			]);
+			if (deadLetters.length > 0) await this.saveDeadLetters(deadLetters);
+			// Effects (the rating SMS) only once the reply has reached the citizen's database.
+			if (effects.length > 0 && this.options.onEffects) await this.options.onEffects(effects);
+		};
 	}
 
 	private decide(
@@ -310,6 +342,13 @@ function yearOf(action: ActionDoc, timeZone: string): number {
 
 function hasFiles(action: ActionDoc): boolean {
 	return Object.keys(action._attachments ?? {}).length > 0;
+}
+
+function settled(work: Promise<unknown>): Promise<void> {
+	return work.then(
+		() => undefined,
+		() => undefined
+	);
 }
 
 function sleep(ms: number): Promise<void> {
