@@ -12,6 +12,7 @@ import { StatsAggregator } from '../sync-server/src/stats/aggregator.js';
 import { installIntakeDesign } from '../sync-server/src/gate/gate.js';
 import { DB } from '../src/lib/domain/doc-types.js';
 import { forEachLimited } from '../sync-server/src/engine/attachments.js';
+import { DEFAULT_ENGINE_BATCH_SIZE } from '../sync-server/src/env.js';
 import { emit } from './emit.js';
 
 const SUBMISSIONS = Number(process.env.BENCH_SUBMISSIONS ?? 20_000);
@@ -78,7 +79,7 @@ export async function benchRules(): Promise<void> {
 		await bulkWrite(store, DB.INTAKE, docs);
 		// As main.ts runs it: the dashboard's counters follow every batch.
 		const stats = new StatsAggregator(store);
-		const engine = new RulesEngine(store, { rules: RULES, sinks: [stats], batchSize: 500, instanceId: 'bench', pollTimeoutMs: 1000 });
+		const engine = new RulesEngine(store, { rules: RULES, sinks: [stats], batchSize: DEFAULT_ENGINE_BATCH_SIZE, instanceId: 'bench', pollTimeoutMs: 1000 });
 		// Done means durable: every submission decided and the checkpoint past the last one, which
 		// moves only once a batch's projections and counters are written.
 		const { update_seq: lastSeq } = (await store.couch.db.get(DB.INTAKE)) as { update_seq: string | number };
@@ -94,7 +95,7 @@ export async function benchRules(): Promise<void> {
 		const status = engine.status();
 		if (status.rejected > 0) throw new Error(`${status.rejected} submissions were refused`);
 		const rate = (SUBMISSIONS / engineMs) * 1000;
-		emit({ name: 'rules.cases_per_s', value: Math.round(rate), unit: 'cases/s', cases: SUBMISSIONS, citizens: CITIZENS, target: 1000 });
+		emit({ name: 'rules.cases_per_s', value: Math.round(rate), unit: 'cases/s', cases: SUBMISSIONS, citizens: CITIZENS, batch: DEFAULT_ENGINE_BATCH_SIZE, target: 1000 });
 		emit({ name: 'rules.ratio_to_raw_write', value: Number((rate / rawRate).toFixed(3)), unit: 'ratio', ratio: Number((rate / rawRate).toFixed(3)) });
 	} finally {
 		await store.close();

@@ -98,6 +98,10 @@ function oidc(source: Source): OidcEnv | null {
 	return { issuer, clientId: source.OIDC_CLIENT_ID!, clientSecret: source.OIDC_CLIENT_SECRET!, redirectUrl };
 }
 
+/** Actions the rules engine takes from the feed at once. Under a light load a batch holds what
+ * has arrived, so this bounds only bursts, where larger batches spread each batch's fixed cost. */
+export const DEFAULT_ENGINE_BATCH_SIZE = 1000;
+
 export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env {
 	const port = integer(source, 'PORT', 3000, 0, 65535);
 	const host = source.HOST || '0.0.0.0';
@@ -112,7 +116,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		smsGateway: oneOf(source, 'SMS_GATEWAY', SMS_GATEWAYS, 'outbox'),
 		sms: parseSmsEnv(source, oneOf(source, 'SMS_GATEWAY', SMS_GATEWAYS, 'outbox')),
 		seedDemo: flag(source, 'SEED_DEMO', true),
-		engineBatchSize: integer(source, 'ENGINE_BATCH_SIZE', 500, 1, 5000),
+		engineBatchSize: integer(source, 'ENGINE_BATCH_SIZE', DEFAULT_ENGINE_BATCH_SIZE, 1, 5000),
 		staticDir: path.resolve(cwd, source.STATIC_DIR || './build'),
 		logLevel: oneOf(source, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
 		production: source.NODE_ENV === 'production',
