@@ -1,6 +1,8 @@
 /** The audit trail end to end: the engine records every processed action, each reader sees only
  * their scope, pages don't leak, replays add nothing, and nobody can alter it through the gate. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeAudit } from '../../sync-server/src/audit/trail.js';
+import type { AuditDoc } from '../../sync-server/src/audit/entries.js';
 import { followUp, local, remote, signInCitizen, signInStaff, startInProcess, submitAction, waitFor, type Session } from './harness.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
@@ -106,6 +108,36 @@ describe('what the trail records', () => {
 		const after = await audit.list();
 		expect(after.rows.map((r) => [r.id, r.value.rev])).toEqual(before.rows.map((r) => [r.id, r.value.rev]));
 		expect(before.rows.some((r) => r.id === `audit:${ids.reply}` && r.value.rev.startsWith('1-'))).toBe(true);
+	});
+});
+
+describe('writing entries twice', () => {
+	const entry = (id: string, recordedAt: string): AuditDoc => ({
+		_id: `audit:test-${id}`,
+		type: 'audit',
+		source: 'case',
+		kind: 'reply',
+		at: '2026-03-01T08:00:00.000Z',
+		recorded_at: recordedAt,
+		actor: null,
+		device_id: null,
+		entity_ids: ['works'],
+		outcome: 'applied'
+	});
+
+	it('keeps an entry already in the trail as it was, and still writes the new ones beside it', async () => {
+		const audit = server.store.use<AuditDoc>('audit');
+		await writeAudit(server.store, [entry('one', '2026-03-01T08:00:01.000Z')]);
+		const first = await audit.get('audit:test-one');
+		// A replayed batch: the same entry (recorded again, later) and one that is new.
+		await writeAudit(server.store, [entry('one', '2026-03-01T09:30:00.000Z'), entry('two', '2026-03-01T09:30:00.000Z')]);
+		expect(await audit.get('audit:test-one')).toEqual(first);
+		expect((await audit.get('audit:test-two')).recorded_at).toBe('2026-03-01T09:30:00.000Z');
+	});
+
+	it('fails on an entry the trail refuses and does not hold', async () => {
+		const broken = { ...entry('three', '2026-03-01T08:00:01.000Z'), kind: '' };
+		await expect(writeAudit(server.store, [broken])).rejects.toThrow(/audit:test-three/);
 	});
 });
 

@@ -75,33 +75,33 @@ async function install(store: Store): Promise<void> {
 }
 
 /**
- * Writes the entries not yet in the trail; an entry already there stays exactly as it was (the
- * store would refuse the change anyway). Looking first costs one keyed read per engine batch and
- * keeps a replay from ever meeting the validate function. Each entry gets a fixed first revision,
- * so two writers racing on one entry write the same revision.
- */
+ * Writes the entries; an entry already in the trail (a replayed batch) stays exactly as it was.
+ * Each entry gets a fixed first revision, so a second write of it is a revision the store already
+ * holds: CouchDB skips it, and the embedded store's validate_doc_update refuses it as a change of
+ * an entry. Only the refused entries are looked up, and only a refused entry that is not in the
+ * trail is an error. */
 export async function writeAudit(store: Store, entries: AuditDoc[]): Promise<void> {
 	if (entries.length === 0) return;
 	await ensureAuditDb(store);
-	const known = await store.fetch(`/${DB.AUDIT}/_all_docs`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ keys: entries.map((e) => e._id) })
-	});
-	if (!known.ok) throw new Error(`audit _all_docs answered ${known.status}`);
-	const { rows } = (await known.json()) as { rows: { key: string; value?: unknown }[] };
-	const present = new Set(rows.filter((row) => row.value).map((row) => row.key));
-	const fresh = entries.filter((entry) => !present.has(entry._id));
-	if (fresh.length === 0) return;
-	const docs = fresh.map((entry) => withRevision(entry as unknown as Record<string, unknown> & { _id: string }, DB.AUDIT, 1));
+	const docs = entries.map((entry) => withRevision(entry as unknown as Record<string, unknown> & { _id: string }, DB.AUDIT, 1));
 	const response = await store.fetch(`/${DB.AUDIT}/_bulk_docs`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ docs, new_edits: false })
 	});
 	if (!response.ok) throw new Error(`writing audit entries answered ${response.status}`);
-	const failed = ((await response.json()) as { id: string; error?: string }[]).find((r) => r.error);
-	if (failed) throw new Error(`audit entry ${failed.id}: ${failed.error}`);
+	const refused = ((await response.json()) as { id: string; error?: string; reason?: string }[]).filter((r) => r.error);
+	if (refused.length === 0) return;
+	const known = await store.fetch(`/${DB.AUDIT}/_all_docs`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ keys: refused.map((r) => r.id) })
+	});
+	if (!known.ok) throw new Error(`audit _all_docs answered ${known.status}`);
+	const { rows } = (await known.json()) as { rows: { key: string; value?: { rev: string } }[] };
+	const present = new Set(rows.filter((row) => row.value?.rev.startsWith('1-')).map((row) => row.key));
+	const failed = refused.find((r) => !present.has(r.id));
+	if (failed) throw new Error(`audit entry ${failed.id}: ${failed.error} ${failed.reason ?? ''}`.trim());
 }
 
 export interface AuditQuery {
