@@ -168,6 +168,22 @@ describe('case lifecycle in the browser', () => {
 		expect(Date.now() - online).toBeLessThan(5_000);
 	});
 
+	it('a first visit without a service worker yet still opens the case page of a submission made offline', async () => {
+		const L: Locale = 'en';
+		const t = (key: string) => msg(L, key);
+		const context = await app.context({ serviceWorkers: 'block' });
+		await preferLanguage(context, L);
+		const citizen = await context.newPage();
+		await signInByPhone(citizen, app.base, '+97336000004', L);
+		await citizen.goto('/new');
+		await writeComplaint(citizen, L, 'Broken bench in the park', 'The bench near the north gate of the park is broken and has sharp edges.');
+		await context.setOffline(true);
+		await citizen.getByRole('button', { name: t('form.submit'), exact: true }).click();
+		await expect.poll(() => statusOf(citizen, L).textContent()).toContain(t('case.status.queued'));
+		await context.setOffline(false);
+		await expect.poll(async () => (await fact(citizen, L, 'case.ref').textContent())?.trim(), { timeout: 30_000 }).toMatch(REF);
+	});
+
 	it('a draft is kept once something is typed, not for a form only looked at, and continues where it was left', async () => {
 		const L: Locale = 'en';
 		const t = (key: string) => msg(L, key);
