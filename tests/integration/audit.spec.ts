@@ -111,6 +111,49 @@ describe('what the trail records', () => {
 	});
 });
 
+describe('sign-ins in the trail', () => {
+	type Entry = { kind: string; outcome: string; code?: string; actor: { user_id: string } | null; target?: { type: string; id: string }; entity_ids: string[] };
+	const trail = async (session: Session, query = '') => (await api(`/api/audit?limit=200${query}`, session)).body.entries as Entry[];
+	const login = (username: string, password: string) =>
+		fetch(`${server.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+
+	it('records granted and refused sign-ins, and sign-outs, with who and how', async () => {
+		expect((await login('agent.works', 'not-the-password')).status).toBe(401);
+		expect((await login('nobody.here', 'not-the-password')).status).toBe(401);
+		const wrongCode = await fetch(`${server.base}/api/auth/otp/verify`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ phone: '+97336000999', code: '000000' })
+		});
+		expect(wrongCode.status).toBeGreaterThanOrEqual(400);
+		const leaving = await signInStaff(server.base, 'agent.health');
+		expect((await api('/api/auth/logout', leaving, { method: 'POST' })).status).toBe(200);
+
+		const entries = await waitFor(async () => {
+			const found = await trail(coordinator);
+			return found.some((e) => e.kind === 'auth.sign_out' && e.actor?.user_id === leaving.user.user_id) ? found : undefined;
+		}, 10_000, 'sign-out entry');
+		const has = (match: Partial<Entry> & { user?: string }) =>
+			entries.some((e) => Object.entries(match).every(([k, v]) => (k === 'user' ? e.actor?.user_id === v : JSON.stringify(e[k as keyof Entry]) === JSON.stringify(v))));
+		expect(has({ kind: 'auth.sign_in.sms', outcome: 'applied', user: citizen.user.user_id })).toBe(true);
+		expect(has({ kind: 'auth.sign_in.password', outcome: 'applied', user: agentWorks.user.user_id, entity_ids: ['works'] })).toBe(true);
+		expect(has({ kind: 'auth.sign_in.totp', outcome: 'applied', user: coordinator.user.user_id })).toBe(true);
+		expect(has({ kind: 'auth.sign_in.password', outcome: 'refused', code: 'bad_credentials', user: agentWorks.user.user_id })).toBe(true);
+		expect(has({ kind: 'auth.sign_in.password', outcome: 'refused', code: 'bad_credentials', actor: null, target: { type: 'username', id: 'nobody.here' } })).toBe(true);
+		expect(entries.some((e) => e.kind === 'auth.sign_in.sms' && e.outcome === 'refused' && e.target?.id === '+973••••••99')).toBe(true);
+		// The number tried is never written in full.
+		expect(JSON.stringify(entries)).not.toContain('36000999');
+	});
+
+	it('shows a manager the sign-ins of their own entity\'s staff only', async () => {
+		const works = await trail(managerWorks);
+		const signIns = works.filter((e) => e.kind.startsWith('auth.'));
+		expect(signIns.some((e) => e.actor?.user_id === agentWorks.user.user_id)).toBe(true);
+		for (const entry of signIns) expect(entry.entity_ids).toEqual(['works']);
+		expect(signIns.some((e) => e.actor?.user_id === agentHealth.user.user_id || e.actor?.user_id === citizen.user.user_id || e.actor === null)).toBe(false);
+	});
+});
+
 describe('writing entries twice', () => {
 	const entry = (id: string, recordedAt: string): AuditDoc => ({
 		_id: `audit:test-${id}`,

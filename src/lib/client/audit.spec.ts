@@ -20,6 +20,11 @@ describe('auditKindKey', () => {
 		];
 		for (const kind of kinds) expect(auditKindKey(kind), kind).toBe(`audit.kind.${kind}`);
 	});
+
+	it('names every sign-in event the server records', () => {
+		const kinds = ['auth.sign_in.sms', 'auth.sign_in.password', 'auth.sign_in.totp', 'auth.sign_in.ekey', 'auth.sign_out', 'auth.sign_out_all', 'auth.password_change'];
+		for (const kind of kinds) expect(auditKindKey(kind), kind).toBe(`audit.kind.${kind}`);
+	});
 });
 
 describe('fetchAudit', () => {

@@ -5,9 +5,9 @@ import { i18n } from './i18n.svelte';
 
 /** One entry of the audit trail as GET /api/audit returns it (docs/design.md, "Audit trail"). */
 export interface AuditEntry {
-	/** The entry's id in the trail (`audit:<action_id>` or `audit:adm:<uuid>`). */
+	/** The entry's id in the trail (`audit:<action_id>`, `audit:adm:<uuid>` or `audit:auth:<uuid>`). */
 	id: string;
-	source: 'case' | 'admin';
+	source: 'case' | 'admin' | 'auth';
 	/** An action kind ('reply'…) or a coordinator change ('admin.settings.update'…). */
 	kind: string;
 	at: string;

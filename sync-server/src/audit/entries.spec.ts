@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
-import { adminAuditEntry, caseAuditEntry } from './entries.js';
+import { adminAuditEntry, authAuditEntry, caseAuditEntry, maskPhone } from './entries.js';
 
 const AT = '2026-05-03T08:00:00.000Z';
 const action = (fields: Partial<ActionDoc> = {}): ActionDoc => ({
@@ -63,5 +63,30 @@ describe('admin audit entries', () => {
 		expect(a).toMatchObject({ source: 'admin', kind: 'admin.settings.update', at: AT, entity_ids: [], outcome: 'applied', changes: { response_days: { from: 5, to: 20 } } });
 		expect(a._id).toMatch(/^audit:adm:[0-9a-f-]{36}$/);
 		expect(a._id).not.toBe(b._id);
+	});
+});
+
+describe('sign-in audit entries', () => {
+	const at = '2026-03-01T08:00:00.000Z';
+
+	it('puts a staff member\'s sign-in in their entity\'s scope', () => {
+		const entry = authAuditEntry({ kind: 'auth.sign_in.password', actor: { user_id: 's1', role: 'agent', entity_id: 'works' }, at });
+		expect(entry).toMatchObject({ source: 'auth', kind: 'auth.sign_in.password', outcome: 'applied', entity_ids: ['works'], actor: { user_id: 's1', role: 'agent', entity_id: 'works' } });
+		expect(entry._id).toMatch(/^audit:auth:[0-9a-f-]{36}$/);
+	});
+
+	it('keeps a citizen\'s and an unknown person\'s attempts for the coordinators alone', () => {
+		expect(authAuditEntry({ kind: 'auth.sign_in.sms', actor: { user_id: 'c1', role: 'citizen' }, at }).entity_ids).toEqual([]);
+		const refused = authAuditEntry({ kind: 'auth.sign_in.password', actor: null, at, outcome: 'refused', code: 'bad_credentials', target: { type: 'username', id: 'admin' } });
+		expect(refused).toMatchObject({ actor: null, entity_ids: [], outcome: 'refused', code: 'bad_credentials', target: { type: 'username', id: 'admin' } });
+	});
+
+	it.each([
+		['+97336001234', '+973••••••34'],
+		['+973 3600 1234', '+973••••••34'],
+		['12345', '•••••'],
+		['<script>+9733600', '+973••00']
+	])('masks %s as %s', (phone, masked) => {
+		expect(maskPhone(phone)).toBe(masked);
 	});
 });

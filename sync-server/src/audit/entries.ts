@@ -21,7 +21,7 @@ export interface AuditActor {
 export interface AuditDoc {
 	_id: string;
 	type: 'audit';
-	source: 'case' | 'admin';
+	source: 'case' | 'admin' | 'auth';
 	/** An action kind ('reply', 'transfer'…) or an admin change ('admin.settings.update'…). */
 	kind: string;
 	/** Server time of the act: when the gate received the action, or when the change was made. */
@@ -104,4 +104,46 @@ export function adminAuditEntry(input: {
 	};
 	if (input.changes) entry.changes = input.changes;
 	return entry;
+}
+
+/** How a person proved who they are. */
+export type SignInMethod = 'sms' | 'password' | 'totp' | 'ekey';
+
+/**
+ * The entry of a sign-in (granted or refused), a sign-out or a password change: kinds
+ * `auth.sign_in.<method>`, `auth.sign_out`, `auth.sign_out_all`, `auth.password_change`. A staff
+ * member's entries are in their entity's scope, so their manager reads them; a citizen's only in
+ * the coordinators'. A refusal without a known account names what was tried in `target` (a
+ * username, or a phone number masked to its country code and last two digits).
+ */
+export function authAuditEntry(input: {
+	kind: string;
+	actor: AuditActor | null;
+	at: string;
+	outcome?: 'applied' | 'refused';
+	code?: string;
+	target?: { type: string; id: string };
+}): AuditDoc {
+	const entry: AuditDoc = {
+		_id: `audit:auth:${randomUUID()}`,
+		type: DOC_TYPES.AUDIT,
+		source: 'auth',
+		kind: input.kind,
+		at: input.at,
+		recorded_at: input.at,
+		actor: input.actor ? { user_id: input.actor.user_id, role: input.actor.role, ...(input.actor.entity_id ? { entity_id: input.actor.entity_id } : {}) } : null,
+		device_id: null,
+		entity_ids: input.actor?.entity_id ? [input.actor.entity_id] : [],
+		outcome: input.outcome ?? 'applied'
+	};
+	if (input.code) entry.code = input.code;
+	if (input.target) entry.target = input.target;
+	return entry;
+}
+
+/** `+97336001234` → `+973••••••34`: enough to tell attempts on one number apart, not to dial it. */
+export function maskPhone(value: string): string {
+	const digits = value.replace(/[^\d+]/g, '').slice(0, 20);
+	if (digits.length <= 6) return '•'.repeat(digits.length);
+	return digits.slice(0, 4) + '•'.repeat(digits.length - 6) + digits.slice(-2);
 }

@@ -5,7 +5,7 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { normalizePhone } from '../../../src/lib/domain/phone.js';
-import { findOrCreateCitizen, getAccount, setPassword } from '../auth/accounts.js';
+import { findOrCreateCitizen, findStaff, getAccount, setPassword } from '../auth/accounts.js';
 import { clearedSessionCookie, sessionTokenFrom } from '../auth/cookies.js';
 import { checkStaffPassword, recordSignInSuccess } from '../auth/login.js';
 import { mfaServiceFor, type MfaService } from '../auth/mfa.js';
@@ -21,6 +21,8 @@ import { asyncHandler, errorHandler, sendError } from './errors.js';
 import { mfaRouter } from './mfa-routes.js';
 import { oidcRouter } from './oidc-routes.js';
 import { openSession } from './sign-in.js';
+import { actorOf, auditAuth, auditRefusal } from '../audit/auth-events.js';
+import { maskPhone } from '../audit/entries.js';
 
 export interface AuthDeps {
 	store: Store;
@@ -69,8 +71,8 @@ export function authRouter(deps: AuthDeps): express.Router {
 		next();
 	});
 
-	const signIn = async (req: Request, res: Response, account: AccountDoc, options: { mfa?: boolean } = {}) => {
-		res.json({ user: await openSession({ store: deps.store, sessions }, req, res, account, options) });
+	const signIn = async (req: Request, res: Response, account: AccountDoc, options: { mfa?: boolean; audit: string }) => {
+		res.json({ user: await openSession({ store: deps.store, sessions, now }, req, res, account, options) });
 	};
 
 	// The JSON parser is per route (body.ts says why).
@@ -89,8 +91,14 @@ export function authRouter(deps: AuthDeps): express.Router {
 		json,
 		asyncHandler(async (req, res) => {
 			const { phone, code } = readStrings(req.body, { phone: { max: 32 }, code: { max: 16 } });
-			const e164 = await otp.verify({ phone: phone!, code: code! });
-			await signIn(req, res, await findOrCreateCitizen(deps.store, e164));
+			let e164: string;
+			try {
+				e164 = await otp.verify({ phone: phone!, code: code! });
+			} catch (error) {
+				await auditRefusal(deps.store, now(), { kind: 'auth.sign_in.sms', actor: null, target: { type: 'phone', id: maskPhone(phone!) } }, error);
+				throw error;
+			}
+			await signIn(req, res, await findOrCreateCitizen(deps.store, e164), { audit: 'auth.sign_in.sms' });
 		})
 	);
 
@@ -100,7 +108,14 @@ export function authRouter(deps: AuthDeps): express.Router {
 		asyncHandler(async (req, res) => {
 			// 1 KB bounds the work argon2 is asked to do on a hostile password.
 			const { username, password } = readStrings(req.body, { username: { max: 64 }, password: { max: 1024 } });
-			const account = await checkStaffPassword(deps.store, username!, password!, now(), { resetFailures: false });
+			let account: AccountDoc;
+			try {
+				account = await checkStaffPassword(deps.store, username!, password!, now(), { resetFailures: false });
+			} catch (error) {
+				const known = actorOf(await findStaff(deps.store, username!).catch(() => null));
+				await auditRefusal(deps.store, now(), { kind: 'auth.sign_in.password', actor: known, ...(known ? {} : { target: { type: 'username', id: username! } }) }, error);
+				throw error;
+			}
 			const stage = await mfa.stageFor(account);
 			if (stage) {
 				// Half signed in: the pending cookie can only finish this sign-in (mfa-routes.ts).
@@ -110,12 +125,12 @@ export function authRouter(deps: AuthDeps): express.Router {
 				return;
 			}
 			await recordSignInSuccess(deps.store, account.user_id);
-			await signIn(req, res, account);
+			await signIn(req, res, account, { audit: 'auth.sign_in.password' });
 		})
 	);
 
 	router.use(mfaRouter({ store: deps.store, sessions, mfa, now }));
-	router.use(oidcRouter({ store: deps.store, sessions, oidc: deps.env.oidc ?? null, cookieSecure: deps.env.cookieSecure }));
+	router.use(oidcRouter({ store: deps.store, sessions, oidc: deps.env.oidc ?? null, cookieSecure: deps.env.cookieSecure, now }));
 
 	router.get(
 		'/api/session',
@@ -130,7 +145,9 @@ export function authRouter(deps: AuthDeps): express.Router {
 		'/api/auth/logout',
 		asyncHandler(async (req, res) => {
 			const token = sessionTokenFrom(req.headers.cookie);
+			const user = await currentUser(req, res, sessions);
 			if (token) await sessions.destroySession(token);
+			if (user) await auditAuth(deps.store, now(), { kind: 'auth.sign_out', actor: actorOf(user) });
 			res.locals.user = null;
 			res.setHeader('Set-Cookie', clearedSessionCookie(deps.env.cookieSecure));
 			res.json({ ok: true });
@@ -144,6 +161,7 @@ export function authRouter(deps: AuthDeps): express.Router {
 			const user = await currentUser(req, res, sessions);
 			if (!user) throw new TawasulError(401, 'unauthorized');
 			await sessions.destroyAllSessionsOf(user.user_id);
+			await auditAuth(deps.store, now(), { kind: 'auth.sign_out_all', actor: actorOf(user) });
 			res.locals.user = null;
 			res.setHeader('Set-Cookie', clearedSessionCookie(deps.env.cookieSecure));
 			res.json({ ok: true });
@@ -164,7 +182,7 @@ export function authRouter(deps: AuthDeps): express.Router {
 			await checkStaffPassword(deps.store, account.username, current_password!, now());
 			const changed = await setPassword(deps.store, user.user_id, new_password!);
 			await sessions.destroyAllSessionsOf(user.user_id);
-			await signIn(req, res, changed!, { mfa: user.mfa === true });
+			await signIn(req, res, changed!, { mfa: user.mfa === true, audit: 'auth.password_change' });
 		})
 	);
 

@@ -19,6 +19,7 @@ import type { Store } from '../store.js';
 import { json, readStrings } from './body.js';
 import { asyncHandler } from './errors.js';
 import { openSession } from './sign-in.js';
+import { actorOf, auditRefusal } from '../audit/auth-events.js';
 
 export interface MfaDeps {
 	store: Store;
@@ -51,13 +52,14 @@ export function mfaRouter(deps: MfaDeps): express.Router {
 	}
 
 	/** A wrong code during sign-in: spends one of the pending sign-in's tries and counts towards the lock-out. */
-	async function failedCode(token: string, userId: string): Promise<never> {
+	async function failedCode(token: string, account: AccountDoc): Promise<never> {
 		await mfa.spendAttempt(token);
-		if (await recordFailedFactor(store, userId, now())) {
-			await mfa.dropPending(token);
-			throw new TawasulError(429, 'rate_limited');
-		}
-		throw new TawasulError(400, 'totp_invalid', [{ field: 'code', code: 'totp_invalid' }]);
+		const error = (await recordFailedFactor(store, account.user_id, now()))
+			? new TawasulError(429, 'rate_limited')
+			: new TawasulError(400, 'totp_invalid', [{ field: 'code', code: 'totp_invalid' }]);
+		if (error.status === 429) await mfa.dropPending(token);
+		await auditRefusal(store, now(), { kind: 'auth.sign_in.totp', actor: actorOf(account) }, error);
+		throw error;
 	}
 
 	/** The pending sign-in is spent: the session replaces it. */
@@ -65,7 +67,7 @@ export function mfaRouter(deps: MfaDeps): express.Router {
 		await mfa.dropPending(token);
 		await recordSignInSuccess(store, account.user_id);
 		res.append('Set-Cookie', mfa.clearCookie());
-		res.json({ user: await openSession({ store, sessions }, req, res, account, { mfa: true }) });
+		res.json({ user: await openSession({ store, sessions, now }, req, res, account, { mfa: true, audit: 'auth.sign_in.totp' }) });
 	}
 
 	async function enrollee(req: Request, res: Response): Promise<Enrollee> {
@@ -86,7 +88,7 @@ export function mfaRouter(deps: MfaDeps): express.Router {
 			if (!found) throw new TawasulError(401, 'mfa_expired');
 			const code = readCode(req.body);
 			const result = await mfa.verifyCode(found.account.user_id, code);
-			if (result !== 'ok') return failedCode(found.token, found.account.user_id);
+			if (result !== 'ok') return failedCode(found.token, found.account);
 			await finish(req, res, found.token, found.account);
 		})
 	);
@@ -107,13 +109,13 @@ export function mfaRouter(deps: MfaDeps): express.Router {
 			const code = readCode(req.body);
 			const result = await mfa.confirmEnrolment(who.account.user_id, code);
 			if (who.token) {
-				if (result !== 'ok') return failedCode(who.token, who.account.user_id);
+				if (result !== 'ok') return failedCode(who.token, who.account);
 				return finish(req, res, who.token, who.account);
 			}
 			if (result !== 'ok') throw new TawasulError(400, 'totp_invalid', [{ field: 'code', code: 'totp_invalid' }]);
 			// Sessions opened with the password alone end: only the one proven now goes on.
 			await sessions.destroyAllSessionsOf(who.account.user_id);
-			res.json({ user: await openSession({ store, sessions }, req, res, who.account, { mfa: true }) });
+			res.json({ user: await openSession({ store, sessions, now }, req, res, who.account, { mfa: true, audit: 'auth.sign_in.totp' }) });
 		})
 	);
 

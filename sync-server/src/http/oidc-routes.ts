@@ -13,14 +13,17 @@ import type { SessionService } from '../auth/sessions.js';
 import type { OidcEnv } from '../env.js';
 import { log } from '../log.js';
 import type { Store } from '../store.js';
+import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { asyncHandler } from './errors.js';
 import { openSession } from './sign-in.js';
+import { auditRefusal } from '../audit/auth-events.js';
 
 export interface OidcRouteDeps {
 	store: Store;
 	sessions: SessionService;
 	oidc: OidcEnv | null;
 	cookieSecure: boolean;
+	now?: () => number;
 	/** Tests inject one (with a skewed clock); by default made from `oidc`. */
 	service?: OidcService;
 }
@@ -69,9 +72,10 @@ export function oidcRouter(deps: OidcRouteDeps): express.Router {
 			} catch (error) {
 				const reason = error instanceof OidcRefused ? error.reason : (error as Error)?.name;
 				log.warn('eKey sign-in refused', { reason });
+				await auditRefusal(deps.store, (deps.now ?? Date.now)(), { kind: 'auth.sign_in.ekey', actor: null }, new TawasulError(401, 'oidc_failed'));
 				return failed(res, 'oidc_failed');
 			}
-			await openSession({ store: deps.store, sessions: deps.sessions }, req, res, outcome.account);
+			await openSession({ store: deps.store, sessions: deps.sessions, now: deps.now }, req, res, outcome.account, { audit: 'auth.sign_in.ekey' });
 			res.redirect(303, outcome.returnTo);
 		})
 	);
