@@ -40,3 +40,11 @@ describe('eKey (OIDC) configuration', () => {
 		expect(parseEnv({ ...OIDC, OIDC_ISSUER: 'http://127.0.0.1:4000' }).oidc?.issuer).toBe('http://127.0.0.1:4000');
 	});
 });
+
+describe('SECRETS_KEY', () => {
+	it('is read as 32 bytes, and anything else stops start-up with the variable named', () => {
+		expect(parseEnv({}).secretsKey).toBeNull();
+		expect(parseEnv({ SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') }).secretsKey).toEqual(Buffer.alloc(32, 7));
+		expect(() => parseEnv({ SECRETS_KEY: 'not-a-key' })).toThrow(/SECRETS_KEY/);
+	});
+});

@@ -1,5 +1,6 @@
 /** Every environment variable the server reads, parsed and checked once at start-up. */
 import path from 'node:path';
+import { parseKey } from './auth/sealing.js';
 import { parseSmsEnv, SMS_GATEWAYS, type SmsEnv, type SmsGatewayName } from './sms/config.js';
 
 export interface Env {
@@ -20,6 +21,8 @@ export interface Env {
 	production: boolean;
 	/** National eKey (OpenID Connect) sign-in for citizens; null when not configured. */
 	oidc: OidcEnv | null;
+	/** Seals authenticator secrets in the database (auth/sealing.ts); null: DATA_DIR/secrets.key. */
+	secretsKey: Buffer | null;
 }
 
 export interface OidcEnv {
@@ -78,6 +81,14 @@ function url(source: Source, name: string): string | null {
 	}
 }
 
+function secretsKey(source: Source): Buffer | null {
+	try {
+		return parseKey(source.SECRETS_KEY);
+	} catch (error) {
+		throw new EnvError('SECRETS_KEY', (error as Error).message);
+	}
+}
+
 const OIDC_VARIABLES = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL'] as const;
 
 const isLoopback = (u: URL) => u.hostname === 'localhost' || u.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(u.hostname);
@@ -120,6 +131,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		staticDir: path.resolve(cwd, source.STATIC_DIR || './build'),
 		logLevel: oneOf(source, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
 		production: source.NODE_ENV === 'production',
-		oidc: oidc(source)
+		oidc: oidc(source),
+		secretsKey: secretsKey(source)
 	};
 }

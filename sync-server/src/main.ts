@@ -3,6 +3,7 @@
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { parseEnv, EnvError, type Env } from './env.js';
+import { keyFromDataDir } from './auth/sealing.js';
 import { log, setLogLevel } from './log.js';
 import { openStore, type Store } from './store.js';
 import { RULES, selectRules } from './rules/index.js';
@@ -24,8 +25,12 @@ export interface Running {
 }
 
 export async function startServer(source: Record<string, string | undefined> = process.env): Promise<Running> {
-	const env = parseEnv(source);
-	setLogLevel(env.logLevel);
+	const parsed = parseEnv(source);
+	setLogLevel(parsed.logLevel);
+	if (!parsed.secretsKey && parsed.couchdbUrl) {
+		log.warn('SECRETS_KEY is not set: authenticator secrets are sealed with DATA_DIR/secrets.key; every instance sharing this CouchDB needs the same SECRETS_KEY');
+	}
+	const env: Env = { ...parsed, secretsKey: parsed.secretsKey ?? keyFromDataDir(parsed.dataDir) };
 	const rules = selectRules(source.RULES ? source.RULES.split(',').map((s) => s.trim()) : null);
 	const store = await openStore(env);
 	const accounts = await seedStore(store, { demo: env.seedDemo });

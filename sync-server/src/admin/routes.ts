@@ -13,7 +13,7 @@ import type { Store } from '../store.js';
 import { configAdminRoutes } from './config-routes.js';
 import { staffAdminRoutes } from './staff-routes.js';
 
-export function adminRouter(deps: { store: Store; env: Pick<Env, 'cookieSecure'>; now?: () => number }): express.Router {
+export function adminRouter(deps: { store: Store; env: Pick<Env, 'cookieSecure' | 'secretsKey'>; now?: () => number }): express.Router {
 	const router = express.Router();
 	const ctx = {
 		store: deps.store,

@@ -1,18 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
 import { createStaff } from './accounts.js';
-import { createMfaService, MFA, pendingTokenFrom, type MfaService } from './mfa.js';
+import { createMfaService, MFA, pendingTokenFrom, totpDocId, type MfaService, type TotpDoc } from './mfa.js';
 import { manualClock, openTestStore } from './test-store.js';
 import { base32Decode, hotp, stepAt } from './totp.js';
 
 let store: Store;
 let close: () => Promise<void>;
 const clock = manualClock();
+const KEY = randomBytes(32);
 let mfa: MfaService;
 
 beforeAll(async () => {
 	({ store, close } = await openTestStore());
-	mfa = createMfaService({ store, env: { cookieSecure: true }, now: clock.now });
+	mfa = createMfaService({ store, env: { cookieSecure: true, secretsKey: KEY }, now: clock.now });
 });
 afterAll(() => close());
 
@@ -81,5 +84,48 @@ describe('enrolment and codes', () => {
 		expect(await mfa.status(account.user_id)).toEqual({ enabled: false });
 		const second = await mfa.beginEnrolment(account);
 		expect(second.secret).not.toBe(first.secret);
+	});
+});
+
+describe('secrets at rest', () => {
+	const stored = (userId: string) => store.use<TotpDoc>(DB.AUTH).get(totpDocId(userId));
+
+	it('keeps the secret sealed in the database, readable only with the key', async () => {
+		const account = await createStaff(store, { username: 'agent.sealed', password: 'x'.repeat(12), role: 'agent', name: 'A', entity_id: 'works' });
+		const { secret } = await mfa.beginEnrolment(account);
+		expect(JSON.stringify(await stored(account.user_id))).not.toContain(secret);
+		const key = base32Decode(secret)!;
+		expect(await mfa.confirmEnrolment(account.user_id, hotp(key, stepAt(clock.now())))).toBe('ok');
+		const doc = await stored(account.user_id);
+		expect(doc.secret).toMatch(/^v1\./);
+		expect(JSON.stringify(doc)).not.toContain(secret);
+		// Another server with another key cannot check codes (and does not offer a new enrolment).
+		const other = createMfaService({ store, env: { cookieSecure: true, secretsKey: randomBytes(32) }, now: clock.now });
+		clock.advance(30_000);
+		await expect(other.verifyCode(account.user_id, hotp(key, stepAt(clock.now())))).rejects.toThrow(/SECRETS_KEY/);
+		expect(await mfa.verifyCode(account.user_id, hotp(key, stepAt(clock.now())))).toBe('ok');
+	});
+
+	it('reads a secret stored before sealing, and seals it at the next good code', async () => {
+		const account = await createStaff(store, { username: 'agent.legacy', password: 'x'.repeat(12), role: 'agent', name: 'A', entity_id: 'works' });
+		const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+		await store.use<TotpDoc>(DB.AUTH).insert({
+			_id: totpDocId(account.user_id),
+			type: 'totp',
+			user_id: account.user_id,
+			enabled: true,
+			secret,
+			last_step: 0,
+			pending_secret: null,
+			pending_expires_at: null,
+			enabled_at: new Date(clock.now()).toISOString()
+		});
+		clock.advance(30_000);
+		expect(await mfa.verifyCode(account.user_id, hotp(base32Decode(secret)!, stepAt(clock.now())))).toBe('ok');
+		expect((await stored(account.user_id)).secret).toMatch(/^v1\./);
+	});
+
+	it('refuses to start without a key', () => {
+		expect(() => createMfaService({ store, env: { cookieSecure: true, secretsKey: null } })).toThrow(/key/);
 	});
 });

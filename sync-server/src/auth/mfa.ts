@@ -8,6 +8,7 @@
  * TOTP state lives in `totp:<user_id>`, apart from the account document that every session
  * lookup reads, so the secret is only read when a code is checked. The last accepted time step is
  * stored with the secret and advanced with the read revision: a code works once, on one instance.
+ * Secrets are stored sealed (sealing.ts) under a key that is not in the database.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
@@ -16,6 +17,7 @@ import type { Store } from '../store.js';
 import { parseCookies } from './cookies.js';
 import { getOrNull, statusOf, updateDoc } from './couch.js';
 import { base32Decode, matchStep, newSecret, otpauthUri } from './totp.js';
+import { isSealed, seal, unseal } from './sealing.js';
 import type { AccountDoc } from './types.js';
 
 export const MFA = {
@@ -98,9 +100,20 @@ export interface MfaService {
 	disable(userId: string): Promise<void>;
 }
 
-export function createMfaService(deps: { store: Store; env: { cookieSecure: boolean }; now?: () => number }): MfaService {
+export interface MfaEnv {
+	cookieSecure: boolean;
+	/** The sealing key; null is refused (startServer resolves it, see sealing.ts). */
+	secretsKey: Buffer | null;
+}
+
+export function createMfaService(deps: { store: Store; env: MfaEnv; now?: () => number }): MfaService {
 	const { store } = deps;
 	const now = deps.now ?? Date.now;
+	const key = deps.env.secretsKey;
+	if (!key) throw new Error('no key to seal authenticator secrets with (SECRETS_KEY or DATA_DIR/secrets.key)');
+	// Bound to the person's document: a sealed secret copied to another account does not open.
+	const sealFor = (userId: string, secret: string) => (isSealed(secret) ? secret : seal(key, secret, totpDocId(userId)));
+	const openFor = (userId: string, secret: string) => unseal(key, secret, totpDocId(userId));
 	const totpDb = () => store.use<TotpDoc>(DB.AUTH);
 	const pendingDb = () => store.use<PendingDoc>(DB.AUTH);
 
@@ -114,9 +127,9 @@ export function createMfaService(deps: { store: Store; env: { cookieSecure: bool
 		const at = now();
 		return updateDoc(totpDb(), totpDocId(userId), (current) => {
 			const secret = current ? pick(current, at) : null;
-			const key = secret ? base32Decode(secret) : null;
-			if (!current || !key) return { next: null, result: 'not_enrolled' as const };
-			const step = matchStep(key, code, at, current.last_step);
+			const totpKey = secret ? base32Decode(openFor(userId, secret)) : null;
+			if (!current || !totpKey) return { next: null, result: 'not_enrolled' as const };
+			const step = matchStep(totpKey, code, at, current.last_step);
 			if (step === null) return { next: null, result: 'invalid' as const };
 			return { next: apply(current, step, at), result: 'ok' as const };
 		});
@@ -195,7 +208,7 @@ export function createMfaService(deps: { store: Store; env: { cookieSecure: bool
 					enabled: false,
 					secret: null,
 					last_step: current?.last_step ?? 0,
-					pending_secret: secret,
+					pending_secret: sealFor(account.user_id, secret),
 					pending_expires_at: new Date(at + MFA.enrolMs).toISOString(),
 					enabled_at: null
 				};
@@ -213,7 +226,7 @@ export function createMfaService(deps: { store: Store; env: { cookieSecure: bool
 				(doc, step, at) => ({
 					...doc,
 					enabled: true,
-					secret: doc.pending_secret,
+					secret: sealFor(userId, doc.pending_secret!),
 					last_step: step,
 					pending_secret: null,
 					pending_expires_at: null,
@@ -227,7 +240,8 @@ export function createMfaService(deps: { store: Store; env: { cookieSecure: bool
 				userId,
 				code,
 				(doc) => (doc.enabled ? doc.secret : null),
-				(doc, step) => ({ ...doc, last_step: step })
+				// A secret stored before sealing existed is sealed now.
+				(doc, step) => ({ ...doc, last_step: step, secret: doc.secret ? sealFor(userId, doc.secret) : null })
 			);
 		},
 
@@ -244,7 +258,7 @@ export function createMfaService(deps: { store: Store; env: { cookieSecure: bool
 const services = new WeakMap<Store, MfaService>();
 
 /** One per store, like the session service, so the admin API and the sign-in routes agree. */
-export function mfaServiceFor(store: Store, env: { cookieSecure: boolean }): MfaService {
+export function mfaServiceFor(store: Store, env: MfaEnv): MfaService {
 	let service = services.get(store);
 	if (!service) {
 		service = createMfaService({ store, env });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -32,7 +33,7 @@ function app(env: Partial<AuthDeps['env']> = {}) {
 	const deps: AuthDeps = {
 		store,
 		gateway,
-		env: { cookieSecure: false, smsGateway: 'outbox', production: false, ...env },
+		env: { cookieSecure: false, smsGateway: 'outbox', production: false, secretsKey: randomBytes(32), ...env },
 		otp: createOtpService({ store, gateway, now: clock.now }),
 		sessions
 	};

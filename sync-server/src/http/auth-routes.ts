@@ -27,7 +27,7 @@ import { maskPhone } from '../audit/entries.js';
 export interface AuthDeps {
 	store: Store;
 	/** `oidc` unset or null: no eKey sign-in. */
-	env: Pick<Env, 'cookieSecure' | 'smsGateway' | 'production'> & Partial<Pick<Env, 'oidc'>>;
+	env: Pick<Env, 'cookieSecure' | 'smsGateway' | 'production' | 'secretsKey'> & Partial<Pick<Env, 'oidc'>>;
 	gateway: SmsGateway;
 	/** Tests inject these; by default one per store, shared with sessionMiddleware. */
 	otp?: OtpService;
