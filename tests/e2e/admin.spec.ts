@@ -292,7 +292,18 @@ const CHECKS: Check[] = [
 		}
 	},
 	{ path: '/admin/holidays', who: 'coordinator', ready: (p) => p.locator('main table, main p.empty').first().waitFor() },
-	{ path: '/admin/sms', who: 'coordinator', ready: heading('admin.sms.new_title') },
+	{ path: '/admin/sms', who: 'coordinator', ready: heading('admin.sms.keys.sign_in_code') },
+	{
+		path: '/admin/sms',
+		name: '/admin/sms with errors',
+		who: 'coordinator',
+		ready: (p) => p.locator('.field-error').waitFor(),
+		act: async (p, l) => {
+			const form = p.getByRole('form', { name: msg(l, 'admin.sms.keys.sign_in_code') });
+			await form.getByLabel(msg(l, 'admin.sms.text_ar'), { exact: true }).fill('رمز الدخول إلى تواصل');
+			await form.getByRole('button', { name: msg(l, 'admin.save'), exact: true }).click();
+		}
+	},
 	{ path: '/admin/staff', who: 'coordinator', ready: caption('admin.staff.caption') },
 	{ path: '/admin/kiosks', who: 'coordinator', ready: caption('admin.kiosks.caption') },
 	{ path: '/staff/audit', who: 'coordinator', ready: caption('audit.caption') },

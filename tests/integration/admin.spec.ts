@@ -142,7 +142,9 @@ describe('entities, categories and routing', () => {
 		['PUT', '/api/admin/routing', { routes: { 'no-such-category': 'works' } }, 'routes.no-such-category', 'unknown_category'],
 		['PUT', '/api/admin/holidays/2030', { days: [{ date: '2030-02-30', name_ar: 'يوم', name_en: 'Day' }] }, 'days.0.date', 'invalid_date'],
 		['PUT', '/api/admin/holidays/2030', { days: [{ date: '2031-01-01', name_ar: 'يوم', name_en: 'Day' }] }, 'days.0.date', 'invalid_date'],
-		['PUT', '/api/admin/sms-templates/rating.invite', { text_ar: 'قيّم الرد على {ref}: {link}', text_en: 'Rate the reply to {ref}' }, 'text_en', 'placeholder_mismatch']
+		['PUT', '/api/admin/sms-templates/rating_invite', { text_ar: 'قيّم الرد على {ref}: {link}', text_en: 'Rate the reply to {link}' }, 'text_en', 'placeholder_mismatch'],
+		['PUT', '/api/admin/sms-templates/rating_invite', { text_ar: 'قيّم الرد على {ref}', text_en: 'Rate the reply to {ref}' }, 'text_ar', 'placeholder_missing'],
+		['PUT', '/api/admin/sms-templates/sign_in_code', { text_ar: 'رمزك {code} {ref}', text_en: 'Your code {code} {ref}' }, 'text_en', 'placeholder_unknown']
 	])('%s %s refuses bad input (%s: %s)', async (method, path, body, field, code) => {
 		const refused = await api(method, path, coordinator, body);
 		expect(refused.status).toBe(400);
@@ -158,15 +160,31 @@ describe('entities, categories and routing', () => {
 		expect(saved.body.holidays.days.map((d: { date: string }) => d.date)).toEqual(['2030-01-01', '2030-12-16']);
 		expect((await api('GET', '/api/admin/holidays/2030', coordinator)).body.holidays.days).toHaveLength(2);
 		expect((await api('GET', '/api/admin/holidays/1999', coordinator)).status).toBe(400);
-		const text = await api('PUT', '/api/admin/sms-templates/rating.invite', coordinator, {
+		expect((await api('PUT', '/api/admin/sms-templates/rating.invite', coordinator, { text_ar: 'قيّم {link}', text_en: 'Rate {link}' })).body.error.code).toBe('unknown_sms_text');
+		const text = await api('PUT', '/api/admin/sms-templates/rating_invite', coordinator, {
 			text_ar: 'تواصل: قيّم الرد على طلبك {ref}: {link}',
 			text_en: 'Tawasul: rate the reply to your case {ref}: {link}'
 		});
 		expect(text.status).toBe(200);
-		expect((await api('GET', '/api/admin/sms-templates', coordinator)).body.templates).toContainEqual(expect.objectContaining({ key: 'rating.invite' }));
+		expect((await api('GET', '/api/admin/sms-templates', coordinator)).body.templates).toContainEqual(expect.objectContaining({ key: 'rating_invite' }));
 		const kinds = await auditKinds();
 		expect(kinds).toContain('admin.holidays.update');
 		expect(kinds).toContain('admin.sms_template.update');
+	});
+
+	it('sends the sign-in code in the coordinator\'s wording, in the person\'s language', async () => {
+		const saved = await api('PUT', '/api/admin/sms-templates/sign_in_code', coordinator, {
+			text_ar: 'رمز دخول تواصل {code} (صالح {minutes} دقائق)',
+			text_en: 'Tawasul code {code}, valid {minutes} min'
+		});
+		expect(saved.status).toBe(200);
+		for (const [locale, expected] of [['en', /^Tawasul code \d{6}, valid 5 min$/], ['ar', /^رمز دخول تواصل \d{6} \(صالح 5 دقائق\)$/]] as const) {
+			const phone = locale === 'en' ? '+97336000441' : '+97336000442';
+			const sent = await fetch(`${server.base}/api/auth/otp/request`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, locale }) });
+			expect(sent.status).toBe(200);
+			const { messages } = (await (await fetch(`${server.base}/api/dev/sms?phone=${encodeURIComponent(phone)}`)).json()) as { messages: { text: string }[] };
+			expect(messages[0].text).toMatch(expected);
+		}
 	});
 });
 

@@ -42,6 +42,9 @@ export const ERROR_CODES = [
 	'invalid_date',
 	'weak_password',
 	'placeholder_mismatch',
+	'placeholder_unknown',
+	'placeholder_missing',
+	'unknown_sms_text',
 	'network',
 	'server'
 ] as const;

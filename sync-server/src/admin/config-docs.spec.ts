@@ -67,10 +67,13 @@ describe('holidays and SMS texts', () => {
 		]);
 	});
 
-	it('keeps the placeholders of both languages in step', () => {
-		expect(smsTemplateFrom('otp', { text_ar: 'رمزك {code}', text_en: 'Your code {code}' }, '2026-01-01T00:00:00Z').key).toBe('otp');
-		expect(fieldsOf(() => smsTemplateFrom('otp', { text_ar: 'رمزك', text_en: 'Your code {code}' }, ''))).toEqual(['text_ar:placeholder_mismatch']);
-		expect(fieldsOf(() => smsTemplateFrom('Bad Key', { text_ar: 'a', text_en: 'b' }, ''))).toEqual(['key:invalid_format']);
+	it('keeps the placeholders of both languages in step, known, and complete', () => {
+		expect(smsTemplateFrom('sign_in_code', { text_ar: 'رمزك {code}', text_en: 'Your code {code}' }, '2026-01-01T00:00:00Z').key).toBe('sign_in_code');
+		expect(fieldsOf(() => smsTemplateFrom('rating_invite', { text_ar: 'قيّم {link}', text_en: 'Rate {ref}: {link}' }, ''))).toEqual(['text_ar:placeholder_mismatch']);
+		expect(fieldsOf(() => smsTemplateFrom('sign_in_code', { text_ar: 'رمزك {code} {link}', text_en: 'Your code {code}' }, ''))).toEqual(['text_ar:placeholder_unknown']);
+		expect(fieldsOf(() => smsTemplateFrom('sign_in_code', { text_ar: 'رمزك', text_en: 'Your code' }, ''))).toEqual(['text_ar:placeholder_missing', 'text_en:placeholder_missing']);
+		expect(fieldsOf(() => smsTemplateFrom('rating.invite', { text_ar: 'a {link}', text_en: 'b {link}' }, ''))).toEqual(['key:unknown_sms_text']);
+		expect(fieldsOf(() => smsTemplateFrom('constructor', { text_ar: 'a', text_en: 'b' }, ''))).toEqual(['key:unknown_sms_text']);
 	});
 });
 

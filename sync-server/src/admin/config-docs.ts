@@ -2,6 +2,7 @@
  * (docs/design.md, `config`). Pure: the routes do the reading and writing. */
 import { CASE_TYPES, DOC_TYPES, ID_PATTERN, type CaseType, type CategoryDoc, type EntityDoc, type HolidayDay, type HolidaysDoc, type SettingsDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
+import { isSmsTextKey, placeholdersIn, SMS_TEXTS } from '../../../src/lib/domain/sms-texts.js';
 import { Fields } from './fields.js';
 
 export const LIMITS = {
@@ -27,7 +28,6 @@ export const holidaysDocId = (year: number) => `holidays:${year}`;
 export const smsTemplateDocId = (key: string) => `sms_template:${key}`;
 export const SETTINGS_ID = 'settings';
 
-const TEMPLATE_KEY = /^[a-z][a-z0-9_.-]{1,63}$/;
 const names = (fields: Fields, optional: boolean) => ({
 	name_ar: fields.text('name_ar', { ...LIMITS.name, optional }),
 	name_en: fields.text('name_en', { ...LIMITS.name, optional })
@@ -165,19 +165,27 @@ export function holidaysFrom(body: unknown, year: number): HolidaysDoc {
 	return { _id: holidaysDocId(year), type: DOC_TYPES.HOLIDAYS, year, days };
 }
 
-const placeholders = (text: string) => new Set(text.match(/\{[a-z_]+\}/g) ?? []);
-
-/** An SMS text in both languages; both must use the same `{placeholders}`, or one language's
- * message would go out with a hole or a literal `{ref}`. */
+/** One of the SMS texts (src/lib/domain/sms-texts.ts) in both languages. Both must use the same
+ * `{placeholders}`, only those the text fills in, and those it cannot do without; otherwise one
+ * language's message would go out with a hole, a literal `{ref}`, or without its link or code. */
 export function smsTemplateFrom(key: string, body: unknown, at: string): SmsTemplateDoc {
-	if (!TEMPLATE_KEY.test(key)) throw new TawasulError(400, 'invalid_format', [{ field: 'key', code: 'invalid_format' }]);
+	if (!isSmsTextKey(key)) throw new TawasulError(404, 'unknown_sms_text', [{ field: 'key', code: 'unknown_sms_text' }]);
 	const fields = new Fields(body, ['text_ar', 'text_en']);
 	const ar = fields.text('text_ar', { max: LIMITS.smsText });
 	const en = fields.text('text_en', { max: LIMITS.smsText });
-	if (ar !== undefined && en !== undefined) {
-		const [inAr, inEn] = [placeholders(ar), placeholders(en)];
+	const { placeholders: allowed, required } = SMS_TEXTS[key];
+	for (const [field, text] of [['text_ar', ar], ['text_en', en]] as const) {
+		if (text === undefined) continue;
+		const used = placeholdersIn(text);
+		const unknown = used.find((name) => !(allowed as readonly string[]).includes(name));
+		const missing = (required as readonly string[]).find((name) => !used.includes(name));
+		if (unknown) fields.fail(field, 'placeholder_unknown', { placeholder: `{${unknown}}` });
+		else if (missing) fields.fail(field, 'placeholder_missing', { placeholder: `{${missing}}` });
+	}
+	if (ar !== undefined && en !== undefined && !fields.failed) {
+		const [inAr, inEn] = [new Set(placeholdersIn(ar)), new Set(placeholdersIn(en))];
 		const odd = [...inAr].find((p) => !inEn.has(p)) ?? [...inEn].find((p) => !inAr.has(p));
-		if (odd) fields.fail(inAr.has(odd) ? 'text_en' : 'text_ar', 'placeholder_mismatch', { placeholder: odd });
+		if (odd) fields.fail(inAr.has(odd) ? 'text_en' : 'text_ar', 'placeholder_mismatch', { placeholder: `{${odd}}` });
 	}
 	fields.done();
 	return { _id: smsTemplateDocId(key), type: DOC_TYPES.SMS_TEMPLATE, key, text_ar: ar!, text_en: en!, updated_at: at };

@@ -20,6 +20,11 @@ export class Fields {
 		return undefined;
 	}
 
+	/** Whether a field has been refused so far. */
+	get failed(): boolean {
+		return this.errors.length > 0;
+	}
+
 	has(name: string): boolean {
 		return this.body[name] !== undefined;
 	}

@@ -13,6 +13,7 @@ import type { SmsGateway } from '../sms/gateway.js';
 import type { Store } from '../store.js';
 import { getOrNull, insertOnce, updateDoc } from './couch.js';
 import { SlidingWindow } from './rate-limit.js';
+import { smsTextFor } from '../sms/texts.js';
 
 export const OTP = {
 	digits: 6,
@@ -45,12 +46,6 @@ export const PEPPER_DOC_ID = 'secret:pepper';
 
 export function otpDocId(e164: string): string {
 	return 'otp:' + createHash('sha256').update(e164).digest('hex');
-}
-
-export function smsText(code: string, locale: Locale): string {
-	return locale === 'en'
-		? `Your Tawasul sign-in code: ${code}. Valid for 5 minutes.`
-		: `رمز الدخول إلى تواصل: ${code}. صالح لمدة 5 دقائق.`;
 }
 
 /** The server's pepper, made on first start; a racing second instance adopts the first's. */
@@ -118,7 +113,7 @@ export function createOtpService(deps: OtpDeps): OtpService {
 				return { next, result: true };
 			});
 			if (!allowed) throw new TawasulError(429, 'rate_limited');
-			await deps.gateway.send({ id: `otp-${randomUUID()}`, to: e164, text: smsText(code, locale) });
+			await deps.gateway.send({ id: `otp-${randomUUID()}`, to: e164, text: await smsTextFor(deps.store, 'sign_in_code', locale, { code, minutes: String(OTP.ttlMs / 60_000) }) });
 			log.info('sign-in code sent', { gateway: deps.gateway.name });
 			return { phone: e164, expires_in: OTP.ttlMs / 1000 };
 		},

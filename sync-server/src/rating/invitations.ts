@@ -21,7 +21,8 @@ import type { SideEffect } from '../rules/types.js';
 import { getJob, jobDocId, type NewJob } from '../sms/jobs.js';
 import type { Store } from '../store.js';
 import { citizenInviteId, factDocId, getInvite, inviteDocId, ratingsDb, tokenDocId, type InviteDoc, type RatingFactDoc } from './docs.js';
-import { t, type Locale } from './i18n.js';
+import type { Locale } from './i18n.js';
+import { smsTextFor } from '../sms/texts.js';
 import { hashToken, newToken } from './tokens.js';
 
 export interface InvitationDeps {
@@ -115,20 +116,8 @@ async function queueSms(deps: InvitationDeps, invite: InviteDoc, token: string, 
 	const entity = await getOrNull(deps.store.use<EntityDoc>(DB.CONFIG), `entity:${invite.entity_id}`);
 	const locale: Locale = invite.locale;
 	const name = entity ? (locale === 'en' ? entity.name_en : entity.name_ar) : invite.entity_id;
-	const template = await getOrNull(deps.store.use<{ text_ar?: string; text_en?: string }>(DB.CONFIG), `sms_template:${SMS_TEMPLATE_KEY}`);
-	const text = inviteText(template?.[locale === 'en' ? 'text_en' : 'text_ar'] ?? null, locale, { entity: name, ref: caseDoc.ref, link: ratingLink(deps.publicUrl, token) });
+	const text = await smsTextFor(deps.store, 'rating_invite', locale, { entity: name, ref: caseDoc.ref, link: ratingLink(deps.publicUrl, token) });
 	await deps.enqueue({ source: `${invite._id}@${invite._rev}`, purpose: 'rating', to: account.phone, text, secret: token });
-}
-
-/** The coordinator may word the SMS (config `sms_template:rating_invite`, {entity} {ref} {link}). */
-export const SMS_TEMPLATE_KEY = 'rating_invite';
-
-/** The SMS text: the coordinator's template if there is one, else the catalogue's; the link is
- * added if a template forgot it, since the message is useless without it. */
-export function inviteText(template: string | null, locale: Locale, params: { entity: string; ref: string; link: string }): string {
-	if (!template) return t(locale, 'rating.sms.invite', params);
-	const text = template.replace(/\{(entity|ref|link)\}/g, (_, name: keyof typeof params) => params[name]);
-	return template.includes('{link}') ? text : `${text} ${params.link}`;
 }
 
 /** The invitation as the citizen's app sees it: no token, no hash. Version 2 once rated. */

@@ -56,17 +56,22 @@ describe('tokens', () => {
 	});
 });
 
-describe('invitation SMS text', async () => {
-	const { inviteText } = await import('./invitations.js');
+describe('SMS texts', async () => {
+	const { builtInSmsText } = await import('../sms/texts.js');
+	const { fillSmsText } = await import('../../../src/lib/domain/sms-texts.js');
 	const params = { entity: 'Ministry of Works', ref: '26-000001-7', link: 'https://t.bh/r/x' };
 
-	it('comes from the catalogue in the citizen\'s language', () => {
-		expect(inviteText(null, 'en', params)).toBe('Tawasul: Ministry of Works replied to your case 26-000001-7. Rate the reply within 14 days: https://t.bh/r/x');
-		expect(inviteText(null, 'ar', { ...params, entity: 'وزارة الأشغال' })).toContain('وزارة الأشغال');
+	it('come from the catalogue in the citizen\'s language', () => {
+		expect(fillSmsText('rating_invite', builtInSmsText('rating_invite', 'en'), params)).toBe(
+			'Tawasul: Ministry of Works replied to your case 26-000001-7. Rate the reply within 14 days: https://t.bh/r/x'
+		);
+		expect(fillSmsText('rating_invite', builtInSmsText('rating_invite', 'ar'), { ...params, entity: 'وزارة الأشغال' })).toContain('وزارة الأشغال');
+		expect(fillSmsText('sign_in_code', builtInSmsText('sign_in_code', 'en'), { code: '123456', minutes: '5' })).toBe('Your Tawasul sign-in code: 123456. Valid for 5 minutes.');
+		expect(fillSmsText('sign_in_code', builtInSmsText('sign_in_code', 'ar'), { code: '123456', minutes: '5' })).toBe('رمز الدخول إلى تواصل: 123456. صالح لمدة 5 دقائق.');
 	});
 
-	it('follows the coordinator\'s template, and never loses the link', () => {
-		expect(inviteText('Rate {ref}: {link}', 'en', params)).toBe('Rate 26-000001-7: https://t.bh/r/x');
-		expect(inviteText('Please rate {entity}', 'en', params)).toBe('Please rate Ministry of Works https://t.bh/r/x');
+	it('follow the coordinator\'s wording, and never lose the link', () => {
+		expect(fillSmsText('rating_invite', 'Rate {ref}: {link}', params)).toBe('Rate 26-000001-7: https://t.bh/r/x');
+		expect(fillSmsText('rating_invite', 'Please rate {entity}', params)).toBe('Please rate Ministry of Works https://t.bh/r/x');
 	});
 });

@@ -1,0 +1,28 @@
+/**
+ * The SMS messages a coordinator may reword (config `sms_template:<key>`, in Arabic and English),
+ * the words in curly brackets each one fills in, and those it cannot do without: a rating
+ * invitation without its link, or a sign-in message without its code, is useless, so a text that
+ * leaves one out is refused, and a stored text without it gets it added when it is sent.
+ */
+export const SMS_TEXTS = {
+	rating_invite: { placeholders: ['entity', 'ref', 'link'], required: ['link'], message: 'rating.sms.invite' },
+	sign_in_code: { placeholders: ['code', 'minutes'], required: ['code'], message: 'auth.sms.code' }
+} as const satisfies Record<string, { placeholders: readonly string[]; required: readonly string[]; message: string }>;
+
+export type SmsTextKey = keyof typeof SMS_TEXTS;
+export const SMS_TEXT_KEYS = Object.keys(SMS_TEXTS) as SmsTextKey[];
+
+export const isSmsTextKey = (key: string): key is SmsTextKey => Object.hasOwn(SMS_TEXTS, key);
+
+/** The placeholders a text uses, in order of first use. */
+export function placeholdersIn(text: string): string[] {
+	return [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))];
+}
+
+/** Fills a text's placeholders; a required value the text left out is added at its end. */
+export function fillSmsText(key: SmsTextKey, text: string, values: Record<string, string>): string {
+	const filled = text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+	const used = new Set(placeholdersIn(text));
+	const missing = (SMS_TEXTS[key].required as readonly string[]).filter((name) => !used.has(name) && values[name] !== undefined);
+	return [filled, ...missing.map((name) => values[name])].join(' ');
+}
