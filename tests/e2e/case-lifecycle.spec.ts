@@ -104,6 +104,20 @@ describe('case lifecycle in the browser', () => {
 		await citizen.getByText(reply).waitFor({ timeout: 5_000 });
 		console.info(`reply sent → shown to the citizen: ${Date.now() - replied} ms`);
 		await expect.poll(() => statusOf(agent, L).textContent(), { timeout: 10_000 }).toContain(t('case.status.answered'));
+
+		// Not satisfied: the citizen reopens the case from its page; it goes back to the entity.
+		const reopen = citizen.getByRole('form', { name: t('case.reopen.legend') });
+		await citizen.getByText(t('case.reopen.legend'), { exact: true }).click();
+		await reopen.getByRole('button', { name: t('case.reopen.submit'), exact: true }).click();
+		// An empty reason is refused beside the field, before anything is sent.
+		await reopen.locator('.field-error').waitFor();
+		const why = 'الحفرة ما زالت موجودة بعد يومين ولم يحضر أي فريق.';
+		await reopen.getByLabel(t('case.reopen.reason'), { exact: true }).fill(why);
+		await reopen.getByRole('button', { name: t('case.reopen.submit'), exact: true }).click();
+		await expect.poll(() => statusOf(citizen, L).textContent(), { timeout: 10_000 }).toContain(t('case.status.open'));
+		expect(await citizen.getByRole('form', { name: t('case.reopen.legend') }).count()).toBe(0);
+		await expect.poll(() => statusOf(agent, L).textContent(), { timeout: 10_000 }).toContain(t('case.status.open'));
+		await agent.getByText(why).waitFor({ timeout: 5_000 });
 	});
 
 	it('an agent asks for more information, the citizen answers on the case page, the agent sees it', async () => {
