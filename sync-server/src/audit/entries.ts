@@ -79,7 +79,24 @@ export function caseAuditEntry(action: ActionDoc, before: CaseDoc | null, outcom
 	return entry;
 }
 
-/** The entry of one coordinator change; ids are random since each change happens once. */
+/** What an entry made by the server itself (not from an action) starts with; its id is random,
+ * since each such event happens once. */
+function serverEntry(source: 'admin' | 'auth', kind: string, at: string, actor: AuditActor | null, entityIds: string[], outcome: AuditDoc['outcome']): AuditDoc {
+	return {
+		_id: `audit:${source === 'admin' ? 'adm' : 'auth'}:${randomUUID()}`,
+		type: DOC_TYPES.AUDIT,
+		source,
+		kind,
+		at,
+		recorded_at: at,
+		actor: actor ? { user_id: actor.user_id, role: actor.role, ...(actor.entity_id ? { entity_id: actor.entity_id } : {}) } : null,
+		device_id: null,
+		entity_ids: [...new Set(entityIds)],
+		outcome
+	};
+}
+
+/** The entry of one coordinator change. */
 export function adminAuditEntry(input: {
 	actor: AuditActor;
 	kind: string;
@@ -89,19 +106,8 @@ export function adminAuditEntry(input: {
 	at: string;
 	outcome?: AuditDoc['outcome'];
 }): AuditDoc {
-	const entry: AuditDoc = {
-		_id: `audit:adm:${randomUUID()}`,
-		type: DOC_TYPES.AUDIT,
-		source: 'admin',
-		kind: input.kind,
-		at: input.at,
-		recorded_at: input.at,
-		actor: { user_id: input.actor.user_id, role: input.actor.role, ...(input.actor.entity_id ? { entity_id: input.actor.entity_id } : {}) },
-		device_id: null,
-		entity_ids: [...new Set(input.entityIds ?? [])],
-		outcome: input.outcome ?? 'applied',
-		target: input.target
-	};
+	const entry = serverEntry('admin', input.kind, input.at, input.actor, input.entityIds ?? [], input.outcome ?? 'applied');
+	entry.target = input.target;
 	if (input.changes) entry.changes = input.changes;
 	return entry;
 }
@@ -124,18 +130,7 @@ export function authAuditEntry(input: {
 	code?: string;
 	target?: { type: string; id: string };
 }): AuditDoc {
-	const entry: AuditDoc = {
-		_id: `audit:auth:${randomUUID()}`,
-		type: DOC_TYPES.AUDIT,
-		source: 'auth',
-		kind: input.kind,
-		at: input.at,
-		recorded_at: input.at,
-		actor: input.actor ? { user_id: input.actor.user_id, role: input.actor.role, ...(input.actor.entity_id ? { entity_id: input.actor.entity_id } : {}) } : null,
-		device_id: null,
-		entity_ids: input.actor?.entity_id ? [input.actor.entity_id] : [],
-		outcome: input.outcome ?? 'applied'
-	};
+	const entry = serverEntry('auth', input.kind, input.at, input.actor, input.actor?.entity_id ? [input.actor.entity_id] : [], input.outcome ?? 'applied');
 	if (input.code) entry.code = input.code;
 	if (input.target) entry.target = input.target;
 	return entry;
