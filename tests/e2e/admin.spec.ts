@@ -304,6 +304,7 @@ const CHECKS: Check[] = [
 			await form.getByRole('button', { name: msg(l, 'admin.save'), exact: true }).click();
 		}
 	},
+	{ path: '/admin/delivery', who: 'coordinator', ready: heading('admin.delivery.problems') },
 	{ path: '/admin/staff', who: 'coordinator', ready: caption('admin.staff.caption') },
 	{ path: '/admin/kiosks', who: 'coordinator', ready: caption('admin.kiosks.caption') },
 	{ path: '/staff/audit', who: 'coordinator', ready: caption('audit.caption') },

@@ -251,6 +251,42 @@ describe('staff accounts and kiosk devices', () => {
 	});
 });
 
+describe('SMS delivery', () => {
+	it('counts messages by state and lists those that did not arrive, without their text or whole number', async () => {
+		const now = new Date().toISOString();
+		await server.store.use('sms').insert({
+			_id: 'job:test-dead-rating',
+			type: 'sms_job',
+			source: 'test-dead-rating',
+			purpose: 'rating',
+			to: '+97336000555',
+			text: 'Rate the reply: https://tawasul.example/r/SECRET-TOKEN-123',
+			status: 'dead',
+			attempts: 5,
+			next_at: now,
+			created_at: now,
+			updated_at: now,
+			error: 'HTTP 400: destination +97336000555 rejected'
+		} as never);
+		const { status, body } = await api('GET', '/api/admin/sms/delivery', coordinator);
+		expect(status).toBe(200);
+		expect(body.counts.dead).toBeGreaterThanOrEqual(1);
+		expect(body.counts.sent + body.counts.delivered).toBeGreaterThan(0);
+		expect(body.problems[0]).toEqual({
+			purpose: 'rating',
+			to: '+973••••••55',
+			status: 'dead',
+			attempts: 5,
+			error: 'HTTP 400: destination +973••••••55 rejected',
+			created_at: now,
+			updated_at: now
+		});
+		const text = JSON.stringify(body);
+		expect(text).not.toContain('SECRET-TOKEN');
+		expect(text).not.toContain('36000555');
+	});
+});
+
 describe('only coordinators', () => {
 	const routes: [string, string, unknown?][] = [
 		['GET', '/api/admin/settings'],
@@ -263,6 +299,7 @@ describe('only coordinators', () => {
 		['PUT', '/api/admin/routing', { routes: { 'works-potholes': 'health' } }],
 		['PUT', '/api/admin/holidays/2031', { days: [] }],
 		['PUT', '/api/admin/sms-templates/otp', { text_ar: 'رمز', text_en: 'code' }],
+		['GET', '/api/admin/sms/delivery'],
 		['GET', '/api/admin/staff'],
 		['POST', '/api/admin/staff', { username: 'rogue', name: 'Rogue', role: 'coordinator' }],
 		['GET', '/api/admin/kiosks'],

@@ -6,7 +6,7 @@ import { request } from './api';
  * ClientErrors with the fields concerned (`name_ar`, `days.2.date`, `routes.<category>`…). */
 
 /** The pages under /admin, in the order of the admin menu (`admin.<section>.title`). */
-export const ADMIN_SECTIONS = ['entities', 'categories', 'settings', 'holidays', 'sms', 'staff', 'kiosks'] as const;
+export const ADMIN_SECTIONS = ['entities', 'categories', 'settings', 'holidays', 'sms', 'delivery', 'staff', 'kiosks'] as const;
 
 export const STAFF_ROLES = ['agent', 'manager', 'coordinator', 'minister'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -38,6 +38,15 @@ export interface SmsTemplate {
 	text_ar: string;
 	text_en: string;
 	updated_at: string;
+}
+
+export const SMS_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'dead', 'opted_out', 'uncertain'] as const;
+export type SmsStatus = (typeof SMS_STATUSES)[number];
+
+/** GET /api/admin/sms/delivery: counts by state and the latest messages that did not arrive. */
+export interface SmsDelivery {
+	counts: Record<SmsStatus, number>;
+	problems: { purpose: 'otp' | 'rating' | 'notice'; to: string; status: SmsStatus; attempts: number; error: string | null; created_at: string; updated_at: string }[];
 }
 
 export type EntityInput = Pick<EntityDoc, 'entity_id' | 'name_ar' | 'name_en'>;
@@ -81,6 +90,7 @@ export const adminApi = {
 	saveHolidays: (year: number, days: HolidayDay[]) =>
 		request<{ holidays: { days: HolidayDay[] } }>('PUT', `/api/admin/holidays/${path(year)}`, { days }).then((r) => r.holidays.days),
 
+	smsDelivery: () => request<SmsDelivery>('GET', '/api/admin/sms/delivery'),
 	smsTemplates: () => request<{ templates: SmsTemplate[] }>('GET', '/api/admin/sms-templates').then((r) => r.templates),
 	saveSmsTemplate: (key: string, texts: Pick<SmsTemplate, 'text_ar' | 'text_en'>) =>
 		request<{ template: SmsTemplate }>('PUT', `/api/admin/sms-templates/${path(key)}`, texts).then((r) => r.template),

@@ -11,6 +11,7 @@ import { errorHandler } from '../http/errors.js';
 import { requireRole } from '../http/guards.js';
 import type { Store } from '../store.js';
 import { configAdminRoutes } from './config-routes.js';
+import { smsAdminRoutes } from './sms-routes.js';
 import { staffAdminRoutes } from './staff-routes.js';
 
 export function adminRouter(deps: { store: Store; env: Pick<Env, 'cookieSecure' | 'secretsKey'>; now?: () => number }): express.Router {
@@ -30,6 +31,7 @@ export function adminRouter(deps: { store: Store; env: Pick<Env, 'cookieSecure' 
 	router.use('/api/admin', express.json({ limit: '64kb', strict: true }));
 	configAdminRoutes(router, ctx);
 	staffAdminRoutes(router, ctx);
+	smsAdminRoutes(router, ctx);
 	router.use('/api/admin', errorHandler);
 	return router;
 }

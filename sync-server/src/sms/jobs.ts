@@ -57,7 +57,11 @@ const DESIGN = {
 		// Provider message ids, for delivery receipts that arrive after a restart.
 		by_provider: { map: "function (doc) { if (doc.type === 'sms_job' && doc.provider_ids) doc.provider_ids.forEach(function (id) { emit(id, null); }); }" },
 		// Counts by status, for health and the coordinator.
-		by_status: { map: "function (doc) { if (doc.type === 'sms_job') emit(doc.status, null); }", reduce: '_count' }
+		by_status: { map: "function (doc) { if (doc.type === 'sms_job') emit(doc.status, null); }", reduce: '_count' },
+		// Messages that did not reach the person, by when that was known: the coordinator's list.
+		problems: {
+			map: "function (doc) { if (doc.type === 'sms_job' && (doc.status === 'dead' || doc.status === 'uncertain' || doc.status === 'undelivered')) emit(doc.updated_at, null); }"
+		}
 	}
 };
 
@@ -130,6 +134,9 @@ export const claimedBefore = (store: Store, before: Date, limit: number) =>
 	viewDocs(store, 'sending', { endkey: JSON.stringify(before.toISOString()), limit: String(limit) });
 
 export const jobsByProviderId = (store: Store, providerId: string) => viewDocs(store, 'by_provider', { key: JSON.stringify(providerId) });
+
+/** The latest messages that did not reach the person (dead, uncertain, undelivered), newest first. */
+export const problemJobs = (store: Store, limit: number) => viewDocs(store, 'problems', { descending: 'true', limit: String(limit) });
 
 export async function countByStatus(store: Store): Promise<Record<string, number>> {
 	const response = await store.fetch(`/${DB.SMS}/_design/sms/_view/by_status?group=true`);
