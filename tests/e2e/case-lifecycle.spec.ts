@@ -198,6 +198,39 @@ describe('case lifecycle in the browser', () => {
 		await expect.poll(async () => (await fact(citizen, L, 'case.ref').textContent())?.trim(), { timeout: 30_000 }).toMatch(REF);
 	});
 
+	it('the entity moves a suggestion to under study; the citizen sees where it stands', async () => {
+		const L: Locale = 'en';
+		const t = (key: string) => msg(L, key);
+		const subject = 'Shade over the bus stops on Road 40';
+		const citizen = await app.page();
+		await preferLanguage(citizen.context(), L);
+		await signInByPhone(citizen, app.base, '+97336000005', L);
+		await citizen.goto('/new');
+		await writeComplaint(citizen, L, subject, 'People wait in the sun at every stop on Road 40; shades would help in summer.');
+		await citizen.getByRole('radio', { name: t('case.type.suggestion') }).check();
+		await citizen.getByText(t('form.saved')).waitFor();
+		await citizen.getByRole('button', { name: t('form.submit'), exact: true }).click();
+		await expect.poll(async () => (await fact(citizen, L, 'case.ref').textContent())?.trim(), { timeout: 20_000 }).toMatch(REF);
+		expect((await fact(citizen, L, 'case.suggestion_state').textContent())?.trim()).toBe(t('suggestion.state.new'));
+
+		const agent = await app.page();
+		await preferLanguage(agent.context(), L);
+		await signInStaffUI(agent, 'agent.works', L);
+		await agent.getByRole('link', { name: subject }).click();
+		await agent.getByText(t('staff.case.suggestion.legend'), { exact: true }).click();
+		const form = agent.getByRole('form', { name: t('staff.case.suggestion.legend') });
+		// No status chosen: said beside the list, and the form stays open.
+		await form.getByRole('button', { name: t('staff.case.suggestion.submit'), exact: true }).click();
+		await form.locator('.field-error').waitFor();
+		await form.getByLabel(t('staff.case.suggestion.state'), { exact: true }).selectOption({ label: t('suggestion.state.under_study') });
+		await form.getByLabel(t('staff.case.suggestion.body'), { exact: true }).fill('The roads directorate is studying shades for all stops on Road 40.');
+		await form.getByRole('button', { name: t('staff.case.suggestion.submit'), exact: true }).click();
+		await expect.poll(async () => (await fact(agent, L, 'case.suggestion_state').textContent())?.trim(), { timeout: 10_000 }).toBe(t('suggestion.state.under_study'));
+
+		await expect.poll(async () => (await fact(citizen, L, 'case.suggestion_state').textContent())?.trim(), { timeout: 10_000 }).toBe(t('suggestion.state.under_study'));
+		await citizen.getByText('The roads directorate is studying shades for all stops on Road 40.').waitFor();
+	});
+
 	it('a draft is kept once something is typed, not for a form only looked at, and continues where it was left', async () => {
 		const L: Locale = 'en';
 		const t = (key: string) => msg(L, key);

@@ -121,4 +121,41 @@ describe('case lifecycle through the gate', () => {
 		});
 		expect(refused.code).toBe('not_allowed');
 	});
+
+	it('moves a suggestion through study to implemented, tells the citizen, and refuses a skipped step', async () => {
+		const submit = submitAction({ case_type: 'suggestion', subject: 'Shade over bus stops', body: 'Bus stops on Road 40 have no shade; people wait in the sun in summer.' });
+		await push(citizen, [submit]);
+		await pullCase(agent, 'e_works', submit.case_key);
+		const skipped = followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'implemented' });
+		await push(agent, [skipped]);
+		const refused = await waitFor(async () => {
+			const own = local('own-suggestion');
+			await own.replicate.from(remote(server.base, `u_${agent.user.user_id}`, agent));
+			return own.get(`rejection:${skipped._id}`).catch(() => undefined);
+		});
+		expect(refused.code).toBe('invalid_transition');
+
+		await push(agent, [
+			followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'under_study' }),
+			followUp(submit.case_key, 'reply', { body: 'Thank you; the roads directorate is studying it.' })
+		]);
+		await pullCase(agent, 'e_works', submit.case_key, (d) => d.suggestion_state === 'under_study' && d.status === 'answered');
+		await push(agent, [followUp(submit.case_key, 'close', {})]);
+		await pullCase(agent, 'e_works', submit.case_key, (d) => d.status === 'closed');
+		// Months later, on the closed case.
+		await push(agent, [
+			followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'accepted' }),
+			followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'implemented', body: 'Shades were installed at 40 stops.' })
+		]);
+		const mine = await pullCase(citizen, `u_${citizen.user.user_id}`, submit.case_key, (d) => d.suggestion_state === 'implemented');
+		expect(mine.status).toBe('closed');
+		const steps = mine.timeline.filter((e: { kind: string }) => e.kind === 'suggestion_status');
+		expect(steps.map((e: { suggestion_state: string }) => e.suggestion_state)).toEqual(['under_study', 'accepted', 'implemented']);
+		expect(steps[2].body).toBe('Shades were installed at 40 stops.');
+
+		// The citizen cannot move their own suggestion.
+		const own = followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'declined' });
+		const pushed = await push(citizen, [own]);
+		expect(pushed.docs_written).toBe(0);
+	});
 });

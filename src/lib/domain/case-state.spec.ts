@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { availableActions, checkTransition } from './case-state';
+import { availableActions, checkTransition, nextSuggestionStates } from './case-state';
 import { CASE_STATUSES, type ActionAuthor, type ActionDoc, type ActionKind, type CaseStatus } from './doc-types';
 
 const CITIZEN: ActionAuthor = { user_id: 'c1', role: 'citizen' };
@@ -35,7 +35,9 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		note: 'open',
 		close: 'closed',
 		reopen: 'invalid_transition',
-		rate: 'open'
+		rate: 'open',
+		// Not a suggestion: see 'suggestions' below.
+		suggestion_status: 'invalid_transition'
 	},
 	awaiting_citizen: {
 		reply: 'answered',
@@ -45,7 +47,9 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		note: 'awaiting_citizen',
 		close: 'closed',
 		reopen: 'invalid_transition',
-		rate: 'awaiting_citizen'
+		rate: 'awaiting_citizen',
+		// Not a suggestion: see 'suggestions' below.
+		suggestion_status: 'invalid_transition'
 	},
 	answered: {
 		reply: 'answered',
@@ -55,7 +59,9 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		note: 'answered',
 		close: 'closed',
 		reopen: 'open',
-		rate: 'answered'
+		rate: 'answered',
+		// Not a suggestion: see 'suggestions' below.
+		suggestion_status: 'invalid_transition'
 	},
 	closed: {
 		reply: 'invalid_transition',
@@ -65,7 +71,9 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		note: 'invalid_transition',
 		close: 'invalid_transition',
 		reopen: 'open',
-		rate: 'closed'
+		rate: 'closed',
+		// Not a suggestion: see 'suggestions' below.
+		suggestion_status: 'invalid_transition'
 	}
 };
 
@@ -118,5 +126,39 @@ describe('availableActions', () => {
 		['anyone on a closed case', 'closed', AGENT, []]
 	])('%s', (_name, status, author, kinds) => {
 		expect(availableActions(caseIn(status), author)).toEqual(kinds);
+	});
+});
+
+describe('suggestions', () => {
+	const suggestion = (status: CaseStatus, state?: 'under_study' | 'accepted' | 'implemented' | 'declined') => ({
+		...caseIn(status),
+		case_type: 'suggestion' as const,
+		...(state ? { suggestion_state: state } : {})
+	});
+	const move = (to: string, author = AGENT) => action('suggestion_status', author, { suggestion_state: to as never });
+
+	it.each(CASE_STATUSES)('moves on in any status, the case status unchanged (%s)', (status) => {
+		expect(checkTransition(suggestion(status), move('under_study'))).toEqual({ ok: true, next: status });
+	});
+
+	it.each<[string, ReturnType<typeof suggestion> | ReturnType<typeof caseIn>, ActionDoc, object]>([
+		['a complaint has no suggestion status', caseIn('open'), move('under_study'), { ok: false, code: 'invalid_transition' }],
+		['new straight to implemented', suggestion('open'), move('implemented'), { ok: false, code: 'invalid_transition' }],
+		['accepted, then implemented', suggestion('open', 'accepted'), move('implemented'), { ok: true, next: 'open' }],
+		['implemented is final', suggestion('closed', 'implemented'), move('declined'), { ok: false, code: 'invalid_transition' }],
+		['declined may be studied again', suggestion('closed', 'declined'), move('under_study'), { ok: true, next: 'closed' }],
+		['the same state again', suggestion('open', 'under_study'), move('under_study'), { ok: false, code: 'invalid_transition' }],
+		['the citizen cannot', suggestion('open'), move('under_study', CITIZEN), { ok: false, code: 'not_allowed' }],
+		['another entity cannot', suggestion('open'), move('under_study', OTHER_AGENT), { ok: false, code: 'not_allowed' }]
+	])('%s', (_name, caseDoc, act, expected) => {
+		expect(checkTransition(caseDoc, act)).toEqual(expected);
+	});
+
+	it('is offered to the entity while there is somewhere to go', () => {
+		expect(availableActions(suggestion('open'), AGENT)).toContain('suggestion_status');
+		expect(availableActions(suggestion('closed', 'accepted'), MANAGER)).toEqual(['suggestion_status']);
+		expect(availableActions(suggestion('closed', 'implemented'), AGENT)).toEqual([]);
+		expect(availableActions(suggestion('open'), CITIZEN)).toEqual([]);
+		expect(nextSuggestionStates({})).toEqual(['under_study', 'accepted', 'declined']);
 	});
 });

@@ -1,10 +1,10 @@
-import type { ActionAuthor, ActionDoc, ActionKind, CaseDoc, CaseStatus } from './doc-types';
+import type { ActionAuthor, ActionDoc, ActionKind, CaseDoc, CaseStatus, SuggestionState } from './doc-types';
 import type { ErrorCode } from './errors';
 
 /** The case state machine. The server decides with it; the PWA uses it to offer only the actions
  * that will be accepted, so an offline agent is not surprised by a rejection later. */
 
-type CaseFacts = Pick<CaseDoc, 'status' | 'entity_id' | 'citizen_id'>;
+type CaseFacts = Pick<CaseDoc, 'status' | 'entity_id' | 'citizen_id'> & Partial<Pick<CaseDoc, 'case_type' | 'suggestion_state'>>;
 export type TransitionResult = { ok: true; next: CaseStatus } | { ok: false; code: ErrorCode };
 
 /** For each kind on an existing case: the statuses it may start from, and where it leads
@@ -19,15 +19,30 @@ export const TRANSITIONS: Record<Exclude<ActionKind, 'submit'>, { from: CaseStat
 	// Back to the entity with a new due date; the rule checks the 14-day window (rating.ts).
 	reopen: { from: ['answered', 'closed'], to: 'open' },
 	// A rating changes no status, and may come after a later transfer or reopening.
-	rate: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null }
+	rate: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null },
+	// Suggestions only; a closed case's suggestion may still be implemented later.
+	suggestion_status: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null }
 };
+
+/** Where a suggestion may go from where it stands. Declined can be studied again; implemented is final. */
+export const SUGGESTION_NEXT: Record<SuggestionState, readonly SuggestionState[]> = {
+	new: ['under_study', 'accepted', 'declined'],
+	under_study: ['accepted', 'declined'],
+	accepted: ['implemented', 'declined'],
+	implemented: [],
+	declined: ['under_study']
+};
+
+export function nextSuggestionStates(caseDoc: Pick<CaseFacts, 'suggestion_state'>): readonly SuggestionState[] {
+	return SUGGESTION_NEXT[caseDoc.suggestion_state ?? 'new'] ?? [];
+}
 
 /** Kinds only the citizen who owns the case takes. */
 const CITIZEN_KINDS = new Set<ActionKind>(['provide_info', 'reopen', 'rate']);
 /** Kinds the server writes on the citizen's behalf (after its own checks); never offered as a button. */
 export const SERVER_KINDS: readonly ActionKind[] = ['rate'];
 
-export const STAFF_KINDS: ActionKind[] = ['reply', 'request_info', 'transfer', 'note', 'close'];
+export const STAFF_KINDS: ActionKind[] = ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status'];
 const STAFF_ROLES = new Set(['agent', 'manager']);
 
 /** Who may act: the citizen who owns the case for their kinds, the case's own entity's staff for
@@ -56,12 +71,20 @@ export function checkTransition(caseDoc: CaseFacts | null, action: ActionDoc): T
 	if (action.kind === 'transfer' && action.to_entity_id === caseDoc.entity_id) {
 		return { ok: false, code: 'same_entity' };
 	}
+	if (action.kind === 'suggestion_status') {
+		if (caseDoc.case_type !== 'suggestion') return { ok: false, code: 'invalid_transition' };
+		if (!action.suggestion_state || !nextSuggestionStates(caseDoc).includes(action.suggestion_state)) return { ok: false, code: 'invalid_transition' };
+	}
 	return { ok: true, next: rule.to ?? caseDoc.status };
 }
 
 /** The kinds `author` may perform on the case now, for the buttons the UI shows. */
 export function availableActions(caseDoc: CaseFacts, author: ActionAuthor): ActionKind[] {
 	return (Object.keys(TRANSITIONS) as (keyof typeof TRANSITIONS)[]).filter(
-		(kind) => !SERVER_KINDS.includes(kind) && mayAct(kind, author, caseDoc) && TRANSITIONS[kind].from.includes(caseDoc.status)
+		(kind) =>
+			!SERVER_KINDS.includes(kind) &&
+			mayAct(kind, author, caseDoc) &&
+			TRANSITIONS[kind].from.includes(caseDoc.status) &&
+			(kind !== 'suggestion_status' || (caseDoc.case_type === 'suggestion' && nextSuggestionStates(caseDoc).length > 0))
 	);
 }

@@ -49,7 +49,9 @@ export const ACTION_KINDS = [
 	// The citizen takes an answered or closed case back to the entity within the rating window.
 	'reopen',
 	// Written by the server for a rating made through the SMS link or the app, never by a device.
-	'rate'
+	'rate',
+	// The entity moves a suggestion along: under study, accepted, implemented or declined.
+	'suggestion_status'
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -57,6 +59,11 @@ export const ROLES = ['citizen', 'agent', 'manager', 'coordinator', 'minister', 
 export type Role = (typeof ROLES)[number];
 
 export const CASE_STATUSES = ['open', 'awaiting_citizen', 'answered', 'closed'] as const;
+
+/** Where a suggestion stands, apart from the case's status (a closed case's suggestion may still
+ * be implemented months later). A suggestion without one is 'new'. */
+export const SUGGESTION_STATES = ['new', 'under_study', 'accepted', 'implemented', 'declined'] as const;
+export type SuggestionState = (typeof SUGGESTION_STATES)[number];
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export const DB = {
@@ -134,6 +141,8 @@ export interface ActionDoc {
 	// rate
 	reply_action_id?: string;
 	scores?: Record<string, number>;
+	// suggestion_status
+	suggestion_state?: SuggestionState;
 	_attachments?: Record<string, AttachmentStub>;
 }
 
@@ -154,6 +163,7 @@ export interface TimelineEntry {
 	to_entity_id?: string;
 	from_entity_id?: string;
 	reason?: string;
+	suggestion_state?: SuggestionState;
 	attachments?: AttachmentRef[];
 }
 
@@ -195,6 +205,8 @@ export interface CaseDoc {
 	low_rating?: LowRatingFlag | null;
 	/** How often the citizen reopened it, and the clocks of the periods before each reopening. */
 	reopened?: number;
+	/** Suggestions only, once the entity has moved it on from 'new'. */
+	suggestion_state?: SuggestionState;
 	sla_history?: SlaState[];
 }
 

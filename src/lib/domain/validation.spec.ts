@@ -29,7 +29,8 @@ const VALID_FIELDS: Record<ActionKind, Partial<ActionDoc>> = {
 	close: {},
 	transfer: { to_entity_id: 'electricity', reason: 'EWA maintains lights' },
 	reopen: { reason: 'The light is still out.' },
-	rate: { reply_action_id: 'act:reply-1', scores: { handling: 2, clarity: 3, courtesy: 4, ease_of_use: 5 }, body: 'Slow.' }
+	rate: { reply_action_id: 'act:reply-1', scores: { handling: 2, clarity: 3, courtesy: 4, ease_of_use: 5 }, body: 'Slow.' },
+	suggestion_status: { suggestion_state: 'under_study' }
 };
 
 function action(kind: ActionKind, extra: Partial<ActionDoc> = {}): ActionDoc {
@@ -127,5 +128,18 @@ describe('validateDraftFields', () => {
 		['a short body', { case_type: 'inquiry', category_id: 'visas', subject: 'Visa', body: 'When?' }, ['body:too_short']]
 	])('%s', (_name, fields, expected) => {
 		expect(validateDraftFields(fields).map((e) => `${e.field}:${e.code}`)).toEqual(expected);
+	});
+});
+
+describe('suggestion status', () => {
+	it.each([
+		[{}, ['suggestion_state:required']],
+		[{ suggestion_state: 'new' }, ['suggestion_state:invalid_format']],
+		[{ suggestion_state: 'done' }, ['suggestion_state:invalid_format']],
+		[{ suggestion_state: 'implemented', body: 'Shade was installed at 40 bus stops in March.' }, []],
+		[{ suggestion_state: 'declined', body: 'x'.repeat(5001) }, ['body:too_long']]
+	])('%j → %j', (fields, expected) => {
+		const doc = { ...BASE, kind: 'suggestion_status' as const, ...fields } as ActionDoc;
+		expect(codes(doc)).toEqual(expected);
 	});
 });

@@ -1,5 +1,5 @@
 import { ALLOWED_CONTENT_TYPES } from './content-type';
-import { ACTION_KINDS, CASE_TYPES, ID_PATTERN, type ActionDoc, type AttachmentStub, type ActionKind } from './doc-types';
+import { ACTION_KINDS, CASE_TYPES, ID_PATTERN, SUGGESTION_STATES, type ActionDoc, type AttachmentStub, type ActionKind } from './doc-types';
 import type { FieldError } from './errors';
 import { checkRating } from './rating';
 
@@ -126,6 +126,11 @@ function checkKindFields(errors: FieldError[], action: ActionDoc): void {
 			return checkText(errors, 'reason', action.reason, { min: LIMITS.REASON_MIN, max: LIMITS.REASON_MAX, required: true });
 		case 'reopen':
 			return checkText(errors, 'reason', action.reason, { min: LIMITS.REASON_MIN, max: LIMITS.REASON_MAX, required: true });
+		case 'suggestion_status':
+			// 'new' is where a suggestion starts, never where it is moved to.
+			if (action.suggestion_state === undefined || (action.suggestion_state as string) === '') errors.push({ field: 'suggestion_state', code: 'required' });
+			else if (action.suggestion_state === 'new' || !SUGGESTION_STATES.includes(action.suggestion_state)) errors.push({ field: 'suggestion_state', code: 'invalid_format' });
+			return checkText(errors, 'body', action.body, { ...BODY, required: false });
 		case 'rate': {
 			checkId(errors, 'reply_action_id', action.reply_action_id, true, /^act:./);
 			const rating = checkRating({ scores: (action.scores ?? {}) as Record<string, unknown>, comment: action.body });

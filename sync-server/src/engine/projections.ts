@@ -48,6 +48,7 @@ export function citizenView(caseDoc: CaseDoc): Record<string, unknown> & { _id: 
 		created_at: caseDoc.created_at,
 		updated_at: caseDoc.updated_at,
 		sla: caseDoc.sla,
+		...(caseDoc.suggestion_state ? { suggestion_state: caseDoc.suggestion_state } : {}),
 		timeline: caseDoc.timeline.filter((e) => e.kind !== 'note'),
 		applied: caseDoc.applied.filter((id) => !notes.has(id)),
 		version: caseDoc.version

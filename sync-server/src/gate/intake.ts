@@ -9,8 +9,8 @@ export const KINDS_BY_ROLE: Record<Role, readonly ActionKind[]> = {
 	// Not 'rate': the server writes ratings after checking the link or session and the window.
 	citizen: ['submit', 'provide_info', 'reopen'],
 	kiosk: [],
-	agent: ['reply', 'request_info', 'transfer', 'note', 'close'],
-	manager: ['reply', 'request_info', 'transfer', 'note', 'close'],
+	agent: ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status'],
+	manager: ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status'],
 	coordinator: [],
 	minister: []
 };

@@ -5,6 +5,7 @@ import { rate } from './rate.js';
 import { ratingInvite } from './rating-invite.js';
 import { record } from './record.js';
 import { reopen } from './reopen.js';
+import { suggestion } from './suggestion.js';
 import { sla } from './sla.js';
 import { transfer } from './transfer.js';
 import { transition } from './transition.js';
@@ -12,7 +13,7 @@ import type { Rule, RuleContext, SideEffect, Work } from './types.js';
 import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { validate } from './validate.js';
 
-export const RULES: readonly Rule[] = [validate, transition, openCase, transfer, reopen, rate, sla, ratingInvite, record];
+export const RULES: readonly Rule[] = [validate, transition, openCase, transfer, reopen, rate, suggestion, sla, ratingInvite, record];
 
 /** Checks a configured list of rule names (RULES env) against the known ones. */
 export function selectRules(names: string[] | null): readonly Rule[] {

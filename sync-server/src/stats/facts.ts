@@ -70,10 +70,8 @@ export function answeredWithinPeriod(outcome: PeriodOutcome, conventions: Conven
 }
 
 function suggestionState(caseDoc: CaseDoc): SuggestionState {
-	// The suggestion lifecycle (received → under study → accepted → implemented | declined) comes
-	// with its own issue; until a case carries `suggestion_state`, every suggestion is new.
-	const state = (caseDoc as CaseDoc & { suggestion_state?: string }).suggestion_state;
-	return SUGGESTION_STATES.includes(state as SuggestionState) ? (state as SuggestionState) : 'new';
+	const state = caseDoc.suggestion_state;
+	return state && SUGGESTION_STATES.includes(state) ? state : 'new';
 }
 
 const QUARTER_HOUR = 900_000;

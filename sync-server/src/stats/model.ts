@@ -72,8 +72,7 @@ export type Counter = (typeof COUNTERS)[number];
 export type Counters = Partial<Record<Counter, number>>;
 export type Totals = Record<Counter, number>;
 
-export const SUGGESTION_STATES = ['new', 'under_study', 'accepted', 'implemented', 'declined'] as const;
-export type SuggestionState = (typeof SUGGESTION_STATES)[number];
+export { SUGGESTION_STATES, type SuggestionState } from '../../../src/lib/domain/doc-types.js';
 
 export interface StatsDoc {
 	_id: string;
