@@ -29,7 +29,8 @@ describe('COUCHDB_URL', () => {
 		expect(stored.entity_id).toBe('works');
 		const entities = await couch.use('config').list({ startkey: 'entity:', endkey: 'entity:\uffff' });
 		expect(entities.rows.length).toBeGreaterThanOrEqual(20);
-		const projected = await couch.use<{ ref: string }>(`u_${citizen.user.user_id}`).get(`case:${submit.case_key}`);
+		// The case is saved first; its projections follow in the same batch.
+		const projected = await waitFor(() => couch.use<{ ref: string }>(`u_${citizen.user.user_id}`).get(`case:${submit.case_key}`));
 		expect(projected.ref).toBe(stored.ref);
 	});
 });
