@@ -109,8 +109,8 @@ export class RulesEngine {
 		await this.lease.release();
 	}
 
-	/** Two batches are under way at once: while one batch's projections, counters and effects are
-	 * written (its tail), the next batch is read, decided and its cases saved (its head). The
+	/** In a burst two batches are under way at once: while one batch's projections, counters and
+	 * effects are written (its tail), the next batch is read, decided and its cases saved (its head). The
 	 * checkpoint still moves in feed order, only after a batch's tail, and the next tail starts
 	 * only after the previous one ended; if a tail fails, both batches are replayed from the
 	 * checkpoint, which the engine does safely after a crash anyway. */
@@ -143,6 +143,9 @@ export class RulesEngine {
 					this.lastError = error.message;
 				});
 				since = last;
+				// A batch that did not fill up means the feed has caught up: finishing it before reading
+				// on gives the lowest delay. Only in a burst does the next head overlap this tail.
+				if (changes.results.length < this.options.batchSize) await tail;
 				backoff = 250;
 				this.lastError = null;
 			} catch (error) {
