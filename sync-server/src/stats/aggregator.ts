@@ -26,8 +26,8 @@ import { caseFacts, sameFacts, watchDueAt, type CaseFacts, type FactsContext } f
 import { FACTS_DOC_TYPE, JOURNAL_DOC_TYPE, STATS_DB, STATS_FACTS_DB, type StatsDoc } from './model.js';
 import { weekStartDay } from './periods.js';
 
-/** Cases per journal: keeps the journal document a few hundred kilobytes. */
-const MAX_CHANGES = 500;
+/** Cases per journal, as many as the engine's default batch: the journal document stays under a megabyte. */
+const MAX_CHANGES = 1000;
 const WRITE_CHUNK = 1000;
 const MAX_ATTEMPTS = 8;
 export const JOURNAL_ID = 'journal';
