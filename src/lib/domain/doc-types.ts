@@ -82,6 +82,9 @@ export const DB = {
 /** Only characters CouchDB allows in a database name after the prefix. */
 export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
+/** The citizen of a case imported from a legacy system: no account, no database of their own. */
+export const LEGACY_CITIZEN_ID = 'legacy';
+
 export function userDb(userId: string): string {
 	if (!ID_PATTERN.test(userId)) throw new Error(`invalid user id: ${userId}`);
 	return `u_${userId}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import { LEGACY_CITIZEN_ID, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { citizenView, projectCase, withRevision } from './projections.js';
 
 function caseDoc(fields: Partial<CaseDoc> = {}): CaseDoc {
@@ -41,5 +41,13 @@ describe('projections', () => {
 			['e_works', true]
 		]);
 		expect(writes.every((w) => w.doc._rev.startsWith('3-'))).toBe(true);
+	});
+});
+
+describe('a case imported from a legacy system', () => {
+	it('goes to its entity only: there is no citizen account to project to', () => {
+		const { writes, targets } = projectCase(caseDoc({ citizen_id: LEGACY_CITIZEN_ID, timeline: [] }));
+		expect(writes.map((w) => w.db)).toEqual(['e_health']);
+		expect(targets).toEqual(['e_health']);
 	});
 });

@@ -4,7 +4,7 @@
  * no-op in CouchDB, and a newer one extends the same branch, so no read is needed first. */
 import { createHash } from 'node:crypto';
 import type { CaseDoc, RejectionDoc } from '../../../src/lib/domain/doc-types.js';
-import { entityDb, userDb, rejectionDocId, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
+import { entityDb, LEGACY_CITIZEN_ID, userDb, rejectionDocId, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 
 /** CouchDB keeps 1000 revisions by default; cases rarely reach 100 versions. */
 const MAX_ANCESTRY = 100;
@@ -81,17 +81,18 @@ export function formerEntityDbs(caseDoc: CaseDoc): string[] {
 /** The projections of one case at its current version, including its removal from the
  * databases of entities that transferred it away. */
 export function projectCase(caseDoc: CaseDoc): { writes: Projection[]; targets: string[] } {
-	const citizen = userDb(caseDoc.citizen_id);
+	// A case imported from a legacy system has no citizen account to project to.
+	const citizen = caseDoc.citizen_id === LEGACY_CITIZEN_ID ? null : userDb(caseDoc.citizen_id);
 	const entity = entityDb(caseDoc.entity_id);
 	const writes: Projection[] = [
-		{ db: citizen, doc: withRevision(citizenView(caseDoc), citizen, caseDoc.version) },
+		...(citizen ? [{ db: citizen, doc: withRevision(citizenView(caseDoc), citizen, caseDoc.version) }] : []),
 		{ db: entity, doc: withRevision(staffView(caseDoc), entity, caseDoc.version) }
 	];
 	for (const db of formerEntityDbs(caseDoc)) {
 		const gone = withRevision({ _id: caseDoc._id }, db, caseDoc.version);
 		writes.push({ db, doc: { ...gone, _deleted: true } });
 	}
-	return { writes, targets: [citizen, entity] };
+	return { writes, targets: citizen ? [citizen, entity] : [entity] };
 }
 
 export function rejectionDoc(

@@ -110,6 +110,12 @@ describe('legacy import', () => {
 		expect(first.sla).toMatchObject({ started_at: '2019-03-05T06:00:00.000Z', stopped_at: '2019-03-06T07:30:00.000Z', due_at: '2019-03-11T21:00:00.000Z' });
 		expect(await yearCells('works')).toEqual({ 'complaint|works-potholes': { received: 1, replied: 1, within: 1, reply_seconds: 91_800 } });
 		expect(await yearCells('health')).toEqual({ 'inquiry|health-general': { received: 1, open: 1, no_due: 1 } });
+
+		// The open case is in its entity's inbox; the closed one stays history; no person's database.
+		const open = await store.use<CaseDoc>('e_health').get(`case:${legacyCaseKey('old-system', '1007')}`);
+		expect(open).toMatchObject({ ref: '1007', status: 'open', entity_id: 'health' });
+		await expect(store.use('e_works').get(`case:${legacyCaseKey('old-system', '1001')}`)).rejects.toMatchObject({ statusCode: 404 });
+		expect(await store.couch.db.list()).not.toContain('u_legacy');
 	});
 
 	it('says which encoding to use when Arabic arrives in another one', async () => {
@@ -138,6 +144,8 @@ describe('legacy import', () => {
 		expect([third.created, third.updated, third.unchanged]).toEqual([0, 1, 1]);
 		const updated = await store.use<CaseDoc>(DB.CASES).get(`case:${legacyCaseKey('old-system', '1007')}`);
 		expect([updated.status, updated.version]).toEqual(['closed', 2]);
+		// Its copy in the entity's inbox follows.
+		expect((await store.use<CaseDoc>('e_health').get(updated._id)).status).toBe('closed');
 		expect(await yearCells('health')).toEqual({ 'inquiry|health-general': { received: 1, replied: 1, no_due: 1, reply_seconds: 86_400 } });
 	});
 

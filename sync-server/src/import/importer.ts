@@ -16,6 +16,8 @@ import { CsvParser, type CsvRecord } from './csv.js';
 import type { Mapping } from './mapping.js';
 import { CatalogueResolver } from './resolver.js';
 import { RowReader, type ImportedCase, type RejectCode, type Rejection } from './rows.js';
+import { projectCase, type Projection } from '../engine/projections.js';
+import { writeProjections } from '../engine/writer.js';
 
 export class ImportError extends Error {}
 
@@ -157,6 +159,7 @@ async function writeBatch(
 
 	const writes: { doc: ImportedCase; line: number }[] = [];
 	const settled: ImportedCase[] = [];
+	const wasOpen = new Set<string>();
 	for (const item of batch) {
 		const old = existing.get(item.doc._id);
 		if (!old) {
@@ -169,6 +172,7 @@ async function writeBatch(
 			counts.unchanged++;
 		} else {
 			writes.push({ line: item.line, doc: { ...item.doc, _rev: old._rev, version: old.version + 1 } });
+			if (old.status !== 'closed') wasOpen.add(old._id);
 			counts.updated++;
 		}
 	}
@@ -187,11 +191,23 @@ async function writeBatch(
 				} else settled.push({ ...doc, _rev: result.rev! });
 			});
 		}
+		await writeProjections(store, staffCopies(settled, wasOpen));
 		await stats.apply(settled);
 	}
 	summary.created += counts.created;
 	summary.updated += counts.updated;
 	summary.unchanged += counts.unchanged;
+}
+
+/** Open legacy cases go to their entity's database, so its staff carry on with them from the
+ * inbox; closed ones stay in `cases` (history for the dashboard, not for every agent's device). A
+ * case that was open and is now closed is projected too, so the copy already there follows.
+ * The revision follows the case's version, so projecting an unchanged case again changes nothing.
+ * Legacy cases have no citizen account: nothing goes to a person's database. */
+function staffCopies(cases: ImportedCase[], wasOpen: Set<string>): Projection[] {
+	return cases
+		.filter((c) => c.status !== 'closed' || wasOpen.has(c._id))
+		.flatMap((c) => projectCase(c).writes);
 }
 
 /** The cases already stored under these ids: first which exist (cheap, no bodies), then the

@@ -1,14 +1,14 @@
 /** One CSV row → one case document, or the reason it cannot be one. Pure apart from the
  * resolver it is given (which knows the catalogue); the importer does all reading and writing. */
 import { createHash } from 'node:crypto';
-import { CASE_TYPES, caseDocId, DOC_TYPES, type CaseDoc, type CaseStatus, type CaseType, type TimelineEntry } from '../../../src/lib/domain/doc-types.js';
+import { CASE_TYPES, caseDocId, DOC_TYPES, type CaseDoc, type CaseStatus, type CaseType, type TimelineEntry, LEGACY_CITIZEN_ID } from '../../../src/lib/domain/doc-types.js';
 import type { CsvRecord } from './csv.js';
 import { dateParser, type DateParser } from './dates.js';
 import { mappedColumns, MappingError, type FieldSpec, type Mapping } from './mapping.js';
 
 /** The author recorded for what happened in the old system; no person of Tawasul has this id
  * (theirs are 'c'/'s' + hex), and imported cases are never projected to a person. */
-export const LEGACY_AUTHOR = 'legacy';
+export const LEGACY_AUTHOR = LEGACY_CITIZEN_ID;
 
 export type RejectCode =
 	| 'broken_row'
