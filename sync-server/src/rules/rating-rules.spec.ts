@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCatalogue } from '../engine/catalogue.js';
-import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import { LEGACY_CITIZEN_ID, type ActionDoc, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { RATING_WINDOW_MS } from '../../../src/lib/domain/rating.js';
 import { collectEffects, RULES, runRules, type Work } from './index.js';
@@ -124,6 +124,11 @@ describe('rating-invite effects', () => {
 		expect(collectEffects(RULES, reply, answered)).toEqual([{ kind: 'rating_invite', key: `invite:${reply._id}`, action_id: reply._id, case_key: CASE_KEY }]);
 		const note = action('note', later(1000), { body: 'internal' });
 		expect(collectEffects(RULES, note, run(note, answered))).toEqual([]);
+	});
+
+	it('asks nothing for a case imported from a legacy system: it has no citizen account', () => {
+		const { answered, reply } = answeredCase();
+		expect(collectEffects(RULES, reply, { ...answered, citizen_id: LEGACY_CITIZEN_ID })).toEqual([]);
 	});
 
 	it('asks nothing for a reply the case did not take in', () => {
