@@ -1,5 +1,6 @@
 import type { CaseType, CategoryDoc, EntityDoc, HolidayDay, SettingsDoc } from '$lib/domain/doc-types';
 import { request } from './api';
+import { placeholdersIn } from '$lib/domain/sms-texts';
 
 /** The coordinator's administration API (docs/design.md, "Administration"): online only, every
  * call straight to the server, which validates, writes `config` or `auth` and audits. Errors are
@@ -109,11 +110,10 @@ export const adminApi = {
 	resetKioskPassword: (userId: string) => request<NewPassword>('POST', `/api/admin/kiosks/${path(userId)}/password`, {})
 };
 
-/** The `{placeholders}` an SMS text uses, in order of first use. */
+/** The `{placeholders}` SMS texts use, in order of first use: the server's reading of them
+ * (sms-texts.ts), so the list on screen is the one the server checks. */
 export function placeholdersOf(...texts: string[]): string[] {
-	const seen = new Set<string>();
-	for (const text of texts) for (const match of text.matchAll(/\{[a-z_]+\}/g)) seen.add(match[0]);
-	return [...seen];
+	return [...new Set(texts.flatMap(placeholdersIn))].map((name) => `{${name}}`);
 }
 
 /** Case types in their fixed order, for checkboxes and for a stable request body. */
