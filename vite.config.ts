@@ -16,7 +16,7 @@ export default defineConfig({
 	define: process.env.VITEST ? {} : { global: 'globalThis' },
 	server: { proxy: { '/api': 'http://127.0.0.1:3000', '/db': 'http://127.0.0.1:3000' } },
 	test: {
-		include: ['src/**/*.spec.ts', 'sync-server/**/*.spec.ts', 'tests/integration/**/*.spec.ts'],
+		include: ['src/**/*.spec.ts', 'sync-server/**/*.spec.ts', 'tests/integration/**/*.spec.ts', 'tests/security/**/*.spec.ts'],
 		environment: 'node',
 		testTimeout: 30000,
 		hookTimeout: 60000
