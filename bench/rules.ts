@@ -82,7 +82,7 @@ export async function benchRules(): Promise<void> {
 		const engine = new RulesEngine(store, { rules: RULES, sinks: [stats], batchSize: DEFAULT_ENGINE_BATCH_SIZE, instanceId: 'bench', pollTimeoutMs: 1000 });
 		// Done means durable: every submission decided and the checkpoint past the last one, which
 		// moves only once a batch's projections and counters are written.
-		const { update_seq: lastSeq } = (await store.couch.db.get(DB.INTAKE)) as { update_seq: string | number };
+		const { update_seq: lastSeq } = (await store.dbInfo(DB.INTAKE))!;
 		const start = performance.now();
 		engine.start();
 		while (engine.status().processed + engine.status().rejected < SUBMISSIONS || String(engine.status().last_seq) !== String(lastSeq)) {

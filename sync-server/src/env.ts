@@ -9,6 +9,9 @@ export interface Env {
 	dataDir: string;
 	/** Set: use this Apache CouchDB; unset: the embedded express-pouchdb store under dataDir. */
 	couchdbUrl: string | null;
+	/** Put before every database name in COUCHDB_URL's CouchDB, so several deployments (or test
+	 * servers) can share one CouchDB without seeing each other's data. Empty: no prefix. */
+	couchdbDbPrefix: string;
 	publicUrl: string;
 	cookieSecure: boolean;
 	smsGateway: SmsGatewayName;
@@ -109,6 +112,15 @@ function oidc(source: Source): OidcEnv | null {
 	return { issuer, clientId: source.OIDC_CLIENT_ID!, clientSecret: source.OIDC_CLIENT_SECRET!, redirectUrl };
 }
 
+/** CouchDB database names start with a lowercase letter; the prefix keeps every name valid. */
+function dbPrefix(source: Source): string {
+	const raw = source.COUCHDB_DB_PREFIX ?? '';
+	if (raw === '') return '';
+	if (!source.COUCHDB_URL) throw new EnvError('COUCHDB_DB_PREFIX', 'only applies with COUCHDB_URL (the embedded store keeps one deployment per DATA_DIR)');
+	if (!/^[a-z][a-z0-9_]{0,39}$/.test(raw)) throw new EnvError('COUCHDB_DB_PREFIX', `expected a lowercase letter, then up to 39 lowercase letters, digits or _, got "${raw}"`);
+	return raw;
+}
+
 /** Actions the rules engine takes from the feed at once. Under a light load a batch holds what
  * has arrived, so this bounds only bursts, where larger batches spread each batch's fixed cost. */
 export const DEFAULT_ENGINE_BATCH_SIZE = 1000;
@@ -122,6 +134,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		host,
 		dataDir: path.resolve(cwd, source.DATA_DIR || './data'),
 		couchdbUrl: url(source, 'COUCHDB_URL'),
+		couchdbDbPrefix: dbPrefix(source),
 		publicUrl,
 		cookieSecure: flag(source, 'COOKIE_SECURE', publicUrl.startsWith('https:')),
 		smsGateway: oneOf(source, 'SMS_GATEWAY', SMS_GATEWAYS, 'outbox'),

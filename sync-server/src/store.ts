@@ -10,24 +10,38 @@ import { log } from './log.js';
 export interface Store {
 	/** Base URL with credentials; never log it. */
 	readonly url: string;
-	readonly couch: nano.ServerScope;
 	readonly embedded: boolean;
+	/** COUCHDB_DB_PREFIX: put before every database name the server uses; '' for none. */
+	readonly prefix: string;
+	/** A database by the name the server knows it by (the prefix is added here). */
 	use<T extends object = Record<string, unknown>>(name: string): nano.DocumentScope<T>;
-	/** A raw request to the store (for streaming and long polls), credentials sent as a header. */
+	/** A raw request to the store (for streaming and long polls), credentials sent as a header.
+	 * `path` starts with `/<database>/…` (the prefix is added to that first segment) or with
+	 * `/_…` for server endpoints, which are left as they are. */
 	fetch(path: string, init?: RequestInit): Promise<Response>;
 	/** Creates the database when missing (idempotent; remembered for this process). */
 	ensureDb(name: string): Promise<void>;
+	/** Deletes a database when present (a full recount of the statistics starts from nothing). */
+	dropDb(name: string): Promise<void>;
+	/** `GET /<database>`: its update_seq and document count; null when it does not exist. */
+	dbInfo(name: string): Promise<{ update_seq: string | number; doc_count: number } | null>;
 	ping(): Promise<boolean>;
 	close(): Promise<void>;
 }
 
-export async function openStore(env: Pick<Env, 'couchdbUrl' | 'dataDir'>): Promise<Store> {
-	if (env.couchdbUrl) return wrap(env.couchdbUrl, false, async () => {});
+export async function openStore(env: Pick<Env, 'couchdbUrl' | 'dataDir'> & { couchdbDbPrefix?: string }): Promise<Store> {
+	if (env.couchdbUrl) return wrap(env.couchdbUrl, false, env.couchdbDbPrefix ?? '', async () => {});
 	const embedded = await startEmbedded(env.dataDir);
-	return wrap(embedded.url, true, embedded.close);
+	return wrap(embedded.url, true, '', embedded.close);
 }
 
-function wrap(url: string, embedded: boolean, closeServer: () => Promise<void>): Store {
+/** `/<database>/rest` with the prefix before the database; server endpoints (`/_…`) unchanged. */
+export function prefixedPath(prefix: string, path: string): string {
+	if (!prefix || !/^\/[^_/?]/.test(path)) return path;
+	return `/${prefix}${path.slice(1)}`;
+}
+
+function wrap(url: string, embedded: boolean, prefix: string, closeServer: () => Promise<void>): Store {
 	const couch = nano({ url });
 	const known = new Set<string>();
 	const parsed = new URL(url);
@@ -39,23 +53,40 @@ function wrap(url: string, embedded: boolean, closeServer: () => Promise<void>):
 	const base = parsed.toString().replace(/\/$/, '');
 	return {
 		url,
-		couch,
 		embedded,
-		use: <T extends object>(name: string) => couch.use<T>(name),
+		prefix,
+		use: <T extends object>(name: string) => couch.use<T>(prefix + name),
 		fetch(path, init = {}) {
 			const headers = new Headers(init.headers);
 			if (authorization) headers.set('authorization', authorization);
-			return fetch(base + path, { ...init, headers });
+			return fetch(base + prefixedPath(prefix, path), { ...init, headers });
 		},
 		async ensureDb(name) {
 			if (known.has(name)) return;
 			try {
 				// q=1: per-person and per-entity databases are small; one shard keeps a million cheap.
-				await couch.request({ method: 'PUT', db: name, qs: { q: 1 } });
+				await couch.request({ method: 'PUT', db: prefix + name, qs: { q: 1 } });
 			} catch (error) {
 				if ((error as { statusCode?: number }).statusCode !== 412) throw error;
 			}
 			known.add(name);
+		},
+		async dropDb(name) {
+			known.delete(name);
+			try {
+				await couch.db.destroy(prefix + name);
+			} catch (error) {
+				if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+			}
+		},
+		async dbInfo(name) {
+			try {
+				const info = (await couch.db.get(prefix + name)) as { update_seq: string | number; doc_count: number };
+				return { update_seq: info.update_seq, doc_count: info.doc_count };
+			} catch (error) {
+				if ((error as { statusCode?: number }).statusCode === 404) return null;
+				throw error;
+			}
 		},
 		async ping() {
 			try {

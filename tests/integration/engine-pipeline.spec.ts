@@ -7,14 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB, type CaseDoc } from '../../src/lib/domain/doc-types.js';
 import { localDateOf } from '../../src/lib/domain/calendar.js';
-import { openStore, type Store } from '../../sync-server/src/store.js';
+import type { Store } from '../../sync-server/src/store.js';
 import { seedStore } from '../../sync-server/src/seed/seed.js';
 import { installIntakeDesign } from '../../sync-server/src/gate/gate.js';
 import { RulesEngine, type CaseSink } from '../../sync-server/src/engine/engine.js';
 import { RULES } from '../../sync-server/src/rules/index.js';
 import { StatsAggregator } from '../../sync-server/src/stats/aggregator.js';
 import { NATIONAL, STATS_DB, type StatsDoc } from '../../sync-server/src/stats/model.js';
-import { submitAction, tempDir, waitFor } from './harness.js';
+import { openLaneStore, submitAction, tempDir, waitFor } from './harness.js';
 
 const CASES = 60;
 const BATCH = 10;
@@ -25,7 +25,7 @@ let store: Store;
 
 beforeAll(async () => {
 	dataDir = tempDir('tawasul-pipeline-');
-	store = await openStore({ couchdbUrl: null, dataDir });
+	store = await openLaneStore(dataDir);
 	await seedStore(store, { demo: false });
 	await installIntakeDesign(store);
 });
@@ -46,7 +46,7 @@ describe('rules engine: two batches under way', () => {
 			})
 		);
 		await store.use(DB.INTAKE).bulk({ docs: docs as never[] });
-		const { update_seq: lastSeq } = (await store.couch.db.get(DB.INTAKE)) as { update_seq: string | number };
+		const { update_seq: lastSeq } = (await store.dbInfo(DB.INTAKE))!;
 
 		const stats = new StatsAggregator(store);
 		let calls = 0;

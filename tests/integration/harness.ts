@@ -1,12 +1,17 @@
-/** Starts the real sync-server with the embedded store on a free loopback port, in this
- * process or as a child process (for kill -9), and signs people in the way a device does. */
+/** Starts the real sync-server on a free loopback port, in this process or as a child process
+ * (for kill -9), and signs people in the way a device does. The store follows the lane: the
+ * embedded store by default; with TAWASUL_TEST_COUCHDB (scripts/couchdb-lane.mjs sets it) a real
+ * Apache CouchDB, where each DATA_DIR gets its own database prefix, so servers of parallel test
+ * files never meet, and a server restarted on the same DATA_DIR finds its data again. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { startServer, type Running } from '../../sync-server/src/main.js';
+import { openStore, type Store } from '../../sync-server/src/store.js';
 import { base32Decode, hotp, stepAt } from '../../sync-server/src/auth/totp.js';
 
 const require = createRequire(import.meta.url);
@@ -19,9 +24,38 @@ export function tempDir(prefix = 'tawasul-test-'): string {
 
 export const QUIET = { LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '/nonexistent' };
 
+/** The real CouchDB of this lane, or null on the embedded lane. */
+export const LANE_COUCHDB = process.env.TAWASUL_TEST_COUCHDB || null;
+export const LANE = LANE_COUCHDB ? 'couchdb' : 'embedded';
+
+/** The store settings of a server whose DATA_DIR is `dataDir`, on this lane. */
+export function laneStoreEnv(dataDir: string): Record<string, string> {
+	if (!LANE_COUCHDB) return {};
+	const prefix = `t${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}_`;
+	return { COUCHDB_URL: LANE_COUCHDB, COUCHDB_DB_PREFIX: prefix };
+}
+
+/** What makes another server use the same store as `running` (several instances, one store). */
+export function storeEnvOf(running: Pick<Running, 'store'>): Record<string, string> {
+	return { COUCHDB_URL: running.store.url, ...(running.store.prefix ? { COUCHDB_DB_PREFIX: running.store.prefix } : {}) };
+}
+
+/** The environment a test server starts with: quiet, a fresh DATA_DIR unless given, the lane's store. */
+function serverEnv(env: Record<string, string>): Record<string, string> {
+	const dataDir = env.DATA_DIR ?? tempDir();
+	// A test that names its own store (COUCHDB_URL) keeps it.
+	return { ...QUIET, DATA_DIR: dataDir, ...(env.COUCHDB_URL ? {} : laneStoreEnv(dataDir)), ...env };
+}
+
 export async function startInProcess(env: Record<string, string> = {}): Promise<Running & { base: string }> {
-	const running = await startServer({ ...QUIET, DATA_DIR: tempDir(), ...env });
+	const running = await startServer(serverEnv(env));
 	return { ...running, base: `http://127.0.0.1:${running.port}` };
+}
+
+/** A store of this lane for a test that drives the engine or the statistics without a server. */
+export async function openLaneStore(dataDir = tempDir()): Promise<Store> {
+	const env = laneStoreEnv(dataDir);
+	return openStore({ couchdbUrl: env.COUCHDB_URL ?? null, couchdbDbPrefix: env.COUCHDB_DB_PREFIX, dataDir });
 }
 
 export interface Child {
@@ -34,7 +68,7 @@ export interface Child {
 export async function startChild(env: Record<string, string>): Promise<Child> {
 	const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
 		cwd: ROOT,
-		env: { ...process.env, ...QUIET, LOG_LEVEL: 'info', ...env },
+		env: { ...process.env, ...serverEnv(env), LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	const base = await new Promise<string>((resolve, reject) => {

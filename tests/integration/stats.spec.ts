@@ -8,8 +8,7 @@ import { DB, type CaseDoc } from '../../src/lib/domain/doc-types.js';
 import { localDateOf } from '../../src/lib/domain/calendar.js';
 import { NATIONAL, STATS_DB, type StatsDoc } from '../../sync-server/src/stats/model.js';
 import { allDocs, rebuildStats } from '../../sync-server/src/stats/rebuild.js';
-import { openStore } from '../../sync-server/src/store.js';
-import { local, remote, signInCitizen, startChild, startInProcess, submitAction, tempDir, waitFor, type Child } from './harness.js';
+import { local, openLaneStore, remote, signInCitizen, startChild, startInProcess, submitAction, tempDir, waitFor, type Child } from './harness.js';
 
 const CASES = 40;
 let server: Awaited<ReturnType<typeof startInProcess>>;
@@ -125,7 +124,7 @@ describe('statistics across a kill -9', () => {
 		// the way the report does, with the server gone.
 		await child.kill('SIGTERM');
 		child = null;
-		const store = await openStore({ couchdbUrl: null, dataDir });
+		const store = await openLaneStore(dataDir);
 		try {
 			const national = await store.use<StatsDoc>(STATS_DB).get(`y:${NATIONAL}:${year()}`);
 			expect(national.cells['complaint|works']).toMatchObject({ received: BURST, open: BURST });

@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EnvError, parseEnv } from '../env.js';
 import { log, setLogLevel } from '../log.js';
 import { openStore, type Store } from '../store.js';
+import { DB } from '../../../src/lib/domain/doc-types.js';
 
 export class UsageError extends Error {}
 
@@ -14,7 +15,7 @@ export async function openCliStore(): Promise<Store> {
 	const store = await openStore(env);
 	try {
 		// A request that opens the databases: the first place a second process meets the lock.
-		await store.couch.db.list();
+		await store.dbInfo(DB.CONFIG);
 	} catch (error) {
 		await store.close();
 		// LevelDB admits one process per directory, and the server's embedded store holds it.

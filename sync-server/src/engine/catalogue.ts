@@ -62,7 +62,8 @@ export class CatalogueSource {
 	constructor(private readonly store: Store) {}
 
 	async get(): Promise<Catalogue> {
-		const info = await this.store.couch.db.get(DB.CONFIG);
+		const info = await this.store.dbInfo(DB.CONFIG);
+		if (!info) throw new Error('the config database is missing');
 		if (this.current && info.update_seq === this.seq) return this.current;
 		const all = await this.store.use<ConfigDoc>(DB.CONFIG).list({ include_docs: true });
 		this.current = buildCatalogue(all.rows.flatMap((row) => (row.doc ? [row.doc] : [])));

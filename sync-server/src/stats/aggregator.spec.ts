@@ -26,8 +26,8 @@ afterAll(() => close());
 
 async function reset(): Promise<void> {
 	for (const db of [STATS_DB, 'stats_facts', DB.CASES]) {
-		await store.couch.db.destroy(db).catch(() => undefined);
-		await store.couch.db.create(db);
+		await store.dropDb(db);
+		await store.ensureDb(db);
 	}
 }
 

@@ -115,8 +115,8 @@ export async function rebuildStats(store: Store, options: RebuildOptions = {}): 
 	}
 	batch += 1;
 
-	await store.couch.db.destroy(STATS_FACTS_DB);
-	await store.couch.db.create(STATS_FACTS_DB);
+	await store.dropDb(STATS_FACTS_DB);
+	await store.ensureDb(STATS_FACTS_DB);
 	await store.use(STATS_FACTS_DB).insert(FACTS_DESIGN as never);
 
 	const buckets = new BucketSet();
