@@ -52,12 +52,16 @@ export function createApp(deps: AppDeps): express.Express {
 		next();
 	});
 
+	// 503 when the store is down or the engine does not advance (stopped, or work waiting and the
+	// checkpoint still for ENGINE_STALL_MS): a load balancer or supervisor can act on that.
 	app.get('/healthz', async (_req, res) => {
 		const store = await deps.store.ping();
 		const engine = deps.engine?.status() ?? null;
-		const ok = store && (!engine || engine.running);
+		const engineState = !engine ? null : !engine.running ? 'down' : engine.stalled ? 'stalled' : 'up';
+		const ok = store && (!engine || engineState === 'up');
+		const problem = !store ? 'store_down' : engineState === 'down' ? 'engine_down' : engineState === 'stalled' ? 'engine_stalled' : null;
 		res.setHeader('Cache-Control', 'no-store');
-		res.status(ok ? 200 : 503).json({ ok, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engine.running ? 'up' : 'down' } : null, sms: deps.sms?.status() ?? null });
+		res.status(ok ? 200 : 503).json({ ok, problem, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engineState } : null, sms: deps.sms?.status() ?? null });
 	});
 
 	app.use(sessionMiddleware({ store: deps.store, env: deps.env, gateway: deps.gateway }));
