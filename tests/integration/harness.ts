@@ -24,6 +24,12 @@ export async function startInProcess(env: Record<string, string> = {}): Promise<
 	return { ...running, base: `http://127.0.0.1:${running.port}` };
 }
 
+/** The environment that makes another server use the same store as `running` (several
+ * instances on one store: tests/integration/instances.spec.ts). */
+export function storeEnvOf(running: Pick<Running, 'store'>): Record<string, string> {
+	return { COUCHDB_URL: running.store.url };
+}
+
 export interface Child {
 	base: string;
 	process: ChildProcess;

@@ -147,6 +147,7 @@ export class RulesEngine {
 		let tail: Promise<void> = Promise.resolve();
 		// Rows read past the checkpoint: a failure narrows the search to these.
 		let unconfirmed = 0;
+		const stopRenewing = this.lease.keepAlive();
 		while (this.running) {
 			try {
 				if (!(await this.lease.acquire())) {
@@ -200,6 +201,7 @@ export class RulesEngine {
 		}
 		// Stopping: the batch under way finishes (or is replayed at the next start).
 		await settled(tail);
+		stopRenewing();
 	}
 
 	/** Cached positions and counters are re-read from the store after any failure or lost lease. */

@@ -37,6 +37,7 @@ export class Lease {
 	private heldUntil = 0;
 	/** The last revision seen of another holder's lease, and when this instance first saw it. */
 	private seen: { rev: string; at: number } | null = null;
+	private pending: Promise<boolean> | null = null;
 	private readonly leaseMs: number;
 	private readonly clock: () => number;
 	private readonly wallClock: () => number;
@@ -61,10 +62,26 @@ export class Lease {
 		return this.held && this.clock() < this.heldUntil;
 	}
 
-	/** True while this instance holds the lease; renews it once a third of it has passed. */
-	async acquire(): Promise<boolean> {
+	/** True while this instance holds the lease; renews it once a third of it has passed. Calls
+	 * made while one is under way share its answer: two writes with one revision would conflict. */
+	acquire(): Promise<boolean> {
+		this.pending ??= this.tryAcquire().finally(() => (this.pending = null));
+		return this.pending;
+	}
+
+	/** Renews the lease every third of its length while held, whatever the batch under way is doing:
+	 * a long batch keeps its lease, a frozen process (which runs no timers either) loses it. */
+	keepAlive(): () => void {
+		const timer = setInterval(() => {
+			if (this.held) this.acquire().catch(() => undefined);
+		}, this.leaseMs / 3);
+		timer.unref();
+		return () => clearInterval(timer);
+	}
+
+	private async tryAcquire(): Promise<boolean> {
 		const started = this.clock();
-		if (this.held && this.heldUntil - started > (this.leaseMs * 2) / 3) return true;
+		if (this.held && started < this.heldUntil - this.leaseMs * 0.9 + this.leaseMs / 3) return true;
 		await this.store.ensureDb(DB.ENGINE);
 		const db = this.store.use<LeaseDoc>(DB.ENGINE);
 		let current: LeaseDoc | null = null;
