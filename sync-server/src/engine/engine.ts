@@ -94,6 +94,7 @@ export class RulesEngine {
 	/** Actions set aside one after another by narrowing: a fault that is not any one action's. */
 	private asideStreak = 0;
 	private asideInBatch = false;
+	private overflowed = false;
 
 	constructor(
 		private readonly store: Store,
@@ -287,7 +288,13 @@ export class RulesEngine {
 		const timeoutMs = this.options.pollTimeoutMs ?? 10_000;
 		const abort = this.abort;
 		const timer = setTimeout(() => abort.abort(), timeoutMs + 2_000);
-		return readBounded(this.store, { since, limit, timeoutMs }, abort.signal, this.options.batchBytes ?? DEFAULT_BATCH_BYTES)
+		// Right after a feed that did not fit, more large actions are likely: no long poll, no documents.
+		const idsFirst = this.overflowed;
+		return readBounded(this.store, { since, limit, timeoutMs }, abort.signal, this.options.batchBytes ?? DEFAULT_BATCH_BYTES, idsFirst)
+			.then((batch) => {
+				this.overflowed = Boolean(batch.overflowed) && batch.changes.length + (batch.oversized ? 1 : 0) > 0;
+				return batch;
+			})
 			.catch((error) => {
 				if (this.running && abort.signal.aborted) return { changes: [], last_seq: since, oversized: null };
 				throw error;

@@ -45,31 +45,45 @@ export interface BoundedBatch {
 	last_seq: string | number;
 	/** The first row alone is larger than the whole budget: it was not read. */
 	oversized: FeedRow | null;
+	/** The feed with documents did not fit: large actions are about, read the next without them. */
+	overflowed?: boolean;
 }
 
 /** The longest prefix of the page whose documents fit in `budget` bytes. */
 export async function fetchBounded(store: Store, page: FeedPage, budget: number): Promise<BoundedBatch> {
 	const { docs, count } = await fetchPrefix(store, page.rows, budget);
-	if (page.rows.length > 0 && count === 0) return { changes: [], last_seq: page.rows[0].seq, oversized: page.rows[0] };
+	if (page.rows.length > 0 && count === 0) return { changes: [], last_seq: page.rows[0].seq, oversized: page.rows[0], overflowed: true };
 	const changes = page.rows.slice(0, count).map((row) => {
 		const doc = docs.get(row.id);
 		return doc && !row.deleted ? { ...row, doc } : row;
 	});
-	return { changes, last_seq: count === page.rows.length ? page.last_seq : page.rows[count - 1].seq, oversized: null };
+	return { changes, last_seq: count === page.rows.length ? page.last_seq : page.rows[count - 1].seq, oversized: null, overflowed: count < page.rows.length };
 }
 
-/** Fetches all rows in one request when they fit; otherwise halves the rows until the part that
- * fits is found. In the usual case (small actions) that is one request per batch. */
-async function fetchPrefix(store: Store, rows: FeedRow[], budget: number): Promise<{ docs: Map<string, ActionDoc>; count: number; bytes: number }> {
-	if (rows.length === 0) return { docs: new Map(), count: 0, bytes: 0 };
-	const all = await fetchDocs(store, rows.map((r) => r.id), budget);
-	if (all) return { docs: all.docs, count: rows.length, bytes: all.bytes };
-	if (rows.length === 1) return { docs: new Map(), count: 0, bytes: 0 };
-	const half = Math.ceil(rows.length / 2);
-	const first = await fetchPrefix(store, rows.slice(0, half), budget);
-	if (first.count < half) return first;
-	const rest = await fetchPrefix(store, rows.slice(half), budget - first.bytes);
-	return { docs: new Map([...first.docs, ...rest.docs]), count: half + rest.count, bytes: first.bytes + rest.bytes };
+/** Fetches documents in feed order in groups that double while they fit (1, 2, 4…) and halve
+ * when one does not: an oversized action at the front costs one small request, and a batch of
+ * small actions a handful. Only the first, ids-only feed read is needed to get here, which
+ * happens only after a feed with documents did not fit the budget. */
+async function fetchPrefix(store: Store, rows: FeedRow[], budget: number): Promise<{ docs: Map<string, ActionDoc>; count: number }> {
+	const docs = new Map<string, ActionDoc>();
+	let count = 0;
+	let bytes = 0;
+	let size = 1;
+	while (count < rows.length) {
+		const group = rows.slice(count, count + size);
+		const got = await fetchDocs(store, group.map((r) => r.id), budget - bytes);
+		if (got) {
+			for (const [id, doc] of got.docs) docs.set(id, doc);
+			count += group.length;
+			bytes += got.bytes;
+			size *= 2;
+		} else if (group.length === 1) {
+			break;
+		} else {
+			size = Math.floor(group.length / 2);
+		}
+	}
+	return { docs, count };
 }
 
 /** `_all_docs` with the documents, abandoned as soon as it passes `budget`. */
@@ -97,13 +111,19 @@ async function readCapped(response: Response, cap: number, abort: AbortControlle
 	if (!response.body) throw new Error('the store sent no body');
 	const chunks: Buffer[] = [];
 	let bytes = 0;
-	for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-		bytes += chunk.byteLength;
-		if (bytes > cap) {
-			abort.abort();
-			return null;
+	try {
+		for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+			bytes += chunk.byteLength;
+			if (bytes > cap) break;
+			chunks.push(Buffer.from(chunk));
 		}
-		chunks.push(Buffer.from(chunk));
+	} catch (error) {
+		if (bytes <= cap) throw error;
+	}
+	if (bytes > cap) {
+		// Leaving the loop cancelled the body; this ends the request itself.
+		abort.abort();
+		return null;
 	}
 	return { text: Buffer.concat(chunks).toString('utf8'), bytes };
 }
@@ -114,8 +134,10 @@ export async function readBounded(
 	store: Store,
 	query: { since: string | number; limit: number; timeoutMs: number },
 	signal: AbortSignal,
-	budget: number
+	budget: number,
+	idsFirst = false
 ): Promise<BoundedBatch> {
+	if (idsFirst) return fetchBounded(store, await readChanges(store, query, signal), budget);
 	const abort = new AbortController();
 	const follow = () => abort.abort();
 	signal.addEventListener('abort', follow, { once: true });
