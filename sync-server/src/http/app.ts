@@ -78,10 +78,17 @@ export function createApp(deps: AppDeps): express.Express {
 
 	serveApp(app, deps.env.staticDir);
 
-	app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+	app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
 		void _next;
 		log.error('request failed', { error: (error as Error)?.message });
 		if (res.headersSent) return res.destroy();
+		// Replication clients (PouchDB) read CouchDB's error shape, a string `error`; given an object
+		// they crash instead of retrying. A store that cannot be reached is a 503 they retry later.
+		if (req.originalUrl.startsWith('/db/')) {
+			const unreachable = Boolean((error as { cause?: { code?: string } })?.cause?.code) || /fetch failed/.test((error as Error)?.message ?? '');
+			res.status(unreachable ? 503 : 500).json({ error: unreachable ? 'unavailable' : 'server_error', reason: unreachable ? 'the store is not reachable' : 'server error' });
+			return;
+		}
 		res.status(500).json({ error: { code: 'server', message_key: 'errors.server' } });
 	});
 	return app;
