@@ -19,6 +19,11 @@ export interface Env {
 	sms: SmsEnv;
 	seedDemo: boolean;
 	engineBatchSize: number;
+	/** Engine robustness and sharing: bytes per batch, lease length, stall time (engine/engine.ts). */
+	engine: EngineEnv;
+	/** Shards and replicas of the shared databases on a CouchDB cluster; null: derived (store-shards.ts). */
+	couchdbQ: number | null;
+	couchdbN: number | null;
 	staticDir: string;
 	logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 	production: boolean;
@@ -26,6 +31,12 @@ export interface Env {
 	oidc: OidcEnv | null;
 	/** Seals authenticator secrets in the database (auth/sealing.ts); null: DATA_DIR/secrets.key. */
 	secretsKey: Buffer | null;
+}
+
+export interface EngineEnv {
+	batchBytes: number;
+	leaseMs: number;
+	stallMs: number;
 }
 
 export interface OidcEnv {
@@ -125,6 +136,22 @@ function dbPrefix(source: Source): string {
  * has arrived, so this bounds only bursts, where larger batches spread each batch's fixed cost. */
 export const DEFAULT_ENGINE_BATCH_SIZE = 1000;
 
+/** A batch of the engine holds at most this many bytes of actions: several multi-megabyte actions
+ * in one batch once made every later batch fail (issue 10); a single larger action is dead-lettered. */
+export const DEFAULT_ENGINE_BATCH_BYTES = 8 * 1024 * 1024;
+
+function optionalInteger(source: Source, name: string, min: number, max: number): number | null {
+	return source[name] === undefined || source[name] === '' ? null : integer(source, name, 0, min, max);
+}
+
+function engineEnv(source: Source): EngineEnv {
+	return {
+		batchBytes: integer(source, 'ENGINE_BATCH_BYTES', DEFAULT_ENGINE_BATCH_BYTES, 64 * 1024, 256 * 1024 * 1024),
+		leaseMs: integer(source, 'ENGINE_LEASE_MS', 30_000, 1_000, 600_000),
+		stallMs: integer(source, 'ENGINE_STALL_MS', 60_000, 1_000, 3_600_000)
+	};
+}
+
 export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env {
 	const port = integer(source, 'PORT', 3000, 0, 65535);
 	const host = source.HOST || '0.0.0.0';
@@ -141,6 +168,9 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		sms: parseSmsEnv(source, oneOf(source, 'SMS_GATEWAY', SMS_GATEWAYS, 'outbox')),
 		seedDemo: flag(source, 'SEED_DEMO', true),
 		engineBatchSize: integer(source, 'ENGINE_BATCH_SIZE', DEFAULT_ENGINE_BATCH_SIZE, 1, 5000),
+		engine: engineEnv(source),
+		couchdbQ: optionalInteger(source, 'COUCHDB_Q', 1, 256),
+		couchdbN: optionalInteger(source, 'COUCHDB_N', 1, 16),
 		staticDir: path.resolve(cwd, source.STATIC_DIR || './build'),
 		logLevel: oneOf(source, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
 		production: source.NODE_ENV === 'production',

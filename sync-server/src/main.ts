@@ -1,12 +1,15 @@
 /** One process: the store (embedded unless COUCHDB_URL), seed data, the rules engine, and the
  * HTTP server with the PWA, the auth API and the sync gate. */
+import http from 'node:http';
 import os from 'node:os';
+import type express from 'express';
 import type { AddressInfo } from 'node:net';
 import { parseEnv, EnvError, type Env } from './env.js';
 import { keyFromDataDir } from './auth/sealing.js';
 import { log, setLogLevel } from './log.js';
 import { openStore, type Store } from './store.js';
-import { RULES, selectRules } from './rules/index.js';
+import { RULES, selectRules, type Rule } from './rules/index.js';
+import { shownUrl, whenStoreReady } from './store-ready.js';
 import { RulesEngine } from './engine/engine.js';
 import { startSmsSender, type SmsSender } from './sms/index.js';
 import { invitationHandler } from './rating/invitations.js';
@@ -33,49 +36,97 @@ export async function startServer(source: Record<string, string | undefined> = p
 	const env: Env = { ...parsed, secretsKey: parsed.secretsKey ?? keyFromDataDir(parsed.dataDir) };
 	const rules = selectRules(source.RULES ? source.RULES.split(',').map((s) => s.trim()) : null);
 	const store = await openStore(env);
+	// The port answers at once, while the store may still be coming up: /healthz says 503 and why,
+	// everything else asks to come back later (see starting()).
+	const waiting = { fault: null as string | null };
+	let app: express.Express | null = null;
+	const server = http.createServer((req, res) => (app ? app(req, res) : starting(req, res, waiting.fault)));
+	try {
+		await new Promise<void>((resolve, reject) => {
+			server.once('listening', resolve);
+			server.once('error', reject);
+			server.listen(env.port, env.host);
+		});
+		const port = (server.address() as AddressInfo).port;
+		log.info('listening; setting up the store', { url: `http://localhost:${port}`, store: store.embedded ? 'embedded' : shownUrl(store.url) });
+		const services = await whenStoreReady(store, env.couchdbUrl, () => startServices(env, store, rules, source, port), (fault) => (waiting.fault = fault));
+		app = createApp({ env, store, gateway: services.sms.asGateway(), engine: services.engine, sms: services.sms });
+		log.info('Tawasul is running', { url: `http://localhost:${port}`, store: store.embedded ? 'embedded' : 'couchdb' });
+		if (services.accounts.length > 0 && env.logLevel !== 'silent') printDemoAccounts(services.accounts, port);
+		return {
+			env,
+			store,
+			engine: services.engine,
+			sms: services.sms,
+			port,
+			async stop() {
+				await closeServer(server);
+				await services.stop();
+				await store.close();
+			}
+		};
+	} catch (error) {
+		await closeServer(server);
+		await store.close();
+		throw error;
+	}
+}
+
+/** Everything that needs the store: each step is safe to run on every start and by several
+ * instances at once (issue 10 finding 10), and safe to run again when the store went away midway. */
+async function startServices(env: Env, store: Store, rules: readonly Rule[] | null, source: Record<string, string | undefined>, port: number) {
 	const accounts = await seedStore(store, { demo: env.seedDemo });
 	await installIntakeDesign(store);
-	const instanceId = source.ENGINE_INSTANCE || `${os.hostname()}:${env.port}:${env.dataDir}`;
+	// Host and listening port: two running instances never share it, and a restart on a fixed port
+	// gets its own lease back at once.
+	const instanceId = source.ENGINE_INSTANCE || `${os.hostname()}:${port}:${env.dataDir}`;
 	// Queued, claimed before sending, retried: sign-in codes and rating invitations alike.
 	const sms = await startSmsSender(env, store, { instanceId });
-	const gateway = sms.asGateway();
 	// The dashboard's counters follow every case the engine saves (issue #5).
 	const stats = new StatsAggregator(store);
 	const engine = new RulesEngine(store, {
 		rules: rules ?? RULES,
 		sinks: [stats],
 		batchSize: env.engineBatchSize,
+		batchBytes: env.engine.batchBytes,
+		leaseMs: env.engine.leaseMs,
+		stallMs: env.engine.stallMs,
 		instanceId,
 		onEffects: invitationHandler({ store, enqueue: (job) => sms.enqueue(job), publicUrl: env.publicUrl })
 	});
 	engine.start();
 	stats.startSweeper(STATS_SWEEP_MS);
-	const app = createApp({ env, store, gateway, engine, sms });
-	const server = app.listen(env.port, env.host);
-	await new Promise<void>((resolve, reject) => {
-		server.once('listening', resolve);
-		server.once('error', reject);
-	});
-	const port = (server.address() as AddressInfo).port;
-	log.info('Tawasul is running', { url: `http://localhost:${port}`, store: store.embedded ? 'embedded' : 'couchdb' });
-	if (accounts.length > 0 && env.logLevel !== 'silent') printDemoAccounts(accounts, port);
 	return {
-		env,
-		store,
+		accounts,
 		engine,
 		sms,
-		port,
 		async stop() {
-			await new Promise<void>((resolve) => {
-				server.closeAllConnections();
-				server.close(() => resolve());
-			});
 			await engine.stop();
 			await stats.stop();
 			await sms.stop();
-			await store.close();
 		}
 	};
+}
+
+/** The answer while the store is not yet set up: health says why, the rest asks to retry. */
+function starting(req: http.IncomingMessage, res: http.ServerResponse, fault: string | null): void {
+	res.setHeader('content-type', 'application/json');
+	res.setHeader('cache-control', 'no-store');
+	res.setHeader('retry-after', '5');
+	res.statusCode = 503;
+	if (req.url === '/healthz') {
+		res.end(JSON.stringify({ ok: false, starting: true, store: fault ? 'down' : 'setting_up', problem: fault ?? 'setting up the store', engine: null }));
+		return;
+	}
+	res.end(JSON.stringify({ error: { code: 'unavailable', message_key: 'errors.unavailable' } }));
+}
+
+function closeServer(server: http.Server): Promise<void> {
+	return new Promise<void>((resolve) => {
+		if (!server.listening) return resolve();
+		server.closeAllConnections();
+		server.close(() => resolve());
+	});
 }
 
 function printDemoAccounts(accounts: Awaited<ReturnType<typeof seedStore>>, port: number): void {

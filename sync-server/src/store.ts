@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import nano from 'nano';
 import type { Env } from './env.js';
 import { log } from './log.js';
+import { isPersonOrEntityDb, shardPolicy, type Shards } from './store-shards.js';
 
 export interface Store {
 	/** Base URL with credentials; never log it. */
@@ -29,10 +30,14 @@ export interface Store {
 	close(): Promise<void>;
 }
 
-export async function openStore(env: Pick<Env, 'couchdbUrl' | 'dataDir'> & { couchdbDbPrefix?: string }): Promise<Store> {
-	if (env.couchdbUrl) return wrap(env.couchdbUrl, false, env.couchdbDbPrefix ?? '', async () => {});
+export async function openStore(
+	env: Pick<Env, 'couchdbUrl' | 'dataDir'> & Partial<Pick<Env, 'couchdbQ' | 'couchdbN' | 'couchdbDbPrefix'>>
+): Promise<Store> {
+	if (env.couchdbUrl) {
+		return wrap(env.couchdbUrl, false, env.couchdbDbPrefix ?? '', async () => {}, { q: env.couchdbQ ?? null, n: env.couchdbN ?? null });
+	}
 	const embedded = await startEmbedded(env.dataDir);
-	return wrap(embedded.url, true, '', embedded.close);
+	return wrap(embedded.url, true, '', embedded.close, null);
 }
 
 /** `/<database>/rest` with the prefix before the database; server endpoints (`/_…`) unchanged. */
@@ -41,8 +46,11 @@ export function prefixedPath(prefix: string, path: string): string {
 	return `/${prefix}${path.slice(1)}`;
 }
 
-function wrap(url: string, embedded: boolean, prefix: string, closeServer: () => Promise<void>): Store {
+function wrap(url: string, embedded: boolean, prefix: string, closeServer: () => Promise<void>, shards: Shards | null): Store {
 	const couch = nano({ url });
+	const createQuery = shards
+		? shardPolicy(shards, async () => ((await couch.request({ path: '_membership' })) as { cluster_nodes: string[] }).cluster_nodes.length)
+		: (name: string) => Promise.resolve(isPersonOrEntityDb(name) ? { q: 1 } : {});
 	const known = new Set<string>();
 	const parsed = new URL(url);
 	const authorization = parsed.username
@@ -64,10 +72,12 @@ function wrap(url: string, embedded: boolean, prefix: string, closeServer: () =>
 		async ensureDb(name) {
 			if (known.has(name)) return;
 			try {
-				// q=1: per-person and per-entity databases are small; one shard keeps a million cheap.
-				await couch.request({ method: 'PUT', db: prefix + name, qs: { q: 1 } });
+				// Shards and replicas by kind of database: store-shards.ts.
+				await couch.request({ method: 'PUT', db: prefix + name, qs: await createQuery(name) });
 			} catch (error) {
-				if ((error as { statusCode?: number }).statusCode !== 412) throw error;
+				// 412: it exists; 409 or a 5xx from a cluster: another instance is creating it right now.
+				const status = (error as { statusCode?: number }).statusCode;
+				if (status !== 412 && !(await exists(couch, prefix + name, status))) throw error;
 			}
 			known.add(name);
 		},
@@ -98,6 +108,17 @@ function wrap(url: string, embedded: boolean, prefix: string, closeServer: () =>
 		},
 		close: closeServer
 	};
+}
+
+/** After a failed create: the database is there when a racing instance made it. */
+async function exists(couch: nano.ServerScope, name: string, status: number | undefined): Promise<boolean> {
+	if (status !== 409 && !(status !== undefined && status >= 500)) return false;
+	try {
+		await couch.request({ method: 'HEAD', db: name });
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 /** express-pouchdb on loopback in a worker thread (store-worker.mjs), guarded by a secret that

@@ -65,7 +65,7 @@ export interface Child {
 }
 
 /** Runs `npm start`'s server as its own process, so a test can kill it with SIGKILL. */
-export async function startChild(env: Record<string, string>): Promise<Child> {
+export async function startChild(env: Record<string, string>, options: { readyTimeoutMs?: number } = {}): Promise<Child> {
 	const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
 		cwd: ROOT,
 		env: { ...process.env, ...serverEnv(env), LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
@@ -73,7 +73,7 @@ export async function startChild(env: Record<string, string>): Promise<Child> {
 	});
 	const base = await new Promise<string>((resolve, reject) => {
 		let out = '';
-		const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
+		const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), options.readyTimeoutMs ?? 30_000);
 		child.stdout!.on('data', (chunk: Buffer) => {
 			out += chunk.toString();
 			const match = /"msg":"Tawasul is running","url":"http:\/\/localhost:(\d+)"/.exec(out);

@@ -46,7 +46,11 @@ export const ERROR_CODES = [
 	'placeholder_missing',
 	'unknown_sms_text',
 	'network',
-	'server'
+	'server',
+	// Set aside by the rules engine (engine/dead-letters.ts), and the server still starting.
+	'too_large',
+	'unprocessable',
+	'unavailable'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -38,17 +38,26 @@ export class Checkpoint {
 		this.loaded = true;
 	}
 
+	/** Saved with the revision last read: if another instance moved the checkpoint meanwhile (it
+	 * took over the lease), the write conflicts and this batch's position is never recorded. */
 	async save(seq: string | number): Promise<void> {
 		if (seq === this.seq) return;
 		const doc: CheckpointDoc = { _id: this.id, type: DOC_TYPES.COUNTER, seq, updated_at: new Date().toISOString() };
 		if (this.rev) doc._rev = this.rev;
-		const result = await this.store.use<CheckpointDoc>(DB.ENGINE).insert(doc);
-		this.rev = result.rev;
-		this.seq = seq;
+		try {
+			const result = await this.store.use<CheckpointDoc>(DB.ENGINE).insert(doc);
+			this.rev = result.rev;
+			this.seq = seq;
+		} catch (error) {
+			this.reset();
+			if ((error as { statusCode?: number }).statusCode === 409) throw new Error('checkpoint moved by another instance');
+			throw error;
+		}
 	}
 
 	/** Forget what is in memory (after losing the lease, another instance moved it). */
 	reset(): void {
 		this.loaded = false;
+		this.rev = undefined;
 	}
 }

@@ -3,16 +3,20 @@
  * letters — before it moves the feed checkpoint. A crash anywhere replays the batch: actions a
  * case already took in are skipped, projections are rewritten with the same revisions (no-ops),
  * and reference numbers reserved before the crash are never handed out twice. */
+import { performance } from 'node:perf_hooks';
 import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { caseDocId, DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { localDateOf } from '../../../src/lib/domain/calendar.js';
 import { collectEffects, runRules, type Rule, type SideEffect, type Work } from '../rules/index.js';
 import { log } from '../log.js';
+import { DEFAULT_ENGINE_BATCH_BYTES as DEFAULT_BATCH_BYTES } from '../env.js';
 import type { Store } from '../store.js';
 import { CatalogueSource, type Catalogue } from './catalogue.js';
 import { Checkpoint } from './checkpoint.js';
-import { Lease } from './lease.js';
+import { DEFAULT_LEASE_MS, Lease } from './lease.js';
+import { actionHeader, readBounded, type BoundedBatch, type Change } from './feed.js';
+import { malformed, saveDeadLetters, SET_ASIDE, setAside, type SetAside } from './dead-letters.js';
 import { attachmentWrites } from './attachments.js';
 import { projectCase, rejectionDoc, type Projection } from './projections.js';
 import { ReferenceCounters } from './references.js';
@@ -22,13 +26,10 @@ import { writeAudit } from '../audit/trail.js';
 
 /** Attempts of one action before it goes to a dead-letter record. */
 const MAX_TRIES = 3;
-
-interface Change {
-	seq: string | number;
-	id: string;
-	deleted?: boolean;
-	doc?: ActionDoc;
-}
+/** Failed batches at one feed position before the engine goes one action at a time to find the
+ * action that fails them. */
+const NARROW_AFTER = 2;
+const MAX_ASIDE_STREAK = 3;
 
 export interface EngineStatus {
 	running: boolean;
@@ -38,6 +39,10 @@ export interface EngineStatus {
 	rejected: number;
 	dead_letters: number;
 	last_error: string | null;
+	/** Work is waiting in the feed and the checkpoint has not moved for ENGINE_STALL_MS. */
+	stalled: boolean;
+	/** Milliseconds since the checkpoint last moved or the feed was found caught up. */
+	since_progress_ms: number;
 }
 
 /** Work that follows the cases once they are saved and projected, such as the statistics. A sink
@@ -52,7 +57,13 @@ export interface EngineOptions {
 	rules: readonly Rule[];
 	sinks?: readonly CaseSink[];
 	batchSize: number;
+	/** Bytes of actions in one batch (ENGINE_BATCH_BYTES); larger single actions are set aside. */
+	batchBytes?: number;
 	instanceId: string;
+	/** Lease length (ENGINE_LEASE_MS): how soon another instance takes over from a dead one. */
+	leaseMs?: number;
+	/** ENGINE_STALL_MS: after this long without progress while work waits, status says stalled. */
+	stallMs?: number;
 	/** Long-poll time-out of the feed; short in tests so stop() returns quickly. */
 	pollTimeoutMs?: number;
 	/** Runs the rules' side effects once a batch's cases and projections are durable, before the
@@ -75,6 +86,15 @@ export class RulesEngine {
 	private abort: AbortController | null = null;
 	private readonly counts = { processed: 0, rejected: 0, dead_letters: 0 };
 	private lastError: string | null = null;
+	/** Progress for /healthz: when the checkpoint last moved or the feed was found caught up. */
+	private lastProgress = performance.now();
+	private idle = false;
+	/** Consecutive failures at one checkpoint position, and how many rows go one at a time. */
+	private failures = { seq: null as string | number | null, count: 0, narrowRows: 0 };
+	/** Actions set aside one after another by narrowing: a fault that is not any one action's. */
+	private asideStreak = 0;
+	private asideInBatch = false;
+	private overflowed = false;
 
 	constructor(
 		private readonly store: Store,
@@ -83,16 +103,19 @@ export class RulesEngine {
 		this.catalogue = new CatalogueSource(store);
 		this.checkpoint = new Checkpoint(store, 'intake');
 		this.references = new ReferenceCounters(store);
-		this.lease = new Lease(store, 'engine', options.instanceId);
+		this.lease = new Lease(store, 'engine', options.instanceId, { leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS });
 	}
 
 	status(): EngineStatus {
+		const since = Math.round(performance.now() - this.lastProgress);
 		return {
 			running: this.running,
 			leader: this.lease.held,
 			last_seq: this.checkpoint.seq,
 			...this.counts,
-			last_error: this.lastError
+			last_error: this.lastError,
+			stalled: this.running && this.lease.held && !this.idle && since > (this.options.stallMs ?? 60_000),
+			since_progress_ms: since
 		};
 	}
 
@@ -109,6 +132,10 @@ export class RulesEngine {
 		await this.lease.release();
 	}
 
+	private progressed(): void {
+		this.lastProgress = performance.now();
+	}
+
 	/** In a burst two batches are under way at once: while one batch's projections, counters and
 	 * effects are written (its tail), the next batch is read, decided and its cases saved (its head). The
 	 * checkpoint still moves in feed order, only after a batch's tail, and the next tail starts
@@ -119,25 +146,33 @@ export class RulesEngine {
 		// How far the feed has been read: ahead of the checkpoint while a tail is under way.
 		let since: string | number | null = null;
 		let tail: Promise<void> = Promise.resolve();
+		// Rows read past the checkpoint: a failure narrows the search to these.
+		let unconfirmed = 0;
+		const stopRenewing = this.lease.keepAlive();
 		while (this.running) {
 			try {
 				if (!(await this.lease.acquire())) {
 					await settled(tail);
 					since = null;
+					unconfirmed = 0;
 					// Another instance holds the feed; what we cached may be stale when we get it back.
-					this.checkpoint.reset();
-					this.references.reset();
-					await sleep(2000);
+					this.forget();
+					this.progressed();
+					await sleep(Math.min(2000, (this.options.leaseMs ?? DEFAULT_LEASE_MS) / 4));
 					continue;
 				}
 				await this.checkpoint.load();
 				since ??= this.checkpoint.seq;
-				const changes = await this.readFeed(since);
+				const narrow = this.failures.narrowRows > 0;
+				const limit = narrow ? 1 : this.options.batchSize;
+				const batch = await this.readBatch(since, limit, since === this.checkpoint.seq);
 				if (!this.running) break;
-				const finish = changes.results.length > 0 ? await this.beginBatch(changes.results) : null;
+				const read = batch.changes.length + (batch.oversized ? 1 : 0);
+				unconfirmed += read;
+				const finish = await this.beginChecked(batch, narrow);
 				await tail;
-				const last = changes.last_seq;
-				tail = (finish ? finish() : Promise.resolve()).then(() => this.checkpoint.save(last));
+				const last = batch.last_seq;
+				tail = (finish ? finish() : Promise.resolve()).then(() => this.confirm(last, read));
 				// Reported at once; the loop meets the failure when it next waits for this tail.
 				tail.catch((error: Error) => {
 					this.lastError = error.message;
@@ -145,15 +180,21 @@ export class RulesEngine {
 				since = last;
 				// A batch that did not fill up means the feed has caught up: finishing it before reading
 				// on gives the lowest delay. Only in a burst does the next head overlap this tail.
-				if (changes.results.length < this.options.batchSize) await tail;
+				if (read < limit || narrow) {
+					await tail;
+					unconfirmed = 0;
+				}
 				backoff = 250;
 				this.lastError = null;
 			} catch (error) {
 				await settled(tail);
 				tail = Promise.resolve();
 				since = null;
+				this.forget();
 				if (!this.running) break;
 				this.lastError = (error as Error).message;
+				await this.countFailure(error, unconfirmed);
+				unconfirmed = 0;
 				log.error('engine batch failed, will retry', { error: this.lastError, since: this.checkpoint.seq });
 				await sleep(backoff);
 				backoff = Math.min(backoff * 2, 10_000);
@@ -161,31 +202,104 @@ export class RulesEngine {
 		}
 		// Stopping: the batch under way finishes (or is replayed at the next start).
 		await settled(tail);
+		stopRenewing();
 	}
 
-	private async readFeed(since: string | number): Promise<{ results: Change[]; last_seq: string | number }> {
+	/** Cached positions and counters are re-read from the store after any failure or lost lease. */
+	private forget(): void {
+		this.checkpoint.reset();
+		this.references.reset();
+	}
+
+	/** Moves the checkpoint once a batch's work is durable, unless the lease ran out meanwhile:
+	 * then another instance may be doing the same work, and its position is the one that counts. */
+	private async confirm(seq: string | number, rows: number): Promise<void> {
+		if (!this.lease.valid()) throw new Error('engine lease ran out before the batch was finished');
+		const moved = seq !== this.checkpoint.seq;
+		await this.checkpoint.save(seq);
+		if (moved) this.progressed();
+		if (this.failures.narrowRows > 0) this.failures.narrowRows = Math.max(0, this.failures.narrowRows - rows);
+		if (moved) this.failures = { ...this.failures, seq: null, count: 0 };
+		if (moved && !this.asideInBatch) this.asideStreak = 0;
+		this.asideInBatch = false;
+	}
+
+	/** A failure of the kind bad input causes in code (a type or range error: `Invalid string
+	 * length`, a method missing on a field of the wrong type) that repeats at one position while the
+	 * store is up is blamed on an action: the engine then goes one action at a time through the rows
+	 * it had read, and sets aside the one that keeps failing. The store's own faults (down,
+	 * restarting, another instance) and the work's other errors are waited out and retried. */
+	private async countFailure(error: unknown, unconfirmed: number): Promise<void> {
+		if (!inputFault(error) || !(await this.store.ping())) return;
+		const seq = this.checkpoint.seq;
+		const count = this.failures.seq === seq ? this.failures.count + 1 : 1;
+		const narrowRows = count >= NARROW_AFTER ? Math.max(this.failures.narrowRows, unconfirmed, 1) : this.failures.narrowRows;
+		this.failures = { seq, count, narrowRows };
+	}
+
+	private async readBatch(since: string | number, limit: number, atCheckpoint: boolean): Promise<BoundedBatch> {
+		this.idle = atCheckpoint;
+		try {
+			const batch = await this.readFeed(since, limit);
+			if (batch.changes.length === 0 && !batch.oversized) this.progressed();
+			return batch;
+		} finally {
+			this.idle = false;
+		}
+	}
+
+	/** Sets aside what cannot be processed (too large, malformed, or one action that keeps failing
+	 * the batch) and begins the batch with the rest; the tail records the dead letters first. */
+	private async beginChecked(batch: BoundedBatch, narrow: boolean): Promise<(() => Promise<void>) | null> {
+		const aside: SetAside[] = [];
+		if (batch.oversized) {
+			const header = await actionHeader(this.store, batch.oversized.id);
+			aside.push({ action_id: batch.oversized.id, header, code: SET_ASIDE.TOO_LARGE, reason: `larger than ENGINE_BATCH_BYTES (${this.options.batchBytes ?? DEFAULT_BATCH_BYTES})` });
+		}
+		const usable: Change[] = [];
+		for (const change of batch.changes) {
+			const doc = change.doc;
+			const problem = doc && !change.deleted && doc.type === DOC_TYPES.ACTION ? malformed(doc) : null;
+			if (problem) aside.push({ action_id: change.id, header: doc!, code: SET_ASIDE.UNPROCESSABLE, reason: problem });
+			else usable.push(change);
+		}
+		// Three in a row without one action passing is not the actions' fault: stop and say so (/healthz).
+		if (narrow && this.failures.count >= NARROW_AFTER + MAX_TRIES - 1 && usable.length === 1 && this.asideStreak < MAX_ASIDE_STREAK) {
+			const [change] = usable.splice(0, 1);
+			this.asideStreak++;
+			this.asideInBatch = true;
+			aside.push({ action_id: change.id, header: change.doc ?? null, code: SET_ASIDE.UNPROCESSABLE, reason: this.lastError ?? 'failed repeatedly' });
+		}
+		const finish = usable.length > 0 ? await this.beginBatch(usable) : null;
+		if (aside.length === 0) return finish;
+		for (const item of aside) log.warn('action set aside', { action_id: item.action_id, code: item.code, reason: item.reason });
+		return async () => {
+			await setAside(this.store, aside);
+			this.counts.dead_letters += aside.length;
+			this.counts.rejected += aside.length;
+			await finish?.();
+		};
+	}
+
+	private readFeed(since: string | number, limit: number): Promise<BoundedBatch> {
 		this.abort = new AbortController();
-		const query = new URLSearchParams({
-			since: String(since),
-			limit: String(this.options.batchSize),
-			include_docs: 'true',
-			feed: 'longpoll',
-			timeout: String(this.options.pollTimeoutMs ?? 10_000)
-		});
 		// CouchDB ends a long poll after `timeout`; express-pouchdb ignores it and holds the request
 		// until a change comes, so the engine ends the wait itself and asks again.
 		const timeoutMs = this.options.pollTimeoutMs ?? 10_000;
-		const timer = setTimeout(() => this.abort?.abort(), timeoutMs + 2_000);
-		try {
-			const response = await this.store.fetch(`/${DB.INTAKE}/_changes?${query}`, { signal: this.abort.signal });
-			if (!response.ok) throw new Error(`intake feed answered ${response.status}`);
-			return (await response.json()) as { results: Change[]; last_seq: string | number };
-		} catch (error) {
-			if (this.running && this.abort.signal.aborted) return { results: [], last_seq: since };
-			throw error;
-		} finally {
-			clearTimeout(timer);
-		}
+		const abort = this.abort;
+		const timer = setTimeout(() => abort.abort(), timeoutMs + 2_000);
+		// Right after a feed that did not fit, more large actions are likely: no long poll, no documents.
+		const idsFirst = this.overflowed;
+		return readBounded(this.store, { since, limit, timeoutMs }, abort.signal, this.options.batchBytes ?? DEFAULT_BATCH_BYTES, idsFirst)
+			.then((batch) => {
+				this.overflowed = Boolean(batch.overflowed) && batch.changes.length + (batch.oversized ? 1 : 0) > 0;
+				return batch;
+			})
+			.catch((error) => {
+				if (this.running && abort.signal.aborted) return { changes: [], last_seq: since, oversized: null };
+				throw error;
+			})
+			.finally(() => clearTimeout(timer));
 	}
 
 	/** Processes one batch of feed rows, head and tail; for tests. */
@@ -317,10 +431,9 @@ export class RulesEngine {
 		if (failed.length > 0) throw new Error(`saving cases failed: ${failed[0].id} ${failed[0].error}`);
 	}
 
-	private async saveDeadLetters(docs: Record<string, unknown>[]): Promise<void> {
-		await this.store.ensureDb(DB.ENGINE);
+	private saveDeadLetters(docs: Record<string, unknown>[]): Promise<void> {
 		// A dead letter already there (a replay) answers with a conflict: that is fine.
-		await this.store.use(DB.ENGINE).bulk({ docs });
+		return saveDeadLetters(this.store, docs);
 	}
 }
 
@@ -345,6 +458,14 @@ function yearOf(action: ActionDoc, timeZone: string): number {
 
 function hasFiles(action: ActionDoc): boolean {
 	return Object.keys(action._attachments ?? {}).length > 0;
+}
+
+/** Errors that bad input causes in code; the store's errors (fetch failed is a TypeError too)
+ * are never among them. */
+function inputFault(error: unknown): boolean {
+	if (!(error instanceof TypeError || error instanceof RangeError)) return false;
+	if ((error as { statusCode?: number }).statusCode !== undefined || (error as { cause?: unknown }).cause !== undefined) return false;
+	return !/fetch failed|ECONN|EPIPE|socket|aborted|terminated/i.test(error.message);
 }
 
 function settled(work: Promise<unknown>): Promise<void> {

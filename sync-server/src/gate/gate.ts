@@ -225,12 +225,21 @@ async function refuseChangedActions(
 export async function installIntakeDesign(store: Store): Promise<void> {
 	await store.ensureDb(DB.INTAKE);
 	const db = store.use<{ _id: string; _rev?: string; validate_doc_update: string }>(DB.INTAKE);
-	let current: { _rev?: string; validate_doc_update?: string } | null = null;
-	try {
-		current = await db.get('_design/tawasul');
-	} catch (error) {
-		if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+	// Instances starting together race here: the loser reads again and is done once the stored
+	// design says the same; a few tries settle any race, since every instance writes the same text.
+	for (let attempt = 1; ; attempt++) {
+		let current: { _rev?: string; validate_doc_update?: string } | null = null;
+		try {
+			current = await db.get('_design/tawasul');
+		} catch (error) {
+			if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+		}
+		if (current?.validate_doc_update === INTAKE_VALIDATE) return;
+		try {
+			await db.insert({ _id: '_design/tawasul', ...(current?._rev ? { _rev: current._rev } : {}), validate_doc_update: INTAKE_VALIDATE });
+			return;
+		} catch (error) {
+			if ((error as { statusCode?: number }).statusCode !== 409 || attempt >= 5) throw error;
+		}
 	}
-	if (current?.validate_doc_update === INTAKE_VALIDATE) return;
-	await db.insert({ _id: '_design/tawasul', ...(current?._rev ? { _rev: current._rev } : {}), validate_doc_update: INTAKE_VALIDATE });
 }

@@ -52,12 +52,16 @@ export function createApp(deps: AppDeps): express.Express {
 		next();
 	});
 
+	// 503 when the store is down or the engine does not advance (stopped, or work waiting and the
+	// checkpoint still for ENGINE_STALL_MS): a load balancer or supervisor can act on that.
 	app.get('/healthz', async (_req, res) => {
 		const store = await deps.store.ping();
 		const engine = deps.engine?.status() ?? null;
-		const ok = store && (!engine || engine.running);
+		const engineState = !engine ? null : !engine.running ? 'down' : engine.stalled ? 'stalled' : 'up';
+		const ok = store && (!engine || engineState === 'up');
+		const problem = !store ? 'store_down' : engineState === 'down' ? 'engine_down' : engineState === 'stalled' ? 'engine_stalled' : null;
 		res.setHeader('Cache-Control', 'no-store');
-		res.status(ok ? 200 : 503).json({ ok, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engine.running ? 'up' : 'down' } : null, sms: deps.sms?.status() ?? null });
+		res.status(ok ? 200 : 503).json({ ok, problem, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engineState } : null, sms: deps.sms?.status() ?? null });
 	});
 
 	app.use(sessionMiddleware({ store: deps.store, env: deps.env, gateway: deps.gateway }));
@@ -74,10 +78,17 @@ export function createApp(deps: AppDeps): express.Express {
 
 	serveApp(app, deps.env.staticDir);
 
-	app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+	app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
 		void _next;
 		log.error('request failed', { error: (error as Error)?.message });
 		if (res.headersSent) return res.destroy();
+		// Replication clients (PouchDB) read CouchDB's error shape, a string `error`; given an object
+		// they crash instead of retrying. A store that cannot be reached is a 503 they retry later.
+		if (req.originalUrl.startsWith('/db/')) {
+			const unreachable = Boolean((error as { cause?: { code?: string } })?.cause?.code) || /fetch failed/.test((error as Error)?.message ?? '');
+			res.status(unreachable ? 503 : 500).json({ error: unreachable ? 'unavailable' : 'server_error', reason: unreachable ? 'the store is not reachable' : 'server error' });
+			return;
+		}
 		res.status(500).json({ error: { code: 'server', message_key: 'errors.server' } });
 	});
 	return app;

@@ -5,6 +5,7 @@
  */
 import { DB, type Role } from '../../../src/lib/domain/doc-types.js';
 import { createStaff, findOrCreateCitizen, findStaff, type StaffRole } from '../auth/accounts.js';
+import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { log } from '../log.js';
 import type { Store } from '../store.js';
 import { catalogueDocs, type ConfigDoc } from './catalogue.js';
@@ -57,6 +58,19 @@ async function seedConfig(store: Store): Promise<number> {
 	return results.filter((r) => !r.error).length;
 }
 
+/** Another instance starting at the same moment may create the same account first: its
+ * account is then the demo account (createStaff answers 409 for a username already taken). */
+async function createOrFindStaff(store: Store, staff: DemoStaff) {
+	try {
+		return await createStaff(store, { ...staff, password: DEMO_PASSWORD });
+	} catch (error) {
+		if (!(error instanceof TawasulError) || error.status !== 409) throw error;
+		const account = await findStaff(store, staff.username);
+		if (!account) throw error;
+		return account;
+	}
+}
+
 async function seedDemoAccounts(store: Store): Promise<DemoAccount[]> {
 	const citizenName = 'مواطن تجريبي';
 	const citizen = await findOrCreateCitizen(store, DEMO_CITIZEN_PHONE, { name: citizenName });
@@ -64,8 +78,7 @@ async function seedDemoAccounts(store: Store): Promise<DemoAccount[]> {
 		{ role: 'citizen', name: citizen.name, login: DEMO_CITIZEN_PHONE, user_id: citizen.user_id }
 	];
 	for (const staff of DEMO_STAFF) {
-		const account =
-			(await findStaff(store, staff.username)) ?? (await createStaff(store, { ...staff, password: DEMO_PASSWORD }));
+		const account = (await findStaff(store, staff.username)) ?? (await createOrFindStaff(store, staff));
 		const demo: DemoAccount = {
 			role: account.role,
 			name: account.name,

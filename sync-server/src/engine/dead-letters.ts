@@ -1,0 +1,60 @@
+/** Actions the engine cannot process are set aside in a dead-letter record in `engine`, with the
+ * reason, and their author is told in their own database, so one bad action never stops the
+ * feed for everyone else (issue 10). A replay writes the same records again: conflicts are fine. */
+import type { ActionDoc } from '../../../src/lib/domain/doc-types.js';
+import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
+import type { Store } from '../store.js';
+import { rejectionDoc, type Projection } from './projections.js';
+import { writeProjections } from './writer.js';
+
+/** The codes an author sees (errors.<code> in messages/*.json). */
+export const SET_ASIDE = { TOO_LARGE: 'too_large', UNPROCESSABLE: 'unprocessable' } as const;
+
+export interface SetAside {
+	action_id: string;
+	/** What is known of the action; an oversized one is never read whole. */
+	header: Partial<ActionDoc> | null;
+	code: (typeof SET_ASIDE)[keyof typeof SET_ASIDE] | 'server';
+	reason: string;
+}
+
+const KEY = /^[A-Za-z0-9_:.-]{1,200}$/;
+
+/** Why an action cannot even be ordered and looked up (the gate refuses these; this is the
+ * engine's own guard for anything written into intake by another way), or null when it can. */
+export function malformed(action: ActionDoc): string | null {
+	if (typeof action.kind !== 'string') return 'kind is not a string';
+	if (typeof action.case_key !== 'string' || !KEY.test(action.case_key)) return 'case_key is not a valid key';
+	if (action.received_at !== undefined && (typeof action.received_at !== 'string' || Number.isNaN(Date.parse(action.received_at)))) return 'received_at is not an ISO time';
+	if (action.client_time !== undefined && typeof action.client_time !== 'string') return 'client_time is not a string';
+	if (action.author !== undefined && (typeof action.author !== 'object' || action.author === null || typeof action.author.user_id !== 'string')) {
+		return 'author is not valid';
+	}
+	return null;
+}
+
+export function deadLetterDoc(item: SetAside, at: string): Record<string, unknown> & { _id: string } {
+	return { _id: `dead:${item.action_id}`, type: DOC_TYPES.DEAD_LETTER, action_id: item.action_id, code: item.code, error: item.reason, at };
+}
+
+/** The rejection the author reads, when the action says who wrote it and about which case. */
+export function authorNotice(item: SetAside, at: string): Projection | null {
+	const h = item.header;
+	if (!h || typeof h.author?.user_id !== 'string' || typeof h.case_key !== 'string' || typeof h.kind !== 'string') return null;
+	return rejectionDoc(item.action_id, h.case_key, h.kind, item.code, typeof h.received_at === 'string' ? h.received_at : at, h.author.user_id);
+}
+
+export async function saveDeadLetters(store: Store, docs: Record<string, unknown>[]): Promise<void> {
+	if (docs.length === 0) return;
+	await store.ensureDb(DB.ENGINE);
+	const results = await store.use(DB.ENGINE).bulk({ docs });
+	const failed = results.find((r) => r.error && r.error !== 'conflict');
+	if (failed) throw new Error(`dead letter ${failed.id}: ${failed.error}`);
+}
+
+/** Records the dead letters and tells the authors; durable before the checkpoint passes them. */
+export async function setAside(store: Store, items: SetAside[]): Promise<void> {
+	const at = new Date().toISOString();
+	await saveDeadLetters(store, items.map((item) => deadLetterDoc(item, at)));
+	await writeProjections(store, items.flatMap((item) => authorNotice(item, at) ?? []));
+}
