@@ -1,7 +1,7 @@
 /** The server against a real Apache CouchDB that this test starts, stops and restarts itself
  * (issue 11, "Bad input and faults"; issue 10 finding 10): several instances starting together on
  * an empty CouchDB, CouchDB down at start, wrong credentials, and CouchDB restarted mid-batch.
- * The CouchDB release comes from ../shared/couchdb next to the repository (TAWASUL_COUCHDB_DIR
+ * The CouchDB release comes from ../shared/couchdb next to the repository (COUCHDB_DIST
  * overrides); without it this file fails under CI=true and says so otherwise. */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,12 +14,12 @@ import { local, remote, signInCitizen, startChild, startInProcess, submitAction,
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const COUCHDB_DIR = process.env.TAWASUL_COUCHDB_DIR || path.resolve(ROOT, '../shared/couchdb');
+const COUCHDB_DIR = process.env.COUCHDB_DIST || path.resolve(ROOT, '../shared/couchdb');
 const available = fs.existsSync(path.join(COUCHDB_DIR, 'start.sh'));
 const PASSWORD = 'faults-secret-4711';
 
 if (!available && process.env.CI !== 'true') {
-	process.stderr.write(`couchdb-faults: skipped, no CouchDB release at ${COUCHDB_DIR} (set TAWASUL_COUCHDB_DIR)\n`);
+	process.stderr.write(`couchdb-faults: skipped, no CouchDB release at ${COUCHDB_DIR} (set COUCHDB_DIST)\n`);
 }
 
 /** One CouchDB node of this test: its own port range and data folder. */
@@ -89,7 +89,7 @@ const couchGet = async (node: Node, pathname: string) => {
 
 describe.runIf(!available && process.env.CI === 'true')('CouchDB faults', () => {
 	it('needs the CouchDB release', () => {
-		throw new Error(`CI=true but no CouchDB release at ${COUCHDB_DIR}: clone the repository next to shared/ or set TAWASUL_COUCHDB_DIR`);
+		throw new Error(`CI=true but no CouchDB release at ${COUCHDB_DIR}: clone the repository next to shared/ or set COUCHDB_DIST`);
 	});
 });
 
