@@ -11,6 +11,7 @@ import { RulesEngine } from './engine/engine.js';
 import { startSmsSender, type SmsSender } from './sms/index.js';
 import { invitationHandler } from './rating/invitations.js';
 import { seedStore } from './seed/seed.js';
+import { demoPasswordsPath } from './seed/demo-passwords.js';
 import { createApp } from './http/app.js';
 import { installIntakeDesign } from './gate/gate.js';
 import { StatsAggregator, STATS_SWEEP_MS } from './stats/aggregator.js';
@@ -33,7 +34,8 @@ export async function startServer(source: Record<string, string | undefined> = p
 	const env: Env = { ...parsed, secretsKey: parsed.secretsKey ?? keyFromDataDir(parsed.dataDir) };
 	const rules = selectRules(source.RULES ? source.RULES.split(',').map((s) => s.trim()) : null);
 	const store = await openStore(env);
-	const accounts = await seedStore(store, { demo: env.seedDemo });
+	const passwordsFile = demoPasswordsPath(env.dataDir);
+	const accounts = await seedStore(store, { demo: env.seedDemo, passwordsFile });
 	await installIntakeDesign(store);
 	const instanceId = source.ENGINE_INSTANCE || `${os.hostname()}:${env.port}:${env.dataDir}`;
 	// Queued, claimed before sending, retried: sign-in codes and rating invitations alike.
@@ -58,7 +60,7 @@ export async function startServer(source: Record<string, string | undefined> = p
 	});
 	const port = (server.address() as AddressInfo).port;
 	log.info('Tawasul is running', { url: `http://localhost:${port}`, store: store.embedded ? 'embedded' : 'couchdb' });
-	if (accounts.length > 0 && env.logLevel !== 'silent') printDemoAccounts(accounts, port);
+	if (accounts.length > 0 && env.logLevel !== 'silent') printDemoAccounts(accounts, port, passwordsFile);
 	return {
 		env,
 		store,
@@ -78,15 +80,20 @@ export async function startServer(source: Record<string, string | undefined> = p
 	};
 }
 
-function printDemoAccounts(accounts: Awaited<ReturnType<typeof seedStore>>, port: number): void {
-	const rows = accounts.map((a) => `  ${a.role.padEnd(12)} ${a.login.padEnd(16)} ${(a.password ?? '(SMS code)').padEnd(20)} ${a.entity_id ?? ''}`);
+/** Development mode only (production has no demo accounts). Passwords are shown at the start
+ * that made them; later starts point at the owner-only file that keeps them. */
+function printDemoAccounts(accounts: Awaited<ReturnType<typeof seedStore>>, port: number, passwordsFile: string): void {
+	const shown = accounts.some((a) => a.password);
+	const password = (a: (typeof accounts)[number]) => (a.role === 'citizen' ? '(SMS code)' : (a.password ?? '(in the file)'));
+	const rows = accounts.map((a) => `  ${a.role.padEnd(12)} ${a.login.padEnd(16)} ${password(a).padEnd(26)} ${a.entity_id ?? ''}`);
 	process.stdout.write(
 		[
 			'',
-			`Tawasul is ready: http://localhost:${port}`,
-			`Demo accounts (development SMS outbox with sign-in codes: http://localhost:${port}/api/dev/sms):`,
-			`  ${'role'.padEnd(12)} ${'sign in with'.padEnd(16)} ${'password'.padEnd(20)} entity`,
+			`Tawasul is ready in DEVELOPMENT mode: http://localhost:${port}  (NODE_ENV=production for a real service)`,
+			`Demo accounts (sign-in codes on this machine only: http://localhost:${port}/api/dev/sms):`,
+			`  ${'role'.padEnd(12)} ${'sign in with'.padEnd(16)} ${'password'.padEnd(26)} entity`,
 			...rows,
+			shown ? `These passwords are shown once; they are kept, readable by you only, in ${passwordsFile}` : `Passwords: ${passwordsFile}`,
 			'',
 			''
 		].join('\n')
