@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { startServer, type Running } from '../../sync-server/src/main.js';
 import { base32Decode, hotp, stepAt } from '../../sync-server/src/auth/totp.js';
+import { demoPasswordsPath, readDemoPasswords } from '../../sync-server/src/seed/demo-passwords.js';
 
 const require = createRequire(import.meta.url);
 export const PouchDB = require('pouchdb');
@@ -19,9 +20,25 @@ export function tempDir(prefix = 'tawasul-test-'): string {
 
 export const QUIET = { LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '/nonexistent' };
 
+/** Each started server's DATA_DIR by its base URL, where its demo passwords are kept. */
+const dataDirs = new Map<string, string>();
+
 export async function startInProcess(env: Record<string, string> = {}): Promise<Running & { base: string }> {
 	const running = await startServer({ ...QUIET, DATA_DIR: tempDir(), ...env });
-	return { ...running, base: `http://127.0.0.1:${running.port}` };
+	const base = `http://127.0.0.1:${running.port}`;
+	dataDirs.set(base, running.env.dataDir);
+	return { ...running, base };
+}
+
+/** The password a development server generated for one of its demo accounts, read from the
+ * owner-only file in its DATA_DIR, as the person who started it would. */
+export function demoPassword(server: { base: string } | string, username: string): string {
+	const base = typeof server === 'string' ? server : server.base;
+	const dataDir = dataDirs.get(base);
+	if (!dataDir) throw new Error(`no server started by this harness at ${base}`);
+	const password = readDemoPasswords(demoPasswordsPath(dataDir))[username];
+	if (!password) throw new Error(`no demo password for ${username} in ${dataDir}`);
+	return password;
 }
 
 export interface Child {
@@ -51,6 +68,7 @@ export async function startChild(env: Record<string, string>): Promise<Child> {
 		child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
 		child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
 	});
+	dataDirs.set(base, path.resolve(ROOT, env.DATA_DIR ?? './data'));
 	return {
 		base,
 		process: child,
@@ -93,8 +111,6 @@ export async function signInCitizen(base: string, phone: string): Promise<Sessio
 	return { cookie: cookieOf(verified), user: (await verified.json()).user };
 }
 
-export const DEMO_PASSWORD = 'Tawasul-demo-2026';
-
 /** Authenticator secrets of the staff this test process enrolled, per server, and the last time
  * step each used (a step works once, so a second sign-in within 30 s takes the next one). */
 const authenticators = new Map<string, { key: Buffer; lastStep: number }>();
@@ -120,8 +136,10 @@ async function postJson(base: string, path: string, body: unknown, cookie: strin
 }
 
 /** Staff sign-in as the PWA does it, second factor included: a coordinator is enrolled with a
- * fresh authenticator on first sign-in, and anyone enrolled answers with the next code. */
-export async function signInStaff(base: string, username: string, password = DEMO_PASSWORD): Promise<Session> {
+ * fresh authenticator on first sign-in, and anyone enrolled answers with the next code. Without
+ * a password, the demo account's own (demoPassword). */
+export async function signInStaff(base: string, username: string, password?: string): Promise<Session> {
+	password ??= demoPassword(base, username);
 	const response = await fetch(`${base}/api/auth/login`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
