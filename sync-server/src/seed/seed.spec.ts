@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASE_TYPES, ID_PATTERN } from '../../../src/lib/domain/doc-types.js';
+import { createStaff } from '../auth/accounts.js';
 import { staffLogin } from '../auth/login.js';
 import { openTestStore } from '../auth/test-store.js';
 import type { Store } from '../store.js';
@@ -143,6 +144,21 @@ describe('seedStore', () => {
 		for (const login of ['agent.works', 'agent.health', 'manager.works', 'coordinator', 'minister', 'kiosk1']) {
 			const account = await staffLogin(store, login, kept[login]);
 			expect(account.password_hash).toMatch(/^\$argon2id\$/);
+		}
+	});
+
+	it('replaces the once-published demo password of an older data folder with a generated one', async () => {
+		const fresh = await openTestStore();
+		const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tawasul-seed-')), 'demo-passwords.json');
+		try {
+			await createStaff(fresh.store, { username: 'agent.works', password: 'Tawasul-demo-2026', role: 'agent', name: 'Old', entity_id: 'works' });
+			const seeded = await seedStore(fresh.store, { demo: true, passwordsFile: file });
+			const kept = readDemoPasswords(file);
+			expect(seeded.find((a) => a.login === 'agent.works')!.password).toBe(kept['agent.works']);
+			expect(await staffLogin(fresh.store, 'agent.works', kept['agent.works'])).toMatchObject({ username: 'agent.works' });
+			await expect(staffLogin(fresh.store, 'agent.works', 'Tawasul-demo-2026')).rejects.toMatchObject({ status: 401 });
+		} finally {
+			await fresh.close();
 		}
 	});
 

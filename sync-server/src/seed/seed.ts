@@ -5,7 +5,9 @@
  * coordinator's later edits, and deletions, stay as they are.
  */
 import { DB, type Role } from '../../../src/lib/domain/doc-types.js';
-import { createStaff, findOrCreateCitizen, findStaff, type StaffRole } from '../auth/accounts.js';
+import { createStaff, findOrCreateCitizen, findStaff, setPassword, type StaffRole } from '../auth/accounts.js';
+import { verifyPassword } from '../auth/passwords.js';
+import type { AccountDoc } from '../auth/types.js';
 import { log } from '../log.js';
 import type { Store } from '../store.js';
 import { catalogueDocs, type ConfigDoc } from './catalogue.js';
@@ -59,12 +61,33 @@ async function seedConfig(store: Store): Promise<number> {
 	return results.filter((r) => !r.error).length;
 }
 
+/** The one password every demo account had before they were generated, and which is therefore
+ * public: a data folder from then still has accounts that open with it. */
+const PUBLISHED_DEMO_PASSWORD = 'Tawasul-demo-2026';
+
+/** Demo accounts of an older data folder that still open with the published password get a
+ * generated one (written to the file first, like a new account's). */
+async function replacePublishedPasswords(store: Store, passwordsFile: string, passwords: Record<string, string>, existing: Map<string, AccountDoc | null>): Promise<Set<string>> {
+	const replaced = new Set<string>();
+	for (const staff of DEMO_STAFF) {
+		const account = existing.get(staff.username);
+		if (!account?.password_hash || passwords[staff.username]) continue;
+		if (!(await verifyPassword(account.password_hash, PUBLISHED_DEMO_PASSWORD))) continue;
+		passwords[staff.username] = newDemoPassword();
+		writeDemoPasswords(passwordsFile, passwords);
+		await setPassword(store, account.user_id, passwords[staff.username]);
+		replaced.add(staff.username);
+	}
+	return replaced;
+}
+
 /** The demo staff accounts missing from the store, each made with the password kept for it in
  * the file (a new one written there first when there is none). */
 async function seedDemoStaff(store: Store, passwordsFile: string): Promise<DemoAccount[]> {
-	const existing = new Map<string, Awaited<ReturnType<typeof findStaff>>>();
+	const existing = new Map<string, AccountDoc | null>();
 	for (const staff of DEMO_STAFF) existing.set(staff.username, await findStaff(store, staff.username));
 	const passwords = readDemoPasswords(passwordsFile);
+	const replaced = await replacePublishedPasswords(store, passwordsFile, passwords, existing);
 	const missing = DEMO_STAFF.filter((staff) => !existing.get(staff.username) && !passwords[staff.username]);
 	if (missing.length) {
 		for (const staff of missing) passwords[staff.username] = newDemoPassword();
@@ -73,7 +96,7 @@ async function seedDemoStaff(store: Store, passwordsFile: string): Promise<DemoA
 	const accounts: DemoAccount[] = [];
 	for (const staff of DEMO_STAFF) {
 		let account = existing.get(staff.username);
-		let created = false;
+		let created = replaced.has(staff.username);
 		if (!account) {
 			account = await createStaff(store, { ...staff, password: passwords[staff.username] }).catch(async (error) => {
 				// Another instance on the same store made it first, with a password of its own.
