@@ -48,3 +48,28 @@ describe('SECRETS_KEY', () => {
 		expect(() => parseEnv({ SECRETS_KEY: 'not-a-key' })).toThrow(/SECRETS_KEY/);
 	});
 });
+
+describe('modes', () => {
+	const production = { NODE_ENV: 'production', SECRETS_KEY: 'a'.repeat(64), SMS_GATEWAY: 'outbox' };
+
+	it('runs in development by default, with demo accounts', () => {
+		expect(parseEnv({})).toMatchObject({ production: false, seedDemo: true });
+	});
+
+	it('runs production without demo accounts, accepting http only on loopback', () => {
+		expect(parseEnv({ ...production, PUBLIC_URL: 'https://tawasul.example.bh' })).toMatchObject({ production: true, seedDemo: false });
+		expect(parseEnv({ ...production, PUBLIC_URL: 'http://127.0.0.1:3000' }).production).toBe(true);
+		expect(parseEnv({ ...production }).publicUrl).toBe('http://localhost:3000');
+		expect(() => parseEnv({ ...production, PUBLIC_URL: 'http://10.0.0.5' })).toThrow(/^Environment variable PUBLIC_URL: must be an https URL/);
+	});
+
+	it('reads the sign-in code caps, each checked', () => {
+		const env = parseEnv({ SIGN_IN_CODES_PER_NUMBER: '5', SIGN_IN_CODES_PER_ADDRESS: '50', SIGN_IN_CODES_PER_HOUR: '1000' });
+		expect(env.signInCodes).toEqual({
+			perPhone: { max: 5, windowMs: 15 * 60_000 },
+			perIp: { max: 50, windowMs: 60 * 60_000 },
+			global: { max: 1000, windowMs: 60 * 60_000 }
+		});
+		expect(() => parseEnv({ SIGN_IN_CODES_PER_HOUR: '0' })).toThrow(/SIGN_IN_CODES_PER_HOUR/);
+	});
+});

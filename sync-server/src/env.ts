@@ -1,6 +1,7 @@
 /** Every environment variable the server reads, parsed and checked once at start-up. */
 import path from 'node:path';
 import { parseKey } from './auth/sealing.js';
+import type { OtpLimits } from './auth/otp.js';
 import { parseSmsEnv, SMS_GATEWAYS, type SmsEnv, type SmsGatewayName } from './sms/config.js';
 
 export interface Env {
@@ -31,6 +32,8 @@ export interface Env {
 	oidc: OidcEnv | null;
 	/** Seals authenticator secrets in the database (auth/sealing.ts); null: DATA_DIR/secrets.key. */
 	secretsKey: Buffer | null;
+	/** Sign-in codes that may be sent per number, per client address and in all (auth/otp.ts). */
+	signInCodes: OtpLimits;
 }
 
 export interface EngineEnv {
@@ -152,10 +155,43 @@ function engineEnv(source: Source): EngineEnv {
 	};
 }
 
+const MINUTE = 60_000;
+
+/** Each cap is a count within a window; the defaults are auth/otp.ts's OTP. */
+function signInCodes(source: Source): OtpLimits {
+	return {
+		perPhone: { max: integer(source, 'SIGN_IN_CODES_PER_NUMBER', 3, 1, 100), windowMs: 15 * MINUTE },
+		perIp: { max: integer(source, 'SIGN_IN_CODES_PER_ADDRESS', 20, 1, 100_000), windowMs: 60 * MINUTE },
+		global: { max: integer(source, 'SIGN_IN_CODES_PER_HOUR', 20_000, 1, 10_000_000), windowMs: 60 * MINUTE }
+	};
+}
+
+/**
+ * Production (`NODE_ENV=production`) refuses to start on a setting that is only safe on a
+ * developer's machine (issue 10, finding 9), each with a one-line reason naming the variable.
+ */
+function checkProduction(source: Source, publicUrl: string): void {
+	const pub = new URL(publicUrl);
+	if (pub.protocol !== 'https:' && !isLoopback(pub)) {
+		throw new EnvError('PUBLIC_URL', `must be an https URL in production (http only on this machine's loopback), got "${publicUrl}"`);
+	}
+	if (!source.SECRETS_KEY) {
+		throw new EnvError('SECRETS_KEY', 'required in production: a base64 32-byte key sealing authenticator secrets (openssl rand -base64 32)');
+	}
+	if (!source.SMS_GATEWAY) {
+		throw new EnvError('SMS_GATEWAY', 'required in production: http or smpp to send sign-in codes, or outbox to hold every message unsent');
+	}
+	if (source.SEED_DEMO && flag(source, 'SEED_DEMO', false)) {
+		throw new EnvError('SEED_DEMO', 'demo accounts are for development only; create the first coordinator with npm run admin -- create-coordinator');
+	}
+}
+
 export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env {
 	const port = integer(source, 'PORT', 3000, 0, 65535);
 	const host = source.HOST || '0.0.0.0';
 	const publicUrl = url(source, 'PUBLIC_URL') ?? `http://localhost:${port}`;
+	const production = source.NODE_ENV === 'production';
+	if (production) checkProduction(source, publicUrl);
 	return {
 		port,
 		host,
@@ -166,15 +202,16 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		cookieSecure: flag(source, 'COOKIE_SECURE', publicUrl.startsWith('https:')),
 		smsGateway: oneOf(source, 'SMS_GATEWAY', SMS_GATEWAYS, 'outbox'),
 		sms: parseSmsEnv(source, oneOf(source, 'SMS_GATEWAY', SMS_GATEWAYS, 'outbox')),
-		seedDemo: flag(source, 'SEED_DEMO', true),
+		seedDemo: flag(source, 'SEED_DEMO', !production),
 		engineBatchSize: integer(source, 'ENGINE_BATCH_SIZE', DEFAULT_ENGINE_BATCH_SIZE, 1, 5000),
 		engine: engineEnv(source),
 		couchdbQ: optionalInteger(source, 'COUCHDB_Q', 1, 256),
 		couchdbN: optionalInteger(source, 'COUCHDB_N', 1, 16),
 		staticDir: path.resolve(cwd, source.STATIC_DIR || './build'),
 		logLevel: oneOf(source, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
-		production: source.NODE_ENV === 'production',
+		production,
 		oidc: oidc(source),
-		secretsKey: secretsKey(source)
+		secretsKey: secretsKey(source),
+		signInCodes: signInCodes(source)
 	};
 }

@@ -14,6 +14,7 @@ import { RulesEngine } from './engine/engine.js';
 import { startSmsSender, type SmsSender } from './sms/index.js';
 import { invitationHandler } from './rating/invitations.js';
 import { seedStore } from './seed/seed.js';
+import { demoPasswordsPath } from './seed/demo-passwords.js';
 import { createApp } from './http/app.js';
 import { installIntakeDesign } from './gate/gate.js';
 import { StatsAggregator, STATS_SWEEP_MS } from './stats/aggregator.js';
@@ -52,7 +53,7 @@ export async function startServer(source: Record<string, string | undefined> = p
 		const services = await whenStoreReady(store, env.couchdbUrl, () => startServices(env, store, rules, source, port), (fault) => (waiting.fault = fault));
 		app = createApp({ env, store, gateway: services.sms.asGateway(), engine: services.engine, sms: services.sms });
 		log.info('Tawasul is running', { url: `http://localhost:${port}`, store: store.embedded ? 'embedded' : 'couchdb' });
-		if (services.accounts.length > 0 && env.logLevel !== 'silent') printDemoAccounts(services.accounts, port);
+		if (services.accounts.length > 0 && env.logLevel !== 'silent') printDemoAccounts(services.accounts, port, demoPasswordsPath(env.dataDir));
 		return {
 			env,
 			store,
@@ -75,7 +76,7 @@ export async function startServer(source: Record<string, string | undefined> = p
 /** Everything that needs the store: each step is safe to run on every start and by several
  * instances at once (issue 10 finding 10), and safe to run again when the store went away midway. */
 async function startServices(env: Env, store: Store, rules: readonly Rule[] | null, source: Record<string, string | undefined>, port: number) {
-	const accounts = await seedStore(store, { demo: env.seedDemo });
+	const accounts = await seedStore(store, { demo: env.seedDemo, passwordsFile: demoPasswordsPath(env.dataDir) });
 	await installIntakeDesign(store);
 	// Host and listening port: two running instances never share it, and a restart on a fixed port
 	// gets its own lease back at once.
@@ -129,15 +130,20 @@ function closeServer(server: http.Server): Promise<void> {
 	});
 }
 
-function printDemoAccounts(accounts: Awaited<ReturnType<typeof seedStore>>, port: number): void {
-	const rows = accounts.map((a) => `  ${a.role.padEnd(12)} ${a.login.padEnd(16)} ${(a.password ?? '(SMS code)').padEnd(20)} ${a.entity_id ?? ''}`);
+/** Development mode only (production has no demo accounts). Passwords are shown at the start
+ * that made them; later starts point at the owner-only file that keeps them. */
+function printDemoAccounts(accounts: Awaited<ReturnType<typeof seedStore>>, port: number, passwordsFile: string): void {
+	const shown = accounts.some((a) => a.password);
+	const password = (a: (typeof accounts)[number]) => (a.role === 'citizen' ? '(SMS code)' : (a.password ?? '(in the file)'));
+	const rows = accounts.map((a) => `  ${a.role.padEnd(12)} ${a.login.padEnd(16)} ${password(a).padEnd(26)} ${a.entity_id ?? ''}`);
 	process.stdout.write(
 		[
 			'',
-			`Tawasul is ready: http://localhost:${port}`,
-			`Demo accounts (development SMS outbox with sign-in codes: http://localhost:${port}/api/dev/sms):`,
-			`  ${'role'.padEnd(12)} ${'sign in with'.padEnd(16)} ${'password'.padEnd(20)} entity`,
+			`Tawasul is ready in DEVELOPMENT mode: http://localhost:${port}  (NODE_ENV=production for a real service)`,
+			`Demo accounts (sign-in codes on this machine only: http://localhost:${port}/api/dev/sms):`,
+			`  ${'role'.padEnd(12)} ${'sign in with'.padEnd(16)} ${'password'.padEnd(26)} entity`,
 			...rows,
+			shown ? `These passwords are shown once; they are kept, readable by you only, in ${passwordsFile}` : `Passwords: ${passwordsFile}`,
 			'',
 			''
 		].join('\n')

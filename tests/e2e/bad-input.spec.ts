@@ -3,7 +3,7 @@
  * typed stays where it was. */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { latestCode, msg, PASSWORD, preferLanguage, requestCode, useApp, type Locale } from './browser.js';
+import { latestCode, msg, preferLanguage, requestCode, useApp, type Locale } from './browser.js';
 
 const app = useApp();
 
@@ -101,7 +101,7 @@ describe.each<Locale>(['ar', 'en'])('bad input, in %s', (locale) => {
 		const username = page.getByLabel(t('staff.signin.username'), { exact: true });
 		const password = page.getByLabel(t('staff.signin.password'), { exact: true });
 		await username.fill('agent.health');
-		await password.fill(`${PASSWORD}-wrong`);
+		await password.fill('not-the-password-of-anyone');
 		await page.getByRole('button', { name: t('staff.signin.submit'), exact: true }).click();
 		await expectFieldError(password, t('errors.bad_credentials'));
 		expect(await username.inputValue()).toBe('agent.health');

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, type TestContext } from 'vitest';
-import { startChild, tempDir, type Child, type Session } from '../integration/harness.js';
+import { demoPassword, startChild, tempDir, type Child, type Session } from '../integration/harness.js';
 import ar from '../../messages/ar.json' with { type: 'json' };
 import en from '../../messages/en.json' with { type: 'json' };
 
@@ -14,7 +14,6 @@ const RESULTS = path.join(ROOT, 'test-results');
 const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 
 export const CITIZEN_PHONE = '+97336000001';
-export const PASSWORD = 'Tawasul-demo-2026';
 export const PHONE = { width: 360, height: 800 };
 export const DESKTOP = { width: 1280, height: 800 };
 
@@ -175,7 +174,7 @@ export async function signInByPhone(page: Page, base: string, phone: string, loc
 export async function signInStaffUI(page: Page, username: string, locale: Locale = 'ar'): Promise<void> {
 	await page.goto('/staff/signin');
 	await page.getByLabel(msg(locale, 'staff.signin.username')).fill(username);
-	await page.getByLabel(msg(locale, 'staff.signin.password')).fill(PASSWORD);
+	await page.getByLabel(msg(locale, 'staff.signin.password')).fill(demoPassword(new URL(page.url()).origin, username));
 	await page.getByRole('button', { name: msg(locale, 'staff.signin.submit'), exact: true }).click();
 	await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe('/staff');
 }

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { local, remote, signInCitizen, signInStaff, submitAction, waitFor, type Session } from '../integration/harness.js';
-import { addSession, axe, DESKTOP, msg, PASSWORD, PHONE, preferLanguage, serviceWorkerReady, useApp, type Locale } from './browser.js';
+import { demoPassword } from '../integration/harness.js';
+import { addSession, axe, DESKTOP, msg, PHONE, preferLanguage, serviceWorkerReady, useApp, type Locale } from './browser.js';
 
 const app = useApp();
 let minister: Session;
@@ -53,7 +54,7 @@ describe('the minister', () => {
 		await page.goto('/staff/signin');
 		await serviceWorkerReady(page);
 		await page.getByLabel(t('staff.signin.username')).fill('minister');
-		await page.getByLabel(t('staff.signin.password')).fill(PASSWORD);
+		await page.getByLabel(t('staff.signin.password')).fill(demoPassword(app.base, 'minister'));
 		await page.getByRole('button', { name: t('staff.signin.submit'), exact: true }).click();
 		await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe('/dashboard');
 		await page.getByRole('heading', { level: 1, name: t('dashboard.title') }).waitFor();

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { startServer, type Running } from '../../sync-server/src/main.js';
 import { openStore, type Store } from '../../sync-server/src/store.js';
 import { base32Decode, hotp, stepAt } from '../../sync-server/src/auth/totp.js';
+import { demoPasswordsPath, readDemoPasswords } from '../../sync-server/src/seed/demo-passwords.js';
 
 const require = createRequire(import.meta.url);
 export const PouchDB = require('pouchdb');
@@ -47,9 +48,25 @@ function serverEnv(env: Record<string, string>): Record<string, string> {
 	return { ...QUIET, DATA_DIR: dataDir, ...(env.COUCHDB_URL ? {} : laneStoreEnv(dataDir)), ...env };
 }
 
+/** Each started server's DATA_DIR by its base URL, where its demo passwords are kept. */
+const dataDirs = new Map<string, string>();
+
 export async function startInProcess(env: Record<string, string> = {}): Promise<Running & { base: string }> {
 	const running = await startServer(serverEnv(env));
-	return { ...running, base: `http://127.0.0.1:${running.port}` };
+	const base = `http://127.0.0.1:${running.port}`;
+	dataDirs.set(base, running.env.dataDir);
+	return { ...running, base };
+}
+
+/** The password a development server generated for one of its demo accounts, read from the
+ * owner-only file in its DATA_DIR, as the person who started it would. */
+export function demoPassword(server: { base: string } | string, username: string): string {
+	const base = typeof server === 'string' ? server : server.base;
+	const dataDir = dataDirs.get(base);
+	if (!dataDir) throw new Error(`no server started by this harness at ${base}`);
+	const password = readDemoPasswords(demoPasswordsPath(dataDir))[username];
+	if (!password) throw new Error(`no demo password for ${username} in ${dataDir}`);
+	return password;
 }
 
 /** A store of this lane for a test that drives the engine or the statistics without a server. */
@@ -66,9 +83,10 @@ export interface Child {
 
 /** Runs `npm start`'s server as its own process, so a test can kill it with SIGKILL. */
 export async function startChild(env: Record<string, string>, options: { readyTimeoutMs?: number } = {}): Promise<Child> {
+	const childEnv = serverEnv(env);
 	const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
 		cwd: ROOT,
-		env: { ...process.env, ...serverEnv(env), LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
+		env: { ...process.env, ...childEnv, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	const base = await new Promise<string>((resolve, reject) => {
@@ -85,6 +103,7 @@ export async function startChild(env: Record<string, string>, options: { readyTi
 		child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
 		child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
 	});
+	dataDirs.set(base, path.resolve(ROOT, childEnv.DATA_DIR));
 	return {
 		base,
 		process: child,
@@ -127,8 +146,6 @@ export async function signInCitizen(base: string, phone: string): Promise<Sessio
 	return { cookie: cookieOf(verified), user: (await verified.json()).user };
 }
 
-export const DEMO_PASSWORD = 'Tawasul-demo-2026';
-
 /** Authenticator secrets of the staff this test process enrolled, per server, and the last time
  * step each used (a step works once, so a second sign-in within 30 s takes the next one). */
 const authenticators = new Map<string, { key: Buffer; lastStep: number }>();
@@ -154,8 +171,10 @@ async function postJson(base: string, path: string, body: unknown, cookie: strin
 }
 
 /** Staff sign-in as the PWA does it, second factor included: a coordinator is enrolled with a
- * fresh authenticator on first sign-in, and anyone enrolled answers with the next code. */
-export async function signInStaff(base: string, username: string, password = DEMO_PASSWORD): Promise<Session> {
+ * fresh authenticator on first sign-in, and anyone enrolled answers with the next code. Without
+ * a password, the demo account's own (demoPassword). */
+export async function signInStaff(base: string, username: string, password?: string): Promise<Session> {
+	password ??= demoPassword(base, username);
 	const response = await fetch(`${base}/api/auth/login`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCKOUT } from '../../sync-server/src/auth/passwords.js';
 import { base32Decode, hotp, stepAt } from '../../sync-server/src/auth/totp.js';
-import { cookieOf, DEMO_PASSWORD, rememberAuthenticator, signInStaff, startInProcess, totpCode } from './harness.js';
+import { cookieOf, demoPassword, rememberAuthenticator, signInStaff, startInProcess, totpCode } from './harness.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
 let server: Server;
@@ -30,7 +30,7 @@ async function call(method: string, path: string, options: { json?: unknown; coo
 	return { status: response.status, body: text ? JSON.parse(text) : null, response };
 }
 
-const login = (username: string, password = DEMO_PASSWORD) => call('POST', '/api/auth/login', { json: { username, password } });
+const login = (username: string, password = demoPassword(server, username)) => call('POST', '/api/auth/login', { json: { username, password } });
 
 /** A six-digit code that is certainly not the current one (nor its neighbours). */
 function wrongCode(secret: string): string {

@@ -41,7 +41,7 @@ export interface SmsTemplate {
 	updated_at: string;
 }
 
-export const SMS_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'dead', 'opted_out', 'uncertain'] as const;
+export const SMS_STATUSES = ['queued', 'sending', 'sent', 'held', 'delivered', 'undelivered', 'dead', 'opted_out', 'uncertain'] as const;
 export type SmsStatus = (typeof SMS_STATUSES)[number];
 
 /** GET /api/admin/sms/delivery: counts by state and the latest messages that did not arrive. */

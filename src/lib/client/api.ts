@@ -13,6 +13,8 @@ export interface SessionUser {
 	databases: { pull: string[]; push: string };
 	/** The session was opened with the authenticator (staff second factor). */
 	mfa?: boolean;
+	/** Signed in with a one-time password: the server allows nothing but choosing a new one. */
+	must_change_password?: boolean;
 }
 
 /** Every failure the client shows: an HTTP status (0 when the server was not reached), a stable

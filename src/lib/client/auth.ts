@@ -17,7 +17,8 @@ export async function completeSignIn(user: SessionUser): Promise<void> {
 }
 
 /** Where a person lands after signing in when no page was asked for. */
-export function homeFor(user: Pick<SessionUser, 'role' | 'entity_id'>): string {
+export function homeFor(user: Pick<SessionUser, 'role' | 'entity_id' | 'must_change_password'>): string {
+	if (user.must_change_password) return '/staff/account';
 	if (user.role === 'coordinator') return '/admin';
 	if ((user.role === 'agent' || user.role === 'manager') && user.entity_id) return '/staff';
 	if (user.role === 'citizen') return '/cases';

@@ -10,6 +10,8 @@ export const DOC_TYPES = {
 	HOLIDAYS: 'holidays',
 	ACCOUNT: 'account',
 	OTP: 'otp',
+	/** The global cap on sign-in codes sent (issue 10, finding 11). */
+	OTP_CAP: 'otp_cap',
 	/** Staff second factor (issue 3): the TOTP secret, a half-finished sign-in, an eKey sign-in in flight. */
 	TOTP: 'totp',
 	MFA_PENDING: 'mfa_pending',

@@ -10,7 +10,7 @@ import { countByStatus, problemJobs, type JobStatus } from '../sms/jobs.js';
 import type { AdminContext } from './context.js';
 
 export const DELIVERY_PAGE = 100;
-const STATUSES: JobStatus[] = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'dead', 'opted_out', 'uncertain'];
+const STATUSES: JobStatus[] = ['queued', 'sending', 'sent', 'held', 'delivered', 'undelivered', 'dead', 'opted_out', 'uncertain'];
 
 export function smsAdminRoutes(router: express.Router, ctx: AdminContext): void {
 	router.get('/api/admin/sms/delivery', asyncHandler(async (_req, res) => {

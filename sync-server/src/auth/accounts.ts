@@ -34,6 +34,8 @@ export interface NewStaff {
 	phone?: string;
 	/** Kiosk devices: where it stands. */
 	location?: string;
+	/** A one-time password someone else will hand over: replaced at first sign-in. */
+	mustChangePassword?: boolean;
 }
 
 const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
@@ -159,6 +161,7 @@ export async function createStaff(store: Store, input: NewStaff, now = Date.now(
 	if (input.entity_id) account.entity_id = input.entity_id;
 	if (input.phone) account.phone = input.phone;
 	if (input.location) account.location = input.location;
+	if (input.mustChangePassword) account.must_change_password = true;
 	return ensureAccount(store, account);
 }
 
@@ -186,11 +189,16 @@ export async function updateAccount(store: Store, userId: string, change: (curre
 
 export const PASSWORD_MIN_LENGTH = 12;
 
-/** A new password (and the lock lifted): a reset by a coordinator or a change by the person. */
+/** A new password (and the lock lifted): a reset by a coordinator or a change by the person.
+ * A password the person chose ends any demand to change it. */
 export async function setPassword(store: Store, userId: string, password: string): Promise<AccountDoc | null> {
 	if (password.length < PASSWORD_MIN_LENGTH) {
 		throw new TawasulError(400, 'weak_password', [{ field: 'password', code: 'weak_password', params: { min: PASSWORD_MIN_LENGTH } }]);
 	}
 	const hash = await hashPassword(password);
-	return updateAccount(store, userId, (current) => ({ ...current, password_hash: hash, failed_logins: 0, locked_until: null }));
+	return updateAccount(store, userId, (current) => {
+		const { must_change_password: _done, ...rest } = current;
+		void _done;
+		return { ...rest, password_hash: hash, failed_logins: 0, locked_until: null };
+	});
 }

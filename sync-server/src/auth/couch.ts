@@ -1,5 +1,6 @@
 /** Small helpers over nano for the read-modify-write patterns of the `auth` database. */
 import type nano from 'nano';
+import { TawasulError } from '../../../src/lib/domain/errors.js';
 
 export function statusOf(error: unknown): number | undefined {
 	return (error as { statusCode?: number } | null)?.statusCode;
@@ -50,4 +51,35 @@ export async function updateDoc<T extends object, R>(
 		}
 	}
 	throw new Error(`update of ${id} kept conflicting`);
+}
+
+/** Rounds a counter under attack may take: each lost round means another writer saved, and a
+ * counter that stops changing once its limit is reached needs only about that many saves. */
+const CONTENDED_TRIES = 40;
+
+/**
+ * updateDoc for the counters that guard sign-in (lock-outs, code tries, send caps), which a
+ * hostile client hits with many parallel requests: more rounds, each after a short random pause
+ * so the writers spread out, and when even that is not enough the request is refused as
+ * 429 'rate_limited' rather than failing as a 5xx. A refused request was never counted nor
+ * checked, so the refusal tells the caller nothing.
+ */
+export async function updateContended<T extends object, R>(
+	db: nano.DocumentScope<T>,
+	id: string,
+	change: (current: (T & nano.DocumentGetResponse) | null) => { next: T | null; result: R }
+): Promise<R> {
+	for (let attempt = 0; attempt < CONTENDED_TRIES; attempt++) {
+		if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 20)));
+		const current = await getOrNull(db, id);
+		const { next, result } = change(current);
+		if (!next) return result;
+		try {
+			await db.insert({ ...next, _id: id, ...(current ? { _rev: current._rev } : {}) } as T);
+			return result;
+		} catch (error) {
+			if (statusOf(error) !== 409) throw error;
+		}
+	}
+	throw new TawasulError(429, 'rate_limited');
 }

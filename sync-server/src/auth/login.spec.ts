@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../store.js';
 import { createStaff, findStaff } from './accounts.js';
-import { staffLogin } from './login.js';
+import { checkStaffPassword, staffLogin } from './login.js';
 import { hashPassword, LOCKOUT, verifyPassword } from './passwords.js';
 import { openTestStore } from './test-store.js';
 
@@ -70,5 +70,22 @@ describe('staff sign-in', () => {
 		await createStaff(store, { username: 'agent.race', password: 'right-password', role: 'agent', name: 'E', entity_id: 'works' });
 		await Promise.all(Array.from({ length: LOCKOUT.maxFailures }, () => outcome(staffLogin(store, 'agent.race', 'wrong', T0))));
 		expect(await outcome(staffLogin(store, 'agent.race', 'right-password', T0 + 1))).toBe('429 rate_limited');
+	});
+
+	it('checks no more than the allowed number of 50 parallel wrong passwords, the rest refused unchecked', async () => {
+		await createStaff(store, { username: 'agent.flood', password: 'right-password', role: 'agent', name: 'F', entity_id: 'works' });
+		const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => outcome(staffLogin(store, 'agent.flood', `wrong-${i}`, T0))));
+		expect(outcomes.filter((o) => o === '401 bad_credentials').length).toBeLessThanOrEqual(LOCKOUT.maxFailures);
+		expect(outcomes.filter((o) => o !== '401 bad_credentials' && o !== '429 rate_limited')).toEqual([]);
+		const stored = await findStaff(store, 'agent.flood');
+		expect(Date.parse(stored!.locked_until!)).toBe(T0 + LOCKOUT.lockMs);
+		expect(await outcome(staffLogin(store, 'agent.flood', 'right-password', T0 + 1))).toBe('429 rate_limited');
+	});
+
+	it('gives the password its count back when a second factor is to come, and keeps the failures before it', async () => {
+		await createStaff(store, { username: 'agent.mfa', password: 'right-password', role: 'agent', name: 'G', entity_id: 'works' });
+		await outcome(staffLogin(store, 'agent.mfa', 'wrong', T0));
+		await checkStaffPassword(store, 'agent.mfa', 'right-password', T0, { resetFailures: false });
+		expect((await findStaff(store, 'agent.mfa'))!.failed_logins).toBe(1);
 	});
 });

@@ -1,14 +1,70 @@
-/** Staff sign-in by username and password, with the lock-out kept on the account. The lock-out
- * counts every failed factor: a wrong password and a wrong authenticator code alike. */
+/**
+ * Staff sign-in by username and password, with the lock-out kept on the account. The lock-out
+ * counts every failed factor: a wrong password and a wrong authenticator code alike.
+ *
+ * Every attempt is counted *before* its factor is checked (issue 10, finding 5): the count is
+ * raised with the account's revision, so of any number of parallel attempts, on any number of
+ * server instances, at most LOCKOUT.maxFailures are ever checked between two lock-outs; the
+ * rest are refused unchecked. A right factor then gives its count back (or clears it), a wrong
+ * one leaves it, and the attempt that finds the count full locks the account.
+ */
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import type { Store } from '../store.js';
-import { statusOf, updateDoc } from './couch.js';
-import { findStaff, getAccount, saveAccount } from './accounts.js';
-import { afterFailedLogin, afterSuccessfulLogin, burnVerifyTime, isLocked, verifyPassword } from './passwords.js';
+import { updateContended } from './couch.js';
+import { findStaff } from './accounts.js';
+import { burnVerifyTime, isLocked, LOCKOUT, verifyPassword } from './passwords.js';
 import { accountDocId, type AccountDoc } from './types.js';
 
-const MAX_TRIES = 5;
+const accounts = (store: Store) => store.use<AccountDoc>(DB.AUTH);
+
+function locked(account: AccountDoc, now: number): AccountDoc {
+	return { ...account, failed_logins: 0, locked_until: new Date(now + LOCKOUT.lockMs).toISOString() };
+}
+
+/** Counts one attempt on the account before a factor is checked; 429 'rate_limited' when the
+ * account is locked or its allowed attempts are all taken (then it locks now). */
+export async function reserveAttempt(store: Store, userId: string, now = Date.now()): Promise<void> {
+	const outcome = await updateContended(accounts(store), accountDocId(userId), (current) => {
+		if (!current || current.type !== 'account') return { next: null, result: 'missing' as const };
+		if (isLocked(current, now)) return { next: null, result: 'locked' as const };
+		// Full: the attempts in flight used the allowance (or one crashed before settling).
+		if (current.failed_logins >= LOCKOUT.maxFailures) return { next: locked(current, now), result: 'locked' as const };
+		return { next: { ...current, failed_logins: current.failed_logins + 1 }, result: 'reserved' as const };
+	});
+	if (outcome === 'missing') throw new TawasulError(401, 'bad_credentials');
+	if (outcome === 'locked') throw new TawasulError(429, 'rate_limited');
+}
+
+/** A reserved attempt failed: it stays counted, and the one that fills the count locks the
+ * account. Says whether the account is locked now. */
+export async function settleFailure(store: Store, userId: string, now = Date.now()): Promise<boolean> {
+	return updateContended(accounts(store), accountDocId(userId), (current) => {
+		if (!current || current.type !== 'account') return { next: null, result: false };
+		if (isLocked(current, now)) return { next: null, result: true };
+		if (current.failed_logins < LOCKOUT.maxFailures) return { next: null, result: false };
+		return { next: locked(current, now), result: true };
+	});
+}
+
+/**
+ * A reserved attempt succeeded. `reset`: every factor passed, the count starts again. Otherwise
+ * (a second factor is still to come) only this attempt's count is given back, so the password
+ * alone never wipes out the failures of guessed codes.
+ */
+export async function settleSuccess(store: Store, userId: string, reset: boolean): Promise<AccountDoc | null> {
+	return updateContended(accounts(store), accountDocId(userId), (current) => {
+		if (!current || current.type !== 'account') return { next: null, result: null };
+		if (reset) {
+			if (current.failed_logins === 0 && current.locked_until === null) return { next: null, result: current };
+			const next = { ...current, failed_logins: 0, locked_until: null };
+			return { next, result: next };
+		}
+		if (current.failed_logins === 0) return { next: null, result: current };
+		const next = { ...current, failed_logins: current.failed_logins - 1 };
+		return { next, result: next };
+	});
+}
 
 /**
  * The account when the password is right. Wrong or unknown → 401 'bad_credentials' (the same
@@ -16,8 +72,7 @@ const MAX_TRIES = 5;
  * password, so guessing on during the lock learns nothing; disabled → 403 'account_disabled',
  * said only to someone who knew the password.
  *
- * `resetFailures: false` leaves the failure count as it is on success: when a second factor is
- * still to come, the password alone must not wipe out the failures of guessed codes.
+ * `resetFailures: false` leaves earlier failures counted on success: a second factor is to come.
  */
 export async function checkStaffPassword(
 	store: Store,
@@ -26,32 +81,19 @@ export async function checkStaffPassword(
 	now = Date.now(),
 	options: { resetFailures?: boolean } = {}
 ): Promise<AccountDoc> {
-	const resetFailures = options.resetFailures ?? true;
-	let account = await findStaff(store, username);
+	const account = await findStaff(store, username);
 	if (!account || !account.password_hash) {
 		await burnVerifyTime(password);
 		throw new TawasulError(401, 'bad_credentials');
 	}
-	if (isLocked(account, now)) throw new TawasulError(429, 'rate_limited');
-	const ok = await verifyPassword(account.password_hash, password);
-	for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
-		const next = ok ? (resetFailures ? afterSuccessfulLogin(account) : account) : afterFailedLogin(account, now);
-		const unchanged = next.failed_logins === account.failed_logins && next.locked_until === account.locked_until;
-		try {
-			if (!unchanged) await saveAccount(store, next);
-			break;
-		} catch (error) {
-			// Another attempt saved first: count this one on top of what it wrote.
-			if (statusOf(error) !== 409) throw error;
-			const fresh = await getAccount(store, account.user_id);
-			if (!fresh) throw new TawasulError(401, 'bad_credentials');
-			account = fresh;
-			if (isLocked(account, now)) throw new TawasulError(429, 'rate_limited');
-		}
+	await reserveAttempt(store, account.user_id, now);
+	if (!(await verifyPassword(account.password_hash, password))) {
+		await settleFailure(store, account.user_id, now);
+		throw new TawasulError(401, 'bad_credentials');
 	}
-	if (!ok) throw new TawasulError(401, 'bad_credentials');
-	if (account.disabled) throw new TawasulError(403, 'account_disabled');
-	return resetFailures ? afterSuccessfulLogin(account) : account;
+	const settled = (await settleSuccess(store, account.user_id, options.resetFailures ?? true)) ?? account;
+	if (settled.disabled) throw new TawasulError(403, 'account_disabled');
+	return settled;
 }
 
 /** Password-only sign-in (staff without a second factor). */
@@ -59,21 +101,7 @@ export function staffLogin(store: Store, username: string, password: string, now
 	return checkStaffPassword(store, username, password, now);
 }
 
-/** One more failed factor on the account (a wrong TOTP code); says whether it is now locked. */
-export async function recordFailedFactor(store: Store, userId: string, now = Date.now()): Promise<boolean> {
-	return updateDoc(store.use<AccountDoc>(DB.AUTH), accountDocId(userId), (current) => {
-		if (!current || current.type !== 'account') return { next: null, result: false };
-		const next = afterFailedLogin(current, now);
-		return { next, result: isLocked(next, now) };
-	});
-}
-
 /** Every factor passed: the failure count starts again. */
 export async function recordSignInSuccess(store: Store, userId: string): Promise<void> {
-	await updateDoc(store.use<AccountDoc>(DB.AUTH), accountDocId(userId), (current) => {
-		if (!current || current.type !== 'account' || (current.failed_logins === 0 && current.locked_until === null)) {
-			return { next: null, result: undefined };
-		}
-		return { next: afterSuccessfulLogin(current), result: undefined };
-	});
+	await settleSuccess(store, userId, true);
 }

@@ -36,8 +36,18 @@ describe('pending sign-ins', () => {
 	it('are void after the allowed number of wrong codes', async () => {
 		const account = await createStaff(store, { username: 'coord.b', password: 'x'.repeat(12), role: 'coordinator', name: 'C' });
 		const token = tokenOf((await mfa.startPending(account, 'verify')).cookie)!;
-		for (let i = 0; i < MFA.maxAttempts; i++) await mfa.spendAttempt(token);
+		for (let i = 0; i < MFA.maxAttempts; i++) expect(await mfa.takeAttempt(token)).toBe('taken');
+		expect(await mfa.takeAttempt(token)).toBe('used_up');
 		expect(await mfa.pending(token)).toBeNull();
+		expect(await mfa.takeAttempt(token)).toBe('gone');
+	});
+
+	it('let no more parallel tries through than allowed', async () => {
+		const account = await createStaff(store, { username: 'coord.race', password: 'x'.repeat(12), role: 'coordinator', name: 'C' });
+		const token = tokenOf((await mfa.startPending(account, 'verify')).cookie)!;
+		const outcomes = await Promise.all(Array.from({ length: 30 }, () => mfa.takeAttempt(token)));
+		expect(outcomes.filter((o) => o === 'taken')).toHaveLength(MFA.maxAttempts);
+		expect(outcomes.filter((o) => o === 'used_up')).toHaveLength(30 - MFA.maxAttempts);
 	});
 
 	it('are not needed by staff without TOTP, nor possible for kiosks', async () => {

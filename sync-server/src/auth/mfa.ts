@@ -15,7 +15,7 @@ import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import type { Store } from '../store.js';
 import { parseCookies } from './cookies.js';
-import { getOrNull, statusOf, updateDoc } from './couch.js';
+import { getOrNull, statusOf, updateContended, updateDoc } from './couch.js';
 import { base32Decode, matchStep, newSecret, otpauthUri } from './totp.js';
 import { isSealed, seal, unseal } from './sealing.js';
 import type { AccountDoc } from './types.js';
@@ -24,7 +24,7 @@ export const MFA = {
 	pendingMs: 5 * 60_000,
 	/** An enrolment secret not confirmed within this time is dropped. */
 	enrolMs: 10 * 60_000,
-	/** Wrong codes one pending sign-in may try; the account's lock-out counts them as well. */
+	/** Codes one pending sign-in may try; the account's lock-out counts the wrong ones as well. */
 	maxAttempts: 5
 } as const;
 
@@ -85,8 +85,10 @@ export interface MfaService {
 	startPending(account: AccountDoc, stage: MfaStage): Promise<{ cookie: string }>;
 	/** The live pending sign-in this cookie names, or null (missing, unknown, expired, used up). */
 	pending(token: string | null): Promise<PendingDoc | null>;
-	/** A wrong code on a pending sign-in; the last allowed one voids it. */
-	spendAttempt(token: string): Promise<void>;
+	/** Takes one of the pending sign-in's tries before a code is checked, with its revision, so
+	 * parallel codes can never check more than MFA.maxAttempts: 'used_up' once they are all
+	 * taken, 'gone' when there is no live pending sign-in. */
+	takeAttempt(token: string): Promise<'taken' | 'used_up' | 'gone'>;
 	dropPending(token: string): Promise<void>;
 	clearCookie(): string;
 	status(userId: string): Promise<{ enabled: boolean }>;
@@ -179,10 +181,12 @@ export function createMfaService(deps: { store: Store; env: MfaEnv; now?: () => 
 			return doc;
 		},
 
-		async spendAttempt(token) {
-			await updateDoc(pendingDb(), pendingDocId(token), (current) => {
-				if (!current) return { next: null, result: undefined };
-				return { next: { ...current, attempts: current.attempts + 1 }, result: undefined };
+		takeAttempt(token) {
+			const at = now();
+			return updateContended(pendingDb(), pendingDocId(token), (current) => {
+				if (!current || current.type !== DOC_TYPES.MFA_PENDING || at >= Date.parse(current.expires_at)) return { next: null, result: 'gone' as const };
+				if (current.attempts >= MFA.maxAttempts) return { next: null, result: 'used_up' as const };
+				return { next: { ...current, attempts: current.attempts + 1 }, result: 'taken' as const };
 			});
 		},
 

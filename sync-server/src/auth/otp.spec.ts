@@ -115,20 +115,37 @@ describe('one-time codes', () => {
 		await otp.request({ phone, ip: '10.0.0.8' });
 		const right = lastCode();
 		const wrong = right === '111111' ? '222222' : '111111';
-		for (let i = 0; i < OTP.maxAttempts; i++) {
+		for (let i = 0; i < OTP.maxAttempts - 1; i++) {
 			expect(await codeOf(otp.verify({ phone, code: wrong }))).toBe('400 otp_invalid');
 		}
-		expect(await codeOf(otp.verify({ phone, code: right }))).toBe('400 otp_invalid');
+		// The last allowed wrong try, and everything after it, says the code is used up.
+		expect(await codeOf(otp.verify({ phone, code: wrong }))).toBe('400 otp_used_up');
+		expect(await codeOf(otp.verify({ phone, code: right }))).toBe('400 otp_used_up');
+		// A new code starts the count again.
+		await otp.request({ phone, ip: '10.0.0.8' });
+		expect(await codeOf(otp.verify({ phone, code: lastCode() }))).toBe('ok');
+	});
+
+	it('compares no more than 5 of 40 parallel wrong codes, and the right one after them is used up', async () => {
+		const { otp, lastCode } = setup();
+		const phone = freshPhone();
+		await otp.request({ phone, ip: '10.0.0.18' });
+		const right = lastCode();
+		const wrong = right === '111111' ? '222222' : '111111';
+		const outcomes = await Promise.all(Array.from({ length: 40 }, () => codeOf(otp.verify({ phone, code: wrong }))));
+		expect(outcomes.filter((o) => o === '400 otp_invalid')).toHaveLength(OTP.maxAttempts - 1);
+		expect(outcomes.filter((o) => o !== '400 otp_invalid' && o !== '400 otp_used_up' && o !== '429 rate_limited')).toEqual([]);
+		expect(await codeOf(otp.verify({ phone, code: right }))).toBe('400 otp_used_up');
 	});
 
 	it('allows 3 codes per phone per 15 minutes, counted in the store (survives a restart)', async () => {
 		const { otp, clock } = setup();
 		const phone = freshPhone();
 		for (let i = 0; i < 3; i++) await otp.request({ phone, ip: `10.1.0.${i}` });
-		expect(await codeOf(otp.request({ phone, ip: '10.1.0.9' }))).toBe('429 rate_limited');
+		expect(await codeOf(otp.request({ phone, ip: '10.1.0.9' }))).toBe('429 sign_in_code_limit_number');
 		// A new service (a restart, or another instance) sees the same count.
 		const other = createOtpService({ store, gateway: recordingGateway().gateway, now: clock.now });
-		expect(await codeOf(other.request({ phone, ip: '10.1.0.10' }))).toBe('429 rate_limited');
+		expect(await codeOf(other.request({ phone, ip: '10.1.0.10' }))).toBe('429 sign_in_code_limit_number');
 		// The window slides: 15 minutes after the first request there is room again.
 		clock.advance(OTP.perPhone.windowMs + 1);
 		expect(await codeOf(otp.request({ phone, ip: '10.1.0.11' }))).toBe('ok');
@@ -147,10 +164,27 @@ describe('one-time codes', () => {
 	it('allows 20 code requests per client IP per hour', async () => {
 		const { otp, clock } = setup();
 		for (let i = 0; i < OTP.perIp.max; i++) await otp.request({ phone: freshPhone(), ip: '192.0.2.1' });
-		expect(await codeOf(otp.request({ phone: freshPhone(), ip: '192.0.2.1' }))).toBe('429 rate_limited');
+		expect(await codeOf(otp.request({ phone: freshPhone(), ip: '192.0.2.1' }))).toBe('429 sign_in_code_limit_address');
 		expect(await codeOf(otp.request({ phone: freshPhone(), ip: '192.0.2.2' }))).toBe('ok');
 		clock.advance(OTP.perIp.windowMs);
 		expect(await codeOf(otp.request({ phone: freshPhone(), ip: '192.0.2.1' }))).toBe('ok');
+	});
+
+	it('caps the codes sent in all, across instances sharing the store, with the wait in the answer', async () => {
+		const clock = manualClock();
+		const limits = { ...OTP, global: { max: 3, windowMs: 10 * 60_000 } };
+		const sms = recordingGateway();
+		const one = createOtpService({ store, gateway: sms.gateway, now: clock.now, limits });
+		const two = createOtpService({ store, gateway: sms.gateway, now: clock.now, limits });
+		clock.advance(24 * 3600_000); // a window of its own, apart from the other tests' codes
+		const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => codeOf((i % 2 ? one : two).request({ phone: freshPhone(), ip: `198.51.100.${i}` }))));
+		expect(outcomes.filter((o) => o === 'ok')).toHaveLength(3);
+		expect(outcomes.filter((o) => o !== 'ok').every((o) => o === '429 sign_in_code_limit_global' || o === '429 rate_limited')).toBe(true);
+		expect(sms.sent).toHaveLength(3);
+		const refused = await one.request({ phone: freshPhone(), ip: '198.51.100.99' }).catch((error: TawasulError) => error);
+		expect((refused as TawasulError).fields[0]).toMatchObject({ code: 'sign_in_code_limit_global', params: { minutes: 10 } });
+		clock.advance(10 * 60_000);
+		expect(await codeOf(two.request({ phone: freshPhone(), ip: '198.51.100.100' }))).toBe('ok');
 	});
 
 	it.each(['', '12', '17000000', 'phone', '+1'])('refuses the number %j with invalid_phone', async (phone) => {

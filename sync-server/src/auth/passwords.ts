@@ -32,16 +32,3 @@ export async function burnVerifyTime(password: string): Promise<void> {
 export function isLocked(account: Pick<AccountDoc, 'locked_until'>, now: number): boolean {
 	return account.locked_until !== null && Date.parse(account.locked_until) > now;
 }
-
-/** The account after one more failure: the fifth in a row locks it and starts the count again. */
-export function afterFailedLogin(account: AccountDoc, now: number): AccountDoc {
-	const failures = account.failed_logins + 1;
-	if (failures >= LOCKOUT.maxFailures) {
-		return { ...account, failed_logins: 0, locked_until: new Date(now + LOCKOUT.lockMs).toISOString() };
-	}
-	return { ...account, failed_logins: failures };
-}
-
-export function afterSuccessfulLogin(account: AccountDoc): AccountDoc {
-	return { ...account, failed_logins: 0, locked_until: null };
-}

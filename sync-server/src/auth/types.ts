@@ -12,6 +12,8 @@ export interface SessionUser {
 	databases: { pull: string[]; push: 'intake' };
 	/** True when this session was opened with a second factor (TOTP); coordinators need it. */
 	mfa?: boolean;
+	/** Signed in with a one-time password: nothing but choosing a new one until then. */
+	must_change_password?: boolean;
 }
 
 /** `account:<user_id>` in the `auth` database. */
@@ -33,6 +35,8 @@ export interface AccountDoc {
 	disabled?: boolean;
 	/** Kiosk devices: where the device stands, for the coordinator's list. */
 	location?: string;
+	/** The password was made by someone else (the admin command): the person must replace it. */
+	must_change_password?: boolean;
 }
 
 export const accountDocId = (userId: string) => `account:${userId}`;
@@ -81,5 +85,6 @@ export function toSessionUser(account: AccountDoc): SessionUser {
 	};
 	if (account.phone) user.phone = account.phone;
 	if (account.entity_id) user.entity_id = account.entity_id;
+	if (account.must_change_password) user.must_change_password = true;
 	return user;
 }

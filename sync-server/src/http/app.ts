@@ -39,11 +39,16 @@ export interface AppDeps {
 	sms?: SmsSender | null;
 }
 
+/** A year, once the service is reached by https: browsers then refuse a downgrade to http. */
+export const HSTS = 'max-age=31536000';
+
 export function createApp(deps: AppDeps): express.Express {
 	const app = express();
 	app.disable('x-powered-by');
 	app.set('trust proxy', 'loopback');
+	const https = deps.env.publicUrl.startsWith('https:');
 	app.use((_req, res, next) => {
+		if (https) res.setHeader('Strict-Transport-Security', HSTS);
 		res.setHeader('X-Content-Type-Options', 'nosniff');
 		res.setHeader('Referrer-Policy', 'no-referrer');
 		res.setHeader('X-Frame-Options', 'DENY');
@@ -62,6 +67,12 @@ export function createApp(deps: AppDeps): express.Express {
 		const problem = !store ? 'store_down' : engineState === 'down' ? 'engine_down' : engineState === 'stalled' ? 'engine_stalled' : null;
 		res.setHeader('Cache-Control', 'no-store');
 		res.status(ok ? 200 : 503).json({ ok, problem, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engineState } : null, sms: deps.sms?.status() ?? null });
+	});
+
+	// Which mode the server runs in, for the app's "development" ribbon (no sign-in needed).
+	app.get('/api/mode', (_req, res) => {
+		res.setHeader('Cache-Control', 'no-store');
+		res.json({ mode: deps.env.production ? 'production' : 'development' });
 	});
 
 	app.use(sessionMiddleware({ store: deps.store, env: deps.env, gateway: deps.gateway }));

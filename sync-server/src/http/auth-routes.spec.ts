@@ -136,10 +136,11 @@ describe('sign-in by SMS code', () => {
 		expect(reply.body.error.code).toBe('otp_expired');
 	});
 
-	it('answers 429 rate_limited on the fourth code for one phone in 15 minutes', async () => {
+	it('answers 429 sign_in_code_limit_number, with the wait, on the fourth code for one phone in 15 minutes', async () => {
 		for (let i = 0; i < 3; i++) expect((await call('POST', '/api/auth/otp/request', { json: { phone: '36000105' } })).status).toBe(200);
 		const reply = await call('POST', '/api/auth/otp/request', { json: { phone: '36000105' } });
-		expect(reply).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } } });
+		expect(reply).toMatchObject({ status: 429, body: { error: { code: 'sign_in_code_limit_number', message_key: 'errors.sign_in_code_limit_number' } } });
+		expect(reply.body.error.fields[0].params.minutes).toBeGreaterThanOrEqual(14);
 		expect(await listOutbox(store, { phone: '+97336000105', limit: 10 })).toHaveLength(3);
 	});
 

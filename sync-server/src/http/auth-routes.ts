@@ -27,7 +27,7 @@ import { maskPhone } from '../audit/entries.js';
 export interface AuthDeps {
 	store: Store;
 	/** `oidc` unset or null: no eKey sign-in. */
-	env: Pick<Env, 'cookieSecure' | 'smsGateway' | 'production' | 'secretsKey'> & Partial<Pick<Env, 'oidc'>>;
+	env: Pick<Env, 'cookieSecure' | 'smsGateway' | 'production' | 'secretsKey'> & Partial<Pick<Env, 'oidc' | 'signInCodes'>>;
 	gateway: SmsGateway;
 	/** Tests inject these; by default one per store, shared with sessionMiddleware. */
 	otp?: OtpService;
@@ -43,7 +43,7 @@ function servicesOf(deps: AuthDeps) {
 	const mfa = deps.mfa ?? mfaServiceFor(deps.store, deps.env);
 	let otp = deps.otp ?? otpServices.get(deps.store);
 	if (!otp) {
-		otp = createOtpService({ store: deps.store, gateway: deps.gateway });
+		otp = createOtpService({ store: deps.store, gateway: deps.gateway, limits: deps.env.signInCodes });
 		otpServices.set(deps.store, otp);
 	}
 	return { sessions, otp, mfa };
@@ -56,6 +56,14 @@ function readLocale(value: string | undefined): Locale {
 
 /** Without a trusted proxy setting on the app, req.ip is the load balancer's address. */
 const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+
+/** The client is this machine. req.ip, not the socket: the app trusts X-Forwarded-For from a
+ * loopback proxy only (app.ts), so a reverse proxy on this machine forwarding someone from
+ * outside is seen as that someone, and a header sent from outside is not believed. */
+export function fromLoopback(req: Request): boolean {
+	const ip = clientIp(req);
+	return ip === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(ip);
+}
 
 function noStore(res: Response) {
 	res.setHeader('Cache-Control', 'no-store');
@@ -189,8 +197,10 @@ export function authRouter(deps: AuthDeps): express.Router {
 	router.get(
 		'/api/dev/sms',
 		asyncHandler(async (req, res) => {
-			// Codes in clear: never in production, and only when nothing is really sent.
+			// Codes in clear: never in production, only when nothing is really sent, and only to
+			// someone at the server's own keyboard.
 			if (deps.env.smsGateway !== 'outbox' || deps.env.production) throw new TawasulError(404, 'not_allowed');
+			if (!fromLoopback(req)) throw new TawasulError(403, 'dev_loopback_only');
 			const raw = typeof req.query.phone === 'string' && req.query.phone ? req.query.phone : undefined;
 			const phone = raw === undefined ? undefined : normalizePhone(raw);
 			if (phone === null) throw new TawasulError(400, 'invalid_phone', [{ field: 'phone', code: 'invalid_phone' }]);
@@ -216,13 +226,25 @@ async function currentUser(req: Request, res: Response, sessions: SessionService
 	return user;
 }
 
-/** Sets res.locals.user (SessionUser | null) from the cookie for everything after it, the gate included. */
+/** What someone signed in with a one-time password may still do: see who they are, choose a new
+ * password, enrol an authenticator, sign out. */
+const BEFORE_PASSWORD_CHANGE = new Set(['/api/session', '/api/auth/password', '/api/auth/logout', '/api/auth/logout-all', '/api/auth/totp', '/api/auth/totp/enrol', '/api/auth/totp/confirm']);
+
+/** Sets res.locals.user (SessionUser | null) from the cookie for everything after it, the gate
+ * included; a person who must still replace a one-time password gets nothing else. */
 export function sessionMiddleware(deps: Pick<AuthDeps, 'store' | 'env'> & Partial<AuthDeps>): RequestHandler {
 	const sessions = deps.sessions ?? sessionServiceFor(deps.store, deps.env);
 	return (req, res, next) => {
-		if (req.path === '/api' || req.path.startsWith('/api/')) noStore(res);
+		const api = req.path === '/api' || req.path.startsWith('/api/');
+		if (api) noStore(res);
 		currentUser(req, res, sessions).then(
-			() => next(),
+			(user) => {
+				const guarded = api || req.path.startsWith('/db/');
+				if (user?.must_change_password && guarded && !BEFORE_PASSWORD_CHANGE.has(req.path)) {
+					return sendError(res, new TawasulError(403, 'password_change_required'));
+				}
+				next();
+			},
 			(error) => sendError(res, error)
 		);
 	};

@@ -10,8 +10,8 @@
 import express, { type Request, type Response } from 'express';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { getAccount } from '../auth/accounts.js';
-import { recordFailedFactor, recordSignInSuccess } from '../auth/login.js';
-import { mayUseTotp, pendingTokenFrom, totpRequired, type MfaService, type PendingDoc } from '../auth/mfa.js';
+import { recordSignInSuccess, reserveAttempt, settleFailure } from '../auth/login.js';
+import { mayUseTotp, pendingTokenFrom, totpRequired, type CodeCheck, type MfaService, type PendingDoc } from '../auth/mfa.js';
 import { isLocked } from '../auth/passwords.js';
 import type { SessionService } from '../auth/sessions.js';
 import type { AccountDoc, SessionUser } from '../auth/types.js';
@@ -51,10 +51,23 @@ export function mfaRouter(deps: MfaDeps): express.Router {
 		return { token, pending, account };
 	}
 
-	/** A wrong code during sign-in: spends one of the pending sign-in's tries and counts towards the lock-out. */
-	async function failedCode(token: string, account: AccountDoc): Promise<never> {
-		await mfa.spendAttempt(token);
-		const error = (await recordFailedFactor(store, account.user_id, now()))
+	/**
+	 * Checks a code of a pending sign-in. One of the pending sign-in's tries and one attempt on
+	 * the account are taken first, each with its document's revision (issue 10, finding 5): so
+	 * parallel codes are refused unchecked once either allowance is used, on every instance, and
+	 * a right code can never arrive after the last allowed wrong one. A wrong code stays counted.
+	 */
+	async function checkPendingCode(req: Request, res: Response, found: { token: string; account: AccountDoc }, check: () => Promise<CodeCheck>) {
+		const { token, account } = found;
+		const taken = await mfa.takeAttempt(token);
+		if (taken === 'gone') throw new TawasulError(401, 'mfa_expired');
+		if (taken === 'used_up') {
+			await mfa.dropPending(token);
+			throw new TawasulError(429, 'rate_limited');
+		}
+		await reserveAttempt(store, account.user_id, now());
+		if ((await check()) === 'ok') return finish(req, res, token, account);
+		const error = (await settleFailure(store, account.user_id, now()))
 			? new TawasulError(429, 'rate_limited')
 			: new TawasulError(400, 'totp_invalid', [{ field: 'code', code: 'totp_invalid' }]);
 		if (error.status === 429) await mfa.dropPending(token);
@@ -87,9 +100,7 @@ export function mfaRouter(deps: MfaDeps): express.Router {
 			const found = await pendingAccount(req, 'verify');
 			if (!found) throw new TawasulError(401, 'mfa_expired');
 			const code = readCode(req.body);
-			const result = await mfa.verifyCode(found.account.user_id, code);
-			if (result !== 'ok') return failedCode(found.token, found.account);
-			await finish(req, res, found.token, found.account);
+			await checkPendingCode(req, res, found, () => mfa.verifyCode(found.account.user_id, code));
 		})
 	);
 
@@ -107,11 +118,8 @@ export function mfaRouter(deps: MfaDeps): express.Router {
 		asyncHandler(async (req, res) => {
 			const who = await enrollee(req, res);
 			const code = readCode(req.body);
+			if (who.token) return checkPendingCode(req, res, { token: who.token, account: who.account }, () => mfa.confirmEnrolment(who.account.user_id, code));
 			const result = await mfa.confirmEnrolment(who.account.user_id, code);
-			if (who.token) {
-				if (result !== 'ok') return failedCode(who.token, who.account);
-				return finish(req, res, who.token, who.account);
-			}
 			if (result !== 'ok') throw new TawasulError(400, 'totp_invalid', [{ field: 'code', code: 'totp_invalid' }]);
 			// Sessions opened with the password alone end: only the one proven now goes on.
 			await sessions.destroyAllSessionsOf(who.account.user_id);

@@ -1,10 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASE_TYPES, ID_PATTERN } from '../../../src/lib/domain/doc-types.js';
+import { createStaff } from '../auth/accounts.js';
 import { staffLogin } from '../auth/login.js';
 import { openTestStore } from '../auth/test-store.js';
 import type { Store } from '../store.js';
 import { CATEGORIES, ENTITIES, HOLIDAYS, SETTINGS } from './catalogue.js';
-import { DEMO_PASSWORD, SEEDED_DATABASES, seedStore, type DemoAccount } from './seed.js';
+import { readDemoPasswords } from './demo-passwords.js';
+import { SEEDED_DATABASES, seedStore, type DemoAccount } from './seed.js';
 
 const ARABIC = /[\u0600-\u06FF]/;
 const LATIN = /^[A-Za-z]/;
@@ -85,10 +90,11 @@ describe('seedStore', () => {
 	let store: Store;
 	let close: () => Promise<void>;
 	let demo: DemoAccount[];
+	const passwordsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tawasul-seed-')), 'demo-passwords.json');
 
 	beforeAll(async () => {
 		({ store, close } = await openTestStore());
-		demo = await seedStore(store, { demo: true });
+		demo = await seedStore(store, { demo: true, passwordsFile });
 	});
 	afterAll(() => close());
 
@@ -100,11 +106,11 @@ describe('seedStore', () => {
 		expect(await store.use('config').get('category:works-potholes')).toMatchObject({ entity_id: 'works', type: 'category' });
 	});
 
-	it('is idempotent: a second run writes nothing and returns the same accounts', async () => {
+	it('is idempotent: a second run writes nothing and returns the same accounts, their passwords not again', async () => {
 		const before = { config: await countOf('config'), auth: await countOf('auth') };
-		const again = await seedStore(store, { demo: true });
+		const again = await seedStore(store, { demo: true, passwordsFile });
 		expect({ config: await countOf('config'), auth: await countOf('auth') }).toEqual(before);
-		expect(again).toEqual(demo);
+		expect(again).toEqual(demo.map(({ password: _shownOnce, ...rest }) => rest));
 	});
 
 	it("keeps a coordinator's edits and deletions", async () => {
@@ -118,16 +124,40 @@ describe('seedStore', () => {
 		await expect(config.get('category:works-rainwater')).rejects.toMatchObject({ statusCode: 404 });
 	});
 
-	it('makes one demo account per role, staff signing in with the demo password', async () => {
+	it('makes one demo account per role, each with its own random password kept in an owner-only file', async () => {
 		expect(demo.map((a) => a.role).sort()).toEqual(['agent', 'agent', 'citizen', 'coordinator', 'kiosk', 'manager', 'minister']);
 		expect(demo.find((a) => a.role === 'citizen')).toMatchObject({ login: '+97336000001', name: 'مواطن تجريبي' });
-		expect(demo.find((a) => a.login === 'agent.works')).toMatchObject({ role: 'agent', entity_id: 'works', password: DEMO_PASSWORD });
+		expect(demo.find((a) => a.login === 'agent.works')).toMatchObject({ role: 'agent', entity_id: 'works' });
+		const kept = readDemoPasswords(passwordsFile);
+		expect(fs.statSync(passwordsFile).mode & 0o777).toBe(0o600);
+		const staffPasswords = demo.filter((a) => a.role !== 'citizen').map((a) => a.password);
+		expect(new Set(staffPasswords).size).toBe(6);
+		for (const a of demo.filter((a) => a.role !== 'citizen')) {
+			expect(a.password).toBe(kept[a.login]);
+			expect(a.password).not.toBe('Tawasul-demo-2026');
+			expect(a.password!.length).toBeGreaterThanOrEqual(20);
+		}
 		expect(demo.find((a) => a.login === 'manager.works')).toMatchObject({ role: 'manager', entity_id: 'works' });
 		const otherAgent = demo.find((a) => a.login === 'agent.health')!;
 		expect(otherAgent.entity_id).not.toBe('works');
 		for (const login of ['agent.works', 'agent.health', 'manager.works', 'coordinator', 'minister', 'kiosk1']) {
-			const account = await staffLogin(store, login, DEMO_PASSWORD);
+			const account = await staffLogin(store, login, kept[login]);
 			expect(account.password_hash).toMatch(/^\$argon2id\$/);
+		}
+	});
+
+	it('replaces the once-published demo password of an older data folder with a generated one', async () => {
+		const fresh = await openTestStore();
+		const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tawasul-seed-')), 'demo-passwords.json');
+		try {
+			await createStaff(fresh.store, { username: 'agent.works', password: 'Tawasul-demo-2026', role: 'agent', name: 'Old', entity_id: 'works' });
+			const seeded = await seedStore(fresh.store, { demo: true, passwordsFile: file });
+			const kept = readDemoPasswords(file);
+			expect(seeded.find((a) => a.login === 'agent.works')!.password).toBe(kept['agent.works']);
+			expect(await staffLogin(fresh.store, 'agent.works', kept['agent.works'])).toMatchObject({ username: 'agent.works' });
+			await expect(staffLogin(fresh.store, 'agent.works', 'Tawasul-demo-2026')).rejects.toMatchObject({ status: 401 });
+		} finally {
+			await fresh.close();
 		}
 	});
 

@@ -1,16 +1,18 @@
 /**
- * First-start set-up: the databases, the national catalogue in `config`, and (for demos) one
- * account per role. Safe to run on every start: it only adds what is missing, so a coordinator's
- * later edits, and deletions, stay as they are.
+ * First-start set-up: the databases, the national catalogue in `config`, and (for demos, in
+ * development mode) one account per role with a password generated at first start
+ * (demo-passwords.ts). Safe to run on every start: it only adds what is missing, so a
+ * coordinator's later edits, and deletions, stay as they are.
  */
 import { DB, type Role } from '../../../src/lib/domain/doc-types.js';
-import { createStaff, findOrCreateCitizen, findStaff, type StaffRole } from '../auth/accounts.js';
-import { TawasulError } from '../../../src/lib/domain/errors.js';
+import { createStaff, findOrCreateCitizen, findStaff, setPassword, type StaffRole } from '../auth/accounts.js';
+import { verifyPassword } from '../auth/passwords.js';
+import type { AccountDoc } from '../auth/types.js';
 import { log } from '../log.js';
 import type { Store } from '../store.js';
 import { catalogueDocs, type ConfigDoc } from './catalogue.js';
+import { newDemoPassword, readDemoPasswords, writeDemoPasswords } from './demo-passwords.js';
 
-export const DEMO_PASSWORD = 'Tawasul-demo-2026';
 export const DEMO_CITIZEN_PHONE = '+97336000001';
 
 export interface DemoAccount {
@@ -18,7 +20,8 @@ export interface DemoAccount {
 	name: string;
 	/** The username, or for the citizen the phone number to request a code for. */
 	login: string;
-	/** Staff only; the citizen signs in with an SMS code from the outbox. */
+	/** Staff only, and only at the start that created the account (printed once; afterwards it
+	 * is in the passwords file). The citizen signs in with an SMS code from the outbox. */
 	password?: string;
 	user_id: string;
 	entity_id?: string;
@@ -58,43 +61,74 @@ async function seedConfig(store: Store): Promise<number> {
 	return results.filter((r) => !r.error).length;
 }
 
-/** Another instance starting at the same moment may create the same account first: its
- * account is then the demo account (createStaff answers 409 for a username already taken). */
-async function createOrFindStaff(store: Store, staff: DemoStaff) {
-	try {
-		return await createStaff(store, { ...staff, password: DEMO_PASSWORD });
-	} catch (error) {
-		if (!(error instanceof TawasulError) || error.status !== 409) throw error;
-		const account = await findStaff(store, staff.username);
-		if (!account) throw error;
-		return account;
+/** The one password every demo account had before they were generated, and which is therefore
+ * public: a data folder from then still has accounts that open with it. */
+const PUBLISHED_DEMO_PASSWORD = 'Tawasul-demo-2026';
+
+/** Demo accounts of an older data folder that still open with the published password get a
+ * generated one (written to the file first, like a new account's). */
+async function replacePublishedPasswords(store: Store, passwordsFile: string, passwords: Record<string, string>, existing: Map<string, AccountDoc | null>): Promise<Set<string>> {
+	const replaced = new Set<string>();
+	for (const staff of DEMO_STAFF) {
+		const account = existing.get(staff.username);
+		if (!account?.password_hash || passwords[staff.username]) continue;
+		if (!(await verifyPassword(account.password_hash, PUBLISHED_DEMO_PASSWORD))) continue;
+		passwords[staff.username] = newDemoPassword();
+		writeDemoPasswords(passwordsFile, passwords);
+		await setPassword(store, account.user_id, passwords[staff.username]);
+		replaced.add(staff.username);
 	}
+	return replaced;
 }
 
-async function seedDemoAccounts(store: Store): Promise<DemoAccount[]> {
-	const citizenName = 'مواطن تجريبي';
-	const citizen = await findOrCreateCitizen(store, DEMO_CITIZEN_PHONE, { name: citizenName });
-	const accounts: DemoAccount[] = [
-		{ role: 'citizen', name: citizen.name, login: DEMO_CITIZEN_PHONE, user_id: citizen.user_id }
-	];
+/** The demo staff accounts missing from the store, each made with the password kept for it in
+ * the file (a new one written there first when there is none). */
+async function seedDemoStaff(store: Store, passwordsFile: string): Promise<DemoAccount[]> {
+	const existing = new Map<string, AccountDoc | null>();
+	for (const staff of DEMO_STAFF) existing.set(staff.username, await findStaff(store, staff.username));
+	const passwords = readDemoPasswords(passwordsFile);
+	const replaced = await replacePublishedPasswords(store, passwordsFile, passwords, existing);
+	const missing = DEMO_STAFF.filter((staff) => !existing.get(staff.username) && !passwords[staff.username]);
+	if (missing.length) {
+		for (const staff of missing) passwords[staff.username] = newDemoPassword();
+		writeDemoPasswords(passwordsFile, passwords);
+	}
+	const accounts: DemoAccount[] = [];
 	for (const staff of DEMO_STAFF) {
-		const account = (await findStaff(store, staff.username)) ?? (await createOrFindStaff(store, staff));
-		const demo: DemoAccount = {
-			role: account.role,
-			name: account.name,
-			login: staff.username,
-			password: DEMO_PASSWORD,
-			user_id: account.user_id
-		};
+		let account = existing.get(staff.username);
+		let created = replaced.has(staff.username);
+		if (!account) {
+			account = await createStaff(store, { ...staff, password: passwords[staff.username] }).catch(async (error) => {
+				// Another instance on the same store made it first, with a password of its own.
+				if ((error as { status?: number }).status !== 409) throw error;
+				delete passwords[staff.username];
+				writeDemoPasswords(passwordsFile, passwords);
+				return findStaff(store, staff.username);
+			});
+			if (!account) throw new Error(`demo account ${staff.username} vanished while being created`);
+			created = passwords[staff.username] !== undefined;
+		}
+		const demo: DemoAccount = { role: account.role, name: account.name, login: staff.username, user_id: account.user_id };
+		if (created) demo.password = passwords[staff.username];
 		if (account.entity_id) demo.entity_id = account.entity_id;
 		accounts.push(demo);
 	}
 	return accounts;
 }
 
-export async function seedStore(store: Store, options: { demo: boolean }): Promise<DemoAccount[]> {
+async function seedDemoAccounts(store: Store, passwordsFile: string): Promise<DemoAccount[]> {
+	const citizenName = 'مواطن تجريبي';
+	const citizen = await findOrCreateCitizen(store, DEMO_CITIZEN_PHONE, { name: citizenName });
+	const staff = await seedDemoStaff(store, passwordsFile);
+	return [{ role: 'citizen', name: citizen.name, login: DEMO_CITIZEN_PHONE, user_id: citizen.user_id }, ...staff];
+}
+
+/** `passwordsFile`: where the demo accounts' passwords are kept (required with `demo`). */
+export async function seedStore(store: Store, options: { demo: boolean; passwordsFile?: string }): Promise<DemoAccount[]> {
 	for (const name of SEEDED_DATABASES) await store.ensureDb(name);
 	const written = await seedConfig(store);
 	log.info('config seeded', { written });
-	return options.demo ? seedDemoAccounts(store) : [];
+	if (!options.demo) return [];
+	if (!options.passwordsFile) throw new Error('demo accounts need a file for their passwords');
+	return seedDemoAccounts(store, options.passwordsFile);
 }

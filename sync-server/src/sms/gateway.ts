@@ -14,6 +14,8 @@ export interface SendOutcome {
 	/** The provider's id of each part, to match delivery receipts against. */
 	provider_ids: string[];
 	parts: number;
+	/** Kept, not handed to anyone (the outbox in production): the job is `held`, never `sent`. */
+	held?: boolean;
 }
 
 export type DeliveryState = 'delivered' | 'failed' | 'pending';

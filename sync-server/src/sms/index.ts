@@ -8,10 +8,10 @@ import { createOutboxGateway } from './outbox.js';
 import { SmsSender, type SenderOptions } from './sender.js';
 import { createSmppGateway } from './smpp-gateway.js';
 
-export function createGateway(env: Pick<Env, 'smsGateway' | 'sms'>, store: Store): SmsGateway {
+export function createGateway(env: Pick<Env, 'smsGateway' | 'sms'> & Partial<Pick<Env, 'production'>>, store: Store): SmsGateway {
 	switch (env.smsGateway) {
 		case 'outbox':
-			return createOutboxGateway(store);
+			return createOutboxGateway(store, Date.now, { hold: env.production === true });
 		case 'http':
 			return createHttpGateway(env.sms.http!);
 		case 'smpp':
@@ -23,7 +23,7 @@ export function createGateway(env: Pick<Env, 'smsGateway' | 'sms'>, store: Store
 }
 
 export async function startSmsSender(
-	env: Pick<Env, 'smsGateway' | 'sms'>,
+	env: Pick<Env, 'smsGateway' | 'sms'> & Partial<Pick<Env, 'production'>>,
 	store: Store,
 	options: Omit<SenderOptions, 'gateway'> & { gateway?: SmsGateway }
 ): Promise<SmsSender> {

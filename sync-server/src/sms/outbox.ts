@@ -1,6 +1,8 @@
 /**
  * The 'outbox' gateway: messages are stored in the `sms` database instead of being sent, for
- * development, demos and tests (and as the audit copy a real gateway could keep too).
+ * development, demos and tests (and as the audit copy a real gateway could keep too). In
+ * production, where it must be chosen explicitly (env.ts), what it stores is `held`: nobody
+ * received it, and neither the outbox nor the SMS queue ever says otherwise.
  */
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
@@ -11,13 +13,14 @@ export interface SmsDoc {
 	type: 'sms';
 	to: string;
 	text: string;
-	status: 'sent';
+	status: 'sent' | 'held';
 	created_at: string;
 }
 
 export const smsDocId = (id: string) => `sms:${id}`;
 
-export function createOutboxGateway(store: Store, now: () => number = Date.now): SmsGateway {
+export function createOutboxGateway(store: Store, now: () => number = Date.now, options: { hold?: boolean } = {}): SmsGateway {
+	const status = options.hold ? 'held' : 'sent';
 	return {
 		name: 'outbox',
 		async send(message: SmsMessage) {
@@ -27,7 +30,7 @@ export function createOutboxGateway(store: Store, now: () => number = Date.now):
 				type: DOC_TYPES.SMS,
 				to: message.to,
 				text: message.text,
-				status: 'sent',
+				status,
 				created_at: new Date(now()).toISOString()
 			};
 			try {
@@ -36,6 +39,7 @@ export function createOutboxGateway(store: Store, now: () => number = Date.now):
 				// 409: this id was sent before; a replay must not send it again.
 				if ((error as { statusCode?: number }).statusCode !== 409) throw error;
 			}
+			return options.hold ? { provider_ids: [], parts: 1, held: true } : undefined;
 		}
 	};
 }
@@ -44,7 +48,7 @@ export interface OutboxMessage {
 	id: string;
 	to: string;
 	text: string;
-	status: 'sent';
+	status: 'sent' | 'held';
 	created_at: string;
 }
 

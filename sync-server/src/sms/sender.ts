@@ -255,7 +255,7 @@ export class SmsSender {
 				this.providerJobs.delete(id);
 			}
 			this.counts.sent++;
-			return this.redacted({ ...base, status: 'sent', attempts: job.attempts + 1, provider_ids: providerIds, parts: outcome?.parts ?? 1, delivered: [], sent_at: iso, error: undefined });
+			return this.redacted({ ...base, status: outcome?.held ? 'held' : 'sent', attempts: job.attempts + 1, provider_ids: providerIds, parts: outcome?.parts ?? 1, delivered: [], sent_at: iso, error: undefined });
 		} catch (error) {
 			const retryable = !(error instanceof SmsSendError) || error.retryable;
 			const attempts = job.attempts + 1;
