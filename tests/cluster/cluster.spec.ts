@@ -42,8 +42,10 @@ describe('three-node CouchDB cluster', () => {
 	it('runs on three nodes, with the shared databases sharded and replicated', async () => {
 		const membership = (await (await server.store.fetch('/_membership')).json()) as { cluster_nodes: string[] };
 		expect(membership.cluster_nodes).toHaveLength(3);
-		expect((await clusterOf(DB.CASES)).n).toBe(3);
-		expect((await clusterOf(DB.INTAKE)).n).toBe(3);
+		expect(await clusterOf(DB.CASES)).toMatchObject({ q: 2, n: 3 });
+		expect(await clusterOf(DB.INTAKE)).toMatchObject({ q: 2, n: 3 });
+		// A person's database is small: one shard, still three copies.
+		expect(await clusterOf(`u_${citizen.user.user_id}`)).toMatchObject({ q: 1, n: 3 });
 	});
 
 	it('takes a case through submit, reply and rating', async () => {
