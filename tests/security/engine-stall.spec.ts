@@ -5,6 +5,9 @@
  * routing everyone else's cases, and /healthz names the engine while it cannot advance. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseSink } from '../../sync-server/src/engine/engine.js';
+import { RulesEngine } from '../../sync-server/src/engine/engine.js';
+import { RULES } from '../../sync-server/src/rules/index.js';
 import { local, remote, signInCitizen, startInProcess, submitAction, waitFor, type Session } from '../integration/harness.js';
 
 const BATCH_BYTES = 1024 * 1024;
@@ -140,4 +143,41 @@ describe('no input stops the rules engine', () => {
 		}, 15_000, 'health to come back');
 		expect(healthy.body.ok).toBe(true);
 	}, 120_000);
+
+	// Last in this file: it hands the feed from the server's engine to one with a failing step.
+	it('goes one action at a time after repeated failures and sets aside only the action that keeps failing', async () => {
+		await server.engine.stop();
+		const poisonSubject = `poison ${randomUUID()}`;
+		// A step after the rules that breaks on one case's data, as a bug would.
+		const breaksOnPoison: CaseSink = {
+			name: 'breaks-on-poison',
+			async casesSaved(cases) {
+				if (cases.some((c) => c.subject === poisonSubject)) throw new TypeError("Cannot read properties of undefined (reading 'length')");
+			}
+		};
+		const goods = Array.from({ length: 6 }, (_, i) => stamped({ subject: `Street light ${i}` }));
+		const poison = stamped({ subject: poisonSubject });
+		await writeIntoIntake([...goods.slice(0, 3), poison, ...goods.slice(3)]);
+		const engine = new RulesEngine(server.store, { rules: RULES, sinks: [breaksOnPoison], batchSize: 50, instanceId: `poison-${randomUUID()}`, pollTimeoutMs: 500 });
+		engine.start();
+		try {
+			const dead = await waitFor(() => server.store.use<{ code: string; error: string }>('engine').get(`dead:${poison._id}`), 90_000, 'the failing action set aside');
+			expect(dead.code).toBe('unprocessable');
+			expect(dead.error).toMatch(/^applied to its case; what follows failed: Cannot read properties/);
+			const routed = await waitFor(async () => {
+				const cases = await casesOf(hostile);
+				return goods.every((g) => cases.some((c) => c.case_key === g.case_key)) ? cases : undefined;
+			}, 60_000, 'the other actions of the batch');
+			// Its case was saved before the failing step, and stays: only that step is left undone.
+			const saved = await server.store.use<{ applied: string[] }>('cases').get(`case:${poison.case_key}`);
+			expect(saved.applied).toEqual([poison._id]);
+			expect(routed).toHaveLength(new Set(routed.map((c) => c.case_key)).size);
+			expect(engine.status()).toMatchObject({ dead_letters: 1, stalled: false });
+		} finally {
+			await engine.stop();
+		}
+		// The poison's case was saved before its failing step: its author is not told it was refused.
+		const notices = await server.store.use(`u_${hostile.user.user_id}`).list({ keys: [`rejection:${poison._id}`] });
+		expect(notices.rows.every((r) => 'error' in r || (r as { value?: { deleted?: boolean } }).value?.deleted)).toBe(true);
+	}, 180_000);
 });

@@ -268,7 +268,7 @@ export class RulesEngine {
 			const [change] = usable.splice(0, 1);
 			this.asideStreak++;
 			this.asideInBatch = true;
-			aside.push({ action_id: change.id, header: change.doc ?? null, code: SET_ASIDE.UNPROCESSABLE, reason: this.lastError ?? 'failed repeatedly' });
+			aside.push(await this.failing(change));
 		}
 		const finish = usable.length > 0 ? await this.beginBatch(usable) : null;
 		if (aside.length === 0) return finish;
@@ -279,6 +279,19 @@ export class RulesEngine {
 			this.counts.rejected += aside.length;
 			await finish?.();
 		};
+	}
+
+	/** The action that keeps failing its batch. If its case already took it in (the failure came
+	 * after the case was saved), its author is not told it was refused: the dead letter says what
+	 * is left undone for an operator to replay. */
+	private async failing(change: Change): Promise<SetAside> {
+		const reason = this.lastError ?? 'failed repeatedly';
+		const key = change.doc?.case_key;
+		const saved = key ? (await this.loadCases([change.doc!])).get(caseDocId(key)) : undefined;
+		if (saved?.applied.includes(change.id)) {
+			return { action_id: change.id, header: null, code: SET_ASIDE.UNPROCESSABLE, reason: `applied to its case; what follows failed: ${reason}` };
+		}
+		return { action_id: change.id, header: change.doc ?? null, code: SET_ASIDE.UNPROCESSABLE, reason };
 	}
 
 	private readFeed(since: string | number, limit: number): Promise<BoundedBatch> {

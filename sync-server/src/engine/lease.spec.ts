@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore, type Store } from '../store.js';
+import { Checkpoint } from './checkpoint.js';
 import { Lease } from './lease.js';
 
 const LEASE_MS = 10_000;
@@ -88,5 +89,18 @@ describe('engine lease', () => {
 		expect(await restarted.acquire()).toBe(true);
 		await restarted.release();
 		expect(await new Lease(store, name, 'b', host(0).options).acquire()).toBe(true);
+	});
+
+	it('keeps an old holder from moving the checkpoint back over the new holder\'s', async () => {
+		const old = new Checkpoint(store, `feed-${n++}`);
+		await old.load();
+		await old.save('10');
+		const newer = new Checkpoint(store, (old as unknown as { feed: string }).feed);
+		await newer.load();
+		await newer.save('20');
+		await expect(old.save('15')).rejects.toThrow(/another instance/);
+		// After the refusal it reads the position again instead of writing over it.
+		await old.load();
+		expect(old.seq).toBe('20');
 	});
 });
