@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPasswordsPath } from '../../sync-server/src/seed/demo-passwords.js';
-import { cookieOf, demoPassword, signInStaff, startChild, startInProcess, tempDir, waitFor } from '../integration/harness.js';
+import { cookieOf, demoPassword, laneStoreEnv, signInStaff, startChild, startInProcess, tempDir, waitFor } from '../integration/harness.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -74,7 +74,7 @@ describe('production', () => {
 		printed = await new Promise<string>((resolve, reject) => {
 			const child = spawn('npm', ['run', '--silent', 'admin', '--', 'create-coordinator', '--username', 'chief.coordinator', '--name', 'Chief Coordinator'], {
 				cwd: ROOT,
-				env: { ...process.env, ...PRODUCTION, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+				env: { ...process.env, ...PRODUCTION, DATA_DIR: dataDir, ...laneStoreEnv(dataDir), LOG_LEVEL: 'warn' },
 				stdio: ['ignore', 'pipe', 'pipe']
 			});
 			let out = '';
