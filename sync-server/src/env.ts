@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { parseKey } from './auth/sealing.js';
 import { parseSmsEnv, SMS_GATEWAYS, type SmsEnv, type SmsGatewayName } from './sms/config.js';
+import { DEFAULT_QUOTAS, type Quotas } from './gate/quota.js';
 
 export interface Env {
 	port: number;
@@ -23,6 +24,8 @@ export interface Env {
 	oidc: OidcEnv | null;
 	/** Seals authenticator secrets in the database (auth/sealing.ts); null: DATA_DIR/secrets.key. */
 	secretsKey: Buffer | null;
+	/** New cases and attachment bytes a person or a kiosk may push (gate/quota.ts). */
+	quotas: Quotas;
 }
 
 export interface OidcEnv {
@@ -109,6 +112,17 @@ function oidc(source: Source): OidcEnv | null {
 	return { issuer, clientId: source.OIDC_CLIENT_ID!, clientSecret: source.OIDC_CLIENT_SECRET!, redirectUrl };
 }
 
+/** Quotas per person and per kiosk: cases in the last hour and day, megabytes of files a day. */
+function quotas(source: Source): Quotas {
+	const MB = 1024 * 1024;
+	const read = (prefix: string, fallback: Quotas['person']) => ({
+		casesPerHour: integer(source, `${prefix}_CASES_PER_HOUR`, fallback.casesPerHour, 1, 1_000_000),
+		casesPerDay: integer(source, `${prefix}_CASES_PER_DAY`, fallback.casesPerDay, 1, 10_000_000),
+		attachmentBytesPerDay: integer(source, `${prefix}_ATTACHMENT_MB_PER_DAY`, fallback.attachmentBytesPerDay / MB, 1, 1_000_000) * MB
+	});
+	return { person: read('QUOTA', DEFAULT_QUOTAS.person), kiosk: read('QUOTA_KIOSK', DEFAULT_QUOTAS.kiosk) };
+}
+
 /** Actions the rules engine takes from the feed at once. Under a light load a batch holds what
  * has arrived, so this bounds only bursts, where larger batches spread each batch's fixed cost. */
 export const DEFAULT_ENGINE_BATCH_SIZE = 1000;
@@ -132,6 +146,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		logLevel: oneOf(source, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
 		production: source.NODE_ENV === 'production',
 		oidc: oidc(source),
-		secretsKey: secretsKey(source)
+		secretsKey: secretsKey(source),
+		quotas: quotas(source)
 	};
 }

@@ -17,7 +17,15 @@ export function tempDir(prefix = 'tawasul-test-'): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export const QUIET = { LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '/nonexistent' };
+export const QUIET = {
+	LOG_LEVEL: 'silent',
+	PORT: '0',
+	HOST: '127.0.0.1',
+	STATIC_DIR: '/nonexistent',
+	// Tests and benchmarks push bursts from one person; tests/security/quota.spec.ts sets its own.
+	QUOTA_CASES_PER_HOUR: '1000000',
+	QUOTA_CASES_PER_DAY: '1000000'
+};
 
 export async function startInProcess(env: Record<string, string> = {}): Promise<Running & { base: string }> {
 	const running = await startServer({ ...QUIET, DATA_DIR: tempDir(), ...env });

@@ -16,6 +16,7 @@ import { Lease } from './lease.js';
 import { attachmentWrites } from './attachments.js';
 import { projectCase, rejectionDoc, type Projection } from './projections.js';
 import { ReferenceCounters } from './references.js';
+import { removeRefusedActions, type RefusedAction } from './refused.js';
 import { writeProjections } from './writer.js';
 import { caseAuditEntry, type AuditDoc } from '../audit/entries.js';
 import { writeAudit } from '../audit/trail.js';
@@ -209,6 +210,7 @@ export class RulesEngine {
 		const extra: Projection[] = [];
 		const deadLetters: Record<string, unknown>[] = [];
 		const audits: AuditDoc[] = [];
+		const refused: RefusedAction[] = [];
 		const processedAt = new Date().toISOString();
 		const effects: SideEffect[] = [];
 		const zone = catalogue.settings.time_zone;
@@ -250,6 +252,7 @@ export class RulesEngine {
 				const fields = outcome.kind === 'rejected' ? outcome.fields : undefined;
 				extra.push(rejectionDoc(action._id, action.case_key, action.kind, code, at, action.author.user_id, fields));
 			}
+			if (outcome.kind === 'rejected' && action._rev) refused.push({ _id: action._id, _rev: action._rev });
 			this.counts.rejected++;
 		}
 
@@ -268,6 +271,8 @@ export class RulesEngine {
 				...(this.options.sinks ?? []).map((sink) => sink.casesSaved(saved))
 			]);
 			if (deadLetters.length > 0) await this.saveDeadLetters(deadLetters);
+			// Their refusals are durable now (audit in the head, rejections just above).
+			await removeRefusedActions(this.store, refused);
 			// Effects (the rating SMS) only once the reply has reached the citizen's database.
 			if (effects.length > 0 && this.options.onEffects) await this.options.onEffects(effects);
 		};

@@ -10,6 +10,9 @@ import type { Store } from '../store.js';
 import { decide, localIdFor, parseDbPath, type ParsedPath } from './access.js';
 import { createActions, idStates, intakeRevsDiff, isServerActionId } from './action-ids.js';
 import { checkAction, INTAKE_VALIDATE, MAX_ACTION_BYTES } from './intake.js';
+import { chargeQuota, DEFAULT_QUOTAS, type Quotas } from './quota.js';
+import { recordGateRefusals } from './refusals.js';
+import type { ActionDoc } from '../../../src/lib/domain/doc-types.js';
 
 const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type'];
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'etag'];
@@ -20,8 +23,9 @@ function denied(res: Response, status: 401 | 403 | 404 | 400 | 413) {
 	res.status(status).json({ error, reason: error });
 }
 
-export function gateRouter(deps: { store: Store; now?: () => Date }): express.Router {
+export function gateRouter(deps: { store: Store; now?: () => Date; quotas?: Quotas }): express.Router {
 	const { store } = deps;
+	const quotas = deps.quotas ?? DEFAULT_QUOTAS;
 	const now = deps.now ?? (() => new Date());
 	const router = express.Router();
 	const raw = express.raw({ type: () => true, limit: BODY_LIMIT });
@@ -45,7 +49,7 @@ export function gateRouter(deps: { store: Store; now?: () => Date }): express.Ro
 		raw(req, res, (error?: unknown) => {
 			if (error) return denied(res, (error as { status?: number }).status === 413 ? 413 : 400);
 			if (parsed.db === DB.INTAKE && parsed.target.kind === 'bulk_docs') {
-				intakeBulkDocs(store, user!, req, res, now()).catch(next);
+				intakeBulkDocs(store, quotas, user!, req, res, now()).catch(next);
 			} else if (parsed.db === DB.INTAKE && parsed.target.kind === 'revs_diff') {
 				revsDiff(store, req, res).catch(next);
 			} else if (parsed.target.kind === 'local') {
@@ -136,7 +140,7 @@ interface BulkResult {
 	reason?: string;
 }
 
-async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res: Response, at: Date): Promise<void> {
+async function intakeBulkDocs(store: Store, quotas: Quotas, user: SessionUser, req: Request, res: Response, at: Date): Promise<void> {
 	let body: { docs?: unknown[]; new_edits?: boolean };
 	try {
 		body = JSON.parse((req.body as Buffer).toString('utf8'));
@@ -161,7 +165,8 @@ async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res
 		ids.add(id);
 		accepted.push({ index, doc: verdict.doc as unknown as Record<string, unknown> });
 	});
-	await refuseRemovedActions(store, accepted, results);
+	const live = await refuseRemovedActions(store, accepted, results);
+	await refuseOverQuota(store, quotas, user, accepted.filter(({ index, doc }) => !results.has(index) && !live.has(String(doc._id))), results, at);
 	// Replication does not keep a device's order inside one upload, and a store numbers the
 	// documents of one _bulk_docs in its own order (CouchDB and PouchDB sort them by id). Actions
 	// on the same case are therefore written in rounds, in the order the device made them: round
@@ -200,12 +205,23 @@ export function deviceOrderRounds(actions: Accepted[]): Accepted[][] {
 /** An id that `intake` held and no longer holds was refused and removed after the engine
  * recorded the refusal: it is not free again (a removed submit would otherwise come back as a new
  * case). Two writers racing past this check still meet the store's atomic create. */
-async function refuseRemovedActions(store: Store, accepted: Accepted[], results: Map<number, BulkResult>): Promise<void> {
+async function refuseRemovedActions(store: Store, accepted: Accepted[], results: Map<number, BulkResult>): Promise<Set<string>> {
 	const open = accepted.filter(({ index }) => !results.has(index));
 	const states = await idStates(store, open.map((a) => String(a.doc._id)));
 	for (const { index, doc } of open) {
 		if (states.get(String(doc._id)) === 'removed') results.set(index, { id: String(doc._id), error: 'forbidden', reason: 'duplicate_action' });
 	}
+	return new Set([...states].filter(([, state]) => state === 'live').map(([id]) => id));
+}
+
+/** New cases and files beyond the author's quota (quota.ts) are refused and recorded; an action
+ * already in `intake` is not charged again. */
+async function refuseOverQuota(store: Store, quotas: Quotas, user: SessionUser, open: Accepted[], results: Map<number, BulkResult>, at: Date): Promise<void> {
+	if (open.length === 0) return;
+	const charged = await chargeQuota(store, quotas, user, open.map((a) => a.doc as unknown as ActionDoc), at.getTime());
+	const over = open.filter((_, i) => !charged[i].ok);
+	for (const { index, doc } of over) results.set(index, { id: String(doc._id), error: 'forbidden', reason: 'quota_exceeded' });
+	await recordGateRefusals(store, over.map((a) => a.doc as unknown as ActionDoc), 'quota_exceeded', at.toISOString());
 }
 
 async function revsDiff(store: Store, req: Request, res: Response): Promise<void> {

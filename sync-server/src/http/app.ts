@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(adminRouter({ store: deps.store, env: deps.env }));
 	app.use(auditRouter({ store: deps.store }));
 	app.use(statsRouter({ store: deps.store }));
-	app.use('/db', gateRouter({ store: deps.store }));
+	app.use('/db', gateRouter({ store: deps.store, quotas: deps.env.quotas }));
 	// The rating link (/r/<token>, no sign-in) and the app's rating endpoint (issue 4).
 	app.use(ratingRouter({ store: deps.store }));
 	// Replies (STOP) and receipts an HTTP provider posts back, when SMS_INBOUND_TOKEN is set.
