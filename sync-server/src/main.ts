@@ -46,6 +46,7 @@ export async function startServer(source: Record<string, string | undefined> = p
 		sinks: [stats],
 		batchSize: env.engineBatchSize,
 		instanceId,
+		secretsKey: env.secretsKey,
 		onEffects: invitationHandler({ store, enqueue: (job) => sms.enqueue(job), publicUrl: env.publicUrl })
 	});
 	engine.start();

@@ -59,6 +59,8 @@ export interface EngineOptions {
 	/** Runs the rules' side effects once a batch's cases and projections are durable, before the
 	 * checkpoint moves; it must be idempotent on each effect's key (a crash replays the batch). */
 	onEffects?: (effects: SideEffect[]) => Promise<void>;
+	/** Seals every reference to its case (references.ts); the server's SECRETS_KEY. */
+	secretsKey?: Buffer | null;
 }
 
 type Outcome =
@@ -83,7 +85,7 @@ export class RulesEngine {
 	) {
 		this.catalogue = new CatalogueSource(store);
 		this.checkpoint = new Checkpoint(store, 'intake');
-		this.references = new ReferenceCounters(store);
+		this.references = new ReferenceCounters(store, options.secretsKey);
 		this.lease = new Lease(store, 'engine', options.instanceId);
 	}
 
@@ -214,7 +216,9 @@ export class RulesEngine {
 		const processedAt = new Date().toISOString();
 		const effects: SideEffect[] = [];
 		const zone = catalogue.settings.time_zone;
-		await this.references.load([...new Set(actions.map((a) => yearOf(a, zone)))]);
+		// A case re-created after the store lost it takes back the reference a device proved it had.
+		const newCases = actions.filter((a) => a.kind === 'submit' && !cases.has(caseDocId(a.case_key))).map((a) => a.case_key);
+		await this.references.load([...new Set(actions.map((a) => yearOf(a, zone)))], newCases);
 		const reserve = this.references.begin(zone);
 
 		for (const action of actions) {
@@ -231,6 +235,7 @@ export class RulesEngine {
 			audits.push(caseAuditEntry(action, current, outcome, processedAt));
 			const at = action.received_at ?? new Date().toISOString();
 			if (outcome.kind === 'applied') {
+				if (outcome.after.ref && !outcome.after.ref_seal) outcome.after.ref_seal = this.references.seal(outcome.after.ref, outcome.after.case_key);
 				cases.set(id, outcome.after);
 				changed.add(id);
 				touched.add(id);
@@ -293,7 +298,7 @@ export class RulesEngine {
 				at: new Date(action.received_at ?? Date.now())
 			};
 			try {
-				runRules(this.options.rules, work, { catalogue, reference: (at) => reserve.next(at) });
+				runRules(this.options.rules, work, { catalogue, reference: (at) => reserve.next(at, action.case_key) });
 				if (!work.after) return { kind: 'failed', error: 'no case after the rules ran' };
 				return { kind: 'applied', after: work.after };
 			} catch (error) {
