@@ -4,10 +4,10 @@
  *
  * - One counter document per year in `engine`; a batch allocates in memory and commits the
  *   counters before any case that uses them is saved (a crash leaves a gap, never a duplicate).
- * - The counter never stands below a floor that grows with the clock, 30 numbers a second since
+ * - The counter never stands below a floor that grows with the clock, 3 numbers a second since
  *   the start of the year, so a store that lost its counter (wiped, or restored from an older
  *   backup) still numbers new cases above everything issued before the loss, unless the lost
- *   store had issued faster than 30 a second on average since its own floor.
+ *   store had issued faster than 3 a second on average since its counter last met the floor.
  * - Every reference is sealed to its case (`ref_seal`, an HMAC under a key derived from
  *   SECRETS_KEY), and the seal travels in the case to every device. A device sends the sealed
  *   references it holds (`POST /api/references/claims`) before it pushes its outbox; the engine
@@ -28,9 +28,10 @@ interface CounterDoc {
 	value: number;
 }
 
-/** Numbers per second of the year the floor grows by: 30 × 31.6 million seconds stays within
- * nine digits (formatReference's limit). Ten times the national volume is 0.06 a second. */
-export const FLOOR_PER_SECOND = 30;
+/** Numbers per second of the year the floor grows by: 3 × 31.6 million seconds stays within
+ * eight digits (formatReference allows nine). Ten times the national volume is 0.06 a second, so
+ * the counter outruns the floor only in a burst: 10,000 new cases at once put it 56 minutes ahead. */
+export const FLOOR_PER_SECOND = 3;
 
 /** The lowest number the counter of `year` may hand out at `at`. */
 export function referenceFloor(year: number, at: Date): number {
