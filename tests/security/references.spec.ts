@@ -118,7 +118,7 @@ function expectUnique(refs: string[]) {
 	expect(new Set(refs).size).toBe(refs.length);
 }
 
-describe('reference numbers survive the loss of the store', () => {
+describe('reference numbers survive the loss of the store', { timeout: 120_000 }, () => {
 	it('a wiped store: old cases keep their numbers, a new case takes none of them', async () => {
 		const first = await start();
 		const citizen = citizenDevice('+97336500501');
