@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { local, remote, signInCitizen, signInStaff, startInProcess, submitAction, waitFor, type Session } from '../integration/harness.js';
 import { serverActionId } from '../../sync-server/src/gate/action-ids.js';
+import { answeredCase, form, GOOD } from '../integration/rating-helpers.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
 let server: Server;
@@ -13,10 +14,11 @@ let citizen: Session;
 let agent: Session;
 
 const WRITERS = 20;
+const RATING_PHONE = '+97336100101';
 
 beforeAll(async () => {
 	server = await startInProcess();
-	citizen = await signInCitizen(server.base, '+97336100101');
+	citizen = await signInCitizen(server.base, RATING_PHONE);
 	agent = await signInStaff(server.base, 'agent.works');
 });
 
@@ -126,5 +128,25 @@ describe("the server's id space (finding 3)", () => {
 		}
 		const stored = await server.store.fetch(`/intake/${encodeURIComponent(note._id)}`);
 		expect(stored.status).toBe(404);
+	});
+});
+
+describe("a rating the agent tried to pre-empt (finding 3)", () => {
+	it('the agent cannot write the rating id first, and the citizen is told "rated" only once the rating is there', async () => {
+		const answered = await answeredCase(server.base, citizen, agent, RATING_PHONE);
+		for (const seed of [`rate:${answered.replyId}`, `reopen:${answered.replyId}`]) {
+			const note = { _id: serverActionId(seed), type: 'action', kind: 'note', case_key: answered.caseKey, client_time: new Date().toISOString(), device_id: 'x', body: 'first' };
+			const [refused] = (await bulkDocs(agent, [note], true)).body as { error?: string; reason?: string }[];
+			expect(refused).toMatchObject({ error: 'forbidden', reason: 'reserved_id' });
+		}
+		const rated = await fetch(`${server.base}/r/${answered.token}`, form(GOOD));
+		expect(rated.status).toBe(201);
+		const stored = await server.store.use<{ kind: string; reply_action_id: string }>('intake').get(serverActionId(`rate:${answered.replyId}`));
+		expect(stored).toMatchObject({ kind: 'rate', reply_action_id: answered.replyId });
+		// The engine takes the rating into the case: nothing made it vanish.
+		await waitFor(async () => {
+			const caseDoc = await server.store.use<{ applied: string[] }>('cases').get(`case:${answered.caseKey}`);
+			return caseDoc.applied.includes(stored._id) ? true : undefined;
+		}, 20_000, 'rating applied');
 	});
 });

@@ -153,6 +153,10 @@ async function intakeBulkDocs(store: Store, quotas: Quotas, user: SessionUser, r
 	const accepted: { index: number; doc: Record<string, unknown> }[] = [];
 	const ids = new Set<string>();
 	body.docs.forEach((raw, index) => {
+		// The server's own actions (action-ids.ts): no device may write or pre-empt one, whatever
+		// else the action says.
+		const rawId = (raw as { _id?: unknown } | null)?._id;
+		if (typeof rawId === 'string' && isServerActionId(rawId)) return results.set(index, { id: rawId, error: 'forbidden', reason: 'reserved_id' });
 		const verdict = checkAction(raw, JSON.stringify(raw ?? null).length, user, at);
 		if (!verdict.ok) return results.set(index, { id: verdict.id, error: 'forbidden', reason: verdict.reason });
 		const id = verdict.doc._id;
@@ -160,8 +164,6 @@ async function intakeBulkDocs(store: Store, quotas: Quotas, user: SessionUser, r
 		if (newEdits && verdict.doc._rev !== undefined) return results.set(index, { id, error: 'forbidden', reason: 'forbidden' });
 		// Twice in one batch would store two revisions of one action: keep the first only.
 		if (ids.has(id)) return results.set(index, { id, error: 'forbidden', reason: 'duplicate_action' });
-		// The server's own actions (action-ids.ts): no device may write or pre-empt one.
-		if (isServerActionId(id)) return results.set(index, { id, error: 'forbidden', reason: 'reserved_id' });
 		ids.add(id);
 		accepted.push({ index, doc: verdict.doc as unknown as Record<string, unknown> });
 	});

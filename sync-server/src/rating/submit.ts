@@ -14,6 +14,7 @@ import type { Store } from '../store.js';
 import { factDocId, getRating, ratingDocId, ratingsDb, type InviteDoc, type RatingDoc, type RatingFactDoc } from './docs.js';
 import { citizenCopy } from './invitations.js';
 import { derivedActionId } from './tokens.js';
+import { idStates } from '../gate/action-ids.js';
 
 export interface SubmitDeps {
 	store: Store;
@@ -158,6 +159,8 @@ export async function reopenThroughLink(deps: SubmitDeps, invite: InviteDoc, rea
 	const id = derivedActionId(`reopen:${invite.reply_action_id}`);
 	const already = await getOrNull(deps.store.use<ActionDoc>(DB.INTAKE), id);
 	if (already) return already.kind === 'reopen' && already.case_key === invite.case_key ? { kind: 'reopened' } : { kind: 'not_possible' };
+	// Written before and refused by the engine, then removed from intake: the id stays used.
+	if ((await idStates(deps.store, [id])).get(id) === 'removed') return { kind: 'not_possible' };
 	if (!canReopen(caseDoc, now)) return { kind: caseDoc.status === 'answered' || caseDoc.status === 'closed' ? 'closed' : 'not_possible' };
 	await insertAction(deps.store, {
 		_id: id,
