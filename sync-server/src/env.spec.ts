@@ -73,3 +73,16 @@ describe('modes', () => {
 		expect(() => parseEnv({ SIGN_IN_CODES_PER_HOUR: '0' })).toThrow(/SIGN_IN_CODES_PER_HOUR/);
 	});
 });
+
+describe('quotas', () => {
+	it('default to the documented limits and read each variable, megabytes as bytes', () => {
+		expect(parseEnv({}).quotas.person).toEqual({ casesPerHour: 10, casesPerDay: 30, attachmentBytesPerDay: 100 * 1024 * 1024 });
+		const quotas = parseEnv({ QUOTA_CASES_PER_HOUR: '3', QUOTA_KIOSK_CASES_PER_DAY: '500', QUOTA_ATTACHMENT_MB_PER_DAY: '2' }).quotas;
+		expect(quotas.person).toEqual({ casesPerHour: 3, casesPerDay: 30, attachmentBytesPerDay: 2 * 1024 * 1024 });
+		expect(quotas.kiosk.casesPerDay).toBe(500);
+	});
+
+	it.each(['0', '-1', 'ten', '1.5'])('stop start-up on QUOTA_CASES_PER_HOUR=%s, naming the variable', (value) => {
+		expect(() => parseEnv({ QUOTA_CASES_PER_HOUR: value })).toThrow(/QUOTA_CASES_PER_HOUR/);
+	});
+});

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseKey } from './auth/sealing.js';
 import type { OtpLimits } from './auth/otp.js';
 import { parseSmsEnv, SMS_GATEWAYS, type SmsEnv, type SmsGatewayName } from './sms/config.js';
+import { DEFAULT_QUOTAS, type Quotas } from './gate/quota.js';
 
 export interface Env {
 	port: number;
@@ -34,6 +35,8 @@ export interface Env {
 	secretsKey: Buffer | null;
 	/** Sign-in codes that may be sent per number, per client address and in all (auth/otp.ts). */
 	signInCodes: OtpLimits;
+	/** New cases and attachment bytes a person or a kiosk may push (gate/quota.ts). */
+	quotas: Quotas;
 }
 
 export interface EngineEnv {
@@ -135,6 +138,17 @@ function dbPrefix(source: Source): string {
 	return raw;
 }
 
+/** Quotas per person and per kiosk: cases in the last hour and day, megabytes of files a day. */
+function quotas(source: Source): Quotas {
+	const MB = 1024 * 1024;
+	const read = (prefix: string, fallback: Quotas['person']) => ({
+		casesPerHour: integer(source, `${prefix}_CASES_PER_HOUR`, fallback.casesPerHour, 1, 1_000_000),
+		casesPerDay: integer(source, `${prefix}_CASES_PER_DAY`, fallback.casesPerDay, 1, 10_000_000),
+		attachmentBytesPerDay: integer(source, `${prefix}_ATTACHMENT_MB_PER_DAY`, fallback.attachmentBytesPerDay / MB, 1, 1_000_000) * MB
+	});
+	return { person: read('QUOTA', DEFAULT_QUOTAS.person), kiosk: read('QUOTA_KIOSK', DEFAULT_QUOTAS.kiosk) };
+}
+
 /** Actions the rules engine takes from the feed at once. Under a light load a batch holds what
  * has arrived, so this bounds only bursts, where larger batches spread each batch's fixed cost. */
 export const DEFAULT_ENGINE_BATCH_SIZE = 1000;
@@ -212,6 +226,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		production,
 		oidc: oidc(source),
 		secretsKey: secretsKey(source),
-		signInCodes: signInCodes(source)
+		signInCodes: signInCodes(source),
+		quotas: quotas(source)
 	};
 }

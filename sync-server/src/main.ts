@@ -93,6 +93,7 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 		leaseMs: env.engine.leaseMs,
 		stallMs: env.engine.stallMs,
 		instanceId,
+		secretsKey: env.secretsKey,
 		onEffects: invitationHandler({ store, enqueue: (job) => sms.enqueue(job), publicUrl: env.publicUrl })
 	});
 	engine.start();

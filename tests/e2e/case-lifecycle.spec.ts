@@ -7,7 +7,7 @@ import { isValidReference } from '../../src/lib/domain/reference.js';
 import { CITIZEN_PHONE, msg, msgPattern, preferLanguage, serviceWorkerReady, signInByPhone, signInStaffUI, useApp, type Locale } from './browser.js';
 
 const app = useApp();
-const REF = /^\d{2}-\d{6}-\d$/;
+const REF = /^\d{2}-\d{6,9}-\d$/;
 
 /** The value next to a label in a case page's facts list (`<dt>label</dt><dd>value</dd>`). */
 function fact(page: Page, locale: Locale, key: string) {

@@ -23,7 +23,15 @@ export function tempDir(prefix = 'tawasul-test-'): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export const QUIET = { LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '/nonexistent' };
+export const QUIET = {
+	LOG_LEVEL: 'silent',
+	PORT: '0',
+	HOST: '127.0.0.1',
+	STATIC_DIR: '/nonexistent',
+	// Tests and benchmarks push bursts from one person; tests/security/quota.spec.ts sets its own.
+	QUOTA_CASES_PER_HOUR: '1000000',
+	QUOTA_CASES_PER_DAY: '1000000'
+};
 
 /** The real CouchDB of this lane, or null on the embedded lane. */
 export const LANE_COUCHDB = process.env.TAWASUL_TEST_COUCHDB || null;

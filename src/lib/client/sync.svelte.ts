@@ -1,5 +1,6 @@
 import type { Database, DatabaseOptions, Doc, Replication, ReplicateOptions } from 'pouchdb-browser';
 import { DB } from '$lib/domain/doc-types';
+import { referenceClaims } from '$lib/domain/reference';
 import { ClientError, type SessionUser } from './api';
 
 /** PouchDB is loaded on first use, so pages that never sync (home, sign-in) do not download it. */
@@ -21,6 +22,30 @@ const LIVE: ReplicateOptions = {
 /** Local database names: the outbox of one person, and one read-only mirror per pulled database. */
 export const outboxName = (userId: string) => `outbox-${userId}`;
 export const mirrorName = (dbName: string) => `mirror-${dbName}`;
+
+/** How long the set-up waits for the reference claims to be sent before pushing anyway. */
+const CLAIMS_TIMEOUT_MS = 5_000;
+const CLAIMS_PER_REQUEST = 1000;
+
+/** Hands the server the sealed references of the cases this device mirrors, before the outbox is
+ * pushed: a server that lost its store then gives re-sent cases their old numbers. Best effort:
+ * offline, or on a server that has them all, nothing changes. */
+async function sendReferenceClaims(mirrors: Database[]): Promise<void> {
+	const cases: { case_key?: unknown; ref?: unknown; ref_seal?: unknown }[] = [];
+	for (const mirror of mirrors) {
+		const found = await mirror.allDocs({ startkey: 'case:', endkey: 'case:\uffff', include_docs: true });
+		for (const row of found.rows) if (row.doc) cases.push(row.doc as never);
+	}
+	const claims = referenceClaims(cases);
+	for (let i = 0; i < claims.length; i += CLAIMS_PER_REQUEST) {
+		await fetch('/api/references/claims', {
+			method: 'POST',
+			credentials: 'include',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ claims: claims.slice(i, i + CLAIMS_PER_REQUEST) })
+		});
+	}
+}
 
 /** Sends the session cookie with every replication request (same origin, but explicit). */
 const withCredentials: DatabaseOptions['fetch'] = (url, init) => fetch(url, { ...init, credentials: 'include' });
@@ -144,6 +169,9 @@ class Sync {
 		this.#user = user;
 		if (!user) return;
 		const PouchDB = await loadPouch();
+		const mirrors = await Promise.all(user.databases.pull.filter((name) => name !== DB.CONFIG).map((name) => this.mirror(name)));
+		const timeout = new Promise((resolve) => setTimeout(resolve, CLAIMS_TIMEOUT_MS));
+		await Promise.race([sendReferenceClaims(mirrors).catch(() => undefined), timeout]);
 		// Not this.outbox(): it waits for the queue this set-up is running in, and would never return.
 		const outbox = await this.local(outboxName(user.user_id));
 		this.#userReplications.push(this.#track(outbox.replicate.to(this.#remote(PouchDB, user.databases.push || DB.INTAKE), LIVE)));

@@ -187,6 +187,8 @@ export interface CaseDoc {
 	type: 'case';
 	case_key: string;
 	ref: string;
+	/** Binds `ref` to this case under the server's key, so a device can prove it after a store loss. */
+	ref_seal?: string;
 	case_type: CaseType;
 	status: CaseStatus;
 	entity_id: string;

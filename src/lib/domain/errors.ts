@@ -20,6 +20,8 @@ export const ERROR_CODES = [
 	'invalid_transition',
 	'same_entity',
 	'duplicate_action',
+	'quota_exceeded',
+	'reserved_id',
 	'window_closed',
 	'unauthorized',
 	'forbidden',

@@ -58,3 +58,18 @@ export function normalizeReference(input: string): string | null {
 export function isValidReference(ref: string): boolean {
 	return normalizeReference(ref) !== null;
 }
+
+/** A reference the server sealed to its case, as a device holds it in its mirror. */
+export interface ReferenceClaim {
+	case_key: string;
+	ref: string;
+	ref_seal: string;
+}
+
+/** What a device sends back (`POST /api/references/claims`) so that a server that lost its store
+ * gives these cases their numbers again (docs/design.md, "Reference numbers"). */
+export function referenceClaims(cases: readonly { case_key?: unknown; ref?: unknown; ref_seal?: unknown }[]): ReferenceClaim[] {
+	return cases.flatMap((c) =>
+		typeof c.case_key === 'string' && typeof c.ref === 'string' && typeof c.ref_seal === 'string' ? [{ case_key: c.case_key, ref: c.ref, ref_seal: c.ref_seal }] : []
+	);
+}

@@ -5,6 +5,7 @@ import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { attachmentDocId, caseDocId, DB, DOC_TYPES, entityDb, userDb } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
 import { withRevision, type Projection } from './projections.js';
+import { filesLeftBehind } from './transfer-files.js';
 
 interface FullAttachment {
 	content_type: string;
@@ -19,6 +20,9 @@ export async function attachmentWrites(
 	cases: Map<string, CaseDoc>
 ): Promise<Projection[]> {
 	const needs = new Map<string, Set<string>>(); // action id → target databases
+	// Copies made by a transfer are written at the case's version, above an earlier removal.
+	const copyVersion = new Map<string, number>(); // action id → revision of its copies
+	const writes: Projection[] = [];
 	const caseOf = new Map<string, CaseDoc>();
 	const want = (actionId: string, caseDoc: CaseDoc, dbs: string[]) => {
 		const set = needs.get(actionId) ?? new Set<string>();
@@ -32,14 +36,16 @@ export async function attachmentWrites(
 		const entity = entityDb(caseDoc.entity_id);
 		if (action.kind === 'transfer') {
 			for (const entry of caseDoc.timeline) {
-				if (entry.attachments?.length) want(entry.action_id, caseDoc, [entity]);
+				if (!entry.attachments?.length) continue;
+				want(entry.action_id, caseDoc, [entity]);
+				copyVersion.set(entry.action_id, caseDoc.version);
 			}
+			writes.push(...filesLeftBehind(caseDoc));
 		} else if (Object.keys(action._attachments ?? {}).length > 0) {
 			const internal = action.kind === 'note';
 			want(action._id, caseDoc, internal ? [entity] : [entity, userDb(caseDoc.citizen_id)]);
 		}
 	}
-	const writes: Projection[] = [];
 	await forEachLimited([...needs.keys()], 4, async (actionId) => {
 		const full = await fetchWithFiles(store, actionId);
 		const caseDoc = caseOf.get(actionId)!;
@@ -54,7 +60,7 @@ export async function attachmentWrites(
 				size: file.length ?? Buffer.byteLength(file.data, 'base64'),
 				_attachments: { [name]: { content_type: file.content_type, data: file.data } }
 			};
-			for (const db of needs.get(actionId)!) writes.push({ db, doc: withRevision(doc, db, 1) });
+			for (const db of needs.get(actionId)!) writes.push({ db, doc: withRevision(doc, db, copyVersion.get(actionId) ?? 1) });
 		}
 	});
 	return writes;

@@ -20,6 +20,7 @@ import { malformed, saveDeadLetters, SET_ASIDE, setAside, type SetAside } from '
 import { attachmentWrites } from './attachments.js';
 import { projectCase, rejectionDoc, type Projection } from './projections.js';
 import { ReferenceCounters } from './references.js';
+import { removeRefusedActions, type RefusedAction } from './refused.js';
 import { writeProjections } from './writer.js';
 import { caseAuditEntry, type AuditDoc } from '../audit/entries.js';
 import { writeAudit } from '../audit/trail.js';
@@ -69,6 +70,8 @@ export interface EngineOptions {
 	/** Runs the rules' side effects once a batch's cases and projections are durable, before the
 	 * checkpoint moves; it must be idempotent on each effect's key (a crash replays the batch). */
 	onEffects?: (effects: SideEffect[]) => Promise<void>;
+	/** Seals every reference to its case (references.ts); the server's SECRETS_KEY. */
+	secretsKey?: Buffer | null;
 }
 
 type Outcome =
@@ -102,7 +105,7 @@ export class RulesEngine {
 	) {
 		this.catalogue = new CatalogueSource(store);
 		this.checkpoint = new Checkpoint(store, 'intake');
-		this.references = new ReferenceCounters(store);
+		this.references = new ReferenceCounters(store, options.secretsKey);
 		this.lease = new Lease(store, 'engine', options.instanceId, { leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS });
 	}
 
@@ -336,10 +339,13 @@ export class RulesEngine {
 		const extra: Projection[] = [];
 		const deadLetters: Record<string, unknown>[] = [];
 		const audits: AuditDoc[] = [];
+		const refused: RefusedAction[] = [];
 		const processedAt = new Date().toISOString();
 		const effects: SideEffect[] = [];
 		const zone = catalogue.settings.time_zone;
-		await this.references.load([...new Set(actions.map((a) => yearOf(a, zone)))]);
+		// A case re-created after the store lost it takes back the reference a device proved it had.
+		const newCases = actions.filter((a) => a.kind === 'submit' && !cases.has(caseDocId(a.case_key))).map((a) => a.case_key);
+		await this.references.load([...new Set(actions.map((a) => yearOf(a, zone)))], newCases);
 		const reserve = this.references.begin(zone);
 
 		for (const action of actions) {
@@ -356,6 +362,7 @@ export class RulesEngine {
 			audits.push(caseAuditEntry(action, current, outcome, processedAt));
 			const at = action.received_at ?? new Date().toISOString();
 			if (outcome.kind === 'applied') {
+				if (outcome.after.ref && !outcome.after.ref_seal) outcome.after.ref_seal = this.references.seal(outcome.after.ref, outcome.after.case_key);
 				cases.set(id, outcome.after);
 				changed.add(id);
 				touched.add(id);
@@ -377,6 +384,7 @@ export class RulesEngine {
 				const fields = outcome.kind === 'rejected' ? outcome.fields : undefined;
 				extra.push(rejectionDoc(action._id, action.case_key, action.kind, code, at, action.author.user_id, fields));
 			}
+			if (outcome.kind === 'rejected' && action._rev) refused.push({ _id: action._id, _rev: action._rev });
 			this.counts.rejected++;
 		}
 
@@ -395,6 +403,8 @@ export class RulesEngine {
 				...(this.options.sinks ?? []).map((sink) => sink.casesSaved(saved))
 			]);
 			if (deadLetters.length > 0) await this.saveDeadLetters(deadLetters);
+			// Their refusals are durable now (audit in the head, rejections just above).
+			await removeRefusedActions(this.store, refused);
 			// Effects (the rating SMS) only once the reply has reached the citizen's database.
 			if (effects.length > 0 && this.options.onEffects) await this.options.onEffects(effects);
 		};
@@ -415,7 +425,7 @@ export class RulesEngine {
 				at: new Date(action.received_at ?? Date.now())
 			};
 			try {
-				runRules(this.options.rules, work, { catalogue, reference: (at) => reserve.next(at) });
+				runRules(this.options.rules, work, { catalogue, reference: (at) => reserve.next(at, action.case_key) });
 				if (!work.after) return { kind: 'failed', error: 'no case after the rules ran' };
 				return { kind: 'applied', after: work.after };
 			} catch (error) {

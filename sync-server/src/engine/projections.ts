@@ -36,6 +36,7 @@ export function citizenView(caseDoc: CaseDoc): Record<string, unknown> & { _id: 
 		type: DOC_TYPES.CASE,
 		case_key: caseDoc.case_key,
 		ref: caseDoc.ref,
+		...(caseDoc.ref_seal ? { ref_seal: caseDoc.ref_seal } : {}),
 		case_type: caseDoc.case_type,
 		status: caseDoc.status,
 		entity_id: caseDoc.entity_id,

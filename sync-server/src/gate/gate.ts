@@ -8,7 +8,11 @@ import type { SessionUser } from '../auth/types.js';
 import { log } from '../log.js';
 import type { Store } from '../store.js';
 import { decide, localIdFor, parseDbPath, type ParsedPath } from './access.js';
+import { createActions, idStates, intakeRevsDiff, isServerActionId } from './action-ids.js';
 import { checkAction, INTAKE_VALIDATE, MAX_ACTION_BYTES } from './intake.js';
+import { chargeQuota, DEFAULT_QUOTAS, type Quotas } from './quota.js';
+import { recordGateRefusals } from './refusals.js';
+import type { ActionDoc } from '../../../src/lib/domain/doc-types.js';
 
 const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type'];
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'etag'];
@@ -19,8 +23,9 @@ function denied(res: Response, status: 401 | 403 | 404 | 400 | 413) {
 	res.status(status).json({ error, reason: error });
 }
 
-export function gateRouter(deps: { store: Store; now?: () => Date }): express.Router {
+export function gateRouter(deps: { store: Store; now?: () => Date; quotas?: Quotas }): express.Router {
 	const { store } = deps;
+	const quotas = deps.quotas ?? DEFAULT_QUOTAS;
 	const now = deps.now ?? (() => new Date());
 	const router = express.Router();
 	const raw = express.raw({ type: () => true, limit: BODY_LIMIT });
@@ -44,7 +49,9 @@ export function gateRouter(deps: { store: Store; now?: () => Date }): express.Ro
 		raw(req, res, (error?: unknown) => {
 			if (error) return denied(res, (error as { status?: number }).status === 413 ? 413 : 400);
 			if (parsed.db === DB.INTAKE && parsed.target.kind === 'bulk_docs') {
-				intakeBulkDocs(store, user!, req, res, now()).catch(next);
+				intakeBulkDocs(store, quotas, user!, req, res, now()).catch(next);
+			} else if (parsed.db === DB.INTAKE && parsed.target.kind === 'revs_diff') {
+				revsDiff(store, req, res).catch(next);
 			} else if (parsed.target.kind === 'local') {
 				localDoc(store, user, parsed.db, parsed.target.id, req, res).catch(next);
 			} else {
@@ -133,7 +140,7 @@ interface BulkResult {
 	reason?: string;
 }
 
-async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res: Response, at: Date): Promise<void> {
+async function intakeBulkDocs(store: Store, quotas: Quotas, user: SessionUser, req: Request, res: Response, at: Date): Promise<void> {
 	let body: { docs?: unknown[]; new_edits?: boolean };
 	try {
 		body = JSON.parse((req.body as Buffer).toString('utf8'));
@@ -146,6 +153,10 @@ async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res
 	const accepted: { index: number; doc: Record<string, unknown> }[] = [];
 	const ids = new Set<string>();
 	body.docs.forEach((raw, index) => {
+		// The server's own actions (action-ids.ts): no device may write or pre-empt one, whatever
+		// else the action says.
+		const rawId = (raw as { _id?: unknown } | null)?._id;
+		if (typeof rawId === 'string' && isServerActionId(rawId)) return results.set(index, { id: rawId, error: 'forbidden', reason: 'reserved_id' });
 		const verdict = checkAction(raw, JSON.stringify(raw ?? null).length, user, at);
 		if (!verdict.ok) return results.set(index, { id: verdict.id, error: 'forbidden', reason: verdict.reason });
 		const id = verdict.doc._id;
@@ -156,26 +167,23 @@ async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res
 		ids.add(id);
 		accepted.push({ index, doc: verdict.doc as unknown as Record<string, unknown> });
 	});
-	await refuseChangedActions(store, accepted, results, newEdits);
+	const live = await refuseRemovedActions(store, accepted, results);
+	await refuseOverQuota(store, quotas, user, accepted.filter(({ index, doc }) => !results.has(index) && !live.has(String(doc._id))), results, at);
 	// Replication does not keep a device's order inside one upload, and a store numbers the
 	// documents of one _bulk_docs in its own order (CouchDB and PouchDB sort them by id). Actions
 	// on the same case are therefore written in rounds, in the order the device made them: round
 	// k holds the k-th action of every case, so an upload of new cases is still one write.
 	const pending = accepted.filter(({ index }) => !results.has(index));
+	// Every round is created by the store's atomic create, whichever protocol the device spoke
+	// (action-ids.ts): one id, one body, however many write it at once.
 	for (const round of deviceOrderRounds(pending)) {
-		const upstream = await store.fetch(`/${DB.INTAKE}/_bulk_docs`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ docs: round.map((a) => a.doc), new_edits: newEdits })
-		});
-		if (!upstream.ok) throw new Error(`intake _bulk_docs answered ${upstream.status}`);
-		const written = (await upstream.json()) as BulkResult[];
-		if (newEdits) round.forEach(({ index }, i) => results.set(index, written[i]));
-		else for (const result of written) if (result?.error) log.warn('intake write refused by store', { id: result.id, error: result.error });
+		const written = await createActions(store, round.map((a) => a.doc as Parameters<typeof createActions>[1][number]));
+		round.forEach(({ index }, i) => results.set(index, written[i]));
 	}
 	const refused = [...results.values()].filter((r) => r.error);
 	if (refused.length > 0) log.info('intake actions refused', { count: refused.length, ids: refused.slice(0, 10).map((r) => r.id) });
-	// Replication (new_edits=false) expects only the failures back, as CouchDB answers.
+	// Replication (new_edits=false) expects only the failures back, as CouchDB answers; an action
+	// already there with the same body is delivered, not a failure.
 	const ordered = body.docs.map((_, index) => results.get(index)).filter((r): r is BulkResult => !!r);
 	res.status(201).json(newEdits ? ordered : ordered.filter((r) => r.error));
 }
@@ -196,29 +204,38 @@ export function deviceOrderRounds(actions: Accepted[]): Accepted[][] {
 	return rounds;
 }
 
-/** An action id that exists is an attempt to change an action, unless it is replication sending
- * the very revision already stored again (new_edits=false), which is a no-op. With new_edits the
- * store would make a new revision, so the gate's "ok" would hide that nothing was written. */
-async function refuseChangedActions(
-	store: Store,
-	accepted: { index: number; doc: Record<string, unknown> }[],
-	results: Map<number, BulkResult>,
-	newEdits: boolean
-): Promise<void> {
-	if (accepted.length === 0) return;
-	const response = await store.fetch(`/${DB.INTAKE}/_all_docs`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ keys: accepted.map((a) => a.doc._id) })
-	});
-	if (!response.ok) throw new Error(`intake _all_docs answered ${response.status}`);
-	const { rows } = (await response.json()) as { rows: { key: string; value?: { rev: string; deleted?: boolean } }[] };
-	rows.forEach((row, i) => {
-		const { index, doc } = accepted[i];
-		if (!row.value) return;
-		if (newEdits || doc._rev !== row.value.rev) results.set(index, { id: row.key, error: 'forbidden', reason: 'duplicate_action' });
-		else results.set(index, { id: row.key, ok: true, rev: row.value.rev });
-	});
+/** An id that `intake` held and no longer holds was refused and removed after the engine
+ * recorded the refusal: it is not free again (a removed submit would otherwise come back as a new
+ * case). Two writers racing past this check still meet the store's atomic create. */
+async function refuseRemovedActions(store: Store, accepted: Accepted[], results: Map<number, BulkResult>): Promise<Set<string>> {
+	const open = accepted.filter(({ index }) => !results.has(index));
+	const states = await idStates(store, open.map((a) => String(a.doc._id)));
+	for (const { index, doc } of open) {
+		if (states.get(String(doc._id)) === 'removed') results.set(index, { id: String(doc._id), error: 'forbidden', reason: 'duplicate_action' });
+	}
+	return new Set([...states].filter(([, state]) => state === 'live').map(([id]) => id));
+}
+
+/** New cases and files beyond the author's quota (quota.ts) are refused and recorded; an action
+ * already in `intake` is not charged again. */
+async function refuseOverQuota(store: Store, quotas: Quotas, user: SessionUser, open: Accepted[], results: Map<number, BulkResult>, at: Date): Promise<void> {
+	if (open.length === 0) return;
+	const charged = await chargeQuota(store, quotas, user, open.map((a) => a.doc as unknown as ActionDoc), at.getTime());
+	const over = open.filter((_, i) => !charged[i].ok);
+	for (const { index, doc } of over) results.set(index, { id: String(doc._id), error: 'forbidden', reason: 'quota_exceeded' });
+	await recordGateRefusals(store, over.map((a) => a.doc as unknown as ActionDoc), 'quota_exceeded', at.toISOString());
+}
+
+async function revsDiff(store: Store, req: Request, res: Response): Promise<void> {
+	let body: unknown;
+	try {
+		body = JSON.parse((req.body as Buffer).toString('utf8'));
+	} catch {
+		return denied(res, 400);
+	}
+	const answer = await intakeRevsDiff(store, body);
+	if (!answer) return denied(res, 400);
+	res.status(200).json(answer);
 }
 
 /** The store-side copy of the intake rules (defence in depth). */

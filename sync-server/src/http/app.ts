@@ -8,6 +8,7 @@ import type { SmsGateway } from '../sms/gateway.js';
 import type { RulesEngine } from '../engine/engine.js';
 import { authRouter, sessionMiddleware } from './auth-routes.js';
 import { gateRouter } from '../gate/gate.js';
+import { referenceClaimsRouter } from '../engine/reference-claims.js';
 import { adminRouter } from '../admin/routes.js';
 import { auditRouter } from '../audit/routes.js';
 import { ratingRouter } from '../rating/routes.js';
@@ -80,7 +81,8 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(adminRouter({ store: deps.store, env: deps.env }));
 	app.use(auditRouter({ store: deps.store }));
 	app.use(statsRouter({ store: deps.store }));
-	app.use('/db', gateRouter({ store: deps.store }));
+	app.use('/db', gateRouter({ store: deps.store, quotas: deps.env.quotas }));
+	app.use(referenceClaimsRouter({ store: deps.store, secretsKey: deps.env.secretsKey }));
 	// The rating link (/r/<token>, no sign-in) and the app's rating endpoint (issue 4).
 	app.use(ratingRouter({ store: deps.store }));
 	// Replies (STOP) and receipts an HTTP provider posts back, when SMS_INBOUND_TOKEN is set.

@@ -50,9 +50,10 @@ describe('tokens', () => {
 		expect(hashToken(a)).toMatch(/^[0-9a-f]{64}$/);
 	});
 
-	it('derive stable uuid-shaped action ids that the gate would accept', () => {
+	it('derive stable action ids in the server namespace, which the gate refuses from devices', () => {
 		expect(derivedActionId('rate:act:x')).toBe(derivedActionId('rate:act:x'));
-		expect(derivedActionId('rate:act:x')).toMatch(/^act:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+		expect(derivedActionId('rate:act:x')).toMatch(/^act:srv:[0-9a-f]{40}$/);
+		expect(derivedActionId('rate:act:x')).not.toBe(derivedActionId('reopen:act:x'));
 	});
 });
 

@@ -14,6 +14,7 @@ import type { Store } from '../store.js';
 import { factDocId, getRating, ratingDocId, ratingsDb, type InviteDoc, type RatingDoc, type RatingFactDoc } from './docs.js';
 import { citizenCopy } from './invitations.js';
 import { derivedActionId } from './tokens.js';
+import { idStates } from '../gate/action-ids.js';
 
 export interface SubmitDeps {
 	store: Store;
@@ -115,16 +116,30 @@ export async function finishRating(
 	if (stored && !stored.recorded_at) await db.insert({ ...stored, recorded_at: new Date().toISOString() } as unknown as Record<string, unknown> & { _id: string }).catch(() => undefined);
 }
 
-/** Writes one of the server's own actions once. intake's validate_doc_update refuses a second
- * write of an id with 403 ("actions are immutable") rather than 409: either means it is there. */
+/** Writes one of the server's own actions once. A second write of the id meets a conflict (or
+ * intake's validate_doc_update: 403 "actions are immutable"); it counts as written only when the
+ * stored action is this one, so the caller never reports success for something else. */
 async function insertAction(store: Store, action: ActionDoc): Promise<void> {
 	const intake = store.use<ActionDoc>(DB.INTAKE);
 	try {
 		await intake.insert(action);
 	} catch (error) {
 		const status = (error as { statusCode?: number }).statusCode;
-		if ((status !== 409 && status !== 403) || !(await getOrNull(intake, action._id))) throw error;
+		if (status !== 409 && status !== 403) throw error;
+		const stored = await getOrNull(intake, action._id);
+		if (!stored || !isSameServerAction(stored, action)) throw error;
 	}
+}
+
+/** The same action as far as its consequences go: kind, case, author and what it is about. Times
+ * may differ between two requests that raced to write it. */
+function isSameServerAction(stored: ActionDoc, action: ActionDoc): boolean {
+	return (
+		stored.kind === action.kind &&
+		stored.case_key === action.case_key &&
+		stored.author?.user_id === action.author?.user_id &&
+		(stored.reply_action_id ?? null) === (action.reply_action_id ?? null)
+	);
 }
 
 export type ReopenOutcome = { kind: 'reopened' } | { kind: 'invalid'; errors: FieldError[] } | { kind: 'closed' } | { kind: 'not_possible' };
@@ -143,7 +158,9 @@ export async function reopenThroughLink(deps: SubmitDeps, invite: InviteDoc, rea
 	if (!isWithinWindow(invite.created_at, now)) return { kind: 'closed' };
 	const id = derivedActionId(`reopen:${invite.reply_action_id}`);
 	const already = await getOrNull(deps.store.use<ActionDoc>(DB.INTAKE), id);
-	if (already) return { kind: 'reopened' };
+	if (already) return already.kind === 'reopen' && already.case_key === invite.case_key ? { kind: 'reopened' } : { kind: 'not_possible' };
+	// Written before and refused by the engine, then removed from intake: the id stays used.
+	if ((await idStates(deps.store, [id])).get(id) === 'removed') return { kind: 'not_possible' };
 	if (!canReopen(caseDoc, now)) return { kind: caseDoc.status === 'answered' || caseDoc.status === 'closed' ? 'closed' : 'not_possible' };
 	await insertAction(deps.store, {
 		_id: id,
