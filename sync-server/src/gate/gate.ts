@@ -8,22 +8,40 @@ import type { SessionUser } from '../auth/types.js';
 import { log } from '../log.js';
 import type { Store } from '../store.js';
 import { decide, localIdFor, parseDbPath, type ParsedPath } from './access.js';
-import { checkAction, INTAKE_VALIDATE, MAX_ACTION_BYTES } from './intake.js';
+import { readBody } from './body.js';
+import { checkAction, INTAKE_VALIDATE, MAX_REQUEST_BYTES } from './intake.js';
 
 const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type'];
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'etag'];
-const BODY_LIMIT = `${Math.ceil((MAX_ACTION_BYTES * 4) / (1024 * 1024))}mb`;
+/** Every other request a replicator sends (`_revs_diff`, `_bulk_get`, `_all_docs` keys, a
+ * checkpoint) is a list of ids and revisions; 1,000 keys of 1 KB fit. */
+const OTHER_BODY_BYTES = 2 * 1024 * 1024;
 
+/** CouchDB's `{ error, reason }`, which replicators read, with the project's error code as the
+ * reason and its `message_key`, so the app can say why in the person's language. */
 function denied(res: Response, status: 401 | 403 | 404 | 400 | 413) {
 	const error = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'too_large' }[status];
-	res.status(status).json({ error, reason: error });
+	const reason = { 400: 'invalid_format', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large' }[status];
+	res.status(status).json({ error, reason, message_key: `errors.${reason}` });
+}
+
+/** What a replicator asks of `GET /db/intake` (that the database exists), without the store's
+ * figures: intake's document count and update sequence are everyone's traffic, not the caller's. */
+function intakeInfo(res: Response): void {
+	res.status(200).json({ db_name: DB.INTAKE, doc_count: 0, doc_del_count: 0, update_seq: '0', purge_seq: 0, instance_start_time: '0', compact_running: false, props: {} });
+}
+
+/** Refused before the body is read: the connection is closed after the answer, so the rest of a
+ * huge upload is never received. */
+function refuseBody(res: Response, status: 400 | 413): void {
+	res.setHeader('Connection', 'close');
+	denied(res, status);
 }
 
 export function gateRouter(deps: { store: Store; now?: () => Date }): express.Router {
 	const { store } = deps;
 	const now = deps.now ?? (() => new Date());
 	const router = express.Router();
-	const raw = express.raw({ type: () => true, limit: BODY_LIMIT });
 
 	// `.*`, not `.+`: `/db` and `/db/` (the store's root) get the gate's refusal too. No capture
 	// group: Express would decode it as a parameter and answer a bad %-sequence with a 500.
@@ -41,16 +59,17 @@ export function gateRouter(deps: { store: Store; now?: () => Date }): express.Ro
 		const decision = decide(user, req.method, parsed);
 		if (!decision.allow) return denied(res, decision.status);
 		res.locals.parsed = parsed;
-		raw(req, res, (error?: unknown) => {
-			if (error) return denied(res, (error as { status?: number }).status === 413 ? 413 : 400);
-			if (parsed.db === DB.INTAKE && parsed.target.kind === 'bulk_docs') {
-				intakeBulkDocs(store, user!, req, res, now()).catch(next);
-			} else if (parsed.target.kind === 'local') {
-				localDoc(store, user, parsed.db, parsed.target.id, req, res).catch(next);
-			} else {
-				forward(store, req, res, parsed).catch(next);
-			}
-		});
+		if (parsed.db === DB.INTAKE && parsed.target.kind === 'db_info') return intakeInfo(res);
+		const isIntakeWrite = parsed.db === DB.INTAKE && parsed.target.kind === 'bulk_docs';
+		readBody(req, isIntakeWrite ? MAX_REQUEST_BYTES : OTHER_BODY_BYTES)
+			.then((read) => {
+				if (!read.ok) return refuseBody(res, read.status);
+				req.body = read.body;
+				if (isIntakeWrite) return intakeBulkDocs(store, user!, req, res, now());
+				if (parsed.target.kind === 'local') return localDoc(store, user, parsed.db, parsed.target.id, req, res);
+				return forward(store, req, res, parsed);
+			})
+			.catch(next);
 	});
 	return router;
 }
@@ -131,6 +150,14 @@ interface BulkResult {
 	ok?: boolean;
 	error?: string;
 	reason?: string;
+	field?: string;
+	message_key?: string;
+}
+
+/** A refused action in CouchDB's form (`forbidden`, so a replicator reports it as denied and goes
+ * on with the others), with the code, the field and the message a person can read. */
+function refusal(verdict: Extract<ReturnType<typeof checkAction>, { ok: false }>): BulkResult {
+	return { id: verdict.id, error: 'forbidden', reason: verdict.reason, ...(verdict.field ? { field: verdict.field } : {}), message_key: `errors.${verdict.reason}` };
 }
 
 async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res: Response, at: Date): Promise<void> {
@@ -147,7 +174,7 @@ async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res
 	const ids = new Set<string>();
 	body.docs.forEach((raw, index) => {
 		const verdict = checkAction(raw, JSON.stringify(raw ?? null).length, user, at);
-		if (!verdict.ok) return results.set(index, { id: verdict.id, error: 'forbidden', reason: verdict.reason });
+		if (!verdict.ok) return results.set(index, refusal(verdict));
 		const id = verdict.doc._id;
 		// With new_edits a `_rev` asks the store to update that revision; an action is created once.
 		if (newEdits && verdict.doc._rev !== undefined) return results.set(index, { id, error: 'forbidden', reason: 'forbidden' });
