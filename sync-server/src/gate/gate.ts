@@ -173,7 +173,7 @@ async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res
 	const accepted: { index: number; doc: Record<string, unknown> }[] = [];
 	const ids = new Set<string>();
 	body.docs.forEach((raw, index) => {
-		const verdict = checkAction(raw, JSON.stringify(raw ?? null).length, user, at);
+		const verdict = checkAction(raw, jsonLength(raw), user, at);
 		if (!verdict.ok) return results.set(index, refusal(verdict));
 		const id = verdict.doc._id;
 		// With new_edits a `_rev` asks the store to update that revision; an action is created once.
@@ -205,6 +205,15 @@ async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res
 	// Replication (new_edits=false) expects only the failures back, as CouchDB answers.
 	const ordered = body.docs.map((_, index) => results.get(index)).filter((r): r is BulkResult => !!r);
 	res.status(201).json(newEdits ? ordered : ordered.filter((r) => r.error));
+}
+
+/** A document nested deeper than the stack allows cannot be measured, nor stored: too large. */
+function jsonLength(raw: unknown): number {
+	try {
+		return JSON.stringify(raw ?? null).length;
+	} catch {
+		return Number.POSITIVE_INFINITY;
+	}
 }
 
 type Accepted = { index: number; doc: Record<string, unknown> };

@@ -38,16 +38,22 @@ function hasForbiddenKey(value: unknown, depth = 0): boolean {
 	return false;
 }
 
-/** The JSON length of the action without its files' data, which have limits of their own. */
+/** The JSON length of the action without its files' data, which have limits of their own;
+ * Infinity (refused) for a value nested too deep to measure, which no store could keep either. */
 export function actionJsonBytes(doc: Record<string, unknown>): number {
+	let total: number;
+	try {
+		total = JSON.stringify(doc).length;
+	} catch {
+		return Number.POSITIVE_INFINITY;
+	}
 	const files = doc._attachments;
-	if (!files || typeof files !== 'object') return JSON.stringify(doc).length;
-	let dataBytes = 0;
+	if (!files || typeof files !== 'object') return total;
 	for (const file of Object.values(files as Record<string, unknown>)) {
 		const data = (file as { data?: unknown } | null)?.data;
-		if (typeof data === 'string') dataBytes += data.length + 2;
+		if (typeof data === 'string') total -= data.length + 2;
 	}
-	return JSON.stringify(doc).length - dataBytes;
+	return total;
 }
 
 /** Files are judged by their first bytes (decoding only those), never by the type claimed. */
@@ -66,7 +72,7 @@ export function checkAction(raw: unknown, size: number, user: SessionUser, now: 
 	const refuse = (reason: ErrorCode | 'forbidden', field?: string): Verdict => ({ ok: false, id, reason, ...(field ? { field } : {}) });
 	if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return refuse('invalid_format');
 	if (!ACTION_ID.test(id)) return refuse('invalid_format', '_id');
-	if (size > MAX_REQUEST_BYTES || actionJsonBytes(doc) > LIMITS.ACTION_JSON_BYTES_MAX) return refuse('payload_too_large');
+	if (size > MAX_REQUEST_BYTES || !(actionJsonBytes(doc) <= LIMITS.ACTION_JSON_BYTES_MAX)) return refuse('payload_too_large');
 	if (hasForbiddenKey(doc)) return refuse('invalid_format');
 	if (doc._deleted !== undefined) return refuse('forbidden', '_deleted');
 	if (doc._rev !== undefined && !/^1-[0-9a-f]{1,64}$/.test(String(doc._rev))) return refuse('forbidden', '_rev');
