@@ -20,3 +20,10 @@ export function hasBidiControls(text: string): boolean {
 export function cleanUserText(text: string): string {
 	return text.replace(LONE_SURROGATE, '\uFFFD').replace(BIDI_CONTROLS, '').replace(CONTROLS, '');
 }
+
+/** User text placed inside a translated sentence ("Reason: {reason}"): first-strong isolate …
+ * pop directional isolate, the plain-text <bdi>, so an Arabic reason in an English sentence (or
+ * the reverse) cannot reorder the words around it. Safe because input never keeps its own. */
+export function isolate(text: string): string {
+	return `\u2068${text}\u2069`;
+}
