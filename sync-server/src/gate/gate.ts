@@ -31,10 +31,24 @@ function intakeInfo(res: Response): void {
 	res.status(200).json({ db_name: DB.INTAKE, doc_count: 0, doc_del_count: 0, update_seq: '0', purge_seq: 0, instance_start_time: '0', compact_running: false, props: {} });
 }
 
-/** Refused before the body is read: the connection is closed after the answer, so the rest of a
- * huge upload is never received. */
-function refuseBody(res: Response, status: 400 | 413): void {
-	res.setHeader('Connection', 'close');
+/** How much of a refused body the gate reads and drops so that the client, still sending, can
+ * read the answer. A request that declares more (or has no length) is cut off after the answer:
+ * the rest of a huge upload is never received. */
+const DRAIN_BYTES = 16 * 1024 * 1024;
+
+/** Refused before (or while) the body is read; never buffered. */
+function refuseBody(req: Request, res: Response, status: 400 | 413): void {
+	const declared = Number(req.headers['content-length'] ?? Number.NaN);
+	if (!(declared <= MAX_REQUEST_BYTES + DRAIN_BYTES) || req.readableEnded) {
+		res.setHeader('Connection', 'close');
+		return denied(res, status);
+	}
+	let dropped = 0;
+	req.on('data', (chunk: Buffer) => {
+		dropped += chunk.length;
+		if (dropped > DRAIN_BYTES) req.socket.destroy();
+	});
+	req.resume();
 	denied(res, status);
 }
 
@@ -63,7 +77,7 @@ export function gateRouter(deps: { store: Store; now?: () => Date }): express.Ro
 		const isIntakeWrite = parsed.db === DB.INTAKE && parsed.target.kind === 'bulk_docs';
 		readBody(req, isIntakeWrite ? MAX_REQUEST_BYTES : OTHER_BODY_BYTES)
 			.then((read) => {
-				if (!read.ok) return refuseBody(res, read.status);
+				if (!read.ok) return refuseBody(req, res, read.status);
 				req.body = read.body;
 				if (isIntakeWrite) return intakeBulkDocs(store, user!, req, res, now());
 				if (parsed.target.kind === 'local') return localDoc(store, user, parsed.db, parsed.target.id, req, res);
@@ -178,6 +192,8 @@ async function intakeBulkDocs(store: Store, user: SessionUser, req: Request, res
 		const id = verdict.doc._id;
 		// With new_edits a `_rev` asks the store to update that revision; an action is created once.
 		if (newEdits && verdict.doc._rev !== undefined) return results.set(index, { id, error: 'forbidden', reason: 'forbidden' });
+		// Without new_edits the store takes the revision as given; with none it fails the whole request.
+		if (!newEdits && verdict.doc._rev === undefined) return results.set(index, { id, error: 'forbidden', reason: 'invalid_format', field: '_rev', message_key: 'errors.invalid_format' });
 		// Twice in one batch would store two revisions of one action: keep the first only.
 		if (ids.has(id)) return results.set(index, { id, error: 'forbidden', reason: 'duplicate_action' });
 		ids.add(id);
