@@ -31,9 +31,9 @@ function intakeInfo(res: Response): void {
 	res.status(200).json({ db_name: DB.INTAKE, doc_count: 0, doc_del_count: 0, update_seq: '0', purge_seq: 0, instance_start_time: '0', compact_running: false, props: {} });
 }
 
-/** How much of a refused body the gate reads and drops so that the client, still sending, can
- * read the answer. A request that declares more (or has no length) is cut off after the answer:
- * the rest of a huge upload is never received. */
+/** How far past the limit a refused body may be that the gate reads and drops, so that the client,
+ * still sending, can read the answer. A request that declares more (or has no length) is cut off
+ * after the answer: the rest of a huge upload is never received. */
 const DRAIN_BYTES = 16 * 1024 * 1024;
 
 /** Refused before (or while) the body is read; never buffered. */
@@ -46,7 +46,7 @@ function refuseBody(req: Request, res: Response, status: 400 | 413): void {
 	let dropped = 0;
 	req.on('data', (chunk: Buffer) => {
 		dropped += chunk.length;
-		if (dropped > DRAIN_BYTES) req.socket.destroy();
+		if (dropped > MAX_REQUEST_BYTES + DRAIN_BYTES) req.socket.destroy();
 	});
 	req.resume();
 	denied(res, status);
