@@ -75,14 +75,15 @@ export function checkAction(raw: unknown, size: number, user: SessionUser, now: 
 	if (size > MAX_REQUEST_BYTES || !(actionJsonBytes(doc) <= LIMITS.ACTION_JSON_BYTES_MAX)) return refuse('payload_too_large');
 	if (hasForbiddenKey(doc)) return refuse('invalid_format');
 	if (doc._deleted !== undefined) return refuse('forbidden', '_deleted');
-	if (doc._rev !== undefined && !/^1-[0-9a-f]{1,64}$/.test(String(doc._rev))) return refuse('forbidden', '_rev');
+	// typeof first: String() of an object without a prototype throws, and input is anything.
+	if (doc._rev !== undefined && (typeof doc._rev !== 'string' || !/^1-[0-9a-f]{1,64}$/.test(doc._rev))) return refuse('forbidden', '_rev');
 	// With new_edits=false the store builds the revision from `_revisions`, not `_rev`: a `1-`
 	// revision with a longer history would be stored as a later revision of the action. Replication
 	// of a first revision sends exactly { start: 1, ids: [<hash of _rev>] }.
 	if (doc._revisions !== undefined) {
 		const history = doc._revisions as { start?: unknown; ids?: unknown } | null;
 		const ids = history?.ids;
-		if (history?.start !== 1 || !Array.isArray(ids) || ids.length !== 1 || doc._rev !== `1-${ids[0]}`) return refuse('forbidden', '_revisions');
+		if (history?.start !== 1 || !Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== 'string' || doc._rev !== `1-${ids[0]}`) return refuse('forbidden', '_revisions');
 	}
 	if (doc.type !== 'action') return refuse('invalid_format', 'type');
 	if (!(ACTION_KINDS as readonly unknown[]).includes(doc.kind)) return refuse('invalid_format', 'kind');
