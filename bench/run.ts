@@ -5,9 +5,10 @@ import { benchEndToEnd } from './e2e.js';
 import { benchSms } from './sms.js';
 import { benchRating } from './rating.js';
 import { benchStats } from './stats.js';
+import { benchGate } from './gate.js';
 
 const only = process.argv[2];
-const BENCHES: Record<string, () => Promise<void>> = { rules: benchRules, e2e: benchEndToEnd, sms: benchSms, rating: benchRating, stats: benchStats };
+const BENCHES: Record<string, () => Promise<void>> = { rules: benchRules, e2e: benchEndToEnd, sms: benchSms, rating: benchRating, stats: benchStats, gate: benchGate };
 
 for (const [name, run] of Object.entries(BENCHES)) {
 	if (only && only !== name) continue;

@@ -3,7 +3,7 @@ import { errorFromResponse } from './api';
 import { homeFor, safeNext } from './auth';
 import { i18n } from './i18n.svelte';
 import { fitWithin, jpegName } from './images';
-import { attachmentNames, parseLocation } from './outbox';
+import { parseLocation } from './outbox';
 
 describe('errorFromResponse', () => {
 	const response = (status: number, body: unknown) =>
@@ -81,18 +81,6 @@ describe('fitWithin', () => {
 	it('renames re-encoded photos to .jpg', () => {
 		expect(jpegName('IMG_1.PNG')).toBe('IMG_1.jpg');
 		expect(jpegName('')).toBe('photo.jpg');
-	});
-});
-
-describe('attachmentNames', () => {
-	it('cleans names and keeps them unique within an action', () => {
-		expect(attachmentNames(['photo.jpg', 'photo.jpg', '../../etc/passwd', 'صورة الشارع.jpg', ''])).toEqual([
-			'photo.jpg',
-			'photo-2.jpg',
-			'etc-passwd',
-			'صورة-الشارع.jpg',
-			'file-5'
-		]);
 	});
 });
 

@@ -1,5 +1,7 @@
 import type { ActionDoc, ActionKind, AttachmentStub, GeoPoint } from '$lib/domain/doc-types';
 import { actionDocId } from '$lib/domain/doc-types';
+import { parseAction } from '$lib/domain/action-schema';
+import { attachmentNamesFor } from '$lib/domain/attachment-names';
 import { toAsciiDigits } from '$lib/domain/text';
 import { ClientError } from './api';
 import { createDraft, deleteDraft, getDraft, listDraftFiles, addDraftFile, type DraftFields } from './drafts';
@@ -18,26 +20,6 @@ export interface OutgoingFile {
 	blob: Blob;
 }
 
-/** Attachment names become part of `att:<action_id>:<name>` ids on the server: keep them short,
- * without path separators or control characters, and unique within one action. */
-export function attachmentNames(names: string[]): string[] {
-	const taken = new Set<string>();
-	return names.map((raw, index) => {
-		const cleaned = raw
-			.normalize('NFC')
-			.replace(/[^\p{L}\p{N}._-]+/gu, '-')
-			.replace(/^[-.]+/, '')
-			.slice(-80);
-		let name = cleaned || `file-${index + 1}`;
-		for (let n = 2; taken.has(name); n++) {
-			const dot = cleaned.lastIndexOf('.');
-			name = dot > 0 ? `${cleaned.slice(0, dot)}-${n}${cleaned.slice(dot)}` : `${cleaned || 'file'}-${n}`;
-		}
-		taken.add(name);
-		return name;
-	});
-}
-
 async function buildAction(kind: ActionKind, fields: ActionFields, files: OutgoingFile[], id: string): Promise<ActionDoc> {
 	const doc: ActionDoc = {
 		...fields,
@@ -49,12 +31,18 @@ async function buildAction(kind: ActionKind, fields: ActionFields, files: Outgoi
 		device_id: await deviceId()
 	};
 	if (files.length) {
-		const names = attachmentNames(files.map((f) => f.name));
+		// Named by what they are (photo-1.jpg, document-1.pdf), never by the phone's file name: names
+		// end up in ids and URLs of every replica, and the gate accepts only such names.
+		const names = attachmentNamesFor(files.map((f) => f.blob.type));
 		const attachments: Record<string, AttachmentStub> = {};
 		files.forEach((file, i) => (attachments[names[i]] = { content_type: file.blob.type, data: file.blob }));
 		doc._attachments = attachments;
 	}
-	return doc;
+	// The gate's own schema, before anything is queued: an action it would refuse is refused here,
+	// with the field, while the person can still correct it. Text comes back without bidi controls.
+	const parsed = parseAction(doc);
+	if (!parsed.ok) throw new ClientError(400, parsed.errors[0].code, parsed.errors);
+	return parsed.action;
 }
 
 /**

@@ -109,9 +109,12 @@ async function outboxActions(): Promise<ActionDoc[]> {
 	return byPrefix<ActionDoc>(await sync.outbox(), 'act:');
 }
 
+/** The engine's refusals (mirrored) and the gate's (kept on this device by sync). */
 async function ownRejections(): Promise<RejectionDoc[]> {
 	const name = ownDb();
-	return name ? byPrefix<RejectionDoc>(await sync.mirror(name), 'rejection:') : [];
+	if (!name) return [];
+	const [mirrored, atTheGate] = await Promise.all([byPrefix<RejectionDoc>(await sync.mirror(name), 'rejection:'), sync.refusals()]);
+	return [...mirrored, ...atTheGate];
 }
 
 /** The citizen's cases: projected cases merged with submissions still in the outbox. */

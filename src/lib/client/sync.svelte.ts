@@ -1,5 +1,5 @@
 import type { Database, DatabaseOptions, Doc, Replication, ReplicateOptions } from 'pouchdb-browser';
-import { DB } from '$lib/domain/doc-types';
+import { DB, rejectionDocId, type ActionDoc, type RejectionDoc } from '$lib/domain/doc-types';
 import { referenceClaims } from '$lib/domain/reference';
 import { ClientError, type SessionUser } from './api';
 
@@ -18,6 +18,12 @@ const LIVE: ReplicateOptions = {
 	retry: true,
 	back_off_function: (delay) => (delay === 0 ? 1000 : Math.min(delay * 2, MAX_BACKOFF_MS))
 };
+/** One action per upload: the gate refuses a request larger than one action with the most files
+ * allowed (limits.ts), and a refused request would hold every later action back. */
+const PUSH_BATCH_SIZE = 1;
+/** Where this device keeps the actions the gate refused (a `_local` document: never replicated). */
+const REFUSALS_ID = '_local/gate_refusals';
+type Refusals = { _id: string; _rev?: string; refusals: Record<string, RejectionDoc> };
 
 /** Local database names: the outbox of one person, and one read-only mirror per pulled database. */
 export const outboxName = (userId: string) => `outbox-${userId}`;
@@ -72,8 +78,12 @@ class Sync {
 	lastSync = $state<string | null>(typeof localStorage === 'undefined' ? null : readLastSync());
 	/** Outbox actions the server has neither applied nor refused yet. */
 	pending = $state(0);
-	/** Code of the last replication failure ('unauthorized', 'forbidden', 'network'…), or null. */
+	/** Code of a replication failing now ('unauthorized', 'forbidden', 'network'…), or null. Any
+	 * replication failing shows, even while the others succeed: a stalled pull must not hide
+	 * behind a working push. */
 	error = $state<string | null>(null);
+	/** Actions of this person the gate refused to take in (shape, size, file names). */
+	refused = $state(0);
 	/** Bumped whenever any local database changes; live queries re-run on it. */
 	revision = $state(0);
 
@@ -85,6 +95,8 @@ class Sync {
 	#started = false;
 	#queue: Promise<void> = Promise.resolve();
 	#activeCount = 0;
+	#errors = new Map<Replication, string>();
+	#refusalWrites: Promise<void> = Promise.resolve();
 
 	get user(): SessionUser | null {
 		return this.#user;
@@ -115,6 +127,7 @@ class Sync {
 				if (!this.#started) return;
 				const user = this.#user;
 				this.#configReplication?.cancel();
+				if (this.#configReplication) this.#errors.delete(this.#configReplication);
 				this.#configReplication = null;
 				this.#stopUser();
 				this.#started = false;
@@ -174,7 +187,10 @@ class Sync {
 		await Promise.race([sendReferenceClaims(mirrors).catch(() => undefined), timeout]);
 		// Not this.outbox(): it waits for the queue this set-up is running in, and would never return.
 		const outbox = await this.local(outboxName(user.user_id));
-		this.#userReplications.push(this.#track(outbox.replicate.to(this.#remote(PouchDB, user.databases.push || DB.INTAKE), LIVE)));
+		const push = outbox.replicate.to(this.#remote(PouchDB, user.databases.push || DB.INTAKE), { ...LIVE, batch_size: PUSH_BATCH_SIZE });
+		push.on('denied', (error: { id?: string; reason?: string }) => this.#recordRefusal(outbox, error));
+		this.#userReplications.push(this.#track(push));
+		void this.#countRefusals(outbox);
 		for (const dbName of user.databases.pull) {
 			if (dbName === DB.CONFIG) continue;
 			const mirror = await this.mirror(dbName);
@@ -189,7 +205,8 @@ class Sync {
 	async pushOutbox(user: SessionUser, timeoutMs = PUSH_TIMEOUT_MS): Promise<boolean> {
 		const PouchDB = await loadPouch();
 		const outbox = await this.local(outboxName(user.user_id));
-		const replication = outbox.replicate.to(this.#remote(PouchDB, user.databases.push || DB.INTAKE));
+		const replication = outbox.replicate.to(this.#remote(PouchDB, user.databases.push || DB.INTAKE), { batch_size: PUSH_BATCH_SIZE });
+		replication.on('denied', (error: { id?: string; reason?: string }) => this.#recordRefusal(outbox, error));
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
 		try {
@@ -226,8 +243,52 @@ class Sync {
 	}
 
 	#stopUser(): void {
-		for (const replication of this.#userReplications) replication.cancel();
+		for (const replication of this.#userReplications) {
+			replication.cancel();
+			this.#errors.delete(replication);
+		}
 		this.#userReplications = [];
+		this.refused = 0;
+		this.#showError();
+	}
+
+	/** The gate's refusals of this person's actions, as rejections like the engine's, so lists
+	 * and case pages show them refused, with the reason, instead of "sending" for ever. */
+	async refusals(): Promise<RejectionDoc[]> {
+		if (!this.#user) return [];
+		const doc = await (await this.local(outboxName(this.#user.user_id))).get<Refusals>(REFUSALS_ID).catch(() => null);
+		return Object.values(doc?.refusals ?? {});
+	}
+
+	async #countRefusals(outbox: Database): Promise<void> {
+		const doc = await outbox.get<Refusals>(REFUSALS_ID).catch(() => null);
+		this.refused = Object.keys(doc?.refusals ?? {}).length;
+	}
+
+	/** Serialised: two denials in one batch would otherwise race on the same `_local` document. */
+	#recordRefusal(outbox: Database, error: { id?: string; reason?: string }): void {
+		const id = error.id;
+		if (!id) return;
+		this.#refusalWrites = this.#refusalWrites.then(async () => {
+			const action = await outbox.get<ActionDoc>(id).catch(() => null);
+			const current = await outbox.get<Refusals>(REFUSALS_ID).catch(() => ({ _id: REFUSALS_ID, refusals: {} }) as Refusals);
+			current.refusals[id] = {
+				_id: rejectionDocId(id),
+				type: 'rejection',
+				action_id: id,
+				case_key: action?.case_key ?? '',
+				kind: action?.kind ?? 'submit',
+				code: typeof error.reason === 'string' && /^[a-z_]{1,40}$/.test(error.reason) ? error.reason : 'forbidden',
+				at: new Date().toISOString()
+			};
+			await outbox.put(current as never);
+			this.refused = Object.keys(current.refusals).length;
+			this.#bump();
+		}).catch((failure) => console.warn('could not keep a refusal', failure));
+	}
+
+	#showError(): void {
+		this.error = this.#errors.values().next().value ?? null;
 	}
 
 	#remote(PouchDB: PouchConstructor, dbName: string): Database {
@@ -243,25 +304,30 @@ class Sync {
 			this.#activeCount += value ? 1 : -1;
 			this.active = this.#activeCount > 0;
 		};
+		const failed = (error: { status?: number }) => {
+			this.#errors.set(replication, codeOf(error));
+			this.#showError();
+		};
 		replication
 			.on('active', () => setActive(true))
-			.on('change', () => this.#synced())
+			.on('change', () => this.#synced(replication))
 			.on('paused', (error?: { status?: number }) => {
 				setActive(false);
-				if (error) this.error = codeOf(error);
-				else this.#synced();
+				if (error) failed(error);
+				else this.#synced(replication);
 			})
-			.on('denied', (error: { status?: number }) => (this.error = codeOf(error)))
+			// A refused action is kept as a refusal (push) and is not a failure of the replication.
 			.on('error', (error: { status?: number }) => {
 				setActive(false);
-				this.error = codeOf(error);
+				failed(error);
 			})
 			.on('complete', () => setActive(false));
 		return replication;
 	}
 
-	#synced(): void {
-		this.error = null;
+	#synced(replication: Replication): void {
+		this.#errors.delete(replication);
+		this.#showError();
 		this.lastSync = new Date().toISOString();
 		try {
 			localStorage.setItem(LAST_SYNC_KEY, this.lastSync);
@@ -287,6 +353,7 @@ function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
 function codeOf(error: { status?: number } | undefined): string {
 	if (error?.status === 401) return 'unauthorized';
 	if (error?.status === 403) return 'forbidden';
+	if (error?.status === 413) return 'payload_too_large';
 	if (!error?.status) return 'network';
 	return 'server';
 }

@@ -12,6 +12,9 @@ export const ERROR_CODES = [
 	'file_too_large',
 	'too_many_files',
 	'payload_too_large',
+	// A field an action of that kind does not have; a file name the app would not make.
+	'unknown_field',
+	'invalid_file_name',
 	'unknown_entity',
 	'unknown_category',
 	'category_entity_mismatch',

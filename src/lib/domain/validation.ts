@@ -2,6 +2,9 @@ import { ALLOWED_CONTENT_TYPES } from './content-type';
 import { ACTION_KINDS, CASE_TYPES, ID_PATTERN, SUGGESTION_STATES, type ActionDoc, type AttachmentStub, type ActionKind } from './doc-types';
 import type { FieldError } from './errors';
 import { checkRating } from './rating';
+import { LIMITS } from './limits';
+import { fileBytes, isSafeAttachmentName } from './attachment-names';
+import { cleanUserText } from './user-text';
 
 /** Field rules for actions. The form checks a draft with the same functions the server uses on
  * the action, so a citizen learns of a problem while typing, not after a sync. */
@@ -9,17 +12,7 @@ import { checkRating } from './rating';
 export { ALLOWED_CONTENT_TYPES, detectContentType } from './content-type';
 export { normalizePhone } from './phone';
 
-export const LIMITS = {
-	SUBJECT_MIN: 3,
-	SUBJECT_MAX: 150,
-	SUBMIT_BODY_MIN: 10,
-	BODY_MIN: 1,
-	BODY_MAX: 5000,
-	REASON_MIN: 3,
-	REASON_MAX: 1000,
-	FILES_MAX: 5,
-	FILE_BYTES_MAX: 10 * 1024 * 1024
-} as const;
+export { LIMITS } from './limits';
 
 /** Kinds that carry files, per docs/design.md; a note or a transfer has none. */
 export const KINDS_WITH_FILES: readonly ActionKind[] = ['submit', 'provide_info', 'reply'];
@@ -30,6 +23,8 @@ type TextRule = { min: number; max: number; required: boolean };
 
 /** Lengths are in characters (code points) after trimming, what a person counts, not UTF-16 units. */
 function checkText(errors: FieldError[], field: string, value: unknown, rule: TextRule): void {
+	// Counted as the gate counts it: without the bidi and control characters it removes.
+	if (typeof value === 'string') value = cleanUserText(value);
 	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
 		if (rule.required) errors.push({ field, code: 'required' });
 		return;
@@ -64,11 +59,7 @@ function checkLocation(errors: FieldError[], location: unknown): void {
 /** Bytes of an attachment: the stub's length, else the size of inline base64 data or a Blob. */
 function attachmentSize(att: AttachmentStub): number {
 	if (typeof att.length === 'number') return att.length;
-	if (typeof att.data === 'string') {
-		const padding = att.data.endsWith('==') ? 2 : att.data.endsWith('=') ? 1 : 0;
-		return Math.floor((att.data.length * 3) / 4) - padding;
-	}
-	return att.data?.size ?? 0;
+	return att.data === undefined ? 0 : fileBytes(att.data);
 }
 
 function checkAttachments(errors: FieldError[], kind: ActionKind, attachments: ActionDoc['_attachments']): void {
@@ -81,13 +72,20 @@ function checkAttachments(errors: FieldError[], kind: ActionKind, attachments: A
 	if (entries.length > LIMITS.FILES_MAX) {
 		errors.push({ field: '_attachments', code: 'too_many_files', params: { max: LIMITS.FILES_MAX } });
 	}
+	let total = 0;
 	for (const [name, att] of entries) {
 		const field = `_attachments.${name}`;
+		total += att ? attachmentSize(att) : 0;
 		if (!(ALLOWED_CONTENT_TYPES as readonly string[]).includes(att?.content_type)) {
 			errors.push({ field, code: 'unsupported_file_type' });
+		} else if (!isSafeAttachmentName(name, att.content_type)) {
+			errors.push({ field, code: 'invalid_file_name' });
 		} else if (attachmentSize(att) > LIMITS.FILE_BYTES_MAX) {
 			errors.push({ field, code: 'file_too_large', params: { max: LIMITS.FILE_BYTES_MAX } });
 		}
+	}
+	if (total > LIMITS.ACTION_FILE_BYTES_MAX) {
+		errors.push({ field: '_attachments', code: 'payload_too_large', params: { max: LIMITS.ACTION_FILE_BYTES_MAX } });
 	}
 }
 

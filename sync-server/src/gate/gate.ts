@@ -9,18 +9,51 @@ import { log } from '../log.js';
 import type { Store } from '../store.js';
 import { decide, localIdFor, parseDbPath, type ParsedPath } from './access.js';
 import { createActions, idStates, intakeRevsDiff, isServerActionId } from './action-ids.js';
-import { checkAction, INTAKE_VALIDATE, MAX_ACTION_BYTES } from './intake.js';
+import { readBody } from './body.js';
+import { checkAction, INTAKE_VALIDATE, MAX_REQUEST_BYTES } from './intake.js';
 import { chargeQuota, DEFAULT_QUOTAS, type Quotas } from './quota.js';
 import { recordGateRefusals } from './refusals.js';
 import type { ActionDoc } from '../../../src/lib/domain/doc-types.js';
 
 const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type'];
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'etag'];
-const BODY_LIMIT = `${Math.ceil((MAX_ACTION_BYTES * 4) / (1024 * 1024))}mb`;
+/** Every other request a replicator sends (`_revs_diff`, `_bulk_get`, `_all_docs` keys, a
+ * checkpoint) is a list of ids and revisions; 1,000 keys of 1 KB fit. */
+const OTHER_BODY_BYTES = 2 * 1024 * 1024;
 
+/** CouchDB's `{ error, reason }`, which replicators read, with the project's error code as the
+ * reason and its `message_key`, so the app can say why in the person's language. */
 function denied(res: Response, status: 401 | 403 | 404 | 400 | 413) {
 	const error = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'too_large' }[status];
-	res.status(status).json({ error, reason: error });
+	const reason = { 400: 'invalid_format', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large' }[status];
+	res.status(status).json({ error, reason, message_key: `errors.${reason}` });
+}
+
+/** What a replicator asks of `GET /db/intake` (that the database exists), without the store's
+ * figures: intake's document count and update sequence are everyone's traffic, not the caller's. */
+function intakeInfo(res: Response): void {
+	res.status(200).json({ db_name: DB.INTAKE, doc_count: 0, doc_del_count: 0, update_seq: '0', purge_seq: 0, instance_start_time: '0', compact_running: false, props: {} });
+}
+
+/** How far past the limit a refused body may be that the gate reads and drops, so that the client,
+ * still sending, can read the answer. A request that declares more (or has no length) is cut off
+ * after the answer: the rest of a huge upload is never received. */
+const DRAIN_BYTES = 16 * 1024 * 1024;
+
+/** Refused before (or while) the body is read; never buffered. */
+function refuseBody(req: Request, res: Response, status: 400 | 413): void {
+	const declared = Number(req.headers['content-length'] ?? Number.NaN);
+	if (!(declared <= MAX_REQUEST_BYTES + DRAIN_BYTES) || req.readableEnded) {
+		res.setHeader('Connection', 'close');
+		return denied(res, status);
+	}
+	let dropped = 0;
+	req.on('data', (chunk: Buffer) => {
+		dropped += chunk.length;
+		if (dropped > MAX_REQUEST_BYTES + DRAIN_BYTES) req.socket.destroy();
+	});
+	req.resume();
+	denied(res, status);
 }
 
 export function gateRouter(deps: { store: Store; now?: () => Date; quotas?: Quotas }): express.Router {
@@ -28,7 +61,6 @@ export function gateRouter(deps: { store: Store; now?: () => Date; quotas?: Quot
 	const quotas = deps.quotas ?? DEFAULT_QUOTAS;
 	const now = deps.now ?? (() => new Date());
 	const router = express.Router();
-	const raw = express.raw({ type: () => true, limit: BODY_LIMIT });
 
 	// `.*`, not `.+`: `/db` and `/db/` (the store's root) get the gate's refusal too. No capture
 	// group: Express would decode it as a parameter and answer a bad %-sequence with a 500.
@@ -46,18 +78,18 @@ export function gateRouter(deps: { store: Store; now?: () => Date; quotas?: Quot
 		const decision = decide(user, req.method, parsed);
 		if (!decision.allow) return denied(res, decision.status);
 		res.locals.parsed = parsed;
-		raw(req, res, (error?: unknown) => {
-			if (error) return denied(res, (error as { status?: number }).status === 413 ? 413 : 400);
-			if (parsed.db === DB.INTAKE && parsed.target.kind === 'bulk_docs') {
-				intakeBulkDocs(store, quotas, user!, req, res, now()).catch(next);
-			} else if (parsed.db === DB.INTAKE && parsed.target.kind === 'revs_diff') {
-				revsDiff(store, req, res).catch(next);
-			} else if (parsed.target.kind === 'local') {
-				localDoc(store, user, parsed.db, parsed.target.id, req, res).catch(next);
-			} else {
-				forward(store, req, res, parsed).catch(next);
-			}
-		});
+		if (parsed.db === DB.INTAKE && parsed.target.kind === 'db_info') return intakeInfo(res);
+		const isIntakeWrite = parsed.db === DB.INTAKE && parsed.target.kind === 'bulk_docs';
+		readBody(req, isIntakeWrite ? MAX_REQUEST_BYTES : OTHER_BODY_BYTES)
+			.then((read) => {
+				if (!read.ok) return refuseBody(req, res, read.status);
+				req.body = read.body;
+				if (isIntakeWrite) return intakeBulkDocs(store, quotas, user!, req, res, now());
+				if (parsed.db === DB.INTAKE && parsed.target.kind === 'revs_diff') return revsDiff(store, req, res);
+				if (parsed.target.kind === 'local') return localDoc(store, user, parsed.db, parsed.target.id, req, res);
+				return forward(store, req, res, parsed);
+			})
+			.catch(next);
 	});
 	return router;
 }
@@ -138,6 +170,14 @@ interface BulkResult {
 	ok?: boolean;
 	error?: string;
 	reason?: string;
+	field?: string;
+	message_key?: string;
+}
+
+/** A refused action in CouchDB's form (`forbidden`, so a replicator reports it as denied and goes
+ * on with the others), with the code, the field and the message a person can read. */
+function refusal(verdict: Extract<ReturnType<typeof checkAction>, { ok: false }>): BulkResult {
+	return { id: verdict.id, error: 'forbidden', reason: verdict.reason, ...(verdict.field ? { field: verdict.field } : {}), message_key: `errors.${verdict.reason}` };
 }
 
 async function intakeBulkDocs(store: Store, quotas: Quotas, user: SessionUser, req: Request, res: Response, at: Date): Promise<void> {
@@ -156,12 +196,16 @@ async function intakeBulkDocs(store: Store, quotas: Quotas, user: SessionUser, r
 		// The server's own actions (action-ids.ts): no device may write or pre-empt one, whatever
 		// else the action says.
 		const rawId = (raw as { _id?: unknown } | null)?._id;
-		if (typeof rawId === 'string' && isServerActionId(rawId)) return results.set(index, { id: rawId, error: 'forbidden', reason: 'reserved_id' });
-		const verdict = checkAction(raw, JSON.stringify(raw ?? null).length, user, at);
-		if (!verdict.ok) return results.set(index, { id: verdict.id, error: 'forbidden', reason: verdict.reason });
+		if (typeof rawId === 'string' && isServerActionId(rawId)) {
+			return results.set(index, { id: rawId, error: 'forbidden', reason: 'reserved_id', message_key: 'errors.reserved_id' });
+		}
+		const verdict = checkAction(raw, jsonLength(raw), user, at);
+		if (!verdict.ok) return results.set(index, refusal(verdict));
 		const id = verdict.doc._id;
 		// With new_edits a `_rev` asks the store to update that revision; an action is created once.
 		if (newEdits && verdict.doc._rev !== undefined) return results.set(index, { id, error: 'forbidden', reason: 'forbidden' });
+		// Without new_edits the store takes the revision as given; with none it fails the whole request.
+		if (!newEdits && verdict.doc._rev === undefined) return results.set(index, { id, error: 'forbidden', reason: 'invalid_format', field: '_rev', message_key: 'errors.invalid_format' });
 		// Twice in one batch would store two revisions of one action: keep the first only.
 		if (ids.has(id)) return results.set(index, { id, error: 'forbidden', reason: 'duplicate_action' });
 		ids.add(id);
@@ -186,6 +230,15 @@ async function intakeBulkDocs(store: Store, quotas: Quotas, user: SessionUser, r
 	// already there with the same body is delivered, not a failure.
 	const ordered = body.docs.map((_, index) => results.get(index)).filter((r): r is BulkResult => !!r);
 	res.status(201).json(newEdits ? ordered : ordered.filter((r) => r.error));
+}
+
+/** A document nested deeper than the stack allows cannot be measured, nor stored: too large. */
+function jsonLength(raw: unknown): number {
+	try {
+		return JSON.stringify(raw ?? null).length;
+	} catch {
+		return Number.POSITIVE_INFINITY;
+	}
 }
 
 type Accepted = { index: number; doc: Record<string, unknown> };

@@ -1,8 +1,14 @@
 /** Checks every action pushed into `intake` before the store sees it: a new, immutable action
- * of a kind the author's role may take, stamped with the session's identity and server time.
- * The engine judges the action against the case later; this only keeps the intake clean. */
+ * of a kind the author's role may take, of the one strict shape its kind has (action-schema.ts,
+ * shared with the app), within the size limits (limits.ts), stamped with the session's identity
+ * and server time. The engine judges the action against the case later; this keeps the intake
+ * clean, so nothing a device sends can stall the engine or poison a replica. */
+import { ACTION_ID, parseAction } from '../../../src/lib/domain/action-schema.js';
+import { ATTACHMENT_NAME } from '../../../src/lib/domain/attachment-names.js';
+import { detectContentType } from '../../../src/lib/domain/content-type.js';
 import { ACTION_KINDS, type ActionDoc, type ActionKind, type Role } from '../../../src/lib/domain/doc-types.js';
-import { ALLOWED_CONTENT_TYPES, LIMITS, detectContentType } from '../../../src/lib/domain/validation.js';
+import type { ErrorCode } from '../../../src/lib/domain/errors.js';
+import { LIMITS } from '../../../src/lib/domain/limits.js';
 import type { SessionUser } from '../auth/types.js';
 
 export const KINDS_BY_ROLE: Record<Role, readonly ActionKind[]> = {
@@ -15,14 +21,13 @@ export const KINDS_BY_ROLE: Record<Role, readonly ActionKind[]> = {
 	minister: []
 };
 
-/** A whole action with its files inline (base64) may not exceed this. */
-export const MAX_ACTION_BYTES = 16 * 1024 * 1024;
+/** A whole request to the gate may not exceed this (one action with its files inline, base64). */
+export const MAX_REQUEST_BYTES = LIMITS.REQUEST_BYTES_MAX;
 
-const ACTION_ID = /^act:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const CASE_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-export type Verdict = { ok: true; doc: ActionDoc } | { ok: false; id: string; reason: string };
+/** `reason` is an error code with a message under `errors.<code>`; `field` names what was wrong. */
+export type Verdict = { ok: true; doc: ActionDoc } | { ok: false; id: string; reason: ErrorCode | 'forbidden'; field?: string };
 
 function hasForbiddenKey(value: unknown, depth = 0): boolean {
 	if (depth > 8 || value === null || typeof value !== 'object') return false;
@@ -33,48 +38,64 @@ function hasForbiddenKey(value: unknown, depth = 0): boolean {
 	return false;
 }
 
-function checkFiles(doc: ActionDoc): string | null {
-	const files = Object.entries(doc._attachments ?? {});
-	if (files.length > LIMITS.FILES_MAX) return 'too_many_files';
-	for (const [name, file] of files) {
-		if (!name || name.length > 200 || name.startsWith('_')) return 'invalid_format';
-		if (typeof file.data !== 'string') return 'invalid_format';
-		if (!(ALLOWED_CONTENT_TYPES as readonly string[]).includes(file.content_type)) return 'unsupported_file_type';
-		const bytes = Buffer.from(file.data, 'base64');
-		if (bytes.length > LIMITS.FILE_BYTES_MAX) return 'file_too_large';
-		// Checked by content, not by the name or the type the device claims.
-		if (detectContentType(bytes.subarray(0, 16)) !== file.content_type) return 'unsupported_file_type';
+/** The JSON length of the action without its files' data, which have limits of their own;
+ * Infinity (refused) for a value nested too deep to measure, which no store could keep either. */
+export function actionJsonBytes(doc: Record<string, unknown>): number {
+	let total: number;
+	try {
+		total = JSON.stringify(doc).length;
+	} catch {
+		return Number.POSITIVE_INFINITY;
+	}
+	const files = doc._attachments;
+	if (!files || typeof files !== 'object') return total;
+	for (const file of Object.values(files as Record<string, unknown>)) {
+		const data = (file as { data?: unknown } | null)?.data;
+		if (typeof data === 'string') total -= data.length + 2;
+	}
+	return total;
+}
+
+/** Files are judged by their first bytes (decoding only those), never by the type claimed. */
+function fileContentMismatch(doc: ActionDoc): string | null {
+	for (const [name, file] of Object.entries(doc._attachments ?? {})) {
+		const head = Buffer.from(String(file.data).slice(0, 24), 'base64');
+		if (detectContentType(head) !== file.content_type) return name;
 	}
 	return null;
 }
 
-/** `raw` is one element of `_bulk_docs`' `docs`; `size` its JSON length. */
+/** `raw` is one element of `_bulk_docs`' `docs`; `size` its JSON length, files included. */
 export function checkAction(raw: unknown, size: number, user: SessionUser, now: Date): Verdict {
-	const doc = raw as ActionDoc & { _deleted?: boolean; _revisions?: unknown };
-	const id = typeof doc?._id === 'string' ? doc._id : '';
-	const refuse = (reason: string): Verdict => ({ ok: false, id, reason });
+	const doc = raw as Record<string, unknown> & { _deleted?: boolean; _revisions?: unknown };
+	const id = typeof doc?._id === 'string' && doc._id.length <= 200 ? doc._id : '';
+	const refuse = (reason: ErrorCode | 'forbidden', field?: string): Verdict => ({ ok: false, id, reason, ...(field ? { field } : {}) });
 	if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return refuse('invalid_format');
-	if (!ACTION_ID.test(id)) return refuse('invalid_format');
-	if (size > MAX_ACTION_BYTES) return refuse('payload_too_large');
+	if (!ACTION_ID.test(id)) return refuse('invalid_format', '_id');
+	if (size > MAX_REQUEST_BYTES || !(actionJsonBytes(doc) <= LIMITS.ACTION_JSON_BYTES_MAX)) return refuse('payload_too_large');
 	if (hasForbiddenKey(doc)) return refuse('invalid_format');
-	if (doc._deleted) return refuse('forbidden');
-	if (doc._rev !== undefined && !/^1-[0-9a-f]{1,64}$/.test(doc._rev)) return refuse('forbidden');
+	if (doc._deleted !== undefined) return refuse('forbidden', '_deleted');
+	// typeof first: String() of an object without a prototype throws, and input is anything.
+	if (doc._rev !== undefined && (typeof doc._rev !== 'string' || !/^1-[0-9a-f]{1,64}$/.test(doc._rev))) return refuse('forbidden', '_rev');
 	// With new_edits=false the store builds the revision from `_revisions`, not `_rev`: a `1-`
 	// revision with a longer history would be stored as a later revision of the action. Replication
 	// of a first revision sends exactly { start: 1, ids: [<hash of _rev>] }.
 	if (doc._revisions !== undefined) {
 		const history = doc._revisions as { start?: unknown; ids?: unknown } | null;
 		const ids = history?.ids;
-		if (history?.start !== 1 || !Array.isArray(ids) || ids.length !== 1 || doc._rev !== `1-${ids[0]}`) return refuse('forbidden');
+		if (history?.start !== 1 || !Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== 'string' || doc._rev !== `1-${ids[0]}`) return refuse('forbidden', '_revisions');
 	}
-	if (doc.type !== 'action' || !(ACTION_KINDS as readonly string[]).includes(doc.kind)) return refuse('invalid_format');
-	if (typeof doc.case_key !== 'string' || !CASE_KEY.test(doc.case_key)) return refuse('invalid_format');
-	if (!KINDS_BY_ROLE[user.role].includes(doc.kind)) return refuse('not_allowed');
-	if (doc.author && (doc.author.user_id !== user.user_id || doc.author.role !== user.role)) return refuse('not_allowed');
-	const files = checkFiles(doc);
-	if (files) return refuse(files);
+	if (doc.type !== 'action') return refuse('invalid_format', 'type');
+	if (!(ACTION_KINDS as readonly unknown[]).includes(doc.kind)) return refuse('invalid_format', 'kind');
+	if (!KINDS_BY_ROLE[user.role].includes(doc.kind as ActionKind)) return refuse('not_allowed', 'kind');
+	const author = doc.author as { user_id?: unknown; role?: unknown } | undefined;
+	if (author !== undefined && (author?.user_id !== user.user_id || author?.role !== user.role)) return refuse('not_allowed', 'author');
+	const parsed = parseAction(doc);
+	if (!parsed.ok) return refuse(parsed.errors[0].code, parsed.errors[0].field);
+	const mismatch = fileContentMismatch(parsed.action);
+	if (mismatch) return refuse('unsupported_file_type', `_attachments.${mismatch}`);
 	const stamped: ActionDoc = {
-		...doc,
+		...parsed.action,
 		author: { user_id: user.user_id, role: user.role, ...(user.entity_id ? { entity_id: user.entity_id } : {}) },
 		received_at: now.toISOString()
 	};
@@ -94,4 +115,7 @@ export const INTAKE_VALIDATE = `function (newDoc, oldDoc, userCtx) {
 	if (!newDoc.author || !newDoc.author.user_id || !newDoc.received_at) throw({ forbidden: 'unstamped' });
 	var kinds = ${JSON.stringify(ACTION_KINDS)};
 	if (kinds.indexOf(newDoc.kind) < 0) throw({ forbidden: 'unknown kind' });
+	for (var name in (newDoc._attachments || {})) {
+		if (!${ATTACHMENT_NAME}.test(name)) throw({ forbidden: 'bad file name' });
+	}
 }`;
