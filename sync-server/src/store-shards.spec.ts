@@ -7,8 +7,9 @@ describe('shards and replicas of new databases', () => {
 		[{ q: 8, n: 2 }, 3, 'cases', { q: 8, n: 2 }],
 		[{ q: 8, n: 2 }, 3, 'u_c123', { q: 1, n: 2 }],
 		[{ q: 8, n: 2 }, 3, 'e_works', { q: 1, n: 2 }],
-		[{ q: null, n: null }, 3, 'intake', { n: 3 }],
-		[{ q: null, n: null }, 5, 'intake', { n: 3 }],
+		[{ q: 8, n: 2 }, 3, 'intake', { q: 1, n: 2 }],
+		[{ q: null, n: null }, 3, 'intake', { q: 1, n: 3 }],
+		[{ q: null, n: null }, 5, 'cases', { n: 3 }],
 		[{ q: null, n: null }, 1, 'config', { n: 1 }],
 		[{ q: null, n: null }, 2, 'u_c1', { q: 1, n: 2 }]
 	])('with %j on %i nodes creates %s with %j', async (configured, nodes, name, expected) => {

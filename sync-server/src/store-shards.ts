@@ -2,7 +2,11 @@
  * databases (intake, cases, config, …) take COUCHDB_Q / COUCHDB_N; when unset, n follows the
  * cluster's size from `/_membership` (at most 3 copies) and q is CouchDB's own default.
  * Per-person and per-entity databases keep q=1: they are small, and a million of them must stay
- * cheap (docs/design.md). The embedded store has neither shards nor replicas. */
+ * cheap (docs/design.md). `intake` keeps q=1 too: its changes feed is the order in which the
+ * rules engine applies actions, and only a single shard gives one order (a sharded feed
+ * interleaves its shards, so a reply written after a request for information could come first).
+ * One shard takes far more than a national volume of writes. The embedded store has neither
+ * shards nor replicas. */
 
 export interface Shards {
 	q: number | null;
@@ -10,6 +14,8 @@ export interface Shards {
 }
 
 const PER_PERSON_OR_ENTITY = /^[ue]_/;
+/** Databases whose changes feed must keep one order. */
+const ORDERED = new Set(['intake']);
 
 export function isPersonOrEntityDb(name: string): boolean {
 	return PER_PERSON_OR_ENTITY.test(name);
@@ -25,7 +31,7 @@ export function shardPolicy(configured: Shards, membership: () => Promise<number
 	let nodes: Promise<number> | null = null;
 	return async function createQuery(name: string): Promise<Record<string, number>> {
 		const query: Record<string, number> = {};
-		if (isPersonOrEntityDb(name)) query.q = 1;
+		if (isPersonOrEntityDb(name) || ORDERED.has(name)) query.q = 1;
 		else if (configured.q) query.q = configured.q;
 		if (configured.n) query.n = configured.n;
 		else {
