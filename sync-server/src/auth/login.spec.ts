@@ -88,4 +88,21 @@ describe('staff sign-in', () => {
 		await checkStaffPassword(store, 'agent.mfa', 'right-password', T0, { resetFailures: false });
 		expect((await findStaff(store, 'agent.mfa'))!.failed_logins).toBe(1);
 	});
+
+	it('starts the count again in the same write when no second factor follows: guesses around it get 2 × 5 − 1 checks at most', async () => {
+		await createStaff(store, { username: 'agent.onewrite', password: 'right-password', role: 'agent', name: 'H', entity_id: 'works' });
+		const guess = async () => ((await outcome(staffLogin(store, 'agent.onewrite', 'wrong', T0))) === '401 bad_credentials' ? 1 : 0);
+		let checked = 0;
+		const account = await checkStaffPassword(store, 'agent.onewrite', 'right-password', T0, {
+			resetFailures: async (found) => {
+				expect(found.username).toBe('agent.onewrite');
+				// Guesses while the right password still holds its count: 4 more fill the allowance.
+				for (let i = 0; i < 10; i++) checked += await guess();
+				return true;
+			}
+		});
+		expect(account.failed_logins).toBe(0);
+		for (let i = 0; i < 10; i++) checked += await guess();
+		expect(checked).toBe(2 * LOCKOUT.maxFailures - 1);
+	});
 });

@@ -73,13 +73,17 @@ export async function settleSuccess(store: Store, userId: string, reset: boolean
  * said only to someone who knew the password.
  *
  * `resetFailures: false` leaves earlier failures counted on success: a second factor is to come.
+ * A function decides it from the account once the password is found right (true: no second
+ * factor, the count starts again in the same write). Resetting later, in a second write, would
+ * let parallel guesses use the allowance twice: once after this attempt gives its count back,
+ * again after the reset.
  */
 export async function checkStaffPassword(
 	store: Store,
 	username: string,
 	password: string,
 	now = Date.now(),
-	options: { resetFailures?: boolean } = {}
+	options: { resetFailures?: boolean | ((account: AccountDoc) => Promise<boolean>) } = {}
 ): Promise<AccountDoc> {
 	const account = await findStaff(store, username);
 	if (!account || !account.password_hash) {
@@ -91,7 +95,8 @@ export async function checkStaffPassword(
 		await settleFailure(store, account.user_id, now);
 		throw new TawasulError(401, 'bad_credentials');
 	}
-	const settled = (await settleSuccess(store, account.user_id, options.resetFailures ?? true)) ?? account;
+	const reset = typeof options.resetFailures === 'function' ? await options.resetFailures(account) : (options.resetFailures ?? true);
+	const settled = (await settleSuccess(store, account.user_id, reset)) ?? account;
 	if (settled.disabled) throw new TawasulError(403, 'account_disabled');
 	return settled;
 }

@@ -7,7 +7,7 @@ import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { normalizePhone } from '../../../src/lib/domain/phone.js';
 import { findOrCreateCitizen, findStaff, getAccount, setPassword } from '../auth/accounts.js';
 import { clearedSessionCookie, sessionTokenFrom } from '../auth/cookies.js';
-import { checkStaffPassword, recordSignInSuccess } from '../auth/login.js';
+import { checkStaffPassword } from '../auth/login.js';
 import { mfaServiceFor, type MfaService } from '../auth/mfa.js';
 import { createOtpService, type Locale, type OtpService } from '../auth/otp.js';
 import { sessionServiceFor, type SessionService } from '../auth/sessions.js';
@@ -117,14 +117,21 @@ export function authRouter(deps: AuthDeps): express.Router {
 			// 1 KB bounds the work argon2 is asked to do on a hostile password.
 			const { username, password } = readStrings(req.body, { username: { max: 64 }, password: { max: 1024 } });
 			let account: AccountDoc;
+			// The second factor due, decided once the password is right: without one, the failure
+			// count starts again in the same write that takes this attempt's count back.
+			const due: { stage: Awaited<ReturnType<typeof mfa.stageFor>> } = { stage: null };
+			const noSecondFactor = async (found: AccountDoc) => {
+				due.stage = await mfa.stageFor(found);
+				return due.stage === null;
+			};
 			try {
-				account = await checkStaffPassword(deps.store, username!, password!, now(), { resetFailures: false });
+				account = await checkStaffPassword(deps.store, username!, password!, now(), { resetFailures: noSecondFactor });
 			} catch (error) {
 				const known = actorOf(await findStaff(deps.store, username!).catch(() => null));
 				await auditRefusal(deps.store, now(), { kind: 'auth.sign_in.password', actor: known, ...(known ? {} : { target: { type: 'username', id: username! } }) }, error);
 				throw error;
 			}
-			const stage = await mfa.stageFor(account);
+			const stage = due.stage;
 			if (stage) {
 				// Half signed in: the pending cookie can only finish this sign-in (mfa-routes.ts).
 				const { cookie } = await mfa.startPending(account, stage);
@@ -132,7 +139,6 @@ export function authRouter(deps: AuthDeps): express.Router {
 				res.json({ mfa_required: true, ...(stage === 'enrol' ? { enrolment_required: true } : {}) });
 				return;
 			}
-			await recordSignInSuccess(deps.store, account.user_id);
 			await signIn(req, res, account, { audit: 'auth.sign_in.password' });
 		})
 	);
