@@ -1,6 +1,9 @@
-/** One JSON object per line: name, value, unit, and whatever context the figure needs. */
+import { STORE } from './store.js';
+
+/** One JSON object per line: name, value, unit, the store it was measured on, and whatever context
+ * the figure needs. */
 export function emit(figure: { name: string; value: number; unit: string; [key: string]: unknown }): void {
-	process.stdout.write(JSON.stringify(figure) + '\n');
+	process.stdout.write(JSON.stringify({ ...figure, store: STORE }) + '\n');
 }
 
 export function percentile(values: number[], p: number): number {

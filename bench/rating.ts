@@ -6,12 +6,14 @@ import { followUp, submitAction } from '../tests/integration/harness.js';
 import { listOutbox } from '../sync-server/src/sms/outbox.js';
 import { form, GOOD, push, pullDoc } from '../tests/integration/rating-helpers.js';
 import { emit, percentile } from './emit.js';
+import { benchPlace, benchServerEnv, removeBenchPlace } from './store.js';
 
 // Under the per-address brake of the link (120 POSTs a minute), as the bench posts from one address.
 const RATINGS = Number(process.env.BENCH_RATINGS ?? 100);
 
 export async function benchRating(): Promise<void> {
-	const server = await startInProcess({ SMS_PER_NUMBER_PER_HOUR: '10000' });
+	const place = benchPlace('rating');
+	const server = await startInProcess({ ...benchServerEnv(place), SMS_PER_NUMBER_PER_HOUR: '10000' });
 	try {
 		const phone = '+97336000998';
 		const citizen = await signInCitizen(server.base, phone);
@@ -39,5 +41,6 @@ export async function benchRating(): Promise<void> {
 		emit({ name: 'rating.submit_p95_ms', value: Math.round(percentile(latencies, 95)), unit: 'ms', p50: Math.round(percentile(latencies, 50)), samples: latencies.length });
 	} finally {
 		await server.stop();
+		await removeBenchPlace(place);
 	}
 }

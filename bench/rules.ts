@@ -1,10 +1,9 @@
-/** rules.cases_per_s: 20,000 submissions routed and projected through the real rules engine and
- * the embedded store, against a raw bulk write of the same documents into the same store. */
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { openStore, type Store } from '../sync-server/src/store.js';
+/** rules.cases_per_s: 20,000 submissions routed and projected through the real rules engine on
+ * the store the bench runs on (COUCHDB_URL, else embedded), against a raw bulk write of the same
+ * documents into the same store. A third of them carry a ~300 KB photo, as real ones do, which the
+ * engine copies into the citizen's and the entity's databases. */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Store } from '../sync-server/src/store.js';
 import { seedStore } from '../sync-server/src/seed/seed.js';
 import { RulesEngine } from '../sync-server/src/engine/engine.js';
 import { RULES } from '../sync-server/src/rules/index.js';
@@ -14,10 +13,17 @@ import { DB } from '../src/lib/domain/doc-types.js';
 import { forEachLimited } from '../sync-server/src/engine/attachments.js';
 import { DEFAULT_ENGINE_BATCH_SIZE } from '../sync-server/src/env.js';
 import { emit } from './emit.js';
+import { benchPlace, openBenchStore, removeBenchPlace } from './store.js';
 
 const SUBMISSIONS = Number(process.env.BENCH_SUBMISSIONS ?? 20_000);
 const CITIZENS = Number(process.env.BENCH_CITIZENS ?? 2_000);
 const WRITE_BATCH = 500;
+const PHOTO_EVERY = 3;
+const PHOTO_KB = Number(process.env.BENCH_PHOTO_KB ?? 300);
+
+/** A JPEG's first bytes, then noise (a photo does not compress); one string shared by every
+ * submission that carries it, so the bench's own memory stays small. */
+const PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]), randomBytes(PHOTO_KB * 1024)]).toString('base64');
 
 type Category = { category_id: string; case_types: string[] };
 
@@ -44,10 +50,13 @@ function submissions(catalogue: Category[]) {
 		subject: `Request ${i}: street light out`,
 		body: 'The street light in front of house 1234, road 5678, block 910 has been out for a week.',
 		locale: i % 4 === 0 ? 'en' : 'ar',
-		location: { lat: 26.2 + (i % 100) / 1000, lng: 50.5 + (i % 100) / 1000 }
+		location: { lat: 26.2 + (i % 100) / 1000, lng: 50.5 + (i % 100) / 1000 },
+		...(PHOTO_KB > 0 && i % PHOTO_EVERY === 0 ? { _attachments: { 'photo-1.jpg': { content_type: 'image/jpeg', data: PHOTO } } } : {})
 		};
 	});
 }
+
+const photos = (docs: object[]) => docs.filter((d) => '_attachments' in d).length;
 
 async function bulkWrite(store: Store, db: string, docs: object[]): Promise<number> {
 	await store.ensureDb(db);
@@ -60,8 +69,8 @@ async function bulkWrite(store: Store, db: string, docs: object[]): Promise<numb
 }
 
 export async function benchRules(): Promise<void> {
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tawasul-bench-'));
-	const store = await openStore({ couchdbUrl: null, dataDir });
+	const place = benchPlace('rules');
+	const store = await openBenchStore(place);
 	try {
 		await seedStore(store, { demo: false });
 		await installIntakeDesign(store);
@@ -69,7 +78,7 @@ export async function benchRules(): Promise<void> {
 
 		const rawMs = await bulkWrite(store, 'bench_raw', docs);
 		const rawRate = (SUBMISSIONS / rawMs) * 1000;
-		emit({ name: 'store.raw_write_docs_per_s', value: Math.round(rawRate), unit: 'docs/s', docs: SUBMISSIONS });
+		emit({ name: 'store.raw_write_docs_per_s', value: Math.round(rawRate), unit: 'docs/s', docs: SUBMISSIONS, photos: photos(docs), photo_kb: PHOTO_KB });
 
 		// Signing in creates a person's database (auth-routes signIn), so by the time they submit it
 		// exists: create the citizens' databases first, untimed, as their sign-ins would have.
@@ -95,10 +104,10 @@ export async function benchRules(): Promise<void> {
 		const status = engine.status();
 		if (status.rejected > 0) throw new Error(`${status.rejected} submissions were refused`);
 		const rate = (SUBMISSIONS / engineMs) * 1000;
-		emit({ name: 'rules.cases_per_s', value: Math.round(rate), unit: 'cases/s', cases: SUBMISSIONS, citizens: CITIZENS, batch: DEFAULT_ENGINE_BATCH_SIZE, target: 1000 });
+		emit({ name: 'rules.cases_per_s', value: Math.round(rate), unit: 'cases/s', cases: SUBMISSIONS, photos: photos(docs), photo_kb: PHOTO_KB, citizens: CITIZENS, batch: DEFAULT_ENGINE_BATCH_SIZE, target: store.embedded ? 1500 : 600 });
 		emit({ name: 'rules.ratio_to_raw_write', value: Number((rate / rawRate).toFixed(3)), unit: 'ratio', ratio: Number((rate / rawRate).toFixed(3)) });
 	} finally {
 		await store.close();
-		fs.rmSync(dataDir, { recursive: true, force: true });
+		await removeBenchPlace(place);
 	}
 }

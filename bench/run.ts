@@ -1,4 +1,5 @@
-/** npm run bench: prints one JSON object per line (name, value, unit, ratio where it compares).
+/** npm run bench: prints one JSON object per line (name, value, unit, the store, ratio where it
+ * compares), on the CouchDB that COUCHDB_URL names, else on the embedded store.
  * Figures vary with the machine's load: run it more than once and compare medians. */
 import { benchRules } from './rules.js';
 import { benchEndToEnd } from './e2e.js';
@@ -6,9 +7,10 @@ import { benchSms } from './sms.js';
 import { benchRating } from './rating.js';
 import { benchStats } from './stats.js';
 import { benchGate } from './gate.js';
+import { benchPersonDbs } from './person-dbs.js';
 
 const only = process.argv[2];
-const BENCHES: Record<string, () => Promise<void>> = { rules: benchRules, e2e: benchEndToEnd, sms: benchSms, rating: benchRating, stats: benchStats, gate: benchGate };
+const BENCHES: Record<string, () => Promise<void>> = { rules: benchRules, e2e: benchEndToEnd, sms: benchSms, rating: benchRating, stats: benchStats, gate: benchGate, persons: benchPersonDbs };
 
 for (const [name, run] of Object.entries(BENCHES)) {
 	if (only && only !== name) continue;

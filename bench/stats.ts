@@ -1,5 +1,5 @@
 /** The minister's office dashboard (issue #5) over 1,000,000 generated cases spread over five
- * years, against the embedded store:
+ * years, on the store the bench runs on (COUCHDB_URL, else embedded):
  * - dashboard.kpi_p95_ms: the national overview and one entity's drill-down, each with its KPIs,
  *   per-type figures, ranking (entities or categories) and a monthly trend over the five years —
  *   the code the dashboard and `npm run report` run, reading the `stats` database;
@@ -9,11 +9,8 @@
  *   documents into the same store in the same run.
  * The million cases are aggregated in bulk through the same facts and bucket code as the engine's
  * path (facts.ts, buckets.ts), not replayed through the engine one by one. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DB, type CaseDoc, type CaseType, type CategoryDoc } from '../src/lib/domain/doc-types.js';
-import { openStore, type Store } from '../sync-server/src/store.js';
+import type { Store } from '../sync-server/src/store.js';
 import { seedStore } from '../sync-server/src/seed/seed.js';
 import { StatsAggregator } from '../sync-server/src/stats/aggregator.js';
 import { BucketSet } from '../sync-server/src/stats/buckets.js';
@@ -23,6 +20,7 @@ import { entityDrillDown, nationalOverview } from '../sync-server/src/stats/quer
 import { buildReport } from '../sync-server/src/stats/report.js';
 import { entityNames, storeReader } from '../sync-server/src/stats/store-reader.js';
 import { emit, percentile } from './emit.js';
+import { benchPlace, openBenchStore, removeBenchPlace } from './store.js';
 
 const CASES = Number(process.env.BENCH_STATS_CASES ?? 1_000_000);
 const EVENT_CASES = Number(process.env.BENCH_STATS_EVENT_CASES ?? 10_000);
@@ -108,8 +106,8 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 }
 
 export async function benchStats(): Promise<void> {
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tawasul-bench-stats-'));
-	const store = await openStore({ couchdbUrl: null, dataDir });
+	const place = benchPlace('stats');
+	const store = await openBenchStore(place);
 	try {
 		await seedStore(store, { demo: false });
 		const config = await store.use<CategoryDoc>(DB.CONFIG).list({ include_docs: true });
@@ -172,6 +170,6 @@ export async function benchStats(): Promise<void> {
 		emit({ name: 'stats.events_per_s', value: Math.round(rate), unit: 'events/s', events: opened.length + events.length, batch: ENGINE_BATCH, raw_write_docs_per_s: Math.round(rawRate), ratio });
 	} finally {
 		await store.close();
-		fs.rmSync(dataDir, { recursive: true, force: true });
+		await removeBenchPlace(place);
 	}
 }
