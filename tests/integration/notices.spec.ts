@@ -1,5 +1,5 @@
 /** The citizen's SMS notices (issue 16), end to end: one case taken through the entity's request
- * for information, a transfer, the reply and the citizen's reopening, each read from the SMS
+ * for information, a transfer, an interim reply, the final reply and the citizen's reopening, each read from the SMS
  * outbox as the citizen's phone would receive it: one message per event, in the case's language,
  * none after the citizen replied STOP, and none again when the engine replays its whole feed. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,7 +86,7 @@ describe('citizen notices by SMS', () => {
 		expect(await step(PHONE_EN, english, submitAction({ locale: 'en' }))).toEqual([]);
 	});
 
-	it('texts each event once: information requested, transferred, replied (the rating invitation), reopened', async () => {
+	it('texts each event once: information requested, transferred, interim reply, final reply (the rating invitation), reopened', async () => {
 		const asked = await step(PHONE_AR, works, followUp(caseKey, 'request_info', { body: 'ما رقم عمود الإنارة؟' }));
 		expect(asked).toEqual([t('ar', 'notice.sms.info_requested', { ref, entity: WORKS.ar })]);
 		// The citizen's own answer and the entity's internal note tell the citizen nothing new.
@@ -94,14 +94,17 @@ describe('citizen notices by SMS', () => {
 		expect(await step(PHONE_AR, works, followUp(caseKey, 'note', { body: 'Not ours: a clinic lamp' }))).toEqual([]);
 		const moved = await step(PHONE_AR, works, followUp(caseKey, 'transfer', { to_entity_id: 'health', reason: 'The lamp belongs to the health centre' }));
 		expect(moved).toEqual([t('ar', 'notice.sms.transferred', { ref, entity: HEALTH.ar, from_entity: WORKS.ar })]);
-		// The reply's one SMS is its rating invitation, from the new entity.
+		// An interim reply says where the case stands; the case stays open and its clock runs.
+		const update = await step(PHONE_AR, health, followUp(caseKey, 'reply', { body: 'حُجز فريق الصيانة ليوم الأحد.', interim: true }));
+		expect(update).toEqual([t('ar', 'notice.sms.interim_reply', { ref, entity: HEALTH.ar })]);
+		// The final reply's one SMS is its rating invitation, from the new entity.
 		const replied = await step(PHONE_AR, health, followUp(caseKey, 'reply', { body: 'أُصلح المصباح.' }));
 		expect(replied).toHaveLength(1);
 		expect(replied[0]).toMatch(/^تواصل: ردّت وزارة الصحة على طلبك .+ https:\/\/tawasul\.example\/r\/[\w-]{43}$/);
 		expect(replied[0]).toContain(ref);
 		const reopened = await step(PHONE_AR, citizen, followUp(caseKey, 'reopen', { reason: 'ما زال المصباح مطفأً' }));
 		expect(reopened).toEqual([t('ar', 'notice.sms.reopened', { ref, entity: HEALTH.ar })]);
-		all.push(...asked, ...moved, ...replied, ...reopened);
+		all.push(...asked, ...moved, ...update, ...replied, ...reopened);
 		expect(await texts(PHONE_AR)).toEqual([...all].sort());
 	});
 
@@ -129,7 +132,7 @@ describe('citizen notices by SMS', () => {
 
 	it('texts nothing twice when the engine replays its whole feed', async () => {
 		const jobsBefore = (await server.store.use('sms').list({ startkey: 'job:', endkey: 'job:\uffff' })).rows.map((r) => r.id);
-		expect(jobsBefore.filter((id) => id.startsWith('job:notice:'))).toHaveLength(5);
+		expect(jobsBefore.filter((id) => id.startsWith('job:notice:'))).toHaveLength(6);
 		await server.stop();
 		// Forget the engine's position: at the next start it reads intake from the beginning.
 		const store = await openLaneStore(DATA_DIR);

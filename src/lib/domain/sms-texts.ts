@@ -11,6 +11,7 @@ export const SMS_TEXTS = {
 	notice_reference_issued: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.reference_issued' },
 	notice_info_requested: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.info_requested' },
 	notice_transferred: { placeholders: ['ref', 'entity', 'from_entity'], required: ['ref'], message: 'notice.sms.transferred' },
+	notice_interim_reply: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.interim_reply' },
 	notice_reopened: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.reopened' }
 } as const satisfies Record<string, { placeholders: readonly string[]; required: readonly string[]; message: string }>;
 

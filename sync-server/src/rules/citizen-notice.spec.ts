@@ -51,7 +51,8 @@ describe('citizen notices (issue 16)', () => {
 		['request_info', 'info_requested', () => ({ a: action('request_info', { body: 'Which pole?' }), before: opened })],
 		['transfer', 'transferred', () => ({ a: action('transfer', { to_entity_id: 'health', reason: 'Not ours' }), before: opened })],
 		['reopen', 'reopened', () => after(run(action('reply', { body: 'Fixed.' }), opened), action('reopen', { reason: 'Still dark' }))],
-		// A reply's SMS is its rating invitation; the others are internal or the citizen's own.
+		['interim reply', 'interim_reply', () => ({ a: action('reply', { body: 'A crew is booked.', interim: true }), before: opened })],
+		// A final reply's SMS is its rating invitation; the others are internal or the citizen's own.
 		['reply', null, () => ({ a: action('reply', { body: 'Fixed.' }), before: opened })],
 		['note', null, () => ({ a: action('note', { body: 'Crew booked' }), before: opened })],
 		['close', null, () => ({ a: action('close', {}), before: opened })],

@@ -1,10 +1,11 @@
 /** Tells the citizen by SMS when their case moves without them watching (issue 16): the entity
- * asks for more information, the case goes to another entity, the citizen's reopening reached
+ * asks for more information, the case goes to another entity, the entity sends an interim reply
+ * (where the case stands, before its answer), the citizen's reopening reached
  * the entity, or a case filed offline got its reference number. Like `rating-invite`, nothing
  * changes on the case: the rule names a side effect, derived from the action and the saved case
  * so that a replay derives the same one, keyed on the action id (one notice, one SMS job).
  *
- * A reply has no notice of its own: every reply already brings the rating invitation, whose SMS
+ * The final reply has no notice of its own: it already brings the rating invitation, whose SMS
  * says the entity replied, so one reply is one SMS. Notes, closing, the citizen's own answers and
  * ratings, and suggestion steps send nothing. */
 import { LEGACY_CITIZEN_ID, type ActionDoc, type ActionKind } from '../../../src/lib/domain/doc-types.js';
@@ -30,6 +31,7 @@ export function filedOffline(action: Pick<ActionDoc, 'client_time' | 'received_a
 /** The notice an applied action asks for, or null. */
 export function noticeFor(action: ActionDoc): CitizenNotice | null {
 	if (action.kind === 'submit') return filedOffline(action) ? 'reference_issued' : null;
+	if (action.kind === 'reply') return action.interim ? 'interim_reply' : null;
 	return NOTICE_OF[action.kind] ?? null;
 }
 

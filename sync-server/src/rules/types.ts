@@ -54,4 +54,4 @@ export interface CitizenNoticeEffect extends EffectBase {
 	notice: CitizenNotice;
 }
 
-export type CitizenNotice = 'reference_issued' | 'info_requested' | 'transferred' | 'reopened';
+export type CitizenNotice = 'reference_issued' | 'info_requested' | 'transferred' | 'interim_reply' | 'reopened';

@@ -33,6 +33,7 @@ export const TEXT_OF: Record<CitizenNotice, SmsTextKey> = {
 	reference_issued: 'notice_reference_issued',
 	info_requested: 'notice_info_requested',
 	transferred: 'notice_transferred',
+	interim_reply: 'notice_interim_reply',
 	reopened: 'notice_reopened'
 };
 
