@@ -97,6 +97,8 @@ describe('citizen notices by SMS', () => {
 		// An interim reply says where the case stands; the case stays open and its clock runs.
 		const update = await step(PHONE_AR, health, followUp(caseKey, 'reply', { body: 'حُجز فريق الصيانة ليوم الأحد.', interim: true }));
 		expect(update).toEqual([t('ar', 'notice.sms.interim_reply', { ref, entity: HEALTH.ar })]);
+		const held = await pullDoc(server.base, citizen, `u_${citizen.user.user_id}`, `case:${caseKey}`, (doc) => doc.timeline.some((e: { interim?: boolean }) => e.interim));
+		expect(held).toMatchObject({ status: 'open', sla: { stopped_at: null } });
 		// The final reply's one SMS is its rating invitation, from the new entity.
 		const replied = await step(PHONE_AR, health, followUp(caseKey, 'reply', { body: 'أُصلح المصباح.' }));
 		expect(replied).toHaveLength(1);

@@ -1,9 +1,9 @@
 /** Tells the citizen by SMS when their case moves without them watching (issue 16): the entity
  * asks for more information, the case goes to another entity, the entity sends an interim reply
- * (where the case stands, before its answer), the citizen's reopening reached
- * the entity, or a case filed offline got its reference number. Like `rating-invite`, nothing
- * changes on the case: the rule names a side effect, derived from the action and the saved case
- * so that a replay derives the same one, keyed on the action id (one notice, one SMS job).
+ * (where the case stands, before its answer), the citizen's reopening reached the entity, or a
+ * case filed offline got its reference number. Like `rating-invite`, nothing changes on the case:
+ * the rule names a side effect, derived from the action and the saved case so that a replay
+ * derives the same one, keyed on the action id (one notice, one SMS job).
  *
  * The final reply has no notice of its own: it already brings the rating invitation, whose SMS
  * says the entity replied, so one reply is one SMS. Notes, closing, the citizen's own answers and
