@@ -13,6 +13,8 @@ import { shownUrl, whenStoreReady } from './store-ready.js';
 import { RulesEngine } from './engine/engine.js';
 import { startSmsSender, type SmsSender } from './sms/index.js';
 import { invitationHandler } from './rating/invitations.js';
+import { noticeHandler } from './sms/notices.js';
+import type { SideEffect } from './rules/types.js';
 import { seedStore } from './seed/seed.js';
 import { demoPasswordsPath } from './seed/demo-passwords.js';
 import { createApp } from './http/app.js';
@@ -81,7 +83,7 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 	// Host and listening port: two running instances never share it, and a restart on a fixed port
 	// gets its own lease back at once.
 	const instanceId = source.ENGINE_INSTANCE || `${os.hostname()}:${port}:${env.dataDir}`;
-	// Queued, claimed before sending, retried: sign-in codes and rating invitations alike.
+	// Queued, claimed before sending, retried: sign-in codes, rating invitations and notices alike.
 	const sms = await startSmsSender(env, store, { instanceId });
 	// The dashboard's counters follow every case the engine saves (issue #5).
 	const stats = new StatsAggregator(store);
@@ -94,7 +96,10 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 		stallMs: env.engine.stallMs,
 		instanceId,
 		secretsKey: env.secretsKey,
-		onEffects: invitationHandler({ store, enqueue: (job) => sms.enqueue(job), publicUrl: env.publicUrl })
+		onEffects: allEffects([
+			invitationHandler({ store, enqueue: (job) => sms.enqueue(job), publicUrl: env.publicUrl }),
+			noticeHandler({ store, enqueue: (job) => sms.enqueue(job) })
+		])
 	});
 	engine.start();
 	stats.startSweeper(STATS_SWEEP_MS);
@@ -107,6 +112,14 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 			await stats.stop();
 			await sms.stop();
 		}
+	};
+}
+
+/** One onEffects for the engine: each handler takes the kinds it knows, one after another; a
+ * handler that throws fails the batch, which the engine then replays. */
+function allEffects(handlers: ((effects: SideEffect[]) => Promise<void>)[]): (effects: SideEffect[]) => Promise<void> {
+	return async (effects) => {
+		for (const handler of handlers) await handler(effects);
 	};
 }
 

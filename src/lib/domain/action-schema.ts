@@ -104,7 +104,7 @@ export const ACTION_SCHEMAS = {
 		_attachments: v.optional(FILES)
 	}),
 	provide_info: v.strictObject({ ...ENVELOPE, kind: kind('provide_info'), body, _attachments: v.optional(FILES) }),
-	reply: v.strictObject({ ...ENVELOPE, kind: kind('reply'), body, _attachments: v.optional(FILES) }),
+	reply: v.strictObject({ ...ENVELOPE, kind: kind('reply'), body, interim: v.optional(v.literal(true, 'invalid_format')), _attachments: v.optional(FILES) }),
 	request_info: v.strictObject({ ...ENVELOPE, kind: kind('request_info'), body }),
 	note: v.strictObject({ ...ENVELOPE, kind: kind('note'), body }),
 	close: v.strictObject({ ...ENVELOPE, kind: kind('close'), body: v.optional(body) }),

@@ -108,6 +108,12 @@ describe('checkTransition', () => {
 		['an agent cannot reopen', caseIn('closed'), action('reopen', AGENT), { ok: false, code: 'not_allowed' }],
 		['an agent cannot rate', caseIn('answered'), action('rate', AGENT), { ok: false, code: 'not_allowed' }],
 		['the owner rates a case the entity reopened', caseIn('open'), action('rate', CITIZEN), { ok: true, next: 'open' }],
+		// An interim reply (issue 16) leaves the case where it is, and comes before the answer.
+		['an interim reply to an open case', caseIn('open'), action('reply', AGENT, { interim: true }), { ok: true, next: 'open' }],
+		['an interim reply while waiting for the citizen', caseIn('awaiting_citizen'), action('reply', AGENT, { interim: true }), { ok: true, next: 'awaiting_citizen' }],
+		['an interim reply to an answered case', caseIn('answered'), action('reply', AGENT, { interim: true }), { ok: false, code: 'invalid_transition' }],
+		['an interim reply to a closed case', caseIn('closed'), action('reply', AGENT, { interim: true }), { ok: false, code: 'invalid_transition' }],
+		['an interim reply from another entity', caseIn('open'), action('reply', OTHER_AGENT, { interim: true }), { ok: false, code: 'not_allowed' }],
 		['a kind named after an Object property', caseIn('open'), action('constructor' as ActionKind, AGENT), { ok: false, code: 'invalid_transition' }]
 	])('%s', (_name, caseDoc, act, expected) => {
 		expect(checkTransition(caseDoc, act)).toEqual(expected);

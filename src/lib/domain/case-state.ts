@@ -68,6 +68,11 @@ export function checkTransition(caseDoc: CaseFacts | null, action: ActionDoc): T
 	if (!caseDoc) return { ok: false, code: 'case_not_found' };
 	if (!mayAct(action.kind, action.author, caseDoc)) return { ok: false, code: 'not_allowed' };
 	if (!rule.from.includes(caseDoc.status)) return { ok: false, code: 'invalid_transition' };
+	// An interim reply says where the case stands while the entity works on it: the case stays
+	// where it is, and once answered there is nothing interim left to say.
+	if (action.kind === 'reply' && action.interim) {
+		return isInterimAllowed(caseDoc) ? { ok: true, next: caseDoc.status } : { ok: false, code: 'invalid_transition' };
+	}
 	if (action.kind === 'transfer' && action.to_entity_id === caseDoc.entity_id) {
 		return { ok: false, code: 'same_entity' };
 	}
@@ -77,6 +82,9 @@ export function checkTransition(caseDoc: CaseFacts | null, action: ActionDoc): T
 	}
 	return { ok: true, next: rule.to ?? caseDoc.status };
 }
+
+/** Whether an interim reply may be sent now: before the case is answered. */
+export const isInterimAllowed = (caseDoc: Pick<CaseFacts, 'status'>) => caseDoc.status === 'open' || caseDoc.status === 'awaiting_citizen';
 
 /** The kinds `author` may perform on the case now, for the buttons the UI shows. */
 export function availableActions(caseDoc: CaseFacts, author: ActionAuthor): ActionKind[] {

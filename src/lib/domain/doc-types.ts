@@ -140,6 +140,8 @@ export interface ActionDoc {
 	location?: GeoPoint | null;
 	// most kinds
 	body?: string;
+	// reply: a holding answer (where the case stands); the case stays with the entity and its clock runs
+	interim?: true;
 	// transfer, reopen
 	to_entity_id?: string;
 	reason?: string;
@@ -169,6 +171,8 @@ export interface TimelineEntry {
 	from_entity_id?: string;
 	reason?: string;
 	suggestion_state?: SuggestionState;
+	/** A reply that was a holding answer (see ActionDoc.interim). */
+	interim?: true;
 	attachments?: AttachmentRef[];
 }
 

@@ -67,8 +67,11 @@ export function isLowRating(scores: Record<string, number>, threshold = DEFAULT_
 }
 
 /** The most recent reply on the timeline: what a reopening is measured from. */
+/** A reply that answers the case (not an interim one): what the citizen rates and may reopen. */
+export const isFinalReply = (entry: Pick<TimelineEntry, 'kind' | 'interim'>) => entry.kind === 'reply' && !entry.interim;
+
 export function lastReply(timeline: TimelineEntry[]): TimelineEntry | undefined {
-	for (let i = timeline.length - 1; i >= 0; i--) if (timeline[i].kind === 'reply') return timeline[i];
+	for (let i = timeline.length - 1; i >= 0; i--) if (isFinalReply(timeline[i])) return timeline[i];
 	return undefined;
 }
 

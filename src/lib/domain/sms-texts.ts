@@ -2,11 +2,17 @@
  * The SMS messages a coordinator may reword (config `sms_template:<key>`, in Arabic and English),
  * the words in curly brackets each one fills in, and those it cannot do without: a rating
  * invitation without its link, or a sign-in message without its code, is useless, so a text that
- * leaves one out is refused, and a stored text without it gets it added when it is sent.
+ * leaves one out is refused, and a stored text without it gets it added when it is sent. The
+ * notices about a case (issue 16) cannot do without the case's reference number.
  */
 export const SMS_TEXTS = {
 	rating_invite: { placeholders: ['entity', 'ref', 'link'], required: ['link'], message: 'rating.sms.invite' },
-	sign_in_code: { placeholders: ['code', 'minutes'], required: ['code'], message: 'auth.sms.code' }
+	sign_in_code: { placeholders: ['code', 'minutes'], required: ['code'], message: 'auth.sms.code' },
+	notice_reference_issued: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.reference_issued' },
+	notice_info_requested: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.info_requested' },
+	notice_transferred: { placeholders: ['ref', 'entity', 'from_entity'], required: ['ref'], message: 'notice.sms.transferred' },
+	notice_interim_reply: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.interim_reply' },
+	notice_reopened: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.reopened' }
 } as const satisfies Record<string, { placeholders: readonly string[]; required: readonly string[]; message: string }>;
 
 export type SmsTextKey = keyof typeof SMS_TEXTS;

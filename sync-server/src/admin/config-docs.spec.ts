@@ -75,6 +75,13 @@ describe('holidays and SMS texts', () => {
 		expect(fieldsOf(() => smsTemplateFrom('rating.invite', { text_ar: 'a {link}', text_en: 'b {link}' }, ''))).toEqual(['key:unknown_sms_text']);
 		expect(fieldsOf(() => smsTemplateFrom('constructor', { text_ar: 'a', text_en: 'b' }, ''))).toEqual(['key:unknown_sms_text']);
 	});
+
+	it('lets the citizen notices be reworded, never without the reference number (issue 16)', () => {
+		expect(smsTemplateFrom('notice_transferred', { text_ar: 'طلبك {ref} لدى {entity}', text_en: 'Case {ref} is with {entity}' }, '').key).toBe('notice_transferred');
+		expect(smsTemplateFrom('notice_interim_reply', { text_ar: 'جديد في {ref}', text_en: 'News on {ref}' }, '').key).toBe('notice_interim_reply');
+		expect(fieldsOf(() => smsTemplateFrom('notice_info_requested', { text_ar: 'تحتاج {entity} معلومات', text_en: '{entity} needs information' }, ''))).toEqual(['text_ar:placeholder_missing', 'text_en:placeholder_missing']);
+		expect(fieldsOf(() => smsTemplateFrom('notice_reopened', { text_ar: '{ref} {link}', text_en: '{ref} {link}' }, ''))).toEqual(['text_ar:placeholder_unknown', 'text_en:placeholder_unknown']);
+	});
 });
 
 it('lists the fields that changed, for the audit entry', () => {

@@ -9,7 +9,7 @@
  * the old one was ever queued. */
 import { caseDocId, DB, DOC_TYPES, userDb, type CaseDoc, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
 import { localDateOf } from '../../../src/lib/domain/calendar.js';
-import { ratingExpiresAt } from '../../../src/lib/domain/rating.js';
+import { isFinalReply, ratingExpiresAt } from '../../../src/lib/domain/rating.js';
 import { getOrNull, insertOnce } from '../auth/couch.js';
 import type { AccountDoc } from '../auth/types.js';
 import { accountDocId } from '../auth/types.js';
@@ -66,7 +66,7 @@ export async function inviteForReply(deps: InvitationDeps, caseKey: string, repl
 	const { store } = deps;
 	const now = deps.now ?? Date.now;
 	const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(caseKey));
-	const reply = caseDoc?.timeline.find((e) => e.action_id === replyActionId && e.kind === 'reply');
+	const reply = caseDoc?.timeline.find((e) => e.action_id === replyActionId && isFinalReply(e));
 	if (!caseDoc || !reply) return null;
 	const db = await ratingsDb(store);
 

@@ -1,5 +1,6 @@
 /** The rules, in the order they run. Rules are listed here, never loaded by a name that came
  * from input or configuration. */
+import { citizenNotice } from './citizen-notice.js';
 import { openCase } from './open-case.js';
 import { rate } from './rate.js';
 import { ratingInvite } from './rating-invite.js';
@@ -13,7 +14,7 @@ import type { Rule, RuleContext, SideEffect, Work } from './types.js';
 import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { validate } from './validate.js';
 
-export const RULES: readonly Rule[] = [validate, transition, openCase, transfer, reopen, rate, suggestion, sla, ratingInvite, record];
+export const RULES: readonly Rule[] = [validate, transition, openCase, transfer, reopen, rate, suggestion, sla, ratingInvite, citizenNotice, record];
 
 /** Checks a configured list of rule names (RULES env) against the known ones. */
 export function selectRules(names: string[] | null): readonly Rule[] {

@@ -2,7 +2,7 @@
  * `ratings` database already made it the only one). The engine keeps it on the case, and a low
  * score (settings.low_rating_threshold, default 2) flags the case for the entity's manager with
  * the comment, so the flag reaches `e_<entity>` the way every case change does. */
-import { DEFAULT_LOW_RATING_THRESHOLD, isLowRating, RATING_CRITERIA } from '../../../src/lib/domain/rating.js';
+import { DEFAULT_LOW_RATING_THRESHOLD, isFinalReply, isLowRating, RATING_CRITERIA } from '../../../src/lib/domain/rating.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import type { CaseRating } from '../../../src/lib/domain/doc-types.js';
 import type { Rule } from './types.js';
@@ -14,7 +14,7 @@ export const rate: Rule = {
 		const { action } = work;
 		const after = work.after!;
 		const replyId = action.reply_action_id!;
-		if (!after.timeline.some((e) => e.kind === 'reply' && e.action_id === replyId)) {
+		if (!after.timeline.some((e) => isFinalReply(e) && e.action_id === replyId)) {
 			work.fields = [{ field: 'reply_action_id', code: 'not_allowed' }];
 			throw new TawasulError(422, 'not_allowed', work.fields);
 		}

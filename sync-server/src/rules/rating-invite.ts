@@ -7,12 +7,13 @@ import type { Rule, SideEffect } from './types.js';
 
 export const ratingInvite: Rule = {
 	name: 'rating-invite',
-	filter: (work) => work.action.kind === 'reply',
+	// An interim reply is not the answer; the citizen rates the reply that answers the case.
+	filter: (work) => work.action.kind === 'reply' && !work.action.interim,
 	apply() {
 		// The reply itself is recorded by `record`; the invitation is a side effect (below).
 	},
 	effects(action, caseDoc): SideEffect[] {
-		if (action.kind !== 'reply' || !caseDoc.timeline.some((e) => e.action_id === action._id)) return [];
+		if (action.kind !== 'reply' || action.interim || !caseDoc.timeline.some((e) => e.action_id === action._id)) return [];
 		// A case imported from a legacy system has no citizen account to invite.
 		if (caseDoc.citizen_id === LEGACY_CITIZEN_ID) return [];
 		return [{ kind: 'rating_invite', key: `invite:${action._id}`, action_id: action._id, case_key: caseDoc.case_key }];

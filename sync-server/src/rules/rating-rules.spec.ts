@@ -131,6 +131,15 @@ describe('rating-invite effects', () => {
 		expect(collectEffects(RULES, reply, { ...answered, citizen_id: LEGACY_CITIZEN_ID })).toEqual([]);
 	});
 
+	it('asks no invitation for an interim reply, which cannot be rated nor reopened from (issue 16)', () => {
+		const opened = run(action('submit', '2026-03-01T07:00:00.000Z', { case_type: 'complaint', category_id: 'works-roads', subject: 'Broken light', body: 'The street light on Road 12 is out.' }), null);
+		const update = action('reply', REPLIED, { body: 'A crew is booked.', interim: true });
+		const updated = run(update, opened);
+		expect(collectEffects(RULES, update, updated).filter((e) => e.kind === 'rating_invite')).toEqual([]);
+		expect(refusal(action('rate', later(1000), { reply_action_id: update._id, scores: scores() }), updated)).toBe('not_allowed');
+		expect(refusal(action('reopen', later(1000), { reason: 'Not fixed yet' }), { ...updated, status: 'answered' })).toBe('invalid_transition');
+	});
+
 	it('asks nothing for a reply the case did not take in', () => {
 		const { answered } = answeredCase();
 		expect(collectEffects(RULES, action('reply', later(1000), { body: 'x' }), answered)).toEqual([]);

@@ -33,6 +33,7 @@ export const record: Rule = {
 			entry.reason = action.reason?.trim();
 		}
 		if (action.kind === 'reopen') entry.reason = action.reason?.trim();
+		if (action.kind === 'reply' && action.interim) entry.interim = true;
 		if (action.kind === 'suggestion_status') entry.suggestion_state = action.suggestion_state;
 		const attachments = attachmentRefs(action);
 		if (attachments.length > 0) entry.attachments = attachments;

@@ -81,6 +81,18 @@ describe('rules pipeline', () => {
 		expect(refusal(a, before)).toBe(code);
 	});
 
+	it('keeps the clock running and the case open after an interim reply, and stops at the reply', () => {
+		const opened = run(submit(), null).after!;
+		const update = run(action('reply', { body: 'A crew is booked for Sunday.', interim: true, received_at: '2026-12-15T07:00:00.000Z' }), opened).after!;
+		expect(update.status).toBe('open');
+		expect(update.sla).toEqual(opened.sla);
+		expect(update.timeline.at(-1)).toMatchObject({ kind: 'reply', interim: true });
+		const replied = run(action('reply', { body: 'Fixed today.', received_at: '2026-12-16T07:00:00.000Z' }), update).after!;
+		expect(replied.status).toBe('answered');
+		expect(replied.sla.stopped_at).toBe('2026-12-16T07:00:00.000Z');
+		expect(replied.timeline.at(-1)!.interim).toBeUndefined();
+	});
+
 	it('pauses on a request for information, resumes on the answer and stops at the reply', () => {
 		const opened = run(submit(), null).after!;
 		const asked = run(action('request_info', { body: 'Which pole number?', received_at: '2026-12-15T07:00:00.000Z' }), opened).after!;

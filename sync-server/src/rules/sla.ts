@@ -7,7 +7,8 @@ const CLOCK_KINDS = new Set(['request_info', 'provide_info', 'reply']);
 
 export const sla: Rule = {
 	name: 'sla',
-	filter: (work) => CLOCK_KINDS.has(work.action.kind) && work.after !== null,
+	// An interim reply is not the answer: the clock runs on.
+	filter: (work) => CLOCK_KINDS.has(work.action.kind) && !work.action.interim && work.after !== null,
 	apply(work, ctx) {
 		const after = work.after!;
 		switch (work.action.kind) {

@@ -35,10 +35,23 @@ export interface Rule {
 }
 
 /** Something outside the case to do after a batch is durable (an SMS invitation, …). */
-export interface SideEffect {
-	kind: 'rating_invite';
+export type SideEffect = RatingInviteEffect | CitizenNoticeEffect;
+
+interface EffectBase {
 	/** Idempotency key of the effect: the same action always yields the same key. */
 	key: string;
 	action_id: string;
 	case_key: string;
 }
+
+export interface RatingInviteEffect extends EffectBase {
+	kind: 'rating_invite';
+}
+
+/** The citizen is told by SMS that something happened to their case (issue 16). */
+export interface CitizenNoticeEffect extends EffectBase {
+	kind: 'citizen_notice';
+	notice: CitizenNotice;
+}
+
+export type CitizenNotice = 'reference_issued' | 'info_requested' | 'transferred' | 'interim_reply' | 'reopened';

@@ -3,7 +3,7 @@
  * benchmark's bulk generation all go through these functions, which is what makes them agree. */
 import { localDateOf } from '../../../src/lib/domain/calendar.js';
 import type { CaseDoc, CaseType, SlaState } from '../../../src/lib/domain/doc-types.js';
-import { RATING_CRITERIA } from '../../../src/lib/domain/rating.js';
+import { isFinalReply, RATING_CRITERIA } from '../../../src/lib/domain/rating.js';
 import { daysToReply, isOverdue, repliedWithinPeriod, slaPhase } from '../../../src/lib/domain/sla.js';
 import {
 	cellKey,
@@ -132,10 +132,10 @@ export function caseFacts(caseDoc: CaseDoc, ctx: FactsContext): CaseFacts {
 	put('transferred', caseDoc.timeline.some((e) => e.kind === 'transfer') ? 1 : 0);
 	put('reopened', (caseDoc.reopened ?? 0) > 0 || caseDoc.timeline.some((e) => e.kind === 'reopen') ? 1 : 0);
 	if (caseDoc.case_type === 'suggestion') counters[`sg_${suggestionState(caseDoc)}`] = 1;
-	// Every reply brings the citizen a rating invitation (rules/rating-invite.ts); the replies of
+	// Every reply but an interim one brings the citizen a rating invitation (rules/rating-invite.ts); the replies of
 	// an imported legacy case (it has a `source`) never did.
 	const legacy = 'source' in caseDoc;
-	put('rating_invited', legacy ? 0 : caseDoc.timeline.filter((e) => e.kind === 'reply').length);
+	put('rating_invited', legacy ? 0 : caseDoc.timeline.filter(isFinalReply).length);
 	const ratings = caseDoc.ratings ?? [];
 	put('rated', ratings.length);
 	for (const criterion of RATING_CRITERIA) {

@@ -1,0 +1,101 @@
+/** The citizen's SMS notices (issue 16): the engine's `citizen_notice` effects become one SMS job
+ * each, in the case's language, in the coordinator's wording (`sms_template:notice_*`).
+ *
+ * The job's source is `notice:<action id>`, so a replay, a second instance or a restart finds
+ * the job already there and queues nothing; the sender's claim keeps a queued job from going out
+ * twice, also across a kill -9 (sender.ts). The text is derived from the case's timeline up to the
+ * action, never from the case as it stands later, so the same action always gives the same text.
+ * A number that replied STOP, a missing or invalid number, or a case without a citizen account
+ * queues nothing, and the reason is logged (without the number). */
+import { caseDocId, DB, DOC_TYPES, LEGACY_CITIZEN_ID, type CaseDoc, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
+import { normalizePhone } from '../../../src/lib/domain/phone.js';
+import type { SmsTextKey } from '../../../src/lib/domain/sms-texts.js';
+import { getOrNull, insertOnce } from '../auth/couch.js';
+import { accountDocId, type AccountDoc } from '../auth/types.js';
+import { forEachLimited } from '../engine/attachments.js';
+import { log } from '../log.js';
+import type { CitizenNotice, CitizenNoticeEffect, SideEffect } from '../rules/types.js';
+import type { Store } from '../store.js';
+import type { NewJob } from './jobs.js';
+import { optedOut } from './opt-out.js';
+import { smsTextFor } from './texts.js';
+
+export interface NoticeDeps {
+	store: Store;
+	/** Queues an SMS once per source (the sender's enqueue); false when the source had its job. */
+	enqueue(job: NewJob): Promise<boolean>;
+	now?: () => number;
+}
+
+export type NoticeOutcome = 'queued' | 'already_queued' | 'no_case' | 'no_account' | 'no_phone' | 'invalid_phone' | 'opted_out';
+
+export const TEXT_OF: Record<CitizenNotice, SmsTextKey> = {
+	reference_issued: 'notice_reference_issued',
+	info_requested: 'notice_info_requested',
+	transferred: 'notice_transferred',
+	interim_reply: 'notice_interim_reply',
+	reopened: 'notice_reopened'
+};
+
+export const noticeSource = (actionId: string) => `notice:${actionId}`;
+
+const TRIES = 3;
+
+/** The engine's onEffects for notices: each tried a few times, then dead-lettered, so one bad
+ * case never holds up the feed. */
+export function noticeHandler(deps: NoticeDeps): (effects: SideEffect[]) => Promise<void> {
+	return async (effects) => {
+		const notices = effects.filter((e): e is CitizenNoticeEffect => e.kind === 'citizen_notice');
+		await forEachLimited(notices, 4, async (effect) => {
+			let lastError = '';
+			for (let attempt = 1; attempt <= TRIES; attempt++) {
+				try {
+					const outcome = await queueNotice(deps, effect);
+					if (outcome !== 'queued' && outcome !== 'already_queued') log.info('citizen notice not sent', { key: effect.key, notice: effect.notice, reason: outcome });
+					return;
+				} catch (error) {
+					lastError = (error as Error).message;
+				}
+			}
+			log.error('citizen notice failed', { key: effect.key, error: lastError });
+			await deps.store.ensureDb(DB.ENGINE);
+			await insertOnce(deps.store.use(DB.ENGINE), { _id: `dead:${effect.key}`, type: DOC_TYPES.DEAD_LETTER, effect: effect.key, error: lastError, at: new Date((deps.now ?? Date.now)()).toISOString() });
+		});
+	};
+}
+
+export async function queueNotice(deps: NoticeDeps, effect: Pick<CitizenNoticeEffect, 'notice' | 'action_id' | 'case_key'>): Promise<NoticeOutcome> {
+	const { store } = deps;
+	const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(effect.case_key));
+	const index = caseDoc?.timeline.findIndex((e) => e.action_id === effect.action_id) ?? -1;
+	if (!caseDoc || index < 0) return 'no_case';
+	if (caseDoc.citizen_id === LEGACY_CITIZEN_ID) return 'no_account';
+	const account = await getOrNull(store.use<AccountDoc>(DB.AUTH), accountDocId(caseDoc.citizen_id));
+	if (!account) return 'no_account';
+	if (!account.phone) return 'no_phone';
+	const phone = normalizePhone(account.phone);
+	if (!phone) return 'invalid_phone';
+	if ((await optedOut(store, [phone])).has(phone)) return 'opted_out';
+
+	const locale = caseDoc.locale === 'en' ? 'en' : 'ar';
+	const entry = caseDoc.timeline[index];
+	const values: Record<string, string> = { ref: caseDoc.ref, entity: await entityName(store, entityAfter(caseDoc, index), locale) };
+	if (entry.kind === 'transfer' && entry.from_entity_id) values.from_entity = await entityName(store, entry.from_entity_id, locale);
+	const text = await smsTextFor(store, TEXT_OF[effect.notice], locale, values);
+	return (await deps.enqueue({ source: noticeSource(effect.action_id), purpose: 'notice', to: phone, text })) ? 'queued' : 'already_queued';
+}
+
+/** The entity holding the case just after timeline entry `index`: the latest transfer up to it,
+ * else the entity it was first routed to (the first transfer's origin, or the case's own). */
+export function entityAfter(caseDoc: Pick<CaseDoc, 'entity_id' | 'timeline'>, index: number): string {
+	for (let i = index; i >= 0; i--) {
+		const entry = caseDoc.timeline[i];
+		if (entry.kind === 'transfer' && entry.to_entity_id) return entry.to_entity_id;
+	}
+	return caseDoc.timeline.find((e) => e.kind === 'transfer')?.from_entity_id ?? caseDoc.entity_id;
+}
+
+async function entityName(store: Store, entityId: string, locale: 'ar' | 'en'): Promise<string> {
+	const entity = await getOrNull(store.use<EntityDoc>(DB.CONFIG), `entity:${entityId}`);
+	return entity ? (locale === 'en' ? entity.name_en : entity.name_ar) : entityId;
+}
