@@ -37,6 +37,15 @@ export interface Env {
 	signInCodes: OtpLimits;
 	/** New cases and attachment bytes a person or a kiosk may push (gate/quota.ts). */
 	quotas: Quotas;
+	/** The Open311 API: where a request may be placed, and how often one key may file. */
+	open311: Open311Env;
+}
+
+export interface Open311Env {
+	/** The country's bounding box in WGS84 degrees: a request outside it is refused. */
+	bounds: { south: number; west: number; north: number; east: number };
+	/** Requests one API key may file per minute (per instance). */
+	keyRequestsPerMinute: number;
 }
 
 export interface EngineEnv {
@@ -149,6 +158,23 @@ function quotas(source: Source): Quotas {
 	return { person: read('QUOTA', DEFAULT_QUOTAS.person), kiosk: read('QUOTA_KIOSK', DEFAULT_QUOTAS.kiosk) };
 }
 
+/** Bahrain with its waters, a little generous at the edges (Hawar islands to the north shore). */
+export const DEFAULT_OPEN311_BOUNDS = { south: 25.5, west: 50.3, north: 26.4, east: 50.9 };
+
+/** OPEN311_BOUNDS is "south,west,north,east" in degrees, south below north, west below east. */
+function open311(source: Source): Open311Env {
+	const raw = source.OPEN311_BOUNDS;
+	let bounds = DEFAULT_OPEN311_BOUNDS;
+	if (raw !== undefined && raw !== '') {
+		const parts = raw.split(',').map((part) => Number(part.trim()));
+		const [south, west, north, east] = parts;
+		const valid = parts.length === 4 && parts.every(Number.isFinite) && south >= -90 && north <= 90 && west >= -180 && east <= 180 && south < north && west < east;
+		if (!valid) throw new EnvError('OPEN311_BOUNDS', `expected "south,west,north,east" in degrees (e.g. 25.5,50.3,26.4,50.9), got "${raw}"`);
+		bounds = { south, west, north, east };
+	}
+	return { bounds, keyRequestsPerMinute: integer(source, 'OPEN311_KEY_REQUESTS_PER_MINUTE', 60, 1, 100_000) };
+}
+
 /** Actions the rules engine takes from the feed at once. Under a light load a batch holds what
  * has arrived, so this bounds only bursts, where larger batches spread each batch's fixed cost. */
 export const DEFAULT_ENGINE_BATCH_SIZE = 1000;
@@ -227,6 +253,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		oidc: oidc(source),
 		secretsKey: secretsKey(source),
 		signInCodes: signInCodes(source),
-		quotas: quotas(source)
+		quotas: quotas(source),
+		open311: open311(source)
 	};
 }

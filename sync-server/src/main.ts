@@ -19,6 +19,7 @@ import { seedStore } from './seed/seed.js';
 import { demoPasswordsPath } from './seed/demo-passwords.js';
 import { createApp } from './http/app.js';
 import { installIntakeDesign } from './gate/gate.js';
+import { ensureRequestViews } from './open311/requests.js';
 import { StatsAggregator, STATS_SWEEP_MS } from './stats/aggregator.js';
 
 export interface Running {
@@ -80,6 +81,9 @@ export async function startServer(source: Record<string, string | undefined> = p
 async function startServices(env: Env, store: Store, rules: readonly Rule[] | null, source: Record<string, string | undefined>, port: number) {
 	const accounts = await seedStore(store, { demo: env.seedDemo, passwordsFile: demoPasswordsPath(env.dataDir) });
 	await installIntakeDesign(store);
+	// At start, not at the first Open311 read: CouchDB builds a view in the background once it
+	// exists, so that read does not wait for an index over every case.
+	await ensureRequestViews(store);
 	// Host and listening port: two running instances never share it, and a restart on a fixed port
 	// gets its own lease back at once.
 	const instanceId = source.ENGINE_INSTANCE || `${os.hostname()}:${port}:${env.dataDir}`;

@@ -7,7 +7,7 @@ import { placeholdersIn } from '$lib/domain/sms-texts';
  * ClientErrors with the fields concerned (`name_ar`, `days.2.date`, `routes.<category>`…). */
 
 /** The pages under /admin, in the order of the admin menu (`admin.<section>.title`). */
-export const ADMIN_SECTIONS = ['entities', 'categories', 'settings', 'holidays', 'sms', 'delivery', 'staff', 'kiosks'] as const;
+export const ADMIN_SECTIONS = ['entities', 'categories', 'settings', 'holidays', 'sms', 'delivery', 'staff', 'kiosks', 'api-keys'] as const;
 
 export const STAFF_ROLES = ['agent', 'manager', 'coordinator', 'minister'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -66,6 +66,18 @@ export interface KioskInput {
 	location?: string;
 }
 
+/** An Open311 API key as the coordinator sees it: who it is for and its history, never the key. */
+export interface ApiKey {
+	key_id: string;
+	name: string;
+	user_id: string;
+	created_by: string;
+	created_at: string;
+	last_used_at: string | null;
+	revoked_at: string | null;
+	revoked_by: string | null;
+}
+
 const path = (...parts: (string | number)[]) => parts.map((p) => encodeURIComponent(String(p))).join('/');
 
 export const adminApi = {
@@ -107,7 +119,12 @@ export const adminApi = {
 	createKiosk: (input: KioskInput) => request<{ account: Account } & NewPassword>('POST', '/api/admin/kiosks', input),
 	updateKiosk: (userId: string, change: Partial<Omit<KioskInput, 'username'>> & { disabled?: boolean }) =>
 		request<{ account: Account }>('PUT', `/api/admin/kiosks/${path(userId)}`, change).then((r) => r.account),
-	resetKioskPassword: (userId: string) => request<NewPassword>('POST', `/api/admin/kiosks/${path(userId)}/password`, {})
+	resetKioskPassword: (userId: string) => request<NewPassword>('POST', `/api/admin/kiosks/${path(userId)}/password`, {}),
+
+	apiKeys: () => request<{ keys: ApiKey[] }>('GET', '/api/admin/api-keys').then((r) => r.keys),
+	/** The answer's `api_key` is the only copy there will ever be. */
+	createApiKey: (name: string) => request<{ key: ApiKey; api_key: string }>('POST', '/api/admin/api-keys', { name }),
+	revokeApiKey: (keyId: string) => request<{ key: ApiKey }>('POST', `/api/admin/api-keys/${path(keyId)}/revoke`, {}).then((r) => r.key)
 };
 
 /** The `{placeholders}` SMS texts use, in order of first use: the server's reading of them

@@ -32,7 +32,9 @@ export const DOC_TYPES = {
 	RATING_FACT: 'rating_fact',
 	/** The SMS queue (one job per message) and the numbers that replied STOP. */
 	SMS_JOB: 'sms_job',
-	SMS_OPT_OUT: 'sms_opt_out'
+	SMS_OPT_OUT: 'sms_opt_out',
+	/** An Open311 API key a coordinator issued to a partner system (hash only, in `auth`). */
+	API_KEY: 'api_key'
 } as const;
 
 export type DocType = (typeof DOC_TYPES)[keyof typeof DOC_TYPES];

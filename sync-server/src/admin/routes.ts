@@ -10,6 +10,7 @@ import type { Env } from '../env.js';
 import { errorHandler } from '../http/errors.js';
 import { requireRole } from '../http/guards.js';
 import type { Store } from '../store.js';
+import { apiKeyAdminRoutes } from './api-key-routes.js';
 import { configAdminRoutes } from './config-routes.js';
 import { smsAdminRoutes } from './sms-routes.js';
 import { staffAdminRoutes } from './staff-routes.js';
@@ -32,6 +33,7 @@ export function adminRouter(deps: { store: Store; env: Pick<Env, 'cookieSecure' 
 	configAdminRoutes(router, ctx);
 	staffAdminRoutes(router, ctx);
 	smsAdminRoutes(router, ctx);
+	apiKeyAdminRoutes(router, ctx);
 	router.use('/api/admin', errorHandler);
 	return router;
 }

@@ -164,7 +164,7 @@ async function forward(store: Store, req: Request, res: Response, parsed: Parsed
 	Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream).on('error', () => res.destroy()).pipe(res);
 }
 
-interface BulkResult {
+export interface BulkResult {
 	id: string;
 	rev?: string;
 	ok?: boolean;
@@ -189,10 +189,21 @@ async function intakeBulkDocs(store: Store, quotas: Quotas, user: SessionUser, r
 	}
 	if (!body || !Array.isArray(body.docs) || body.docs.length > 1000) return denied(res, 400);
 	const newEdits = body.new_edits !== false;
+	const ordered = await admitActions(store, quotas, user, body.docs, at, newEdits);
+	// Replication (new_edits=false) expects only the failures back, as CouchDB answers; an action
+	// already there with the same body is delivered, not a failure.
+	res.status(201).json(newEdits ? ordered : ordered.filter((r) => r.error));
+}
+
+/** Everything the gate does with actions pushed into `intake`, whoever pushed them: the device's
+ * replicator here, the Open311 API for a partner's request (open311/submit.ts). Each action is
+ * checked, charged to the author's quota and created once; the answer has one result per action,
+ * in order, in `_bulk_docs`' form. */
+export async function admitActions(store: Store, quotas: Quotas, user: SessionUser, docs: unknown[], at: Date, newEdits = true): Promise<BulkResult[]> {
 	const results = new Map<number, BulkResult>();
 	const accepted: { index: number; doc: Record<string, unknown> }[] = [];
 	const ids = new Set<string>();
-	body.docs.forEach((raw, index) => {
+	docs.forEach((raw, index) => {
 		// The server's own actions (action-ids.ts): no device may write or pre-empt one, whatever
 		// else the action says.
 		const rawId = (raw as { _id?: unknown } | null)?._id;
@@ -226,10 +237,7 @@ async function intakeBulkDocs(store: Store, quotas: Quotas, user: SessionUser, r
 	}
 	const refused = [...results.values()].filter((r) => r.error);
 	if (refused.length > 0) log.info('intake actions refused', { count: refused.length, ids: refused.slice(0, 10).map((r) => r.id) });
-	// Replication (new_edits=false) expects only the failures back, as CouchDB answers; an action
-	// already there with the same body is delivered, not a failure.
-	const ordered = body.docs.map((_, index) => results.get(index)).filter((r): r is BulkResult => !!r);
-	res.status(201).json(newEdits ? ordered : ordered.filter((r) => r.error));
+	return docs.map((_, index) => results.get(index)).filter((r): r is BulkResult => !!r);
 }
 
 /** A document nested deeper than the stack allows cannot be measured, nor stored: too large. */

@@ -15,6 +15,7 @@ import { ratingRouter } from '../rating/routes.js';
 import { statsRouter } from './stats-routes.js';
 import type { SmsSender } from '../sms/sender.js';
 import { smsInboundRouter } from '../sms/inbound-routes.js';
+import { open311Router } from '../open311/routes.js';
 import { log } from '../log.js';
 
 const CSP = [
@@ -85,6 +86,8 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(referenceClaimsRouter({ store: deps.store, secretsKey: deps.env.secretsKey }));
 	// The rating link (/r/<token>, no sign-in) and the app's rating endpoint (issue 4).
 	app.use(ratingRouter({ store: deps.store }));
+	// Open311 GeoReport v2 for other systems: public reads, requests filed with an API key.
+	app.use(open311Router({ store: deps.store, env: deps.env }));
 	// Replies (STOP) and receipts an HTTP provider posts back, when SMS_INBOUND_TOKEN is set.
 	if (deps.sms && deps.env.sms.inboundToken) app.use(smsInboundRouter({ store: deps.store, sender: deps.sms, token: deps.env.sms.inboundToken }));
 	app.use('/api', (_req, res) => res.status(404).json({ error: { code: 'not_found', message_key: 'errors.server' } }));
