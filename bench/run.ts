@@ -6,9 +6,10 @@ import { benchSms } from './sms.js';
 import { benchRating } from './rating.js';
 import { benchStats } from './stats.js';
 import { benchGate } from './gate.js';
+import { benchSla } from './sla.js';
 
 const only = process.argv[2];
-const BENCHES: Record<string, () => Promise<void>> = { rules: benchRules, e2e: benchEndToEnd, sms: benchSms, rating: benchRating, stats: benchStats, gate: benchGate };
+const BENCHES: Record<string, () => Promise<void>> = { rules: benchRules, e2e: benchEndToEnd, sms: benchSms, rating: benchRating, stats: benchStats, gate: benchGate, sla: benchSla };
 
 for (const [name, run] of Object.entries(BENCHES)) {
 	if (only && only !== name) continue;

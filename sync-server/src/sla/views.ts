@@ -7,63 +7,54 @@ import type { Store } from '../store.js';
 
 export const SLA_DESIGN_ID = '_design/sla';
 
-/** Only a running clock: a case waiting for the citizen, replied or closed has no date to keep
- * (slaWarning in src/lib/domain/sla-warning.ts says the same, and is applied to every row).
- * `handler` is who holds the case in its entity: the staff member who last acted on it since it
- * arrived there (a transfer hands it to nobody yet), so "an agent's cases" needs no assignment. */
-const RUNNING_PREAMBLE = `
-  if (doc.type !== 'case' || doc.status === 'closed' || !doc.sla || doc.sla.stopped_at || doc.sla.paused_at) return;
-  var handler = '';
-  var timeline = doc.timeline || [];
-  for (var i = timeline.length - 1; i >= 0; i--) {
-    if (timeline[i].kind === 'transfer') break;
-    if (timeline[i].author_role === 'agent' || timeline[i].author_role === 'manager') { handler = timeline[i].author_id; break; }
-  }
-  var value = { ref: doc.ref, subject: doc.subject, case_type: doc.case_type, category_id: doc.category_id, status: doc.status,
-    sla: doc.sla, handler: handler, reopened: doc.reopened || 0 };`;
-
-/** `[entity_id, due_at]`: an entity's running clocks by due date; `_count` gives the minister's
- * counts per entity from two key ranges, without reading the rows. */
-export const DUE_BY_ENTITY = `function (doc) {${RUNNING_PREAMBLE}
-  emit([doc.entity_id, doc.sla.due_at], value);
-}`;
-
-/** `[entity_id, handler or '', due_at]`: one agent's running clocks, and the entity's unhandled ones. */
-export const DUE_BY_HANDLER = `function (doc) {${RUNNING_PREAMBLE}
-  emit([doc.entity_id, handler, doc.sla.due_at], value);
-}`;
-
-/** `[entity_id, at]`: what a manager must look at — the latest low rating (with its scores) and
- * a reopening not yet closed — newest last, read in descending order. */
-export const ATTENTION = `function (doc) {
+/** One view, three families of keys, so a store builds one index rather than three (the
+ * embedded store builds each view of a design document in its own pass over the cases):
+ * - `['due', entity_id, due_at]`: an entity's running clocks by due date; `_count` gives the
+ *   minister's counts per entity from two key ranges, without reading the rows;
+ * - `['held', entity_id, holder or '', due_at]`: one agent's running clocks, and the unheld ones;
+ * - `['attention', entity_id, at]`: what a manager must look at — the latest low rating (with the
+ *   rated reply's scores) and a reopening while the case is not closed.
+ * Only a running clock is indexed: a case waiting for the citizen, replied or closed has no date
+ * to keep (slaWarning in src/lib/domain/sla-warning.ts says the same, and is applied to every
+ * row). The holder is the staff member who last acted on the case since it arrived in its entity
+ * (a transfer hands it to nobody yet), so "an agent's cases" needs no assignment. */
+export const SLA_MAP = `function (doc) {
   if (doc.type !== 'case') return;
   var base = { ref: doc.ref, subject: doc.subject, case_type: doc.case_type, category_id: doc.category_id, status: doc.status };
-  var item, i;
+  var timeline = doc.timeline || [];
+  var item, i, k;
+  if (doc.status !== 'closed' && doc.sla && !doc.sla.stopped_at && !doc.sla.paused_at) {
+    var holder = '';
+    for (i = timeline.length - 1; i >= 0; i--) {
+      if (timeline[i].kind === 'transfer') break;
+      if (timeline[i].author_role === 'agent' || timeline[i].author_role === 'manager') { holder = timeline[i].author_id; break; }
+    }
+    item = { sla: doc.sla, handler: holder, reopened: doc.reopened || 0 };
+    for (k in base) item[k] = base[k];
+    emit(['due', doc.entity_id, doc.sla.due_at], item);
+    emit(['held', doc.entity_id, holder, doc.sla.due_at], item);
+  }
   if (doc.low_rating) {
     var scores = null;
     var ratings = doc.ratings || [];
     for (i = 0; i < ratings.length; i++) if (ratings[i].reply_action_id === doc.low_rating.reply_action_id) scores = ratings[i].scores;
     item = { kind: 'low_rating', at: doc.low_rating.at, scores: scores, min_score: doc.low_rating.min_score, comment: doc.low_rating.comment || null };
-    for (var k in base) item[k] = base[k];
-    emit([doc.entity_id, doc.low_rating.at], item);
+    for (k in base) item[k] = base[k];
+    emit(['attention', doc.entity_id, doc.low_rating.at], item);
   }
   if (doc.reopened && doc.status !== 'closed') {
-    var timeline = doc.timeline || [];
     for (i = timeline.length - 1; i >= 0; i--) {
       if (timeline[i].kind !== 'reopen') continue;
       item = { kind: 'reopened', at: timeline[i].at, reason: timeline[i].reason || null, reopened: doc.reopened };
-      for (var b in base) item[b] = base[b];
-      emit([doc.entity_id, timeline[i].at], item);
+      for (k in base) item[k] = base[k];
+      emit(['attention', doc.entity_id, timeline[i].at], item);
       break;
     }
   }
 }`;
 
-export const SLA_VIEWS = {
-	due_by_entity: { map: DUE_BY_ENTITY, reduce: '_count' },
-	due_by_handler: { map: DUE_BY_HANDLER },
-	attention: { map: ATTENTION }
-};
+export const SLA_VIEW = 'warnings';
+export const SLA_VIEWS = { [SLA_VIEW]: { map: SLA_MAP, reduce: '_count' } };
 
 interface DesignDoc {
 	_id: string;

@@ -6,7 +6,7 @@ import { DB, type CaseStatus, type CaseType, type SlaState } from '../../../src/
 import { lowCriteria, type RatingCriterion } from '../../../src/lib/domain/rating.js';
 import { slaWarning, type SlaWarning } from '../../../src/lib/domain/sla-warning.js';
 import type { Store } from '../store.js';
-import { ensureSlaViews } from './views.js';
+import { ensureSlaViews, SLA_VIEW } from './views.js';
 
 /** Rows one list may hold; more is reported as `truncated` (the oldest dates come first). */
 export const WARNING_LIMIT = 500;
@@ -67,9 +67,8 @@ function toRows(rows: { id: string; value: RunningValue }[], window: Window): Wa
 	});
 }
 
-async function range(store: Store, view: string, startkey: unknown[], endkey: unknown[], limit: number) {
-	const params = view === 'due_by_entity' ? { startkey, endkey, limit, reduce: false } : { startkey, endkey, limit };
-	const result = await store.use(DB.CASES).view<RunningValue>('sla', view, params);
+async function range(store: Store, startkey: unknown[], endkey: unknown[], limit: number) {
+	const result = await store.use(DB.CASES).view<RunningValue>('sla', SLA_VIEW, { startkey, endkey, limit, reduce: false });
 	return result.rows as { id: string; value: RunningValue }[];
 }
 
@@ -80,11 +79,11 @@ export async function entityWarnings(store: Store, entityId: string, window: Win
 	const until = window.horizon.toISOString();
 	let found: { id: string; value: RunningValue }[];
 	if (handler === undefined) {
-		found = await range(store, 'due_by_entity', [entityId], [entityId, until], WARNING_LIMIT + 1);
+		found = await range(store, ['due', entityId], ['due', entityId, until], WARNING_LIMIT + 1);
 	} else {
 		const [own, nobody] = await Promise.all([
-			range(store, 'due_by_handler', [entityId, handler], [entityId, handler, until], WARNING_LIMIT + 1),
-			range(store, 'due_by_handler', [entityId, ''], [entityId, '', until], WARNING_LIMIT + 1)
+			range(store, ['held', entityId, handler], ['held', entityId, handler, until], WARNING_LIMIT + 1),
+			range(store, ['held', entityId, ''], ['held', entityId, '', until], WARNING_LIMIT + 1)
 		]);
 		found = [...own, ...nobody].sort((a, b) => a.value.sla.due_at.localeCompare(b.value.sla.due_at));
 	}
@@ -99,7 +98,7 @@ export interface EntityRisk {
 }
 
 async function count(store: Store, startkey: unknown[], endkey: unknown[], inclusiveEnd: boolean): Promise<number> {
-	const result = await store.use(DB.CASES).view('sla', 'due_by_entity', { startkey, endkey, inclusive_end: inclusiveEnd, reduce: true });
+	const result = await store.use(DB.CASES).view('sla', SLA_VIEW, { startkey, endkey, inclusive_end: inclusiveEnd, reduce: true });
 	return (result.rows[0]?.value as number | undefined) ?? 0;
 }
 
@@ -115,7 +114,10 @@ export async function entitiesAtRisk(store: Store, entityIds: readonly string[],
 		const counted = await Promise.all(
 			chunk.map(async (entity_id) => {
 				// Late: due strictly before now (isOverdue); due soon: from now to the horizon.
-				const [late, dueSoon] = await Promise.all([count(store, [entity_id], [entity_id, now], false), count(store, [entity_id, now], [entity_id, until], true)]);
+				const [late, dueSoon] = await Promise.all([
+					count(store, ['due', entity_id], ['due', entity_id, now], false),
+					count(store, ['due', entity_id, now], ['due', entity_id, until], true)
+				]);
 				return { entity_id, late, due_soon: dueSoon };
 			})
 		);
@@ -160,11 +162,12 @@ export interface AttentionItem {
  * the citizen reopened that are not closed again. */
 export async function attentionQueue(store: Store, entityId: string, threshold: number): Promise<AttentionItem[]> {
 	await ensureSlaViews(store);
-	const result = await store.use(DB.CASES).view<AttentionValue>('sla', 'attention', {
-		startkey: [entityId, {}],
-		endkey: [entityId],
+	const result = await store.use(DB.CASES).view<AttentionValue>('sla', SLA_VIEW, {
+		startkey: ['attention', entityId, {}],
+		endkey: ['attention', entityId],
 		descending: true,
-		limit: ATTENTION_LIMIT
+		limit: ATTENTION_LIMIT,
+		reduce: false
 	});
 	return result.rows.map(({ id, value }) => {
 		const item: AttentionItem = {
