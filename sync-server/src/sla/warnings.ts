@@ -126,7 +126,7 @@ export async function entitiesAtRisk(store: Store, entityIds: readonly string[],
 	return out.sort((a, b) => b.late - a.late || b.due_soon - a.due_soon || a.entity_id.localeCompare(b.entity_id));
 }
 
-interface AttentionValue {
+export interface AttentionValue {
 	kind: 'low_rating' | 'reopened';
 	at: string;
 	ref: string;
@@ -158,6 +158,31 @@ export interface AttentionItem {
 	reopened?: number;
 }
 
+/** One row of the queue; a low rating shows the criteria at or below the threshold. */
+export function attentionItem(id: string, value: AttentionValue, threshold: number): AttentionItem {
+	const item: AttentionItem = {
+		kind: value.kind,
+		case_key: caseKeyOf(id),
+		ref: value.ref,
+		subject: value.subject,
+		case_type: value.case_type,
+		category_id: value.category_id,
+		status: value.status,
+		at: value.at
+	};
+	if (value.kind === 'low_rating') {
+		const scores = value.scores ?? {};
+		// The threshold may have been lowered since: the lowest score still says what went wrong.
+		const low = lowCriteria(scores, threshold);
+		item.low_criteria = (low.length ? low : lowCriteria(scores, value.min_score)).map((criterion) => ({ criterion, score: scores[criterion] }));
+		item.comment = value.comment ?? null;
+	} else {
+		item.reason = value.reason ?? null;
+		item.reopened = value.reopened;
+	}
+	return item;
+}
+
 /** The manager's queue, newest first: low ratings with the criteria that scored low, and cases
  * the citizen reopened that are not closed again. */
 export async function attentionQueue(store: Store, entityId: string, threshold: number): Promise<AttentionItem[]> {
@@ -169,27 +194,5 @@ export async function attentionQueue(store: Store, entityId: string, threshold: 
 		limit: ATTENTION_LIMIT,
 		reduce: false
 	});
-	return result.rows.map(({ id, value }) => {
-		const item: AttentionItem = {
-			kind: value.kind,
-			case_key: caseKeyOf(id),
-			ref: value.ref,
-			subject: value.subject,
-			case_type: value.case_type,
-			category_id: value.category_id,
-			status: value.status,
-			at: value.at
-		};
-		if (value.kind === 'low_rating') {
-			const scores = value.scores ?? {};
-			// The threshold may have been lowered since: the lowest score still says what went wrong.
-			const low = lowCriteria(scores, threshold);
-			item.low_criteria = (low.length ? low : lowCriteria(scores, value.min_score)).map((criterion) => ({ criterion, score: scores[criterion] }));
-			item.comment = value.comment ?? null;
-		} else {
-			item.reason = value.reason ?? null;
-			item.reopened = value.reopened;
-		}
-		return item;
-	});
+	return result.rows.map(({ id, value }) => attentionItem(id, value, threshold));
 }
