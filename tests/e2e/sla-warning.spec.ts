@@ -1,5 +1,5 @@
 /** The SLA early warning in the browser (issue 16, part 2), in Arabic and English, on a phone
- * and a desktop: an agent's "due soon / late" view lists the open cases with a link to each, a
+ * and a desktop: the inbox's summary of today, an agent's "due soon / late" view lists the open cases with a link to each, a
  * manager sees who holds them and the "needs attention" queue (a low rating with the criteria
  * that scored low, a reopened case), the minister's dashboard counts the entities at risk today;
  * axe finds nothing. The server warns 30 working days ahead, so cases filed now are due soon
@@ -62,7 +62,12 @@ describe('due soon / late', () => {
 			it(`an agent sees the open cases, each linking to the case, by keyboard (${L}, ${viewport.width} px)`, async () => {
 				const t = (key: string, params?: Record<string, string | number>) => msg(L, key, params);
 				const page = await (await context(L, agent, viewport)).newPage();
+				const number = (n: number) => new Intl.NumberFormat(L === 'ar' ? 'ar-BH' : 'en-GB').format(n);
 				await page.goto('/staff');
+				// The inbox says what to chase today, and an agent has no queue of ratings.
+				const summary = page.getByRole('region', { name: t('staff.summary.title') });
+				await summary.getByRole('link', { name: t('staff.summary.warnings', { late: number(0), due_soon: number(2) }) }).waitFor({ timeout: 15_000 });
+				expect(await summary.getByRole('link').count()).toBe(1);
 				await page.getByRole('navigation', { name: t('nav.label') }).getByRole('link', { name: t('nav.due') }).click();
 				await page.getByRole('heading', { level: 1, name: t('staff.due.title') }).waitFor();
 				expect(await page.locator('html').getAttribute('dir')).toBe(L === 'ar' ? 'rtl' : 'ltr');
@@ -73,7 +78,7 @@ describe('due soon / late', () => {
 				expect(text).toContain(cases.reopened.subject);
 				expect(text).not.toContain(cases.rated.subject);
 				expect(text).toContain(t('staff.due.due_soon'));
-				expect(await page.getByText(t('staff.due.due_soon_count', { count: new Intl.NumberFormat(L === 'ar' ? 'ar-BH' : 'en-GB').format(2) })).count()).toBe(1);
+				expect(await page.getByText(t('staff.due.due_soon_count', { count: number(2) })).count()).toBe(1);
 				// An agent gets no per-holder table and no "needs attention" link.
 				expect(await page.getByRole('table', { name: t('staff.due.holders_caption') }).count()).toBe(0);
 				expect(await page.getByRole('link', { name: t('nav.attention') }).count()).toBe(0);
@@ -109,6 +114,8 @@ describe('needs attention', () => {
 				const t = (key: string, params?: Record<string, string | number>) => msg(L, key, params);
 				const page = await (await context(L, manager, viewport)).newPage();
 				await page.goto('/staff');
+				const summary = page.getByRole('region', { name: t('staff.summary.title') });
+				await summary.getByRole('link', { name: t('staff.summary.attention', { count: new Intl.NumberFormat(L === 'ar' ? 'ar-BH' : 'en-GB').format(2) }) }).waitFor({ timeout: 15_000 });
 				await page.getByRole('navigation', { name: t('nav.label') }).getByRole('link', { name: t('nav.attention') }).click();
 				await page.getByRole('heading', { level: 1, name: t('staff.attention.title') }).waitFor();
 				const table = page.getByRole('table', { name: t('staff.attention.caption') });
