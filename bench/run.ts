@@ -9,9 +9,10 @@ import { benchStats } from './stats.js';
 import { benchGate } from './gate.js';
 import { benchPersonDbs } from './person-dbs.js';
 import { benchOpen311 } from './open311.js';
+import { benchSla } from './sla.js';
 
 const only = process.argv[2];
-const BENCHES: Record<string, () => Promise<void>> = { rules: benchRules, e2e: benchEndToEnd, sms: benchSms, rating: benchRating, stats: benchStats, gate: benchGate, persons: benchPersonDbs, open311: benchOpen311 };
+const BENCHES: Record<string, () => Promise<void>> = { rules: benchRules, e2e: benchEndToEnd, sms: benchSms, rating: benchRating, stats: benchStats, gate: benchGate, persons: benchPersonDbs, open311: benchOpen311, sla: benchSla };
 
 for (const [name, run] of Object.entries(BENCHES)) {
 	if (only && only !== name) continue;

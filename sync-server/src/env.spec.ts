@@ -97,3 +97,15 @@ describe('Open311', () => {
 		expect(() => parseEnv({ OPEN311_BOUNDS: value })).toThrow(/^Environment variable OPEN311_BOUNDS: expected "south,west,north,east"/);
 	});
 });
+
+describe('SLA early warning', () => {
+	it('warns one working day ahead by default, and reads SLA_WARNING_WORKING_DAYS', () => {
+		expect(parseEnv({}).slaWarningWorkingDays).toBe(1);
+		expect(parseEnv({ SLA_WARNING_WORKING_DAYS: '0' }).slaWarningWorkingDays).toBe(0);
+		expect(parseEnv({ SLA_WARNING_WORKING_DAYS: '3' }).slaWarningWorkingDays).toBe(3);
+	});
+
+	it.each(['-1', '31', 'two', '1.5'])('stops start-up on SLA_WARNING_WORKING_DAYS=%s, naming the variable', (value) => {
+		expect(() => parseEnv({ SLA_WARNING_WORKING_DAYS: value })).toThrow(/^Environment variable SLA_WARNING_WORKING_DAYS:/);
+	});
+});

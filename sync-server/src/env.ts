@@ -4,6 +4,7 @@ import { parseKey } from './auth/sealing.js';
 import type { OtpLimits } from './auth/otp.js';
 import { parseSmsEnv, SMS_GATEWAYS, type SmsEnv, type SmsGatewayName } from './sms/config.js';
 import { DEFAULT_QUOTAS, type Quotas } from './gate/quota.js';
+import { DEFAULT_WARNING_WORKING_DAYS } from '../../src/lib/domain/sla-warning.js';
 
 export interface Env {
 	port: number;
@@ -37,6 +38,8 @@ export interface Env {
 	signInCodes: OtpLimits;
 	/** New cases and attachment bytes a person or a kiosk may push (gate/quota.ts). */
 	quotas: Quotas;
+	/** A case is "due soon" within this many working days of its date (http/sla-routes.ts). */
+	slaWarningWorkingDays: number;
 	/** The Open311 API: where a request may be placed, and how often one key may file. */
 	open311: Open311Env;
 }
@@ -254,6 +257,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		secretsKey: secretsKey(source),
 		signInCodes: signInCodes(source),
 		quotas: quotas(source),
-		open311: open311(source)
+		open311: open311(source),
+		slaWarningWorkingDays: integer(source, 'SLA_WARNING_WORKING_DAYS', DEFAULT_WARNING_WORKING_DAYS, 0, 30)
 	};
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineEntry } from './doc-types';
-import { canReopen, checkRating, isLowRating, isWithinWindow, lastReply, ratingExpiresAt, RATING_WINDOW_MS } from './rating';
+import { canReopen, checkRating, isLowRating, lowCriteria, isWithinWindow, lastReply, ratingExpiresAt, RATING_WINDOW_MS } from './rating';
 
 const REACHED = '2026-03-01T09:30:00.000Z';
 const at = (ms: number) => new Date(Date.parse(REACHED) + ms);
@@ -89,6 +89,14 @@ describe('low ratings and reopening', () => {
 		[{ handling: 1, clarity: 5, courtesy: 5, ease_of_use: 5 }, 0, false]
 	])('%o with threshold %i → %s', (scores, threshold, low) => {
 		expect(isLowRating(scores, threshold)).toBe(low);
+	});
+
+	it.each([
+		[{ handling: 3, clarity: 3, courtesy: 3, ease_of_use: 3 }, 2, []],
+		[{ handling: 1, clarity: 2, courtesy: 5, ease_of_use: 2 }, 2, ['handling', 'clarity', 'ease_of_use']],
+		[{ handling: 3, clarity: 4, courtesy: 3, ease_of_use: 5 }, 3, ['handling', 'courtesy']]
+	])('low criteria of %o with threshold %i: %o', (scores, threshold, criteria) => {
+		expect(lowCriteria(scores, threshold)).toEqual(criteria);
 	});
 
 	const entry = (kind: TimelineEntry['kind'], at: string): TimelineEntry => ({ action_id: `act:${kind}${at}`, kind, at, author_role: 'agent', author_id: 's1' });

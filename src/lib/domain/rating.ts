@@ -66,7 +66,11 @@ export function isLowRating(scores: Record<string, number>, threshold = DEFAULT_
 	return RATING_CRITERIA.some((c) => typeof scores[c] === 'number' && scores[c] <= threshold);
 }
 
-/** The most recent reply on the timeline: what a reopening is measured from. */
+/** The criteria that scored low, in the form's order: what the manager's queue shows. */
+export function lowCriteria(scores: Record<string, number>, threshold = DEFAULT_LOW_RATING_THRESHOLD): RatingCriterion[] {
+	return RATING_CRITERIA.filter((c) => typeof scores[c] === 'number' && scores[c] <= threshold);
+}
+
 /** A reply that answers the case (not an interim one): what the citizen rates and may reopen. */
 export const isFinalReply = (entry: Pick<TimelineEntry, 'kind' | 'interim'>) => entry.kind === 'reply' && !entry.interim;
 

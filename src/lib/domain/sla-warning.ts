@@ -1,0 +1,25 @@
+import { addWorkingDays, type WorkCalendar } from './calendar';
+import type { CaseStatus, SlaState } from './doc-types';
+import { isOverdue, slaPhase } from './sla';
+
+/** SLA early warning (issue 16, part 2): which cases to chase before, and after, their period
+ * runs out. Only a running clock warns: a case paused while the entity waits for the citizen
+ * has no date to keep until the citizen answers (its due date moves then), and a replied case
+ * has kept or missed its date for good. */
+
+export type SlaWarning = 'late' | 'due_soon';
+
+export const DEFAULT_WARNING_WORKING_DAYS = 1;
+
+/** The last instant a case may be due and still count as due soon: the end of the Nth working
+ * day after today, in the national calendar (the same arithmetic that sets due dates, so a
+ * case routed on a given day is due soon exactly N working days before its date). 0: today. */
+export function warningHorizon(now: Date, workingDays: number, cal: WorkCalendar): Date {
+	return addWorkingDays(now, workingDays, cal);
+}
+
+export function slaWarning(c: { status: CaseStatus; sla?: SlaState | null }, now: Date, horizon: Date): SlaWarning | null {
+	if (!c.sla || c.status === 'closed' || slaPhase(c.sla) !== 'running') return null;
+	if (isOverdue(c.sla, now)) return 'late';
+	return Date.parse(c.sla.due_at) <= horizon.getTime() ? 'due_soon' : null;
+}
