@@ -17,7 +17,8 @@ import { benchPlace, openBenchStore, removeBenchPlace } from './store.js';
 
 const SUBMISSIONS = Number(process.env.BENCH_SUBMISSIONS ?? 20_000);
 const CITIZENS = Number(process.env.BENCH_CITIZENS ?? 2_000);
-const WRITE_BATCH = 500;
+// 100 a request: with photos a request stays near 13 MB, well under what either store takes.
+const WRITE_BATCH = 100;
 const PHOTO_EVERY = 3;
 const PHOTO_KB = Number(process.env.BENCH_PHOTO_KB ?? 300);
 
