@@ -1,6 +1,8 @@
 import type { CaseStatus, CaseType } from '$lib/domain/doc-types';
 import type { RatingCriterion } from '$lib/domain/rating';
-import type { SlaWarning } from '$lib/domain/sla-warning';
+import type { AttentionItem, EntityRisk, SlaWarning } from '$lib/domain/sla-warning';
+
+export type { AttentionItem, EntityRisk };
 import { request } from './api';
 
 /** The SLA early warning as /api/sla/* returns it (docs/design.md, "SLA early warning"). These
@@ -29,27 +31,6 @@ export interface Warnings {
 	truncated: boolean;
 	/** Names of the staff who hold the listed cases, by user id. */
 	staff: Record<string, string>;
-}
-
-export interface AttentionItem {
-	kind: 'low_rating' | 'reopened';
-	case_key: string;
-	ref: string;
-	subject: string;
-	case_type: CaseType;
-	category_id: string;
-	status: CaseStatus;
-	at: string;
-	low_criteria?: { criterion: RatingCriterion; score: number }[];
-	comment?: string | null;
-	reason?: string | null;
-	reopened?: number;
-}
-
-export interface EntityRisk {
-	entity_id: string;
-	late: number;
-	due_soon: number;
 }
 
 export interface AtRisk {

@@ -1,5 +1,6 @@
 import { addWorkingDays, type WorkCalendar } from './calendar';
-import type { CaseStatus, SlaState } from './doc-types';
+import type { CaseStatus, CaseType, SlaState } from './doc-types';
+import type { RatingCriterion } from './rating';
 import { isOverdue, slaPhase } from './sla';
 
 /** SLA early warning (issue 16, part 2): which cases to chase before, and after, their period
@@ -22,4 +23,29 @@ export function slaWarning(c: { status: CaseStatus; sla?: SlaState | null }, now
 	if (!c.sla || c.status === 'closed' || slaPhase(c.sla) !== 'running') return null;
 	if (isOverdue(c.sla, now)) return 'late';
 	return Date.parse(c.sla.due_at) <= horizon.getTime() ? 'due_soon' : null;
+}
+
+/** One entity's counts for the minister's office (GET /api/sla/at-risk). */
+export interface EntityRisk {
+	entity_id: string;
+	late: number;
+	due_soon: number;
+}
+
+/** One row of a manager's queue (GET /api/sla/attention). */
+export interface AttentionItem {
+	kind: 'low_rating' | 'reopened';
+	case_key: string;
+	ref: string;
+	subject: string;
+	case_type: CaseType;
+	category_id: string;
+	status: CaseStatus;
+	at: string;
+	/** low_rating: the criteria at or below the threshold, with their scores, and the comment. */
+	low_criteria?: { criterion: RatingCriterion; score: number }[];
+	comment?: string | null;
+	/** reopened: the citizen's reason and how often it was reopened. */
+	reason?: string | null;
+	reopened?: number;
 }

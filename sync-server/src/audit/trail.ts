@@ -11,6 +11,7 @@
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import { withRevision } from '../engine/projections.js';
 import type { Store } from '../store.js';
+import { ensureDesignDoc } from '../store-design.js';
 import type { AuditDoc } from './entries.js';
 
 export const AUDIT_DESIGN_ID = '_design/audit';
@@ -29,49 +30,9 @@ export const AUDIT_BY_SCOPE = `function (doc) {
 	(doc.entity_ids || []).forEach(function (entity) { emit([entity, doc.at, doc._id], null); });
 }`;
 
-interface DesignDoc {
-	_id: string;
-	_rev?: string;
-	validate_doc_update: string;
-	views: { by_scope: { map: string } };
-}
-
-const ready = new WeakMap<Store, Promise<void>>();
-
 /** Creates the database and installs (or updates) its design document once per process. */
 export function ensureAuditDb(store: Store): Promise<void> {
-	let done = ready.get(store);
-	if (!done) {
-		done = install(store).catch((error) => {
-			ready.delete(store);
-			throw error;
-		});
-		ready.set(store, done);
-	}
-	return done;
-}
-
-async function install(store: Store): Promise<void> {
-	await store.ensureDb(DB.AUDIT);
-	const db = store.use<DesignDoc>(DB.AUDIT);
-	let current: DesignDoc | null = null;
-	try {
-		current = await db.get(AUDIT_DESIGN_ID);
-	} catch (error) {
-		if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-	}
-	if (current?.validate_doc_update === AUDIT_VALIDATE && current.views?.by_scope?.map === AUDIT_BY_SCOPE) return;
-	try {
-		await db.insert({
-			_id: AUDIT_DESIGN_ID,
-			...(current?._rev ? { _rev: current._rev } : {}),
-			validate_doc_update: AUDIT_VALIDATE,
-			views: { by_scope: { map: AUDIT_BY_SCOPE } }
-		});
-	} catch (error) {
-		// Another instance installed it at the same moment.
-		if ((error as { statusCode?: number }).statusCode !== 409) throw error;
-	}
+	return ensureDesignDoc(store, DB.AUDIT, AUDIT_DESIGN_ID, { validate_doc_update: AUDIT_VALIDATE, views: { by_scope: { map: AUDIT_BY_SCOPE } } });
 }
 
 /**

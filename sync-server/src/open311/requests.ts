@@ -10,6 +10,7 @@ import { DB } from '../../../src/lib/domain/doc-types.js';
 import type { Catalogue } from '../engine/catalogue.js';
 import { t, type Locale } from '../rating/i18n.js';
 import type { Store } from '../store.js';
+import { ensureDesignDoc } from '../store-design.js';
 
 export const OPEN311_DESIGN_ID = '_design/open311';
 
@@ -44,46 +45,9 @@ export interface PublicRow {
 	due_at: string | null;
 }
 
-interface DesignDoc {
-	_id: string;
-	_rev?: string;
-	language: 'javascript';
-	views: { by_filter: { map: string }; by_ref: { map: string } };
-}
-
-const ready = new WeakMap<Store, Promise<void>>();
-
 /** Installs (or updates) the design document once per process; instances racing agree. */
 export function ensureRequestViews(store: Store): Promise<void> {
-	let done = ready.get(store);
-	if (!done) {
-		done = install(store).catch((error) => {
-			ready.delete(store);
-			throw error;
-		});
-		ready.set(store, done);
-	}
-	return done;
-}
-
-async function install(store: Store): Promise<void> {
-	await store.ensureDb(DB.CASES);
-	const db = store.use<DesignDoc>(DB.CASES);
-	for (let attempt = 1; ; attempt++) {
-		let current: DesignDoc | null = null;
-		try {
-			current = await db.get(OPEN311_DESIGN_ID);
-		} catch (error) {
-			if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-		}
-		if (current?.views?.by_filter?.map === BY_FILTER && current.views.by_ref?.map === BY_REF) return;
-		try {
-			await db.insert({ _id: OPEN311_DESIGN_ID, ...(current?._rev ? { _rev: current._rev } : {}), language: 'javascript', views: { by_filter: { map: BY_FILTER }, by_ref: { map: BY_REF } } });
-			return;
-		} catch (error) {
-			if ((error as { statusCode?: number }).statusCode !== 409 || attempt >= 5) throw error;
-		}
-	}
+	return ensureDesignDoc(store, DB.CASES, OPEN311_DESIGN_ID, { language: 'javascript', views: { by_filter: { map: BY_FILTER }, by_ref: { map: BY_REF } } });
 }
 
 async function view(store: Store, name: 'by_filter' | 'by_ref', params: Record<string, string>, keys?: string[]): Promise<PublicRow[]> {

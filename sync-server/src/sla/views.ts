@@ -4,6 +4,7 @@
  * engine; views.spec.ts runs them on case documents to pin down what each emits. */
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
+import { ensureDesignDoc } from '../store-design.js';
 
 export const SLA_DESIGN_ID = '_design/sla';
 
@@ -56,41 +57,7 @@ export const SLA_MAP = `function (doc) {
 export const SLA_VIEW = 'warnings';
 export const SLA_VIEWS = { [SLA_VIEW]: { map: SLA_MAP, reduce: '_count' } };
 
-interface DesignDoc {
-	_id: string;
-	_rev?: string;
-	views: Record<string, { map: string; reduce?: string }>;
-}
-
-const ready = new WeakMap<Store, Promise<void>>();
-
 /** Installs (or updates) the design document once per process; safe when instances race. */
 export function ensureSlaViews(store: Store): Promise<void> {
-	let done = ready.get(store);
-	if (!done) {
-		done = install(store).catch((error) => {
-			ready.delete(store);
-			throw error;
-		});
-		ready.set(store, done);
-	}
-	return done;
-}
-
-async function install(store: Store): Promise<void> {
-	await store.ensureDb(DB.CASES);
-	const db = store.use<DesignDoc>(DB.CASES);
-	let current: DesignDoc | null = null;
-	try {
-		current = await db.get(SLA_DESIGN_ID);
-	} catch (error) {
-		if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-	}
-	if (current && JSON.stringify(current.views) === JSON.stringify(SLA_VIEWS)) return;
-	try {
-		await db.insert({ _id: SLA_DESIGN_ID, ...(current?._rev ? { _rev: current._rev } : {}), views: SLA_VIEWS });
-	} catch (error) {
-		// Another instance installed it at the same moment.
-		if ((error as { statusCode?: number }).statusCode !== 409) throw error;
-	}
+	return ensureDesignDoc(store, DB.CASES, SLA_DESIGN_ID, { views: SLA_VIEWS });
 }

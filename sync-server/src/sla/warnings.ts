@@ -4,7 +4,9 @@
  * slaWarning, so the list and a case's own clock never disagree. */
 import { DB, type CaseStatus, type CaseType, type SlaState } from '../../../src/lib/domain/doc-types.js';
 import { lowCriteria, type RatingCriterion } from '../../../src/lib/domain/rating.js';
-import { slaWarning, type SlaWarning } from '../../../src/lib/domain/sla-warning.js';
+import { slaWarning, type AttentionItem, type EntityRisk, type SlaWarning } from '../../../src/lib/domain/sla-warning.js';
+
+export type { AttentionItem, EntityRisk };
 import type { Store } from '../store.js';
 import { ensureSlaViews, SLA_VIEW } from './views.js';
 
@@ -91,12 +93,6 @@ export async function entityWarnings(store: Store, entityId: string, window: Win
 	return { rows: toRows(found.slice(0, WARNING_LIMIT), window), truncated };
 }
 
-export interface EntityRisk {
-	entity_id: string;
-	late: number;
-	due_soon: number;
-}
-
 async function count(store: Store, startkey: unknown[], endkey: unknown[], inclusiveEnd: boolean): Promise<number> {
 	const result = await store.use(DB.CASES).view('sla', SLA_VIEW, { startkey, endkey, inclusive_end: inclusiveEnd, reduce: true });
 	return (result.rows[0]?.value as number | undefined) ?? 0;
@@ -137,23 +133,6 @@ export interface AttentionValue {
 	scores?: Record<string, number> | null;
 	min_score?: number;
 	comment?: string | null;
-	reason?: string | null;
-	reopened?: number;
-}
-
-export interface AttentionItem {
-	kind: 'low_rating' | 'reopened';
-	case_key: string;
-	ref: string;
-	subject: string;
-	case_type: CaseType;
-	category_id: string;
-	status: CaseStatus;
-	at: string;
-	/** low_rating: the criteria at or below the threshold, with their scores, and the comment. */
-	low_criteria?: { criterion: RatingCriterion; score: number }[];
-	comment?: string | null;
-	/** reopened: the citizen's reason and how often it was reopened. */
 	reason?: string | null;
 	reopened?: number;
 }
