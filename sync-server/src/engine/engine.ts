@@ -8,7 +8,7 @@ import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { caseDocId, DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { localDateOf } from '../../../src/lib/domain/calendar.js';
-import { collectEffects, runRules, type Rule, type SideEffect, type Work } from '../rules/index.js';
+import { collectEffects, runRules, type Rule, type RuleFailure, type SideEffect, type Work } from '../rules/index.js';
 import { log } from '../log.js';
 import { DEFAULT_ENGINE_BATCH_BYTES as DEFAULT_BATCH_BYTES } from '../env.js';
 import type { Store } from '../store.js';
@@ -25,7 +25,7 @@ import { writeProjections } from './writer.js';
 import { caseAuditEntry, type AuditDoc } from '../audit/entries.js';
 import { writeAudit } from '../audit/trail.js';
 
-/** Attempts of one action before it goes to a dead-letter record. */
+/** Failed batches at one position, past the narrowing, before one action is set aside. */
 const MAX_TRIES = 3;
 /** Failed batches at one feed position before the engine goes one action at a time to find the
  * action that fails them. */
@@ -355,7 +355,7 @@ export class RulesEngine {
 				touched.add(id);
 				if (current.applied.includes(action._id) && hasFiles(action)) withFiles.push(action);
 				// A replay re-derives the effects: the crash may have come before they were done.
-				if (current.applied.includes(action._id)) effects.push(...collectEffects(this.options.rules, action, current));
+				if (current.applied.includes(action._id)) effects.push(...this.effectsOf(action, current, deadLetters));
 				continue;
 			}
 			const outcome = this.decide(action, current, catalogue, reserve);
@@ -367,7 +367,7 @@ export class RulesEngine {
 				changed.add(id);
 				touched.add(id);
 				if (hasFiles(action) || action.kind === 'transfer') withFiles.push(action);
-				effects.push(...collectEffects(this.options.rules, action, outcome.after));
+				effects.push(...this.effectsOf(action, outcome.after, deadLetters));
 				this.counts.processed++;
 				continue;
 			}
@@ -410,31 +410,49 @@ export class RulesEngine {
 		};
 	}
 
+	/** Runs the rules once: they are pure, so an error would only repeat (and burn a reference
+	 * number each time). A broken rule fails the action, with every broken rule named. */
 	private decide(
 		action: ActionDoc,
 		current: CaseDoc | null,
 		catalogue: Catalogue,
 		reserve: ReturnType<ReferenceCounters['begin']>
 	): Outcome {
-		let lastError = '';
-		for (let attempt = 1; attempt <= MAX_TRIES; attempt++) {
-			const work: Work = {
-				action,
-				before: current,
-				after: current ? structuredClone(current) : null,
-				at: new Date(action.received_at ?? Date.now())
-			};
-			try {
-				runRules(this.options.rules, work, { catalogue, reference: (at) => reserve.next(at, action.case_key) });
-				if (!work.after) return { kind: 'failed', error: 'no case after the rules ran' };
-				return { kind: 'applied', after: work.after };
-			} catch (error) {
-				if (error instanceof TawasulError) return { kind: 'rejected', code: error.code, fields: error.fields };
-				lastError = (error as Error).message;
-				log.warn('rule failed', { action_id: action._id, attempt, error: lastError });
-			}
+		const work: Work = {
+			action,
+			before: current,
+			after: current ? structuredClone(current) : null,
+			at: new Date(action.received_at ?? Date.now())
+		};
+		const mark = reserve.mark();
+		let failures: RuleFailure[];
+		try {
+			failures = runRules(this.options.rules, work, { catalogue, reference: (at) => reserve.next(at, action.case_key) });
+		} catch (error) {
+			reserve.rewind(mark);
+			if (error instanceof TawasulError) return { kind: 'rejected', code: error.code, fields: error.fields };
+			throw error;
 		}
-		return { kind: 'failed', error: lastError };
+		if (failures.length === 0 && work.after) return { kind: 'applied', after: work.after };
+		reserve.rewind(mark);
+		for (const failure of failures) log.warn('rule failed', { action_id: action._id, rule: failure.rule, error: failure.error });
+		const error = failures.length > 0 ? failures.map((f) => `${f.rule}: ${f.error}`).join('; ') : 'no case after the rules ran';
+		return { kind: 'failed', error };
+	}
+
+	/** The action's side effects; a rule whose effects break leaves a dead letter naming it. */
+	private effectsOf(action: ActionDoc, caseDoc: CaseDoc, deadLetters: Record<string, unknown>[]): SideEffect[] {
+		return collectEffects(this.options.rules, action, caseDoc, (failure) => {
+			log.warn('rule effects failed', { action_id: action._id, rule: failure.rule, error: failure.error });
+			deadLetters.push({
+				_id: `dead:effects:${failure.rule}:${action._id}`,
+				type: DOC_TYPES.DEAD_LETTER,
+				action_id: action._id,
+				rule: failure.rule,
+				error: `effects: ${failure.error}`,
+				at: new Date().toISOString()
+			});
+		});
 	}
 
 	private async loadCases(actions: ActionDoc[]): Promise<Map<string, CaseDoc>> {

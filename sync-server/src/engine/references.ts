@@ -98,6 +98,16 @@ export class ReferenceCounters {
 				dirty.set(year, counter);
 				return formatReference(year, value);
 			},
+			/** Where the counters stand now, for `rewind`. */
+			mark: (): Map<number, number> => new Map([...counters].map(([year, counter]) => [year, counter.value])),
+			/** Takes back the numbers allocated since `mark`: the action that took them was not
+			 * applied, and nothing has been saved since (allocation and decision are one step). */
+			rewind: (mark: Map<number, number>): void => {
+				for (const [year, value] of mark) {
+					const counter = counters.get(year);
+					if (counter) counter.value = value;
+				}
+			},
 			commit: async () => {
 				for (const counter of dirty.values()) {
 					const result = await this.store.use<CounterDoc>(DB.ENGINE).insert(counter);

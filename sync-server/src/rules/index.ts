@@ -12,6 +12,7 @@ import { transfer } from './transfer.js';
 import { transition } from './transition.js';
 import type { Rule, RuleContext, SideEffect, Work } from './types.js';
 import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { validate } from './validate.js';
 
 export const RULES: readonly Rule[] = [validate, transition, openCase, transfer, reopen, rate, suggestion, sla, ratingInvite, citizenNotice, record];
@@ -24,16 +25,59 @@ export function selectRules(names: string[] | null): readonly Rule[] {
 	return RULES.filter((rule) => names.includes(rule.name));
 }
 
-/** Runs the rules in order on one action; a TawasulError from any of them refuses it. */
-export function runRules(rules: readonly Rule[], work: Work, ctx: RuleContext): void {
-	for (const rule of rules) {
-		if (rule.filter(work)) rule.apply(work, ctx);
-	}
+/** A rule that broke on an action: its name and what it threw. */
+export interface RuleFailure {
+	rule: string;
+	error: string;
 }
 
-/** The side effects the rules ask of an action its case has applied (see Rule.effects). */
-export function collectEffects(rules: readonly Rule[], action: ActionDoc, caseDoc: CaseDoc): SideEffect[] {
-	return rules.flatMap((rule) => rule.effects?.(action, caseDoc) ?? []);
+/**
+ * Runs the rules in order on one action and returns the rules that broke (empty when all went
+ * well). A TawasulError is a decision, not a fault: it refuses the action at once. Any other
+ * error is recorded against its rule and the remaining rules still run, so one report names
+ * every rule that breaks on this action instead of hiding the later ones behind the first. The
+ * rules are pure, so running them again would break the same way: the caller does not retry.
+ * After a failure the case in `work` is not to be saved (a later rule may have built on a
+ * half-made change), and a refusal by a later rule is recorded as a failure too, since it may
+ * follow from the earlier fault rather than from the action.
+ */
+export function runRules(rules: readonly Rule[], work: Work, ctx: RuleContext): RuleFailure[] {
+	const failures: RuleFailure[] = [];
+	for (const rule of rules) {
+		try {
+			if (rule.filter(work)) rule.apply(work, ctx);
+		} catch (error) {
+			if (error instanceof TawasulError && failures.length === 0) throw error;
+			failures.push({ rule: rule.name, error: describe(error) });
+		}
+	}
+	return failures;
+}
+
+/** The side effects the rules ask of an action its case has applied (see Rule.effects). A rule
+ * whose `effects` throws is reported through `onFailure` and the other rules' effects still
+ * come: the case is saved, and one broken notice must not cost the citizen another. */
+export function collectEffects(
+	rules: readonly Rule[],
+	action: ActionDoc,
+	caseDoc: CaseDoc,
+	onFailure: (failure: RuleFailure) => void = (failure) => {
+		throw new Error(`${failure.rule}: ${failure.error}`);
+	}
+): SideEffect[] {
+	return rules.flatMap((rule) => {
+		try {
+			return rule.effects?.(action, caseDoc) ?? [];
+		} catch (error) {
+			onFailure({ rule: rule.name, error: describe(error) });
+			return [];
+		}
+	});
+}
+
+function describe(error: unknown): string {
+	if (error instanceof TawasulError) return `refused (${error.code}) after an earlier rule failed`;
+	return error instanceof Error ? error.message : String(error);
 }
 
 export type { Rule, RuleContext, SideEffect, Work } from './types.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCatalogue } from '../engine/catalogue.js';
 import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
-import { RULES, runRules, selectRules, type Work } from './index.js';
+import { collectEffects, RULES, runRules, selectRules, type Rule, type Work } from './index.js';
 
 const catalogue = buildCatalogue([
 	{ _id: 'entity:works', type: 'entity', entity_id: 'works', name_ar: 'وزارة الأشغال', name_en: 'Ministry of Works', active: true },
@@ -121,5 +121,43 @@ describe('rules pipeline', () => {
 	it('refuses to start with an unknown rule in configuration', () => {
 		expect(() => selectRules(['validate', 'made-up'])).toThrow(/made-up/);
 		expect(selectRules(null)).toBe(RULES);
+	});
+});
+
+describe('a rule that breaks', () => {
+	const throwing = (name: string, error: Error): Rule => ({ name, filter: () => true, apply: () => { throw error; } });
+	const ran: string[] = [];
+	const probe = (name: string): Rule => ({ name, filter: () => true, apply: () => void ran.push(name) });
+
+	it('is recorded, and the rules after it still run', () => {
+		ran.length = 0;
+		const work: Work = { action: submit(), before: null, after: null, at: new Date() };
+		const failures = runRules([probe('a'), throwing('b', new TypeError('x is undefined')), probe('c'), throwing('d', new RangeError('bad date'))], work, ctx);
+		expect(failures).toEqual([
+			{ rule: 'b', error: 'x is undefined' },
+			{ rule: 'd', error: 'bad date' }
+		]);
+		expect(ran).toEqual(['a', 'c']);
+	});
+
+	it('a refusal before any fault refuses; after a fault it is one more failure', () => {
+		const work = (): Work => ({ action: submit(), before: null, after: null, at: new Date() });
+		const refuse = throwing('refuse', new TawasulError(403, 'not_allowed'));
+		expect(() => runRules([refuse, throwing('b', new Error('boom'))], work(), ctx)).toThrow(TawasulError);
+		expect(runRules([throwing('b', new Error('boom')), refuse], work(), ctx).map((f) => f.rule)).toEqual(['b', 'refuse']);
+	});
+
+	it('a rule whose effects break is reported, and the other rules\' effects still come', () => {
+		const opened = run(submit(), null).after!;
+		const failures: string[] = [];
+		const effectsOf = (name: string, fn: () => ReturnType<NonNullable<Rule['effects']>>): Rule => ({ name, filter: () => false, apply: () => {}, effects: fn });
+		const rules = [
+			effectsOf('bad', () => {
+				throw new Error('no template');
+			}),
+			effectsOf('good', () => [{ kind: 'rating_invite', key: 'k', action_id: 'a', case_key: opened.case_key }])
+		];
+		expect(collectEffects(rules, submit(), opened, (f) => failures.push(`${f.rule}: ${f.error}`))).toHaveLength(1);
+		expect(failures).toEqual(['bad: no template']);
 	});
 });
