@@ -182,9 +182,10 @@ describe('races', () => {
 		const rated = await pullDoc(server.base, agent, 'e_works', `case:${answered.caseKey}`, (d) => d.ratings?.length > 0);
 		expect(rated.ratings).toHaveLength(1);
 		expect(rated.low_rating ?? null).toBeNull();
-		// The one rate action, and one fact for the dashboard.
-		const facts = await server.store.use('ratings').fetch({ keys: [`fact:rating:${answered.replyId}`, `fact:invitation:${answered.replyId}`] });
-		expect(facts.rows.every((r) => 'doc' in r && r.doc)).toBe(true);
+		// The one rating, recorded to the end.
+		const stored = await server.store.use<{ recorded_at?: string; comment?: string }>('ratings').get(`rating:${answered.replyId}`);
+		expect(stored.recorded_at).toBeTruthy();
+		expect(statuses[Number(stored.comment?.split(' ')[1])]).toBe(201);
 	});
 });
 

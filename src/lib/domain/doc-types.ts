@@ -29,7 +29,6 @@ export const DOC_TYPES = {
 	RATING_INVITE: 'rating_invite',
 	RATING_TOKEN: 'rating_token',
 	RATING: 'rating',
-	RATING_FACT: 'rating_fact',
 	/** The SMS queue (one job per message) and the numbers that replied STOP. */
 	SMS_JOB: 'sms_job',
 	SMS_OPT_OUT: 'sms_opt_out',

@@ -43,25 +43,9 @@ export interface RatingDoc {
 	recorded_at?: string;
 }
 
-/** What the dashboard aggregates: no person, no comment, no case. */
-export interface RatingFactDoc {
-	_id: string;
-	type: 'rating_fact';
-	fact: 'invitation' | 'rating';
-	entity_id: string;
-	category_id: string;
-	case_type: string;
-	/** Local date in the national time zone, for daily and yearly figures. */
-	day: string;
-	at: string;
-	scores?: RatingScores;
-	low?: boolean;
-}
-
 export const inviteDocId = (replyActionId: string) => `invite:${replyActionId}`;
 export const tokenDocId = (hash: string) => `token:${hash}`;
 export const ratingDocId = (replyActionId: string) => `rating:${replyActionId}`;
-export const factDocId = (fact: 'invitation' | 'rating', replyActionId: string) => `fact:${fact}:${replyActionId}`;
 export const citizenInviteId = (replyActionId: string) => `rating_invite:${replyActionId}`;
 
 export async function ratingsDb(store: Store) {

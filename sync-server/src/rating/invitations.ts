@@ -8,7 +8,6 @@
  * invitation then gets a new token (a new revision, so a new job id) — safe, because no SMS with
  * the old one was ever queued. */
 import { caseDocId, DB, DOC_TYPES, userDb, type CaseDoc, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
-import { localDateOf } from '../../../src/lib/domain/calendar.js';
 import { isFinalReply, ratingExpiresAt } from '../../../src/lib/domain/rating.js';
 import { getOrNull, insertOnce } from '../auth/couch.js';
 import type { AccountDoc } from '../auth/types.js';
@@ -20,7 +19,7 @@ import { log } from '../log.js';
 import type { SideEffect } from '../rules/types.js';
 import { getJob, jobDocId, type NewJob } from '../sms/jobs.js';
 import type { Store } from '../store.js';
-import { citizenInviteId, factDocId, getInvite, inviteDocId, ratingsDb, tokenDocId, type InviteDoc, type RatingFactDoc } from './docs.js';
+import { citizenInviteId, getInvite, inviteDocId, ratingsDb, tokenDocId, type InviteDoc } from './docs.js';
 import type { Locale } from './i18n.js';
 import { smsTextFor } from '../sms/texts.js';
 import { hashToken, newToken } from './tokens.js';
@@ -30,7 +29,6 @@ export interface InvitationDeps {
 	/** Queues an SMS once per source (the sender's enqueue). */
 	enqueue(job: NewJob): Promise<boolean>;
 	publicUrl: string;
-	timeZone?: string;
 	now?: () => number;
 }
 
@@ -103,7 +101,6 @@ export async function inviteForReply(deps: InvitationDeps, caseKey: string, repl
 
 	if (token) await queueSms(deps, invite, token, caseDoc);
 	await writeProjections(store, [citizenCopy(invite, null)]);
-	await insertOnce(db, invitationFact(invite, caseDoc, deps.timeZone ?? 'Asia/Bahrain') as unknown as Record<string, unknown> & { _id: string });
 	return invite;
 }
 
@@ -134,17 +131,4 @@ export function citizenCopy(invite: InviteDoc, ratedAt: string | null) {
 		rated_at: ratedAt
 	};
 	return { db, doc: withRevision(doc, db, ratedAt ? 2 : 1) };
-}
-
-function invitationFact(invite: InviteDoc, caseDoc: CaseDoc, timeZone: string): RatingFactDoc {
-	return {
-		_id: factDocId('invitation', invite.reply_action_id),
-		type: DOC_TYPES.RATING_FACT,
-		fact: 'invitation',
-		entity_id: invite.entity_id,
-		category_id: caseDoc.category_id,
-		case_type: caseDoc.case_type,
-		day: localDateOf(new Date(invite.created_at), timeZone),
-		at: invite.created_at
-	};
 }

@@ -67,7 +67,7 @@ export function ratingRouter(deps: RatingRouteDeps): express.Router {
 		if (!TOKEN_PATTERN.test(token)) return state(req, res, 'malformed', null), null;
 		const invite = await inviteByToken(store, token);
 		if (!invite) return state(req, res, 'unknown', null), null;
-		const s = await inviteState(store, invite, new Date(now()), await settings());
+		const s = await inviteState(store, invite, new Date(now()));
 		if (s === 'used') return state(req, res, 'used', invite), null;
 		if (s === 'expired') return state(req, res, 'expired', invite, { date: await expiredDate(invite, localeOf(req, invite)) }), null;
 		return invite;

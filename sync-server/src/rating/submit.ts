@@ -1,20 +1,21 @@
 /** Taking a rating (through the link or the app) and a reopening through the link. The window is
  * checked by server time; `rating:<reply>` is created once (CouchDB lets one writer create an id),
  * so of fifty simultaneous submissions exactly one wins and the rest learn "already rated". The
- * winner then writes the `rate` action for the engine (which flags a low rating on the case) and
- * the dashboard's fact, both with fixed ids, so finishing again after a crash changes nothing. */
+ * winner then writes the `rate` action for the engine (which flags a low rating on the case; the
+ * dashboard counts it from the case) and the citizen's copy, both with fixed ids, so finishing
+ * again after a crash changes nothing. */
 import { caseDocId, DB, DOC_TYPES, type ActionDoc, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
-import { localDateOf } from '../../../src/lib/domain/calendar.js';
 import { canReopen, checkRating, DEFAULT_LOW_RATING_THRESHOLD, isLowRating, isWithinWindow, type RatingInput } from '../../../src/lib/domain/rating.js';
 import { LIMITS } from '../../../src/lib/domain/validation.js';
 import type { FieldError } from '../../../src/lib/domain/errors.js';
 import { getOrNull, insertOnce } from '../auth/couch.js';
 import { writeProjections } from '../engine/writer.js';
 import type { Store } from '../store.js';
-import { factDocId, getRating, ratingDocId, ratingsDb, type InviteDoc, type RatingDoc, type RatingFactDoc } from './docs.js';
+import { getRating, ratingDocId, ratingsDb, type InviteDoc, type RatingDoc } from './docs.js';
 import { citizenCopy } from './invitations.js';
 import { derivedActionId } from './tokens.js';
 import { idStates } from '../gate/action-ids.js';
+import { log } from '../log.js';
 
 export interface SubmitDeps {
 	store: Store;
@@ -25,15 +26,13 @@ export interface SubmitDeps {
 
 export type InviteState = 'open' | 'expired' | 'used';
 
-export async function inviteState(
-	store: Store,
-	invite: InviteDoc,
-	now: Date,
-	settings: { low_rating_threshold?: number; time_zone?: string } = {}
-): Promise<InviteState> {
+export async function inviteState(store: Store, invite: InviteDoc, now: Date): Promise<InviteState> {
 	const rating = await getRating(store, invite.reply_action_id);
 	if (rating) {
-		await finishRating(store, rating, invite, settings).catch(() => undefined);
+		// The link answers "already rated" either way; what is left undone is retried at the next touch.
+		await finishRating(store, rating, invite).catch((error: Error) =>
+			log.warn('finishing a rating failed, will retry at the next touch of its link', { rating: rating._id, error: error.message })
+		);
 		return 'used';
 	}
 	return isWithinWindow(invite.created_at, now) ? 'open' : 'expired';
@@ -69,17 +68,12 @@ export async function submitRating(deps: SubmitDeps, invite: InviteDoc, input: R
 	const db = await ratingsDb(deps.store);
 	if (!(await insertOnce(db, rating as unknown as Record<string, unknown> & { _id: string }))) return { kind: 'used' };
 	const settings = (await deps.settings?.()) ?? {};
-	await finishRating(deps.store, rating, invite, settings);
+	await finishRating(deps.store, rating, invite);
 	return { kind: 'rated', rating, low: isLowRating(rating.scores, settings.low_rating_threshold ?? DEFAULT_LOW_RATING_THRESHOLD) };
 }
 
-/** The rating's consequences, each written once by id: the action, the fact, the citizen's copy. */
-export async function finishRating(
-	store: Store,
-	rating: RatingDoc,
-	invite: InviteDoc,
-	settings: { low_rating_threshold?: number; time_zone?: string } = {}
-): Promise<void> {
+/** The rating's consequences, each written once by id: the action and the citizen's copy. */
+export async function finishRating(store: Store, rating: RatingDoc, invite: InviteDoc): Promise<void> {
 	if (rating.recorded_at) return;
 	const action: ActionDoc = {
 		_id: rating.action_id,
@@ -95,25 +89,17 @@ export async function finishRating(
 		...(rating.comment ? { body: rating.comment } : {})
 	};
 	await insertAction(store, action);
-	const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(rating.case_key));
 	const db = await ratingsDb(store);
-	const fact: RatingFactDoc = {
-		_id: factDocId('rating', rating.reply_action_id),
-		type: DOC_TYPES.RATING_FACT,
-		fact: 'rating',
-		entity_id: rating.entity_id,
-		category_id: caseDoc?.category_id ?? '',
-		case_type: caseDoc?.case_type ?? '',
-		day: localDateOf(new Date(rating.at), settings.time_zone ?? 'Asia/Bahrain'),
-		at: rating.at,
-		scores: rating.scores,
-		low: isLowRating(rating.scores, settings.low_rating_threshold ?? DEFAULT_LOW_RATING_THRESHOLD)
-	};
-	await insertOnce(db, fact as unknown as Record<string, unknown> & { _id: string });
 	await writeProjections(store, [citizenCopy(invite, rating.at)]);
 	// Marked last, so a crash before here finishes on the next touch of the link (inviteState).
 	const stored = await getRating(store, rating.reply_action_id);
-	if (stored && !stored.recorded_at) await db.insert({ ...stored, recorded_at: new Date().toISOString() } as unknown as Record<string, unknown> & { _id: string }).catch(() => undefined);
+	if (!stored || stored.recorded_at) return;
+	try {
+		await db.insert({ ...stored, recorded_at: new Date().toISOString() } as unknown as Record<string, unknown> & { _id: string });
+	} catch (error) {
+		// Another request finishing the same rating marked it first.
+		if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+	}
 }
 
 /** Writes one of the server's own actions once. A second write of the id meets a conflict (or
