@@ -1,10 +1,13 @@
 /** Every environment variable the server reads, parsed and checked once at start-up. */
 import path from 'node:path';
+import { EnvError } from './env-error.js';
 import { parseKey } from './auth/sealing.js';
 import type { OtpLimits } from './auth/otp.js';
 import { parseSmsEnv, SMS_GATEWAYS, type SmsEnv, type SmsGatewayName } from './sms/config.js';
 import { DEFAULT_QUOTAS, type Quotas } from './gate/quota.js';
 import { DEFAULT_WARNING_WORKING_DAYS } from '../../src/lib/domain/sla-warning.js';
+
+export { EnvError };
 
 export interface Env {
 	port: number;
@@ -63,13 +66,6 @@ export interface OidcEnv {
 	clientSecret: string;
 	/** Where the provider sends the browser back: this server's /api/auth/oidc/callback. */
 	redirectUrl: string;
-}
-
-export class EnvError extends Error {
-	constructor(variable: string, problem: string) {
-		super(`Environment variable ${variable}: ${problem}`);
-		this.name = 'EnvError';
-	}
 }
 
 type Source = Record<string, string | undefined>;

@@ -1,6 +1,6 @@
 /** The SMS part of the environment (env.ts calls this): which gateway, and its settings. Every
  * variable is checked at start-up with a message naming it, like the rest of env.ts. */
-import { EnvError } from '../env.js';
+import { EnvError } from '../env-error.js';
 import { DEFAULT_HTTP_BODY, type HttpGatewayConfig } from './http-gateway.js';
 import type { SmppConfig } from './smpp-gateway.js';
 
