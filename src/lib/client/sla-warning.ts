@@ -1,25 +1,10 @@
-import type { CaseStatus, CaseType } from '$lib/domain/doc-types';
-import type { RatingCriterion } from '$lib/domain/rating';
-import type { AttentionItem, EntityRisk, SlaWarning } from '$lib/domain/sla-warning';
+import type { AttentionItem, EntityRisk, WarningCase } from '$lib/domain/sla-warning';
 
-export type { AttentionItem, EntityRisk };
+export type { AttentionItem, EntityRisk, WarningCase };
 import { request } from './api';
 
 /** The SLA early warning as /api/sla/* returns it (docs/design.md, "SLA early warning"). These
  * read the server's indexes, so they need a connection; the inbox's own clocks work offline. */
-
-export interface WarningCase {
-	case_key: string;
-	ref: string;
-	subject: string;
-	case_type: CaseType;
-	category_id: string;
-	status: CaseStatus;
-	due_at: string;
-	warning: SlaWarning;
-	handler: string | null;
-	reopened: number;
-}
 
 export interface Warnings {
 	entity_id: string;

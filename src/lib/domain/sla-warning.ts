@@ -32,6 +32,21 @@ export interface EntityRisk {
 	due_soon: number;
 }
 
+/** One late or due-soon case as GET /api/sla/warnings lists it. */
+export interface WarningCase {
+	case_key: string;
+	ref: string;
+	subject: string;
+	case_type: CaseType;
+	category_id: string;
+	status: CaseStatus;
+	due_at: string;
+	warning: SlaWarning;
+	/** Who holds the case in its entity (user id), null when nobody has acted on it there yet. */
+	handler: string | null;
+	reopened: number;
+}
+
 /** One row of a manager's queue (GET /api/sla/attention). */
 export interface AttentionItem {
 	kind: 'low_rating' | 'reopened';

@@ -3,8 +3,8 @@
  * reopened cases. Each is a few key ranges; the rows are judged again with the domain's
  * slaWarning, so the list and a case's own clock never disagree. */
 import { DB, type CaseStatus, type CaseType, type SlaState } from '../../../src/lib/domain/doc-types.js';
-import { lowCriteria, type RatingCriterion } from '../../../src/lib/domain/rating.js';
-import { slaWarning, type AttentionItem, type EntityRisk, type SlaWarning } from '../../../src/lib/domain/sla-warning.js';
+import { lowCriteria } from '../../../src/lib/domain/rating.js';
+import { slaWarning, type AttentionItem, type EntityRisk, type WarningCase } from '../../../src/lib/domain/sla-warning.js';
 
 export type { AttentionItem, EntityRisk };
 import type { Store } from '../store.js';
@@ -27,20 +27,6 @@ interface RunningValue {
 	reopened: number;
 }
 
-export interface WarningRow {
-	case_key: string;
-	ref: string;
-	subject: string;
-	case_type: CaseType;
-	category_id: string;
-	status: CaseStatus;
-	due_at: string;
-	warning: SlaWarning;
-	/** Who holds the case in its entity (user id), null when nobody has acted on it there yet. */
-	handler: string | null;
-	reopened: number;
-}
-
 export interface Window {
 	now: Date;
 	horizon: Date;
@@ -48,7 +34,7 @@ export interface Window {
 
 const caseKeyOf = (id: string) => id.slice('case:'.length);
 
-function toRows(rows: { id: string; value: RunningValue }[], window: Window): WarningRow[] {
+function toRows(rows: { id: string; value: RunningValue }[], window: Window): WarningCase[] {
 	return rows.flatMap(({ id, value }) => {
 		const warning = slaWarning(value, window.now, window.horizon);
 		if (!warning) return [];
@@ -76,7 +62,7 @@ async function range(store: Store, startkey: unknown[], endkey: unknown[], limit
 
 /** Every late and due-soon case of the entity, oldest date first; `handler` narrows it to the
  * cases that person holds plus those nobody holds yet (an agent's own list). */
-export async function entityWarnings(store: Store, entityId: string, window: Window, handler?: string): Promise<{ rows: WarningRow[]; truncated: boolean }> {
+export async function entityWarnings(store: Store, entityId: string, window: Window, handler?: string): Promise<{ rows: WarningCase[]; truncated: boolean }> {
 	await ensureSlaViews(store);
 	const until = window.horizon.toISOString();
 	let found: { id: string; value: RunningValue }[];
