@@ -1,21 +1,9 @@
 import { ERROR_CODES, type ErrorCode, type FieldError } from '$lib/domain/errors';
-import type { Role } from '$lib/domain/doc-types';
+import type { SessionUser } from '$lib/domain/session-user';
 import { announcer } from './announcer.svelte';
 import { i18n, t } from './i18n.svelte';
 
-/** The signed-in person as `/api/session` and the sign-in endpoints return them (docs/design.md). */
-export interface SessionUser {
-	user_id: string;
-	role: Role;
-	name: string;
-	phone?: string;
-	entity_id?: string;
-	databases: { pull: string[]; push: string };
-	/** The session was opened with the authenticator (staff second factor). */
-	mfa?: boolean;
-	/** Signed in with a one-time password: the server allows nothing but choosing a new one. */
-	must_change_password?: boolean;
-}
+export type { SessionUser };
 
 /** Every failure the client shows: an HTTP status (0 when the server was not reached), a stable
  * code from ERROR_CODES and, for form errors, the fields concerned. */

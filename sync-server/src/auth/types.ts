@@ -1,20 +1,10 @@
 /** Who is signed in, and which databases that lets them replicate. The gate trusts only this. */
 import { randomBytes } from 'node:crypto';
 import { DB, entityDb, userDb, type Role } from '../../../src/lib/domain/doc-types.js';
+import type { SessionUser } from '../../../src/lib/domain/session-user.js';
 import { STATS_DB } from '../stats/model.js';
 
-export interface SessionUser {
-	user_id: string;
-	role: Role;
-	name: string;
-	phone?: string;
-	entity_id?: string;
-	databases: { pull: string[]; push: 'intake' };
-	/** True when this session was opened with a second factor (TOTP); coordinators need it. */
-	mfa?: boolean;
-	/** Signed in with a one-time password: nothing but choosing a new one until then. */
-	must_change_password?: boolean;
-}
+export type { SessionUser };
 
 /** `account:<user_id>` in the `auth` database. */
 export interface AccountDoc {
