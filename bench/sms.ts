@@ -1,7 +1,7 @@
 /** sms.smpp_msgs_per_s: messages per second through the whole SMS path — queued as jobs in the
  * store, claimed, sent over SMPP (UCS-2, as Arabic goes) to an SMSC on loopback, marked sent —
  * and, for comparison, the gateway alone writing submit_sm with no queue. */
-import { openTestStore } from '../sync-server/src/auth/test-store.js';
+import { openTestStore } from '../tests/support/test-store.js';
 import { installSmsDesign } from '../sync-server/src/sms/jobs.js';
 import { SmsSender } from '../sync-server/src/sms/sender.js';
 import { createSmppGateway } from '../sync-server/src/sms/smpp-gateway.js';

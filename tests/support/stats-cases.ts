@@ -1,5 +1,5 @@
 /** For specs and benchmarks: case documents with just the fields the statistics read. */
-import type { CaseDoc, TimelineEntry } from '../../../src/lib/domain/doc-types.js';
+import type { CaseDoc, TimelineEntry } from '../../src/lib/domain/doc-types.js';
 
 let serial = 0;
 

@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setLogLevel } from '../log.js';
-import { openStore, type Store } from '../store.js';
+import { setLogLevel } from '../../sync-server/src/log.js';
+import { openStore, type Store } from '../../sync-server/src/store.js';
 
 export async function openTestStore(): Promise<{ store: Store; close: () => Promise<void> }> {
 	setLogLevel('silent');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import type { Store } from '../store.js';
 import { createStaff, findOrCreateCitizen, findStaff, getAccount, phoneDocId } from './accounts.js';
-import { openTestStore } from './test-store.js';
+import { openTestStore } from '../../../tests/support/test-store.js';
 import { databasesFor, newUserId, toSessionUser, type AccountDoc } from './types.js';
 
 let store: Store;

@@ -3,7 +3,7 @@ import type { Store } from '../store.js';
 import { createStaff, findStaff } from './accounts.js';
 import { checkStaffPassword, staffLogin } from './login.js';
 import { hashPassword, LOCKOUT, verifyPassword } from './passwords.js';
-import { openTestStore } from './test-store.js';
+import { openTestStore } from '../../../tests/support/test-store.js';
 
 let store: Store;
 let close: () => Promise<void>;

@@ -4,7 +4,7 @@ import { DB } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
 import { createStaff } from './accounts.js';
 import { createMfaService, MFA, pendingTokenFrom, totpDocId, type MfaService, type TotpDoc } from './mfa.js';
-import { manualClock, openTestStore } from './test-store.js';
+import { manualClock, openTestStore } from '../../../tests/support/test-store.js';
 import { base32Decode, hotp, stepAt } from './totp.js';
 
 let store: Store;

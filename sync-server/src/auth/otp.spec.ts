@@ -4,7 +4,7 @@ import { setLogLevel } from '../log.js';
 import type { SmsGateway, SmsMessage } from '../sms/gateway.js';
 import type { Store } from '../store.js';
 import { createOtpService, OTP, otpDocId } from './otp.js';
-import { manualClock, openTestStore } from './test-store.js';
+import { manualClock, openTestStore } from '../../../tests/support/test-store.js';
 
 let store: Store;
 let close: () => Promise<void>;

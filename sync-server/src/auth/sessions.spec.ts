@@ -3,7 +3,7 @@ import type { Store } from '../store.js';
 import { createStaff, findOrCreateCitizen } from './accounts.js';
 import { clearedSessionCookie, parseCookies, sessionTokenFrom } from './cookies.js';
 import { createSessionService, SESSION_POLICY, sessionDocId } from './sessions.js';
-import { manualClock, openTestStore } from './test-store.js';
+import { manualClock, openTestStore } from '../../../tests/support/test-store.js';
 import type { AccountDoc } from './types.js';
 
 let store: Store;

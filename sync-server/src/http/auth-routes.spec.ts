@@ -7,7 +7,7 @@ import { createStaff } from '../auth/accounts.js';
 import { createOtpService, OTP } from '../auth/otp.js';
 import { LOCKOUT } from '../auth/passwords.js';
 import { createSessionService } from '../auth/sessions.js';
-import { manualClock, openTestStore } from '../auth/test-store.js';
+import { manualClock, openTestStore } from '../../../tests/support/test-store.js';
 import { createOutboxGateway, listOutbox } from '../sms/outbox.js';
 import type { Store } from '../store.js';
 import { authRouter, sessionMiddleware, type AuthDeps } from './auth-routes.js';

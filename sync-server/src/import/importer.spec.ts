@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DB, type CaseDoc, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
-import { openTestStore } from '../auth/test-store.js';
+import { openTestStore } from '../../../tests/support/test-store.js';
 import { seedStore } from '../seed/seed.js';
 import type { Store } from '../store.js';
 import { StatsAggregator } from '../stats/aggregator.js';

@@ -4,7 +4,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { RATING_WINDOW_MS } from '../../../src/lib/domain/rating.js';
-import { manualClock, openTestStore } from '../auth/test-store.js';
+import { manualClock, openTestStore } from '../../../tests/support/test-store.js';
 import type { NewJob } from '../sms/jobs.js';
 import type { Store } from '../store.js';
 import { inviteForReply } from './invitations.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASE_TYPES, ID_PATTERN } from '../../../src/lib/domain/doc-types.js';
 import { createStaff } from '../auth/accounts.js';
 import { staffLogin } from '../auth/login.js';
-import { openTestStore } from '../auth/test-store.js';
+import { openTestStore } from '../../../tests/support/test-store.js';
 import type { Store } from '../store.js';
 import { CATEGORIES, ENTITIES, HOLIDAYS, SETTINGS } from './catalogue.js';
 import { readDemoPasswords } from './demo-passwords.js';

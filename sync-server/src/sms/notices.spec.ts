@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB, LEGACY_CITIZEN_ID, type CaseDoc, type TimelineEntry } from '../../../src/lib/domain/doc-types.js';
-import { openTestStore } from '../auth/test-store.js';
+import { openTestStore } from '../../../tests/support/test-store.js';
 import { accountDocId } from '../auth/types.js';
 import { log } from '../log.js';
 import type { CitizenNoticeEffect } from '../rules/types.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStore } from '../auth/test-store.js';
+import { openTestStore } from '../../../tests/support/test-store.js';
 import type { Store } from '../store.js';
 import { createGateway } from './index.js';
 import { createOutboxGateway, listOutbox } from './outbox.js';

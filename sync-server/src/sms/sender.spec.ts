@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, openTestStore } from '../auth/test-store.js';
+import { manualClock, openTestStore } from '../../../tests/support/test-store.js';
 import type { Store } from '../store.js';
 import { SmsSendError, type GatewayEvents, type SmsGateway, type SmsMessage } from './gateway.js';
 import { getJob, installSmsDesign, jobDocId, saveJobs, type SmsJob } from './jobs.js';

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { DB } from '../../../src/lib/domain/doc-types.js';
-import { openTestStore } from '../auth/test-store.js';
+import { openTestStore } from '../../../tests/support/test-store.js';
 import { seedStore } from '../seed/seed.js';
 import type { Store } from '../store.js';
 import { REBUILD_MARKER_ID, StatsAggregator, type Step } from './aggregator.js';
@@ -12,7 +12,7 @@ import { BucketSet } from './buckets.js';
 import { caseFacts } from './facts.js';
 import { STATS_DB, type StatsDoc } from './model.js';
 import { rebuildStats } from './rebuild.js';
-import { makeCase, replied } from './test-cases.js';
+import { makeCase, replied } from '../../../tests/support/stats-cases.js';
 
 const NOW = new Date('2019-04-01T00:00:00.000Z');
 let store: Store;

@@ -6,7 +6,7 @@ import { headline } from './kpi.js';
 import { DEFAULT_CONVENTIONS, zeroTotals, type Conventions, type StatsDoc, type Totals } from './model.js';
 import { addDays } from './periods.js';
 import { entityDrillDown, nationalOverview, type StatsReader } from './query.js';
-import { makeCase, replied } from './test-cases.js';
+import { makeCase, replied } from '../../../tests/support/stats-cases.js';
 
 const ctx = { timeZone: 'Asia/Bahrain', weekStart: 0, now: new Date('2021-01-01T00:00:00.000Z') };
 
