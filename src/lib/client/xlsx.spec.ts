@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { columnName, crc32, sheetXml, toCsv, xlsxWorkbook, zipStored } from './xlsx';
 
@@ -56,6 +57,25 @@ describe('xlsxWorkbook', () => {
 		expect(sheet).not.toContain('r="B3"');
 		expect(sheet).toContain('rightToLeft="1"');
 		expect(files.get('xl/workbook.xml')).toContain('name="الجهات &lt;1&gt;"');
+	});
+
+	it('opens in an independent reader (ExcelJS) with its sheet name, direction, texts and numbers', async () => {
+		const rows = [['الجهة', 'Cases', 'On time %'], ['وزارة الأشغال & <النقل>', 12, 99.3], ['=SUM(1,2)', null, 0], ['x', 'y', -1.25]];
+		const book = new ExcelJS.Workbook();
+		await book.xlsx.load(xlsxWorkbook('الجهات <1>', rows, { rightToLeft: true }).buffer as ArrayBuffer);
+		expect(book.worksheets.map((sheet) => sheet.name)).toEqual(['الجهات <1>']);
+		const sheet = book.worksheets[0];
+		expect(sheet.views[0]?.rightToLeft).toBe(true);
+		const read: unknown[][] = [];
+		sheet.eachRow({ includeEmpty: true }, (row, n) => {
+			read[n - 1] = rows[0].map((_, c) => row.getCell(c + 1).value);
+		});
+		expect(read).toEqual([
+			['الجهة', 'Cases', 'On time %'],
+			['وزارة الأشغال & <النقل>', 12, 99.3],
+			['=SUM(1,2)', null, 0],
+			['x', 'y', -1.25]
+		]);
 	});
 
 	it('names columns past Z', () => {
