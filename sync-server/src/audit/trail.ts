@@ -44,7 +44,7 @@ export function ensureAuditDb(store: Store): Promise<void> {
 export async function writeAudit(store: Store, entries: AuditDoc[]): Promise<void> {
 	if (entries.length === 0) return;
 	await ensureAuditDb(store);
-	const docs = entries.map((entry) => withRevision(entry as unknown as Record<string, unknown> & { _id: string }, DB.AUDIT, 1));
+	const docs = entries.map((entry) => withRevision(entry, DB.AUDIT, 1));
 	const response = await store.fetch(`/${DB.AUDIT}/_bulk_docs`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },

@@ -7,6 +7,7 @@
  * stable for one host and port, so a restarted server takes its own lease back at once. */
 import { performance } from 'node:perf_hooks';
 import { DB } from '../../../src/lib/domain/doc-types.js';
+import { log } from '../log.js';
 import type { Store } from '../store.js';
 
 export const DEFAULT_LEASE_MS = 30_000;
@@ -73,7 +74,7 @@ export class Lease {
 	 * a long batch keeps its lease, a frozen process (which runs no timers either) loses it. */
 	keepAlive(): () => void {
 		const timer = setInterval(() => {
-			if (this.held) this.acquire().catch(() => undefined);
+			if (this.held) this.acquire().catch((e) => log.warn('lease renewal failed', { lease: this.name, owner: this.owner, error: (e as Error).message }));
 		}, this.leaseMs / 3);
 		timer.unref();
 		return () => clearInterval(timer);

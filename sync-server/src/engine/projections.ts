@@ -22,7 +22,7 @@ function revHash(id: string, db: string, version: number): string {
 }
 
 /** Stamps a document with the deterministic revision `version` for database `db`. */
-export function withRevision(doc: Record<string, unknown> & { _id: string }, db: string, version: number): StoredDoc {
+export function withRevision(doc: { _id: string }, db: string, version: number): StoredDoc {
 	const ids: string[] = [];
 	for (let v = version; v >= 1 && ids.length < MAX_ANCESTRY; v--) ids.push(revHash(doc._id, db, v));
 	return { ...doc, _rev: `${version}-${ids[0]}`, _revisions: { start: version, ids } };

@@ -48,9 +48,12 @@ export const tokenDocId = (hash: string) => `token:${hash}`;
 export const ratingDocId = (replyActionId: string) => `rating:${replyActionId}`;
 export const citizenInviteId = (replyActionId: string) => `rating_invite:${replyActionId}`;
 
+/** What the ratings database holds: invitations, the token pointers that find them, and ratings. */
+export type RatingsDbDoc = InviteDoc | TokenDoc | RatingDoc;
+
 export async function ratingsDb(store: Store) {
 	await store.ensureDb(DB.RATINGS);
-	return store.use<Record<string, unknown>>(DB.RATINGS);
+	return store.use<RatingsDbDoc>(DB.RATINGS);
 }
 
 /** The invitation a token opens, or null. A stale token (its invitation was given a new one

@@ -86,7 +86,7 @@ export async function inviteForReply(deps: InvitationDeps, caseKey: string, repl
 			expires_at: ratingExpiresAt(at).toISOString()
 		};
 		await insertOnce(db, { _id: tokenDocId(fresh.token_hash), type: DOC_TYPES.RATING_TOKEN, invite_id: fresh._id });
-		if (!(await insertOnce(db, fresh as unknown as Record<string, unknown> & { _id: string }))) token = null;
+		if (!(await insertOnce(db, fresh))) token = null;
 		invite = (await getInvite(store, replyActionId))!;
 	}
 
@@ -95,7 +95,7 @@ export async function inviteForReply(deps: InvitationDeps, caseKey: string, repl
 		token = newToken();
 		const hash = hashToken(token);
 		await insertOnce(db, { _id: tokenDocId(hash), type: DOC_TYPES.RATING_TOKEN, invite_id: invite._id });
-		await db.insert({ ...invite, token_hash: hash } as unknown as Record<string, unknown> & { _id: string });
+		await db.insert({ ...invite, token_hash: hash });
 		invite = (await getInvite(store, replyActionId))!;
 	}
 

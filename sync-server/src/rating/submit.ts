@@ -66,7 +66,7 @@ export async function submitRating(deps: SubmitDeps, invite: InviteDoc, input: R
 		action_id: derivedActionId(`rate:${invite.reply_action_id}`)
 	};
 	const db = await ratingsDb(deps.store);
-	if (!(await insertOnce(db, rating as unknown as Record<string, unknown> & { _id: string }))) return { kind: 'used' };
+	if (!(await insertOnce(db, rating))) return { kind: 'used' };
 	const settings = (await deps.settings?.()) ?? {};
 	await finishRating(deps.store, rating, invite);
 	return { kind: 'rated', rating, low: isLowRating(rating.scores, settings.low_rating_threshold ?? DEFAULT_LOW_RATING_THRESHOLD) };
@@ -95,7 +95,7 @@ export async function finishRating(store: Store, rating: RatingDoc, invite: Invi
 	const stored = await getRating(store, rating.reply_action_id);
 	if (!stored || stored.recorded_at) return;
 	try {
-		await db.insert({ ...stored, recorded_at: new Date().toISOString() } as unknown as Record<string, unknown> & { _id: string });
+		await db.insert({ ...stored, recorded_at: new Date().toISOString() });
 	} catch (error) {
 		// Another request finishing the same rating marked it first.
 		if ((error as { statusCode?: number }).statusCode !== 409) throw error;

@@ -83,7 +83,7 @@ export class SmsSender {
 		this.now = options.now ?? Date.now;
 		this.perNumber = new SlidingWindow(this.options.perNumberPerHour, 3_600_000);
 		options.gateway.listen?.({
-			receipt: (receipt) => void this.onReceipt(receipt).catch((e) => log.warn('sms receipt not recorded', { error: (e as Error).message })),
+			receipt: (receipt) => void this.onReceipt(receipt).catch((e) => receiptLost(receipt, e)),
 			inbound: (message) =>
 				void handleInbound(this.store, message, new Date(this.now())).then(
 					(keyword) => keyword && log.info('sms reply handled', { keyword }),
@@ -219,11 +219,11 @@ export class SmsSender {
 			for (const job of claimed) {
 				const waiting = this.finishing.get(job._id) ?? [];
 				this.finishing.delete(job._id);
-				for (const receipt of waiting) await this.onReceipt(receipt).catch(() => undefined);
+				for (const receipt of waiting) await this.onReceipt(receipt).catch((e) => receiptLost(receipt, e));
 			}
 			const orphans = this.orphans;
 			this.orphans = [];
-			for (const receipt of orphans) await this.onReceipt(receipt, (receipt.rounds ?? 0) + 1).catch(() => undefined);
+			for (const receipt of orphans) await this.onReceipt(receipt, (receipt.rounds ?? 0) + 1).catch((e) => receiptLost(receipt, e));
 		}
 	}
 
@@ -335,4 +335,9 @@ export class SmsSender {
 	status() {
 		return { running: this.running, gateway: this.options.gateway.name, ...this.counts, last_error: this.lastError };
 	}
+}
+
+/** A delivery receipt that could not be recorded: the job keeps its last state, the log says why. */
+function receiptLost(receipt: Receipt, error: unknown): void {
+	log.warn('sms receipt not recorded', { provider_id: receipt.provider_id, error: (error as Error).message });
 }

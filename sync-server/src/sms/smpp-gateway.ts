@@ -97,7 +97,7 @@ class Link {
 		const wait = this.retryMs;
 		this.retryMs = Math.min(this.retryMs * 2, 30_000);
 		setTimeout(() => {
-			if (!this.closed && !this.bound) this.ready(wait + 5000).catch(() => undefined);
+			if (!this.closed && !this.bound) this.ready(wait + 5000).catch((e) => log.warn('smpp rebind failed', { error: (e as Error).message, retry_ms: this.retryMs }));
 		}, wait).unref();
 	}
 
