@@ -40,48 +40,65 @@ function html(res: Response, status: number, body: string) {
 	res.status(status).type('html').send(body);
 }
 
-export function ratingRouter(deps: RatingRouteDeps): express.Router {
-	const { store } = deps;
-	const now = deps.now ?? Date.now;
-	const catalogue = new CatalogueSource(store);
-	const settings = async () => (await catalogue.get()).settings;
-	const submitDeps: SubmitDeps = { store, now, settings };
-	// A brake on one noisy client; the once-only rule does not depend on it.
-	const perIp = new SlidingWindow(120, 60_000);
-	const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 20 });
-	const router = express.Router();
+/** What the link's pages need to answer a request: the invitation's language, its state page, its
+ * form with the case's facts. */
+class LinkPages {
+	private readonly catalogue: CatalogueSource;
 
-	const localeOf = (req: Request, invite: InviteDoc | null): Locale =>
-		readLocale(req.query.lang) ?? readLocale((req.body as Record<string, unknown> | undefined)?.lang) ?? invite?.locale ?? 'ar';
+	constructor(
+		private readonly store: Store,
+		private readonly now: () => number
+	) {
+		this.catalogue = new CatalogueSource(store);
+	}
 
-	function state(req: Request, res: Response, page: StatePage, invite: InviteDoc | null, params: Record<string, string | number> = {}) {
-		const locale = localeOf(req, invite);
+	readonly settings = async () => (await this.catalogue.get()).settings;
+
+	localeOf(req: Request, invite: InviteDoc | null): Locale {
+		return readLocale(req.query.lang) ?? readLocale((req.body as Record<string, unknown> | undefined)?.lang) ?? invite?.locale ?? 'ar';
+	}
+
+	state(req: Request, res: Response, page: StatePage, invite: InviteDoc | null, params: Record<string, string | number> = {}): void {
+		const locale = this.localeOf(req, invite);
 		const token = req.params.token;
 		const switchHref = TOKEN_PATTERN.test(token ?? '') ? `/r/${token}?lang=${locale === 'ar' ? 'en' : 'ar'}` : `?lang=${locale === 'ar' ? 'en' : 'ar'}`;
 		html(res, STATUS[page], renderState(locale, page, params, switchHref));
 	}
 
 	/** Resolves the token to an invitation that may still be rated, or answers with the right page. */
-	async function openInvite(req: Request, res: Response): Promise<InviteDoc | null> {
+	async openInvite(req: Request, res: Response): Promise<InviteDoc | null> {
 		const token = req.params.token;
-		if (!TOKEN_PATTERN.test(token)) return state(req, res, 'malformed', null), null;
-		const invite = await inviteByToken(store, token);
-		if (!invite) return state(req, res, 'unknown', null), null;
-		const s = await inviteState(store, invite, new Date(now()));
-		if (s === 'used') return state(req, res, 'used', invite), null;
-		if (s === 'expired') return state(req, res, 'expired', invite, { date: await expiredDate(invite, localeOf(req, invite)) }), null;
+		if (!TOKEN_PATTERN.test(token)) return this.state(req, res, 'malformed', null), null;
+		const invite = await inviteByToken(this.store, token);
+		if (!invite) return this.state(req, res, 'unknown', null), null;
+		const s = await inviteState(this.store, invite, new Date(this.now()));
+		if (s === 'used') return this.state(req, res, 'used', invite), null;
+		if (s === 'expired') return this.state(req, res, 'expired', invite, { date: await this.expiredDate(invite, this.localeOf(req, invite)) }), null;
 		return invite;
 	}
 
-	async function expiredDate(invite: InviteDoc, locale: Locale): Promise<string> {
-		return formatDate(invite.expires_at, locale, (await settings()).time_zone);
+	async expiredDate(invite: InviteDoc, locale: Locale): Promise<string> {
+		return formatDate(invite.expires_at, locale, (await this.settings()).time_zone);
 	}
 
-	async function facts(invite: InviteDoc, locale: Locale): Promise<CaseFacts | null> {
-		const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(invite.case_key));
+	async showForm(req: Request, res: Response, invite: InviteDoc, status: number, extra: { values?: FormValues; errors?: FieldError[] } = {}): Promise<void> {
+		const locale = this.localeOf(req, invite);
+		const caseFacts = await this.facts(invite, locale);
+		if (!caseFacts) return this.state(req, res, 'unknown', invite);
+		html(res, status, renderForm({ locale, token: req.params.token, facts: caseFacts, expiresAt: invite.expires_at, timeZone: (await this.settings()).time_zone, ...extra }));
+	}
+
+	async thanks(req: Request, res: Response, invite: InviteDoc, low: boolean): Promise<void> {
+		const caseDoc = await getOrNull(this.store.use<CaseDoc>(DB.CASES), caseDocId(invite.case_key));
+		const reopenUntil = caseDoc && canReopen(caseDoc, new Date(this.now())) ? reopenDeadline(invite) : null;
+		html(res, 201, renderThanks({ locale: this.localeOf(req, invite), token: req.params.token, low, reopenUntil, timeZone: (await this.settings()).time_zone }));
+	}
+
+	private async facts(invite: InviteDoc, locale: Locale): Promise<CaseFacts | null> {
+		const caseDoc = await getOrNull(this.store.use<CaseDoc>(DB.CASES), caseDocId(invite.case_key));
 		const reply = caseDoc?.timeline.find((e) => e.action_id === invite.reply_action_id);
 		if (!caseDoc || !reply) return null;
-		const entity = (await catalogue.get()).entities.get(invite.entity_id) as EntityDoc | undefined;
+		const entity = (await this.catalogue.get()).entities.get(invite.entity_id) as EntityDoc | undefined;
 		return {
 			entityName: entity ? (locale === 'en' ? entity.name_en : entity.name_ar) : invite.entity_id,
 			ref: caseDoc.ref,
@@ -91,115 +108,117 @@ export function ratingRouter(deps: RatingRouteDeps): express.Router {
 			repliedAt: reply.at
 		};
 	}
+}
 
-	async function showForm(req: Request, res: Response, invite: InviteDoc, status: number, extra: { values?: FormValues; errors?: FieldError[] } = {}) {
-		const locale = localeOf(req, invite);
-		const caseFacts = await facts(invite, locale);
-		if (!caseFacts) return state(req, res, 'unknown', invite);
-		html(res, status, renderForm({ locale, token: req.params.token, facts: caseFacts, expiresAt: invite.expires_at, timeZone: (await settings()).time_zone, ...extra }));
-	}
+const reopenDeadline = (invite: InviteDoc) => new Date(Date.parse(invite.created_at) + RATING_WINDOW_MS).toISOString();
 
-	router.use('/r', (_req, res, next) => {
-		noStore(res);
-		next();
-	});
-
-	// Also answers HEAD (Express runs GET routes for it and sends no body): nothing is consumed.
-	router.get(
-		'/r/:token',
-		asyncHandler(async (req, res) => {
-			const invite = await openInvite(req, res);
-			if (invite) await showForm(req, res, invite, 200);
-		})
-	);
-
-	const limited = (req: Request, res: Response, next: express.NextFunction) => {
-		if (perIp.hit(req.ip ?? 'unknown', now())) return next();
-		state(req, res, 'busy', null);
-	};
-	const parseForm = (req: Request, res: Response, next: express.NextFunction) =>
+/** The form body parser; an oversized or over-long form gets the "too large" page in the invitation's
+ * language and the connection closed, anything else unreadable the "malformed" one. */
+function formParser(store: Store, pages: LinkPages): express.RequestHandler {
+	const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 20 });
+	return (req, res, next) =>
 		form(req, res, (error?: unknown) => {
 			if (!error) return next();
 			const type = (error as { type?: string }).type;
 			if (type === 'entity.too.large' || type === 'parameters.too.many') {
 				// The body was not read to the end; close the connection rather than drain 10 MB.
 				res.setHeader('Connection', 'close');
-				// In the invitation's language, as every other page of the link.
 				const token = req.params.token;
 				const lookup = TOKEN_PATTERN.test(token) ? inviteByToken(store, token).catch(() => null) : Promise.resolve(null);
-				return void lookup.then((invite) => state(req, res, 'too_large', invite, { max: RATING_COMMENT_MAX }));
+				return void lookup.then((invite) => pages.state(req, res, 'too_large', invite, { max: RATING_COMMENT_MAX }));
 			}
-			state(req, res, 'malformed', null);
+			pages.state(req, res, 'malformed', null);
 		});
+}
 
-	router.post(
+/** POST /r/<token>: the rating itself. */
+function rateThroughLink(pages: LinkPages, submitDeps: SubmitDeps): express.RequestHandler {
+	return asyncHandler(async (req, res) => {
+		const invite = await pages.openInvite(req, res);
+		if (!invite) return;
+		const body = (req.body ?? {}) as Record<string, unknown>;
+		const text = (v: unknown) => (typeof v === 'string' ? v : '');
+		const values: FormValues = { scores: Object.fromEntries(RATING_CRITERIA.map((c) => [c, text(body[c])])), comment: text(body.comment) };
+		const outcome = await submitRating(submitDeps, invite, { scores: values.scores, comment: body.comment }, 'link');
+		switch (outcome.kind) {
+			case 'invalid':
+				return pages.showForm(req, res, invite, 422, { values, errors: outcome.errors });
+			case 'used':
+				return pages.state(req, res, 'used', invite);
+			case 'expired':
+				return pages.state(req, res, 'expired', invite, { date: await pages.expiredDate(invite, pages.localeOf(req, invite)) });
+			case 'rated':
+				return pages.thanks(req, res, invite, outcome.low);
+		}
+	});
+}
+
+/** POST /r/<token>/reopen: the citizen reopens the case from the thanks page. */
+function reopenThroughLinkRoute(store: Store, pages: LinkPages, submitDeps: SubmitDeps): express.RequestHandler {
+	return asyncHandler(async (req, res) => {
+		const token = req.params.token;
+		if (!TOKEN_PATTERN.test(token)) return pages.state(req, res, 'malformed', null);
+		const invite = await inviteByToken(store, token);
+		if (!invite) return pages.state(req, res, 'unknown', null);
+		const locale = pages.localeOf(req, invite);
+		const reason = (req.body as Record<string, unknown>)?.reason;
+		const outcome = await reopenThroughLink(submitDeps, invite, reason);
+		if (outcome.kind === 'invalid') {
+			const timeZone = (await pages.settings()).time_zone;
+			return html(res, 422, renderThanks({ locale, token, low: false, reopenUntil: reopenDeadline(invite), timeZone, reason: typeof reason === 'string' ? reason : '', errors: outcome.errors }));
+		}
+		html(res, outcome.kind === 'reopened' ? 202 : outcome.kind === 'closed' ? 410 : 409, renderReopened(locale, outcome.kind));
+	});
+}
+
+/** POST /api/ratings/<reply>: the signed-in citizen rates from the case page, with the same checks,
+ * by the session instead of a token. */
+function rateInApp(store: Store, submitDeps: SubmitDeps): express.RequestHandler {
+	return asyncHandler(async (req, res) => {
+		res.setHeader('Cache-Control', 'no-store');
+		const user = res.locals.user as SessionUser | null;
+		if (!user) throw new TawasulError(401, 'unauthorized');
+		const invite = await getInvite(store, String(req.params.reply_action_id));
+		// Someone else's invitation looks exactly like a missing one.
+		if (!invite || user.role !== 'citizen' || invite.citizen_id !== user.user_id) throw new TawasulError(404, 'case_not_found');
+		const body = (req.body ?? {}) as { scores?: Record<string, unknown>; comment?: unknown };
+		const outcome = await submitRating(submitDeps, invite, { scores: body.scores ?? {}, comment: body.comment }, 'app');
+		if (outcome.kind === 'invalid') throw new TawasulError(422, outcome.errors[0].code, outcome.errors);
+		if (outcome.kind === 'used') throw new TawasulError(409, 'duplicate_action');
+		if (outcome.kind === 'expired') throw new TawasulError(410, 'window_closed');
+		res.status(201).json({ rating: { reply_action_id: invite.reply_action_id, at: outcome.rating.at, low: outcome.low } });
+	});
+}
+
+export function ratingRouter(deps: RatingRouteDeps): express.Router {
+	const { store } = deps;
+	const now = deps.now ?? Date.now;
+	const pages = new LinkPages(store, now);
+	const submitDeps: SubmitDeps = { store, now, settings: pages.settings };
+	// A brake on one noisy client; the once-only rule does not depend on it.
+	const perIp = new SlidingWindow(120, 60_000);
+	const limited: express.RequestHandler = (req, res, next) => {
+		if (perIp.hit(req.ip ?? 'unknown', now())) return next();
+		pages.state(req, res, 'busy', null);
+	};
+	const parseForm = formParser(store, pages);
+	const router = express.Router();
+
+	router.use('/r', (_req, res, next) => {
+		noStore(res);
+		next();
+	});
+	// Also answers HEAD (Express runs GET routes for it and sends no body): nothing is consumed.
+	router.get(
 		'/r/:token',
-		limited,
-		parseForm,
 		asyncHandler(async (req, res) => {
-			const invite = await openInvite(req, res);
-			if (!invite) return;
-			const body = (req.body ?? {}) as Record<string, unknown>;
-			const text = (v: unknown) => (typeof v === 'string' ? v : '');
-			const values: FormValues = { scores: Object.fromEntries(RATING_CRITERIA.map((c) => [c, text(body[c])])), comment: text(body.comment) };
-			const outcome = await submitRating(submitDeps, invite, { scores: values.scores, comment: body.comment }, 'link');
-			const locale = localeOf(req, invite);
-			switch (outcome.kind) {
-				case 'invalid':
-					return showForm(req, res, invite, 422, { values, errors: outcome.errors });
-				case 'used':
-					return state(req, res, 'used', invite);
-				case 'expired':
-					return state(req, res, 'expired', invite, { date: await expiredDate(invite, locale) });
-				case 'rated': {
-					const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(invite.case_key));
-					const reopenUntil = caseDoc && canReopen(caseDoc, new Date(now())) ? new Date(Date.parse(invite.created_at) + RATING_WINDOW_MS).toISOString() : null;
-					return html(res, 201, renderThanks({ locale, token: req.params.token, low: outcome.low, reopenUntil, timeZone: (await settings()).time_zone }));
-				}
-			}
+			const invite = await pages.openInvite(req, res);
+			if (invite) await pages.showForm(req, res, invite, 200);
 		})
 	);
-
-	router.post(
-		'/r/:token/reopen',
-		limited,
-		parseForm,
-		asyncHandler(async (req, res) => {
-			const token = req.params.token;
-			if (!TOKEN_PATTERN.test(token)) return state(req, res, 'malformed', null);
-			const invite = await inviteByToken(store, token);
-			if (!invite) return state(req, res, 'unknown', null);
-			const locale = localeOf(req, invite);
-			const reason = (req.body as Record<string, unknown>)?.reason;
-			const outcome = await reopenThroughLink(submitDeps, invite, reason);
-			if (outcome.kind === 'invalid') {
-				const until = new Date(Date.parse(invite.created_at) + RATING_WINDOW_MS).toISOString();
-				return html(res, 422, renderThanks({ locale, token, low: false, reopenUntil: until, timeZone: (await settings()).time_zone, reason: typeof reason === 'string' ? reason : '', errors: outcome.errors }));
-			}
-			html(res, outcome.kind === 'reopened' ? 202 : outcome.kind === 'closed' ? 410 : 409, renderReopened(locale, outcome.kind));
-		})
-	);
-
-	// The signed-in citizen rates from the case page: the same checks, by the session instead of a token.
-	router.post(
-		'/api/ratings/:reply_action_id',
-		express.json({ limit: FORM_LIMIT }),
-		asyncHandler(async (req, res) => {
-			res.setHeader('Cache-Control', 'no-store');
-			const user = res.locals.user as SessionUser | null;
-			if (!user) throw new TawasulError(401, 'unauthorized');
-			const invite = await getInvite(store, String(req.params.reply_action_id));
-			// Someone else's invitation looks exactly like a missing one.
-			if (!invite || user.role !== 'citizen' || invite.citizen_id !== user.user_id) throw new TawasulError(404, 'case_not_found');
-			const body = (req.body ?? {}) as { scores?: Record<string, unknown>; comment?: unknown };
-			const outcome = await submitRating(submitDeps, invite, { scores: body.scores ?? {}, comment: body.comment }, 'app');
-			if (outcome.kind === 'invalid') throw new TawasulError(422, outcome.errors[0].code, outcome.errors);
-			if (outcome.kind === 'used') throw new TawasulError(409, 'duplicate_action');
-			if (outcome.kind === 'expired') throw new TawasulError(410, 'window_closed');
-			res.status(201).json({ rating: { reply_action_id: invite.reply_action_id, at: outcome.rating.at, low: outcome.low } });
-		})
-	);
-
+	router.post('/r/:token', limited, parseForm, rateThroughLink(pages, submitDeps));
+	router.post('/r/:token/reopen', limited, parseForm, reopenThroughLinkRoute(store, pages, submitDeps));
+	router.post('/api/ratings/:reply_action_id', express.json({ limit: FORM_LIMIT }), rateInApp(store, submitDeps));
 	router.use('/api/ratings', (error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
 		void _next;
 		sendError(res, error);
