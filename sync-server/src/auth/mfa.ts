@@ -108,34 +108,19 @@ export interface MfaEnv {
 	secretsKey: Buffer | null;
 }
 
+type MfaDeps = { store: Store; env: MfaEnv; now: () => number };
+type PendingSignIns = Pick<MfaService, 'startPending' | 'pending' | 'takeAttempt' | 'dropPending' | 'clearCookie'>;
+type Authenticators = Omit<MfaService, keyof PendingSignIns>;
+
 export function createMfaService(deps: { store: Store; env: MfaEnv; now?: () => number }): MfaService {
-	const { store } = deps;
-	const now = deps.now ?? Date.now;
-	const key = deps.env.secretsKey;
-	if (!key) throw new Error('no key to seal authenticator secrets with (SECRETS_KEY or DATA_DIR/secrets.key)');
-	// Bound to the person's document: a sealed secret copied to another account does not open.
-	const sealFor = (userId: string, secret: string) => (isSealed(secret) ? secret : seal(key, secret, totpDocId(userId)));
-	const openFor = (userId: string, secret: string) => unseal(key, secret, totpDocId(userId));
-	const totpDb = () => store.use<TotpDoc>(DB.AUTH);
+	const full: MfaDeps = { ...deps, now: deps.now ?? Date.now };
+	return { ...pendingSignIns(full), ...authenticators(full) };
+}
+
+/** The half-open sign-ins waiting for their second factor: a cookie, an expiry, a few attempts. */
+function pendingSignIns(deps: MfaDeps): PendingSignIns {
+	const { store, now } = deps;
 	const pendingDb = () => store.use<PendingDoc>(DB.AUTH);
-
-	async function readTotp(userId: string): Promise<TotpDoc | null> {
-		const doc = await getOrNull(totpDb(), totpDocId(userId));
-		return doc?.type === DOC_TYPES.TOTP ? doc : null;
-	}
-
-	/** Matches `code` against the secret `pick` chooses and records the step; `apply` shapes the saved doc. */
-	function checkAgainst(userId: string, code: string, pick: (doc: TotpDoc, at: number) => string | null, apply: (doc: TotpDoc, step: number, at: number) => TotpDoc): Promise<CodeCheck> {
-		const at = now();
-		return updateDoc(totpDb(), totpDocId(userId), (current) => {
-			const secret = current ? pick(current, at) : null;
-			const totpKey = secret ? base32Decode(openFor(userId, secret)) : null;
-			if (!current || !totpKey) return { next: null, result: 'not_enrolled' as const };
-			const step = matchStep(totpKey, code, at, current.last_step);
-			if (step === null) return { next: null, result: 'invalid' as const };
-			return { next: apply(current, step, at), result: 'ok' as const };
-		});
-	}
 
 	async function dropPending(token: string): Promise<void> {
 		const id = pendingDocId(token);
@@ -150,12 +135,6 @@ export function createMfaService(deps: { store: Store; env: MfaEnv; now?: () => 
 	}
 
 	return {
-		async stageFor(account) {
-			if (!mayUseTotp(account)) return null;
-			if ((await readTotp(account.user_id))?.enabled) return 'verify';
-			return totpRequired(account) ? 'enrol' : null;
-		},
-
 		async startPending(account, stage) {
 			await store.ensureDb(DB.AUTH);
 			const token = randomBytes(32).toString('base64url');
@@ -193,6 +172,44 @@ export function createMfaService(deps: { store: Store; env: MfaEnv; now?: () => 
 		dropPending,
 
 		clearCookie: () => cookie('', 0, deps.env.cookieSecure),
+
+	};
+}
+
+/** Each person's authenticator: enrolment, codes used once, turning it off. */
+function authenticators(deps: MfaDeps): Authenticators {
+	const { store, now } = deps;
+	const key = deps.env.secretsKey;
+	if (!key) throw new Error('no key to seal authenticator secrets with (SECRETS_KEY or DATA_DIR/secrets.key)');
+	// Bound to the person's document: a sealed secret copied to another account does not open.
+	const sealFor = (userId: string, secret: string) => (isSealed(secret) ? secret : seal(key, secret, totpDocId(userId)));
+	const openFor = (userId: string, secret: string) => unseal(key, secret, totpDocId(userId));
+	const totpDb = () => store.use<TotpDoc>(DB.AUTH);
+
+	async function readTotp(userId: string): Promise<TotpDoc | null> {
+		const doc = await getOrNull(totpDb(), totpDocId(userId));
+		return doc?.type === DOC_TYPES.TOTP ? doc : null;
+	}
+
+	/** Matches `code` against the secret `pick` chooses and records the step; `apply` shapes the saved doc. */
+	function checkAgainst(userId: string, code: string, pick: (doc: TotpDoc, at: number) => string | null, apply: (doc: TotpDoc, step: number, at: number) => TotpDoc): Promise<CodeCheck> {
+		const at = now();
+		return updateDoc(totpDb(), totpDocId(userId), (current) => {
+			const secret = current ? pick(current, at) : null;
+			const totpKey = secret ? base32Decode(openFor(userId, secret)) : null;
+			if (!current || !totpKey) return { next: null, result: 'not_enrolled' as const };
+			const step = matchStep(totpKey, code, at, current.last_step);
+			if (step === null) return { next: null, result: 'invalid' as const };
+			return { next: apply(current, step, at), result: 'ok' as const };
+		});
+	}
+
+	return {
+		async stageFor(account) {
+			if (!mayUseTotp(account)) return null;
+			if ((await readTotp(account.user_id))?.enabled) return 'verify';
+			return totpRequired(account) ? 'enrol' : null;
+		},
 
 		async status(userId) {
 			return { enabled: (await readTotp(userId))?.enabled ?? false };
