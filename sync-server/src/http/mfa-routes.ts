@@ -30,24 +30,34 @@ export interface MfaDeps {
 
 type Enrollee = { account: AccountDoc; token: string; pending: PendingDoc } | { account: AccountDoc; token: null; pending: null };
 
-export function mfaRouter(deps: MfaDeps): express.Router {
-	const { store, sessions, mfa } = deps;
-	const now = deps.now ?? Date.now;
-	const router = express.Router();
+const readCode = (body: unknown) => readStrings(body, { code: { max: 16 } }).code!.replace(/\s/g, '');
+const wrongCode = () => new TawasulError(400, 'totp_invalid', [{ field: 'code', code: 'totp_invalid' }]);
 
-	const readCode = (body: unknown) => readStrings(body, { code: { max: 16 } }).code!.replace(/\s/g, '');
+/** The steps the routes share: finding the pending sign-in, checking its code, opening the session. */
+class SecondFactor {
+	private readonly store: Store;
+	private readonly sessions: SessionService;
+	private readonly mfa: MfaService;
+	readonly now: () => number;
+
+	constructor(deps: MfaDeps) {
+		this.store = deps.store;
+		this.sessions = deps.sessions;
+		this.mfa = deps.mfa;
+		this.now = deps.now ?? Date.now;
+	}
 
 	/** The account behind a live pending sign-in of this stage; refuses disabled and locked ones. */
-	async function pendingAccount(req: Request, stage: PendingDoc['stage']): Promise<{ token: string; pending: PendingDoc; account: AccountDoc } | null> {
+	async pendingAccount(req: Request, stage: PendingDoc['stage']): Promise<{ token: string; pending: PendingDoc; account: AccountDoc } | null> {
 		const token = pendingTokenFrom(req.headers.cookie);
-		const pending = await mfa.pending(token);
+		const pending = await this.mfa.pending(token);
 		if (!token || !pending || pending.stage !== stage) return null;
-		const account = await getAccount(store, pending.user_id);
+		const account = await getAccount(this.store, pending.user_id);
 		if (!account || account.disabled) {
-			await mfa.dropPending(token);
+			await this.mfa.dropPending(token);
 			throw new TawasulError(401, 'mfa_expired');
 		}
-		if (isLocked(account, now())) throw new TawasulError(429, 'rate_limited');
+		if (isLocked(account, this.now())) throw new TawasulError(429, 'rate_limited');
 		return { token, pending, account };
 	}
 
@@ -57,57 +67,66 @@ export function mfaRouter(deps: MfaDeps): express.Router {
 	 * parallel codes are refused unchecked once either allowance is used, on every instance, and
 	 * a right code can never arrive after the last allowed wrong one. A wrong code stays counted.
 	 */
-	async function checkPendingCode(req: Request, res: Response, found: { token: string; account: AccountDoc }, check: () => Promise<CodeCheck>) {
+	async checkPendingCode(req: Request, res: Response, found: { token: string; account: AccountDoc }, check: () => Promise<CodeCheck>): Promise<void> {
 		const { token, account } = found;
-		const taken = await mfa.takeAttempt(token);
+		const taken = await this.mfa.takeAttempt(token);
 		if (taken === 'gone') throw new TawasulError(401, 'mfa_expired');
 		if (taken === 'used_up') {
-			await mfa.dropPending(token);
+			await this.mfa.dropPending(token);
 			throw new TawasulError(429, 'rate_limited');
 		}
-		await reserveAttempt(store, account.user_id, now());
-		if ((await check()) === 'ok') return finish(req, res, token, account);
-		const error = (await settleFailure(store, account.user_id, now()))
-			? new TawasulError(429, 'rate_limited')
-			: new TawasulError(400, 'totp_invalid', [{ field: 'code', code: 'totp_invalid' }]);
-		if (error.status === 429) await mfa.dropPending(token);
-		await auditRefusal(store, now(), { kind: 'auth.sign_in.totp', actor: actorOf(account) }, error);
+		await reserveAttempt(this.store, account.user_id, this.now());
+		if ((await check()) === 'ok') return this.finish(req, res, token, account);
+		const error = (await settleFailure(this.store, account.user_id, this.now())) ? new TawasulError(429, 'rate_limited') : wrongCode();
+		if (error.status === 429) await this.mfa.dropPending(token);
+		await auditRefusal(this.store, this.now(), { kind: 'auth.sign_in.totp', actor: actorOf(account) }, error);
 		throw error;
 	}
 
 	/** The pending sign-in is spent: the session replaces it. */
-	async function finish(req: Request, res: Response, token: string, account: AccountDoc) {
-		await mfa.dropPending(token);
-		await recordSignInSuccess(store, account.user_id);
-		res.append('Set-Cookie', mfa.clearCookie());
-		res.json({ user: await openSession({ store, sessions, now }, req, res, account, { mfa: true, audit: 'auth.sign_in.totp' }) });
+	private async finish(req: Request, res: Response, token: string, account: AccountDoc): Promise<void> {
+		await this.mfa.dropPending(token);
+		await recordSignInSuccess(this.store, account.user_id);
+		res.append('Set-Cookie', this.mfa.clearCookie());
+		await this.openSession(req, res, account);
 	}
 
-	async function enrollee(req: Request, res: Response): Promise<Enrollee> {
-		const pending = await pendingAccount(req, 'enrol');
+	async openSession(req: Request, res: Response, account: AccountDoc): Promise<void> {
+		res.json({ user: await openSession({ store: this.store, sessions: this.sessions, now: this.now }, req, res, account, { mfa: true, audit: 'auth.sign_in.totp' }) });
+	}
+
+	/** Who is enrolling: a pending sign-in that must enrol, or a signed-in staff member. */
+	async enrollee(req: Request, res: Response): Promise<Enrollee> {
+		const pending = await this.pendingAccount(req, 'enrol');
 		if (pending) return pending;
 		const user = res.locals.user as SessionUser | null;
 		if (!user) throw new TawasulError(401, 'mfa_expired');
-		const account = await getAccount(store, user.user_id);
+		const account = await getAccount(this.store, user.user_id);
 		if (!account || !mayUseTotp(account)) throw new TawasulError(403, 'not_allowed');
 		return { account, token: null, pending: null };
 	}
+}
+
+export function mfaRouter(deps: MfaDeps): express.Router {
+	const { sessions, mfa } = deps;
+	const steps = new SecondFactor(deps);
+	const router = express.Router();
 
 	router.post(
 		'/api/auth/totp',
 		json,
 		asyncHandler(async (req, res) => {
-			const found = await pendingAccount(req, 'verify');
+			const found = await steps.pendingAccount(req, 'verify');
 			if (!found) throw new TawasulError(401, 'mfa_expired');
 			const code = readCode(req.body);
-			await checkPendingCode(req, res, found, () => mfa.verifyCode(found.account.user_id, code));
+			await steps.checkPendingCode(req, res, found, () => mfa.verifyCode(found.account.user_id, code));
 		})
 	);
 
 	router.post(
 		'/api/auth/totp/enrol',
 		asyncHandler(async (req, res) => {
-			const { account } = await enrollee(req, res);
+			const { account } = await steps.enrollee(req, res);
 			res.json(await mfa.beginEnrolment(account));
 		})
 	);
@@ -116,14 +135,14 @@ export function mfaRouter(deps: MfaDeps): express.Router {
 		'/api/auth/totp/confirm',
 		json,
 		asyncHandler(async (req, res) => {
-			const who = await enrollee(req, res);
+			const who = await steps.enrollee(req, res);
 			const code = readCode(req.body);
-			if (who.token) return checkPendingCode(req, res, { token: who.token, account: who.account }, () => mfa.confirmEnrolment(who.account.user_id, code));
+			if (who.token) return steps.checkPendingCode(req, res, { token: who.token, account: who.account }, () => mfa.confirmEnrolment(who.account.user_id, code));
 			const result = await mfa.confirmEnrolment(who.account.user_id, code);
-			if (result !== 'ok') throw new TawasulError(400, 'totp_invalid', [{ field: 'code', code: 'totp_invalid' }]);
+			if (result !== 'ok') throw wrongCode();
 			// Sessions opened with the password alone end: only the one proven now goes on.
 			await sessions.destroyAllSessionsOf(who.account.user_id);
-			res.json({ user: await openSession({ store, sessions, now }, req, res, who.account, { mfa: true, audit: 'auth.sign_in.totp' }) });
+			await steps.openSession(req, res, who.account);
 		})
 	);
 
@@ -145,7 +164,7 @@ export function mfaRouter(deps: MfaDeps): express.Router {
 			if (!user) throw new TawasulError(401, 'unauthorized');
 			if (totpRequired(user)) throw new TawasulError(403, 'totp_required');
 			const result = await mfa.verifyCode(user.user_id, readCode(req.body));
-			if (result !== 'ok') throw new TawasulError(400, 'totp_invalid', [{ field: 'code', code: 'totp_invalid' }]);
+			if (result !== 'ok') throw wrongCode();
 			await mfa.disable(user.user_id);
 			res.json({ enabled: false });
 		})
