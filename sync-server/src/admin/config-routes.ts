@@ -8,7 +8,7 @@
 import type express from 'express';
 import { DB, type CategoryDoc, type EntityDoc, type HolidaysDoc, type SettingsDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
-import { getOrNull, insertOnce, updateDoc } from '../auth/couch.js';
+import { getOrNull, insertOnce, updateDoc } from '../store-docs.js';
 import { DEFAULT_SETTINGS } from '../engine/catalogue.js';
 import { asyncHandler } from '../http/errors.js';
 import { requireRole } from '../http/guards.js';

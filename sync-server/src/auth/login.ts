@@ -11,7 +11,7 @@
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import type { Store } from '../store.js';
-import { updateContended } from './couch.js';
+import { updateContended } from '../store-docs.js';
 import { findStaff } from './accounts.js';
 import { burnVerifyTime, isLocked, LOCKOUT, verifyPassword } from './passwords.js';
 import { accountDocId, type AccountDoc } from './types.js';

@@ -15,7 +15,7 @@ import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import type { Store } from '../store.js';
 import { parseCookies } from './cookies.js';
-import { getOrNull, statusOf, updateContended, updateDoc } from './couch.js';
+import { getOrNull, statusOf, updateContended, updateDoc } from '../store-docs.js';
 import { base32Decode, matchStep, newSecret, otpauthUri } from './totp.js';
 import { isSealed, seal, unseal } from './sealing.js';
 import type { AccountDoc } from './types.js';

@@ -14,7 +14,7 @@ import type { OidcEnv } from '../env.js';
 import type { Store } from '../store.js';
 import { findOrCreateEkeyCitizen } from './accounts.js';
 import { parseCookies } from './cookies.js';
-import { getOrNull, statusOf } from './couch.js';
+import { getOrNull, statusOf } from '../store-docs.js';
 import type { AccountDoc } from './types.js';
 
 export const OIDC_COOKIE = 'tw_oidc';

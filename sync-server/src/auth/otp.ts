@@ -11,7 +11,7 @@ import { normalizePhone } from '../../../src/lib/domain/phone.js';
 import { log } from '../log.js';
 import type { SmsGateway } from '../sms/gateway.js';
 import type { Store } from '../store.js';
-import { getOrNull, insertOnce, updateContended } from './couch.js';
+import { getOrNull, insertOnce, updateContended } from '../store-docs.js';
 import { SlidingWindow } from './rate-limit.js';
 import { smsTextFor } from '../sms/texts.js';
 

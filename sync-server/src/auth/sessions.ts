@@ -9,7 +9,7 @@ import type { Env } from '../env.js';
 import type { Store } from '../store.js';
 import { getAccount } from './accounts.js';
 import { clearedSessionCookie, sessionCookie } from './cookies.js';
-import { getOrNull, statusOf, updateDoc } from './couch.js';
+import { getOrNull, statusOf, updateDoc } from '../store-docs.js';
 import { isStaffRole, toSessionUser, type AccountDoc, type SessionUser } from './types.js';
 
 const HOUR = 60 * 60_000;

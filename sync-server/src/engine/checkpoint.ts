@@ -9,7 +9,7 @@
  * database, and the engine replays it from the start, which its idempotent writes make safe. */
 import { randomUUID } from 'node:crypto';
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
-import { getOrNull, insertOnce } from '../auth/couch.js';
+import { getOrNull, insertOnce } from '../store-docs.js';
 import { log } from '../log.js';
 import type { Store } from '../store.js';
 

@@ -10,7 +10,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
-import { getOrNull, statusOf } from '../auth/couch.js';
+import { getOrNull, statusOf } from '../store-docs.js';
 import type { Store } from '../store.js';
 
 export interface ApiKeyDoc {

@@ -7,7 +7,7 @@ import express, { type Request, type Response } from 'express';
 import { CatalogueSource, type Catalogue } from '../engine/catalogue.js';
 import type { Env } from '../env.js';
 import { SlidingWindow } from '../auth/rate-limit.js';
-import { getOrNull, statusOf } from '../auth/couch.js';
+import { getOrNull, statusOf } from '../store-docs.js';
 import { caseDocId, DB, type ActionDoc, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { log } from '../log.js';
 import { readLocale, t, type Locale } from '../rating/i18n.js';

@@ -1,7 +1,7 @@
 /** Documents of the `ratings` database (server only) and the citizen's copy of an invitation. */
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import type { RatingScores } from '../../../src/lib/domain/rating.js';
-import { getOrNull } from '../auth/couch.js';
+import { getOrNull } from '../store-docs.js';
 import type { Store } from '../store.js';
 import { hashToken } from './tokens.js';
 

@@ -9,7 +9,7 @@
  * the old one was ever queued. */
 import { caseDocId, DB, DOC_TYPES, userDb, type CaseDoc, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
 import { isFinalReply, ratingExpiresAt } from '../../../src/lib/domain/rating.js';
-import { getOrNull, insertOnce } from '../auth/couch.js';
+import { getOrNull, insertOnce } from '../store-docs.js';
 import type { AccountDoc } from '../auth/types.js';
 import { accountDocId } from '../auth/types.js';
 import { forEachLimited } from '../engine/attachments.js';

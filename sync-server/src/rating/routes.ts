@@ -8,7 +8,7 @@ import express, { type Request, type Response } from 'express';
 import { caseDocId, DB, type CaseDoc, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError, type FieldError } from '../../../src/lib/domain/errors.js';
 import { canReopen, RATING_COMMENT_MAX, RATING_CRITERIA, RATING_WINDOW_MS } from '../../../src/lib/domain/rating.js';
-import { getOrNull } from '../auth/couch.js';
+import { getOrNull } from '../store-docs.js';
 import { SlidingWindow } from '../auth/rate-limit.js';
 import type { SessionUser } from '../auth/types.js';
 import { CatalogueSource } from '../engine/catalogue.js';

@@ -8,7 +8,7 @@ import { caseDocId, DB, DOC_TYPES, type ActionDoc, type CaseDoc } from '../../..
 import { canReopen, checkRating, DEFAULT_LOW_RATING_THRESHOLD, isLowRating, isWithinWindow, type RatingInput } from '../../../src/lib/domain/rating.js';
 import { LIMITS } from '../../../src/lib/domain/validation.js';
 import type { FieldError } from '../../../src/lib/domain/errors.js';
-import { getOrNull, insertOnce } from '../auth/couch.js';
+import { getOrNull, insertOnce } from '../store-docs.js';
 import { writeProjections } from '../engine/writer.js';
 import type { Store } from '../store.js';
 import { getRating, ratingDocId, ratingsDb, type InviteDoc, type RatingDoc } from './docs.js';

@@ -10,7 +10,7 @@
 import { caseDocId, DB, DOC_TYPES, LEGACY_CITIZEN_ID, type CaseDoc, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
 import { normalizePhone } from '../../../src/lib/domain/phone.js';
 import type { SmsTextKey } from '../../../src/lib/domain/sms-texts.js';
-import { getOrNull, insertOnce } from '../auth/couch.js';
+import { getOrNull, insertOnce } from '../store-docs.js';
 import { accountDocId, type AccountDoc } from '../auth/types.js';
 import { forEachLimited } from '../engine/attachments.js';
 import { log } from '../log.js';

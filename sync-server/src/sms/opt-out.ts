@@ -3,7 +3,7 @@
  * (`optout:<e164>`), so every instance and every restart honours it. */
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import { normalizePhone } from '../../../src/lib/domain/phone.js';
-import { updateDoc } from '../auth/couch.js';
+import { updateDoc } from '../store-docs.js';
 import type { Store } from '../store.js';
 import { optOutDocId, type OptOutDoc } from './jobs.js';
 

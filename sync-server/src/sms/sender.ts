@@ -14,7 +14,7 @@ import type { Store } from '../store.js';
 import { SmsSendError, type DeliveryState, type SmsGateway, type SmsMessage } from './gateway.js';
 import { claimedBefore, dueJobs, enqueue, getJob, jobDocId, jobsByProviderId, saveJobs, type NewJob, type SmsJob } from './jobs.js';
 import { handleInbound, optedOut } from './opt-out.js';
-import { updateDoc } from '../auth/couch.js';
+import { updateDoc } from '../store-docs.js';
 import { DB } from '../../../src/lib/domain/doc-types.js';
 
 export interface SenderOptions {

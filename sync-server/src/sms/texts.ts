@@ -3,7 +3,7 @@
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import { fillSmsText, SMS_TEXTS, type SmsTextKey } from '../../../src/lib/domain/sms-texts.js';
 import { smsTemplateDocId, type SmsTemplateDoc } from '../admin/config-docs.js';
-import { getOrNull } from '../auth/couch.js';
+import { getOrNull } from '../store-docs.js';
 import { t, type Locale } from '../rating/i18n.js';
 import type { Store } from '../store.js';
 

@@ -1,6 +1,7 @@
-/** Small helpers over nano for the read-modify-write patterns of the `auth` database. */
+/** Document helpers over nano for both stores: read or null, insert once, and the read-modify-write
+ * loops that retry on a conflict. */
 import type nano from 'nano';
-import { TawasulError } from '../../../src/lib/domain/errors.js';
+import { TawasulError } from '../../src/lib/domain/errors.js';
 
 export function statusOf(error: unknown): number | undefined {
 	return (error as { statusCode?: number } | null)?.statusCode;
