@@ -78,16 +78,7 @@ export function createOidcService(deps: OidcDeps): OidcService {
 
 	/** Discovered on first use and kept; a failure is forgotten so the next attempt tries again. */
 	function config(): Promise<client.Configuration> {
-		configuration ??= (async () => {
-			const issuer = new URL(env.issuer);
-			const metadata: Partial<client.ClientMetadata> = { client_secret: env.clientSecret };
-			if (deps.clockSkewSeconds) metadata[client.clockSkew] = deps.clockSkewSeconds;
-			// Plain http only for a provider on loopback (tests); env.ts refuses it anywhere else.
-			const execute = issuer.protocol === 'http:' && isLoopback(issuer) ? [client.allowInsecureRequests] : [];
-			const found = await client.discovery(issuer, env.clientId, metadata, client.ClientSecretBasic(env.clientSecret), { execute, timeout: 10 });
-			found.timeout = 10;
-			return found;
-		})().catch((error) => {
+		configuration ??= discover(env, deps.clockSkewSeconds).catch((error) => {
 			configuration = null;
 			throw error;
 		});
@@ -144,39 +135,61 @@ export function createOidcService(deps: OidcDeps): OidcService {
 			if (!token || !TOKEN_PATTERN.test(token)) throw new OidcRefused('no_transaction_cookie');
 			const tx = await spend(token);
 			if (!tx) throw new OidcRefused('unknown_or_expired_transaction');
-			const found = await config();
-			// The registered redirect URL, not the Host header: the token request must name exactly it.
-			const callback = new URL(env.redirectUrl);
-			callback.search = query;
-			let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
-			try {
-				tokens = await client.authorizationCodeGrant(found, callback, {
-					pkceCodeVerifier: tx.code_verifier,
-					expectedState: tx.state,
-					expectedNonce: tx.nonce,
-					idTokenExpected: true
-				});
-			} catch (error) {
-				throw new OidcRefused(describe(error));
-			}
-			const claims = tokens.claims();
-			if (!claims?.sub) throw new OidcRefused('no_subject');
-			let phone = verifiedPhone(claims);
-			let name = typeof claims.name === 'string' ? claims.name : undefined;
-			if (phone === null && tokens.access_token) {
-				// Providers often keep scope claims out of the ID token in the code flow.
-				const info = await client.fetchUserInfo(found, tokens.access_token, claims.sub).catch((error) => {
-					throw new OidcRefused(describe(error));
-				});
-				phone = verifiedPhone(info);
-				name ??= typeof info.name === 'string' ? info.name : undefined;
-			}
-			const account = await findOrCreateEkeyCitizen(store, { issuer: env.issuer, subject: claims.sub, phone, name: name?.slice(0, 200) }, now());
+			const { subject, phone, name } = await provenIdentity(await config(), env.redirectUrl, query, tx);
+			const account = await findOrCreateEkeyCitizen(store, { issuer: env.issuer, subject, phone, name: name?.slice(0, 200) }, now());
 			return { account, returnTo: tx.return_to };
 		},
 
 		clearCookie: () => cookie('', 0)
 	};
+}
+
+async function discover(env: OidcEnv, clockSkewSeconds: number | undefined): Promise<client.Configuration> {
+	const issuer = new URL(env.issuer);
+	const metadata: Partial<client.ClientMetadata> = { client_secret: env.clientSecret };
+	if (clockSkewSeconds) metadata[client.clockSkew] = clockSkewSeconds;
+	// Plain http only for a provider on loopback (tests); env.ts refuses it anywhere else.
+	const execute = issuer.protocol === 'http:' && isLoopback(issuer) ? [client.allowInsecureRequests] : [];
+	const found = await client.discovery(issuer, env.clientId, metadata, client.ClientSecretBasic(env.clientSecret), { execute, timeout: 10 });
+	found.timeout = 10;
+	return found;
+}
+
+/** Exchanges the callback's code (state, nonce and PKCE checked) and reads who the provider
+ * says the citizen is; the phone from the user-info endpoint when the ID token lacks it. */
+async function provenIdentity(
+	found: client.Configuration,
+	redirectUrl: string,
+	query: string,
+	tx: TransactionDoc
+): Promise<{ subject: string; phone: string | null; name: string | undefined }> {
+	// The registered redirect URL, not the Host header: the token request must name exactly it.
+	const callback = new URL(redirectUrl);
+	callback.search = query;
+	let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+	try {
+		tokens = await client.authorizationCodeGrant(found, callback, {
+			pkceCodeVerifier: tx.code_verifier,
+			expectedState: tx.state,
+			expectedNonce: tx.nonce,
+			idTokenExpected: true
+		});
+	} catch (error) {
+		throw new OidcRefused(describe(error));
+	}
+	const claims = tokens.claims();
+	if (!claims?.sub) throw new OidcRefused('no_subject');
+	let phone = verifiedPhone(claims);
+	let name = typeof claims.name === 'string' ? claims.name : undefined;
+	if (phone === null && tokens.access_token) {
+		// Providers often keep scope claims out of the ID token in the code flow.
+		const info = await client.fetchUserInfo(found, tokens.access_token, claims.sub).catch((error) => {
+			throw new OidcRefused(describe(error));
+		});
+		phone = verifiedPhone(info);
+		name ??= typeof info.name === 'string' ? info.name : undefined;
+	}
+	return { subject: claims.sub, phone, name };
 }
 
 /** Only a phone the provider says it verified links to the SMS sign-in account. */
