@@ -13,7 +13,7 @@ import { installIntakeDesign } from '../../sync-server/src/gate/gate.js';
 import { RulesEngine, type CaseSink } from '../../sync-server/src/engine/engine.js';
 import { RULES } from '../../sync-server/src/rules/index.js';
 import { StatsAggregator } from '../../sync-server/src/stats/aggregator.js';
-import { NATIONAL, STATS_DB, type StatsDoc } from '../../sync-server/src/stats/model.js';
+import { NATIONAL, STATS_DB, type StatsDoc } from '../../src/lib/domain/stats/model.js';
 import { openLaneStore, submitAction, tempDir, waitFor } from './harness.js';
 
 const CASES = 60;

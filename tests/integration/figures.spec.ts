@@ -11,9 +11,9 @@ import { parseCsv } from '../../sync-server/src/import/csv.js';
 import { importCsv, type ImportSummary } from '../../sync-server/src/import/importer.js';
 import { parseMapping } from '../../sync-server/src/import/mapping.js';
 import { answeredWithinPeriod, periodOutcome, type CaseSla } from '../../sync-server/src/stats/facts.js';
-import { CITY_CONVENTIONS, STATS_DB, type StatsDoc } from '../../sync-server/src/stats/model.js';
+import { CITY_CONVENTIONS, STATS_DB, type StatsDoc } from '../../src/lib/domain/stats/model.js';
 import { allDocs, rebuildStats } from '../../sync-server/src/stats/rebuild.js';
-import { buildReport, type Report } from '../../sync-server/src/stats/report.js';
+import { buildReport, type Report } from '../../src/lib/domain/stats/report.js';
 import { storeReader } from '../../sync-server/src/stats/store-reader.js';
 import { openLaneStore } from './harness.js';
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/lib/domain/doc-types.js';
 import { localDateOf } from '../../src/lib/domain/calendar.js';
-import { NATIONAL, STATS_DB, type StatsDoc } from '../../sync-server/src/stats/model.js';
+import { NATIONAL, STATS_DB, type StatsDoc } from '../../src/lib/domain/stats/model.js';
 import { signInCitizen, signInStaff, startInProcess, waitFor, type Session } from './harness.js';
 
 let server: Awaited<ReturnType<typeof startInProcess>>;

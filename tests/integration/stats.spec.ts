@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB, type CaseDoc } from '../../src/lib/domain/doc-types.js';
 import { localDateOf } from '../../src/lib/domain/calendar.js';
-import { NATIONAL, STATS_DB, type StatsDoc } from '../../sync-server/src/stats/model.js';
+import { NATIONAL, STATS_DB, type StatsDoc } from '../../src/lib/domain/stats/model.js';
 import { allDocs, rebuildStats } from '../../sync-server/src/stats/rebuild.js';
 import { local, openLaneStore, remote, signInCitizen, startChild, startInProcess, submitAction, tempDir, waitFor, type Child } from './harness.js';
 

@@ -5,11 +5,11 @@
 import type { CaseType } from '$lib/domain/doc-types';
 import { CASE_TYPES } from '$lib/domain/doc-types';
 import { RATING_CRITERIA } from '$lib/domain/rating';
-import type { Headline } from '../../../sync-server/src/stats/kpi';
-import { DEFAULT_CONVENTIONS, NATIONAL, type Conventions, type StatsDoc } from '../../../sync-server/src/stats/model';
-import { overdueList, type OverdueRow } from '../../../sync-server/src/stats/overdue';
-import { weekStartDay } from '../../../sync-server/src/stats/periods';
-import { overview, type Overview, type StatsReader } from '../../../sync-server/src/stats/query';
+import type { Headline } from '$lib/domain/stats/kpi';
+import { DEFAULT_CONVENTIONS, NATIONAL, type Conventions, type StatsDoc } from '$lib/domain/stats/model';
+import { overdueList, type OverdueRow } from '$lib/domain/stats/overdue';
+import { weekStartDay } from '$lib/domain/stats/periods';
+import { overview, type Overview, type StatsReader } from '$lib/domain/stats/query';
 import { request } from './api';
 
 export type { Headline, Overview, OverdueRow, Conventions };
@@ -53,18 +53,14 @@ export function overviewParams(query: DashboardQuery, forceScope = false): strin
 }
 
 /** A PouchDB database as the query's reader: id ranges with `allDocs` (the design's one call). */
-export function pouchReader(db: { allDocs(options: object): Promise<{ rows: { id: string; doc?: unknown }[] }> }): StatsReader & { range(first: string, last: string): Promise<StatsDoc[]> } {
+export function pouchReader(db: { allDocs(options: object): Promise<{ rows: { id: string; doc?: unknown }[] }> }): StatsReader {
 	const isStats = (doc: unknown): doc is StatsDoc => (doc as StatsDoc | undefined)?.type === 'stats';
-	const range = async (first: string, last: string) => {
-		const result = await db.allDocs({ startkey: first, endkey: last, include_docs: true });
-		return result.rows.flatMap((row) => (isStats(row.doc) ? [row.doc] : []));
+	return {
+		async range(first, last) {
+			const result = await db.allDocs({ startkey: first, endkey: last, include_docs: true });
+			return result.rows.flatMap((row) => (isStats(row.doc) ? [row.doc] : []));
+		}
 	};
-	const get = async (ids: readonly string[]) => {
-		const result = await db.allDocs({ keys: [...ids], include_docs: true });
-		return result.rows.map((row) => (isStats(row.doc) ? row.doc : null));
-	};
-	// Both shapes of the reader (by ids, by ranges): query.ts reads with one of them.
-	return Object.assign({ get }, { range }) as unknown as StatsReader & { range(first: string, last: string): Promise<StatsDoc[]> };
 }
 
 /** From the device's replica of `stats` (minister's office, coordinators). */

@@ -53,7 +53,7 @@ async function buildAction(kind: ActionKind, fields: ActionFields, files: Outgoi
 export async function appendAction(kind: ActionKind, fields: ActionFields, files: OutgoingFile[] = []): Promise<ActionDoc> {
 	const outbox = await sync.outbox();
 	const doc = await buildAction(kind, fields, files, crypto.randomUUID());
-	await outbox.put(doc as never);
+	await outbox.put(doc);
 	return doc;
 }
 
@@ -100,7 +100,7 @@ export async function submitDraft(draftId: string): Promise<string> {
 	};
 	const doc = await buildAction('submit', fields, files.map((f) => ({ name: f.name, blob: f.blob })), draftId);
 	try {
-		await outbox.put(doc as never);
+		await outbox.put(doc);
 	} catch (error) {
 		if ((error as { status?: number }).status !== 409) throw error;
 	}

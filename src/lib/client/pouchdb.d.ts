@@ -37,7 +37,7 @@ declare module 'pouchdb-browser' {
 	export interface Database {
 		readonly name: string;
 		get<T = Doc>(id: string, options?: { attachments?: boolean; binary?: boolean }): Promise<T & Doc>;
-		put(doc: Doc): Promise<{ ok: boolean; id: string; rev: string }>;
+		put(doc: { _id: string; _rev?: string; _deleted?: boolean; _attachments?: Doc['_attachments'] }): Promise<{ ok: boolean; id: string; rev: string }>;
 		allDocs<T = Doc>(options?: AllDocsOptions): Promise<AllDocsResult<T>>;
 		getAttachment(docId: string, name: string): Promise<Blob>;
 		changes(options: { since?: 'now' | number | string; live?: boolean; include_docs?: boolean }): EventSource<unknown>;

@@ -37,10 +37,11 @@ const CLAIMS_PER_REQUEST = 1000;
  * pushed: a server that lost its store then gives re-sent cases their old numbers. Best effort:
  * offline, or on a server that has them all, nothing changes. */
 async function sendReferenceClaims(mirrors: Database[]): Promise<void> {
-	const cases: { case_key?: unknown; ref?: unknown; ref_seal?: unknown }[] = [];
+	type Claimable = { case_key?: unknown; ref?: unknown; ref_seal?: unknown };
+	const cases: Claimable[] = [];
 	for (const mirror of mirrors) {
-		const found = await mirror.allDocs({ startkey: 'case:', endkey: 'case:\uffff', include_docs: true });
-		for (const row of found.rows) if (row.doc) cases.push(row.doc as never);
+		const found = await mirror.allDocs<Claimable>({ startkey: 'case:', endkey: 'case:\uffff', include_docs: true });
+		for (const row of found.rows) if (row.doc) cases.push(row.doc);
 	}
 	const claims = referenceClaims(cases);
 	for (let i = 0; i < claims.length; i += CLAIMS_PER_REQUEST) {
@@ -281,7 +282,7 @@ class Sync {
 				code: typeof error.reason === 'string' && /^[a-z_]{1,40}$/.test(error.reason) ? error.reason : 'forbidden',
 				at: new Date().toISOString()
 			};
-			await outbox.put(current as never);
+			await outbox.put(current);
 			this.refused = Object.keys(current.refusals).length;
 			this.#bump();
 		}).catch((failure) => console.warn('could not keep a refusal', failure));

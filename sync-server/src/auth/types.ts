@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { DB, entityDb, userDb, type Role } from '../../../src/lib/domain/doc-types.js';
 import type { SessionUser } from '../../../src/lib/domain/session-user.js';
-import { STATS_DB } from '../stats/model.js';
+import { STATS_DB } from '../../../src/lib/domain/stats/model.js';
 
 export type { SessionUser };
 

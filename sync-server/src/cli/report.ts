@@ -2,9 +2,9 @@
  * [--unreplied-past-due late|pending]
  * The headline figures, nationally and per entity, from the `stats` database by the dashboard's
  * own code, for scheduled reports. Dates are local days in the national time zone, inclusive. */
-import { isDay } from '../stats/periods.js';
-import { DEFAULT_CONVENTIONS, type Conventions } from '../stats/model.js';
-import { buildReport, reportCsv } from '../stats/report.js';
+import { isDay } from '../../../src/lib/domain/stats/periods.js';
+import { DEFAULT_CONVENTIONS, type Conventions } from '../../../src/lib/domain/stats/model.js';
+import { buildReport, reportCsv } from '../../../src/lib/domain/stats/report.js';
 import { entityNames, storeReader } from '../stats/store-reader.js';
 import { args, openCliStore, run, UsageError } from './common.js';
 

@@ -9,10 +9,10 @@ import { CASE_TYPES, ID_PATTERN, type CaseType } from '../../../src/lib/domain/d
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { CatalogueSource } from '../engine/catalogue.js';
 import type { Store } from '../store.js';
-import { DEFAULT_CONVENTIONS, NATIONAL, STATS_DB, STATS_DOC_TYPE, type Conventions, type StatsDoc } from '../stats/model.js';
-import { overdueList, type RangeReader } from '../stats/overdue.js';
-import { isDay, weekStartDay } from '../stats/periods.js';
-import { overview } from '../stats/query.js';
+import { DEFAULT_CONVENTIONS, NATIONAL, STATS_DB, STATS_DOC_TYPE, type Conventions, type StatsDoc } from '../../../src/lib/domain/stats/model.js';
+import { overdueList, type RangeReader } from '../../../src/lib/domain/stats/overdue.js';
+import { isDay, weekStartDay } from '../../../src/lib/domain/stats/periods.js';
+import { overview } from '../../../src/lib/domain/stats/query.js';
 import { storeReader } from '../stats/store-reader.js';
 import { asyncHandler } from './errors.js';
 import { requireRole } from './guards.js';

@@ -10,7 +10,7 @@ import { openTestStore } from '../../../tests/support/test-store.js';
 import { seedStore } from '../seed/seed.js';
 import type { Store } from '../store.js';
 import { StatsAggregator } from '../stats/aggregator.js';
-import { STATS_DB, type StatsDoc } from '../stats/model.js';
+import { STATS_DB, type StatsDoc } from '../../../src/lib/domain/stats/model.js';
 import { importCsv, type ImportOptions } from './importer.js';
 import { parseMapping } from './mapping.js';
 import { legacyCaseKey } from './rows.js';

@@ -10,7 +10,7 @@ import type { Store } from '../store.js';
 import { REBUILD_MARKER_ID, StatsAggregator, type Step } from './aggregator.js';
 import { BucketSet } from './buckets.js';
 import { caseFacts } from './facts.js';
-import { STATS_DB, type StatsDoc } from './model.js';
+import { STATS_DB, type StatsDoc } from '../../../src/lib/domain/stats/model.js';
 import { rebuildStats } from './rebuild.js';
 import { makeCase, replied } from '../../../tests/support/stats-cases.js';
 

@@ -23,8 +23,8 @@ import { log } from '../log.js';
 import type { Store } from '../store.js';
 import { applyDelta, BucketSet } from './buckets.js';
 import { caseFacts, sameFacts, watchDueAt, type CaseFacts, type FactsContext } from './facts.js';
-import { FACTS_DOC_TYPE, JOURNAL_DOC_TYPE, STATS_DB, STATS_FACTS_DB, type StatsDoc } from './model.js';
-import { weekStartDay } from './periods.js';
+import { FACTS_DOC_TYPE, JOURNAL_DOC_TYPE, STATS_DB, STATS_FACTS_DB, type StatsDoc } from '../../../src/lib/domain/stats/model.js';
+import { weekStartDay } from '../../../src/lib/domain/stats/periods.js';
 
 /** Cases per journal, as many as the engine's default batch: the journal document stays under a megabyte. */
 const MAX_CHANGES = 1000;
@@ -272,7 +272,7 @@ export class StatsAggregator {
 
 	private async bulk(db: string, docs: object[]): Promise<void> {
 		for (let i = 0; i < docs.length; i += WRITE_CHUNK) {
-			const results = await this.store.use(db).bulk({ docs: docs.slice(i, i + WRITE_CHUNK) as never[] });
+			const results = await this.store.use<object>(db).bulk({ docs: docs.slice(i, i + WRITE_CHUNK) });
 			const failed = results.find((r) => r.error);
 			if (failed?.error === 'conflict') throw new Conflict(`${db}/${failed.id}`);
 			if (failed) throw new Error(`writing ${db}/${failed.id} failed: ${failed.error}`);
@@ -281,7 +281,7 @@ export class StatsAggregator {
 
 	private async insert(db: string, doc: object): Promise<string> {
 		try {
-			return (await this.store.use(db).insert(doc as never)).rev;
+			return (await this.store.use<object>(db).insert(doc)).rev;
 		} catch (error) {
 			if (statusOf(error) === 409) throw new Conflict(`${db}/${(doc as { _id: string })._id}`);
 			throw error;
@@ -308,7 +308,7 @@ export async function ensureStatsDbs(store: Store): Promise<void> {
 	await store.ensureDb(STATS_DB);
 	await store.ensureDb(STATS_FACTS_DB);
 	try {
-		await store.use(STATS_FACTS_DB).insert(FACTS_DESIGN as never);
+		await store.use<object>(STATS_FACTS_DB).insert(FACTS_DESIGN);
 	} catch (error) {
 		if (statusOf(error) !== 409) throw error;
 	}

@@ -1,7 +1,7 @@
 /** Sums of facts by bucket document, in memory: a batch's deltas (new facts minus the ones the
  * cases contributed before) and, for a rebuild or the benchmark, whole databases at once. Pure. */
 import { contributions, type CaseFacts } from './facts.js';
-import { addCounters, cellKey, COUNTERS, NATIONAL, STATS_DOC_TYPE, type Counter, type Counters, type StatsDoc } from './model.js';
+import { addCounters, cellKey, COUNTERS, NATIONAL, STATS_DOC_TYPE, type Counter, type Counters, type StatsDoc } from '../../../src/lib/domain/stats/model.js';
 
 interface Accumulator {
 	doc: Omit<StatsDoc, 'cells'>;

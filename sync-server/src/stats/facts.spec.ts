@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { BucketSet } from './buckets.js';
 import { answeredWithinPeriod, caseFacts, contributions, periodOutcome, watchDueAt, type CaseSla, type PeriodOutcome } from './facts.js';
-import { CITY_CONVENTIONS, DEFAULT_CONVENTIONS, type Counters } from './model.js';
+import { CITY_CONVENTIONS, DEFAULT_CONVENTIONS, type Counters } from '../../../src/lib/domain/stats/model.js';
 import { entry, makeCase, replied } from '../../../tests/support/stats-cases.js';
 
 const NOW = new Date('2019-06-01T00:00:00.000Z');

@@ -16,8 +16,8 @@ import {
 	type Counters,
 	type Level,
 	type SuggestionState
-} from './model.js';
-import { periodOf } from './periods.js';
+} from '../../../src/lib/domain/stats/model.js';
+import { periodOf } from '../../../src/lib/domain/stats/periods.js';
 
 /** What one case contributes. No personal data: no citizen, text, place, key or reference. */
 export interface CaseFacts {

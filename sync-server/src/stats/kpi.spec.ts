@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { BucketSet } from './buckets.js';
 import { caseFacts } from './facts.js';
-import { headline } from './kpi.js';
-import { DEFAULT_CONVENTIONS, zeroTotals, type Conventions, type StatsDoc, type Totals } from './model.js';
-import { addDays } from './periods.js';
-import { entityDrillDown, nationalOverview, type StatsReader } from './query.js';
+import { headline } from '../../../src/lib/domain/stats/kpi.js';
+import { DEFAULT_CONVENTIONS, zeroTotals, type Conventions, type StatsDoc, type Totals } from '../../../src/lib/domain/stats/model.js';
+import { addDays } from '../../../src/lib/domain/stats/periods.js';
+import { entityDrillDown, nationalOverview, type StatsReader } from '../../../src/lib/domain/stats/query.js';
 import { makeCase, replied } from '../../../tests/support/stats-cases.js';
 
 const ctx = { timeZone: 'Asia/Bahrain', weekStart: 0, now: new Date('2021-01-01T00:00:00.000Z') };

@@ -18,8 +18,8 @@ import type { Store } from '../store.js';
 import { ensureStatsDbs, FACTS_DESIGN, JOURNAL_ID, REBUILD_MARKER_ID, type FactsDoc, type JournalDoc } from './aggregator.js';
 import { BucketSet } from './buckets.js';
 import { caseFacts, watchDueAt, type FactsContext } from './facts.js';
-import { FACTS_DOC_TYPE, JOURNAL_DOC_TYPE, STATS_DB, STATS_FACTS_DB, type StatsDoc } from './model.js';
-import { weekStartDay } from './periods.js';
+import { FACTS_DOC_TYPE, JOURNAL_DOC_TYPE, STATS_DB, STATS_FACTS_DB, type StatsDoc } from '../../../src/lib/domain/stats/model.js';
+import { weekStartDay } from '../../../src/lib/domain/stats/periods.js';
 
 const PAGE = 2000;
 const WRITE_CHUNK = 1000;
@@ -71,7 +71,7 @@ export async function* allDocs<T>(store: Store, db: string, pageSize = PAGE): As
 
 async function bulk(store: Store, db: string, docs: object[]): Promise<void> {
 	for (let i = 0; i < docs.length; i += WRITE_CHUNK) {
-		const results = await store.use(db).bulk({ docs: docs.slice(i, i + WRITE_CHUNK) as never[] });
+		const results = await store.use<object>(db).bulk({ docs: docs.slice(i, i + WRITE_CHUNK) });
 		const failed = results.find((r) => r.error);
 		if (failed) throw new Error(`writing ${db}/${failed.id} failed: ${failed.error}`);
 	}
@@ -101,7 +101,8 @@ export async function rebuildStats(store: Store, options: RebuildOptions = {}): 
 	const ctx: FactsContext = { timeZone: settings.time_zone, weekStart: weekStartDay(settings.weekend), now };
 
 	const marker = await getOrNull<object>(store, DB.ENGINE, REBUILD_MARKER_ID);
-	const markerRev = (await store.use(DB.ENGINE).insert({ _id: REBUILD_MARKER_ID, ...(marker ? { _rev: marker._rev } : {}), type: DOC_TYPES.COUNTER, started_at: now.toISOString() } as never)).rev;
+	const markerDoc = { _id: REBUILD_MARKER_ID, ...(marker ? { _rev: marker._rev } : {}), type: DOC_TYPES.COUNTER, started_at: now.toISOString() };
+	const markerRev = (await store.use<object>(DB.ENGINE).insert(markerDoc)).rev;
 
 	// The rebuild's batch number must be above every batch a bucket has seen, so that the batches
 	// after it apply (a bucket at batch ≥ n skips journal n).
@@ -117,7 +118,7 @@ export async function rebuildStats(store: Store, options: RebuildOptions = {}): 
 
 	await store.dropDb(STATS_FACTS_DB);
 	await store.ensureDb(STATS_FACTS_DB);
-	await store.use(STATS_FACTS_DB).insert(FACTS_DESIGN as never);
+	await store.use<object>(STATS_FACTS_DB).insert(FACTS_DESIGN);
 
 	const buckets = new BucketSet();
 	let cases = 0;
@@ -153,7 +154,7 @@ export async function rebuildStats(store: Store, options: RebuildOptions = {}): 
 	await bulk(store, STATS_DB, [...writes, ...deletions]);
 
 	const journal: JournalDoc = { _id: JOURNAL_ID, type: JOURNAL_DOC_TYPE, n: batch, done: true, changes: [] };
-	await store.use(STATS_FACTS_DB).insert(journal as never);
+	await store.use<object>(STATS_FACTS_DB).insert(journal);
 	await store.use(DB.ENGINE).destroy(REBUILD_MARKER_ID, markerRev);
 	return { cases, written: writes.length, deleted: deletions.length, unchanged, batch };
 }

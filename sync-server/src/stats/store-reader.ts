@@ -2,8 +2,8 @@
  * same call: `db.allDocs({ startkey: first, endkey: last, include_docs: true })`. */
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
-import { STATS_DB, STATS_DOC_TYPE, type StatsDoc } from './model.js';
-import type { StatsReader } from './query.js';
+import { STATS_DB, STATS_DOC_TYPE, type StatsDoc } from '../../../src/lib/domain/stats/model.js';
+import type { StatsReader } from '../../../src/lib/domain/stats/query.js';
 
 export function storeReader(store: Store): StatsReader {
 	return {

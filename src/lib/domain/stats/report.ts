@@ -1,6 +1,6 @@
 /** The headline figures a government publishes, nationally and per entity, for a date range: the
  * national overview of query.ts (the dashboard's code), flattened into rows for JSON or CSV. */
-import { RATING_CRITERIA } from '../../../src/lib/domain/rating.js';
+import { RATING_CRITERIA } from '../rating.js';
 import type { Headline } from './kpi.js';
 import { DEFAULT_CONVENTIONS, type Conventions } from './model.js';
 import { nationalOverview, type StatsReader } from './query.js';

@@ -1,7 +1,7 @@
 /** The headline figures, from summed counters: the same arithmetic for the dashboard tiles, the
  * ranking of entities and `npm run report`. Pure. */
-import type { CaseType } from '../../../src/lib/domain/doc-types.js';
-import { RATING_CRITERIA, type RatingCriterion } from '../../../src/lib/domain/rating.js';
+import type { CaseType } from '../doc-types.js';
+import { RATING_CRITERIA, type RatingCriterion } from '../rating.js';
 import {
 	splitCell,
 	SUGGESTION_STATES,

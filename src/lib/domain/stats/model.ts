@@ -6,7 +6,7 @@
  * entity) or case type × entity (for the nation). Cells instead of one document per cell keep the
  * number of documents a dashboard device replicates near 100 000 for five years of 50 entities,
  * not millions, with the same granularity. */
-import type { CaseType } from '../../../src/lib/domain/doc-types.js';
+import type { CaseType } from '../doc-types.js';
 
 export const STATS_DB = 'stats';
 /** Server-only: what each case last contributed, and the journal of the batch being applied. */
@@ -72,7 +72,7 @@ export type Counter = (typeof COUNTERS)[number];
 export type Counters = Partial<Record<Counter, number>>;
 export type Totals = Record<Counter, number>;
 
-export { SUGGESTION_STATES, type SuggestionState } from '../../../src/lib/domain/doc-types.js';
+export { SUGGESTION_STATES, type SuggestionState } from '../doc-types.js';
 
 export interface StatsDoc {
 	_id: string;

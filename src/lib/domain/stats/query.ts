@@ -2,7 +2,7 @@
  * entity's drill-down over a date range, with a trend. Pure apart from the reader it is given
  * (nano on the server, PouchDB on a dashboard device); it reads what it needs as a few contiguous
  * id ranges, in parallel (five aligned years with a monthly trend: two ranges per scope). */
-import { CASE_TYPES, type CaseType } from '../../../src/lib/domain/doc-types.js';
+import { CASE_TYPES, type CaseType } from '../doc-types.js';
 import { accumulate, headline, sumBy, sumCells, sumDocs, type CellFilter, type CellTotals, type Headline } from './kpi.js';
 import { DEFAULT_CONVENTIONS, NATIONAL, statsDocId, zeroTotals, type Conventions, type StatsDoc } from './model.js';
 import { planRange, runsOf, trendPoints, type PlannedPeriod } from './periods.js';
