@@ -111,6 +111,11 @@ describe('a kiosk end to end', () => {
 		expect(body.receipt.sms).toBe(true);
 		// The receipt says nothing of the case's text.
 		expect(JSON.stringify(body)).not.toContain(complaint.body);
+		// The reference also comes by SMS, as the receipt stays on the kiosk.
+		await waitFor(async () => {
+			const outbox = await (await fetch(`${server.base}/api/dev/sms?phone=${encodeURIComponent(phone)}`)).json();
+			return (outbox.messages ?? outbox).some((m: { text: string }) => m.text.includes(body.receipt.ref)) || undefined;
+		}, 15_000, 'reference SMS');
 
 		// The case is the citizen's: it is in their own replica, marked with the kiosk.
 		const citizen = await signInCitizen(server.base, phone);
