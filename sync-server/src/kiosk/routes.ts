@@ -33,8 +33,9 @@ import { admitSignedRequest, enrolKiosk, fleetView, listKiosks, recordHeartbeat,
 
 /** A kiosk request's body: a case's text and little else (photos are not sent through this door). */
 export const KIOSK_BODY_MAX = '24kb';
-/** Enrolment attempts per client address per hour: the code space is large, this keeps it so. */
-const ENROL_PER_ADDRESS = { max: 20, windowMs: 60 * 60_000 };
+/** Failed enrolments per client address per hour (per instance): with 58 bits a code cannot be
+ * guessed anyway; this stops a client from spending the server's time trying. */
+const ENROL_FAILURES_PER_ADDRESS = { max: 20, windowMs: 60 * 60_000 };
 /** Signed requests one kiosk may make per minute (per instance). */
 const REQUESTS_PER_MINUTE = 120;
 const ID = /^k[0-9a-f]{16}$/;
@@ -65,7 +66,7 @@ export function kioskRouter(deps: KioskDeps): express.Router {
 	const otp = deps.otp ?? createOtpService({ store, gateway: deps.gateway, limits: env.signInCodes });
 	const catalogues = new CatalogueSource(store);
 	const admin: AdminContext = { store, sessions: sessionServiceFor(store, env), mfa: mfaServiceFor(store, env), now };
-	const enrolments = new SlidingWindow(ENROL_PER_ADDRESS.max, ENROL_PER_ADDRESS.windowMs);
+	const failedEnrolments = new SlidingWindow(ENROL_FAILURES_PER_ADDRESS.max, ENROL_FAILURES_PER_ADDRESS.windowMs);
 	const perKiosk = new SlidingWindow(REQUESTS_PER_MINUTE, 60_000);
 	const router = express.Router();
 	router.use(['/api/kiosk', '/api/admin/kiosk-devices'], (_req, res, next) => {
@@ -110,12 +111,19 @@ export function kioskRouter(deps: KioskDeps): express.Router {
 
 	// ---- the device's side ----
 	router.post('/api/kiosk/enrol', json, asyncHandler(async (req, res) => {
-		if (!enrolments.hit(req.ip ?? 'unknown', now())) throw new TawasulError(429, 'rate_limited');
-		const body = readObject(req.body);
-		const { code, app_version } = readStrings(body, { code: { max: 32 }, app_version: { max: 40, optional: true } });
-		const publicKey = readPublicJwk(body.public_key);
-		if (!publicKey) throw new TawasulError(400, 'invalid_format', [{ field: 'public_key', code: 'invalid_format' }]);
-		const kiosk = await enrolKiosk(store, code!, publicKey, app_version ?? null, now());
+		const address = req.ip ?? 'unknown';
+		if (failedEnrolments.full(address, now())) throw new TawasulError(429, 'rate_limited');
+		let kiosk: KioskDoc;
+		try {
+			const body = readObject(req.body);
+			const { code, app_version } = readStrings(body, { code: { max: 32 }, app_version: { max: 40, optional: true } });
+			const publicKey = readPublicJwk(body.public_key);
+			if (!publicKey) throw new TawasulError(400, 'invalid_format', [{ field: 'public_key', code: 'invalid_format' }]);
+			kiosk = await enrolKiosk(store, code!, publicKey, app_version ?? null, now());
+		} catch (error) {
+			if (error instanceof TawasulError && error.status === 400) failedEnrolments.hit(address, now());
+			throw error;
+		}
 		log.info('kiosk enrolled', { kiosk_id: kiosk.kiosk_id });
 		res.json({ kiosk: { kiosk_id: kiosk.kiosk_id, name: kiosk.name, centre: kiosk.centre, location: kiosk.location } });
 	}));
