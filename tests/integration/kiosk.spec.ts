@@ -248,7 +248,7 @@ describe('bad input', () => {
 		// An author smuggled into the action is refused by the gate's own check.
 		const author = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, author: { user_id: someone.user.user_id, role: 'citizen' } });
 		expect([author.status, await errorCode(author)]).toEqual([400, 'not_allowed']);
-		const stamp = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, kiosk: { kiosk_id: 'k0000000000000000', name: 'x', centre: 'y' } });
+		const stamp = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, kiosk: { kiosk_id: 'kiosk-0000000000000000', name: 'x', centre: 'y' } });
 		expect(stamp.status).toBe(400);
 
 		// Someone's case, filed from their phone: the kiosk's receipt route does not know it.

@@ -24,7 +24,7 @@ describe('canonicalString', () => {
 describe('readKioskHeaders', () => {
 	const now = 1_765_000_000_000;
 	const good: Record<string, string> = {
-		'x-kiosk-id': 'k0123456789abcdef',
+		'x-kiosk-id': 'kiosk-0123456789abcdef',
 		'x-kiosk-timestamp': String(now),
 		'x-kiosk-nonce': 'AAAAAAAAAAAAAAAAAAAAAA',
 		'x-kiosk-signature': 'A'.repeat(86)
@@ -37,7 +37,7 @@ describe('readKioskHeaders', () => {
 	});
 	it.each([
 		['no kiosk id', { 'x-kiosk-id': undefined }, 'kiosk_unknown'],
-		['a kiosk id of another shape', { 'x-kiosk-id': 'kiosk1' }, 'kiosk_unknown'],
+		['a kiosk id of another shape', { 'x-kiosk-id': 'k0123456789abcdef' }, 'kiosk_unknown'],
 		['no signature', { 'x-kiosk-signature': undefined }, 'kiosk_signature_invalid'],
 		['a DER signature', { 'x-kiosk-signature': 'A'.repeat(96) }, 'kiosk_signature_invalid'],
 		['no nonce', { 'x-kiosk-nonce': undefined }, 'kiosk_signature_invalid'],

@@ -18,7 +18,8 @@ export const KIOSK_HEADERS = {
 export const KIOSK_SKEW_MS = 60_000;
 
 const SCHEME = 'TAWASUL-KIOSK-V1';
-export const KIOSK_ID = /^k[0-9a-f]{16}$/;
+/** `kiosk-` and 64 random bits: apart from the `k<key_id>` accounts of Open311 keys. */
+export const KIOSK_ID = /^kiosk-[0-9a-f]{16}$/;
 /** 128 random bits or more, base64url. */
 export const KIOSK_NONCE = /^[A-Za-z0-9_-]{22,64}$/;
 /** An ECDSA P-256 signature as WebCrypto makes it (r || s, 64 bytes), base64url. */

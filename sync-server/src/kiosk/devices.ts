@@ -87,7 +87,7 @@ export interface NewKiosk {
 
 export async function registerKiosk(store: Store, input: NewKiosk, actor: string, now: number): Promise<{ kiosk: KioskDoc; code: string }> {
 	const db = await kioskDb(store);
-	const kiosk_id = 'k' + randomBytes(8).toString('hex');
+	const kiosk_id = 'kiosk-' + randomBytes(8).toString('hex');
 	const { code, enrolment } = await issueCode(store, kiosk_id, now);
 	const kiosk: KioskDoc = {
 		_id: kioskDocId(kiosk_id),

@@ -10,7 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { DB, caseDocId, type ActionDoc, type CaseDoc, type CaseType } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
-import { readKioskHeaders, readPublicJwk } from '../../../src/lib/domain/kiosk-signing.js';
+import { KIOSK_ID, readKioskHeaders, readPublicJwk } from '../../../src/lib/domain/kiosk-signing.js';
 import { KIOSK_ANONYMOUS_CASE_TYPES, KIOSK_SESSION_MAX_MS } from '../../../src/lib/domain/kiosk-session.js';
 import { findOrCreateCitizen } from '../auth/accounts.js';
 import { mfaServiceFor } from '../auth/mfa.js';
@@ -38,7 +38,7 @@ export const KIOSK_BODY_MAX = '24kb';
 const ENROL_FAILURES_PER_ADDRESS = { max: 20, windowMs: 60 * 60_000 };
 /** Signed requests one kiosk may make per minute (per instance). */
 const REQUESTS_PER_MINUTE = 120;
-const ID = /^k[0-9a-f]{16}$/;
+const ID = KIOSK_ID;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface KioskDeps {

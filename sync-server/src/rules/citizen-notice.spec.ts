@@ -79,7 +79,7 @@ describe('citizen notices (issue 16)', () => {
 	});
 
 	it('texts the reference of a case filed at a kiosk by a citizen who proved their phone, not of one filed there without a phone (issue 12)', () => {
-		const kiosk = { kiosk_id: 'k0123456789abcdef', name: 'Kiosk 1', centre: 'Muharraq' };
+		const kiosk = { kiosk_id: 'kiosk-0123456789abcdef', name: 'Kiosk 1', centre: 'Muharraq' };
 		const withPhone = { ...submit(), kiosk };
 		const opened = run(withPhone, null);
 		expect(opened.kiosk).toEqual(kiosk);
