@@ -45,6 +45,12 @@ export interface Env {
 	slaWarningWorkingDays: number;
 	/** The Open311 API: where a request may be placed, and how often one key may file. */
 	open311: Open311Env;
+	/** Self-service kiosks (issue 12): how long without contact before the fleet view flags one. */
+	kiosk: KioskEnv;
+}
+
+export interface KioskEnv {
+	staleAfterMs: number;
 }
 
 export interface Open311Env {
@@ -254,6 +260,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		signInCodes: signInCodes(source),
 		quotas: quotas(source),
 		open311: open311(source),
+		kiosk: { staleAfterMs: integer(source, 'KIOSK_STALE_MINUTES', 15, 1, 10_080) * 60_000 },
 		slaWarningWorkingDays: integer(source, 'SLA_WARNING_WORKING_DAYS', DEFAULT_WARNING_WORKING_DAYS, 0, 30)
 	};
 }

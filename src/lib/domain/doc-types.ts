@@ -122,6 +122,13 @@ export interface AttachmentStub {
 	data?: string | Blob;
 }
 
+/** The kiosk a case was filed at (issue 12), stamped by the server, never sent by a device. */
+export interface KioskStamp {
+	kiosk_id: string;
+	name: string;
+	centre: string;
+}
+
 export interface ActionDoc {
 	_id: string;
 	_rev?: string;
@@ -132,6 +139,8 @@ export interface ActionDoc {
 	device_id: string;
 	author?: ActionAuthor;
 	received_at?: string;
+	/** Filed at a self-service kiosk (server stamp). */
+	kiosk?: KioskStamp;
 	// submit
 	case_type?: CaseType;
 	entity_id?: string;
@@ -203,6 +212,8 @@ export interface CaseDoc {
 	location: GeoPoint | null;
 	locale: 'ar' | 'en';
 	citizen_id: string;
+	/** Filed at a self-service kiosk: which one (issue 12). */
+	kiosk?: KioskStamp;
 	created_at: string;
 	routed_at: string;
 	updated_at: string;

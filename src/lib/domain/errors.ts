@@ -61,7 +61,16 @@ export const ERROR_CODES = [
 	// Set aside by the rules engine (engine/dead-letters.ts), and the server still starting.
 	'too_large',
 	'unprocessable',
-	'unavailable'
+	'unavailable',
+	// Self-service kiosks (issue 12): enrolment, signed requests, the citizen's session.
+	'kiosk_revoked',
+	'kiosk_unknown',
+	'kiosk_signature_invalid',
+	'kiosk_clock_skew',
+	'kiosk_replay',
+	'enrolment_code_invalid',
+	'kiosk_no_citizen',
+	'kiosk_citizen_mismatch'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -27,6 +27,11 @@ export class SlidingWindow {
 		return true;
 	}
 
+	/** Whether `key` is at its limit now, without recording anything. */
+	full(key: string, now: number): boolean {
+		return (this.hits.get(key) ?? []).filter((at) => at > now - this.windowMs).length >= this.max;
+	}
+
 	private sweep(now: number): void {
 		for (const [key, times] of this.hits) {
 			if (times.every((at) => at <= now - this.windowMs)) this.hits.delete(key);

@@ -46,6 +46,7 @@ export function citizenView(caseDoc: CaseDoc): Record<string, unknown> & { _id: 
 		location: caseDoc.location,
 		locale: caseDoc.locale,
 		citizen_id: caseDoc.citizen_id,
+		...(caseDoc.kiosk ? { kiosk: caseDoc.kiosk } : {}),
 		created_at: caseDoc.created_at,
 		updated_at: caseDoc.updated_at,
 		sla: caseDoc.sla,

@@ -10,7 +10,7 @@ import type { Store } from '../store.js';
 import { decide, localIdFor, parseDbPath, type ParsedPath } from './access.js';
 import { createActions, idStates, intakeRevsDiff, isServerActionId } from './action-ids.js';
 import { readBody } from './body.js';
-import { checkAction, INTAKE_VALIDATE, MAX_REQUEST_BYTES } from './intake.js';
+import { checkAction, INTAKE_VALIDATE, MAX_REQUEST_BYTES, type ActionStamp } from './intake.js';
 import { chargeQuota, DEFAULT_QUOTAS, type Quotas } from './quota.js';
 import { recordGateRefusals } from './refusals.js';
 import type { ActionDoc } from '../../../src/lib/domain/doc-types.js';
@@ -199,7 +199,7 @@ async function intakeBulkDocs(store: Store, quotas: Quotas, user: SessionUser, r
  * replicator here, the Open311 API for a partner's request (open311/submit.ts). Each action is
  * checked, charged to the author's quota and created once; the answer has one result per action,
  * in order, in `_bulk_docs`' form. */
-export async function admitActions(store: Store, quotas: Quotas, user: SessionUser, docs: unknown[], at: Date, newEdits = true): Promise<BulkResult[]> {
+export async function admitActions(store: Store, quotas: Quotas, user: SessionUser, docs: unknown[], at: Date, newEdits = true, stamp: ActionStamp = {}): Promise<BulkResult[]> {
 	const results = new Map<number, BulkResult>();
 	const accepted: { index: number; doc: Record<string, unknown> }[] = [];
 	const ids = new Set<string>();
@@ -210,7 +210,7 @@ export async function admitActions(store: Store, quotas: Quotas, user: SessionUs
 		if (typeof rawId === 'string' && isServerActionId(rawId)) {
 			return results.set(index, { id: rawId, error: 'forbidden', reason: 'reserved_id', message_key: 'errors.reserved_id' });
 		}
-		const verdict = checkAction(raw, jsonLength(raw), user, at);
+		const verdict = checkAction(raw, jsonLength(raw), user, at, stamp);
 		if (!verdict.ok) return results.set(index, refusal(verdict));
 		const id = verdict.doc._id;
 		// With new_edits a `_rev` asks the store to update that revision; an action is created once.

@@ -6,7 +6,7 @@
 import { ACTION_ID, parseAction } from '../../../src/lib/domain/action-schema.js';
 import { ATTACHMENT_NAME } from '../../../src/lib/domain/attachment-names.js';
 import { detectContentType } from '../../../src/lib/domain/content-type.js';
-import { ACTION_KINDS, type ActionDoc, type ActionKind, type Role } from '../../../src/lib/domain/doc-types.js';
+import { ACTION_KINDS, type ActionDoc, type ActionKind, type KioskStamp, type Role } from '../../../src/lib/domain/doc-types.js';
 import type { ErrorCode } from '../../../src/lib/domain/errors.js';
 import { LIMITS } from '../../../src/lib/domain/limits.js';
 import type { SessionUser } from '../auth/types.js';
@@ -65,8 +65,14 @@ function fileContentMismatch(doc: ActionDoc): string | null {
 	return null;
 }
 
+/** What the server adds to an action it files on someone's behalf, after the device's fields
+ * were checked (so no device can send it): the kiosk it was filed at (issue 12). */
+export interface ActionStamp {
+	kiosk?: KioskStamp;
+}
+
 /** `raw` is one element of `_bulk_docs`' `docs`; `size` its JSON length, files included. */
-export function checkAction(raw: unknown, size: number, user: SessionUser, now: Date): Verdict {
+export function checkAction(raw: unknown, size: number, user: SessionUser, now: Date, stamp: ActionStamp = {}): Verdict {
 	const doc = raw as Record<string, unknown> & { _deleted?: boolean; _revisions?: unknown };
 	const id = typeof doc?._id === 'string' && doc._id.length <= 200 ? doc._id : '';
 	const refuse = (reason: ErrorCode | 'forbidden', field?: string): Verdict => ({ ok: false, id, reason, ...(field ? { field } : {}) });
@@ -96,6 +102,7 @@ export function checkAction(raw: unknown, size: number, user: SessionUser, now: 
 	if (mismatch) return refuse('unsupported_file_type', `_attachments.${mismatch}`);
 	const stamped: ActionDoc = {
 		...parsed.action,
+		...stamp,
 		author: { user_id: user.user_id, role: user.role, ...(user.entity_id ? { entity_id: user.entity_id } : {}) },
 		received_at: now.toISOString()
 	};

@@ -17,6 +17,7 @@ import { statsRouter } from './stats-routes.js';
 import type { SmsSender } from '../sms/sender.js';
 import { smsInboundRouter } from '../sms/inbound-routes.js';
 import { open311Router } from '../open311/routes.js';
+import { kioskRouter } from '../kiosk/routes.js';
 import { log } from '../log.js';
 
 const CSP = [
@@ -81,6 +82,8 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(sessionMiddleware({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	app.use(authRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	app.use(adminRouter({ store: deps.store, env: deps.env }));
+	// Self-service kiosks: enrolment, signed device requests, the fleet view (issue 12).
+	app.use(kioskRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	app.use(auditRouter({ store: deps.store }));
 	app.use(statsRouter({ store: deps.store }));
 	app.use(slaRouter({ store: deps.store, workingDays: deps.env.slaWarningWorkingDays }));

@@ -78,6 +78,18 @@ describe('citizen notices (issue 16)', () => {
 		]);
 	});
 
+	it('texts the reference of a case filed at a kiosk by a citizen who proved their phone, not of one filed there without a phone (issue 12)', () => {
+		const kiosk = { kiosk_id: 'kiosk-0123456789abcdef', name: 'Kiosk 1', centre: 'Muharraq' };
+		const withPhone = { ...submit(), kiosk };
+		const opened = run(withPhone, null);
+		expect(opened.kiosk).toEqual(kiosk);
+		expect(notices(collectEffects(RULES, withPhone, opened))).toEqual([
+			{ kind: 'citizen_notice', notice: 'reference_issued', key: `notice:${withPhone._id}`, action_id: withPhone._id, case_key: CASE_KEY }
+		]);
+		const withoutPhone = { ...submit(), kiosk, author: { user_id: kiosk.kiosk_id, role: 'citizen' as const } };
+		expect(notices(collectEffects(RULES, withoutPhone, run(withoutPhone, null)))).toEqual([]);
+	});
+
 	it('judges offline filing by the gate\'s time against the device\'s, and not at all without both', () => {
 		expect(filedOffline({ client_time: '2026-03-01T07:00:00Z', received_at: '2026-03-01T07:04:59Z' })).toBe(false);
 		expect(filedOffline({ client_time: '2026-03-01T07:00:00Z', received_at: '2026-03-01T07:05:00Z' })).toBe(true);

@@ -1,0 +1,15 @@
+/** The citizen's session at a self-service kiosk (issue 12), as both the kiosk screen and the
+ * server see it. */
+import type { CaseType } from './doc-types.js';
+
+/** The server forgets a kiosk's citizen this long after the session started, even when the
+ * device never said "finish" (switched off, network gone). The screen's idle time-out is shorter. */
+export const KIOSK_SESSION_MAX_MS = 30 * 60_000;
+
+/** The idle time-out of the kiosk screen unless configured otherwise. */
+export const KIOSK_IDLE_DEFAULT_MS = 90_000;
+
+/** What may be filed without a phone number: a suggestion needs no answer to the person, so no
+ * way to reach them; an inquiry or complaint does (the reply, the request for information, the
+ * rating), so those need a proven phone. */
+export const KIOSK_ANONYMOUS_CASE_TYPES: readonly CaseType[] = ['suggestion'];

@@ -1,0 +1,280 @@
+/** The kiosk API (issue 12). Coordinators register, re-key and revoke kiosks and see the fleet
+ * (`/api/admin/kiosk-devices`); a device enrols with its one-time code and then signs every
+ * request (`/api/kiosk/*`, kiosk-signing.ts). At the kiosk a citizen proves their phone with the
+ * sign-in code, the kiosk files for that citizen only, reads back the receipt of what it filed in
+ * this session and nothing else, and "finish" ends the session on the server.
+ *
+ * A kiosk never holds a cookie: staff and citizen routes see no session from it, and the gate
+ * (/db) gives it nothing. */
+import { createHash, randomUUID } from 'node:crypto';
+import express, { type Request, type Response } from 'express';
+import { DB, caseDocId, type ActionDoc, type CaseDoc, type CaseType } from '../../../src/lib/domain/doc-types.js';
+import { TawasulError } from '../../../src/lib/domain/errors.js';
+import { KIOSK_ID, readKioskHeaders, readPublicJwk } from '../../../src/lib/domain/kiosk-signing.js';
+import { KIOSK_ANONYMOUS_CASE_TYPES, KIOSK_SESSION_MAX_MS } from '../../../src/lib/domain/kiosk-session.js';
+import { findOrCreateCitizen } from '../auth/accounts.js';
+import { mfaServiceFor } from '../auth/mfa.js';
+import { sessionServiceFor } from '../auth/sessions.js';
+import { createOtpService, type OtpService } from '../auth/otp.js';
+import { SlidingWindow } from '../auth/rate-limit.js';
+import type { SessionUser } from '../auth/types.js';
+import { CatalogueSource } from '../engine/catalogue.js';
+import type { Env } from '../env.js';
+import { admitActions } from '../gate/gate.js';
+import { asyncHandler, sendError } from '../http/errors.js';
+import { json, readObject, readStrings } from '../http/body.js';
+import { requireRole } from '../http/guards.js';
+import type { SmsGateway } from '../sms/gateway.js';
+import type { Store } from '../store.js';
+import { getOrNull } from '../store-docs.js';
+import { log } from '../log.js';
+import { auditChange, type AdminContext } from '../admin/context.js';
+import { admitSignedRequest, enrolKiosk, fleetView, listKiosks, recordHeartbeat, registerKiosk, reissueCode, revokeKiosk, updateKiosk, type KioskDoc } from './devices.js';
+
+/** A kiosk request's body: a case's text and little else (photos are not sent through this door). */
+export const KIOSK_BODY_MAX = '24kb';
+/** Failed enrolments per client address per hour (per instance): with 58 bits a code cannot be
+ * guessed anyway; this stops a client from spending the server's time trying. */
+const ENROL_FAILURES_PER_ADDRESS = { max: 20, windowMs: 60 * 60_000 };
+/** Signed requests one kiosk may make per minute (per instance). */
+const REQUESTS_PER_MINUTE = 120;
+const ID = KIOSK_ID;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export interface KioskDeps {
+	store: Store;
+	env: Env;
+	gateway: SmsGateway;
+	/** Sign-in codes: the citizen app's service (its per-number limit is kept in the store, so
+	 * both count against one limit). */
+	otp?: OtpService;
+	now?: () => number;
+}
+
+interface Signed {
+	kiosk: KioskDoc;
+	body: Record<string, unknown>;
+}
+
+function noStore(res: Response) {
+	res.setHeader('Cache-Control', 'no-store');
+}
+
+export function kioskRouter(deps: KioskDeps): express.Router {
+	const { store, env } = deps;
+	const now = deps.now ?? Date.now;
+	const otp = deps.otp ?? createOtpService({ store, gateway: deps.gateway, limits: env.signInCodes });
+	const catalogues = new CatalogueSource(store);
+	const admin: AdminContext = { store, sessions: sessionServiceFor(store, env), mfa: mfaServiceFor(store, env), now };
+	const failedEnrolments = new SlidingWindow(ENROL_FAILURES_PER_ADDRESS.max, ENROL_FAILURES_PER_ADDRESS.windowMs);
+	const perKiosk = new SlidingWindow(REQUESTS_PER_MINUTE, 60_000);
+	const router = express.Router();
+	router.use(['/api/kiosk', '/api/admin/kiosk-devices'], (_req, res, next) => {
+		noStore(res);
+		next();
+	});
+
+	// ---- the coordinator's side ----
+	const coordinator = (res: Response) => requireRole(res, ['coordinator']);
+	const base = '/api/admin/kiosk-devices';
+
+	router.get(base, asyncHandler(async (_req, res) => {
+		coordinator(res);
+		const at = now();
+		const kiosks = (await listKiosks(store)).map((k) => fleetView(k, at, env.kiosk.staleAfterMs));
+		res.json({ kiosks, stale_after_minutes: env.kiosk.staleAfterMs / 60_000 });
+	}));
+
+	router.post(base, json, asyncHandler(async (req, res) => {
+		const user = coordinator(res);
+		const input = readStrings(req.body, { name: { max: 120 }, centre: { max: 120 }, location: { max: 200, optional: true } });
+		const { kiosk, code } = await registerKiosk(store, { name: input.name!.trim(), centre: input.centre!.trim(), location: input.location?.trim() ?? '' }, user.user_id, now());
+		await auditChange(admin, user, 'admin.kiosk.create', { type: 'kiosk', id: kiosk.kiosk_id }, { changes: { name: kiosk.name, centre: kiosk.centre, location: kiosk.location } });
+		res.status(201).json({ kiosk: fleetView(kiosk, now(), env.kiosk.staleAfterMs), enrolment_code: code, expires_at: kiosk.enrolment!.expires_at });
+	}));
+
+	router.post(`${base}/:kiosk_id/code`, asyncHandler(async (req, res) => {
+		const user = coordinator(res);
+		const issued = ID.test(req.params.kiosk_id) ? await reissueCode(store, req.params.kiosk_id, now()) : null;
+		if (!issued) throw new TawasulError(404, 'not_found');
+		await auditChange(admin, user, 'admin.kiosk.update', { type: 'kiosk', id: issued.kiosk.kiosk_id }, { changes: { enrolment: 'reissued' } });
+		res.json({ kiosk: fleetView(issued.kiosk, now(), env.kiosk.staleAfterMs), enrolment_code: issued.code, expires_at: issued.kiosk.enrolment!.expires_at });
+	}));
+
+	router.post(`${base}/:kiosk_id/revoke`, asyncHandler(async (req, res) => {
+		const user = coordinator(res);
+		const kiosk = ID.test(req.params.kiosk_id) ? await revokeKiosk(store, req.params.kiosk_id, now()) : null;
+		if (!kiosk) throw new TawasulError(404, 'not_found');
+		await auditChange(admin, user, 'admin.kiosk.update', { type: 'kiosk', id: kiosk.kiosk_id }, { changes: { revoked: true } });
+		res.json({ kiosk: fleetView(kiosk, now(), env.kiosk.staleAfterMs) });
+	}));
+
+	// ---- the device's side ----
+	router.post('/api/kiosk/enrol', json, asyncHandler(async (req, res) => {
+		const address = req.ip ?? 'unknown';
+		if (failedEnrolments.full(address, now())) throw new TawasulError(429, 'rate_limited');
+		let kiosk: KioskDoc;
+		try {
+			const body = readObject(req.body);
+			const { code, app_version } = readStrings(body, { code: { max: 32 }, app_version: { max: 40, optional: true } });
+			const publicKey = readPublicJwk(body.public_key);
+			if (!publicKey) throw new TawasulError(400, 'invalid_format', [{ field: 'public_key', code: 'invalid_format' }]);
+			kiosk = await enrolKiosk(store, code!, publicKey, app_version ?? null, now());
+		} catch (error) {
+			if (error instanceof TawasulError && error.status === 400) failedEnrolments.hit(address, now());
+			throw error;
+		}
+		log.info('kiosk enrolled', { kiosk_id: kiosk.kiosk_id });
+		res.json({ kiosk: { kiosk_id: kiosk.kiosk_id, name: kiosk.name, centre: kiosk.centre, location: kiosk.location } });
+	}));
+
+	/** Every other kiosk route: the raw body is read (bounded) so its hash can be checked against
+	 * the signature before anything parses it. */
+	const signed = (handler: (req: Request, res: Response, signed: Signed) => Promise<unknown>) => [
+		express.raw({ type: () => true, limit: KIOSK_BODY_MAX }),
+		asyncHandler(async (req, res) => {
+			const at = now();
+			const header = readKioskHeaders((name) => req.get(name) ?? undefined, at);
+			if (!header.ok) throw new TawasulError(401, header.problem);
+			const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+			const bodySha256 = createHash('sha256').update(raw).digest('hex');
+			const kiosk = await admitSignedRequest(store, header.headers, { method: req.method, path: req.originalUrl, bodySha256 }, at);
+			if (!perKiosk.hit(kiosk.kiosk_id, at)) throw new TawasulError(429, 'rate_limited');
+			let body: Record<string, unknown> = {};
+			if (raw.length > 0) {
+				try {
+					body = readObject(JSON.parse(raw.toString('utf8')));
+				} catch (error) {
+					if (error instanceof TawasulError) throw error;
+					throw new TawasulError(400, 'invalid_format');
+				}
+			}
+			await handler(req, res, { kiosk, body });
+		})
+	];
+
+	router.post('/api/kiosk/heartbeat', ...signed(async (_req, res, { kiosk, body }) => {
+		const { app_version } = readStrings(body, { app_version: { max: 40, optional: true } });
+		const errors = body.errors ?? [];
+		if (!Array.isArray(errors) || errors.length > 10 || errors.some((e) => typeof e !== 'string' || e.length > 300)) {
+			throw new TawasulError(400, 'invalid_format', [{ field: 'errors', code: 'invalid_format' }]);
+		}
+		await recordHeartbeat(store, kiosk.kiosk_id, { app_version, errors: errors as string[] }, now());
+		res.json({ ok: true, kiosk: { name: kiosk.name, centre: kiosk.centre, location: kiosk.location }, in_session: liveSession(kiosk, now()) !== null });
+	}));
+
+	// The citizen asks for a code to their phone; the kiosk stands for the address in the
+	// per-address limit, so one kiosk cannot spray codes at many numbers.
+	router.post('/api/kiosk/session/code', ...signed(async (_req, res, { kiosk, body }) => {
+		const { phone, locale } = readStrings(body, { phone: { max: 32 }, locale: { max: 5, optional: true } });
+		if (locale !== undefined && locale !== 'ar' && locale !== 'en') throw new TawasulError(400, 'invalid_format', [{ field: 'locale', code: 'invalid_format' }]);
+		const sent = await otp.request({ phone: phone!, locale: locale ?? 'ar', ip: `kiosk:${kiosk.kiosk_id}` });
+		res.json({ sent: true, expires_in: sent.expires_in });
+	}));
+
+	router.post('/api/kiosk/session', ...signed(async (_req, res, { kiosk, body }) => {
+		const { phone, code } = readStrings(body, { phone: { max: 32 }, code: { max: 16 } });
+		const e164 = await otp.verify({ phone: phone!, code: code! });
+		const citizen = await findOrCreateCitizen(store, e164, { now: now() });
+		const session = await startSession(kiosk.kiosk_id, { citizen_id: citizen.user_id, phone: e164 });
+		res.json({ session: { identified: true, started_at: session.started_at } });
+	}));
+
+	router.post('/api/kiosk/session/anonymous', ...signed(async (_req, res, { kiosk }) => {
+		const session = await startSession(kiosk.kiosk_id, { citizen_id: null, phone: null });
+		res.json({ session: { identified: false, started_at: session.started_at, case_types: KIOSK_ANONYMOUS_CASE_TYPES } });
+	}));
+
+	router.post('/api/kiosk/cases', ...signed(async (_req, res, { kiosk, body }) => {
+		const session = liveSession(kiosk, now());
+		if (!session) throw new TawasulError(409, 'kiosk_no_citizen');
+		// The device may name the citizen it thinks it files for; it must be the one who proved
+		// their phone in this session, never someone else.
+		const { citizen_id: claimed, ...fields } = body;
+		if (claimed !== undefined && claimed !== session.citizen_id) throw new TawasulError(403, 'kiosk_citizen_mismatch');
+		if (!session.citizen_id && !KIOSK_ANONYMOUS_CASE_TYPES.includes(fields.case_type as CaseType)) {
+			throw new TawasulError(403, 'kiosk_no_citizen', [{ field: 'case_type', code: 'kiosk_no_citizen' }]);
+		}
+		const caseKey = randomUUID();
+		const at = new Date(now());
+		const action = {
+			...fields,
+			_id: `act:${caseKey}`,
+			type: 'action',
+			kind: 'submit',
+			case_key: caseKey,
+			client_time: at.toISOString(),
+			device_id: `kiosk:${kiosk.kiosk_id}`
+		};
+		// The case is the citizen's, on the citizen's own quota; a filing without a phone is the
+		// kiosk's own, on the kiosk's quota.
+		const user: SessionUser = { user_id: session.citizen_id ?? kiosk.kiosk_id, role: 'citizen', name: '', databases: { pull: [], push: DB.INTAKE } };
+		const quotas = session.citizen_id ? env.quotas : { person: env.quotas.kiosk, kiosk: env.quotas.kiosk };
+		const [result] = await admitActions(store, quotas, user, [action], at, true, { kiosk: { kiosk_id: kiosk.kiosk_id, name: kiosk.name, centre: kiosk.centre } });
+		if (result?.error) {
+			const code = (result.reason === 'forbidden' || !result.reason ? 'invalid_format' : result.reason) as TawasulError['code'];
+			throw new TawasulError(code === 'quota_exceeded' ? 429 : 400, code, result.field ? [{ field: result.field, code }] : undefined);
+		}
+		await updateKiosk(store, kiosk.kiosk_id, (current) =>
+			current.session && current.session.started_at === session.started_at ? { ...current, session: { ...current.session, case_keys: [...current.session.case_keys, caseKey].slice(-20) } } : null
+		);
+		res.status(202).json({ case_key: caseKey });
+	}));
+
+	// The receipt of a case this kiosk filed in the session still open: reference, entity, due
+	// date and where to follow it. Nothing of the case's text, and nothing of any other case.
+	router.get('/api/kiosk/receipt/:case_key', ...signed(async (req, res, { kiosk }) => {
+		const caseKey = String(req.params.case_key);
+		const session = liveSession(kiosk, now());
+		if (!session) throw new TawasulError(409, 'kiosk_no_citizen');
+		if (!UUID.test(caseKey) || !session.case_keys.includes(caseKey)) throw new TawasulError(404, 'not_found');
+		const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(caseKey));
+		if (!caseDoc?.ref) {
+			const refused = await getOrNull(store.use<ActionDoc>(DB.INTAKE), `act:${caseKey}`);
+			// The engine has not reached it yet (or refused it: the action is gone from intake).
+			res.status(refused ? 202 : 404).json(refused ? { pending: true } : { error: { code: 'not_found', message_key: 'errors.not_found' } });
+			return;
+		}
+		const entity = (await catalogues.get()).entities.get(caseDoc.entity_id);
+		res.json({
+			receipt: {
+				ref: caseDoc.ref,
+				case_type: caseDoc.case_type,
+				entity_id: caseDoc.entity_id,
+				entity_name: entity ? { ar: entity.name_ar, en: entity.name_en } : null,
+				created_at: caseDoc.created_at,
+				due_at: caseDoc.sla.due_at,
+				tracking_url: new URL(`/cases/${caseKey}`, env.publicUrl).toString(),
+				kiosk: { name: kiosk.name, centre: kiosk.centre },
+				sms: session.phone !== null
+			}
+		});
+	}));
+
+	router.post('/api/kiosk/finish', ...signed(async (_req, res, { kiosk }) => {
+		await updateKiosk(store, kiosk.kiosk_id, (current) => (current.session ? { ...current, session: null } : null));
+		res.json({ finished: true });
+	}));
+
+	// A kiosk's refusals are JSON like every other API error, the body parser's included.
+	router.use('/api/kiosk', (error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
+		void _next;
+		sendError(res, error);
+	});
+
+	async function startSession(kioskId: string, who: { citizen_id: string | null; phone: string | null }) {
+		const session = { ...who, started_at: new Date(now()).toISOString(), case_keys: [] };
+		// A new person at the kiosk replaces whoever was there: one session per kiosk.
+		await updateKiosk(store, kioskId, (current) => ({ ...current, session }));
+		return session;
+	}
+
+	return router;
+}
+
+/** The kiosk's citizen session, unless it ran out (the device missed "finish"). */
+export function liveSession(kiosk: KioskDoc, now: number) {
+	const session = kiosk.session;
+	if (!session || now - Date.parse(session.started_at) > KIOSK_SESSION_MAX_MS) return null;
+	return session;
+}

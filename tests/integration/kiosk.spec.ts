@@ -1,0 +1,301 @@
+/** Issue 12: a self-service kiosk end to end on the real server. A coordinator registers a kiosk
+ * and gets a one-time code; the device enrols with a non-extractable WebCrypto key (the app's own
+ * signer, running on Node's WebCrypto) and signs every request; a citizen proves their phone at
+ * the kiosk and the kiosk files for that citizen only; the case is routed, on the clock, in the
+ * citizen's own replica and marked as filed at the kiosk; the receipt names reference, entity,
+ * due date and tracking link; "finish" ends the session on the server. And each bad input of
+ * the issue, replayed. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKioskKey, kioskFetch, publicJwk, signKioskRequest, type KioskKey } from '../../src/lib/client/kiosk-signer.js';
+import { caseDocId, userDb } from '../../src/lib/domain/doc-types.js';
+import { isValidReference } from '../../src/lib/domain/reference.js';
+import { remote, signInCitizen, signInStaff, startInProcess, waitFor, type Session } from './harness.js';
+
+let server: Awaited<ReturnType<typeof startInProcess>>;
+let coordinator: Session;
+
+beforeAll(async () => {
+	server = await startInProcess({ KIOSK_STALE_MINUTES: '5' });
+	coordinator = await signInStaff(server.base, 'coordinator');
+}, 60_000);
+
+afterAll(async () => {
+	await server?.stop();
+});
+
+async function admin(method: string, path: string, body?: unknown, session: Session | null = coordinator): Promise<Response> {
+	return fetch(`${server.base}${path}`, {
+		method,
+		headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(session ? { cookie: session.cookie } : {}) },
+		body: body === undefined ? undefined : JSON.stringify(body)
+	});
+}
+
+async function register(name = 'Kiosk Muharraq 1'): Promise<{ kiosk_id: string; code: string }> {
+	const response = await admin('POST', '/api/admin/kiosk-devices', { name, centre: 'Muharraq service centre', location: 'Ground floor, by the entrance' });
+	expect(response.status).toBe(201);
+	const body = await response.json();
+	return { kiosk_id: body.kiosk.kiosk_id, code: body.enrolment_code };
+}
+
+async function enrol(code: string, key: KioskKey): Promise<Response> {
+	return fetch(`${server.base}/api/kiosk/enrol`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ code, public_key: await publicJwk(key), app_version: '1.2.3' })
+	});
+}
+
+interface Kiosk {
+	id: string;
+	key: KioskKey;
+	call(method: string, path: string, body?: unknown): Promise<Response>;
+}
+
+async function enrolledKiosk(name?: string): Promise<Kiosk> {
+	const { kiosk_id, code } = await register(name);
+	const key = await generateKioskKey();
+	expect((await enrol(code, key)).status).toBe(200);
+	return { id: kiosk_id, key, call: (method, path, body) => kioskFetch(server.base, kiosk_id, key, method, path, body) };
+}
+
+async function errorCode(response: Response): Promise<string> {
+	return (await response.json()).error?.code;
+}
+
+async function smsCode(phone: string): Promise<string> {
+	const outbox = await (await fetch(`${server.base}/api/dev/sms?phone=${encodeURIComponent(phone)}`)).json();
+	return /(\d{6})/.exec((outbox.messages ?? outbox)[0].text)![1];
+}
+
+async function identify(kiosk: Kiosk, phone: string): Promise<void> {
+	expect((await kiosk.call('POST', '/api/kiosk/session/code', { phone, locale: 'en' })).status).toBe(200);
+	const started = await kiosk.call('POST', '/api/kiosk/session', { phone, code: await smsCode(phone) });
+	expect(started.status).toBe(200);
+}
+
+const complaint = {
+	case_type: 'complaint',
+	category_id: 'works-potholes',
+	subject: 'Pothole at the kiosk centre',
+	body: 'A deep pothole in the car park of the service centre damages cars every day.',
+	locale: 'en',
+	location: { lat: 26.2235, lng: 50.5876 }
+};
+
+async function receiptOf(kiosk: Kiosk, caseKey: string) {
+	return waitFor(async () => {
+		const response = await kiosk.call('GET', `/api/kiosk/receipt/${caseKey}`);
+		return response.status === 200 ? { response, body: await response.json() } : undefined;
+	}, 15_000, 'receipt');
+}
+
+describe('a kiosk end to end', () => {
+	it('enrols, files for the citizen who proved their phone, shows the receipt and forgets them on finish', async () => {
+		const kiosk = await enrolledKiosk('Kiosk end to end');
+		const phone = '+97336100201';
+		await identify(kiosk, phone);
+
+		const filed = await kiosk.call('POST', '/api/kiosk/cases', complaint);
+		expect(filed.status).toBe(202);
+		expect(filed.headers.get('cache-control')).toBe('no-store');
+		const { case_key } = await filed.json();
+
+		const { response, body } = await receiptOf(kiosk, case_key);
+		expect(response.headers.get('cache-control')).toBe('no-store');
+		expect(isValidReference(body.receipt.ref)).toBe(true);
+		expect(body.receipt.entity_id).toBe('works');
+		expect(body.receipt.entity_name.en).toBeTruthy();
+		expect(Date.parse(body.receipt.due_at)).toBeGreaterThan(Date.now());
+		expect(body.receipt.tracking_url).toBe(new URL(`/cases/${case_key}`, server.env.publicUrl).toString());
+		expect(body.receipt.sms).toBe(true);
+		// The receipt says nothing of the case's text.
+		expect(JSON.stringify(body)).not.toContain(complaint.body);
+		// The reference also comes by SMS, as the receipt stays on the kiosk.
+		await waitFor(async () => {
+			const outbox = await (await fetch(`${server.base}/api/dev/sms?phone=${encodeURIComponent(phone)}`)).json();
+			return (outbox.messages ?? outbox).some((m: { text: string }) => m.text.includes(body.receipt.ref)) || undefined;
+		}, 15_000, 'reference SMS');
+
+		// The case is the citizen's: it is in their own replica, marked with the kiosk.
+		const citizen = await signInCitizen(server.base, phone);
+		const mine = await waitFor(() => remote(server.base, userDb(citizen.user.user_id), citizen).get(caseDocId(case_key)), 15_000, 'citizen replica');
+		expect(mine).toMatchObject({ ref: body.receipt.ref, citizen_id: citizen.user.user_id, entity_id: 'works', kiosk: { kiosk_id: kiosk.id, name: 'Kiosk end to end' } });
+
+		// Finish: the server session is gone, the receipt with it, and nothing more can be filed.
+		expect((await kiosk.call('POST', '/api/kiosk/finish')).status).toBe(200);
+		const after = await kiosk.call('GET', `/api/kiosk/receipt/${case_key}`);
+		expect([after.status, await errorCode(after)]).toEqual([409, 'kiosk_no_citizen']);
+		const again = await kiosk.call('POST', '/api/kiosk/cases', complaint);
+		expect([again.status, await errorCode(again)]).toEqual([409, 'kiosk_no_citizen']);
+	}, 60_000);
+
+	it('files a suggestion without a phone, owned by no citizen, and refuses a complaint without one', async () => {
+		const kiosk = await enrolledKiosk('Kiosk anonymous');
+		expect((await kiosk.call('POST', '/api/kiosk/session/anonymous')).status).toBe(200);
+		const refused = await kiosk.call('POST', '/api/kiosk/cases', complaint);
+		expect([refused.status, await errorCode(refused)]).toEqual([403, 'kiosk_no_citizen']);
+		const filed = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, case_type: 'suggestion', category_id: 'works-potholes', subject: 'More shade in the car park' });
+		const { case_key } = await filed.json();
+		expect(filed.status).toBe(202);
+		const { body } = await receiptOf(kiosk, case_key);
+		expect(isValidReference(body.receipt.ref)).toBe(true);
+		expect(body.receipt.sms).toBe(false);
+	}, 30_000);
+
+	it('shows the coordinator each kiosk with its last contact, version and errors, flagging the silent ones', async () => {
+		const kiosk = await enrolledKiosk('Kiosk fleet');
+		const beat = await kiosk.call('POST', '/api/kiosk/heartbeat', { app_version: '1.2.4', errors: ['printer: out of paper'] });
+		expect(beat.status).toBe(200);
+		const waiting = await register('Kiosk never enrolled');
+		const fleet = await (await admin('GET', '/api/admin/kiosk-devices')).json();
+		expect(fleet.stale_after_minutes).toBe(5);
+		const mine = fleet.kiosks.find((k: { kiosk_id: string }) => k.kiosk_id === kiosk.id);
+		expect(mine).toMatchObject({ state: 'enrolled', app_version: '1.2.4', error_count: 1, stale: false, errors: [{ message: 'printer: out of paper' }] });
+		expect(Date.now() - Date.parse(mine.last_seen_at)).toBeLessThan(10_000);
+		expect(fleet.kiosks.find((k: { kiosk_id: string }) => k.kiosk_id === waiting.kiosk_id)).toMatchObject({ state: 'awaiting_enrolment', last_seen_at: null });
+		// Nothing secret in the fleet view.
+		expect(JSON.stringify(fleet)).not.toMatch(/public_key|nonces|code_sha256|"session"/);
+	}, 30_000);
+});
+
+describe('bad input', () => {
+	it('refuses a wrong, a malformed and a reused enrolment code alike', async () => {
+		const { code } = await register('Kiosk codes');
+		const key = await generateKioskKey();
+		for (const wrong of ['AAAA-BBBB-CCCC', 'not a code', code.replace(/^.{4}/, 'ZZZZ')]) {
+			const response = await enrol(wrong, key);
+			expect([response.status, await errorCode(response)]).toEqual([400, 'enrolment_code_invalid']);
+		}
+		expect((await enrol(code.toLowerCase(), key)).status).toBe(200);
+		const reused = await enrol(code, await generateKioskKey());
+		expect([reused.status, await errorCode(reused)]).toEqual([400, 'enrolment_code_invalid']);
+	}, 30_000);
+
+	it('refuses a public key with its private part, and one that is not on the curve', async () => {
+		const { code } = await register('Kiosk keys');
+		const extractable = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+		const privateJwk = await crypto.subtle.exportKey('jwk', extractable.privateKey);
+		const post = (public_key: unknown) => fetch(`${server.base}/api/kiosk/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, public_key }) });
+		const withPrivate = await post(privateJwk);
+		expect([withPrivate.status, await errorCode(withPrivate)]).toEqual([400, 'invalid_format']);
+		const offCurve = await post({ kty: 'EC', crv: 'P-256', x: 'A'.repeat(43), y: 'A'.repeat(43) });
+		expect([offCurve.status, await errorCode(offCurve)]).toEqual([400, 'invalid_format']);
+		// Neither used the code up.
+		expect((await enrol(code, await generateKioskKey())).status).toBe(200);
+	}, 30_000);
+
+	it('refuses a replayed request, a stale or future time, another body under the same signature, and a foreign key', async () => {
+		const kiosk = await enrolledKiosk('Kiosk signatures');
+		const send = (signed: { headers: Record<string, string>; body?: string }, path = '/api/kiosk/heartbeat', body = signed.body) =>
+			fetch(`${server.base}${path}`, { method: 'POST', headers: { ...signed.headers, 'content-type': 'application/json' }, body });
+		const payload = JSON.stringify({ app_version: '1.2.3' });
+		const signed = await signKioskRequest(kiosk.id, kiosk.key, { method: 'POST', path: '/api/kiosk/heartbeat', body: payload });
+		expect((await send(signed)).status).toBe(200);
+		const replay = await send(signed);
+		expect([replay.status, await errorCode(replay)]).toEqual([401, 'kiosk_replay']);
+
+		for (const offset of [-61_000, 61_000]) {
+			const skewed = await signKioskRequest(kiosk.id, kiosk.key, { method: 'POST', path: '/api/kiosk/heartbeat', body: payload }, Date.now() + offset);
+			const response = await send(skewed);
+			expect([response.status, await errorCode(response)]).toEqual([401, 'kiosk_clock_skew']);
+		}
+		const other = await signKioskRequest(kiosk.id, kiosk.key, { method: 'POST', path: '/api/kiosk/heartbeat', body: payload });
+		const swapped = await send(other, '/api/kiosk/heartbeat', JSON.stringify({ app_version: '6.6.6' }));
+		expect([swapped.status, await errorCode(swapped)]).toEqual([401, 'kiosk_signature_invalid']);
+		const elsewhere = await signKioskRequest(kiosk.id, kiosk.key, { method: 'POST', path: '/api/kiosk/heartbeat', body: payload });
+		const moved = await send(elsewhere, '/api/kiosk/session/anonymous');
+		expect([moved.status, await errorCode(moved)]).toEqual([401, 'kiosk_signature_invalid']);
+		const stranger = await signKioskRequest(kiosk.id, await generateKioskKey(), { method: 'POST', path: '/api/kiosk/heartbeat', body: payload });
+		const forged = await send(stranger);
+		expect([forged.status, await errorCode(forged)]).toEqual([401, 'kiosk_signature_invalid']);
+		const unsigned = await fetch(`${server.base}/api/kiosk/heartbeat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+		expect([unsigned.status, await errorCode(unsigned)]).toEqual([401, 'kiosk_unknown']);
+	}, 30_000);
+
+	it('stops a revoked kiosk at once, mid-session, and a new code re-keys it', async () => {
+		const kiosk = await enrolledKiosk('Kiosk revoked');
+		await identify(kiosk, '+97336100202');
+		expect((await admin('POST', `/api/admin/kiosk-devices/${kiosk.id}/revoke`)).status).toBe(200);
+		for (const [method, path, body] of [['POST', '/api/kiosk/cases', complaint], ['POST', '/api/kiosk/heartbeat', {}], ['POST', '/api/kiosk/finish', undefined]] as const) {
+			const response = await kiosk.call(method, path, body);
+			expect([response.status, await errorCode(response)]).toEqual([403, 'kiosk_revoked']);
+		}
+		const fleet = await (await admin('GET', '/api/admin/kiosk-devices')).json();
+		expect(fleet.kiosks.find((k: { kiosk_id: string }) => k.kiosk_id === kiosk.id)).toMatchObject({ state: 'revoked', in_session: false });
+
+		const reissued = await (await admin('POST', `/api/admin/kiosk-devices/${kiosk.id}/code`)).json();
+		const key = await generateKioskKey();
+		expect((await enrol(reissued.enrolment_code, key)).status).toBe(200);
+		// The old key stays refused; the new one works.
+		const old = await kiosk.call('POST', '/api/kiosk/heartbeat', {});
+		expect([old.status, await errorCode(old)]).toEqual([401, 'kiosk_signature_invalid']);
+		expect((await kioskFetch(server.base, kiosk.id, key, 'POST', '/api/kiosk/heartbeat', {})).status).toBe(200);
+	}, 30_000);
+
+	it('files only for the citizen who identified, and reads no one\'s cases', async () => {
+		const kiosk = await enrolledKiosk('Kiosk one citizen');
+		const someone = await signInCitizen(server.base, '+97336100203');
+		const own = await (await fetch(`${server.base}/api/session`, { headers: { cookie: someone.cookie } })).json();
+		expect(own.user.user_id).toBe(someone.user.user_id);
+
+		// No one identified: nothing can be filed, for anyone.
+		const nobody = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, citizen_id: someone.user.user_id });
+		expect([nobody.status, await errorCode(nobody)]).toEqual([409, 'kiosk_no_citizen']);
+		await identify(kiosk, '+97336100204');
+		const other = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, citizen_id: someone.user.user_id });
+		expect([other.status, await errorCode(other)]).toEqual([403, 'kiosk_citizen_mismatch']);
+		// An author smuggled into the action is refused by the gate's own check.
+		const author = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, author: { user_id: someone.user.user_id, role: 'citizen' } });
+		expect([author.status, await errorCode(author)]).toEqual([400, 'not_allowed']);
+		const stamp = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, kiosk: { kiosk_id: 'kiosk-0000000000000000', name: 'x', centre: 'y' } });
+		expect(stamp.status).toBe(400);
+
+		// Someone's case, filed from their phone: the kiosk's receipt route does not know it.
+		const theirs = (await (await kiosk.call('POST', '/api/kiosk/cases', complaint)).json()).case_key;
+		await receiptOf(kiosk, theirs);
+		const other_kiosk = await enrolledKiosk('Kiosk nosy');
+		await identify(other_kiosk, '+97336100205');
+		const nosy = await other_kiosk.call('GET', `/api/kiosk/receipt/${theirs}`);
+		expect(nosy.status).toBe(404);
+		// Nor does the kiosk reach the replication gate or anyone's database.
+		for (const db of [userDb(someone.user.user_id), 'intake', 'cases']) {
+			const response = await kiosk.call('GET', `/db/${db}/_all_docs`);
+			expect(response.status).toBe(401);
+		}
+	}, 60_000);
+
+	it('gives a kiosk nothing of the staff API', async () => {
+		const kiosk = await enrolledKiosk('Kiosk staff pages');
+		for (const path of ['/api/admin/kiosk-devices', '/api/admin/staff', '/api/audit', '/api/stats/overview', '/api/session']) {
+			const response = await kiosk.call('GET', path);
+			expect([401, 403]).toContain(response.status);
+		}
+		const revoke = await kiosk.call('POST', `/api/admin/kiosk-devices/${kiosk.id}/revoke`);
+		expect(revoke.status).toBe(401);
+		// A citizen's or staff session cookie does not make a kiosk either.
+		const agent = await signInStaff(server.base, 'agent.works');
+		const asAgent = await fetch(`${server.base}/api/kiosk/heartbeat`, { method: 'POST', headers: { cookie: agent.cookie, 'content-type': 'application/json' }, body: '{}' });
+		expect([asAgent.status, await errorCode(asAgent)]).toEqual([401, 'kiosk_unknown']);
+		const agentFleet = await admin('GET', '/api/admin/kiosk-devices', undefined, agent);
+		expect(agentFleet.status).toBe(403);
+	}, 30_000);
+
+	it('refuses huge and malformed bodies with a clear code', async () => {
+		const kiosk = await enrolledKiosk('Kiosk bodies');
+		await identify(kiosk, '+97336100206');
+		const huge = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, body: 'x'.repeat(100_000) });
+		expect([huge.status, await errorCode(huge)]).toEqual([413, 'payload_too_large']);
+		const longText = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, body: 'x'.repeat(20_000) });
+		expect([longText.status, await errorCode(longText)]).toEqual([400, 'too_long']);
+		const signed = await signKioskRequest(kiosk.id, kiosk.key, { method: 'POST', path: '/api/kiosk/cases', body: '{"case_type":' });
+		const broken = await fetch(`${server.base}/api/kiosk/cases`, { method: 'POST', headers: { ...signed.headers, 'content-type': 'application/json' }, body: signed.body });
+		expect([broken.status, await errorCode(broken)]).toEqual([400, 'invalid_format']);
+		const array = await kiosk.call('POST', '/api/kiosk/cases', [complaint]);
+		expect([array.status, await errorCode(array)]).toEqual([400, 'invalid_format']);
+		const bigEnrol = await fetch(`${server.base}/api/kiosk/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'x'.repeat(50_000) }) });
+		expect([bigEnrol.status, await errorCode(bigEnrol)]).toEqual([413, 'payload_too_large']);
+		const unknownField = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, priority: 'urgent' });
+		expect(unknownField.status).toBe(400);
+	}, 30_000);
+});
