@@ -17,6 +17,7 @@ import { statsRouter } from './stats-routes.js';
 import type { SmsSender } from '../sms/sender.js';
 import { smsInboundRouter } from '../sms/inbound-routes.js';
 import { open311Router } from '../open311/routes.js';
+import { publicPages, type PublicPages } from '../public/routes.js';
 import { log } from '../log.js';
 
 const CSP = [
@@ -40,6 +41,8 @@ export interface AppDeps {
 	engine: RulesEngine | null;
 	/** The SMS queue's sender, for health; absent in tests that send nothing. */
 	sms?: SmsSender | null;
+	/** The public pages, shared with the publisher that empties their cache; made here when absent. */
+	publicPages?: PublicPages;
 }
 
 /** A year, once the service is reached by https: browsers then refuse a downgrade to http. */
@@ -90,6 +93,8 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(ratingRouter({ store: deps.store }));
 	// Open311 GeoReport v2 for other systems: public reads, requests filed with an API key.
 	app.use(open311Router({ store: deps.store, env: deps.env }));
+	// Before the PWA's fallback: these are pages of their own, rendered here, without sign-in.
+	app.use((deps.publicPages ?? publicPages({ store: deps.store, publicUrl: deps.env.publicUrl })).router);
 	// Replies (STOP) and receipts an HTTP provider posts back, when SMS_INBOUND_TOKEN is set.
 	if (deps.sms && deps.env.sms.inboundToken) app.use(smsInboundRouter({ store: deps.store, sender: deps.sms, token: deps.env.sms.inboundToken }));
 	app.use('/api', (_req, res) => res.status(404).json({ error: { code: 'not_found', message_key: 'errors.server' } }));
