@@ -15,6 +15,8 @@ import { startSmsSender, type SmsSender } from './sms/index.js';
 import { invitationHandler } from './rating/invitations.js';
 import { noticeHandler } from './sms/notices.js';
 import type { SideEffect } from './rules/types.js';
+import { publishHandler } from './public/publish.js';
+import { publicPages } from './public/routes.js';
 import { seedStore } from './seed/seed.js';
 import { demoPasswordsPath } from './seed/demo-passwords.js';
 import { createApp } from './http/app.js';
@@ -54,7 +56,7 @@ export async function startServer(source: Record<string, string | undefined> = p
 		const port = (server.address() as AddressInfo).port;
 		log.info('listening; setting up the store', { url: `http://localhost:${port}`, store: store.embedded ? 'embedded' : shownUrl(store.url) });
 		const services = await whenStoreReady(store, env.couchdbUrl, () => startServices(env, store, rules, source, port), (fault) => (waiting.fault = fault));
-		app = createApp({ env, store, gateway: services.sms.asGateway(), engine: services.engine, sms: services.sms });
+		app = createApp({ env, store, gateway: services.sms.asGateway(), engine: services.engine, sms: services.sms, publicPages: services.publicPages });
 		log.info('Tawasul is running', { url: `http://localhost:${port}`, store: store.embedded ? 'embedded' : 'couchdb' });
 		if (services.accounts.length > 0 && env.logLevel !== 'silent') printDemoAccounts(services.accounts, port, demoPasswordsPath(env.dataDir));
 		return {
@@ -91,6 +93,8 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 	const sms = await startSmsSender(env, store, { instanceId });
 	// The dashboard's counters follow every case the engine saves (issue #5).
 	const stats = new StatsAggregator(store);
+	// The public pages hold what they list for a short while; a publication here drops it at once.
+	const pages = publicPages({ store, publicUrl: env.publicUrl });
 	const engine = new RulesEngine(store, {
 		rules: rules ?? RULES,
 		sinks: [stats],
@@ -102,7 +106,8 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 		secretsKey: env.secretsKey,
 		onEffects: allEffects([
 			invitationHandler({ store, enqueue: (job) => sms.enqueue(job), publicUrl: env.publicUrl }),
-			noticeHandler({ store, enqueue: (job) => sms.enqueue(job) })
+			noticeHandler({ store, enqueue: (job) => sms.enqueue(job) }),
+			publishHandler({ store, onPublished: () => pages.invalidate() })
 		])
 	});
 	engine.start();
@@ -111,6 +116,7 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 		accounts,
 		engine,
 		sms,
+		publicPages: pages,
 		async stop() {
 			await engine.stop();
 			await stats.stop();

@@ -14,6 +14,8 @@ export interface DraftRecord {
 	subject: string;
 	body: string;
 	location: { lat: string; lng: string } | null;
+	/** A suggestion's proposer agrees to be named when it is published (not indexed: no new version). */
+	name_consent?: boolean;
 }
 
 /** A file prepared for a draft (images already re-encoded); the Blob is stored as is. */

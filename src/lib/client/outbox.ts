@@ -12,7 +12,7 @@ import { validateSubmission } from './submission';
 
 /** The fields an action of each kind carries besides the envelope (docs/design.md, intake). */
 export type ActionFields = Partial<
-	Pick<ActionDoc, 'case_type' | 'entity_id' | 'category_id' | 'subject' | 'body' | 'location' | 'locale' | 'to_entity_id' | 'reason' | 'interim'>
+	Pick<ActionDoc, 'case_type' | 'entity_id' | 'category_id' | 'subject' | 'body' | 'location' | 'locale' | 'to_entity_id' | 'reason' | 'interim' | 'name_consent' | 'suggestion_state' | 'target_date' | 'implemented_on' | 'link'>
 > & { case_key: string };
 
 export interface OutgoingFile {
@@ -96,7 +96,8 @@ export async function submitDraft(draftId: string): Promise<string> {
 		subject: draft.subject.trim(),
 		body: draft.body.trim(),
 		location: location === 'invalid' ? null : location,
-		locale: i18n.locale
+		locale: i18n.locale,
+		...(draft.case_type === 'suggestion' && draft.name_consent === true ? { name_consent: true } : {})
 	};
 	const doc = await buildAction('submit', fields, files.map((f) => ({ name: f.name, blob: f.blob })), draftId);
 	try {

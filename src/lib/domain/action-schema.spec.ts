@@ -82,6 +82,12 @@ describe('the action schema', () => {
 		['a transfer reason of 1,001 characters', action('transfer', { reason: 'r'.repeat(1001) }), ['reason:too_long']],
 		['a transfer to an entity id of the wrong shape', action('transfer', { to_entity_id: '../admin' }), ['to_entity_id:invalid_format']],
 		['a suggestion moved back to new', action('suggestion_status', { suggestion_state: 'new' }), ['suggestion_state:invalid_format']],
+		// Issue 14: the step's details have a shape; what each state needs is suggestion.ts's.
+		['a target date in the 13th month', action('suggestion_status', { suggestion_state: 'accepted', target_date: '2027-13-01' }), ['target_date:invalid_date']],
+		['a target date of a megabyte', action('suggestion_status', { suggestion_state: 'accepted', target_date: '2'.repeat(1_000_000) }), ['target_date:invalid_date']],
+		['a javascript: link', action('suggestion_status', { suggestion_state: 'implemented', link: 'javascript:alert(1)' }), ['link:invalid_format']],
+		['consent as a word', action('submit', { name_consent: 'yes' }), ['name_consent:invalid_format']],
+		['consent given', action('submit', { name_consent: true }), []],
 		['an unknown case type', action('submit', { case_type: 'praise' }), ['case_type:invalid_case_type']],
 		['a case key that is not a uuid', action('note', { case_key: 'x' }), ['case_key:invalid_format']],
 		['a client time that is not a time', action('note', { client_time: 'yesterday' }), ['client_time:invalid_format']],

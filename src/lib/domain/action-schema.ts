@@ -10,6 +10,7 @@ import { ACTION_KINDS, CASE_TYPES, ID_PATTERN, ROLES, SUGGESTION_STATES, type Ac
 import type { FieldError } from './errors';
 import { LIMITS } from './limits';
 import { cleanUserText } from './user-text';
+import { isLocalDate, isPublicLink, SUGGESTION_LINK_MAX } from './suggestion';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const ACTION_ID = /^act:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -86,6 +87,7 @@ const ENVELOPE = {
 };
 
 const body = text(LIMITS.BODY_MIN, LIMITS.BODY_MAX);
+const LOCAL_DATE_FIELD = v.pipe(v.string('invalid_date'), v.maxLength(10, 'invalid_date'), v.check((s: string) => isLocalDate(s), 'invalid_date'));
 const reason = text(LIMITS.REASON_MIN, LIMITS.REASON_MAX);
 const kind = <K extends ActionKind>(name: K) => v.literal(name, 'invalid_format');
 
@@ -101,6 +103,7 @@ export const ACTION_SCHEMAS = {
 		body: text(LIMITS.SUBMIT_BODY_MIN, LIMITS.BODY_MAX),
 		location: v.optional(LOCATION),
 		locale: v.optional(v.picklist(['ar', 'en'], 'invalid_format')),
+		name_consent: v.optional(v.boolean('invalid_format')),
 		_attachments: v.optional(FILES)
 	}),
 	provide_info: v.strictObject({ ...ENVELOPE, kind: kind('provide_info'), body, _attachments: v.optional(FILES) }),
@@ -118,7 +121,12 @@ export const ACTION_SCHEMAS = {
 			SUGGESTION_STATES.filter((s) => s !== 'new'),
 			'invalid_format'
 		),
-		body: v.optional(body)
+		body: v.optional(body),
+		// What each state needs of these is suggestion.ts's to say; here only their shape.
+		reason: v.optional(reason),
+		target_date: v.optional(LOCAL_DATE_FIELD),
+		implemented_on: v.optional(LOCAL_DATE_FIELD),
+		link: v.optional(v.pipe(v.string('invalid_format'), v.maxLength(SUGGESTION_LINK_MAX, 'too_long'), v.check((s: string) => isPublicLink(s), 'invalid_format')))
 	}),
 	// Written by the server (rating link or app), never pushed by a device; here so that the one
 	// description of an action covers every kind.

@@ -83,7 +83,7 @@ const table = CASE_STATUSES.flatMap((status) =>
 
 describe('checkTransition', () => {
 	it.each(table)('%s + %s → %s', (status, kind, outcome) => {
-		const author = ['provide_info', 'reopen', 'rate'].includes(kind) ? CITIZEN : AGENT;
+		const author = ['provide_info', 'reopen', 'rate'].includes(kind) ? CITIZEN : kind === 'suggestion_status' ? MANAGER : AGENT;
 		const expected = outcome === 'invalid_transition' ? { ok: false, code: outcome } : { ok: true, next: outcome };
 		expect(checkTransition(caseIn(status), action(kind, author))).toEqual(expected);
 	});
@@ -141,7 +141,7 @@ describe('suggestions', () => {
 		case_type: 'suggestion' as const,
 		...(state ? { suggestion_state: state } : {})
 	});
-	const move = (to: string, author = AGENT) => action('suggestion_status', author, { suggestion_state: to as never });
+	const move = (to: string, author = MANAGER) => action('suggestion_status', author, { suggestion_state: to as never });
 
 	it.each(CASE_STATUSES)('moves on in any status, the case status unchanged (%s)', (status) => {
 		expect(checkTransition(suggestion(status), move('under_study'))).toEqual({ ok: true, next: status });
@@ -155,15 +155,20 @@ describe('suggestions', () => {
 		['declined may be studied again', suggestion('closed', 'declined'), move('under_study'), { ok: true, next: 'closed' }],
 		['the same state again', suggestion('open', 'under_study'), move('under_study'), { ok: false, code: 'invalid_transition' }],
 		['the citizen cannot', suggestion('open'), move('under_study', CITIZEN), { ok: false, code: 'not_allowed' }],
-		['another entity cannot', suggestion('open'), move('under_study', OTHER_AGENT), { ok: false, code: 'not_allowed' }]
+		['another entity cannot', suggestion('open'), move('under_study', OTHER_AGENT), { ok: false, code: 'not_allowed' }],
+		// Issue 14: the managers decide; the entity's agents and the coordinators do not.
+		["the entity's agent cannot decide", suggestion('open'), move('accepted', AGENT), { ok: false, code: 'not_allowed' }],
+		['a coordinator cannot decide', suggestion('open'), move('declined', COORDINATOR), { ok: false, code: 'not_allowed' }],
+		["another entity's manager cannot", suggestion('open'), move('under_study', { user_id: 'm2', role: 'manager', entity_id: 'health' }), { ok: false, code: 'not_allowed' }]
 	])('%s', (_name, caseDoc, act, expected) => {
 		expect(checkTransition(caseDoc, act)).toEqual(expected);
 	});
 
 	it('is offered to the entity while there is somewhere to go', () => {
-		expect(availableActions(suggestion('open'), AGENT)).toContain('suggestion_status');
+		expect(availableActions(suggestion('open'), MANAGER)).toContain('suggestion_status');
+		expect(availableActions(suggestion('open'), AGENT)).not.toContain('suggestion_status');
 		expect(availableActions(suggestion('closed', 'accepted'), MANAGER)).toEqual(['suggestion_status']);
-		expect(availableActions(suggestion('closed', 'implemented'), AGENT)).toEqual([]);
+		expect(availableActions(suggestion('closed', 'implemented'), MANAGER)).toEqual([]);
 		expect(availableActions(suggestion('open'), CITIZEN)).toEqual([]);
 		expect(nextSuggestionStates({})).toEqual(['under_study', 'accepted', 'declined']);
 	});

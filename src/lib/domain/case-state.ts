@@ -1,5 +1,6 @@
 import type { ActionAuthor, ActionDoc, ActionKind, CaseDoc, CaseStatus, SuggestionState } from './doc-types';
 import type { ErrorCode } from './errors';
+import { mayDecideSuggestion } from './suggestion';
 
 /** The case state machine. The server decides with it; the PWA uses it to offer only the actions
  * that will be accepted, so an offline agent is not surprised by a rejection later. */
@@ -52,6 +53,8 @@ function mayAct(kind: ActionKind, author: ActionAuthor | undefined, caseDoc: Cas
 	if (kind === 'submit') return author.role === 'citizen';
 	if (!caseDoc) return false;
 	if (CITIZEN_KINDS.has(kind)) return author.role === 'citizen' && author.user_id === caseDoc.citizen_id;
+	// The entity's managers decide on a suggestion; its agents answer it like any other case.
+	if (kind === 'suggestion_status' && !mayDecideSuggestion(author)) return false;
 	return STAFF_ROLES.has(author.role) && !!author.entity_id && author.entity_id === caseDoc.entity_id;
 }
 

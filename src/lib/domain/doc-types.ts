@@ -1,3 +1,5 @@
+import type { SuggestionDetails } from './suggestion';
+
 /** Every stored document type, in one place (docs/design.md describes each). */
 export const DOC_TYPES = {
 	ACTION: 'action',
@@ -33,7 +35,9 @@ export const DOC_TYPES = {
 	SMS_JOB: 'sms_job',
 	SMS_OPT_OUT: 'sms_opt_out',
 	/** An Open311 API key a coordinator issued to a partner system (hash only, in `auth`). */
-	API_KEY: 'api_key'
+	API_KEY: 'api_key',
+	/** An implemented suggestion as the public sees it (issue 14), in `public`. */
+	PUBLIC_SUGGESTION: 'public_suggestion'
 } as const;
 
 export type DocType = (typeof DOC_TYPES)[keyof typeof DOC_TYPES];
@@ -79,7 +83,9 @@ export const DB = {
 	SMS: 'sms',
 	ENGINE: 'engine',
 	/** Rating invitations (token hashes), ratings and rating facts; server only. */
-	RATINGS: 'ratings'
+	RATINGS: 'ratings',
+	/** What anyone may read without signing in: implemented suggestions (issue 14); server only. */
+	PUBLIC: 'public'
 } as const;
 
 /** Only characters CouchDB allows in a database name after the prefix. */
@@ -148,6 +154,8 @@ export interface ActionDoc {
 	subject?: string;
 	locale?: 'ar' | 'en';
 	location?: GeoPoint | null;
+	/** A suggestion's proposer agrees to be named when it is published. */
+	name_consent?: boolean;
 	// most kinds
 	body?: string;
 	// reply: a holding answer (where the case stands); the case stays with the entity and its clock runs
@@ -158,8 +166,11 @@ export interface ActionDoc {
 	// rate
 	reply_action_id?: string;
 	scores?: Record<string, number>;
-	// suggestion_status
+	// suggestion_status: the plan's date (accepted), when and where the change is seen (implemented)
 	suggestion_state?: SuggestionState;
+	target_date?: string;
+	implemented_on?: string;
+	link?: string;
 	_attachments?: Record<string, AttachmentStub>;
 }
 
@@ -181,6 +192,9 @@ export interface TimelineEntry {
 	from_entity_id?: string;
 	reason?: string;
 	suggestion_state?: SuggestionState;
+	target_date?: string;
+	implemented_on?: string;
+	link?: string;
 	/** A reply that was a holding answer (see ActionDoc.interim). */
 	interim?: true;
 	attachments?: AttachmentRef[];
@@ -230,6 +244,10 @@ export interface CaseDoc {
 	reopened?: number;
 	/** Suggestions only, once the entity has moved it on from 'new'. */
 	suggestion_state?: SuggestionState;
+	/** The step that put the suggestion where it stands, with its plan, change or reason. */
+	suggestion?: SuggestionDetails;
+	/** The proposer agreed to be named when the suggestion is published. */
+	name_consent?: boolean;
 	sla_history?: SlaState[];
 }
 

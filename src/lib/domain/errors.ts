@@ -51,6 +51,9 @@ export const ERROR_CODES = [
 	'out_of_range',
 	'invalid_time_zone',
 	'invalid_date',
+	// A suggestion's target date before today; an implementation dated after today.
+	'date_in_past',
+	'date_in_future',
 	'weak_password',
 	'placeholder_mismatch',
 	'placeholder_unknown',

@@ -12,7 +12,11 @@ export const SMS_TEXTS = {
 	notice_info_requested: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.info_requested' },
 	notice_transferred: { placeholders: ['ref', 'entity', 'from_entity'], required: ['ref'], message: 'notice.sms.transferred' },
 	notice_interim_reply: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.interim_reply' },
-	notice_reopened: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.reopened' }
+	notice_reopened: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.reopened' },
+	notice_suggestion_under_study: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.suggestion_under_study' },
+	notice_suggestion_accepted: { placeholders: ['ref', 'entity', 'target_date'], required: ['ref'], message: 'notice.sms.suggestion_accepted' },
+	notice_suggestion_implemented: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.suggestion_implemented' },
+	notice_suggestion_declined: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.suggestion_declined' }
 } as const satisfies Record<string, { placeholders: readonly string[]; required: readonly string[]; message: string }>;
 
 export type SmsTextKey = keyof typeof SMS_TEXTS;

@@ -136,8 +136,10 @@ describe('suggestion status', () => {
 		[{}, ['suggestion_state:required']],
 		[{ suggestion_state: 'new' }, ['suggestion_state:invalid_format']],
 		[{ suggestion_state: 'done' }, ['suggestion_state:invalid_format']],
-		[{ suggestion_state: 'implemented', body: 'Shade was installed at 40 bus stops in March.' }, []],
-		[{ suggestion_state: 'declined', body: 'x'.repeat(5001) }, ['body:too_long']]
+		[{ suggestion_state: 'implemented', body: 'Shade was installed at 40 bus stops in March.', implemented_on: '2026-03-01' }, []],
+		[{ suggestion_state: 'implemented', body: 'Shade was installed at 40 bus stops in March.' }, ['implemented_on:required']],
+		[{ suggestion_state: 'declined', reason: 'Not within our remit.', body: 'x'.repeat(5001) }, ['body:too_long']],
+		[{ suggestion_state: 'declined' }, ['reason:required']]
 	])('%j → %j', (fields, expected) => {
 		const doc = { ...BASE, kind: 'suggestion_status' as const, ...fields } as ActionDoc;
 		expect(codes(doc)).toEqual(expected);

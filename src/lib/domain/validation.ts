@@ -5,6 +5,7 @@ import { checkRating } from './rating';
 import { LIMITS } from './limits';
 import { fileBytes, isSafeAttachmentName } from './attachment-names';
 import { cleanUserText } from './user-text';
+import { suggestionStepErrors } from './suggestion';
 
 /** Field rules for actions. The form checks a draft with the same functions the server uses on
  * the action, so a citizen learns of a problem while typing, not after a sync. */
@@ -111,6 +112,7 @@ function checkKindFields(errors: FieldError[], action: ActionDoc): void {
 			if (action.locale !== undefined && action.locale !== 'ar' && action.locale !== 'en') {
 				errors.push({ field: 'locale', code: 'invalid_format' });
 			}
+			if (action.name_consent !== undefined && typeof action.name_consent !== 'boolean') errors.push({ field: 'name_consent', code: 'invalid_format' });
 			return;
 		case 'provide_info':
 		case 'reply':
@@ -128,7 +130,9 @@ function checkKindFields(errors: FieldError[], action: ActionDoc): void {
 			// 'new' is where a suggestion starts, never where it is moved to.
 			if (action.suggestion_state === undefined || (action.suggestion_state as string) === '') errors.push({ field: 'suggestion_state', code: 'required' });
 			else if (action.suggestion_state === 'new' || !SUGGESTION_STATES.includes(action.suggestion_state)) errors.push({ field: 'suggestion_state', code: 'invalid_format' });
-			return checkText(errors, 'body', action.body, { ...BODY, required: false });
+			else errors.push(...suggestionStepErrors(action));
+			if (!errors.some((e) => e.field === 'body')) checkText(errors, 'body', action.body, { ...BODY, required: false });
+			return;
 		case 'rate': {
 			checkId(errors, 'reply_action_id', action.reply_action_id, true, /^act:./);
 			const rating = checkRating({ scores: (action.scores ?? {}) as Record<string, unknown>, comment: action.body });

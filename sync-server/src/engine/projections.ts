@@ -51,6 +51,8 @@ export function citizenView(caseDoc: CaseDoc): Record<string, unknown> & { _id: 
 		updated_at: caseDoc.updated_at,
 		sla: caseDoc.sla,
 		...(caseDoc.suggestion_state ? { suggestion_state: caseDoc.suggestion_state } : {}),
+		...(caseDoc.suggestion ? { suggestion: caseDoc.suggestion } : {}),
+		...(caseDoc.name_consent ? { name_consent: true } : {}),
 		timeline: caseDoc.timeline.filter((e) => e.kind !== 'note'),
 		applied: caseDoc.applied.filter((id) => !notes.has(id)),
 		version: caseDoc.version

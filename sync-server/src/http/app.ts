@@ -18,6 +18,7 @@ import type { SmsSender } from '../sms/sender.js';
 import { smsInboundRouter } from '../sms/inbound-routes.js';
 import { open311Router } from '../open311/routes.js';
 import { kioskRouter } from '../kiosk/routes.js';
+import { publicPages, type PublicPages } from '../public/routes.js';
 import { log } from '../log.js';
 
 const CSP = [
@@ -41,6 +42,8 @@ export interface AppDeps {
 	engine: RulesEngine | null;
 	/** The SMS queue's sender, for health; absent in tests that send nothing. */
 	sms?: SmsSender | null;
+	/** The public pages, shared with the publisher that empties their cache; made here when absent. */
+	publicPages?: PublicPages;
 }
 
 /** A year, once the service is reached by https: browsers then refuse a downgrade to http. */
@@ -93,6 +96,8 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(ratingRouter({ store: deps.store }));
 	// Open311 GeoReport v2 for other systems: public reads, requests filed with an API key.
 	app.use(open311Router({ store: deps.store, env: deps.env }));
+	// Before the PWA's fallback: these are pages of their own, rendered here, without sign-in.
+	app.use((deps.publicPages ?? publicPages({ store: deps.store, publicUrl: deps.env.publicUrl })).router);
 	// Replies (STOP) and receipts an HTTP provider posts back, when SMS_INBOUND_TOKEN is set.
 	if (deps.sms && deps.env.sms.inboundToken) app.use(smsInboundRouter({ store: deps.store, sender: deps.sms, token: deps.env.sms.inboundToken }));
 	app.use('/api', (_req, res) => res.status(404).json({ error: { code: 'not_found', message_key: 'errors.server' } }));

@@ -7,7 +7,8 @@
  *
  * The final reply has no notice of its own: it already brings the rating invitation, whose SMS
  * says the entity replied, so one reply is one SMS. Notes, closing, the citizen's own answers and
- * ratings, and suggestion steps send nothing. */
+ * ratings send nothing. Each step of a suggestion is told (issue 14): under study, accepted with
+ * its target date, implemented, declined. */
 import { LEGACY_CITIZEN_ID, type ActionDoc, type ActionKind } from '../../../src/lib/domain/doc-types.js';
 import type { CitizenNotice, Rule, SideEffect } from './types.js';
 
@@ -39,6 +40,7 @@ export function filedAtKioskWithPhone(action: Pick<ActionDoc, 'kiosk' | 'author'
 export function noticeFor(action: ActionDoc): CitizenNotice | null {
 	if (action.kind === 'submit') return filedOffline(action) || filedAtKioskWithPhone(action) ? 'reference_issued' : null;
 	if (action.kind === 'reply') return action.interim ? 'interim_reply' : null;
+	if (action.kind === 'suggestion_status') return action.suggestion_state && action.suggestion_state !== 'new' ? `suggestion_${action.suggestion_state}` : null;
 	return NOTICE_OF[action.kind] ?? null;
 }
 

@@ -7,6 +7,7 @@ import { ratingInvite } from './rating-invite.js';
 import { record } from './record.js';
 import { reopen } from './reopen.js';
 import { suggestion } from './suggestion.js';
+import { suggestionPublish } from './suggestion-publish.js';
 import { sla } from './sla.js';
 import { transfer } from './transfer.js';
 import { transition } from './transition.js';
@@ -15,7 +16,7 @@ import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { validate } from './validate.js';
 
-export const RULES: readonly Rule[] = [validate, transition, openCase, transfer, reopen, rate, suggestion, sla, ratingInvite, citizenNotice, record];
+export const RULES: readonly Rule[] = [validate, transition, openCase, transfer, reopen, rate, suggestion, sla, ratingInvite, citizenNotice, suggestionPublish, record];
 
 /** Checks a configured list of rule names (RULES env) against the known ones. */
 export function selectRules(names: string[] | null): readonly Rule[] {

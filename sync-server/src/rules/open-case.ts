@@ -42,7 +42,9 @@ export const openCase: Rule = {
 			timeline: [],
 			applied: [],
 			rejected: [],
-			version: 0
+			version: 0,
+			// Asked of a suggestion's proposer only: whether they may be named once it is published.
+			...(action.case_type === 'suggestion' && action.name_consent === true ? { name_consent: true } : {})
 		};
 	}
 };

@@ -34,7 +34,15 @@ export const record: Rule = {
 		}
 		if (action.kind === 'reopen') entry.reason = action.reason?.trim();
 		if (action.kind === 'reply' && action.interim) entry.interim = true;
-		if (action.kind === 'suggestion_status') entry.suggestion_state = action.suggestion_state;
+		if (action.kind === 'suggestion_status') {
+			entry.suggestion_state = action.suggestion_state;
+			// What the citizen's timeline shows of the step: its plan, its change, its reason.
+			const details = after.suggestion;
+			if (details?.target_date) entry.target_date = details.target_date;
+			if (details?.implemented_on) entry.implemented_on = details.implemented_on;
+			if (details?.link) entry.link = details.link;
+			if (details?.reason) entry.reason = details.reason;
+		}
 		const attachments = attachmentRefs(action);
 		if (attachments.length > 0) entry.attachments = attachments;
 		after.timeline.push(entry);

@@ -35,7 +35,7 @@ export interface Rule {
 }
 
 /** Something outside the case to do after a batch is durable (an SMS invitation, …). */
-export type SideEffect = RatingInviteEffect | CitizenNoticeEffect;
+export type SideEffect = RatingInviteEffect | CitizenNoticeEffect | PublishSuggestionEffect;
 
 interface EffectBase {
 	/** Idempotency key of the effect: the same action always yields the same key. */
@@ -54,4 +54,19 @@ export interface CitizenNoticeEffect extends EffectBase {
 	notice: CitizenNotice;
 }
 
-export type CitizenNotice = 'reference_issued' | 'info_requested' | 'transferred' | 'interim_reply' | 'reopened';
+export type CitizenNotice =
+	| 'reference_issued'
+	| 'info_requested'
+	| 'transferred'
+	| 'interim_reply'
+	| 'reopened'
+	// Each step of a suggestion (issue 14).
+	| 'suggestion_under_study'
+	| 'suggestion_accepted'
+	| 'suggestion_implemented'
+	| 'suggestion_declined';
+
+/** An implemented suggestion goes into the public store (issue 14). */
+export interface PublishSuggestionEffect extends EffectBase {
+	kind: 'publish_suggestion';
+}

@@ -34,7 +34,11 @@ export const TEXT_OF: Record<CitizenNotice, SmsTextKey> = {
 	info_requested: 'notice_info_requested',
 	transferred: 'notice_transferred',
 	interim_reply: 'notice_interim_reply',
-	reopened: 'notice_reopened'
+	reopened: 'notice_reopened',
+	suggestion_under_study: 'notice_suggestion_under_study',
+	suggestion_accepted: 'notice_suggestion_accepted',
+	suggestion_implemented: 'notice_suggestion_implemented',
+	suggestion_declined: 'notice_suggestion_declined'
 };
 
 export const noticeSource = (actionId: string) => `notice:${actionId}`;
@@ -81,6 +85,7 @@ export async function queueNotice(deps: NoticeDeps, effect: Pick<CitizenNoticeEf
 	const entry = caseDoc.timeline[index];
 	const values: Record<string, string> = { ref: caseDoc.ref, entity: await entityName(store, entityAfter(caseDoc, index), locale) };
 	if (entry.kind === 'transfer' && entry.from_entity_id) values.from_entity = await entityName(store, entry.from_entity_id, locale);
+	if (entry.target_date) values.target_date = entry.target_date;
 	const text = await smsTextFor(store, TEXT_OF[effect.notice], locale, values);
 	return (await deps.enqueue({ source: noticeSource(effect.action_id), purpose: 'notice', to: phone, text })) ? 'queued' : 'already_queued';
 }

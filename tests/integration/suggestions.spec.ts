@@ -1,0 +1,242 @@
+/** Suggestions to their end, through the real server (issue 14): a citizen proposes, the entity's
+ * manager studies, accepts with a target date and records what was carried out; the citizen sees
+ * each step in their case and gets one SMS per step; the implemented suggestion is published
+ * without personal data (named only with consent) and shown on the public pages, which anyone
+ * reads without signing in and which proxies may cache. An agent deciding, a decline without a
+ * reason, a target date in the past and a huge text are refused, and change nothing. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDateOf } from '../../src/lib/domain/calendar.js';
+import { followUp, openLaneStore, signInCitizen, signInStaff, startInProcess, submitAction, tempDir, waitFor, local, remote, type Session } from './harness.js';
+import { pullDoc, push } from './rating-helpers.js';
+
+type Server = Awaited<ReturnType<typeof startInProcess>>;
+const PHONE_NAMED = '+97336000711';
+const PHONE_UNNAMED = '+97336000712';
+const PUBLIC_URL = 'https://tawasul.example';
+const DATA_DIR = tempDir();
+const ENV = { DATA_DIR, PUBLIC_URL };
+let server: Server;
+let named: Session;
+let unnamed: Session;
+let manager: Session;
+let agent: Session;
+
+const TODAY = () => localDateOf(new Date(), 'Asia/Bahrain');
+const dayAfter = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+beforeAll(async () => {
+	server = await startInProcess(ENV);
+	named = await signInCitizen(server.base, PHONE_NAMED);
+	unnamed = await signInCitizen(server.base, PHONE_UNNAMED);
+	manager = await signInStaff(server.base, 'manager.works');
+	agent = await signInStaff(server.base, 'agent.works');
+	// Both proposers have a name on their account (as an eKey sign-in gives); only one agrees to be named.
+	for (const [session, name] of [[named, 'Fatima Al-Sayed'], [unnamed, 'Hassan Radhi']] as const) {
+		const accounts = server.store.use<{ name: string }>('auth');
+		const account = await accounts.get(`account:${session.user.user_id}`);
+		await accounts.insert({ ...account, name });
+	}
+});
+
+afterAll(async () => {
+	await server?.stop();
+});
+
+/** Waits until the engine has worked through intake (its effects run before its checkpoint
+ * moves), then for the SMS queue to drain. */
+async function settled(): Promise<void> {
+	const position = (seq: string | number) => Number(String(seq).split('-')[0]);
+	await waitFor(async () => {
+		const health = await (await fetch(`${server.base}/healthz`)).json();
+		const info = await server.store.dbInfo('intake');
+		return info && health.engine && position(health.engine.last_seq) === position(info.update_seq) ? true : undefined;
+	}, 30_000, 'the engine caught up');
+	await waitFor(async () => {
+		const jobs = await server.store.use<{ status: string }>('sms').list({ include_docs: true, startkey: 'job:', endkey: 'job:\uffff' });
+		return jobs.rows.every((r) => !['queued', 'sending'].includes(r.doc!.status)) || undefined;
+	}, 30_000, 'the SMS queue drained');
+}
+
+async function texts(phone: string): Promise<string[]> {
+	const outbox = await (await fetch(`${server.base}/api/dev/sms?phone=${encodeURIComponent(phone)}&limit=100`)).json();
+	return (outbox.messages as { text: string }[]).map((m) => m.text).filter((text) => !/\b\d{6}\b/.test(text) || text.includes('suggestion'));
+}
+
+async function step(session: Session, action: Record<string, unknown>): Promise<void> {
+	await push(server.base, session, [action]);
+	await settled();
+}
+
+async function rejectionOf(session: Session, actionId: string): Promise<{ code: string }> {
+	const mirror = local('rejections');
+	return waitFor(async () => {
+		await mirror.replicate.from(remote(server.base, `u_${session.user.user_id}`, session));
+		return mirror.get(`rejection:${actionId}`).catch(() => undefined);
+	}, 20_000, `rejection of ${actionId}`);
+}
+
+async function published(): Promise<Record<string, unknown>[]> {
+	const rows = await server.store.use('public').list({ include_docs: true });
+	return rows.rows.map((r) => r.doc as Record<string, unknown>);
+}
+
+async function propose(session: Session, subject: string, consent: boolean) {
+	const submit = submitAction({ case_type: 'suggestion', category_id: 'works-general', subject, body: 'Please let people do this without visiting a service centre.', name_consent: consent });
+	await step(session, submit);
+	await pullDoc(server.base, manager, 'e_works', `case:${submit.case_key}`);
+	return submit.case_key;
+}
+
+describe('a suggestion from received to implemented', () => {
+	let caseKey: string;
+	const stepIds: string[] = [];
+
+	it('texts the proposer once per step, shows each step in their case, and publishes the implemented suggestion', async () => {
+		caseKey = await propose(named, 'Register for eKey at the self-service machines', true);
+		const target = dayAfter(TODAY(), 30);
+		const steps = [
+			{ suggestion_state: 'under_study', body: 'Our e-services team is studying this.' },
+			{ suggestion_state: 'accepted', target_date: target },
+			{ suggestion_state: 'implemented', body: 'eKey registration is now offered at all 40 self-service machines.', implemented_on: TODAY(), link: 'https://www.bahrain.bh/ekey' }
+		];
+		const expected = [/is studying your suggestion/, new RegExp(`plans to carry it out by ${target}`), /carried out your suggestion/];
+		for (const [i, fields] of steps.entries()) {
+			const before = await texts(PHONE_NAMED);
+			const action = followUp(caseKey, 'suggestion_status', fields);
+			stepIds.push(action._id);
+			await step(manager, action);
+			const added = (await texts(PHONE_NAMED)).filter((text) => !before.includes(text));
+			expect(added).toHaveLength(1);
+			expect(added[0]).toMatch(expected[i]);
+		}
+
+		const seen = await pullDoc(server.base, named, `u_${named.user.user_id}`, `case:${caseKey}`, (doc) => doc.suggestion_state === 'implemented');
+		expect(seen.timeline.slice(1).map((e: Record<string, unknown>) => [e.suggestion_state, e.target_date ?? null, e.implemented_on ?? null])).toEqual([
+			['under_study', null, null],
+			['accepted', target, null],
+			['implemented', null, TODAY()]
+		]);
+		expect(seen.suggestion).toMatchObject({ state: 'implemented', link: 'https://www.bahrain.bh/ekey' });
+
+		const docs = await published();
+		expect(docs).toHaveLength(1);
+		expect(docs[0]).toMatchObject({
+			type: 'public_suggestion',
+			title: 'Register for eKey at the self-service machines',
+			change: 'eKey registration is now offered at all 40 self-service machines.',
+			implemented_on: TODAY(),
+			link: 'https://www.bahrain.bh/ekey',
+			entity_id: 'works',
+			proposer_name: 'Fatima Al-Sayed'
+		});
+		const text = JSON.stringify(docs[0]);
+		for (const secret of [caseKey, named.user.user_id, PHONE_NAMED, seen.ref, 'without visiting a service centre']) expect(text).not.toContain(secret);
+	});
+
+	it('queued one SMS job per step, and queues none again when the engine replays its feed', async () => {
+		const jobs = async () => (await server.store.use<{ source: string }>('sms').list({ include_docs: true, startkey: 'job:notice:', endkey: 'job:notice:\uffff' })).rows.map((r) => r.doc!.source);
+		const mine = (all: string[]) => all.filter((source) => stepIds.some((id) => source === `notice:${id}`));
+		expect(mine(await jobs()).sort()).toEqual(stepIds.map((id) => `notice:${id}`).sort());
+		const before = await published();
+		// The same actions again, as a restart after a crash would bring them: nothing new.
+		await server.stop();
+		const store = await openLaneStore(DATA_DIR);
+		const engine = store.use('engine');
+		const checkpoint = await engine.get('checkpoint:intake');
+		await engine.destroy(checkpoint._id, checkpoint._rev!);
+		await store.close();
+		server = await startInProcess(ENV);
+		await settled();
+		expect(mine(await jobs())).toHaveLength(3);
+		expect(await published()).toEqual(before);
+	});
+});
+
+describe('decisions refused', () => {
+	let caseKey: string;
+	beforeAll(async () => {
+		caseKey = await propose(unnamed, 'Shade at the bus stops of Road 12', false);
+	});
+
+	it.each<[string, () => Session, Record<string, unknown>, string]>([
+		['an agent deciding', () => agent, { suggestion_state: 'under_study' }, 'not_allowed'],
+		['a decline without a reason', () => manager, { suggestion_state: 'declined' }, 'required'],
+		['a target date in the past', () => manager, { suggestion_state: 'accepted', target_date: '2020-01-01' }, 'date_in_past'],
+		['implemented straight from received', () => manager, { suggestion_state: 'implemented', body: 'Done.', implemented_on: TODAY() }, 'invalid_transition'],
+		['an agent declining, with a reason', () => agent, { suggestion_state: 'declined', reason: 'Not ours to decide.' }, 'not_allowed']
+	])('refuses %s, and tells nobody', async (_name, who, fields, code) => {
+		const before = await texts(PHONE_UNNAMED);
+		const action = followUp(caseKey, 'suggestion_status', fields);
+		await step(who(), action);
+		expect((await rejectionOf(who(), action._id)).code).toBe(code);
+		const current = await pullDoc(server.base, manager, 'e_works', `case:${caseKey}`);
+		expect(current.suggestion_state).toBeUndefined();
+		expect(await texts(PHONE_UNNAMED)).toEqual(before);
+	});
+
+	it('refuses a huge text at the gate, with the field and the reason', async () => {
+		const action = followUp(caseKey, 'suggestion_status', { suggestion_state: 'declined', reason: 'x'.repeat(200_000) });
+		const response = await fetch(`${server.base}/db/intake/_bulk_docs`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie: manager.cookie },
+			body: JSON.stringify({ docs: [action] })
+		});
+		const body = JSON.stringify(await response.json());
+		expect(body).toContain('too_long');
+		expect(body).toContain('reason');
+		expect(await server.store.use('intake').get(action._id).catch(() => null)).toBeNull();
+	});
+
+	it('publishes the suggestion of a proposer who did not consent without their name', async () => {
+		await step(manager, followUp(caseKey, 'suggestion_status', { suggestion_state: 'accepted', target_date: TODAY() }));
+		await step(manager, followUp(caseKey, 'suggestion_status', { suggestion_state: 'implemented', body: 'Shades were put up at 12 bus stops.', implemented_on: TODAY() }));
+		const doc = await waitFor(async () => (await published()).find((d) => d.title === 'Shade at the bus stops of Road 12'), 20_000, 'the publication');
+		expect(doc.proposer_name).toBeNull();
+		const text = JSON.stringify(doc);
+		for (const secret of ['Hassan', caseKey, unnamed.user.user_id, PHONE_UNNAMED]) expect(text).not.toContain(secret);
+	});
+});
+
+describe('the public pages', () => {
+	it('serve the implemented suggestions as HTML with Open Graph tags, in Arabic and English, cacheable', async () => {
+		const ar = await fetch(`${server.base}/public`);
+		expect(ar.status).toBe(200);
+		expect(ar.headers.get('content-type')).toMatch(/^text\/html/);
+		expect(ar.headers.get('cache-control')).toBe('public, max-age=300, stale-while-revalidate=86400');
+		const html = await ar.text();
+		expect(html).toContain('<html lang="ar" dir="rtl">');
+		expect(html).toContain('<meta property="og:title" content="اقتراحات المواطنين المنفّذة">');
+		expect(html).toContain(`<link rel="canonical" href="${PUBLIC_URL}/public">`);
+		expect(html).toContain('Register for eKey at the self-service machines');
+		expect(html).toContain('Fatima Al-Sayed');
+		expect(html).toContain('Shade at the bus stops of Road 12');
+		expect(html).not.toContain('Hassan');
+		expect(html).toContain('href="https://www.bahrain.bh/ekey"');
+
+		const en = await fetch(`${server.base}/public/en`);
+		const english = await en.text();
+		expect(english).toContain('<html lang="en" dir="ltr">');
+		expect(english).toContain('<meta property="og:locale" content="en_GB">');
+		expect(english).toContain("Citizens&#39; suggestions carried out");
+		expect(english).toContain('A citizen (name not shown)');
+
+		// A proxy's revalidation: the same page, unchanged, is not sent again.
+		const again = await fetch(`${server.base}/public/en`, { headers: { 'if-none-match': en.headers.get('etag')! } });
+		expect(again.status).toBe(304);
+	});
+
+	it('list themselves in /sitemap.xml at the public address', async () => {
+		const response = await fetch(`${server.base}/sitemap.xml`);
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toMatch(/^application\/xml/);
+		const xml = await response.text();
+		expect(xml).toContain(`<loc>${PUBLIC_URL}/public</loc>`);
+		expect(xml).toContain(`<loc>${PUBLIC_URL}/public/en</loc>`);
+		expect(xml).toMatch(/<lastmod>\d{4}-\d{2}-\d{2}T/);
+	});
+
+	it('need no session and set none', async () => {
+		const response = await fetch(`${server.base}/public`);
+		expect(response.headers.get('set-cookie')).toBeNull();
+	});
+});
