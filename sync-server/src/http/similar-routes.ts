@@ -1,7 +1,8 @@
 /** GET /api/cases/:case_key/similar?limit=N (issue 13): for staff of the case's entity (agents and
  * managers), the most similar cases of that entity from the last 90 days, each with its score and
  * whether it passes the production threshold. Staff of another entity get 404, as if the case did
- * not exist; other roles 403. `limit` is 1–20, 5 when absent. */
+ * not exist; other roles 403. `limit` is 1–20, 5 when absent. One lookup scores up to 2,000 cases,
+ * so each staff member may ask `PER_MINUTE` times a minute; past that, 429 `rate_limited`. */
 import express from 'express';
 import { caseDocId, DB, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
@@ -14,6 +15,25 @@ import { requireRole } from './guards.js';
 const CASE_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const SIMILAR_WINDOW_DAYS = 90;
 const MAX_LIMIT = 20;
+export const SIMILAR_PER_MINUTE = 30;
+const MINUTE_MS = 60_000;
+
+/** Requests per staff member in the current minute; the map is emptied when the minute turns, so
+ * it holds at most one minute's callers. */
+function minuteQuota(perMinute: number, now: () => number): (userId: string) => boolean {
+	let minute = -1;
+	const counts = new Map<string, number>();
+	return (userId) => {
+		const current = Math.floor(now() / MINUTE_MS);
+		if (current !== minute) {
+			minute = current;
+			counts.clear();
+		}
+		const count = (counts.get(userId) ?? 0) + 1;
+		counts.set(userId, count);
+		return count <= perMinute;
+	};
+}
 
 function parseLimit(raw: unknown): number {
 	if (raw === undefined) return 5;
@@ -26,11 +46,13 @@ function parseLimit(raw: unknown): number {
 export function similarRouter(deps: { store: Store; now?: () => Date }): express.Router {
 	const router = express.Router();
 	let ready: Promise<void> | null = null;
+	const allowed = minuteQuota(SIMILAR_PER_MINUTE, () => deps.now?.().getTime() ?? Date.now());
 
 	router.get(
 		'/api/cases/:case_key/similar',
 		asyncHandler(async (req, res) => {
 			const user = requireRole(res, ['agent', 'manager']);
+			if (!allowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
 			const keys = Object.keys(req.query);
 			if (keys.some((k) => k !== 'limit')) throw new TawasulError(400, 'unknown_field', keys.filter((k) => k !== 'limit').slice(0, 5).map((field) => ({ field, code: 'unknown_field' })));
 			const limit = parseLimit(req.query.limit);
