@@ -23,6 +23,8 @@ export function homeFor(user: Pick<SessionUser, 'role' | 'entity_id' | 'must_cha
 	if ((user.role === 'agent' || user.role === 'manager') && user.entity_id) return '/staff';
 	if (user.role === 'citizen') return '/cases';
 	if (user.role === 'minister') return '/dashboard';
+	// A kiosk files through its own signed API, never the citizen's outbox (issue 12).
+	if (user.role === 'kiosk') return '/kiosk';
 	return '/';
 }
 

@@ -46,7 +46,8 @@ describe('homeFor', () => {
 		[{ role: 'manager', entity_id: 'works' }, '/staff'],
 		[{ role: 'agent', entity_id: 'works' }, '/staff'],
 		[{ role: 'minister' }, '/dashboard'],
-		[{ role: 'citizen' }, '/cases']
+		[{ role: 'citizen' }, '/cases'],
+		[{ role: 'kiosk' }, '/kiosk']
 	] as const)('%o → %s', (user, path) => {
 		expect(homeFor(user)).toBe(path);
 	});
