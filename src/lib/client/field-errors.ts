@@ -2,8 +2,10 @@ import type { FieldError } from '$lib/domain/errors';
 import { ClientError, errorMessage } from './api';
 import { i18n } from './i18n.svelte';
 
-/** A field error as text; byte limits are shown as sizes ("10 MB"), not raw numbers. */
-export function fieldErrorMessage(error: FieldError): string {
+/** A field error as text; byte limits are shown as sizes ("10 MB"), not raw numbers. Given the
+ * field's label, a missing value names the field, so a list of errors says which is which. */
+export function fieldErrorMessage(error: FieldError, label?: string): string {
+	if (error.code === 'required' && label) return i18n.t('errors.required_field', { field: label });
 	const params: Record<string, string | number> = { ...(error.params ?? {}) };
 	if (error.code === 'file_too_large' && typeof params.max === 'number') params.max = i18n.fileSize(params.max);
 	return errorMessage(error.code, params);

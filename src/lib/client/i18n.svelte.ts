@@ -127,3 +127,14 @@ class I18n {
 
 export const i18n = new I18n();
 export const t = i18n.t;
+
+/** The message key of a case status; staff get their own wording where the citizen's says "you". */
+export function staffStatusKey(status: string, staff: boolean): string {
+	return staff && status === 'awaiting_citizen' ? 'staff.status.awaiting_citizen' : `case.status.${status}`;
+}
+
+/** Text such as a phone number or a reference kept left to right inside a sentence of either
+ * direction (Unicode isolates), so "+973…" never shows its "+" on the wrong side in Arabic. */
+export function ltr(text: string): string {
+	return `\u2066${text}\u2069`;
+}

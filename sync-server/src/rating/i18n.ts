@@ -24,6 +24,11 @@ export function t(locale: Locale, key: string, params: Record<string, string | n
 
 export const readLocale = (value: unknown): Locale | null => (value === 'ar' || value === 'en' ? value : null);
 
+/** Numbers in the digits of the language, as the app writes them ("2,000", "٢٬٠٠٠"). */
+export function formatNumber(n: number, locale: Locale): string {
+	return new Intl.NumberFormat(locale === 'ar' ? 'ar-BH' : 'en-GB').format(n);
+}
+
 /** Dates as people read them here: Gregorian, national time zone, Latin or Arabic digits by language. */
 export function formatDate(iso: string, locale: Locale, timeZone: string): string {
 	return new Intl.DateTimeFormat(locale === 'ar' ? 'ar-BH-u-ca-gregory' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(new Date(iso));

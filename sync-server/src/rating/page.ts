@@ -6,7 +6,7 @@
 import { RATING_COMMENT_MAX, RATING_CRITERIA, SCORE_MAX, SCORE_MIN } from '../../../src/lib/domain/rating.js';
 import { LIMITS } from '../../../src/lib/domain/validation.js';
 import type { FieldError } from '../../../src/lib/domain/errors.js';
-import { formatDate, t, type Locale } from './i18n.js';
+import { formatDate, formatNumber, t, type Locale } from './i18n.js';
 
 export function escapeHtml(value: unknown): string {
 	return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -80,8 +80,8 @@ export interface FormValues {
 
 /** The message for a field error, in the page's language. */
 function errorText(locale: Locale, error: FieldError): string {
-	if (error.field === 'comment') return t(locale, 'rating.errors.comment_too_long', { max: RATING_COMMENT_MAX });
-	if (error.field === 'reason') return t(locale, 'rating.errors.reason', { min: LIMITS.REASON_MIN, max: LIMITS.REASON_MAX });
+	if (error.field === 'comment') return t(locale, 'rating.errors.comment_too_long', { max: formatNumber(RATING_COMMENT_MAX, locale) });
+	if (error.field === 'reason') return t(locale, 'rating.errors.reason', { min: formatNumber(LIMITS.REASON_MIN, locale), max: formatNumber(LIMITS.REASON_MAX, locale) });
 	return t(locale, error.code === 'required' ? 'rating.errors.required' : 'rating.errors.range');
 }
 
@@ -149,7 +149,7 @@ ${summary(locale, errors, labelOf)}
 <input type="hidden" name="lang" value="${locale}">
 ${criteria}
 <p><label for="comment">${escapeHtml(t(locale, 'rating.comment'))}</label></p>
-<p class="meta" id="comment-hint">${escapeHtml(t(locale, 'rating.comment_hint', { max: RATING_COMMENT_MAX }))}</p>
+<p class="meta" id="comment-hint">${escapeHtml(t(locale, 'rating.comment_hint', { max: formatNumber(RATING_COMMENT_MAX, locale) }))}</p>
 ${commentError ? `<p class="error" id="comment-error">${escapeHtml(errorText(locale, commentError))}</p>` : ''}
 <textarea id="comment" name="comment" dir="auto" maxlength="${RATING_COMMENT_MAX}" aria-describedby="${describedBy}"${commentError ? ' aria-invalid="true"' : ''}>${escapeHtml(values.comment)}</textarea>
 <p><button type="submit">${escapeHtml(t(locale, 'rating.submit'))}</button></p>
@@ -160,10 +160,13 @@ ${commentError ? `<p class="error" id="comment-error">${escapeHtml(errorText(loc
 
 export type StatePage = 'expired' | 'used' | 'unknown' | 'malformed' | 'too_large' | 'busy';
 
+const localNumbers = (params: Record<string, string | number>, locale: Locale) =>
+	Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'number' ? formatNumber(v, locale) : v]));
+
 export function renderState(locale: Locale, state: StatePage, params: Record<string, string | number> = {}, switchHref: string | null = null): string {
 	const title = t(locale, `rating.state.${state}_title`);
 	const body = `<h1>${escapeHtml(title)}</h1>
-<p class="notice">${escapeHtml(t(locale, `rating.state.${state}_body`, params))}</p>
+<p class="notice">${escapeHtml(t(locale, `rating.state.${state}_body`, localNumbers(params, locale)))}</p>
 <p><a href="/">${escapeHtml(t(locale, 'rating.home'))}</a></p>`;
 	return layout(locale, title, body, switchHref);
 }
