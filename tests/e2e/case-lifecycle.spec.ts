@@ -198,7 +198,7 @@ describe('case lifecycle in the browser', () => {
 		await expect.poll(async () => (await fact(citizen, L, 'case.ref').textContent())?.trim(), { timeout: 30_000 }).toMatch(REF);
 	});
 
-	it('the entity moves a suggestion to under study; the citizen sees where it stands', async () => {
+	it('the entity\'s manager moves a suggestion to under study, then accepts it with a date; the citizen sees each step', async () => {
 		const L: Locale = 'en';
 		const t = (key: string) => msg(L, key);
 		const subject = 'Shade over the bus stops on Road 40';
@@ -213,9 +213,10 @@ describe('case lifecycle in the browser', () => {
 		await expect.poll(async () => (await fact(citizen, L, 'case.ref').textContent())?.trim(), { timeout: 20_000 }).toMatch(REF);
 		expect((await fact(citizen, L, 'case.suggestion_state').textContent())?.trim()).toBe(t('suggestion.state.new'));
 
+		// Issue 14: managers decide on suggestions.
 		const agent = await app.page();
 		await preferLanguage(agent.context(), L);
-		await signInStaffUI(agent, 'agent.works', L);
+		await signInStaffUI(agent, 'manager.works', L);
 		await agent.getByRole('link', { name: subject }).click();
 		await agent.getByText(t('staff.case.suggestion.legend'), { exact: true }).click();
 		const form = agent.getByRole('form', { name: t('staff.case.suggestion.legend') });
@@ -229,6 +230,17 @@ describe('case lifecycle in the browser', () => {
 
 		await expect.poll(async () => (await fact(citizen, L, 'case.suggestion_state').textContent())?.trim(), { timeout: 10_000 }).toBe(t('suggestion.state.under_study'));
 		await citizen.getByText('The roads directorate is studying shades for all stops on Road 40.').waitFor();
+
+		// Accepting asks for the planned date; the citizen's timeline shows it.
+		const planned = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+		await form.getByLabel(t('staff.case.suggestion.state'), { exact: true }).selectOption({ label: t('suggestion.state.accepted') });
+		await form.getByRole('button', { name: t('staff.case.suggestion.submit'), exact: true }).click();
+		await form.locator('#suggestion_status-form-target-error').waitFor();
+		await form.getByLabel(t('staff.case.suggestion.target_date'), { exact: true }).fill(planned);
+		await form.getByRole('button', { name: t('staff.case.suggestion.submit'), exact: true }).click();
+		await expect.poll(async () => (await fact(citizen, L, 'case.suggestion_state').textContent())?.trim(), { timeout: 10_000 }).toBe(t('suggestion.state.accepted'));
+		const shown = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${planned}T00:00:00Z`));
+		await citizen.getByText(t('case.suggestion_target').replace('{date}', shown)).waitFor();
 	});
 
 	it('a draft is kept once something is typed, not for a form only looked at, and continues where it was left', async () => {

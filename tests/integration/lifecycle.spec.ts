@@ -1,5 +1,6 @@
 /** The case lifecycle end to end: real server, embedded store, real PouchDB replication
  * through the gate, as the citizen's and the agent's devices do it. */
+import { localDateOf } from '../../src/lib/domain/calendar.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isValidReference } from '../../src/lib/domain/reference.js';
 import {
@@ -19,12 +20,14 @@ let server: Server;
 let citizen: Session;
 let agent: Session;
 let otherAgent: Session;
+let manager: Session;
 
 beforeAll(async () => {
 	server = await startInProcess();
 	citizen = await signInCitizen(server.base, '+97336000111');
 	agent = await signInStaff(server.base, 'agent.works');
 	otherAgent = await signInStaff(server.base, 'agent.health');
+	manager = await signInStaff(server.base, 'manager.works');
 });
 
 afterAll(async () => {
@@ -126,26 +129,27 @@ describe('case lifecycle through the gate', () => {
 		const submit = submitAction({ case_type: 'suggestion', subject: 'Shade over bus stops', body: 'Bus stops on Road 40 have no shade; people wait in the sun in summer.' });
 		await push(citizen, [submit]);
 		await pullCase(agent, 'e_works', submit.case_key);
-		const skipped = followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'implemented' });
-		await push(agent, [skipped]);
+		// Issue 14: the entity's managers decide on suggestions.
+		const today = localDateOf(new Date(), 'Asia/Bahrain');
+		const skipped = followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'implemented', body: 'Shades were installed.', implemented_on: today });
+		await push(manager, [skipped]);
 		const refused = await waitFor(async () => {
 			const own = local('own-suggestion');
-			await own.replicate.from(remote(server.base, `u_${agent.user.user_id}`, agent));
+			await own.replicate.from(remote(server.base, `u_${manager.user.user_id}`, manager));
 			return own.get(`rejection:${skipped._id}`).catch(() => undefined);
 		});
 		expect(refused.code).toBe('invalid_transition');
 
-		await push(agent, [
-			followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'under_study' }),
-			followUp(submit.case_key, 'reply', { body: 'Thank you; the roads directorate is studying it.' })
-		]);
+		await push(manager, [followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'under_study' })]);
+		await pullCase(agent, 'e_works', submit.case_key, (d) => d.suggestion_state === 'under_study');
+		await push(agent, [followUp(submit.case_key, 'reply', { body: 'Thank you; the roads directorate is studying it.' })]);
 		await pullCase(agent, 'e_works', submit.case_key, (d) => d.suggestion_state === 'under_study' && d.status === 'answered');
 		await push(agent, [followUp(submit.case_key, 'close', {})]);
 		await pullCase(agent, 'e_works', submit.case_key, (d) => d.status === 'closed');
 		// Months later, on the closed case.
-		await push(agent, [
-			followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'accepted' }),
-			followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'implemented', body: 'Shades were installed at 40 stops.' })
+		await push(manager, [
+			followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'accepted', target_date: today }),
+			followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'implemented', body: 'Shades were installed at 40 stops.', implemented_on: today })
 		]);
 		const mine = await pullCase(citizen, `u_${citizen.user.user_id}`, submit.case_key, (d) => d.suggestion_state === 'implemented');
 		expect(mine.status).toBe('closed');

@@ -1,0 +1,54 @@
+/** The public pages in a real browser (issue 14): an implemented suggestion, published by the
+ * server, shows on /public and /public/en without signing in and without JavaScript, fits a
+ * 360 px screen, and axe finds no WCAG 2 A/AA violation in either language or screen size. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { localDateOf } from '../../src/lib/domain/calendar.js';
+import { followUp, local, remote, signInCitizen, signInStaff, submitAction, waitFor, type Session } from '../integration/harness.js';
+import { axe, DESKTOP, PHONE, useApp, type Violation } from './browser.js';
+
+const app = useApp();
+const TITLE = 'Shade over the bus stops on Road 12';
+const CHANGE = 'Shades were put up at all 12 bus stops of Road 12.';
+
+async function push(session: Session, doc: Record<string, unknown>) {
+	const outbox = local('public-outbox');
+	await outbox.put(doc);
+	await outbox.replicate.to(remote(app.base, 'intake', session));
+}
+
+beforeAll(async () => {
+	const citizen = await signInCitizen(app.base, '+97336000731');
+	const manager = await signInStaff(app.base, 'manager.works');
+	const submit = submitAction({ case_type: 'suggestion', category_id: 'works-general', subject: TITLE, body: 'The bus stops have no shade in summer.' });
+	await push(citizen, submit);
+	const inbox = remote(app.base, 'e_works', manager);
+	await waitFor(() => inbox.get(`case:${submit.case_key}`).catch(() => undefined), 15_000, 'the suggestion in the inbox');
+	const today = localDateOf(new Date(), 'Asia/Bahrain');
+	await push(manager, followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'accepted', target_date: today }));
+	await push(manager, followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'implemented', body: CHANGE, implemented_on: today }));
+	await waitFor(async () => ((await (await fetch(`${app.base}/public/en`)).text()).includes(TITLE) ? true : undefined), 20_000, 'the publication');
+});
+
+describe.each([
+	['/public', 'ar', PHONE],
+	['/public', 'ar', DESKTOP],
+	['/public/en', 'en', PHONE],
+	['/public/en', 'en', DESKTOP]
+] as const)('%s (%s) at %o', (path, locale, viewport) => {
+	it('shows the suggestion without JavaScript and fits the screen', async () => {
+		const page = await app.page({ viewport, javaScriptEnabled: false });
+		await page.goto(path);
+		expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale);
+		await page.getByRole('heading', { level: 2, name: TITLE }).waitFor();
+		expect(await page.getByText(CHANGE).count()).toBe(1);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+	});
+
+	it('has no WCAG 2 A/AA violations', async () => {
+		const page = await app.page({ viewport, bypassCSP: true, serviceWorkers: 'block' });
+		await page.goto(path);
+		await page.getByRole('heading', { level: 2, name: TITLE }).waitFor();
+		const violations: Violation[] = await axe(page);
+		expect(violations).toEqual([]);
+	});
+});
