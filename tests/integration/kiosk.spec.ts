@@ -145,13 +145,17 @@ describe('a kiosk end to end', () => {
 
 	it('shows the coordinator each kiosk with its last contact, version and errors, flagging the silent ones', async () => {
 		const kiosk = await enrolledKiosk('Kiosk fleet');
-		const beat = await kiosk.call('POST', '/api/kiosk/heartbeat', { app_version: '1.2.4', errors: ['printer: out of paper'] });
+		const beat = await kiosk.call('POST', '/api/kiosk/heartbeat', { app_version: '1.2.4', outbox_length: 2, errors: ['printer: out of paper'] });
 		expect(beat.status).toBe(200);
+		for (const bad of [{ outbox_length: -1 }, { outbox_length: 1.5 }, { errors: 'x' }, { errors: ['x'.repeat(301)] }, { errors: Array(11).fill('x') }, { app_version: 'v'.repeat(41) }]) {
+			const refused = await kiosk.call('POST', '/api/kiosk/heartbeat', bad);
+			expect(refused.status).toBe(400);
+		}
 		const waiting = await register('Kiosk never enrolled');
 		const fleet = await (await admin('GET', '/api/admin/kiosk-devices')).json();
 		expect(fleet.stale_after_minutes).toBe(5);
 		const mine = fleet.kiosks.find((k: { kiosk_id: string }) => k.kiosk_id === kiosk.id);
-		expect(mine).toMatchObject({ state: 'enrolled', app_version: '1.2.4', error_count: 1, stale: false, errors: [{ message: 'printer: out of paper' }] });
+		expect(mine).toMatchObject({ state: 'enrolled', app_version: '1.2.4', outbox_length: 2, error_count: 1, stale: false, errors: [{ message: 'printer: out of paper' }] });
 		expect(Date.now() - Date.parse(mine.last_seen_at)).toBeLessThan(10_000);
 		expect(fleet.kiosks.find((k: { kiosk_id: string }) => k.kiosk_id === waiting.kiosk_id)).toMatchObject({ state: 'awaiting_enrolment', last_seen_at: null });
 		// Nothing secret in the fleet view.

@@ -1,6 +1,6 @@
 /** The kiosk's identity on the device (issue 12): its id and its non-extractable key, kept in an
  * IndexedDB database of its own (`tawasul-kiosk`) as CryptoKey objects, so the key survives a
- * reload but its bytes are never readable. Nothing of a citizen is ever stored here. And the
+ * reload while no script can read its bytes. Nothing of a citizen is ever stored here. And the
  * kiosk API, each call signed by that key. */
 import { ClientError } from './api';
 import { generateKioskKey, kioskFetch, publicJwk, type KioskKey } from './kiosk-signer';

@@ -1,7 +1,8 @@
 /** The kiosk's device key and its signed requests (issue 12). The key is made by WebCrypto as
- * non-extractable: the page can sign with it, nothing can read it out, and a copy of the browser
- * profile without the platform's key store cannot use it. The browser keeps the CryptoKey
- * objects themselves (structured clone into IndexedDB), never their bytes.
+ * non-extractable: the page can sign with it, but no script, the app's or an injected one, can
+ * read it out. The app keeps the CryptoKey objects themselves (structured clone into IndexedDB),
+ * never their bytes; the browser stores those inside its profile, so the device's disk is still
+ * to be protected like any kiosk's.
  *
  * Uses only `crypto.subtle`, so the same code runs in the browser and in Node (tests). */
 import { canonicalString, KIOSK_HEADERS, type KioskPublicJwk } from '../domain/kiosk-signing.js';

@@ -45,6 +45,8 @@ export interface KioskDoc {
 	nonces: Record<string, number>;
 	last_seen_at: string | null;
 	app_version: string | null;
+	/** Submissions waiting on the device, as it last said (absent on kiosks enrolled before this was reported). */
+	outbox_length?: number | null;
 	errors: { at: string; message: string }[];
 	error_count: number;
 	session: KioskSession | null;
@@ -220,7 +222,7 @@ export async function admitSignedRequest(
 }
 
 /** What a kiosk reports about itself (heartbeat): its version and the errors it met. */
-export async function recordHeartbeat(store: Store, kioskId: string, report: { app_version?: string; errors?: string[] }, now: number): Promise<KioskDoc | null> {
+export async function recordHeartbeat(store: Store, kioskId: string, report: { app_version?: string; outbox_length?: number; errors?: string[] }, now: number): Promise<KioskDoc | null> {
 	const at = new Date(now).toISOString();
 	return updateKiosk(store, kioskId, (current) => {
 		const reported = (report.errors ?? []).map((message) => ({ at, message }));
@@ -228,6 +230,7 @@ export async function recordHeartbeat(store: Store, kioskId: string, report: { a
 			...current,
 			last_seen_at: at,
 			app_version: report.app_version ?? current.app_version,
+			outbox_length: report.outbox_length ?? current.outbox_length ?? null,
 			errors: [...current.errors, ...reported].slice(-ERRORS_KEPT),
 			error_count: current.error_count + reported.length
 		};
@@ -250,6 +253,7 @@ export function fleetView(kiosk: KioskDoc, now: number, staleAfterMs: number) {
 		enrolment_expires_at: kiosk.enrolment?.expires_at ?? null,
 		last_seen_at: kiosk.last_seen_at,
 		app_version: kiosk.app_version,
+		outbox_length: kiosk.outbox_length ?? null,
 		errors: kiosk.errors,
 		error_count: kiosk.error_count,
 		in_session: kiosk.session !== null,

@@ -159,7 +159,11 @@ export function kioskRouter(deps: KioskDeps): express.Router {
 		if (!Array.isArray(errors) || errors.length > 10 || errors.some((e) => typeof e !== 'string' || e.length > 300)) {
 			throw new TawasulError(400, 'invalid_format', [{ field: 'errors', code: 'invalid_format' }]);
 		}
-		await recordHeartbeat(store, kiosk.kiosk_id, { app_version, errors: errors as string[] }, now());
+		const outbox = body.outbox_length;
+		if (outbox !== undefined && (typeof outbox !== 'number' || !Number.isInteger(outbox) || outbox < 0 || outbox > 100_000)) {
+			throw new TawasulError(400, 'invalid_format', [{ field: 'outbox_length', code: 'invalid_format' }]);
+		}
+		await recordHeartbeat(store, kiosk.kiosk_id, { app_version, outbox_length: outbox, errors: errors as string[] }, now());
 		res.json({ ok: true, kiosk: { name: kiosk.name, centre: kiosk.centre, location: kiosk.location }, in_session: liveSession(kiosk, now()) !== null });
 	}));
 
