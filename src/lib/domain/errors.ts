@@ -61,7 +61,13 @@ export const ERROR_CODES = [
 	// Set aside by the rules engine (engine/dead-letters.ts), and the server still starting.
 	'too_large',
 	'unprocessable',
-	'unavailable'
+	'unavailable',
+	// Files the gate refuses after reading their content (sync-server/src/gate/files.ts).
+	'heic_unsupported',
+	'image_too_large',
+	'unreadable_image',
+	'pdf_active_content',
+	'busy'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
