@@ -13,6 +13,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smallImage } from '../fixtures/files.js';
 import { localDateOf } from '../../src/lib/domain/calendar.js';
 import {
 	followUp,
@@ -279,8 +280,6 @@ let caseA: ReturnType<typeof submitAction>;
 let caseB: ReturnType<typeof submitAction>;
 let agentRejectionId: string;
 
-// A 1×1 PNG.
-const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const PDF = Buffer.from('%PDF-1.4\n%\u00e2\u00e3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n').toString('base64');
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
@@ -391,7 +390,7 @@ beforeAll(async () => {
 	caseA = submitAction({
 		subject: 'PERM-A subject zq7x',
 		body: 'PERM-A body: the pothole outside number zq7x has flooded the road.',
-		_attachments: { 'photo.png': { content_type: 'image/png', data: PNG } }
+		_attachments: { 'photo.jpg': { content_type: 'image/jpeg', data: (await smallImage('jpeg', 8, 8)).toString('base64') } }
 	});
 	caseB = submitAction({
 		category_id: 'health-appointments',
@@ -402,7 +401,7 @@ beforeAll(async () => {
 	agentRejectionId = `rejection:${stray._id}`;
 	await Promise.all([push(a, [caseA]), push(b, [caseB]), push(sessions.agentWorks, [stray])]);
 
-	const attId = `att:${caseA._id}:photo.png`;
+	const attId = `att:${caseA._id}:photo.jpg`;
 	// The year's national counters, written by the stats step once both cases are saved.
 	const statsDocId = `y:_all:${localDateOf(new Date(), 'Asia/Bahrain').slice(0, 4)}`;
 	await waitFor(async () => {
@@ -433,7 +432,7 @@ beforeAll(async () => {
 	for (const slot of SLOTS) {
 		ctxOf[slot] = {
 			doc: docIn[slot] ?? `case:${caseA.case_key}`,
-			attachment: `${enc(attId)}/photo.png`,
+			attachment: `${enc(attId)}/photo.jpg`,
 			foreignActionId: caseA._id
 		};
 	}
@@ -943,7 +942,7 @@ describe('security headers', () => {
 	it('serves files as attachments, typed by the store, never sniffed', async () => {
 		const answer = await request('GET', `/db/${dbOf.u_A}/${ctxOf.u_A.attachment}`, 'citizenA', undefined, { accept: '*/*' });
 		expect(answer.status).toBe(200);
-		expect(answer.headers['content-type']).toBe('image/png');
+		expect(answer.headers['content-type']).toBe('image/jpeg');
 		expect(answer.headers['x-content-type-options']).toBe('nosniff');
 		expect(String(answer.headers['content-disposition'])).toMatch(/^attachment/);
 	});

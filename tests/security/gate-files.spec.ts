@@ -5,16 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/lib/domain/limits';
 import { local, remote, signInCitizen, signInStaff, startInProcess, submitAction, waitFor, type Session } from '../integration/harness';
 import { caseOf, engineAdvances, expectRefused, pushRaw, stored, type Server } from './gate-helpers';
+import { smallImage } from '../fixtures/files';
 
-const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]).toString('base64');
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n').toString('base64');
-const jpeg = { content_type: 'image/jpeg', data: JPEG };
+// A real photo: the gate decodes and re-encodes every image (gate/files.ts).
+const jpeg = { content_type: 'image/jpeg', data: '' };
 
 let server: Server;
 let citizen: Session;
 let agent: Session;
 
 beforeAll(async () => {
+	jpeg.data = (await smallImage('jpeg')).toString('base64');
 	server = await startInProcess();
 	citizen = await signInCitizen(server.base, '+97336200001');
 	agent = await signInStaff(server.base, 'agent.works');

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followUp, local, remote, signInCitizen, startInProcess, submitAction, waitFor, type Session } from '../integration/harness.js';
+import { pngOfBytes } from '../fixtures/files.js';
 import { fitActions, type QuotaLimits } from '../../sync-server/src/gate/quota.js';
 import type { ActionDoc } from '../../src/lib/domain/doc-types.js';
 import ar from '../../messages/ar.json' with { type: 'json' };
@@ -42,11 +43,6 @@ async function liveInIntake(ids: string[]): Promise<string[]> {
 	return rows.filter((r) => r.value && !r.value.deleted).map((r) => r.key);
 }
 
-/** A small valid PNG padded to `bytes`, base64, as the app sends a photo inline. */
-function png(bytes: number): string {
-	const head = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
-	return Buffer.concat([head, Buffer.alloc(bytes - head.length, 7)]).toString('base64');
-}
 
 describe('cases per hour', () => {
 	it('fifty parallel pushes of one citizen: exactly the quota gets in, every other is refused and shown to the citizen', async () => {
@@ -97,7 +93,9 @@ describe('cases per hour', () => {
 describe('file bytes per day', () => {
 	it('refuses the file that would pass one megabyte a day, under parallel pushes', async () => {
 		const citizen = await signInCitizen(server.base, '+97336300303');
-		const docs = Array.from({ length: 5 }, () => submitAction({ _attachments: { 'photo-1.png': { content_type: 'image/png', data: png(300 * 1024) } } }));
+		// A real PNG of about 300 KB: the quota counts the bytes received, before the gate re-encodes them.
+		const photo = (await pngOfBytes(300 * 1024)).toString('base64');
+		const docs = Array.from({ length: 5 }, () => submitAction({ _attachments: { 'photo-1.png': { content_type: 'image/png', data: photo } } }));
 		const answers = await Promise.all(docs.map((doc) => push(citizen, [doc])));
 		// 3 × 300 KB fit in 1 MB (1,048,576 bytes); a fourth would not.
 		expect(answers.filter(([r]) => !r.error)).toHaveLength(3);

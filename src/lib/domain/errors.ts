@@ -73,7 +73,13 @@ export const ERROR_CODES = [
 	'kiosk_replay',
 	'enrolment_code_invalid',
 	'kiosk_no_citizen',
-	'kiosk_citizen_mismatch'
+	'kiosk_citizen_mismatch',
+	// Files the gate refuses after reading their content (sync-server/src/gate/files.ts).
+	'heic_unsupported',
+	'image_too_large',
+	'unreadable_image',
+	'pdf_active_content',
+	'busy'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -10,6 +10,7 @@ import type { Store } from '../store.js';
 import { decide, localIdFor, parseDbPath, type ParsedPath } from './access.js';
 import { createActions, idStates, intakeRevsDiff, isServerActionId } from './action-ids.js';
 import { readBody } from './body.js';
+import { checkFiles, DEFAULT_POOL, GateBusy, imagesIn, type EncodePool } from './files.js';
 import { checkAction, INTAKE_VALIDATE, MAX_REQUEST_BYTES, type ActionStamp } from './intake.js';
 import { chargeQuota, DEFAULT_QUOTAS, type Quotas } from './quota.js';
 import { recordGateRefusals } from './refusals.js';
@@ -20,6 +21,9 @@ const FORWARDED_RESPONSE_HEADERS = ['content-type', 'etag'];
 /** Every other request a replicator sends (`_revs_diff`, `_bulk_get`, `_all_docs` keys, a
  * checkpoint) is a list of ids and revisions; 1,000 keys of 1 KB fit. */
 const OTHER_BODY_BYTES = 2 * 1024 * 1024;
+
+/** The policy of a file's answer: a sandboxed, opaque origin that may load nothing. */
+export const ATTACHMENT_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'";
 
 /** CouchDB's `{ error, reason }`, which replicators read, with the project's error code as the
  * reason and its `message_key`, so the app can say why in the person's language. */
@@ -156,7 +160,12 @@ async function forward(store: Store, req: Request, res: Response, parsed: Parsed
 	}
 	// ARCHITECTURE §5: files are served as attachments (with nosniff, set for every response),
 	// so a file opened from its URL is downloaded, never rendered in the app's origin.
-	if (parsed.target.kind === 'attachment') res.setHeader('Content-Disposition', 'attachment');
+	// A file opened anyway (a viewer that ignores the disposition) runs in a sandbox of its own
+	// origin, with nothing allowed to load: no script, no form, no frame.
+	if (parsed.target.kind === 'attachment') {
+		res.setHeader('Content-Disposition', 'attachment');
+		res.setHeader('Content-Security-Policy', ATTACHMENT_CSP);
+	}
 	if (!upstream.body || req.method === 'HEAD') {
 		res.end();
 		return;
@@ -189,7 +198,17 @@ async function intakeBulkDocs(store: Store, quotas: Quotas, user: SessionUser, r
 	}
 	if (!body || !Array.isArray(body.docs) || body.docs.length > 1000) return denied(res, 400);
 	const newEdits = body.new_edits !== false;
-	const ordered = await admitActions(store, quotas, user, body.docs, at, newEdits);
+	let ordered: BulkResult[];
+	try {
+		ordered = await admitActions(store, quotas, user, body.docs, at, newEdits);
+	} catch (error) {
+		if (!(error instanceof GateBusy)) throw error;
+		// Nothing of the request was kept or counted: the replicator tries it again later.
+		log.warn('intake busy re-encoding files', { user: user.user_id, docs: body.docs.length });
+		res.setHeader('Retry-After', '5');
+		res.status(503).json({ error: 'busy', reason: 'busy', message_key: 'errors.busy' });
+		return;
+	}
 	// Replication (new_edits=false) expects only the failures back, as CouchDB answers; an action
 	// already there with the same body is delivered, not a failure.
 	res.status(201).json(newEdits ? ordered : ordered.filter((r) => r.error));
@@ -199,7 +218,16 @@ async function intakeBulkDocs(store: Store, quotas: Quotas, user: SessionUser, r
  * replicator here, the Open311 API for a partner's request (open311/submit.ts). Each action is
  * checked, charged to the author's quota and created once; the answer has one result per action,
  * in order, in `_bulk_docs`' form. */
-export async function admitActions(store: Store, quotas: Quotas, user: SessionUser, docs: unknown[], at: Date, newEdits = true, stamp: ActionStamp = {}): Promise<BulkResult[]> {
+export async function admitActions(
+	store: Store,
+	quotas: Quotas,
+	user: SessionUser,
+	docs: unknown[],
+	at: Date,
+	newEdits = true,
+	stamp: ActionStamp = {},
+	pool: EncodePool = DEFAULT_POOL
+): Promise<BulkResult[]> {
 	const results = new Map<number, BulkResult>();
 	const accepted: { index: number; doc: Record<string, unknown> }[] = [];
 	const ids = new Set<string>();
@@ -223,7 +251,21 @@ export async function admitActions(store: Store, quotas: Quotas, user: SessionUs
 		accepted.push({ index, doc: verdict.doc as unknown as Record<string, unknown> });
 	});
 	const live = await refuseRemovedActions(store, accepted, results);
-	await refuseOverQuota(store, quotas, user, accepted.filter(({ index, doc }) => !results.has(index) && !live.has(String(doc._id))), results, at);
+	// Places for every image are taken before anything is counted: a busy server refuses the
+	// whole request (GateBusy) and the quota is not charged for it.
+	const ticket = pool.reserve(accepted.filter(({ index }) => !results.has(index)).reduce((n, { doc }) => n + imagesIn(doc._attachments as never), 0));
+	try {
+		await refuseOverQuota(store, quotas, user, accepted.filter(({ index, doc }) => !results.has(index) && !live.has(String(doc._id))), results, at);
+		// Files are judged and re-encoded last, the costly step, for what passed everything else.
+		for (const { index, doc } of accepted) {
+			if (results.has(index) || !doc._attachments) continue;
+			const verdict = await checkFiles(doc._attachments as Parameters<typeof checkFiles>[0], pool, ticket);
+			if (!verdict.ok) results.set(index, { id: String(doc._id), error: 'forbidden', reason: verdict.reason, field: verdict.field, message_key: `errors.${verdict.reason}` });
+			else doc._attachments = verdict.files;
+		}
+	} finally {
+		pool.release(ticket);
+	}
 	// Replication does not keep a device's order inside one upload, and a store numbers the
 	// documents of one _bulk_docs in its own order (CouchDB and PouchDB sort them by id). Actions
 	// on the same case are therefore written in rounds, in the order the device made them: round

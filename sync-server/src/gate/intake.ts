@@ -10,6 +10,7 @@ import { ACTION_KINDS, type ActionDoc, type ActionKind, type KioskStamp, type Ro
 import type { ErrorCode } from '../../../src/lib/domain/errors.js';
 import { LIMITS } from '../../../src/lib/domain/limits.js';
 import type { SessionUser } from '../auth/types.js';
+import { refusedByContent } from './files.js';
 
 export const KINDS_BY_ROLE: Record<Role, readonly ActionKind[]> = {
 	// Not 'rate': the server writes ratings after checking the link or session and the window.
@@ -71,6 +72,19 @@ export interface ActionStamp {
 	kiosk?: KioskStamp;
 }
 
+/** A file refused by what its bytes are, whatever its name or declared type (files.ts), before
+ * the schema judges names and types: an iPhone's HEIC photo is told so, not "wrong type". */
+function refusedFileContent(files: unknown): { reason: ErrorCode; field: string } | null {
+	if (!files || typeof files !== 'object' || Array.isArray(files)) return null;
+	for (const [name, file] of Object.entries(files as Record<string, unknown>)) {
+		const data = (file as { data?: unknown } | null)?.data;
+		if (typeof data !== 'string') continue;
+		const reason = refusedByContent(Buffer.from(data.slice(0, 88), 'base64'));
+		if (reason) return { reason, field: `_attachments.${name}` };
+	}
+	return null;
+}
+
 /** `raw` is one element of `_bulk_docs`' `docs`; `size` its JSON length, files included. */
 export function checkAction(raw: unknown, size: number, user: SessionUser, now: Date, stamp: ActionStamp = {}): Verdict {
 	const doc = raw as Record<string, unknown> & { _deleted?: boolean; _revisions?: unknown };
@@ -96,6 +110,8 @@ export function checkAction(raw: unknown, size: number, user: SessionUser, now: 
 	if (!KINDS_BY_ROLE[user.role].includes(doc.kind as ActionKind)) return refuse('not_allowed', 'kind');
 	const author = doc.author as { user_id?: unknown; role?: unknown } | undefined;
 	if (author !== undefined && (author?.user_id !== user.user_id || author?.role !== user.role)) return refuse('not_allowed', 'author');
+	const heic = refusedFileContent(doc._attachments);
+	if (heic) return refuse(heic.reason, heic.field);
 	const parsed = parseAction(doc);
 	if (!parsed.ok) return refuse(parsed.errors[0].code, parsed.errors[0].field);
 	const mismatch = fileContentMismatch(parsed.action);
