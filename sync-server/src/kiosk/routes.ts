@@ -63,21 +63,57 @@ function noStore(res: Response) {
 export function kioskRouter(deps: KioskDeps): express.Router {
 	const { store, env } = deps;
 	const now = deps.now ?? Date.now;
-	const otp = deps.otp ?? createOtpService({ store, gateway: deps.gateway, limits: env.signInCodes });
-	const catalogues = new CatalogueSource(store);
-	const admin: AdminContext = { store, sessions: sessionServiceFor(store, env), mfa: mfaServiceFor(store, env), now };
-	const failedEnrolments = new SlidingWindow(ENROL_FAILURES_PER_ADDRESS.max, ENROL_FAILURES_PER_ADDRESS.windowMs);
-	const perKiosk = new SlidingWindow(REQUESTS_PER_MINUTE, 60_000);
+	const ctx: KioskContext = {
+		store,
+		env,
+		now,
+		otp: deps.otp ?? createOtpService({ store, gateway: deps.gateway, limits: env.signInCodes }),
+		catalogues: new CatalogueSource(store),
+		admin: { store, sessions: sessionServiceFor(store, env), mfa: mfaServiceFor(store, env), now },
+		failedEnrolments: new SlidingWindow(ENROL_FAILURES_PER_ADDRESS.max, ENROL_FAILURES_PER_ADDRESS.windowMs),
+		perKiosk: new SlidingWindow(REQUESTS_PER_MINUTE, 60_000)
+	};
 	const router = express.Router();
-	router.use(['/api/kiosk', '/api/admin/kiosk-devices'], (_req, res, next) => {
+	router.use(['/api/kiosk', FLEET], (_req, res, next) => {
 		noStore(res);
 		next();
 	});
+	fleetRoutes(router, ctx);
+	enrolRoute(router, ctx);
+	const signed = signedRoute(ctx);
+	sessionRoutes(router, ctx, signed);
+	caseRoutes(router, ctx, signed);
 
-	// ---- the coordinator's side ----
-	const coordinator = (res: Response) => requireRole(res, ['coordinator']);
-	const base = '/api/admin/kiosk-devices';
+	// A kiosk's refusals are JSON like every other API error, the body parser's included.
+	router.use('/api/kiosk', (error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
+		void _next;
+		sendError(res, error);
+	});
+	return router;
+}
 
+interface KioskContext {
+	store: Store;
+	env: Env;
+	now: () => number;
+	otp: OtpService;
+	catalogues: CatalogueSource;
+	admin: AdminContext;
+	/** Failed enrolments per client address. */
+	failedEnrolments: SlidingWindow;
+	/** Signed requests per kiosk. */
+	perKiosk: SlidingWindow;
+}
+
+type SignedRoute = ReturnType<typeof signedRoute>;
+
+const FLEET = '/api/admin/kiosk-devices';
+const coordinator = (res: Response) => requireRole(res, ['coordinator']);
+
+/** The coordinator's side: the fleet, registering, a new enrolment code, revoking. */
+function fleetRoutes(router: express.Router, ctx: KioskContext): void {
+	const { store, env, now, admin } = ctx;
+	const base = FLEET;
 	router.get(base, asyncHandler(async (_req, res) => {
 		coordinator(res);
 		const at = now();
@@ -108,8 +144,11 @@ export function kioskRouter(deps: KioskDeps): express.Router {
 		await auditChange(admin, user, 'admin.kiosk.update', { type: 'kiosk', id: kiosk.kiosk_id }, { changes: { revoked: true } });
 		res.json({ kiosk: fleetView(kiosk, now(), env.kiosk.staleAfterMs) });
 	}));
+}
 
-	// ---- the device's side ----
+/** The device's first request: its one-time code and its public key. */
+function enrolRoute(router: express.Router, ctx: KioskContext): void {
+	const { store, now, failedEnrolments } = ctx;
 	router.post('/api/kiosk/enrol', json, asyncHandler(async (req, res) => {
 		const address = req.ip ?? 'unknown';
 		if (failedEnrolments.full(address, now())) throw new TawasulError(429, 'rate_limited');
@@ -127,10 +166,13 @@ export function kioskRouter(deps: KioskDeps): express.Router {
 		log.info('kiosk enrolled', { kiosk_id: kiosk.kiosk_id });
 		res.json({ kiosk: { kiosk_id: kiosk.kiosk_id, name: kiosk.name, centre: kiosk.centre, location: kiosk.location } });
 	}));
+}
 
-	/** Every other kiosk route: the raw body is read (bounded) so its hash can be checked against
-	 * the signature before anything parses it. */
-	const signed = (handler: (req: Request, res: Response, signed: Signed) => Promise<unknown>) => [
+/** Every other kiosk route: the raw body is read (bounded) so its hash can be checked against
+ * the signature before anything parses it. */
+function signedRoute(ctx: KioskContext) {
+	const { store, now, perKiosk } = ctx;
+	return (handler: (req: Request, res: Response, signed: Signed) => Promise<unknown>) => [
 		express.raw({ type: () => true, limit: KIOSK_BODY_MAX }),
 		asyncHandler(async (req, res) => {
 			const at = now();
@@ -152,7 +194,12 @@ export function kioskRouter(deps: KioskDeps): express.Router {
 			await handler(req, res, { kiosk, body });
 		})
 	];
+}
 
+/** The device's heartbeat, and the citizen's session: a code to their phone, then proving it
+ * (or a session without a phone). */
+function sessionRoutes(router: express.Router, ctx: KioskContext, signed: SignedRoute): void {
+	const { store, now, otp } = ctx;
 	router.post('/api/kiosk/heartbeat', ...signed(async (_req, res, { kiosk, body }) => {
 		const { app_version } = readStrings(body, { app_version: { max: 40, optional: true } });
 		const errors = body.errors ?? [];
@@ -180,15 +227,19 @@ export function kioskRouter(deps: KioskDeps): express.Router {
 		const { phone, code } = readStrings(body, { phone: { max: 32 }, code: { max: 16 } });
 		const e164 = await otp.verify({ phone: phone!, code: code! });
 		const citizen = await findOrCreateCitizen(store, e164, { now: now() });
-		const session = await startSession(kiosk.kiosk_id, { citizen_id: citizen.user_id, phone: e164 });
+		const session = await startSession(ctx, kiosk.kiosk_id, { citizen_id: citizen.user_id, phone: e164 });
 		res.json({ session: { identified: true, started_at: session.started_at } });
 	}));
 
 	router.post('/api/kiosk/session/anonymous', ...signed(async (_req, res, { kiosk }) => {
-		const session = await startSession(kiosk.kiosk_id, { citizen_id: null, phone: null });
+		const session = await startSession(ctx, kiosk.kiosk_id, { citizen_id: null, phone: null });
 		res.json({ session: { identified: false, started_at: session.started_at, case_types: KIOSK_ANONYMOUS_CASE_TYPES } });
 	}));
+}
 
+/** Filing for the session's citizen, the receipt of what was filed, and finishing. */
+function caseRoutes(router: express.Router, ctx: KioskContext, signed: SignedRoute): void {
+	const { store, env, now, catalogues } = ctx;
 	router.post('/api/kiosk/cases', ...signed(async (_req, res, { kiosk, body }) => {
 		const session = liveSession(kiosk, now());
 		if (!session) throw new TawasulError(409, 'kiosk_no_citizen');
@@ -259,21 +310,13 @@ export function kioskRouter(deps: KioskDeps): express.Router {
 		await updateKiosk(store, kiosk.kiosk_id, (current) => (current.session ? { ...current, session: null } : null));
 		res.json({ finished: true });
 	}));
+}
 
-	// A kiosk's refusals are JSON like every other API error, the body parser's included.
-	router.use('/api/kiosk', (error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
-		void _next;
-		sendError(res, error);
-	});
-
-	async function startSession(kioskId: string, who: { citizen_id: string | null; phone: string | null }) {
-		const session = { ...who, started_at: new Date(now()).toISOString(), case_keys: [] };
-		// A new person at the kiosk replaces whoever was there: one session per kiosk.
-		await updateKiosk(store, kioskId, (current) => ({ ...current, session }));
-		return session;
-	}
-
-	return router;
+async function startSession(ctx: KioskContext, kioskId: string, who: { citizen_id: string | null; phone: string | null }) {
+	const session = { ...who, started_at: new Date(ctx.now()).toISOString(), case_keys: [] };
+	// A new person at the kiosk replaces whoever was there: one session per kiosk.
+	await updateKiosk(ctx.store, kioskId, (current) => ({ ...current, session }));
+	return session;
 }
 
 /** The kiosk's citizen session, unless it ran out (the device missed "finish"). */
