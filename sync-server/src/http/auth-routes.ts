@@ -79,10 +79,39 @@ export function authRouter(deps: AuthDeps): express.Router {
 		next();
 	});
 
-	const signIn = async (req: Request, res: Response, account: AccountDoc, options: { mfa?: boolean; audit: string }) => {
-		res.json({ user: await openSession({ store: deps.store, sessions, now }, req, res, account, options) });
+	const ctx: AuthContext = {
+		deps,
+		sessions,
+		otp,
+		mfa,
+		now,
+		signIn: async (req, res, account, options) => {
+			res.json({ user: await openSession({ store: deps.store, sessions, now }, req, res, account, options) });
+		}
 	};
+	signInRoutes(router, ctx);
+	router.use(mfaRouter({ store: deps.store, sessions, mfa, now }));
+	router.use(oidcRouter({ store: deps.store, sessions, oidc: deps.env.oidc ?? null, cookieSecure: deps.env.cookieSecure, now }));
+	sessionRoutes(router, ctx);
+	devRoutes(router, ctx);
 
+	router.use('/api', errorHandler);
+	return router;
+}
+
+interface AuthContext {
+	deps: AuthDeps;
+	sessions: SessionService;
+	otp: OtpService;
+	mfa: MfaService;
+	now: () => number;
+	/** Opens the session and answers with who is now signed in. */
+	signIn(req: Request, res: Response, account: AccountDoc, options: { mfa?: boolean; audit: string }): Promise<void>;
+}
+
+/** Citizens by SMS code, staff by password (and the second factor when one is due). */
+function signInRoutes(router: express.Router, ctx: AuthContext): void {
+	const { deps, otp, mfa, now, signIn } = ctx;
 	// The JSON parser is per route (body.ts says why).
 	router.post(
 		'/api/auth/otp/request',
@@ -142,10 +171,11 @@ export function authRouter(deps: AuthDeps): express.Router {
 			await signIn(req, res, account, { audit: 'auth.sign_in.password' });
 		})
 	);
+}
 
-	router.use(mfaRouter({ store: deps.store, sessions, mfa, now }));
-	router.use(oidcRouter({ store: deps.store, sessions, oidc: deps.env.oidc ?? null, cookieSecure: deps.env.cookieSecure, now }));
-
+/** Who is signed in, signing out (here or everywhere), and changing one's password. */
+function sessionRoutes(router: express.Router, ctx: AuthContext): void {
+	const { deps, sessions, now, signIn } = ctx;
 	router.get(
 		'/api/session',
 		asyncHandler(async (req, res) => {
@@ -199,7 +229,11 @@ export function authRouter(deps: AuthDeps): express.Router {
 			await signIn(req, res, changed!, { mfa: user.mfa === true, audit: 'auth.password_change' });
 		})
 	);
+}
 
+/** The SMS outbox in clear, for a developer's own machine only. */
+function devRoutes(router: express.Router, ctx: AuthContext): void {
+	const { deps } = ctx;
 	router.get(
 		'/api/dev/sms',
 		asyncHandler(async (req, res) => {
@@ -214,9 +248,6 @@ export function authRouter(deps: AuthDeps): express.Router {
 			res.json({ messages: await listOutbox(deps.store, { phone, limit }) });
 		})
 	);
-
-	router.use('/api', errorHandler);
-	return router;
 }
 
 async function getAccountOrThrow(store: Store, userId: string) {
