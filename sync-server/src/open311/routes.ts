@@ -56,20 +56,25 @@ function handle(fn: Handler): express.RequestHandler {
 	};
 }
 
-export function open311Router(deps: { store: Store; env: Pick<Env, 'publicUrl' | 'production' | 'quotas' | 'open311'>; now?: () => Date }): express.Router {
+export function open311Router(deps: { store: Store; env: Open311Env; now?: () => Date }): express.Router {
 	const { store, env } = deps;
 	const now = deps.now ?? (() => new Date());
 	const catalogues = new CatalogueSource(store);
-	const perKey = new SlidingWindow(env.open311.keyRequestsPerMinute, 60_000);
 	// "Sortable field that specifies the last time this document was updated": when this
 	// instance first saw the catalogue as it is now.
 	let seen: Catalogue | null = null;
 	let changeset = now().toISOString();
-	const catalogue = async () => {
-		const current = await catalogues.get();
-		if (seen && current !== seen) changeset = now().toISOString();
-		seen = current;
-		return current;
+	const ctx: Open311Context = {
+		store,
+		env,
+		now,
+		changeset: () => changeset,
+		catalogue: async () => {
+			const current = await catalogues.get();
+			if (seen && current !== seen) changeset = now().toISOString();
+			seen = current;
+			return current;
+		}
 	};
 
 	const router = express.Router();
@@ -78,16 +83,45 @@ export function open311Router(deps: { store: Store; env: Pick<Env, 'publicUrl' |
 		if (req.method === 'GET' || req.method === 'HEAD') res.setHeader('Access-Control-Allow-Origin', '*');
 		next();
 	});
+	serviceRoutes(router, ctx);
+	requestReadRoutes(router, ctx);
+	requestPostRoute(router, ctx);
 
+	// A body the parser refused (too large, bad encoding) in the specification's shape too.
+	router.use(OPEN311_BASE, (error: unknown, req: Request, res: Response, next: express.NextFunction) => {
+		if (!error) return next();
+		const type = (error as { type?: string }).type;
+		const description = type === 'entity.too.large' ? 'The request is too large' : 'The request body could not be read';
+		sendErrors(res, formatOf(req) ?? 'json', fail(400, description));
+	});
+	// Anything else under the API: a resource that does not exist.
+	router.use(OPEN311_BASE, (req, res) => sendErrors(res, formatOf(req) ?? (req.path.endsWith('.xml') ? 'xml' : 'json'), fail(404, 'No such resource in GeoReport v2')));
+	return router;
+}
+
+type Open311Env = Pick<Env, 'publicUrl' | 'production' | 'quotas' | 'open311'>;
+
+interface Open311Context {
+	store: Store;
+	env: Open311Env;
+	now: () => Date;
+	/** The catalogue, noting when it last changed. */
+	catalogue(): Promise<Catalogue>;
+	changeset(): string;
+}
+
+/** Discovery and the service list: what can be reported, from the catalogue. */
+function serviceRoutes(router: express.Router, ctx: Open311Context): void {
+	const { env, catalogue } = ctx;
 	router.get(`${OPEN311_BASE}/discovery.:format`, handle(async (_req, res, format) => {
 		await catalogue();
 		res.setHeader('Cache-Control', 'public, max-age=60');
 		send(res, format, 200, 'discovery', {
-			changeset,
+			changeset: ctx.changeset(),
 			contact: `Tawasul, the national suggestions and complaints system: ${env.publicUrl}`,
 			key_service: 'API keys are issued by the national coordinators of Tawasul to the organisations that file requests.',
 			endpoints: [
-				{ specification: SPECIFICATION, url: `${env.publicUrl}${OPEN311_BASE}`, changeset, type: env.production ? 'production' : 'test', formats: ['text/xml', 'application/json'] }
+				{ specification: SPECIFICATION, url: `${env.publicUrl}${OPEN311_BASE}`, changeset: ctx.changeset(), type: env.production ? 'production' : 'test', formats: ['text/xml', 'application/json'] }
 			]
 		});
 	}));
@@ -103,7 +137,11 @@ export function open311Router(deps: { store: Store; env: Pick<Env, 'publicUrl' |
 		res.setHeader('Cache-Control', 'public, max-age=60');
 		send(res, format, 200, 'service_definition', definitionOf(category, locale));
 	}));
+}
 
+/** Requests read by query, by id and by the token a partner got when filing. */
+function requestReadRoutes(router: express.Router, ctx: Open311Context): void {
+	const { store, now, catalogue } = ctx;
 	router.get(`${OPEN311_BASE}/requests.:format`, handle(async (req, res, format, locale) => {
 		const known = await catalogue();
 		const parsed = parseRequestQuery(searchParams(req), known, now());
@@ -131,7 +169,12 @@ export function open311Router(deps: { store: Store; env: Pick<Env, 'publicUrl' |
 		if (action?.device_id === 'open311') return send(res, format, 200, 'service_requests', [{ token }]);
 		throw fail(404, `token ${token} was not found, or its request was refused`);
 	}));
+}
 
+/** Filing a request with an API key, rate-limited per key. */
+function requestPostRoute(router: express.Router, ctx: Open311Context): void {
+	const { store, env, now, catalogue } = ctx;
+	const perKey = new SlidingWindow(env.open311.keyRequestsPerMinute, 60_000);
 	router.post(
 		`${OPEN311_BASE}/requests.:format`,
 		express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 }),
@@ -156,17 +199,6 @@ export function open311Router(deps: { store: Store; env: Pick<Env, 'publicUrl' |
 			]);
 		})
 	);
-
-	// A body the parser refused (too large, bad encoding) in the specification's shape too.
-	router.use(OPEN311_BASE, (error: unknown, req: Request, res: Response, next: express.NextFunction) => {
-		if (!error) return next();
-		const type = (error as { type?: string }).type;
-		const description = type === 'entity.too.large' ? 'The request is too large' : 'The request body could not be read';
-		sendErrors(res, formatOf(req) ?? 'json', fail(400, description));
-	});
-	// Anything else under the API: a resource that does not exist.
-	router.use(OPEN311_BASE, (req, res) => sendErrors(res, formatOf(req) ?? (req.path.endsWith('.xml') ? 'xml' : 'json'), fail(404, 'No such resource in GeoReport v2')));
-	return router;
 }
 
 /** Requests asked for by id come back in the order asked, each once. */
