@@ -5,7 +5,7 @@ import { openTestStore } from '../tests/support/test-store.js';
 import { installSmsDesign } from '../sync-server/src/sms/jobs.js';
 import { SmsSender } from '../sync-server/src/sms/sender.js';
 import { createSmppGateway } from '../sync-server/src/sms/smpp-gateway.js';
-import { startTestSmsc } from '../sync-server/src/sms/smpp-test-server.js';
+import { startTestSmsc } from '../tests/support/smpp-test-server.js';
 import { emit } from './emit.js';
 
 const MESSAGES = Number(process.env.BENCH_SMS_MESSAGES ?? 1000);

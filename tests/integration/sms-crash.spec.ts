@@ -4,7 +4,7 @@
  * instant of the kill: those are marked `uncertain` and never resent (sender.ts says why), so
  * they arrive at most once. Nothing arrives twice. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestSmsc, type TestSmsc } from '../../sync-server/src/sms/smpp-test-server.js';
+import { startTestSmsc, type TestSmsc } from '../support/smpp-test-server.js';
 import { cookieOf, followUp, local, remote, signInStaff, startChild, submitAction, tempDir, waitFor, type Child, type Session } from './harness.js';
 
 const BURST = 240;

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSmsc, type TestSmsc } from '../../sync-server/src/sms/smpp-test-server.js';
+import { startTestSmsc, type TestSmsc } from '../support/smpp-test-server.js';
 import { cookieOf, followUp, signInStaff, startInProcess, submitAction, waitFor, type Session } from './harness.js';
 import { pullDoc, push } from './rating-helpers.js';
 

@@ -3,7 +3,7 @@ import { setLogLevel } from '../log.js';
 import type { GatewayEvents, SmsGateway } from './gateway.js';
 import { createSmppGateway, parseReceipt, type SmppConfig } from './smpp-gateway.js';
 import type { SmppPdu } from './smpp-client.js';
-import { startTestSmsc, type TestSmsc } from './smpp-test-server.js';
+import { startTestSmsc, type TestSmsc } from '../../../tests/support/smpp-test-server.js';
 
 setLogLevel('silent');
 let smsc: TestSmsc | null = null;

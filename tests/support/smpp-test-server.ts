@@ -2,8 +2,8 @@
  * accepts binds, answers submit_sm with message ids, keeps what it received (surviving the
  * crash of the server under test, since it runs in the test's process), sends delivery receipts,
  * and can send a reply from a phone (MO) such as STOP. */
-import { smpp, type SmppPdu, type SmppSession } from './smpp-client.js';
-import { decodeUcs2 } from './encoding.js';
+import { smpp, type SmppPdu, type SmppSession } from '../../sync-server/src/sms/smpp-client.js';
+import { decodeUcs2 } from '../../sync-server/src/sms/encoding.js';
 
 export interface ReceivedPart {
 	message_id: string;
