@@ -19,6 +19,8 @@ import { requireRole } from '../http/guards.js';
 import { auditChange, type AdminContext } from './context.js';
 import { changedFields } from './config-docs.js';
 import { Fields } from './fields.js';
+import type { Store } from '../store.js';
+import { getOrNull } from '../store-docs.js';
 
 const STAFF_ROLES = ['agent', 'manager', 'coordinator', 'minister'] as const satisfies readonly StaffRole[];
 /** Compared in lower case (accounts.ts), so any case is accepted here. */
@@ -56,99 +58,101 @@ function auditable(before: AccountDoc | null, after: AccountDoc) {
 }
 
 export function staffAdminRoutes(router: express.Router, ctx: AdminContext): void {
-	const { store } = ctx;
-	const coordinator = (res: express.Response) => requireRole(res, ['coordinator']);
-
-	async function activeEntity(id: string): Promise<boolean> {
-		const doc = await store
-			.use<{ active?: boolean; type?: string }>(DB.CONFIG)
-			.get(`entity:${id}`)
-			.catch(() => null);
-		return doc?.type === 'entity' && doc.active === true;
-	}
-
-	async function totpEnabled(userIds: string[]): Promise<Set<string>> {
-		if (userIds.length === 0) return new Set();
-		const result = await store.use<TotpDoc>(DB.AUTH).fetch({ keys: userIds.map(totpDocId) });
-		return new Set(result.rows.flatMap((row) => ('doc' in row && row.doc?.enabled ? [row.doc.user_id] : [])));
-	}
-
-	async function target(kind: Kind, userId: string): Promise<AccountDoc> {
-		const account = ID_PATTERN.test(userId) ? await getAccount(store, userId) : null;
-		if (!account || account.role === 'citizen' || (kind === 'kiosk') !== (account.role === 'kiosk')) throw new TawasulError(404, 'not_found');
-		return account;
-	}
-
-	/** Ends every session of the account (and so everything cached about it). */
-	const signOut = (userId: string) => ctx.sessions.destroyAllSessionsOf(userId);
-
-	for (const kind of ['staff', 'kiosk'] as const) {
-		const base = kind === 'staff' ? '/api/admin/staff' : '/api/admin/kiosks';
-
-		router.get(base, asyncHandler(async (req, res) => {
-			coordinator(res);
-			const role = typeof req.query.role === 'string' ? req.query.role : undefined;
-			const entity = typeof req.query.entity === 'string' ? req.query.entity : undefined;
-			const accounts = (await listStaff(store)).filter(
-				(a) => (kind === 'kiosk') === (a.role === 'kiosk') && (!role || a.role === role) && (!entity || a.entity_id === entity)
-			);
-			const totp = await totpEnabled(accounts.map((a) => a.user_id));
-			res.json({ [kind === 'staff' ? 'staff' : 'kiosks']: accounts.map((a) => view(a, totp.has(a.user_id))) });
-		}));
-
-		router.post(base, asyncHandler(async (req, res) => {
-			const user = coordinator(res);
-			const input = kind === 'staff' ? await staffInput(req.body, activeEntity) : kioskInput(req.body);
-			const password = temporaryPassword();
-			const account = await createStaff(store, { ...input, password }, ctx.now()).catch((error) => {
-				if (error instanceof TawasulError && error.status === 409) throw new TawasulError(409, 'already_exists', [{ field: 'username', code: 'already_exists' }]);
-				throw error;
-			});
-			await auditChange(ctx, user, `admin.${kind}.create`, { type: kind, id: account.user_id }, { entityIds: [account.entity_id], changes: auditable(null, account) });
-			res.status(201).json({ account: view(account, false), temporary_password: password });
-		}));
-
-		router.put(`${base}/:user_id`, asyncHandler(async (req, res) => {
-			const user = coordinator(res);
-			const before = await target(kind, req.params.user_id);
-			const change = kind === 'staff' ? await staffChange(req.body, before, user, activeEntity) : kioskChange(req.body);
-			const after = await updateAccount(store, before.user_id, (current) => {
-				const next: AccountDoc = { ...current, ...change };
-				// Only agents and managers belong to an entity.
-				if (next.role !== 'agent' && next.role !== 'manager') delete next.entity_id;
-				for (const key of Object.keys(next) as (keyof AccountDoc)[]) if (next[key] === undefined) delete next[key];
-				return next;
-			});
-			if (!after) throw new TawasulError(404, 'not_found');
-			const changes = auditable(before, after);
-			if (changes.role || changes.entity_id || changes.disabled) await signOut(after.user_id);
-			await auditChange(ctx, user, `admin.${kind}.update`, { type: kind, id: after.user_id }, { entityIds: [before.entity_id, after.entity_id], changes });
-			const totp = await totpEnabled([after.user_id]);
-			res.json({ account: view(after, totp.has(after.user_id)) });
-		}));
-
-		router.post(`${base}/:user_id/password`, asyncHandler(async (req, res) => {
-			const user = coordinator(res);
-			const account = await target(kind, req.params.user_id);
-			const password = temporaryPassword();
-			await setPassword(store, account.user_id, password);
-			await signOut(account.user_id);
-			await auditChange(ctx, user, `admin.${kind}.password_reset`, { type: kind, id: account.user_id }, { entityIds: [account.entity_id] });
-			res.json({ temporary_password: password });
-		}));
-	}
+	accountRoutes(router, ctx, 'staff');
+	accountRoutes(router, ctx, 'kiosk');
 
 	/** A lost or replaced authenticator: TOTP off, sessions ended; a coordinator enrols again at the
 	 * next sign-in, other staff may. */
 	router.post('/api/admin/staff/:user_id/totp/reset', asyncHandler(async (req, res) => {
 		const user = coordinator(res);
-		const account = await target('staff', req.params.user_id);
+		const account = await target(ctx.store, 'staff', req.params.user_id);
 		await ctx.mfa.disable(account.user_id);
-		await signOut(account.user_id);
+		await signOut(ctx, account.user_id);
 		await auditChange(ctx, user, 'admin.staff.totp_reset', { type: 'staff', id: account.user_id }, { entityIds: [account.entity_id] });
 		res.json({ totp_enabled: false });
 	}));
 }
+
+const coordinator = (res: express.Response) => requireRole(res, ['coordinator']);
+
+/** Listing, creating and changing one kind of account (staff, or password kiosks), and giving
+ * one a temporary password. */
+function accountRoutes(router: express.Router, ctx: AdminContext, kind: Kind): void {
+	const { store } = ctx;
+	const base = kind === 'staff' ? '/api/admin/staff' : '/api/admin/kiosks';
+
+	router.get(base, asyncHandler(async (req, res) => {
+		coordinator(res);
+		const role = typeof req.query.role === 'string' ? req.query.role : undefined;
+		const entity = typeof req.query.entity === 'string' ? req.query.entity : undefined;
+		const accounts = (await listStaff(store)).filter(
+			(a) => (kind === 'kiosk') === (a.role === 'kiosk') && (!role || a.role === role) && (!entity || a.entity_id === entity)
+		);
+		const totp = await totpEnabled(store, accounts.map((a) => a.user_id));
+		res.json({ [kind === 'staff' ? 'staff' : 'kiosks']: accounts.map((a) => view(a, totp.has(a.user_id))) });
+	}));
+
+	router.post(base, asyncHandler(async (req, res) => {
+		const user = coordinator(res);
+		const input = kind === 'staff' ? await staffInput(req.body, (id) => activeEntity(store, id)) : kioskInput(req.body);
+		const password = temporaryPassword();
+		const account = await createStaff(store, { ...input, password }, ctx.now()).catch((error) => {
+			if (error instanceof TawasulError && error.status === 409) throw new TawasulError(409, 'already_exists', [{ field: 'username', code: 'already_exists' }]);
+			throw error;
+		});
+		await auditChange(ctx, user, `admin.${kind}.create`, { type: kind, id: account.user_id }, { entityIds: [account.entity_id], changes: auditable(null, account) });
+		res.status(201).json({ account: view(account, false), temporary_password: password });
+	}));
+
+	router.put(`${base}/:user_id`, asyncHandler(async (req, res) => {
+		const user = coordinator(res);
+		const before = await target(store, kind, req.params.user_id);
+		const change = kind === 'staff' ? await staffChange(req.body, before, user, (id) => activeEntity(store, id)) : kioskChange(req.body);
+		const after = await updateAccount(store, before.user_id, (current) => {
+			const next: AccountDoc = { ...current, ...change };
+			// Only agents and managers belong to an entity.
+			if (next.role !== 'agent' && next.role !== 'manager') delete next.entity_id;
+			for (const key of Object.keys(next) as (keyof AccountDoc)[]) if (next[key] === undefined) delete next[key];
+			return next;
+		});
+		if (!after) throw new TawasulError(404, 'not_found');
+		const changes = auditable(before, after);
+		if (changes.role || changes.entity_id || changes.disabled) await signOut(ctx, after.user_id);
+		await auditChange(ctx, user, `admin.${kind}.update`, { type: kind, id: after.user_id }, { entityIds: [before.entity_id, after.entity_id], changes });
+		const totp = await totpEnabled(store, [after.user_id]);
+		res.json({ account: view(after, totp.has(after.user_id)) });
+	}));
+
+	router.post(`${base}/:user_id/password`, asyncHandler(async (req, res) => {
+		const user = coordinator(res);
+		const account = await target(store, kind, req.params.user_id);
+		const password = temporaryPassword();
+		await setPassword(store, account.user_id, password);
+		await signOut(ctx, account.user_id);
+		await auditChange(ctx, user, `admin.${kind}.password_reset`, { type: kind, id: account.user_id }, { entityIds: [account.entity_id] });
+		res.json({ temporary_password: password });
+	}));
+}
+
+async function activeEntity(store: Store, id: string): Promise<boolean> {
+	const doc = await getOrNull(store.use<{ active?: boolean; type?: string }>(DB.CONFIG), `entity:${id}`);
+	return doc?.type === 'entity' && doc.active === true;
+}
+
+async function totpEnabled(store: Store, userIds: string[]): Promise<Set<string>> {
+	if (userIds.length === 0) return new Set();
+	const result = await store.use<TotpDoc>(DB.AUTH).fetch({ keys: userIds.map(totpDocId) });
+	return new Set(result.rows.flatMap((row) => ('doc' in row && row.doc?.enabled ? [row.doc.user_id] : [])));
+}
+
+async function target(store: Store, kind: Kind, userId: string): Promise<AccountDoc> {
+	const account = ID_PATTERN.test(userId) ? await getAccount(store, userId) : null;
+	if (!account || account.role === 'citizen' || (kind === 'kiosk') !== (account.role === 'kiosk')) throw new TawasulError(404, 'not_found');
+	return account;
+}
+
+/** Ends every session of the account (and so everything cached about it). */
+const signOut = (ctx: AdminContext, userId: string) => ctx.sessions.destroyAllSessionsOf(userId);
 
 async function staffInput(body: unknown, entityOk: (id: string) => Promise<boolean>) {
 	const fields = new Fields(body, ['username', 'name', 'role', 'entity_id', 'phone']);
