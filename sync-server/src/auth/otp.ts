@@ -143,20 +143,7 @@ export function createOtpService(deps: OtpDeps): OtpService {
 			// First: loading the pepper also makes sure the auth database is there.
 			const codeHmac = (await hmac(e164, code)).toString('hex');
 			await takeGlobal(at);
-			const waitMs = await updateContended(db(), otpDocId(e164), (current) => {
-				const windowStart = at - limits.perPhone.windowMs;
-				const recent = (current?.requested_at ?? []).filter((t) => Date.parse(t) > windowStart);
-				if (recent.length >= limits.perPhone.max) return { next: null, result: Date.parse(recent[0]) + limits.perPhone.windowMs - at };
-				const next: OtpDoc = {
-					_id: otpDocId(e164),
-					type: DOC_TYPES.OTP,
-					code_hmac: codeHmac,
-					expires_at: new Date(at + OTP.ttlMs).toISOString(),
-					attempts: 0,
-					requested_at: [...recent, new Date(at).toISOString()]
-				};
-				return { next, result: 0 };
-			});
+			const waitMs = await updateContended(db(), otpDocId(e164), (current) => issued(current, e164, codeHmac, at, limits.perPhone));
 			if (waitMs > 0) throw capReached('sign_in_code_limit_number', waitMs);
 			await deps.gateway.send({ id: `otp-${randomUUID()}`, to: e164, text: await smsTextFor(deps.store, 'sign_in_code', locale, { code, minutes: String(OTP.ttlMs / 60_000) }) });
 			log.info('sign-in code sent', { gateway: deps.gateway.name });
@@ -171,22 +158,43 @@ export function createOtpService(deps: OtpDeps): OtpService {
 			const at = now();
 			// Each wrong code is counted with the document's revision before it is answered, so of
 			// any number of parallel tries at most OTP.maxAttempts are ever compared.
-			const outcome = await updateContended(db(), otpDocId(e164), (current) => {
-				if (current && current.attempts >= OTP.maxAttempts) return { next: null, result: 'otp_used_up' as const };
-				if (!current || !current.code_hmac) return { next: null, result: 'otp_invalid' as const };
-				if (at >= Date.parse(current.expires_at)) return { next: null, result: 'otp_expired' as const };
-				const stored = Buffer.from(current.code_hmac, 'hex');
-				if (stored.length === given.length && timingSafeEqual(stored, given)) {
-					// Saved with the read revision: of two racing verifications only one can consume it.
-					return { next: { ...current, code_hmac: null }, result: 'ok' as const };
-				}
-				const attempts = current.attempts + 1;
-				const next = { ...current, attempts, code_hmac: attempts >= OTP.maxAttempts ? null : current.code_hmac };
-				// The last allowed wrong try already says the code is used up: the citizen asks for a new one.
-				return { next, result: attempts >= OTP.maxAttempts ? ('otp_used_up' as const) : ('otp_invalid' as const) };
-			});
+			const outcome = await updateContended(db(), otpDocId(e164), (current) => judged(current, given, at));
 			if (outcome !== 'ok') throw new TawasulError(400, outcome, [{ field: 'code', code: outcome }]);
 			return e164;
 		}
 	};
+}
+
+/** A new code for the number, unless it had its share in the window: then how long to wait. */
+function issued(current: OtpDoc | null, e164: string, codeHmac: string, at: number, perPhone: { max: number; windowMs: number }): { next: OtpDoc | null; result: number } {
+	const windowStart = at - perPhone.windowMs;
+	const recent = (current?.requested_at ?? []).filter((t) => Date.parse(t) > windowStart);
+	if (recent.length >= perPhone.max) return { next: null, result: Date.parse(recent[0]) + perPhone.windowMs - at };
+	const next: OtpDoc = {
+		_id: otpDocId(e164),
+		type: DOC_TYPES.OTP,
+		code_hmac: codeHmac,
+		expires_at: new Date(at + OTP.ttlMs).toISOString(),
+		attempts: 0,
+		requested_at: [...recent, new Date(at).toISOString()]
+	};
+	return { next, result: 0 };
+}
+
+type Outcome = 'ok' | 'otp_used_up' | 'otp_invalid' | 'otp_expired';
+
+/** The code given against the one stored: consumed when right, one attempt spent when wrong. */
+function judged(current: OtpDoc | null, given: Buffer, at: number): { next: OtpDoc | null; result: Outcome } {
+	if (current && current.attempts >= OTP.maxAttempts) return { next: null, result: 'otp_used_up' };
+	if (!current || !current.code_hmac) return { next: null, result: 'otp_invalid' };
+	if (at >= Date.parse(current.expires_at)) return { next: null, result: 'otp_expired' };
+	const stored = Buffer.from(current.code_hmac, 'hex');
+	if (stored.length === given.length && timingSafeEqual(stored, given)) {
+		// Saved with the read revision: of two racing verifications only one can consume it.
+		return { next: { ...current, code_hmac: null }, result: 'ok' };
+	}
+	const attempts = current.attempts + 1;
+	const next = { ...current, attempts, code_hmac: attempts >= OTP.maxAttempts ? null : current.code_hmac };
+	// The last allowed wrong try already says the code is used up: the citizen asks for a new one.
+	return { next, result: attempts >= OTP.maxAttempts ? 'otp_used_up' : 'otp_invalid' };
 }
