@@ -70,133 +70,151 @@ interface CacheEntry {
 }
 
 export function createSessionService(deps: { store: Store; env: Pick<Env, 'cookieSecure'>; now?: () => number }): SessionService {
-	const { store } = deps;
-	const now = deps.now ?? Date.now;
-	const cache = new Map<string, CacheEntry>();
-	const db = () => store.use<SessionDoc>(DB.AUTH);
-	const indexDb = () => store.use<SessionsOfDoc>(DB.AUTH);
+	return new Sessions(deps.store, deps.env.cookieSecure, deps.now ?? Date.now);
+}
 
-	function remember(id: string, entry: CacheEntry) {
-		cache.delete(id);
-		cache.set(id, entry);
+/** The sessions, with a bounded cache of recently read ones (SESSION_POLICY.cacheMs). */
+class Sessions implements SessionService {
+	private readonly cache = new Map<string, CacheEntry>();
+
+	constructor(
+		private readonly store: Store,
+		private readonly cookieSecure: boolean,
+		private readonly now: () => number
+	) {}
+
+	async createSession(account: AccountDoc, options: { mfa?: boolean } = {}): Promise<{ token: string; cookie: string; user: SessionUser }> {
+		await this.store.ensureDb(DB.AUTH);
+		const token = randomBytes(32).toString('base64url');
+		const id = sessionDocId(token);
+		const at = this.now();
+		const policy = policyFor(account.role);
+		const session: SessionDoc = {
+			_id: id,
+			type: DOC_TYPES.SESSION,
+			user_id: account.user_id,
+			role: account.role,
+			created_at: new Date(at).toISOString(),
+			last_seen_at: new Date(at).toISOString(),
+			expires_at: new Date(at + policy.absoluteMs).toISOString(),
+			idle_ms: policy.idleMs
+		};
+		if (options.mfa) session.mfa = true;
+		// Listed before it exists: a crash in between leaves a dangling entry, never an unlisted session.
+		await updateDoc(this.indexDb(), sessionsOfDocId(account.user_id), (current) => {
+			const live = (current?.sessions ?? []).filter((s) => Date.parse(s.expires_at) > at);
+			const next: SessionsOfDoc = {
+				_id: sessionsOfDocId(account.user_id),
+				type: 'sessions_of',
+				user_id: account.user_id,
+				sessions: [...live, { id, expires_at: session.expires_at }]
+			};
+			return { next, result: undefined };
+		});
+		await this.db().insert(session);
+		const user = userOf(account, session);
+		this.remember(id, { session, user, fetched_at: at });
+		return { token, user, cookie: sessionCookie(token, policy.absoluteMs, this.cookieSecure) };
+	}
+
+	async resolveSession(token: string | null): Promise<SessionUser | null> {
+		if (!token) return null;
+		const id = sessionDocId(token);
+		const at = this.now();
+		let entry = this.cache.get(id);
+		// A cached copy may miss another instance's touch: judge expiry on a fresh read only.
+		if (!entry || at - entry.fetched_at >= SESSION_POLICY.cacheMs || expired(entry.session, at)) {
+			this.cache.delete(id);
+			entry = (await this.load(id)) ?? undefined;
+			if (!entry) return null;
+			this.remember(id, entry);
+		}
+		if (expired(entry.session, at)) {
+			await this.remove(id, entry.session.user_id);
+			return null;
+		}
+		if (at - Date.parse(entry.session.last_seen_at) >= SESSION_POLICY.touchEveryMs) await this.touch(id, entry, at);
+		return entry.user;
+	}
+
+	async destroySession(token: string): Promise<void> {
+		const id = sessionDocId(token);
+		const session = this.cache.get(id)?.session ?? (await getOrNull(this.db(), id));
+		await this.remove(id, session?.user_id ?? null);
+	}
+
+	async destroyAllSessionsOf(userId: string): Promise<void> {
+		const index = await getOrNull(this.indexDb(), sessionsOfDocId(userId));
+		const ids = new Set(index?.sessions.map((s) => s.id) ?? []);
+		for (const id of ids) await this.remove(id, null);
+		if (ids.size) await this.unlist(userId, ids);
+	}
+
+	clearCookie(): string {
+		return clearedSessionCookie(this.cookieSecure);
+	}
+
+	private db() {
+		return this.store.use<SessionDoc>(DB.AUTH);
+	}
+
+	private indexDb() {
+		return this.store.use<SessionsOfDoc>(DB.AUTH);
+	}
+
+	private remember(id: string, entry: CacheEntry): void {
+		this.cache.delete(id);
+		this.cache.set(id, entry);
 		// Map keeps insertion order, so the first key is the least recently fetched.
-		if (cache.size > SESSION_POLICY.cacheMaxEntries) cache.delete(cache.keys().next().value!);
+		if (this.cache.size > SESSION_POLICY.cacheMaxEntries) this.cache.delete(this.cache.keys().next().value!);
 	}
 
-	function expired(session: SessionDoc, at: number): boolean {
-		return at >= Date.parse(session.expires_at) || at - Date.parse(session.last_seen_at) >= session.idle_ms;
-	}
-
-	async function load(id: string): Promise<CacheEntry | null> {
-		const session = await getOrNull(db(), id);
+	private async load(id: string): Promise<CacheEntry | null> {
+		const session = await getOrNull(this.db(), id);
 		if (!session || session.type !== DOC_TYPES.SESSION) return null;
-		const account = await getAccount(store, session.user_id);
+		const account = await getAccount(this.store, session.user_id);
 		// A disabled account's sessions stop at once (within the cache time), wherever they are.
 		if (!account || account.disabled) return null;
-		return { session, user: userOf(account, session), fetched_at: now() };
+		return { session, user: userOf(account, session), fetched_at: this.now() };
 	}
 
-	async function remove(id: string, userId: string | null) {
-		cache.delete(id);
-		const current = await getOrNull(db(), id);
+	/** Moves last_seen_at, at most once a minute per session. */
+	private async touch(id: string, entry: CacheEntry, at: number): Promise<void> {
+		const touched = { ...entry.session, last_seen_at: new Date(at).toISOString() };
+		try {
+			const saved = await this.db().insert(touched);
+			entry.session = { ...touched, _rev: saved.rev };
+		} catch (error) {
+			// Another request or instance touched it first; its write serves as well as ours.
+			if (statusOf(error) !== 409 && statusOf(error) !== 404) throw error;
+			this.cache.delete(id);
+		}
+	}
+
+	private async remove(id: string, userId: string | null): Promise<void> {
+		this.cache.delete(id);
+		const current = await getOrNull(this.db(), id);
 		if (current) {
 			try {
-				await db().destroy(id, current._rev);
+				await this.db().destroy(id, current._rev);
 			} catch (error) {
 				if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
 			}
 		}
-		if (userId) await unlist(userId, new Set([id]));
+		if (userId) await this.unlist(userId, new Set([id]));
 	}
 
-	async function unlist(userId: string, ids: Set<string>) {
-		await updateDoc(indexDb(), sessionsOfDocId(userId), (current) => {
+	private async unlist(userId: string, ids: Set<string>): Promise<void> {
+		await updateDoc(this.indexDb(), sessionsOfDocId(userId), (current) => {
 			if (!current) return { next: null, result: undefined };
 			const sessions = current.sessions.filter((s) => !ids.has(s.id));
 			return { next: sessions.length === current.sessions.length ? null : { ...current, sessions }, result: undefined };
 		});
 	}
+}
 
-	return {
-		async createSession(account, options = {}) {
-			await store.ensureDb(DB.AUTH);
-			const token = randomBytes(32).toString('base64url');
-			const id = sessionDocId(token);
-			const at = now();
-			const policy = policyFor(account.role);
-			const session: SessionDoc = {
-				_id: id,
-				type: DOC_TYPES.SESSION,
-				user_id: account.user_id,
-				role: account.role,
-				created_at: new Date(at).toISOString(),
-				last_seen_at: new Date(at).toISOString(),
-				expires_at: new Date(at + policy.absoluteMs).toISOString(),
-				idle_ms: policy.idleMs
-			};
-			if (options.mfa) session.mfa = true;
-			// Listed before it exists: a crash in between leaves a dangling entry, never an unlisted session.
-			await updateDoc(indexDb(), sessionsOfDocId(account.user_id), (current) => {
-				const live = (current?.sessions ?? []).filter((s) => Date.parse(s.expires_at) > at);
-				const next: SessionsOfDoc = {
-					_id: sessionsOfDocId(account.user_id),
-					type: 'sessions_of',
-					user_id: account.user_id,
-					sessions: [...live, { id, expires_at: session.expires_at }]
-				};
-				return { next, result: undefined };
-			});
-			await db().insert(session);
-			const user = userOf(account, session);
-			remember(id, { session, user, fetched_at: at });
-			return { token, user, cookie: sessionCookie(token, policy.absoluteMs, deps.env.cookieSecure) };
-		},
-
-		async resolveSession(token) {
-			if (!token) return null;
-			const id = sessionDocId(token);
-			const at = now();
-			let entry = cache.get(id);
-			// A cached copy may miss another instance's touch: judge expiry on a fresh read only.
-			if (!entry || at - entry.fetched_at >= SESSION_POLICY.cacheMs || expired(entry.session, at)) {
-				cache.delete(id);
-				entry = (await load(id)) ?? undefined;
-				if (!entry) return null;
-				remember(id, entry);
-			}
-			if (expired(entry.session, at)) {
-				await remove(id, entry.session.user_id);
-				return null;
-			}
-			if (at - Date.parse(entry.session.last_seen_at) >= SESSION_POLICY.touchEveryMs) {
-				const touched = { ...entry.session, last_seen_at: new Date(at).toISOString() };
-				try {
-					const saved = await db().insert(touched);
-					entry.session = { ...touched, _rev: saved.rev };
-				} catch (error) {
-					// Another request or instance touched it first; its write serves as well as ours.
-					if (statusOf(error) !== 409 && statusOf(error) !== 404) throw error;
-					cache.delete(id);
-				}
-			}
-			return entry.user;
-		},
-
-		async destroySession(token) {
-			const id = sessionDocId(token);
-			const session = cache.get(id)?.session ?? (await getOrNull(db(), id));
-			await remove(id, session?.user_id ?? null);
-		},
-
-		async destroyAllSessionsOf(userId) {
-			const index = await getOrNull(indexDb(), sessionsOfDocId(userId));
-			const ids = new Set(index?.sessions.map((s) => s.id) ?? []);
-			for (const id of ids) await remove(id, null);
-			if (ids.size) await unlist(userId, ids);
-		},
-
-		clearCookie: () => clearedSessionCookie(deps.env.cookieSecure)
-	};
+function expired(session: SessionDoc, at: number): boolean {
+	return at >= Date.parse(session.expires_at) || at - Date.parse(session.last_seen_at) >= session.idle_ms;
 }
 
 function userOf(account: AccountDoc, session: SessionDoc): SessionUser {
