@@ -220,21 +220,8 @@ function authenticators(deps: MfaDeps): Authenticators {
 			const secret = newSecret();
 			const at = now();
 			await store.ensureDb(DB.AUTH);
-			const started = await updateDoc(totpDb(), totpDocId(account.user_id), (current) => {
-				if (current?.enabled) return { next: null, result: false };
-				const next: TotpDoc = {
-					_id: totpDocId(account.user_id),
-					type: DOC_TYPES.TOTP,
-					user_id: account.user_id,
-					enabled: false,
-					secret: null,
-					last_step: current?.last_step ?? 0,
-					pending_secret: sealFor(account.user_id, secret),
-					pending_expires_at: new Date(at + MFA.enrolMs).toISOString(),
-					enabled_at: null
-				};
-				return { next, result: true };
-			});
+			const sealed = sealFor(account.user_id, secret);
+			const started = await updateDoc(totpDb(), totpDocId(account.user_id), (current) => (current?.enabled ? { next: null, result: false } : { next: pendingEnrolment(current, account.user_id, sealed, at), result: true }));
 			if (!started) throw new TawasulError(409, 'totp_already_enabled');
 			return { secret, otpauth_uri: otpauthUri(secret, account.username ?? account.user_id) };
 		},
@@ -244,15 +231,7 @@ function authenticators(deps: MfaDeps): Authenticators {
 				userId,
 				code,
 				(doc, at) => (!doc.enabled && doc.pending_secret && doc.pending_expires_at && at < Date.parse(doc.pending_expires_at) ? doc.pending_secret : null),
-				(doc, step, at) => ({
-					...doc,
-					enabled: true,
-					secret: sealFor(userId, doc.pending_secret!),
-					last_step: step,
-					pending_secret: null,
-					pending_expires_at: null,
-					enabled_at: new Date(at).toISOString()
-				})
+				(doc, step, at) => ({ ...doc, enabled: true, secret: sealFor(userId, doc.pending_secret!), last_step: step, pending_secret: null, pending_expires_at: null, enabled_at: new Date(at).toISOString() })
 			);
 		},
 
@@ -273,6 +252,21 @@ function authenticators(deps: MfaDeps): Authenticators {
 				return { next: { ...current, enabled: false, secret: null, pending_secret: null, pending_expires_at: null, enabled_at: null }, result: undefined };
 			});
 		}
+	};
+}
+
+/** An enrolment begun: the new secret waits, sealed, until a code from it confirms it. */
+function pendingEnrolment(current: TotpDoc | null, userId: string, sealedSecret: string, at: number): TotpDoc {
+	return {
+		_id: totpDocId(userId),
+		type: DOC_TYPES.TOTP,
+		user_id: userId,
+		enabled: false,
+		secret: null,
+		last_step: current?.last_step ?? 0,
+		pending_secret: sealedSecret,
+		pending_expires_at: new Date(at + MFA.enrolMs).toISOString(),
+		enabled_at: null
 	};
 }
 
