@@ -269,3 +269,18 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs 
 		await new Promise((r) => setTimeout(r, 100));
 	}
 }
+
+/** Waits until the engine has worked through everything in intake (its effects run before its
+ * checkpoint moves), then for the SMS sender to have sent what was queued. */
+export async function settled(server: Pick<Running, 'store'> & { base: string }): Promise<void> {
+	const position = (seq: string | number) => Number(String(seq).split('-')[0]);
+	await waitFor(async () => {
+		const health = await (await fetch(`${server.base}/healthz`)).json();
+		const info = await server.store.dbInfo('intake');
+		return info && health.engine && position(health.engine.last_seq) === position(info.update_seq) ? true : undefined;
+	}, 30_000, 'the engine caught up');
+	await waitFor(async () => {
+		const jobs = await server.store.use<{ status: string }>('sms').list({ include_docs: true, startkey: 'job:', endkey: 'job:\uffff' });
+		return jobs.rows.every((r) => !['queued', 'sending'].includes(r.doc!.status)) || undefined;
+	}, 30_000, 'the SMS queue drained');
+}

@@ -4,7 +4,7 @@
  * none after the citizen replied STOP, and none again when the engine replays its whole feed. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../sync-server/src/rating/i18n.js';
-import { followUp, openLaneStore, signInCitizen, signInStaff, startInProcess, submitAction, tempDir, waitFor, type Session } from './harness.js';
+import { followUp, openLaneStore, signInCitizen, signInStaff, startInProcess, submitAction, tempDir, settled, type Session } from './harness.js';
 import { pullDoc, push } from './rating-helpers.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
@@ -32,26 +32,11 @@ async function sentTo(phone: string): Promise<Map<string, string>> {
 
 const texts = async (phone: string) => [...(await sentTo(phone)).values()].sort();
 
-/** Waits until the engine has worked through everything in intake (its effects run before its
- * checkpoint moves), then for the sender to have sent what was queued. */
-async function settled(): Promise<void> {
-	const position = (seq: string | number) => Number(String(seq).split('-')[0]);
-	await waitFor(async () => {
-		const health = await (await fetch(`${server.base}/healthz`)).json();
-		const info = await server.store.dbInfo('intake');
-		return info && health.engine && position(health.engine.last_seq) === position(info.update_seq) ? true : undefined;
-	}, 30_000, 'the engine caught up');
-	await waitFor(async () => {
-		const jobs = await server.store.use<{ status: string }>('sms').list({ include_docs: true, startkey: 'job:', endkey: 'job:\uffff' });
-		return jobs.rows.every((r) => !['queued', 'sending'].includes(r.doc!.status)) || undefined;
-	}, 30_000, 'the SMS queue drained');
-}
-
 /** Pushes one action, waits until it is worked through, and returns the texts it brought. */
 async function step(phone: string, session: Session, action: Record<string, unknown>): Promise<string[]> {
 	const before = await sentTo(phone);
 	await push(server.base, session, [action]);
-	await settled();
+	await settled(server);
 	return [...(await sentTo(phone))].filter(([id]) => !before.has(id)).map(([, text]) => text);
 }
 
@@ -143,7 +128,7 @@ describe('citizen notices by SMS', () => {
 		await engine.destroy(checkpoint._id, checkpoint._rev!);
 		await store.close();
 		server = await startInProcess(ENV);
-		await settled();
+		await settled(server);
 		expect(await texts(PHONE_AR)).toEqual([...all].sort());
 		const jobsAfter = (await server.store.use('sms').list({ startkey: 'job:', endkey: 'job:\uffff' })).rows.map((r) => r.id);
 		expect(jobsAfter.sort()).toEqual(jobsBefore.sort());

@@ -6,7 +6,7 @@
  * reason, a target date in the past and a huge text are refused, and change nothing. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDateOf } from '../../src/lib/domain/calendar.js';
-import { followUp, openLaneStore, signInCitizen, signInStaff, startInProcess, submitAction, tempDir, waitFor, local, remote, type Session } from './harness.js';
+import { followUp, openLaneStore, signInCitizen, signInStaff, startInProcess, submitAction, tempDir, waitFor, settled, local, remote, type Session } from './harness.js';
 import { pullDoc, push } from './rating-helpers.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
@@ -42,21 +42,6 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-/** Waits until the engine has worked through intake (its effects run before its checkpoint
- * moves), then for the SMS queue to drain. */
-async function settled(): Promise<void> {
-	const position = (seq: string | number) => Number(String(seq).split('-')[0]);
-	await waitFor(async () => {
-		const health = await (await fetch(`${server.base}/healthz`)).json();
-		const info = await server.store.dbInfo('intake');
-		return info && health.engine && position(health.engine.last_seq) === position(info.update_seq) ? true : undefined;
-	}, 30_000, 'the engine caught up');
-	await waitFor(async () => {
-		const jobs = await server.store.use<{ status: string }>('sms').list({ include_docs: true, startkey: 'job:', endkey: 'job:\uffff' });
-		return jobs.rows.every((r) => !['queued', 'sending'].includes(r.doc!.status)) || undefined;
-	}, 30_000, 'the SMS queue drained');
-}
-
 async function texts(phone: string): Promise<string[]> {
 	const outbox = await (await fetch(`${server.base}/api/dev/sms?phone=${encodeURIComponent(phone)}&limit=100`)).json();
 	return (outbox.messages as { text: string }[]).map((m) => m.text).filter((text) => !/\b\d{6}\b/.test(text) || text.includes('suggestion'));
@@ -64,7 +49,7 @@ async function texts(phone: string): Promise<string[]> {
 
 async function step(session: Session, action: Record<string, unknown>): Promise<void> {
 	await push(server.base, session, [action]);
-	await settled();
+	await settled(server);
 }
 
 async function rejectionOf(session: Session, actionId: string): Promise<{ code: string }> {
@@ -146,7 +131,7 @@ describe('a suggestion from received to implemented', () => {
 		await engine.destroy(checkpoint._id, checkpoint._rev!);
 		await store.close();
 		server = await startInProcess(ENV);
-		await settled();
+		await settled(server);
 		expect(mine(await jobs())).toHaveLength(3);
 		expect(await published()).toEqual(before);
 	});
