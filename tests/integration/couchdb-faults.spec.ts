@@ -87,11 +87,15 @@ const couchGet = async (node: Node, pathname: string) => {
 	return response.json();
 };
 
-describe.runIf(!available && process.env.CI === 'true')('CouchDB faults', () => {
-	it('needs the CouchDB release', () => {
-		throw new Error(`CI=true but no CouchDB release at ${COUCHDB_DIR}: clone the repository next to shared/ or set COUCHDB_DIST`);
+// Only defined when it must fail: a test that is declared and skipped would show as skipped on
+// every run that has the release.
+if (!available && process.env.CI === 'true') {
+	describe('CouchDB faults', () => {
+		it('needs the CouchDB release', () => {
+			throw new Error(`CI=true but no CouchDB release at ${COUCHDB_DIR}: clone the repository next to shared/ or set COUCHDB_DIST`);
+		});
 	});
-});
+}
 
 describe.runIf(available)('CouchDB faults', () => {
 	it('starts three servers at once on an empty CouchDB, with COUCHDB_Q / COUCHDB_N on shared databases only, intake kept to one shard', async () => {
