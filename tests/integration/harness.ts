@@ -284,3 +284,21 @@ export async function settled(server: Pick<Running, 'store'> & { base: string })
 		return jobs.rows.every((r) => !['queued', 'sending'].includes(r.doc!.status)) || undefined;
 	}, 30_000, 'the SMS queue drained');
 }
+
+/** Stops the server, makes its engine forget how far it read intake, and starts it again: the
+ * engine then replays its whole feed, as a restart after a crash would. */
+export async function restartReplaying(
+	server: Running & { base: string },
+	dataDir: string,
+	env: Record<string, string>
+): Promise<Running & { base: string }> {
+	await server.stop();
+	const store = await openLaneStore(dataDir);
+	const engine = store.use('engine');
+	const checkpoint = await engine.get('checkpoint:intake');
+	await engine.destroy(checkpoint._id, checkpoint._rev!);
+	await store.close();
+	const restarted = await startInProcess(env);
+	await settled(restarted);
+	return restarted;
+}

@@ -6,7 +6,7 @@
  * reason, a target date in the past and a huge text are refused, and change nothing. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDateOf } from '../../src/lib/domain/calendar.js';
-import { followUp, openLaneStore, signInCitizen, signInStaff, startInProcess, submitAction, tempDir, waitFor, settled, local, remote, type Session } from './harness.js';
+import { followUp, signInCitizen, signInStaff, startInProcess, submitAction, tempDir, waitFor, settled, local, remote, restartReplaying, type Session } from './harness.js';
 import { pullDoc, push } from './rating-helpers.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
@@ -124,14 +124,7 @@ describe('a suggestion from received to implemented', () => {
 		expect(mine(await jobs()).sort()).toEqual(stepIds.map((id) => `notice:${id}`).sort());
 		const before = await published();
 		// The same actions again, as a restart after a crash would bring them: nothing new.
-		await server.stop();
-		const store = await openLaneStore(DATA_DIR);
-		const engine = store.use('engine');
-		const checkpoint = await engine.get('checkpoint:intake');
-		await engine.destroy(checkpoint._id, checkpoint._rev!);
-		await store.close();
-		server = await startInProcess(ENV);
-		await settled(server);
+		server = await restartReplaying(server, DATA_DIR, ENV);
 		expect(mine(await jobs())).toHaveLength(3);
 		expect(await published()).toEqual(before);
 	});
