@@ -15,6 +15,20 @@ const SIGNATURES: { type: AllowedContentType; parts: [offset: number, bytes: num
 ];
 
 export function detectContentType(bytes: Uint8Array): AllowedContentType | null {
+	const type = sniffContentType(bytes);
+	return type === HEIC ? null : type;
+}
+
+/** HEIC (an iPhone's photos) is known by its bytes but not accepted: this build cannot decode
+ * it, and the citizen is told so rather than "wrong type". */
+export const HEIC = 'image/heic';
+const HEIC_BRANDS = /^(heic|heix|hevc|hevx|heim|heis|hevm|hevs|mif1|msf1)$/;
+
+/** What the first bytes are: an accepted type, HEIC, or nothing known (null). */
+export function sniffContentType(bytes: Uint8Array): AllowedContentType | typeof HEIC | null {
 	const at = (offset: number, expected: number[]) => expected.every((b, i) => bytes[offset + i] === b);
-	return SIGNATURES.find((sig) => sig.parts.every(([offset, expected]) => at(offset, expected)))?.type ?? null;
+	const known = SIGNATURES.find((sig) => sig.parts.every(([offset, expected]) => at(offset, expected)))?.type;
+	if (known) return known;
+	const text = String.fromCharCode(...bytes.subarray(4, 12));
+	return text.slice(0, 4) === 'ftyp' && HEIC_BRANDS.test(text.slice(4, 8)) ? HEIC : null;
 }

@@ -8,7 +8,7 @@
 import { inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { EXTENSION_OF } from '../../../src/lib/domain/attachment-names.js';
-import { detectContentType, type AllowedContentType } from '../../../src/lib/domain/content-type.js';
+import { HEIC, sniffContentType, type AllowedContentType } from '../../../src/lib/domain/content-type.js';
 import type { ErrorCode } from '../../../src/lib/domain/errors.js';
 
 /** The long side of a stored photo, in pixels. */
@@ -88,14 +88,6 @@ export interface Ticket {
 }
 
 export const DEFAULT_POOL = new EncodePool(2, 16);
-
-/** Formats refused by what the bytes are, whatever the name or type claimed: HEIC (an iPhone's
- * photos, which this build cannot decode), SVG and HTML (documents that run scripts). */
-export function refusedByContent(bytes: Uint8Array): ErrorCode | null {
-	const text = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
-	if (text.slice(4, 8) === 'ftyp' && /^(heic|heix|hevc|hevx|heim|heis|hevm|hevs|mif1|msf1)$/.test(text.slice(8, 12))) return 'heic_unsupported';
-	return null;
-}
 
 /** PDF names that run something or carry something: scripts, actions on opening or on events,
  * launching programs, embedded files and media, XFA forms, and encryption (which hides the rest). */
@@ -177,7 +169,8 @@ export async function checkFiles(files: Record<string, { content_type: string; d
 	for (const [name, file] of entries) {
 		const field = `_attachments.${name}`;
 		const bytes = Buffer.from(String(file.data), 'base64');
-		const type = detectContentType(bytes);
+		const type = sniffContentType(bytes);
+		if (type === HEIC) return { ok: false, reason: 'heic_unsupported', field };
 		if (!type || type !== file.content_type) return { ok: false, reason: 'unsupported_file_type', field };
 		if (type === 'application/pdf') {
 			if (pdfHasActiveContent(bytes)) return { ok: false, reason: 'pdf_active_content', field };

@@ -5,12 +5,11 @@
  * clean, so nothing a device sends can stall the engine or poison a replica. */
 import { ACTION_ID, parseAction } from '../../../src/lib/domain/action-schema.js';
 import { ATTACHMENT_NAME } from '../../../src/lib/domain/attachment-names.js';
-import { detectContentType } from '../../../src/lib/domain/content-type.js';
+import { HEIC, sniffContentType } from '../../../src/lib/domain/content-type.js';
 import { ACTION_KINDS, type ActionDoc, type ActionKind, type KioskStamp, type Role } from '../../../src/lib/domain/doc-types.js';
 import type { ErrorCode } from '../../../src/lib/domain/errors.js';
 import { LIMITS } from '../../../src/lib/domain/limits.js';
 import type { SessionUser } from '../auth/types.js';
-import { refusedByContent } from './files.js';
 
 export const KINDS_BY_ROLE: Record<Role, readonly ActionKind[]> = {
 	// Not 'rate': the server writes ratings after checking the link or session and the window.
@@ -57,32 +56,22 @@ export function actionJsonBytes(doc: Record<string, unknown>): number {
 	return total;
 }
 
-/** Files are judged by their first bytes (decoding only those), never by the type claimed. */
-function fileContentMismatch(doc: ActionDoc): string | null {
-	for (const [name, file] of Object.entries(doc._attachments ?? {})) {
-		const head = Buffer.from(String(file.data).slice(0, 24), 'base64');
-		if (detectContentType(head) !== file.content_type) return name;
+/** Files are judged by what their first bytes are (decoding only those, once per action), never
+ * by the name or type claimed. */
+function sniffHeads(files: unknown): Map<string, ReturnType<typeof sniffContentType>> {
+	const heads = new Map<string, ReturnType<typeof sniffContentType>>();
+	if (!files || typeof files !== 'object' || Array.isArray(files)) return heads;
+	for (const [name, file] of Object.entries(files)) {
+		const data: unknown = file && typeof file === 'object' ? (file as { data?: unknown }).data : undefined;
+		if (typeof data === 'string') heads.set(name, sniffContentType(Buffer.from(data.slice(0, 88), 'base64')));
 	}
-	return null;
+	return heads;
 }
 
 /** What the server adds to an action it files on someone's behalf, after the device's fields
  * were checked (so no device can send it): the kiosk it was filed at (issue 12). */
 export interface ActionStamp {
 	kiosk?: KioskStamp;
-}
-
-/** A file refused by what its bytes are, whatever its name or declared type (files.ts), before
- * the schema judges names and types: an iPhone's HEIC photo is told so, not "wrong type". */
-function refusedFileContent(files: unknown): { reason: ErrorCode; field: string } | null {
-	if (!files || typeof files !== 'object' || Array.isArray(files)) return null;
-	for (const [name, file] of Object.entries(files as Record<string, unknown>)) {
-		const data = (file as { data?: unknown } | null)?.data;
-		if (typeof data !== 'string') continue;
-		const reason = refusedByContent(Buffer.from(data.slice(0, 88), 'base64'));
-		if (reason) return { reason, field: `_attachments.${name}` };
-	}
-	return null;
 }
 
 /** `raw` is one element of `_bulk_docs`' `docs`; `size` its JSON length, files included. */
@@ -110,12 +99,14 @@ export function checkAction(raw: unknown, size: number, user: SessionUser, now: 
 	if (!KINDS_BY_ROLE[user.role].includes(doc.kind as ActionKind)) return refuse('not_allowed', 'kind');
 	const author = doc.author as { user_id?: unknown; role?: unknown } | undefined;
 	if (author !== undefined && (author?.user_id !== user.user_id || author?.role !== user.role)) return refuse('not_allowed', 'author');
-	const heic = refusedFileContent(doc._attachments);
-	if (heic) return refuse(heic.reason, heic.field);
+	// HEIC is told before the schema judges names and types, so the citizen hears why.
+	const heads = sniffHeads(doc._attachments);
+	const heic = [...heads].find(([, type]) => type === HEIC);
+	if (heic) return refuse('heic_unsupported', `_attachments.${heic[0]}`);
 	const parsed = parseAction(doc);
 	if (!parsed.ok) return refuse(parsed.errors[0].code, parsed.errors[0].field);
-	const mismatch = fileContentMismatch(parsed.action);
-	if (mismatch) return refuse('unsupported_file_type', `_attachments.${mismatch}`);
+	const mismatch = Object.entries(parsed.action._attachments ?? {}).find(([name, file]) => heads.get(name) !== file.content_type);
+	if (mismatch) return refuse('unsupported_file_type', `_attachments.${mismatch[0]}`);
 	const stamped: ActionDoc = {
 		...parsed.action,
 		...stamp,
