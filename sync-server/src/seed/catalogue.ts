@@ -1,6 +1,7 @@
 /**
- * The starting national catalogue, modelled on Bahrain's government: entities, their categories
- * (the category → entity routing table), the response-period settings and public holidays.
+ * The starting national catalogue, modelled on Bahrain's government and the 53 entities of its
+ * national system: entities, their categories (the category → entity routing table), the
+ * response-period settings and public holidays.
  * It is only a starting point: the coordinator edits all of it in the `config` database, and the
  * seed never overwrites those edits.
  */
@@ -189,6 +190,122 @@ const ENTITY_SPECS: EntitySpec[] = [
 	['uob', 'جامعة البحرين', 'University of Bahrain', [
 		['admissions', 'القبول والتسجيل', 'Admissions and registration'],
 		['student-affairs', 'شؤون الطلبة', 'Student affairs'],
+		GENERAL
+	]],
+	['foreign', 'وزارة الخارجية', 'Ministry of Foreign Affairs', [
+		['attestation', 'تصديق الوثائق', 'Document attestation'],
+		['consular', 'الخدمات القنصلية للمواطنين في الخارج', 'Consular services for citizens abroad'],
+		GENERAL
+	]],
+	['finance', 'وزارة المالية والاقتصاد الوطني', 'Ministry of Finance and National Economy', [
+		['payments', 'مستحقات الموردين والمدفوعات الحكومية', 'Supplier dues and government payments'],
+		['tenders', 'المناقصات والمشتريات الحكومية', 'Government tenders and procurement'],
+		GENERAL
+	]],
+	['tourism', 'وزارة السياحة', 'Ministry of Tourism', [
+		['attractions', 'المرافق والمواقع السياحية', 'Tourist sites and facilities', REPORT],
+		['tourist-visas', 'التأشيرات السياحية', 'Tourist visas'],
+		GENERAL
+	]],
+	['sustainable-development', 'وزارة التنمية المستدامة', 'Ministry of Sustainable Development', [
+		['programmes', 'برامج التنمية المستدامة', 'Sustainable development programmes'],
+		['goals', 'أهداف التنمية المستدامة ومؤشراتها', 'Sustainable development goals and indicators'],
+		GENERAL
+	]],
+	['polytechnic', 'بوليتكنك البحرين', 'Bahrain Polytechnic', [
+		['admissions', 'القبول والتسجيل', 'Admissions and registration'],
+		['student-services', 'خدمات الطلبة', 'Student services'],
+		GENERAL
+	]],
+	['hec', 'مجلس التعليم العالي', 'Higher Education Council', [
+		['equivalency', 'معادلة المؤهلات الجامعية', 'Equivalency of university qualifications'],
+		['private-universities', 'الجامعات الخاصة', 'Private universities'],
+		GENERAL
+	]],
+	['bqa', 'هيئة جودة التعليم والتدريب', 'Education & Training Quality Authority', [
+		['reviews', 'مراجعات أداء المدارس والمعاهد', 'School and institute reviews'],
+		['national-exams', 'الامتحانات الوطنية', 'National examinations'],
+		GENERAL
+	]],
+	['scw', 'المجلس الأعلى للمرأة', 'Supreme Council for Women', [
+		['family-counselling', 'الإرشاد الأسري', 'Family counselling'],
+		['womens-support', 'دعم المرأة وتمكينها', 'Support for women'],
+		GENERAL
+	]],
+	['sunni-waqf', 'إدارة الأوقاف السنية', 'Sunni Endowments Directorate', [
+		['mosques', 'المساجد وصيانتها', 'Mosques and their upkeep', REPORT],
+		['endowments', 'الأوقاف وعقاراتها', 'Endowments and their properties'],
+		GENERAL
+	]],
+	['jaafari-waqf', 'إدارة الأوقاف الجعفرية', 'Jaafari Endowments Directorate', [
+		['mosques', 'المساجد والمآتم وصيانتها', 'Mosques, matams and their upkeep', REPORT],
+		['endowments', 'الأوقاف وعقاراتها', 'Endowments and their properties'],
+		GENERAL
+	]],
+	['upda', 'هيئة التخطيط والتطوير العمراني', 'Urban Planning and Development Authority', [
+		['zoning', 'التصنيف والاشتراطات التنظيمية', 'Zoning and planning regulations'],
+		['subdivision', 'تقسيم الأراضي', 'Land subdivision'],
+		GENERAL
+	]],
+	['rera', 'مؤسسة التنظيم العقاري', 'Real Estate Regulatory Authority', [
+		['brokers', 'الوسطاء والمطورون العقاريون', 'Brokers and property developers'],
+		['owners-associations', 'اتحادات الملاك', "Owners' associations"],
+		GENERAL
+	]],
+	['cbb', 'مصرف البحرين المركزي', 'Central Bank of Bahrain', [
+		['banks', 'الشكاوى على البنوك', 'Complaints about banks', REPORT],
+		['insurance', 'الشكاوى على شركات التأمين', 'Complaints about insurers', REPORT],
+		GENERAL
+	]],
+	['culture', 'هيئة البحرين للثقافة والآثار', 'Bahrain Authority for Culture and Antiquities', [
+		['heritage-sites', 'المواقع الأثرية والتراثية', 'Archaeological and heritage sites', REPORT],
+		['museums', 'المتاحف والمكتبات', 'Museums and libraries'],
+		GENERAL
+	]],
+	['tamkeen', 'تمكين', 'Tamkeen', [
+		['business-support', 'دعم المؤسسات', 'Support for businesses'],
+		['individual-support', 'دعم الأفراد والتدريب', 'Support and training for individuals'],
+		GENERAL
+	]],
+	['bdb', 'بنك البحرين للتنمية', 'Bahrain Development Bank', [
+		['loans', 'القروض والتمويل', 'Loans and financing'],
+		['entrepreneurs', 'خدمات رواد الأعمال', 'Services for entrepreneurs'],
+		GENERAL
+	]],
+	['gov-hospitals', 'المستشفيات الحكومية', 'Government Hospitals', [
+		['emergency', 'الطوارئ', 'Emergency departments'],
+		['outpatient', 'العيادات الخارجية والمواعيد', 'Outpatient clinics and appointments'],
+		['inpatient', 'التنويم والخدمات الفندقية', 'Inpatient care and ward services'],
+		GENERAL
+	]],
+	['phc', 'مراكز الرعاية الصحية الأولية', 'Primary Healthcare Centres', [
+		['appointments', 'المواعيد', 'Appointments'],
+		['vaccinations', 'التطعيمات', 'Vaccinations'],
+		GENERAL
+	]],
+	['khuh', 'مستشفى الملك حمد الجامعي', 'King Hamad University Hospital', [
+		['appointments', 'المواعيد', 'Appointments'],
+		['patient-services', 'خدمات المرضى', 'Patient services'],
+		GENERAL
+	]],
+	['prosecution', 'النيابة العامة', 'Public Prosecution', [
+		['case-status', 'الاستعلام عن القضايا', 'Case status enquiries'],
+		['victims', 'خدمات المجني عليهم والشهود', 'Services for victims and witnesses'],
+		GENERAL
+	]],
+	['ombudsman', 'الأمانة العامة للتظلمات', 'Ombudsman', [
+		['grievances', 'التظلمات', 'Grievances'],
+		['detention', 'أوضاع أماكن الاحتجاز', 'Conditions in places of detention', REPORT],
+		GENERAL
+	]],
+	['nihr', 'المؤسسة الوطنية لحقوق الإنسان', 'National Institution for Human Rights', [
+		['rights-complaints', 'شكاوى حقوق الإنسان', 'Human rights complaints'],
+		['awareness', 'التوعية بحقوق الإنسان', 'Human rights awareness'],
+		GENERAL
+	]],
+	['sports', 'الهيئة العامة للرياضة', 'General Sports Authority', [
+		['facilities', 'المنشآت والملاعب الرياضية', 'Sports facilities and grounds', REPORT],
+		['clubs', 'الأندية الرياضية', 'Sports clubs'],
 		GENERAL
 	]]
 ];

@@ -15,8 +15,10 @@ const ARABIC = /[\u0600-\u06FF]/;
 const LATIN = /^[A-Za-z]/;
 
 describe('catalogue', () => {
-	it('has at least 24 entities, each named in Arabic and English, with valid unique ids', () => {
-		expect(ENTITIES.length).toBeGreaterThanOrEqual(24);
+	it('has the 53 entities of the national system, each named in Arabic and English, with valid unique ids', () => {
+		expect(ENTITIES).toHaveLength(53);
+		expect(new Set(ENTITIES.map((e) => e.name_ar)).size).toBe(53);
+		expect(new Set(ENTITIES.map((e) => e.name_en)).size).toBe(53);
 		expect(new Set(ENTITIES.map((e) => e.entity_id)).size).toBe(ENTITIES.length);
 		for (const entity of ENTITIES) {
 			expect(entity.entity_id).toMatch(ID_PATTERN);
@@ -26,7 +28,7 @@ describe('catalogue', () => {
 			expect(entity.name_en).toMatch(LATIN);
 			expect(entity.active).toBe(true);
 		}
-		for (const id of ['works', 'health', 'ewa', 'mun-capital', 'lmra', 'sio', 'iga']) {
+		for (const id of ['works', 'health', 'ewa', 'mun-capital', 'lmra', 'sio', 'iga', 'foreign', 'gov-hospitals', 'cbb', 'ombudsman']) {
 			expect(ENTITIES.map((e) => e.entity_id)).toContain(id);
 		}
 	});
