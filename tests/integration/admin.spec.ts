@@ -133,6 +133,26 @@ describe('entities, categories and routing', () => {
 		for (const kind of ['admin.entity.create', 'admin.category.create', 'admin.routing.update', 'admin.entity.update']) expect(kinds).toContain(kind);
 	});
 
+	it('retires an entity and brings it back without a restart: new cases for it are refused meanwhile', async () => {
+		const retired = await api('PUT', '/api/admin/entities/ports', coordinator, { active: false });
+		expect(retired.body.entity).toMatchObject({ entity_id: 'ports', active: false });
+		const refused = submitAction({ category_id: 'ports-noise' });
+		const outbox = local('outbox-retired');
+		await outbox.put(refused);
+		await outbox.replicate.to(remote(server.base, 'intake', citizen));
+		const own = local('own-retired');
+		const rejection = await waitFor(async () => {
+			await own.replicate.from(remote(server.base, `u_${citizen.user.user_id}`, citizen));
+			return (await own.get(`rejection:${refused._id}`).catch(() => undefined)) as { code: string } | undefined;
+		}, 20_000, 'rejection for the retired entity');
+		expect(rejection.code).toBe('unknown_entity');
+
+		const back = await api('PUT', '/api/admin/entities/ports', coordinator, { active: true });
+		expect(back.body.entity).toMatchObject({ entity_id: 'ports', active: true });
+		expect((await submitCase({ category_id: 'ports-noise' })).entity_id).toBe('ports');
+		expect(await auditKinds()).toContain('admin.entity.update');
+	});
+
 	it.each([
 		['POST', '/api/admin/entities', { entity_id: 'Bad Id', name_ar: 'جهة', name_en: 'Entity' }, 'entity_id', 'invalid_format'],
 		['POST', '/api/admin/entities', { entity_id: 'x1', name_ar: 'ج', name_en: 'Entity' }, 'name_ar', 'too_short'],
