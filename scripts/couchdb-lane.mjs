@@ -75,7 +75,7 @@ const env = {
 	...(lane.nodes > 1 ? { TAWASUL_TEST_COUCHDB_NODES: String(lane.nodes) } : {})
 };
 process.stdout.write(`CouchDB lane (${name}): ${lane.nodes} node${lane.nodes > 1 ? 's' : ''}, ${lane.tests.join(' ')}\n`);
-let status = 1;
+let status;
 try {
 	status = run(process.execPath, [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...lane.config, ...lane.tests, ...extra], env);
 } finally {

@@ -101,6 +101,14 @@ describe('the minister', () => {
 		await expect.poll(() => page.locator('[data-figure="inquiries_complaints"] dd').textContent(), { timeout: 15_000 }).toBe('3');
 		expect(await page.locator('[data-figure="suggestions"] dd').textContent()).toBe('1');
 		expect(await page.locator('[data-figure="entities"] dd').textContent()).toBe('2');
+		// Another year, chosen in the form: the field starts at the year shown and follows typing.
+		const field = page.getByLabel(t('dashboard.report.year'));
+		expect(await field.inputValue()).toBe(String(year));
+		await field.fill(String(year - 1));
+		await page.getByRole('button', { name: t('dashboard.report.show') }).click();
+		await page.getByRole('heading', { level: 1, name: t('dashboard.report.heading', { year: year - 1 }) }).waitFor();
+		expect(new URL(page.url()).searchParams.get('year')).toBe(String(year - 1));
+		expect(await field.inputValue()).toBe(String(year - 1));
 	});
 });
 

@@ -23,7 +23,7 @@ declare module 'pouchdb-browser' {
 		rows: { id: string; key: string; value: { rev: string; deleted?: boolean }; doc?: T & Doc; error?: string }[];
 	}
 	export interface EventSource<Self> {
-		on(event: string, listener: (...args: any[]) => void): Self;
+		on(event: string, listener: (...args: never[]) => void): Self;
 		cancel(): void;
 	}
 	export interface Replication extends EventSource<Replication>, PromiseLike<unknown> {}

@@ -20,9 +20,9 @@ export async function openCliStore(): Promise<Store> {
 		await store.close();
 		// LevelDB admits one process per directory, and the server's embedded store holds it.
 		if (store.embedded && /\block\b/i.test((error as Error).message)) {
-			throw new UsageError(`${env.dataDir} is in use by a running server: stop it first, or set COUCHDB_URL to reach the store`);
+			throw new UsageError(`${env.dataDir} is in use by a running server: stop it first, or set COUCHDB_URL to reach the store`, { cause: error });
 		}
-		throw new Error(`${store.embedded ? `the embedded store under ${env.dataDir}` : 'COUCHDB_URL'} does not answer: ${(error as Error).message}`);
+		throw new Error(`${store.embedded ? `the embedded store under ${env.dataDir}` : 'COUCHDB_URL'} does not answer: ${(error as Error).message}`, { cause: error });
 	}
 	return store;
 }

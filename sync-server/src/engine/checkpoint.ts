@@ -87,7 +87,7 @@ export class Checkpoint {
 			this.seq = seq;
 		} catch (error) {
 			this.reset();
-			if ((error as { statusCode?: number }).statusCode === 409) throw new Error('checkpoint moved by another instance');
+			if ((error as { statusCode?: number }).statusCode === 409) throw new Error('checkpoint moved by another instance', { cause: error });
 			throw error;
 		}
 	}

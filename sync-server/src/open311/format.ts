@@ -25,6 +25,7 @@ const ITEM_NAMES: Record<string, string> = {
 
 /** XML 1.0 allows neither most control characters nor lone surrogates, whatever the escaping; a
  * name typed by a coordinator could hold one. */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function escapeXml(text: string): string {

@@ -3,7 +3,7 @@ import type { CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { BucketSet } from './buckets.js';
 import { caseFacts } from './facts.js';
 import { headline } from '../../../src/lib/domain/stats/kpi.js';
-import { DEFAULT_CONVENTIONS, zeroTotals, type Conventions, type StatsDoc, type Totals } from '../../../src/lib/domain/stats/model.js';
+import { DEFAULT_CONVENTIONS, zeroTotals, type Conventions, type Totals } from '../../../src/lib/domain/stats/model.js';
 import { addDays } from '../../../src/lib/domain/stats/periods.js';
 import { entityDrillDown, nationalOverview, type StatsReader } from '../../../src/lib/domain/stats/query.js';
 import { makeCase, replied } from '../../../tests/support/stats-cases.js';

@@ -1,0 +1,42 @@
+// The checks every change passes (`npm run lint`, part of `npm test`): the recommended rules of
+// ESLint, typescript-eslint and eslint-plugin-svelte, with the project's own choices below.
+import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import ts from 'typescript-eslint';
+import svelteConfig from './svelte.config.js';
+
+export default ts.config(
+	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'sync-server/dist/', 'coverage/', 'static/', 'data/', '.data-test*/', 'test-results/'] },
+	js.configs.recommended,
+	...ts.configs.recommended,
+	...svelte.configs.recommended,
+	{
+		languageOptions: { globals: { ...globals.browser, ...globals.node } },
+		rules: {
+			// A leading underscore says "deliberately unused" (a handler's fourth argument, a field
+			// taken out of an object by destructuring).
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }
+			],
+			// The app is served from the root of its origin (no `paths.base`), so an absolute path is
+			// already what `resolve()` would return.
+			'svelte/no-navigation-without-resolve': 'off'
+		}
+	},
+	{
+		// TypeScript checks names itself, and knows the DOM's types (BlobPart) that ESLint does not.
+		files: ['**/*.ts', '**/*.svelte'],
+		rules: { 'no-undef': 'off' }
+	},
+	{
+		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
+		languageOptions: { parserOptions: { extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig } }
+	},
+	{
+		// Tests read JSON answers whose shape is what they assert.
+		files: ['tests/**', '**/*.spec.ts'],
+		rules: { '@typescript-eslint/no-explicit-any': 'off' }
+	}
+);
