@@ -52,3 +52,26 @@ describe.each([
 		expect(violations).toEqual([]);
 	});
 });
+
+describe.each([
+	['/public/figures', 'ar', PHONE],
+	['/public/figures', 'ar', DESKTOP],
+	['/public/en/figures', 'en', PHONE],
+	['/public/en/figures', 'en', DESKTOP]
+] as const)('%s (%s) at %o', (path, locale, viewport) => {
+	it('shows the figures without JavaScript, fits the screen, and has no WCAG 2 A/AA violations', async () => {
+		const bare = await app.page({ viewport, javaScriptEnabled: false });
+		await bare.goto(path);
+		expect(await bare.evaluate(() => document.documentElement.lang)).toBe(locale);
+		const suggestions = bare.locator(`section[data-year="${new Date().getFullYear()}"] dd[data-figure="suggestions"]`);
+		expect(Number(await suggestions.getAttribute('data-value'))).toBeGreaterThanOrEqual(1);
+		expect(await bare.locator('tr[data-entity="works"]').count()).toBe(1);
+		expect(await bare.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+		const page = await app.page({ viewport, bypassCSP: true, serviceWorkers: 'block' });
+		await page.goto(path);
+		await page.locator('tr[data-entity="works"]').waitFor();
+		const violations: Violation[] = await axe(page);
+		expect(violations).toEqual([]);
+	});
+});

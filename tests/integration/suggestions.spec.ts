@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDateOf } from '../../src/lib/domain/calendar.js';
 import { followUp, signInCitizen, signInStaff, startInProcess, submitAction, tempDir, waitFor, settled, local, remote, restartReplaying, type Session } from './harness.js';
 import { pullDoc, push } from './rating-helpers.js';
+import { buildReport } from '../../src/lib/domain/stats/report.js';
+import { entityNames, storeReader } from '../../sync-server/src/stats/store-reader.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
 const PHONE_NAMED = '+97336000711';
@@ -211,6 +213,36 @@ describe('the public pages', () => {
 		expect(xml).toContain(`<loc>${PUBLIC_URL}/public</loc>`);
 		expect(xml).toContain(`<loc>${PUBLIC_URL}/public/en</loc>`);
 		expect(xml).toMatch(/<lastmod>\d{4}-\d{2}-\d{2}T/);
+	});
+
+	it('publish the figures of the annual report, the same numbers as npm run report, as HTML and as open data', async () => {
+		await settled(server);
+		const today = TODAY();
+		const year = Number(today.slice(0, 4));
+		const expected = await buildReport(storeReader(server.store), { from: `${year}-01-01`, to: today, names: await entityNames(server.store) });
+		expect(expected.national.suggestions).toBeGreaterThanOrEqual(2);
+		// The pages hold what they read for a while; a fresh server reads it now.
+		await server.stop();
+		server = await startInProcess(ENV);
+
+		const data = await (await fetch(`${server.base}/public/figures.json`)).json();
+		expect(data.periods.map((p: { year: number; complete: boolean }) => [p.year, p.complete])).toEqual([[year, false], [year - 1, true]]);
+		const [current] = data.periods;
+		expect({ ...current.report, generated_at: null }).toEqual({ ...expected, generated_at: null });
+
+		const page = await fetch(`${server.base}/public/en/figures`);
+		expect(page.status).toBe(200);
+		expect(page.headers.get('cache-control')).toBe('public, max-age=300, stale-while-revalidate=86400');
+		const html = await page.text();
+		const shown = (field: string, within: string) => new RegExp(`${within}[\\s\\S]*?data-figure="${field}" data-value="([^"]*)"`).exec(html)?.[1];
+		expect(shown('suggestions', `data-year="${year}"`)).toBe(String(expected.national.suggestions));
+		expect(shown('inquiries_and_complaints', `data-year="${year}"`)).toBe(String(expected.national.inquiries_and_complaints));
+		expect(shown('suggestions', 'data-entity="works"')).toBe(String(expected.entities.find((e) => e.entity_id === 'works')!.suggestions));
+		expect(html).toContain('Ministry of Works');
+		const ar = await (await fetch(`${server.base}/public/figures`)).text();
+		expect(ar).toContain('<html lang="ar" dir="rtl">');
+		expect(ar).toContain('وزارة الأشغال');
+		expect(await (await fetch(`${server.base}/sitemap.xml`)).text()).toContain(`<loc>${PUBLIC_URL}/public/figures</loc>`);
 	});
 
 	it('need no session and set none', async () => {

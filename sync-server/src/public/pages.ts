@@ -5,10 +5,21 @@
 import type { EntityDoc } from '../../../src/lib/domain/doc-types.js';
 import type { PublicSuggestionDoc } from '../../../src/lib/domain/suggestion.js';
 import { escapeHtml } from '../rating/page.js';
-import { t, type Locale } from '../rating/i18n.js';
+import { formatNumber, t, type Locale } from '../rating/i18n.js';
+import type { Report, ReportRow } from '../../../src/lib/domain/stats/report.js';
 
 /** The path of the list of implemented suggestions in each language. */
 export const PUBLIC_PATHS: Record<Locale, string> = { ar: '/public', en: '/public/en' };
+/** The national and per-entity figures of the annual report, and the same as open data. */
+export const FIGURES_PATHS: Record<Locale, string> = { ar: '/public/figures', en: '/public/en/figures' };
+export const FIGURES_JSON_PATH = '/public/figures.json';
+
+/** One year of the annual report as published: a past year whole, or this year so far. */
+export interface PublicPeriod {
+	year: number;
+	complete: boolean;
+	report: Report;
+}
 
 const STYLE = `
 *{box-sizing:border-box}
@@ -24,6 +35,15 @@ dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;margin:.5rem 0 0}
 dt{font-weight:600}
 dd{margin:0}
 .change{white-space:pre-wrap}
+nav.pages ul{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;list-style:none;margin:0;padding:.5rem 1rem;background:#fff;border-block-end:1px solid #d0d5da}
+nav.pages a{display:inline-flex;align-items:center;min-block-size:2.75rem}
+nav.pages a[aria-current]{font-weight:700}
+section{margin-block:1.5rem}
+.wide{overflow-x:auto;background:#fff;border:1px solid #d0d5da;border-radius:.5rem}
+table{border-collapse:collapse;inline-size:100%;font-variant-numeric:tabular-nums}
+caption{text-align:start;font-weight:600;padding:.5rem}
+th,td{padding:.4rem .6rem;border-block-start:1px solid #e3e6e9;text-align:start;vertical-align:top}
+td{white-space:nowrap}
 a{color:#0b5d4b}
 :focus-visible{outline:3px solid #f2b705;outline-offset:2px}
 `;
@@ -60,15 +80,26 @@ ${link}<dl>
 </article></li>`;
 }
 
-export function renderPublicList(page: ListPage): string {
-	const { locale, publicUrl } = page;
+/** One public page: its language, where it lives, and what it says. */
+interface Shell {
+	locale: Locale;
+	publicUrl: string;
+	paths: Record<Locale, string>;
+	title: string;
+	description: string;
+	body: string;
+}
+
+/** The page around the content: Open Graph tags, canonical address, the other language, and
+ * links between the public pages. */
+function renderShell(page: Shell): string {
+	const { locale, publicUrl, paths, title, description } = page;
 	const other: Locale = locale === 'ar' ? 'en' : 'ar';
-	const title = t(locale, 'public.title');
-	const description = t(locale, 'public.description');
-	const url = `${publicUrl}${PUBLIC_PATHS[locale]}`;
-	const list = page.suggestions.length
-		? `<p>${escapeHtml(t(locale, 'public.count', { count: page.suggestions.length }))}</p><ol>${page.suggestions.map((s) => item(locale, s, page.entities)).join('\n')}</ol>`
-		: `<p>${escapeHtml(t(locale, 'public.empty'))}</p>`;
+	const url = `${publicUrl}${paths[locale]}`;
+	const pages = [
+		[PUBLIC_PATHS[locale], t(locale, 'public.figures.suggestions_link')],
+		[FIGURES_PATHS[locale], t(locale, 'public.figures.link')]
+	].map(([href, label]) => `<li><a href="${href}"${href === paths[locale] ? ' aria-current="page"' : ''}>${escapeHtml(label)}</a></li>`);
 	return `<!doctype html>
 <html lang="${locale}" dir="${locale === 'ar' ? 'rtl' : 'ltr'}">
 <head>
@@ -78,7 +109,7 @@ export function renderPublicList(page: ListPage): string {
 <meta name="description" content="${escapeHtml(description)}">
 <link rel="canonical" href="${escapeHtml(url)}">
 <link rel="alternate" hreflang="${locale}" href="${escapeHtml(url)}">
-<link rel="alternate" hreflang="${other}" href="${escapeHtml(`${publicUrl}${PUBLIC_PATHS[other]}`)}">
+<link rel="alternate" hreflang="${other}" href="${escapeHtml(`${publicUrl}${paths[other]}`)}">
 <meta property="og:type" content="website">
 <meta property="og:site_name" content="${escapeHtml(t(locale, 'app.name'))}">
 <meta property="og:title" content="${escapeHtml(title)}">
@@ -89,23 +120,106 @@ export function renderPublicList(page: ListPage): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<header><a href="/">${escapeHtml(t(locale, 'app.name'))}</a><nav aria-label="${escapeHtml(t(locale, 'public.language'))}"><a href="${PUBLIC_PATHS[other]}" lang="${other}" hreflang="${other}">${escapeHtml(t(locale, 'lang.switch'))}</a></nav></header>
+<header><a href="/">${escapeHtml(t(locale, 'app.name'))}</a><nav aria-label="${escapeHtml(t(locale, 'public.language'))}"><a href="${paths[other]}" lang="${other}" hreflang="${other}">${escapeHtml(t(locale, 'lang.switch'))}</a></nav></header>
+<nav class="pages" aria-label="${escapeHtml(t(locale, 'public.figures.pages'))}"><ul>${pages.join('')}</ul></nav>
 <main id="main">
 <h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(t(locale, 'public.intro'))}</p>
-${list}
+${page.body}
 </main>
 </body>
 </html>`;
 }
 
+export function renderPublicList(page: ListPage): string {
+	const { locale } = page;
+	const list = page.suggestions.length
+		? `<p>${escapeHtml(t(locale, 'public.count', { count: page.suggestions.length }))}</p><ol>${page.suggestions.map((s) => item(locale, s, page.entities)).join('\n')}</ol>`
+		: `<p>${escapeHtml(t(locale, 'public.empty'))}</p>`;
+	return renderShell({
+		locale,
+		publicUrl: page.publicUrl,
+		paths: PUBLIC_PATHS,
+		title: t(locale, 'public.title'),
+		description: t(locale, 'public.description'),
+		body: `<p>${escapeHtml(t(locale, 'public.intro'))}</p>\n${list}`
+	});
+}
+
+export interface FiguresPage {
+	locale: Locale;
+	publicUrl: string;
+	periods: PublicPeriod[];
+}
+
+/** A percentage, a number of days or a count in the digits of the language; "not enough" for a
+ * figure that needs answers there are not yet. */
+function figure(locale: Locale, value: number | null, kind: 'count' | 'pct' | 'days'): string {
+	if (value === null) return escapeHtml(t(locale, 'public.figures.not_enough'));
+	const tag = locale === 'ar' ? 'ar-BH' : 'en-GB';
+	if (kind === 'pct') return new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1 }).format(value / 100);
+	if (kind === 'days') return new Intl.NumberFormat(tag, { maximumFractionDigits: 1 }).format(value);
+	return formatNumber(value, locale);
+}
+
+const NATIONAL: [key: string, field: keyof ReportRow, kind: 'count' | 'pct' | 'days'][] = [
+	['entities', 'entities', 'count'],
+	['cases', 'inquiries_and_complaints', 'count'],
+	['suggestions', 'suggestions', 'count'],
+	['within_period', 'within_period_pct', 'pct'],
+	['avg_days', 'avg_days_to_reply', 'days'],
+	['implemented', 'suggestions_implemented', 'count']
+];
+const BY_ENTITY = NATIONAL.filter(([key]) => key !== 'entities');
+
+/** The value a cell shows, and beside it the raw figure (`data-value`) the report's JSON holds. */
+function cell(locale: Locale, row: ReportRow, field: keyof ReportRow, kind: 'count' | 'pct' | 'days'): string {
+	const value = row[field];
+	const raw = typeof value === 'number' ? value : null;
+	return `data-figure="${field}" data-value="${raw ?? ''}">${figure(locale, raw, kind)}`;
+}
+
+function periodSection(locale: Locale, period: PublicPeriod, index: number): string {
+	const { report } = period;
+	const heading = period.complete
+		? t(locale, 'public.figures.year', { year: period.year })
+		: t(locale, 'public.figures.year_to_date', { year: period.year, to: formatDay(report.to, locale) });
+	const id = `period-${index}`;
+	const national = `<dl>${NATIONAL.map(([key, field, kind]) => `<dt>${escapeHtml(t(locale, `public.figures.${key}`))}</dt><dd ${cell(locale, report.national, field, kind)}</dd>`).join('')}</dl>`;
+	if (!report.entities.length) {
+		return `<section aria-labelledby="${id}"><h2 id="${id}">${escapeHtml(heading)}</h2><p>${escapeHtml(t(locale, 'public.figures.none'))}</p></section>`;
+	}
+	const name = (row: ReportRow) => (locale === 'en' ? row.name_en : row.name_ar) ?? row.entity_id ?? '';
+	const head = `<tr><th scope="col">${escapeHtml(t(locale, 'public.figures.entity'))}</th>${BY_ENTITY.map(([key]) => `<th scope="col">${escapeHtml(t(locale, `public.figures.${key}`))}</th>`).join('')}</tr>`;
+	const rows = report.entities
+		.map((row) => `<tr data-entity="${escapeHtml(row.entity_id ?? '')}"><th scope="row">${escapeHtml(name(row))}</th>${BY_ENTITY.map(([, field, kind]) => `<td ${cell(locale, row, field, kind)}</td>`).join('')}</tr>`)
+		.join('\n');
+	const caption = escapeHtml(t(locale, 'public.figures.by_entity', { period: heading }));
+	return `<section aria-labelledby="${id}" data-year="${period.year}"><h2 id="${id}">${escapeHtml(heading)}</h2>${national}
+<div class="wide" role="region" tabindex="0" aria-label="${caption}"><table><caption>${caption}</caption><thead>${head}</thead><tbody>${rows}</tbody></table></div></section>`;
+}
+
+export function renderFigures(page: FiguresPage): string {
+	const { locale } = page;
+	const sections = page.periods.map((period, index) => periodSection(locale, period, index)).join('\n');
+	return renderShell({
+		locale,
+		publicUrl: page.publicUrl,
+		paths: FIGURES_PATHS,
+		title: t(locale, 'public.figures.title'),
+		description: t(locale, 'public.figures.description'),
+		body: `<p>${escapeHtml(t(locale, 'public.figures.intro'))}</p>\n${sections}\n<p><a href="${FIGURES_JSON_PATH}" type="application/json">${escapeHtml(t(locale, 'public.figures.open_data'))}</a></p>`
+	});
+}
+
 /** The sitemap: every public page, in both languages, each naming its other language. */
 export function renderSitemap(publicUrl: string, lastModified: string | null): string {
-	const urls = (['ar', 'en'] as const).map((locale) => {
-		const alternates = (['ar', 'en'] as const).map((l) => `<xhtml:link rel="alternate" hreflang="${l}" href="${escapeHtml(`${publicUrl}${PUBLIC_PATHS[l]}`)}"/>`).join('');
-		const lastmod = lastModified ? `<lastmod>${escapeHtml(lastModified)}</lastmod>` : '';
-		return `<url><loc>${escapeHtml(`${publicUrl}${PUBLIC_PATHS[locale]}`)}</loc>${lastmod}${alternates}</url>`;
-	});
+	const urls = [PUBLIC_PATHS, FIGURES_PATHS].flatMap((paths) =>
+		(['ar', 'en'] as const).map((locale) => {
+			const alternates = (['ar', 'en'] as const).map((l) => `<xhtml:link rel="alternate" hreflang="${l}" href="${escapeHtml(`${publicUrl}${paths[l]}`)}"/>`).join('');
+			const lastmod = lastModified && paths === PUBLIC_PATHS ? `<lastmod>${escapeHtml(lastModified)}</lastmod>` : '';
+			return `<url><loc>${escapeHtml(`${publicUrl}${paths[locale]}`)}</loc>${lastmod}${alternates}</url>`;
+		})
+	);
 	return `<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
 ${urls.join('\n')}

@@ -1,5 +1,5 @@
-/** The public pages without sign-in (issue 14): `/public` (Arabic), `/public/en` and
- * `/sitemap.xml`. They take no input but their path, so a request cannot make them do more work;
+/** The public pages without sign-in (issue 14): `/public` (Arabic), `/public/en`, the figures
+ * `/public/figures`, `/public/en/figures` and `/public/figures.json`, and `/sitemap.xml`. They take no input but their path, so a request cannot make them do more work;
  * what they show is read with one `_all_docs` range of at most PUBLIC_LIST_MAX documents and held
  * in memory for CACHE_MS (dropped at once when this instance publishes), so a crowd of readers or
  * of crawlers costs the store one read per period. Responses carry an ETag and may be cached by
@@ -11,7 +11,8 @@ import type { PublicSuggestionDoc } from '../../../src/lib/domain/suggestion.js'
 import { statusOf } from '../store-docs.js';
 import type { Store } from '../store.js';
 import type { Locale } from '../rating/i18n.js';
-import { PUBLIC_PATHS, renderPublicList, renderSitemap } from './pages.js';
+import { publicPeriods } from './figures.js';
+import { FIGURES_JSON_PATH, FIGURES_PATHS, PUBLIC_PATHS, renderFigures, renderPublicList, renderSitemap, type PublicPeriod } from './pages.js';
 
 /** The newest implemented suggestions shown; more than a national year's worth. */
 export const PUBLIC_LIST_MAX = 500;
@@ -23,6 +24,7 @@ interface Snapshot {
 	at: number;
 	suggestions: PublicSuggestionDoc[];
 	entities: Map<string, EntityDoc>;
+	periods: PublicPeriod[];
 }
 
 export interface PublicPages {
@@ -59,7 +61,12 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 	}
 	function refresh(): Promise<Snapshot> {
 		const at = now();
-		const next = Promise.all([readSuggestions(deps.store), readEntities(deps.store)]).then(([suggestions, entities]) => ({ at, suggestions, entities }));
+		const next = Promise.all([readSuggestions(deps.store), readEntities(deps.store)]).then(async ([suggestions, entities]) => ({
+			at,
+			suggestions,
+			entities,
+			periods: await publicPeriods(deps.store, entities, new Date(at))
+		}));
 		snapshot = next;
 		// A failed read is not kept: the next reader tries again.
 		next.catch(() => {
@@ -91,6 +98,24 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 			}
 		});
 	}
+	for (const locale of ['ar', 'en'] as Locale[]) {
+		router.get(FIGURES_PATHS[locale], async (req, res, next) => {
+			try {
+				const { periods } = await current();
+				send(req, res, 'text/html; charset=utf-8', renderFigures({ locale, publicUrl, periods }));
+			} catch (error) {
+				next(error);
+			}
+		});
+	}
+	router.get(FIGURES_JSON_PATH, async (req, res, next) => {
+		try {
+			const { periods } = await current();
+			send(req, res, 'application/json; charset=utf-8', JSON.stringify({ periods }));
+		} catch (error) {
+			next(error);
+		}
+	});
 	router.get('/sitemap.xml', async (req, res, next) => {
 		try {
 			const { suggestions } = await current();
