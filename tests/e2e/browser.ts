@@ -2,7 +2,7 @@
  * the built PWA, the UI's own texts to find elements by, axe, and screenshots of failures. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, type TestContext } from 'vitest';
 import { demoPassword, startChild, tempDir, type Child, type Session } from '../integration/harness.js';
 import ar from '../../messages/ar.json' with { type: 'json' };
@@ -42,6 +42,42 @@ export function msgPattern(locale: Locale, key: string): RegExp {
 // The app: one server and one browser per test file, fresh contexts per test.
 
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+/**
+ * Keeps `context.setOffline(true)` true for documents opened while offline. Chromium (150 and
+ * later) starts each new document of a navigation with the network state of the machine, not the
+ * emulated one: a page reloaded offline from the service worker would read `navigator.onLine` as
+ * true and never hear an `offline` event. So every page of the context gets its own DevTools
+ * session, which repeats the emulated state after each navigation of its main frame.
+ */
+function keepOfflineAcrossNavigations(context: BrowserContext): void {
+	let offline = false;
+	// A session's emulation holds while the session lives; each navigation needs a new one.
+	const sessions: CDPSession[] = [];
+	const conditions = () => ({ offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+	const apply = async (page: Page) => {
+		if (page.isClosed()) return;
+		try {
+			const session = await context.newCDPSession(page);
+			sessions.push(session);
+			await session.send('Network.emulateNetworkConditions', conditions());
+		} catch {
+			// The page closed meanwhile: nothing left to emulate.
+		}
+	};
+	context.on('page', (page) => {
+		page.on('domcontentloaded', () => {
+			if (offline) void apply(page);
+		});
+	});
+	const setOffline = context.setOffline.bind(context);
+	context.setOffline = async (value: boolean) => {
+		offline = value;
+		await setOffline(value);
+		if (value) return void (await Promise.all(context.pages().map(apply)));
+		await Promise.all(sessions.splice(0).map((session) => session.send('Network.emulateNetworkConditions', conditions()).catch(() => undefined)));
+	};
+}
 
 export interface App {
 	readonly base: string;
@@ -108,6 +144,7 @@ export function useApp(env: Record<string, string> = {}): App {
 		},
 		async context(options = {}) {
 			const context = await browser!.newContext({ baseURL: server!.base, viewport: DESKTOP, ...options });
+			keepOfflineAcrossNavigations(context);
 			contexts.push(context);
 			const seen: string[] = [];
 			problems.set(context, seen);
