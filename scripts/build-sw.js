@@ -3,7 +3,9 @@
 //    script from src/app.html) into content-hashed files, so the server can send a strict
 //    `Content-Security-Policy: script-src 'self'` without hashes or nonces;
 // 2. builds build/sw.js with Workbox: precaches the whole app shell so every route opens offline,
-//    and answers navigations with index.html (the SPA fallback) except server paths.
+//    and answers navigations with index.html (the SPA fallback) except server paths. The public
+//    pages (/public…) are the server's: fetched from the network first, and kept so a page once
+//    visited opens offline too.
 //    A new worker waits (skipWaiting: false) until the person presses "Update" in the app.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -38,7 +40,14 @@ const { count, size, warnings } = await generateSW({
 	// Hashed files under _app/immutable change name when they change; no cache-busting needed.
 	dontCacheBustURLsMatching: /^_app\/immutable\//,
 	navigateFallback: '/index.html',
-	navigateFallbackDenylist: [/^\/api\//, /^\/db\//, /^\/healthz/, /^\/r\//],
+	navigateFallbackDenylist: [/^\/api\//, /^\/db\//, /^\/healthz/, /^\/r\//, /^\/public(\/|$)/, /^\/open311\//, /^\/sitemap\.xml$/],
+	runtimeCaching: [
+		{
+			urlPattern: ({ url, sameOrigin }) => sameOrigin && /^\/public(\/|$)/.test(url.pathname),
+			handler: 'NetworkFirst',
+			options: { cacheName: 'public-pages', networkTimeoutSeconds: 5, expiration: { maxEntries: 20 } }
+		}
+	],
 	skipWaiting: false,
 	clientsClaim: true,
 	cleanupOutdatedCaches: true,

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { localDateOf } from '../../src/lib/domain/calendar.js';
 import { followUp, local, remote, signInCitizen, signInStaff, submitAction, waitFor, type Session } from '../integration/harness.js';
-import { axe, DESKTOP, PHONE, useApp, type Violation } from './browser.js';
+import { axe, DESKTOP, PHONE, serviceWorkerReady, useApp, type Violation } from './browser.js';
 
 const app = useApp();
 const TITLE = 'Shade over the bus stops on Road 12';
@@ -73,5 +73,27 @@ describe.each([
 		await page.locator('tr[data-entity="works"]').waitFor();
 		const violations: Violation[] = await axe(page);
 		expect(violations).toEqual([]);
+	});
+});
+
+describe('the public pages with the app installed', () => {
+	it('come from the server, not the app shell, and open offline once visited', async () => {
+		const page = await app.page();
+		await page.goto('/');
+		await serviceWorkerReady(page);
+		expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${app.base}/sw.js`);
+
+		const online = await page.goto('/public/en');
+		expect(online?.status()).toBe(200);
+		await page.getByRole('heading', { level: 2, name: TITLE }).waitFor();
+		// The server's page (its canonical link), not the app's index.html.
+		expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toMatch(/\/public\/en$/);
+
+		await page.context().setOffline(true);
+		const offline = await page.goto('/public/en');
+		expect(offline?.fromServiceWorker()).toBe(true);
+		await page.getByRole('heading', { level: 2, name: TITLE }).waitFor();
+		expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toMatch(/\/public\/en$/);
+		await page.context().setOffline(false);
 	});
 });
