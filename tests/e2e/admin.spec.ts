@@ -306,7 +306,7 @@ const CHECKS: Check[] = [
 	},
 	{ path: '/admin/delivery', who: 'coordinator', ready: heading('admin.delivery.problems') },
 	{ path: '/admin/staff', who: 'coordinator', ready: caption('admin.staff.caption') },
-	{ path: '/admin/kiosks', who: 'coordinator', ready: caption('admin.kiosks.caption') },
+	{ path: '/admin/kiosks', who: 'coordinator', ready: heading('admin.kiosks.new_title') },
 	{ path: '/admin/api-keys', who: 'coordinator', ready: heading('admin.api-keys.new_title') },
 	{ path: '/staff/audit', who: 'coordinator', ready: caption('audit.caption') },
 	{ path: '/staff/audit', name: '/staff/audit (manager)', who: 'manager', ready: caption('audit.caption') },
