@@ -306,8 +306,18 @@ const CHECKS: Check[] = [
 	},
 	{ path: '/admin/delivery', who: 'coordinator', ready: heading('admin.delivery.problems') },
 	{ path: '/admin/staff', who: 'coordinator', ready: caption('admin.staff.caption') },
-	{ path: '/admin/kiosks', who: 'coordinator', ready: caption('admin.kiosks.caption') },
+	{ path: '/admin/kiosks', who: 'coordinator', ready: heading('admin.kiosks.new_title') },
 	{ path: '/admin/api-keys', who: 'coordinator', ready: heading('admin.api-keys.new_title') },
+	{
+		path: '/admin/api-keys',
+		name: '/admin/api-keys with a new key shown once',
+		who: 'coordinator',
+		ready: (p, l) => p.getByRole('region', { name: msg(l, 'admin.api-keys.shown_title', { name: 'Axe Open311 client' }) }).waitFor(),
+		act: async (p, l) => {
+			await p.getByLabel(msg(l, 'admin.api-keys.name')).fill('Axe Open311 client');
+			await p.getByRole('button', { name: msg(l, 'admin.api-keys.create'), exact: true }).click();
+		}
+	},
 	{ path: '/staff/audit', who: 'coordinator', ready: caption('audit.caption') },
 	{ path: '/staff/audit', name: '/staff/audit (manager)', who: 'manager', ready: caption('audit.caption') },
 	{ path: '/staff/account', who: 'manager', ready: (p, l) => p.getByText(msg(l, 'mfa.account.off')).waitFor() },

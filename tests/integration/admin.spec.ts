@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCalendar } from '../../src/lib/domain/calendar.js';
 import type { HolidaysDoc, SettingsDoc } from '../../src/lib/domain/doc-types.js';
 import { startSla } from '../../src/lib/domain/sla.js';
+import { createStaff } from '../../sync-server/src/auth/accounts.js';
 import { local, remote, signInCitizen, signInStaff, startInProcess, submitAction, waitFor, type Session } from './harness.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
@@ -208,7 +209,7 @@ describe('entities, categories and routing', () => {
 	});
 });
 
-describe('staff accounts and kiosk devices', () => {
+describe('staff accounts and password kiosk accounts', () => {
 	it('creates staff with a one-time password, moves them, disables them and resets them', async () => {
 		const made = await api('POST', '/api/admin/staff', coordinator, { username: 'Agent.New', name: 'New agent', role: 'agent', entity_id: 'works' });
 		expect(made.status).toBe(201);
@@ -255,19 +256,32 @@ describe('staff accounts and kiosk devices', () => {
 		expect((await api('PUT', '/api/admin/staff/s0000000000000000', coordinator, { name: 'Nobody' })).status).toBe(404);
 	});
 
-	it('registers a kiosk device that signs in with its own credentials', async () => {
-		const made = await api('POST', '/api/admin/kiosks', coordinator, { name: 'Kiosk — Seef Mall', location: 'Seef Mall, ground floor' });
-		expect(made.status).toBe(201);
-		expect(made.body.account).toMatchObject({ role: 'kiosk', location: 'Seef Mall, ground floor' });
-		const kiosk = await signInStaff(server.base, made.body.account.username, made.body.temporary_password);
+	it('makes no more password kiosks, which can file nothing; those left are listed and disabled (issue 12)', async () => {
+		// One left from before enrolled kiosk devices: it signs in, and the gate takes no case from it.
+		const old = await createStaff(server.store, { username: 'kiosk.seef', password: 'an-old-kiosk-password', role: 'kiosk', name: 'Kiosk — Seef Mall', location: 'Seef Mall' });
+		const kiosk = await signInStaff(server.base, 'kiosk.seef', 'an-old-kiosk-password');
 		expect(kiosk.user).toMatchObject({ role: 'kiosk', databases: { pull: ['config'] } });
+		const action = submitAction({ subject: 'Filed by a password kiosk' });
+		const pushed = await fetch(`${server.base}/db/intake/_bulk_docs`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie: kiosk.cookie },
+			body: JSON.stringify({ docs: [action] })
+		});
+		expect((await pushed.json())[0]).toMatchObject({ id: action._id, error: 'forbidden' });
+
+		expect((await api('POST', '/api/admin/kiosks', coordinator, { name: 'Kiosk — City Centre', location: 'City Centre' })).status).toBe(404);
+		expect((await api('POST', `/api/admin/kiosks/${old.user_id}/password`, coordinator)).status).toBe(404);
+		expect((await api('POST', '/api/auth/login', null, { username: 'kiosk.seef', password: 'an-old-kiosk-password' })).status).toBe(200);
+
 		const listed = await api('GET', '/api/admin/kiosks', coordinator);
-		expect(listed.body.kiosks.map((k: { user_id: string }) => k.user_id)).toContain(made.body.account.user_id);
+		expect(listed.body.kiosks.find((k: { user_id: string }) => k.user_id === old.user_id)).toMatchObject({ role: 'kiosk', location: 'Seef Mall', disabled: false });
 		// The staff endpoints don't touch kiosks, and the other way round.
-		expect((await api('PUT', `/api/admin/staff/${made.body.account.user_id}`, coordinator, { name: 'Renamed' })).status).toBe(404);
-		await api('PUT', `/api/admin/kiosks/${made.body.account.user_id}`, coordinator, { disabled: true });
+		expect((await api('PUT', `/api/admin/staff/${old.user_id}`, coordinator, { name: 'Renamed' })).status).toBe(404);
+		expect((await api('PUT', `/api/admin/kiosks/${coordinator.user.user_id}`, coordinator, { disabled: true })).status).toBe(404);
+		expect((await api('PUT', `/api/admin/kiosks/${old.user_id}`, coordinator, { disabled: true })).body.account.disabled).toBe(true);
 		expect((await api('GET', '/api/session', kiosk)).status).toBe(401);
-		expect(await auditKinds()).toContain('admin.kiosk.create');
+		expect((await api('POST', '/api/auth/login', null, { username: 'kiosk.seef', password: 'an-old-kiosk-password' })).status).toBe(403);
+		expect(await auditKinds()).toContain('admin.kiosk.update');
 	});
 });
 
@@ -323,7 +337,11 @@ describe('only coordinators', () => {
 		['GET', '/api/admin/staff'],
 		['POST', '/api/admin/staff', { username: 'rogue', name: 'Rogue', role: 'coordinator' }],
 		['GET', '/api/admin/kiosks'],
-		['POST', '/api/admin/kiosks', { name: 'Rogue kiosk' }]
+		['PUT', '/api/admin/kiosks/s0000000000000000', { disabled: true }],
+		['GET', '/api/admin/kiosk-devices'],
+		['POST', '/api/admin/kiosk-devices', { name: 'Rogue kiosk', centre: 'Rogue centre' }],
+		['POST', '/api/admin/kiosk-devices/kiosk-0123456789abcdef/code'],
+		['POST', '/api/admin/kiosk-devices/kiosk-0123456789abcdef/revoke']
 	];
 
 	it('answers 401 signed out and 403 to every other role, and changes nothing', async () => {
@@ -336,5 +354,6 @@ describe('only coordinators', () => {
 		expect((await api('GET', '/api/admin/settings', coordinator)).body.settings.response_days).toBe(5);
 		expect((await api('GET', '/api/admin/routing', coordinator)).body.routes['works-potholes']).toBe('works');
 		expect((await api('GET', '/api/admin/staff', coordinator)).body.staff.map((s: { username: string }) => s.username)).not.toContain('rogue');
+		expect((await api('GET', '/api/admin/kiosk-devices', coordinator)).body.kiosks.map((k: { name: string }) => k.name)).not.toContain('Rogue kiosk');
 	});
 });

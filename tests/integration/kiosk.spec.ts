@@ -285,6 +285,19 @@ describe('bad input', () => {
 		expect(agentFleet.status).toBe(403);
 	}, 30_000);
 
+	it.each([
+		[{ centre: 'Sitra service centre' }, [{ field: 'name', code: 'required' }]],
+		[{ name: '   ', centre: ' \t ' }, [{ field: 'name', code: 'required' }, { field: 'centre', code: 'required' }]],
+		[{ name: 'Kiosk', centre: 'c'.repeat(121) }, [{ field: 'centre', code: 'too_long', params: { max: 120 } }]],
+		[{ name: 'Kiosk', centre: 'Sitra', location: 7 }, [{ field: 'location', code: 'invalid_format' }]]
+	])('registers no kiosk without a name and a service centre, spaces alone included (%o)', async (input, fields) => {
+		const before = (await (await admin('GET', '/api/admin/kiosk-devices')).json()).kiosks.length;
+		const refused = await admin('POST', '/api/admin/kiosk-devices', input);
+		expect(refused.status).toBe(400);
+		expect((await refused.json()).error.fields).toEqual(fields);
+		expect((await (await admin('GET', '/api/admin/kiosk-devices')).json()).kiosks).toHaveLength(before);
+	});
+
 	it('refuses huge and malformed bodies with a clear code', async () => {
 		const kiosk = await enrolledKiosk('Kiosk bodies');
 		await identify(kiosk, '+97336100206');

@@ -60,10 +60,44 @@ export interface StaffInput {
 	entity_id?: string;
 	phone?: string;
 }
-export interface KioskInput {
-	username?: string;
+
+/** A self-service kiosk as the fleet view shows it (`GET /api/admin/kiosk-devices`): never its
+ * key, nonces, code or the citizen at it. */
+export interface KioskDevice {
+	kiosk_id: string;
 	name: string;
+	centre: string;
+	location: string;
+	state: 'awaiting_enrolment' | 'enrolled' | 'revoked';
+	created_at: string;
+	enrolled_at: string | null;
+	revoked_at: string | null;
+	enrolment_expires_at: string | null;
+	last_seen_at: string | null;
+	app_version: string | null;
+	/** Submissions waiting on the device, as it last said; null before it said. */
+	outbox_length: number | null;
+	/** The latest errors it reported, oldest first. */
+	errors: { at: string; message: string }[];
+	error_count: number;
+	in_session: boolean;
+	/** Enrolled and not heard from for `stale_after_minutes`. */
+	stale: boolean;
+}
+export interface KioskFleet {
+	kiosks: KioskDevice[];
+	stale_after_minutes: number;
+}
+export interface KioskDeviceInput {
+	name: string;
+	centre: string;
 	location?: string;
+}
+/** A new kiosk's or a re-keyed kiosk's one-time enrolment code: the only copy there will ever be. */
+export interface EnrolmentCode {
+	kiosk: KioskDevice;
+	enrolment_code: string;
+	expires_at: string;
 }
 
 /** An Open311 API key as the coordinator sees it: who it is for and its history, never the key. */
@@ -115,11 +149,16 @@ export const adminApi = {
 	resetStaffPassword: (userId: string) => request<NewPassword>('POST', `/api/admin/staff/${path(userId)}/password`, {}),
 	resetStaffTotp: (userId: string) => request<{ totp_enabled: false }>('POST', `/api/admin/staff/${path(userId)}/totp/reset`, {}),
 
-	kiosks: () => request<{ kiosks: Account[] }>('GET', '/api/admin/kiosks').then((r) => r.kiosks),
-	createKiosk: (input: KioskInput) => request<{ account: Account } & NewPassword>('POST', '/api/admin/kiosks', input),
-	updateKiosk: (userId: string, change: Partial<Omit<KioskInput, 'username'>> & { disabled?: boolean }) =>
-		request<{ account: Account }>('PUT', `/api/admin/kiosks/${path(userId)}`, change).then((r) => r.account),
-	resetKioskPassword: (userId: string) => request<NewPassword>('POST', `/api/admin/kiosks/${path(userId)}/password`, {}),
+	kioskDevices: () => request<KioskFleet>('GET', '/api/admin/kiosk-devices'),
+	registerKiosk: (input: KioskDeviceInput) => request<EnrolmentCode>('POST', '/api/admin/kiosk-devices', input),
+	/** A new code: the device's key stops working at once and it must enrol again. */
+	newKioskCode: (kioskId: string) => request<EnrolmentCode>('POST', `/api/admin/kiosk-devices/${path(kioskId)}/code`, {}),
+	revokeKiosk: (kioskId: string) => request<{ kiosk: KioskDevice }>('POST', `/api/admin/kiosk-devices/${path(kioskId)}/revoke`, {}).then((r) => r.kiosk),
+
+	/** Password kiosk accounts left from before enrolled devices: they can file nothing, so they
+	 * are only listed, to be disabled. */
+	legacyKiosks: () => request<{ kiosks: Account[] }>('GET', '/api/admin/kiosks').then((r) => r.kiosks),
+	disableLegacyKiosk: (userId: string) => request<{ account: Account }>('PUT', `/api/admin/kiosks/${path(userId)}`, { disabled: true }).then((r) => r.account),
 
 	apiKeys: () => request<{ keys: ApiKey[] }>('GET', '/api/admin/api-keys').then((r) => r.keys),
 	/** The answer's `api_key` is the only copy there will ever be. */

@@ -69,6 +69,28 @@ describe('i18n.setTimeZone', () => {
 	});
 });
 
+describe('i18n.duration and i18n.relative', () => {
+	const MINUTE = 60_000;
+
+	it.each([
+		['en', 20 * MINUTE, '20 minutes', '20 minutes ago'],
+		['en', 90 * MINUTE, '1 hour', '1 hour ago'],
+		['en', 3 * 24 * 60 * MINUTE + 5, '3 days', '3 days ago'],
+		['en', 30_000, '0 minutes', 'this minute'],
+		// Arabic counts take their own plural forms: a few minutes are دقائق, eleven and more دقيقة.
+		['ar', 3 * MINUTE, '٣ دقائق', 'قبل ٣ دقائق'],
+		['ar', 20 * MINUTE, '٢٠ دقيقة', 'قبل ٢٠ دقيقة']
+	] as const)('says a span in %s in its largest whole unit (%d ms: %s)', (locale, ms, duration, relative) => {
+		i18n.setLocale(locale);
+		try {
+			expect(i18n.duration(ms)).toBe(duration);
+			expect(i18n.relative(-ms)).toBe(relative);
+		} finally {
+			i18n.setLocale('ar');
+		}
+	});
+});
+
 describe('fitWithin', () => {
 	it.each([
 		[4000, 3000, 1600, 1200],

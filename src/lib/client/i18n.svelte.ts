@@ -99,16 +99,14 @@ class I18n {
 	/** "in 3 days" / "2 hours ago", in the largest unit that is at least one. */
 	relative(ms: number): string {
 		const format = new Intl.RelativeTimeFormat(this.intlTag, { numeric: 'auto' });
-		const abs = Math.abs(ms);
-		const units: [Intl.RelativeTimeFormatUnit, number][] = [
-			['day', 86_400_000],
-			['hour', 3_600_000],
-			['minute', 60_000]
-		];
-		for (const [unit, size] of units) {
-			if (abs >= size) return format.format(Math.trunc(ms / size), unit);
-		}
-		return format.format(0, 'minute');
+		const [unit, count] = largestUnit(ms);
+		return format.format(count, unit);
+	}
+
+	/** "3 days" / "20 minutes": a span of time in the largest unit that is at least one. */
+	duration(ms: number): string {
+		const [unit, count] = largestUnit(ms);
+		return this.number(count, { style: 'unit', unit, unitDisplay: 'long' });
 	}
 
 	/** Sizes in binary units, as the limits are defined (10 MiB reads "10 MB"). */
@@ -123,6 +121,20 @@ class I18n {
 		if (!doc) return fallback;
 		return (this.locale === 'ar' ? doc.name_ar : doc.name_en) || doc.name_ar || doc.name_en || fallback;
 	}
+}
+
+const UNITS: ['day' | 'hour' | 'minute', number][] = [
+	['day', 86_400_000],
+	['hour', 3_600_000],
+	['minute', 60_000]
+];
+
+/** The largest of days, hours and minutes of which `ms` holds at least one, and how many. */
+function largestUnit(ms: number): [(typeof UNITS)[number][0], number] {
+	for (const [unit, size] of UNITS) {
+		if (Math.abs(ms) >= size) return [unit, Math.trunc(ms / size)];
+	}
+	return ['minute', 0];
 }
 
 export const i18n = new I18n();

@@ -1,6 +1,6 @@
 /**
- * Staff accounts and kiosk devices (a kiosk is an account of role 'kiosk' that a shared device
- * signs in with). Coordinators create them, change role and entity, disable them, and reset a
+ * Staff accounts, and the password kiosk accounts left from before enrolled kiosk devices (role
+ * 'kiosk': listed and disabled, no longer made). Coordinators create staff, change role and entity, disable them, and reset a
  * password or a lost authenticator. Passwords are made here, shown once in the answer and never
  * stored or logged in clear. Any change to who someone is or what they may do ends all their
  * sessions, so the next request re-reads the account: nothing waits for a restart or a session
@@ -75,8 +75,8 @@ export function staffAdminRoutes(router: express.Router, ctx: AdminContext): voi
 
 const coordinator = (res: express.Response) => requireRole(res, ['coordinator']);
 
-/** Listing, creating and changing one kind of account (staff, or password kiosks), and giving
- * one a temporary password. */
+/** Listing and changing one kind of account (staff, or password kiosks); creating staff and
+ * giving them a temporary password. */
 function accountRoutes(router: express.Router, ctx: AdminContext, kind: Kind): void {
 	const { store } = ctx;
 	const base = kind === 'staff' ? '/api/admin/staff' : '/api/admin/kiosks';
@@ -90,18 +90,6 @@ function accountRoutes(router: express.Router, ctx: AdminContext, kind: Kind): v
 		);
 		const totp = await totpEnabled(store, accounts.map((a) => a.user_id));
 		res.json({ [kind === 'staff' ? 'staff' : 'kiosks']: accounts.map((a) => view(a, totp.has(a.user_id))) });
-	}));
-
-	router.post(base, asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const input = kind === 'staff' ? await staffInput(req.body, (id) => activeEntity(store, id)) : kioskInput(req.body);
-		const password = temporaryPassword();
-		const account = await createStaff(store, { ...input, password }, ctx.now()).catch((error) => {
-			if (error instanceof TawasulError && error.status === 409) throw new TawasulError(409, 'already_exists', [{ field: 'username', code: 'already_exists' }]);
-			throw error;
-		});
-		await auditChange(ctx, user, `admin.${kind}.create`, { type: kind, id: account.user_id }, { entityIds: [account.entity_id], changes: auditable(null, account) });
-		res.status(201).json({ account: view(account, false), temporary_password: password });
 	}));
 
 	router.put(`${base}/:user_id`, asyncHandler(async (req, res) => {
@@ -121,6 +109,23 @@ function accountRoutes(router: express.Router, ctx: AdminContext, kind: Kind): v
 		await auditChange(ctx, user, `admin.${kind}.update`, { type: kind, id: after.user_id }, { entityIds: [before.entity_id, after.entity_id], changes });
 		const totp = await totpEnabled(store, [after.user_id]);
 		res.json({ account: view(after, totp.has(after.user_id)) });
+	}));
+
+	// Password kiosks (role 'kiosk') can no longer file anything: the gate gives the role no action
+	// (gate/intake.ts) and the kiosk screen is for enrolled devices (kiosk/routes.ts, issue 12). The
+	// accounts left are listed to be disabled; none is made any more, nor given a new password.
+	if (kind === 'kiosk') return;
+
+	router.post(base, asyncHandler(async (req, res) => {
+		const user = coordinator(res);
+		const input = await staffInput(req.body, (id) => activeEntity(store, id));
+		const password = temporaryPassword();
+		const account = await createStaff(store, { ...input, password }, ctx.now()).catch((error) => {
+			if (error instanceof TawasulError && error.status === 409) throw new TawasulError(409, 'already_exists', [{ field: 'username', code: 'already_exists' }]);
+			throw error;
+		});
+		await auditChange(ctx, user, `admin.${kind}.create`, { type: kind, id: account.user_id }, { entityIds: [account.entity_id], changes: auditable(null, account) });
+		res.status(201).json({ account: view(account, false), temporary_password: password });
 	}));
 
 	router.post(`${base}/:user_id/password`, asyncHandler(async (req, res) => {
@@ -192,20 +197,6 @@ async function staffChange(body: unknown, current: AccountDoc, actor: SessionUse
 	if (disabled !== undefined) change.disabled = disabled || undefined;
 	if (phone !== undefined) change.phone = phone;
 	return change;
-}
-
-function kioskInput(body: unknown) {
-	const fields = new Fields(body, ['username', 'name', 'location']);
-	const username = fields.text('username', { min: 2, max: 64, pattern: USERNAME, optional: true });
-	const name = fields.text('name', { min: 2, max: 120 });
-	const location = fields.text('location', { min: 2, max: 200, optional: true });
-	fields.done();
-	return {
-		username: (username ?? `kiosk.${randomBytes(4).toString('hex')}`).toLowerCase(),
-		name: name!,
-		role: 'kiosk' as const,
-		...(location ? { location } : {})
-	};
 }
 
 function kioskChange(body: unknown): Partial<AccountDoc> {

@@ -29,7 +29,7 @@ import type { Store } from '../store.js';
 import { getOrNull } from '../store-docs.js';
 import { log } from '../log.js';
 import { auditChange, type AdminContext } from '../admin/context.js';
-import { admitSignedRequest, enrolKiosk, fleetView, listKiosks, recordHeartbeat, registerKiosk, reissueCode, revokeKiosk, updateKiosk, type KioskDoc } from './devices.js';
+import { admitSignedRequest, enrolKiosk, fleetView, listKiosks, recordHeartbeat, registerKiosk, reissueCode, revokeKiosk, updateKiosk, type KioskDoc, type NewKiosk } from './devices.js';
 
 /** A kiosk request's body: a case's text and little else (photos are not sent through this door). */
 export const KIOSK_BODY_MAX = '24kb';
@@ -123,8 +123,7 @@ function fleetRoutes(router: express.Router, ctx: KioskContext): void {
 
 	router.post(base, json, asyncHandler(async (req, res) => {
 		const user = coordinator(res);
-		const input = readStrings(req.body, { name: { max: 120 }, centre: { max: 120 }, location: { max: 200, optional: true } });
-		const { kiosk, code } = await registerKiosk(store, { name: input.name!.trim(), centre: input.centre!.trim(), location: input.location?.trim() ?? '' }, user.user_id, now());
+		const { kiosk, code } = await registerKiosk(store, readNewKiosk(req.body), user.user_id, now());
 		await auditChange(admin, user, 'admin.kiosk.create', { type: 'kiosk', id: kiosk.kiosk_id }, { changes: { name: kiosk.name, centre: kiosk.centre, location: kiosk.location } });
 		res.status(201).json({ kiosk: fleetView(kiosk, now(), env.kiosk.staleAfterMs), enrolment_code: code, expires_at: kiosk.enrolment!.expires_at });
 	}));
@@ -144,6 +143,16 @@ function fleetRoutes(router: express.Router, ctx: KioskContext): void {
 		await auditChange(admin, user, 'admin.kiosk.update', { type: 'kiosk', id: kiosk.kiosk_id }, { changes: { revoked: true } });
 		res.json({ kiosk: fleetView(kiosk, now(), env.kiosk.staleAfterMs) });
 	}));
+}
+
+/** A kiosk's name, service centre and location, trimmed: a name or centre of spaces alone is as
+ * missing as an empty one, since the fleet and every case filed at the kiosk show them. */
+function readNewKiosk(body: unknown): NewKiosk {
+	const input = readStrings(body, { name: { max: 120 }, centre: { max: 120 }, location: { max: 200, optional: true } });
+	const kiosk = { name: input.name!.trim(), centre: input.centre!.trim(), location: input.location?.trim() ?? '' };
+	const blank = (['name', 'centre'] as const).filter((field) => !kiosk[field]);
+	if (blank.length) throw new TawasulError(400, 'required', blank.map((field) => ({ field, code: 'required' as const })));
+	return kiosk;
 }
 
 /** The device's first request: its one-time code and its public key. */
