@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDate } from '../../src/lib/client/date-format.js';
 import { signInStaff, type Session } from '../integration/harness.js';
-import { addSession, axe, DESKTOP, msg, PHONE, preferLanguage, useApp, type Locale } from './browser.js';
+import { addSession, axe, DESKTOP, msg, msgPattern, PHONE, preferLanguage, useApp, type Locale } from './browser.js';
 
 const app = useApp();
 let coordinator: Session;
@@ -82,21 +82,22 @@ describe.each([
 		const kept = async () => (await (await fetch(`${app.base}/api/admin/holidays/${year}`, { headers: { cookie: coordinator.cookie } })).json()).holidays.days.length;
 		expect(await kept()).toBe(0);
 
-		await page.locator('.holiday-import').getByRole('button').first().click();
+		await page.getByRole('button', { name: msgPattern(locale, 'admin.holidays.import.confirm') }).click();
 		await expect.poll(kept).toBe(7);
 		await expect.poll(() => page.locator('#holiday-import-add').count()).toBe(0);
 
 		// The year's list shows the imported days.
-		await page.getByLabel(t('admin.holidays.year')).fill(String(year));
+		await page.getByRole('spinbutton', { name: t('admin.holidays.year') }).fill(String(year));
 		await page.getByRole('button', { name: t('admin.holidays.show'), exact: true }).click();
 		await page.locator('#holidays-caption', { hasText: String(year) }).waitFor();
-		expect(await rows(page, 'holidays-caption').count()).toBe(7);
+		// The caption names the year at once; its list follows when read.
+		await expect.poll(() => rows(page, 'holidays-caption').count()).toBe(7);
 	});
 
 	it('shows dates in the Hijri calendar (Umm al-Qura) when asked, and keeps the choice', async () => {
 		const page = await coordinatorPage(locale, viewport);
 		await page.goto('/admin/holidays');
-		await page.getByLabel(t('admin.holidays.year')).fill(String(year));
+		await page.getByRole('spinbutton', { name: t('admin.holidays.year') }).fill(String(year));
 		await page.getByRole('button', { name: t('admin.holidays.show'), exact: true }).click();
 		const firstDay = rows(page, 'holidays-caption').first().locator('time');
 		const dayIn = (calendar: 'gregory' | 'islamic-umalqura') => formatDate(new Date(`${year}-01-01T00:00:00Z`), { intlTag, calendar, timeZone: 'UTC' }, { dateStyle: 'full' });
@@ -110,7 +111,7 @@ describe.each([
 		await expectAccessible(page);
 
 		await page.reload();
-		await page.getByLabel(t('admin.holidays.year')).fill(String(year));
+		await page.getByRole('spinbutton', { name: t('admin.holidays.year') }).fill(String(year));
 		await page.getByRole('button', { name: t('admin.holidays.show'), exact: true }).click();
 		await expect.poll(() => rows(page, 'holidays-caption').first().locator('time').textContent()).toBe(dayIn('islamic-umalqura'));
 		expect(await page.getByRole('button', { name: t('calendar.hijri_label') }).getAttribute('aria-pressed')).toBe('true');
