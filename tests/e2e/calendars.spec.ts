@@ -72,7 +72,13 @@ describe.each([
 		const page = await coordinatorPage(locale, viewport);
 		await page.goto('/admin/holidays');
 		await page.getByRole('heading', { name: t('admin.holidays.import.title') }).waitFor();
-		await page.getByLabel(t('admin.holidays.import.file')).setInputFiles({ name: `holidays-${year}.ics`, mimeType: 'text/calendar', buffer: Buffer.from(icsFor(year)) });
+		// A spreadsheet chosen by mistake is named as such, beside the field.
+		const file = page.getByLabel(t('admin.holidays.import.file'));
+		await file.setInputFiles({ name: 'holidays.csv', mimeType: 'text/csv', buffer: Buffer.from('date,name\n2032-01-01,New Year\n') });
+		await page.locator('#holiday-import-error', { hasText: t('admin.holidays.import.problem.not_calendar') }).waitFor();
+		expect(await file.getAttribute('aria-invalid')).toBe('true');
+		await expectAccessible(page);
+		await file.setInputFiles({ name: `holidays-${year}.ics`, mimeType: 'text/calendar', buffer: Buffer.from(icsFor(year)) });
 		await page.locator('#holiday-import-add').waitFor();
 		expect(await rows(page, 'holiday-import-add').count()).toBe(7);
 		expect(await rows(page, 'holiday-import-refused').count()).toBe(1);
