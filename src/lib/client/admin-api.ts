@@ -1,6 +1,7 @@
 import type { CaseType, CategoryDoc, EntityDoc, HolidayDay, SettingsDoc } from '$lib/domain/doc-types';
 import { request } from './api';
 import { placeholdersIn } from '$lib/domain/sms-texts';
+import type { ImportPlan } from '$lib/domain/holiday-import';
 
 /** The coordinator's administration API (docs/design.md, "Administration"): online only, every
  * call straight to the server, which validates, writes `config` or `auth` and audits. Errors are
@@ -136,6 +137,11 @@ export const adminApi = {
 	/** Replaces the year's list; answers with it sorted by date. */
 	saveHolidays: (year: number, days: HolidayDay[]) =>
 		request<{ holidays: { days: HolidayDay[] } }>('PUT', `/api/admin/holidays/${path(year)}`, { days }).then((r) => r.holidays.days),
+
+	/** The last holiday kept in any year, for the warning before the list runs out. */
+	holidaysEnd: () => request<{ last: string | null; years: number[] }>('GET', '/api/admin/holidays'),
+	/** Reads an iCalendar file on the server: `apply: false` only says what would happen. */
+	importHolidays: (ics: string, apply: boolean) => request<{ plan: ImportPlan; applied: boolean }>('POST', '/api/admin/holidays/import', { ics, apply }),
 
 	smsDelivery: () => request<SmsDelivery>('GET', '/api/admin/sms/delivery'),
 	smsTemplates: () => request<{ templates: SmsTemplate[] }>('GET', '/api/admin/sms-templates').then((r) => r.templates),

@@ -1,8 +1,10 @@
+import { isCalendarChoice, formatDate, type CalendarChoice } from './date-format';
 import { CATALOGUES, interpolate, LOCALES, type Locale } from './messages';
 
 export type { Locale } from './messages';
 
 const STORAGE_KEY = 'tawasul.locale';
+const CALENDAR_KEY = 'tawasul.calendar';
 /** Intl tags: Bahraini Arabic (Arabic-Indic digits, Gregorian calendar) and British English. */
 const INTL_TAG: Record<Locale, string> = { ar: 'ar-BH', en: 'en-GB' };
 const DEFAULT_TIME_ZONE = 'Asia/Bahrain';
@@ -19,6 +21,16 @@ function storedLocale(): Locale {
 	return 'ar';
 }
 
+function storedCalendar(): CalendarChoice {
+	try {
+		const value = localStorage.getItem(CALENDAR_KEY);
+		if (isCalendarChoice(value)) return value;
+	} catch {
+		// Storage can be blocked; the Gregorian calendar is the default then.
+	}
+	return 'gregory';
+}
+
 /** The interface language. Arabic is the default; the choice is kept in localStorage and applied
  * to `<html lang dir>` (app.html applies it once more before the first paint). */
 class I18n {
@@ -26,6 +38,9 @@ class I18n {
 	/** The zone dates are shown in: the national default until mirror-config's settings are read
 	 * (the root layout applies `settings.time_zone` with setTimeZone). */
 	timeZone = $state(DEFAULT_TIME_ZONE);
+	/** The calendar dates are shown in: Gregorian, or Hijri (Umm al-Qura) by the person's choice,
+	 * kept on this device like the language. */
+	calendar = $state<CalendarChoice>(typeof localStorage === 'undefined' ? 'gregory' : storedCalendar());
 
 	/** The national time zone from `config/settings` (the coordinator may change it); a name this
 	 * browser's Intl does not know keeps the current one, so dates never fail to render. */
@@ -61,6 +76,15 @@ class I18n {
 		this.apply();
 	}
 
+	setCalendar(calendar: CalendarChoice): void {
+		this.calendar = calendar;
+		try {
+			localStorage.setItem(CALENDAR_KEY, calendar);
+		} catch {
+			// Not kept across reloads then; the switch still works for this visit.
+		}
+	}
+
 	apply(): void {
 		if (typeof document === 'undefined') return;
 		document.documentElement.lang = this.locale;
@@ -88,8 +112,7 @@ class I18n {
 
 	date(iso: string | Date, options: Intl.DateTimeFormatOptions = { dateStyle: 'long' }): string {
 		const date = typeof iso === 'string' ? new Date(iso) : iso;
-		if (Number.isNaN(date.getTime())) return '';
-		return new Intl.DateTimeFormat(this.intlTag, { timeZone: this.timeZone, ...options }).format(date);
+		return formatDate(date, { intlTag: this.intlTag, calendar: this.calendar, timeZone: this.timeZone }, options);
 	}
 
 	dateTime(iso: string | Date): string {

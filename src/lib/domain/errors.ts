@@ -51,6 +51,9 @@ export const ERROR_CODES = [
 	'out_of_range',
 	'invalid_time_zone',
 	'invalid_date',
+	// A holiday calendar file with no events, or more than a national calendar has (issue 16).
+	'calendar_empty',
+	'too_many_events',
 	// A suggestion's target date before today; an implementation dated after today.
 	'date_in_past',
 	'date_in_future',

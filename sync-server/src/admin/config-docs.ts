@@ -1,15 +1,17 @@
 /** The coordinator's edits of `config` documents, validated and turned into the stored shape
  * (docs/design.md, `config`). Pure: the routes do the reading and writing. */
 import { CASE_TYPES, DOC_TYPES, ID_PATTERN, type CaseType, type CategoryDoc, type EntityDoc, type HolidayDay, type HolidaysDoc, type SettingsDoc } from '../../../src/lib/domain/doc-types.js';
-import { TawasulError } from '../../../src/lib/domain/errors.js';
+import { TawasulError, type ErrorCode } from '../../../src/lib/domain/errors.js';
+import { HOLIDAY_LIMITS, readHolidayFile, type FileProblem } from '../../../src/lib/domain/holiday-import.js';
+import type { IcsEvent } from '../../../src/lib/domain/ical.js';
 import { isSmsTextKey, placeholdersIn, SMS_TEXTS } from '../../../src/lib/domain/sms-texts.js';
 import { Fields } from './fields.js';
 
 export const LIMITS = {
 	name: { min: 2, max: 120 },
 	responseDays: { min: 1, max: 60 },
-	year: { min: 2000, max: 2100 },
-	holidaysPerYear: 60,
+	year: HOLIDAY_LIMITS.year,
+	holidaysPerYear: HOLIDAY_LIMITS.perYear,
 	smsText: 480
 } as const;
 
@@ -163,6 +165,27 @@ export function holidaysFrom(body: unknown, year: number): HolidaysDoc {
 	fields.done();
 	days.sort((a, b) => a.date.localeCompare(b.date));
 	return { _id: holidaysDocId(year), type: DOC_TYPES.HOLIDAYS, year, days };
+}
+
+const FILE_PROBLEM_ERRORS: Record<FileProblem, [ErrorCode, Record<string, number | string>?]> = {
+	too_large: ['file_too_large', { max: `${HOLIDAY_LIMITS.fileBytes / 1024} KB` }],
+	not_calendar: ['invalid_format'],
+	no_events: ['calendar_empty'],
+	too_many_events: ['too_many_events', { max: HOLIDAY_LIMITS.events }]
+};
+
+/** An iCalendar file of public holidays to preview or import: `{ ics, apply }`. The file is read
+ * by the same code as the coordinator's preview (src/lib/domain/holiday-import.ts). */
+export function holidayImportFrom(body: unknown, timeZone: string): { events: IcsEvent[]; years: number[]; apply: boolean } {
+	const fields = new Fields(body, ['ics', 'apply']);
+	const raw = fields.raw('ics');
+	const apply = fields.boolean('apply');
+	if (typeof raw !== 'string' || raw.trim() === '') fields.fail('ics', 'required');
+	const file = typeof raw === 'string' && raw.trim() !== '' ? readHolidayFile(raw, timeZone) : null;
+	if (file?.problem) fields.fail('ics', ...FILE_PROBLEM_ERRORS[file.problem]);
+	fields.done();
+	if (!file || file.problem) throw new TawasulError(400, 'invalid_format');
+	return { events: file.events, years: file.years, apply: apply! };
 }
 
 /** One of the SMS texts (src/lib/domain/sms-texts.ts) in both languages. Both must use the same

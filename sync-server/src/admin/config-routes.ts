@@ -9,11 +9,13 @@ import type express from 'express';
 import type nano from 'nano';
 import { DB, type CategoryDoc, type EntityDoc, type HolidaysDoc, type SettingsDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
+import { addedByYear, planHolidayImport, type ImportPlan } from '../../../src/lib/domain/holiday-import.js';
 import { getOrNull, insertOnce, updateDoc } from '../store-docs.js';
 import { DEFAULT_SETTINGS } from '../engine/catalogue.js';
 import { asyncHandler } from '../http/errors.js';
 import { requireRole } from '../http/guards.js';
 import type { Store } from '../store.js';
+import type { SessionUser } from '../auth/types.js';
 import { auditChange, type AdminContext } from './context.js';
 import {
 	categoryDocId,
@@ -23,6 +25,7 @@ import {
 	entityFrom,
 	holidaysDocId,
 	holidaysFrom,
+	holidayImportFrom,
 	routesFrom,
 	SETTINGS_ID,
 	settingsFrom,
@@ -98,6 +101,7 @@ export function configAdminRoutes(router: express.Router, ctx: AdminContext): vo
 	entityRoutes(router, ctx, docs);
 	categoryRoutes(router, ctx, docs);
 	calendarRoutes(router, ctx, docs);
+	holidayImportRoutes(router, ctx, docs);
 	smsTemplateRoutes(router, ctx, docs);
 }
 
@@ -212,6 +216,41 @@ function calendarRoutes(router: express.Router, ctx: AdminContext, docs: ConfigD
 		await auditChange(ctx, user, 'admin.holidays.update', { type: 'holidays', id: String(year) }, { changes: changedFields(before, next) });
 		res.json({ holidays: next });
 	}));
+}
+
+/** Public holidays of every year at once: where the list ends (the admin home warns before it
+ * runs out), and an iCalendar file previewed, then imported (issue 16). */
+function holidayImportRoutes(router: express.Router, ctx: AdminContext, docs: ConfigDocs): void {
+	router.get('/api/admin/holidays', asyncHandler(async (_req, res) => {
+		coordinator(res);
+		const years = await docs.list<HolidaysDoc>('holidays:');
+		const last = years.flatMap((doc) => doc.days.map((day) => day.date)).sort().at(-1) ?? null;
+		res.json({ last, years: years.filter((doc) => doc.days.length > 0).map((doc) => doc.year) });
+	}));
+
+	router.post('/api/admin/holidays/import', asyncHandler(async (req, res) => {
+		const user = coordinator(res);
+		const settings = await docs.get<SettingsDoc>(SETTINGS_ID);
+		const file = holidayImportFrom(req.body, settings?.time_zone ?? DEFAULT_SETTINGS.time_zone);
+		const existing = new Map<number, HolidaysDoc['days']>();
+		for (const year of file.years) existing.set(year, (await docs.get<HolidaysDoc>(holidaysDocId(year)))?.days ?? []);
+		const plan = planHolidayImport(file.events, existing);
+		if (file.apply) await applyHolidayImport(ctx, user, docs, plan);
+		res.json({ plan, applied: file.apply });
+	}));
+}
+
+/** Each year's list gets the plan's days; one that became a holiday since the preview is kept as
+ * it is, and holidaysFrom checks the merged year as a coordinator's edit would be. */
+async function applyHolidayImport(ctx: AdminContext, user: SessionUser, docs: ConfigDocs, plan: ImportPlan): Promise<void> {
+	for (const [year, days] of addedByYear(plan)) {
+		const { before, after } = await docs.replace<HolidaysDoc>(holidaysDocId(year), (current) => {
+			const kept = current?.days ?? [];
+			const fresh = days.filter((day) => !kept.some((k) => k.date === day.date));
+			return holidaysFrom({ days: [...kept, ...fresh] }, year);
+		});
+		await auditChange(ctx, user, 'admin.holidays.import', { type: 'holidays', id: String(year) }, { changes: changedFields(before, after) });
+	}
 }
 
 /** SMS texts in Arabic and English. */

@@ -29,6 +29,9 @@ export function adminRouter(deps: { store: Store; env: Pick<Env, 'cookieSecure' 
 		requireRole(res, ['coordinator']);
 		next();
 	});
+	// A holiday calendar file may be 256 KB (HOLIDAY_LIMITS.fileBytes); JSON escaping of its line
+	// ends adds a little. Parsed here first, the general parser below leaves the body alone.
+	router.use('/api/admin/holidays/import', express.json({ limit: '300kb', strict: true }));
 	router.use('/api/admin', express.json({ limit: '64kb', strict: true }));
 	configAdminRoutes(router, ctx);
 	staffAdminRoutes(router, ctx);
