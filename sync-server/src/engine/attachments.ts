@@ -6,6 +6,7 @@ import { attachmentDocId, caseDocId, DB, DOC_TYPES, entityDb, userDb } from '../
 import type { Store } from '../store.js';
 import { withRevision, type Projection } from './projections.js';
 import { filesLeftBehind } from './transfer-files.js';
+import { redactedVersion } from '../redaction/records.js';
 
 interface FullAttachment {
 	content_type: string;
@@ -49,7 +50,10 @@ export async function attachmentWrites(
 	await forEachLimited([...needs.keys()], 4, async (actionId) => {
 		const full = await fetchWithFiles(store, actionId);
 		const caseDoc = caseOf.get(actionId)!;
-		for (const [name, file] of Object.entries(full._attachments ?? {})) {
+		for (const [name, original] of Object.entries(full._attachments ?? {})) {
+			// A transfer forwards the version staff are shown: a redacted photo stays redacted.
+			const redacted = copyVersion.has(actionId) ? await redactedVersion(store, attachmentDocId(actionId, name)) : null;
+			const file: FullAttachment = redacted ?? original;
 			const doc = {
 				_id: attachmentDocId(actionId, name),
 				type: DOC_TYPES.ATTACHMENT,
@@ -58,6 +62,7 @@ export async function attachmentWrites(
 				name,
 				content_type: file.content_type,
 				size: file.length ?? Buffer.byteLength(file.data, 'base64'),
+				...(redacted ? { redacted: true } : {}),
 				_attachments: { [name]: { content_type: file.content_type, data: file.data } }
 			};
 			for (const db of needs.get(actionId)!) writes.push({ db, doc: withRevision(doc, db, copyVersion.get(actionId) ?? 1) });
