@@ -23,7 +23,7 @@ import type { SessionUser } from '../auth/types.js';
 import { DEFAULT_POOL, GateBusy, type EncodePool } from '../gate/files.js';
 import { ATTACHMENT_CSP } from '../gate/gate.js';
 import { json, readObject } from '../http/body.js';
-import { asyncHandler } from '../http/errors.js';
+import { asyncHandler, errorHandler } from '../http/errors.js';
 import { requireRole } from '../http/guards.js';
 import type { Store } from '../store.js';
 import { redactImage } from './image.js';
@@ -146,6 +146,8 @@ export function redactionRouter(deps: Deps): express.Router {
 		res.setHeader('Content-Security-Policy', ATTACHMENT_CSP);
 		res.end(original.data);
 	}));
+	// A body the parser refused (too large, not JSON) is answered in the project's error shape.
+	router.use(path, errorHandler);
 	return router;
 }
 
