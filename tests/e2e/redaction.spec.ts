@@ -1,0 +1,89 @@
+/** Issue 15, step 5, in the browser: an agent hides a region of a case photo from the staff case
+ * view with the keyboard (Arabic, 360 px) and with the pointer (English, desktop), the dialog and
+ * the panel pass axe, and viewing the original asks for a reason first. */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { checkeredPhoto } from '../fixtures/files.js';
+import { local, remote, signInCitizen, submitAction } from '../integration/harness.js';
+import { axe, DESKTOP, msg, PHONE, preferLanguage, signInStaffUI, useApp, type Locale } from './browser.js';
+
+const app = useApp();
+
+/** A case from the citizen with one photo; its key once the works entity holds it. */
+async function caseWithPhoto(phone: string): Promise<string> {
+	const citizen = await signInCitizen(app.base, phone);
+	const submit = submitAction({ _attachments: { 'photo-1.jpg': { content_type: 'image/jpeg', data: (await checkeredPhoto()).toString('base64') } } });
+	const outbox = local('outbox');
+	await outbox.put(submit);
+	await outbox.replicate.to(remote(app.base, 'intake', citizen));
+	return submit.case_key;
+}
+
+async function openCase(locale: Locale, viewport: { width: number; height: number }, caseKey: string): Promise<Page> {
+	const context = await app.context({ viewport, bypassCSP: true });
+	await preferLanguage(context, locale);
+	const page = await context.newPage();
+	await signInStaffUI(page, 'agent.works', locale);
+	await page.goto(`/staff/cases/${caseKey}`);
+	await page.getByRole('heading', { name: msg(locale, 'redaction.title') }).waitFor({ timeout: 20_000 });
+	await page.getByRole('img', { name: msg(locale, 'redaction.thumbnail_alt', { name: 'photo-1.jpg' }) }).waitFor({ timeout: 20_000 });
+	return page;
+}
+
+describe('redacting a photo in the staff case view', () => {
+	it('with the keyboard, in Arabic at 360 px, passing axe', async () => {
+		const L: Locale = 'ar';
+		const t = (key: string, params?: Record<string, string | number>) => msg(L, key, params);
+		const page = await openCase(L, PHONE, await caseWithPhoto('+97336000521'));
+		expect(await axe(page)).toEqual([]);
+
+		await page.getByRole('button', { name: t('redaction.redact'), exact: true }).click();
+		const dialog = page.getByRole('dialog');
+		await dialog.waitFor();
+		// Focus starts on the photo, the surface the arrow keys work on.
+		expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('application');
+		await dialog.getByRole('button', { name: t('redaction.add') }).click();
+		for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+		await page.keyboard.press('Shift+ArrowDown');
+		const first = t('redaction.region', { n: 1, x: '45%', y: '40%', w: '20%', h: '21%' });
+		await dialog.getByRole('button', { name: first }).waitFor();
+		expect(await axe(page)).toEqual([]);
+		// The page fits the phone: nothing wider than the viewport.
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+
+		await dialog.getByRole('button', { name: t('redaction.save') }).click();
+		await page.getByText(t('redaction.saved')).waitFor({ timeout: 15_000 });
+		await page.getByText(`photo-1.jpg — ${t('redaction.state_redacted')}`).waitFor({ timeout: 15_000 });
+		// Focus went back to the button that opened the dialog.
+		expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(t('redaction.redact'));
+	});
+
+	it('with the pointer, in English on a desktop; the original needs a reason', async () => {
+		const L: Locale = 'en';
+		const t = (key: string, params?: Record<string, string | number>) => msg(L, key, params);
+		const page = await openCase(L, DESKTOP, await caseWithPhoto('+97336000522'));
+		await page.getByRole('button', { name: t('redaction.redact'), exact: true }).click();
+		const dialog = page.getByRole('dialog');
+		const stage = dialog.getByRole('application', { name: t('redaction.stage_label') });
+		const box = (await stage.boundingBox())!;
+		await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.25);
+		await page.mouse.down();
+		await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 5 });
+		await page.mouse.up();
+		await dialog.getByRole('button', { name: t('redaction.delete', { n: 1 }) }).waitFor();
+		await dialog.getByRole('button', { name: t('redaction.save') }).click();
+		await page.getByText(`photo-1.jpg — ${t('redaction.state_redacted')}`).waitFor({ timeout: 15_000 });
+
+		await page.getByRole('button', { name: t('redaction.view_original') }).click();
+		const ask = page.getByRole('dialog', { name: t('redaction.original_title') });
+		const reason = ask.getByLabel(t('redaction.reason'));
+		expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+		expect(await axe(page)).toEqual([]);
+		// An empty reason is not sent: the field is required.
+		await ask.getByRole('button', { name: t('redaction.original_submit') }).click();
+		expect(await reason.evaluate((el: HTMLTextAreaElement) => el.validity.valueMissing)).toBe(true);
+		await reason.fill('Plate needed for the traffic report');
+		await ask.getByRole('button', { name: t('redaction.original_submit') }).click();
+		await page.getByRole('link', { name: t('redaction.original_open', { name: 'photo-1.jpg' }) }).waitFor();
+	});
+});
