@@ -3,7 +3,7 @@
  * reason, a manager can show the original again, and the audit trail names who did each. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditOf, attachmentPath, caseWithPhoto, grey, meanDifference, post, pulledPhoto, startWorld, type World } from './redaction-helpers.js';
-import { LANE } from './harness.js';
+import { followUp, LANE, local, remote, waitFor } from './harness.js';
 
 let world: World;
 let photo: { caseKey: string; photoId: string; pdfId: string };
@@ -91,5 +91,21 @@ describe(`redacting a photo (${LANE} store)`, () => {
 		expect((await post(world, world.manager, attachmentPath(photo.caseKey, photo.photoId, 'revert'), {})).status).toBe(409);
 		const kinds = (await auditOf(world, photo.photoId)).map((e) => e.kind);
 		expect(kinds).toEqual(['redaction.apply', 'redaction.view_original', 'redaction.revert', 'redaction.view_original']);
+	});
+
+	it('forwards the redacted version, not the original, when the case is transferred', async () => {
+		const redact = await post(world, world.agent, attachmentPath(photo.caseKey, photo.photoId, 'redact'), { rects: [FACE] });
+		expect(redact.status).toBe(200);
+		const original = await grey((await pulledPhoto(world, world.agent, photo.photoId)).bytes);
+		const outbox = local('outbox');
+		await outbox.put(followUp(photo.caseKey, 'transfer', { to_entity_id: 'health', reason: 'A clinic is behind the wall in the photo.' }));
+		await outbox.replicate.to(remote(world.server.base, 'intake', world.agent));
+		const forwarded = await waitFor(() => pulledPhoto(world, world.other, photo.photoId), 15_000, 'the photo in e_health');
+		expect(forwarded.doc.redacted).toBe(true);
+		const pristine = await grey(Buffer.from(await (await world.server.store.fetch(`/intake/${encodeURIComponent(photo.photoId.slice(4, -12))}/photo-1.jpg`)).arrayBuffer()));
+		expect(meanDifference(pristine, await grey(forwarded.bytes), inFace)).toBeGreaterThan(80);
+		expect(meanDifference(original, await grey(forwarded.bytes), () => true)).toBe(0);
+		// And it leaves the entity that gave the case away, redacted or not.
+		await waitFor(async () => ((await world.server.store.fetch(`/e_works/${encodeURIComponent(photo.photoId)}`)).status === 404 ? true : undefined), 15_000, 'the photo gone from e_works');
 	});
 });

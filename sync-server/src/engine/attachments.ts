@@ -5,7 +5,7 @@ import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { attachmentDocId, caseDocId, DB, DOC_TYPES, entityDb, userDb } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
 import { withRevision, type Projection } from './projections.js';
-import { filesLeftBehind } from './transfer-files.js';
+import { aboveCurrent, filesLeftBehind } from './transfer-files.js';
 import { redactedVersion } from '../redaction/records.js';
 
 interface FullAttachment {
@@ -24,6 +24,8 @@ export async function attachmentWrites(
 	// Copies made by a transfer are written at the case's version, above an earlier removal.
 	const copyVersion = new Map<string, number>(); // action id → revision of its copies
 	const writes: Projection[] = [];
+	// A transfer's copies and removals, checked against the revisions a redaction may have added.
+	const transferWrites: Projection[] = [];
 	const caseOf = new Map<string, CaseDoc>();
 	const want = (actionId: string, caseDoc: CaseDoc, dbs: string[]) => {
 		const set = needs.get(actionId) ?? new Set<string>();
@@ -41,7 +43,7 @@ export async function attachmentWrites(
 				want(entry.action_id, caseDoc, [entity]);
 				copyVersion.set(entry.action_id, caseDoc.version);
 			}
-			writes.push(...filesLeftBehind(caseDoc));
+			transferWrites.push(...filesLeftBehind(caseDoc));
 		} else if (Object.keys(action._attachments ?? {}).length > 0) {
 			const internal = action.kind === 'note';
 			want(action._id, caseDoc, internal ? [entity] : [entity, userDb(caseDoc.citizen_id)]);
@@ -65,10 +67,10 @@ export async function attachmentWrites(
 				...(redacted ? { redacted: true } : {}),
 				_attachments: { [name]: { content_type: file.content_type, data: file.data } }
 			};
-			for (const db of needs.get(actionId)!) writes.push({ db, doc: withRevision(doc, db, copyVersion.get(actionId) ?? 1) });
+			for (const db of needs.get(actionId)!) (copyVersion.has(actionId) ? transferWrites : writes).push({ db, doc: withRevision(doc, db, copyVersion.get(actionId) ?? 1) });
 		}
 	});
-	return writes;
+	return transferWrites.length ? [...writes, ...(await aboveCurrent(store, transferWrites))] : writes;
 }
 
 async function fetchWithFiles(store: Store, actionId: string): Promise<{ _attachments?: Record<string, FullAttachment> }> {
