@@ -14,7 +14,7 @@
  * originals an hour; past that, 429 `rate_limited`. Every success is an audit entry naming who,
  * when, what and (for an original) why. */
 import express from 'express';
-import { caseDocId, DB, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import type { CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { checkReason, checkRects } from '../../../src/lib/domain/redaction.js';
 import { redactionAuditEntry } from '../audit/entries.js';
@@ -22,50 +22,20 @@ import { writeAudit } from '../audit/trail.js';
 import type { SessionUser } from '../auth/types.js';
 import { DEFAULT_POOL, GateBusy, type EncodePool } from '../gate/files.js';
 import { ATTACHMENT_CSP } from '../gate/gate.js';
-import { json, readObject } from '../http/body.js';
+import { readObject } from '../http/body.js';
 import { asyncHandler, errorHandler } from '../http/errors.js';
-import { requireRole } from '../http/guards.js';
+import { entityCase, requireRole } from '../http/guards.js';
+import { windowQuota } from '../http/window-quota.js';
 import type { Store } from '../store.js';
 import { redactImage } from './image.js';
 import { findPhoto, nextRecord, readOriginal, readRecord, readShown, saveRecord, writeShown } from './records.js';
 
-const CASE_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ATTACHMENT_ID = /^att:act:[0-9a-f-]{36}:[A-Za-z0-9._-]{1,100}$/;
 export const REDACTIONS_PER_HOUR = 60;
 export const ORIGINALS_PER_HOUR = 30;
 const HOUR_MS = 3_600_000;
 /** Twenty rectangles of four numbers with their names fit in well under 4 KB. */
 const small = express.json({ limit: '4kb', strict: true });
-
-/** Requests per staff member in the current hour; emptied when the hour turns. */
-export function hourlyQuota(perHour: number, now: () => number): (userId: string) => boolean {
-	let hour = -1;
-	const counts = new Map<string, number>();
-	return (userId) => {
-		const current = Math.floor(now() / HOUR_MS);
-		if (current !== hour) {
-			hour = current;
-			counts.clear();
-		}
-		const count = (counts.get(userId) ?? 0) + 1;
-		counts.set(userId, count);
-		return count <= perHour;
-	};
-}
-
-/** The case, when the caller is staff of the entity that holds it; 404 otherwise. */
-async function staffCase(store: Store, user: SessionUser, caseKey: string): Promise<CaseDoc> {
-	if (!CASE_KEY.test(caseKey)) throw new TawasulError(404, 'case_not_found');
-	const caseDoc = await store
-		.use<CaseDoc>(DB.CASES)
-		.get(caseDocId(caseKey))
-		.catch((error: { statusCode?: number }) => {
-			if (error.statusCode === 404) return null;
-			throw error;
-		});
-	if (!caseDoc || caseDoc.type !== 'case' || !user.entity_id || caseDoc.entity_id !== user.entity_id) throw new TawasulError(404, 'case_not_found');
-	return caseDoc;
-}
 
 function photoOf(caseDoc: CaseDoc, attachmentId: string) {
 	if (!ATTACHMENT_ID.test(attachmentId)) throw new TawasulError(404, 'not_found');
@@ -88,8 +58,8 @@ interface Deps {
 export function redactionRouter(deps: Deps): express.Router {
 	const router = express.Router();
 	const now = () => deps.now?.() ?? new Date();
-	const redactAllowed = hourlyQuota(REDACTIONS_PER_HOUR, () => now().getTime());
-	const originalAllowed = hourlyQuota(ORIGINALS_PER_HOUR, () => now().getTime());
+	const redactAllowed = windowQuota(REDACTIONS_PER_HOUR, HOUR_MS, () => now().getTime());
+	const originalAllowed = windowQuota(ORIGINALS_PER_HOUR, HOUR_MS, () => now().getTime());
 	const path = '/api/cases/:case_key/attachments/:attachment_id';
 
 	router.post(`${path}/redact`, small, asyncHandler(async (req, res) => {
@@ -99,7 +69,7 @@ export function redactionRouter(deps: Deps): express.Router {
 		onlyFields(body, ['rects']);
 		const rects = checkRects(body.rects);
 		if (!rects.ok) throw new TawasulError(400, rects.code, rects.fields);
-		const caseDoc = await staffCase(deps.store, user, req.params.case_key);
+		const caseDoc = await entityCase(deps.store, user, req.params.case_key);
 		const attachmentId = req.params.attachment_id;
 		photoOf(caseDoc, attachmentId);
 		const count = await redact(deps, { caseDoc, attachmentId, rects: rects.rects, user, at: now().toISOString() });
@@ -111,7 +81,7 @@ export function redactionRouter(deps: Deps): express.Router {
 		const user = requireRole(res, ['manager']);
 		if (!redactAllowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
 		onlyFields(readObject(req.body), []);
-		const caseDoc = await staffCase(deps.store, user, req.params.case_key);
+		const caseDoc = await entityCase(deps.store, user, req.params.case_key);
 		const attachmentId = req.params.attachment_id;
 		const { ref, actionId } = photoOf(caseDoc, attachmentId);
 		const record = await readRecord(deps.store, attachmentId);
@@ -133,7 +103,7 @@ export function redactionRouter(deps: Deps): express.Router {
 		onlyFields(body, ['reason']);
 		const reason = checkReason(body.reason);
 		if (!reason.ok) throw new TawasulError(400, reason.field.code, [reason.field]);
-		const caseDoc = await staffCase(deps.store, user, req.params.case_key);
+		const caseDoc = await entityCase(deps.store, user, req.params.case_key);
 		const attachmentId = req.params.attachment_id;
 		const { ref, actionId } = photoOf(caseDoc, attachmentId);
 		const original = await readOriginal(deps.store, actionId, ref.name);
