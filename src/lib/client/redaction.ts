@@ -32,10 +32,10 @@ export async function originalPhoto(caseKey: string, attachmentId: string, reaso
 }
 
 /** The version of a photo the entity's mirror holds now, and whether it is the redacted one. */
-export async function shownPhoto(dbName: string, attachmentId: string): Promise<{ blob: Blob; redacted: boolean }> {
+export async function shownPhoto(dbName: string, attachmentId: string): Promise<{ blob: Blob; redacted: boolean; rev: string }> {
 	const db = await sync.mirror(dbName);
 	const doc = await db.get<{ redacted?: boolean }>(attachmentId, { attachments: true, binary: true });
 	const first = Object.values(doc._attachments ?? {})[0];
 	if (!first || !('data' in first) || !(first.data instanceof Blob)) throw Object.assign(new Error('attachment not synced'), { status: 404 });
-	return { blob: first.data, redacted: doc.redacted === true };
+	return { blob: first.data, redacted: doc.redacted === true, rev: doc._rev ?? '' };
 }
