@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { checkeredPhoto } from '../fixtures/files.js';
-import { local, remote, signInCitizen, submitAction } from '../integration/harness.js';
+import { local, remote, signInCitizen, signInStaff, submitAction, waitFor } from '../integration/harness.js';
 import { axe, DESKTOP, msg, PHONE, preferLanguage, signInStaffUI, useApp, type Locale } from './browser.js';
 
 const app = useApp();
@@ -28,11 +28,11 @@ async function caseWithPhoto(phone: string): Promise<string> {
 	return submit.case_key;
 }
 
-async function openCase(locale: Locale, viewport: { width: number; height: number }, caseKey: string): Promise<Page> {
+async function openCase(locale: Locale, viewport: { width: number; height: number }, caseKey: string, username = 'agent.works'): Promise<Page> {
 	const context = await app.context({ viewport, bypassCSP: true });
 	await preferLanguage(context, locale);
 	const page = await context.newPage();
-	await signInStaffUI(page, 'agent.works', locale);
+	await signInStaffUI(page, username, locale);
 	await page.goto(`/staff/cases/${caseKey}`);
 	await page.getByRole('heading', { name: msg(locale, 'redaction.title') }).waitFor({ timeout: 20_000 });
 	await page.getByRole('img', { name: msg(locale, 'redaction.thumbnail_alt', { name: 'photo-1.jpg' }) }).waitFor({ timeout: 20_000 });
@@ -96,5 +96,31 @@ describe('redacting a photo in the staff case view', () => {
 		await reason.fill('Plate needed for the traffic report');
 		await ask.getByRole('button', { name: t('redaction.original_submit') }).click();
 		await page.getByRole('link', { name: t('redaction.original_open', { name: 'photo-1.jpg' }) }).waitFor();
+	});
+
+	it('lets a manager show the original again after a confirmation', async () => {
+		const L: Locale = 'en';
+		const t = (key: string, params?: Record<string, string | number>) => msg(L, key, params);
+		const caseKey = await caseWithPhoto('+97336000523');
+		const agent = await signInStaff(app.base, 'agent.works');
+		// The agent redacts through the API once the entity holds the photo.
+		await waitFor(async () => {
+			const attachments = (await fetch(`${app.base}/db/e_works/case:${caseKey}`, { headers: { cookie: agent.cookie } }).then((r) => r.json())).timeline?.[0]?.attachments;
+			if (!attachments?.length) return undefined;
+			const response = await fetch(`${app.base}/api/cases/${caseKey}/attachments/${encodeURIComponent(attachments[0].id)}/redact`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', cookie: agent.cookie },
+				body: JSON.stringify({ rects: [{ x: 0.25, y: 0.25, w: 0.5, h: 0.5 }] })
+			});
+			return response.ok ? true : undefined;
+		}, 20_000, 'the redaction');
+		const page = await openCase(L, PHONE, caseKey, 'manager.works');
+		await page.getByText(`photo-1.jpg — ${t('redaction.state_redacted')}`).waitFor({ timeout: 15_000 });
+		await page.getByRole('button', { name: t('redaction.revert'), exact: true }).click();
+		const confirm = page.getByRole('dialog', { name: t('redaction.revert_title') });
+		await confirm.getByRole('button', { name: t('redaction.revert') }).click();
+		await page.getByText(t('redaction.reverted')).waitFor({ timeout: 15_000 });
+		await page.getByText(`photo-1.jpg — ${t('redaction.state_original')}`).waitFor({ timeout: 15_000 });
+		expect(await axe(page)).toEqual([]);
 	});
 });
