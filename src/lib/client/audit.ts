@@ -19,6 +19,8 @@ export interface AuditEntry {
 	case_key?: string;
 	case_ref?: string;
 	target?: { type: string; id: string };
+	/** Admin changes: the fields changed; a photo redaction: its regions, or the reason given. */
+	changes?: Record<string, unknown>;
 }
 
 export interface AuditPage {

@@ -20,6 +20,9 @@ export const DOC_TYPES = {
 	OIDC_TRANSACTION: 'oidc_transaction',
 	/** One entry of the append-only audit trail (`audit` database). */
 	AUDIT: 'audit',
+	/** A photo's redaction (issue 15): which version staff are shown, the redacted bytes, who made
+	 * them (`redactions` database, server only; the original stays in `intake`). */
+	REDACTION: 'redaction',
 	/** An SMS text the coordinator edits, in Arabic and English (`config`). */
 	SMS_TEMPLATE: 'sms_template',
 	SESSION: 'session',
@@ -85,7 +88,9 @@ export const DB = {
 	/** Rating invitations (token hashes), ratings and rating facts; server only. */
 	RATINGS: 'ratings',
 	/** What anyone may read without signing in: implemented suggestions (issue 14); server only. */
-	PUBLIC: 'public'
+	PUBLIC: 'public',
+	/** Redacted photos and which version of each is shown (issue 15); server only. */
+	REDACTIONS: 'redactions'
 } as const;
 
 /** Only characters CouchDB allows in a database name after the prefix. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
-import { adminAuditEntry, authAuditEntry, caseAuditEntry, maskPhone } from './entries.js';
+import { adminAuditEntry, authAuditEntry, caseAuditEntry, maskPhone, redactionAuditEntry } from './entries.js';
 
 const AT = '2026-05-03T08:00:00.000Z';
 const action = (fields: Partial<ActionDoc> = {}): ActionDoc => ({
@@ -88,5 +88,37 @@ describe('sign-in audit entries', () => {
 		['<script>+9733600', '+973••00']
 	])('masks %s as %s', (phone, masked) => {
 		expect(maskPhone(phone)).toBe(masked);
+	});
+});
+
+describe('redactionAuditEntry', () => {
+	const caseDoc = { case_key: '99999999-2222-4333-8444-555555555555', ref: '26-00000042-7', entity_id: 'works' };
+	const user = { user_id: 'u-agent', role: 'agent' as const, entity_id: 'works' };
+	const attachmentId = 'att:act:11111111-2222-4333-8444-555555555555:photo-1.jpg';
+
+	it('names who, when, which photo and why an original was opened, in the entity scope', () => {
+		const entry = redactionAuditEntry({ kind: 'redaction.view_original', user, caseDoc, attachmentId, at: AT, reason: 'Police request' });
+		expect(entry).toMatchObject({
+			type: 'audit',
+			source: 'case',
+			kind: 'redaction.view_original',
+			at: AT,
+			actor: user,
+			entity_ids: ['works'],
+			outcome: 'applied',
+			case_key: caseDoc.case_key,
+			case_ref: caseDoc.ref,
+			target: { type: 'attachment', id: attachmentId },
+			changes: { reason: 'Police request' }
+		});
+		expect(entry._id).toMatch(/^audit:red:[0-9a-f-]{36}$/);
+	});
+
+	it('counts the regions of a redaction and gives each entry its own id', () => {
+		const a = redactionAuditEntry({ kind: 'redaction.apply', user, caseDoc, attachmentId, at: AT, rects: 3 });
+		const b = redactionAuditEntry({ kind: 'redaction.revert', user: { ...user, role: 'manager' }, caseDoc, attachmentId, at: AT });
+		expect(a.changes).toEqual({ rects: 3 });
+		expect(b.changes).toBeUndefined();
+		expect(a._id).not.toBe(b._id);
 	});
 });

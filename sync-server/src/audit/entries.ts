@@ -142,3 +142,40 @@ export function maskPhone(value: string): string {
 	if (digits.length <= 6) return '•'.repeat(digits.length);
 	return digits.slice(0, 4) + '•'.repeat(digits.length - 6) + digits.slice(-2);
 }
+
+/**
+ * The entry of a photo redaction, its undoing, or a view of the original (issue 15, step 5):
+ * kinds `redaction.apply`, `redaction.revert`, `redaction.view_original`. In the scope of the
+ * entity holding the case; names the attachment, how many regions were covered, and the reason
+ * given for seeing an original.
+ */
+export function redactionAuditEntry(input: {
+	kind: 'redaction.apply' | 'redaction.revert' | 'redaction.view_original';
+	user: AuditActor;
+	caseDoc: Pick<CaseDoc, 'case_key' | 'ref' | 'entity_id'>;
+	attachmentId: string;
+	at: string;
+	rects?: number;
+	reason?: string;
+}): AuditDoc {
+	const { user, caseDoc } = input;
+	const changes: Record<string, unknown> = {};
+	if (input.rects !== undefined) changes.rects = input.rects;
+	if (input.reason !== undefined) changes.reason = input.reason;
+	return {
+		_id: `audit:red:${randomUUID()}`,
+		type: DOC_TYPES.AUDIT,
+		source: 'case',
+		kind: input.kind,
+		at: input.at,
+		recorded_at: input.at,
+		actor: { user_id: user.user_id, role: user.role, ...(user.entity_id ? { entity_id: user.entity_id } : {}) },
+		device_id: null,
+		entity_ids: [caseDoc.entity_id],
+		outcome: 'applied',
+		case_key: caseDoc.case_key,
+		...(caseDoc.ref ? { case_ref: caseDoc.ref } : {}),
+		target: { type: 'attachment', id: input.attachmentId },
+		...(Object.keys(changes).length ? { changes } : {})
+	};
+}

@@ -5,7 +5,8 @@ import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { attachmentDocId, caseDocId, DB, DOC_TYPES, entityDb, userDb } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
 import { withRevision, type Projection } from './projections.js';
-import { filesLeftBehind } from './transfer-files.js';
+import { aboveCurrent, filesLeftBehind } from './transfer-files.js';
+import { redactedVersion } from '../redaction/records.js';
 
 interface FullAttachment {
 	content_type: string;
@@ -23,6 +24,8 @@ export async function attachmentWrites(
 	// Copies made by a transfer are written at the case's version, above an earlier removal.
 	const copyVersion = new Map<string, number>(); // action id → revision of its copies
 	const writes: Projection[] = [];
+	// A transfer's copies and removals, checked against the revisions a redaction may have added.
+	const transferWrites: Projection[] = [];
 	const caseOf = new Map<string, CaseDoc>();
 	const want = (actionId: string, caseDoc: CaseDoc, dbs: string[]) => {
 		const set = needs.get(actionId) ?? new Set<string>();
@@ -40,7 +43,7 @@ export async function attachmentWrites(
 				want(entry.action_id, caseDoc, [entity]);
 				copyVersion.set(entry.action_id, caseDoc.version);
 			}
-			writes.push(...filesLeftBehind(caseDoc));
+			transferWrites.push(...filesLeftBehind(caseDoc));
 		} else if (Object.keys(action._attachments ?? {}).length > 0) {
 			const internal = action.kind === 'note';
 			want(action._id, caseDoc, internal ? [entity] : [entity, userDb(caseDoc.citizen_id)]);
@@ -49,7 +52,10 @@ export async function attachmentWrites(
 	await forEachLimited([...needs.keys()], 4, async (actionId) => {
 		const full = await fetchWithFiles(store, actionId);
 		const caseDoc = caseOf.get(actionId)!;
-		for (const [name, file] of Object.entries(full._attachments ?? {})) {
+		for (const [name, original] of Object.entries(full._attachments ?? {})) {
+			// A transfer forwards the version staff are shown: a redacted photo stays redacted.
+			const redacted = copyVersion.has(actionId) ? await redactedVersion(store, attachmentDocId(actionId, name)) : null;
+			const file: FullAttachment = redacted ?? original;
 			const doc = {
 				_id: attachmentDocId(actionId, name),
 				type: DOC_TYPES.ATTACHMENT,
@@ -58,12 +64,13 @@ export async function attachmentWrites(
 				name,
 				content_type: file.content_type,
 				size: file.length ?? Buffer.byteLength(file.data, 'base64'),
+				...(redacted ? { redacted: true } : {}),
 				_attachments: { [name]: { content_type: file.content_type, data: file.data } }
 			};
-			for (const db of needs.get(actionId)!) writes.push({ db, doc: withRevision(doc, db, copyVersion.get(actionId) ?? 1) });
+			for (const db of needs.get(actionId)!) (copyVersion.has(actionId) ? transferWrites : writes).push({ db, doc: withRevision(doc, db, copyVersion.get(actionId) ?? 1) });
 		}
 	});
-	return writes;
+	return transferWrites.length ? [...writes, ...(await aboveCurrent(store, transferWrites))] : writes;
 }
 
 async function fetchWithFiles(store: Store, actionId: string): Promise<{ _attachments?: Record<string, FullAttachment> }> {

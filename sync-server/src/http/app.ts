@@ -14,6 +14,7 @@ import { auditRouter } from '../audit/routes.js';
 import { ratingRouter } from '../rating/routes.js';
 import { slaRouter } from './sla-routes.js';
 import { similarRouter } from './similar-routes.js';
+import { redactionRouter } from '../redaction/routes.js';
 import { statsRouter } from './stats-routes.js';
 import type { SmsSender } from '../sms/sender.js';
 import { smsInboundRouter } from '../sms/inbound-routes.js';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(statsRouter({ store: deps.store }));
 	app.use(slaRouter({ store: deps.store, workingDays: deps.env.slaWarningWorkingDays }));
 	app.use(similarRouter({ store: deps.store }));
+	app.use(redactionRouter({ store: deps.store }));
 	app.use('/db', gateRouter({ store: deps.store, quotas: deps.env.quotas }));
 	app.use(referenceClaimsRouter({ store: deps.store, secretsKey: deps.env.secretsKey }));
 	// The rating link (/r/<token>, no sign-in) and the app's rating endpoint (issue 4).

@@ -4,36 +4,18 @@
  * not exist; other roles 403. `limit` is 1–20, 5 when absent. One lookup scores up to 2,000 cases,
  * so each staff member may ask `PER_MINUTE` times a minute; past that, 429 `rate_limited`. */
 import express from 'express';
-import { caseDocId, DB, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { SIMILAR_THRESHOLD } from '../../../src/lib/domain/similar.js';
 import { ensureSimilarViews, similarCases } from '../similar/lookup.js';
 import type { Store } from '../store.js';
 import { asyncHandler } from './errors.js';
-import { requireRole } from './guards.js';
+import { entityCase, requireRole } from './guards.js';
+import { windowQuota } from './window-quota.js';
 
-const CASE_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const SIMILAR_WINDOW_DAYS = 90;
 const MAX_LIMIT = 20;
 export const SIMILAR_PER_MINUTE = 30;
 const MINUTE_MS = 60_000;
-
-/** Requests per staff member in the current minute; the map is emptied when the minute turns, so
- * it holds at most one minute's callers. */
-function minuteQuota(perMinute: number, now: () => number): (userId: string) => boolean {
-	let minute = -1;
-	const counts = new Map<string, number>();
-	return (userId) => {
-		const current = Math.floor(now() / MINUTE_MS);
-		if (current !== minute) {
-			minute = current;
-			counts.clear();
-		}
-		const count = (counts.get(userId) ?? 0) + 1;
-		counts.set(userId, count);
-		return count <= perMinute;
-	};
-}
 
 function parseLimit(raw: unknown): number {
 	if (raw === undefined) return 5;
@@ -46,7 +28,7 @@ function parseLimit(raw: unknown): number {
 export function similarRouter(deps: { store: Store; now?: () => Date }): express.Router {
 	const router = express.Router();
 	let ready: Promise<void> | null = null;
-	const allowed = minuteQuota(SIMILAR_PER_MINUTE, () => deps.now?.().getTime() ?? Date.now());
+	const allowed = windowQuota(SIMILAR_PER_MINUTE, MINUTE_MS, () => deps.now?.().getTime() ?? Date.now());
 
 	router.get(
 		'/api/cases/:case_key/similar',
@@ -57,15 +39,7 @@ export function similarRouter(deps: { store: Store; now?: () => Date }): express
 			if (keys.some((k) => k !== 'limit')) throw new TawasulError(400, 'unknown_field', keys.filter((k) => k !== 'limit').slice(0, 5).map((field) => ({ field, code: 'unknown_field' })));
 			const limit = parseLimit(req.query.limit);
 			const caseKey = req.params.case_key;
-			if (!CASE_KEY.test(caseKey)) throw new TawasulError(404, 'case_not_found');
-			const caseDoc = await deps.store
-				.use<CaseDoc>(DB.CASES)
-				.get(caseDocId(caseKey))
-				.catch((error: { statusCode?: number }) => {
-					if (error.statusCode === 404) return null;
-					throw error;
-				});
-			if (!caseDoc || caseDoc.type !== 'case' || caseDoc.entity_id !== user.entity_id) throw new TawasulError(404, 'case_not_found');
+			const caseDoc = await entityCase(deps.store, user, caseKey);
 			ready ??= ensureSimilarViews(deps.store).catch((error) => {
 				ready = null;
 				throw error;
