@@ -8,6 +8,7 @@ import { addSession, axe, DESKTOP, msg, PHONE, preferLanguage, useApp, type Loca
 
 const app = useApp();
 let agent: Session;
+let manager: Session;
 const cases = {} as Record<'primary' | 'duplicate', { key: string; ref: string }>;
 
 async function file(citizen: Session, subject: string, body: string) {
@@ -23,14 +24,15 @@ async function file(citizen: Session, subject: string, body: string) {
 beforeAll(async () => {
 	const [first, second] = await Promise.all([signInCitizen(app.base, '+97336000051'), signInCitizen(app.base, '+97336000052')]);
 	agent = await signInStaff(app.base, 'agent.works');
+	manager = await signInStaff(app.base, 'manager.works');
 	cases.primary = await file(first, 'حفرة كبيرة في الطريق', 'حفرة كبيرة في طريق ٤٤١٧ أمام المنزل رقم ١٢ وخطيرة على السيارات');
 	cases.duplicate = await file(second, 'حفره بالشارع', 'في حفره كبيره بالطريق 4417 جدام البيت رقم 12 خطيره على السيارات');
 });
 
-async function staffPage(locale: Locale, viewport: { width: number; height: number }): Promise<Page> {
+async function staffPage(locale: Locale, viewport: { width: number; height: number }, session = agent): Promise<Page> {
 	const context = await app.context({ viewport, bypassCSP: true, serviceWorkers: 'block' });
 	await preferLanguage(context, locale);
-	await addSession(context, app.base, agent);
+	await addSession(context, app.base, session);
 	return context.newPage();
 }
 
@@ -68,6 +70,21 @@ describe('possible duplicates panel', () => {
 		const region = panel(page, L);
 		await region.getByRole('list', { name: msg(L, 'duplicates.linked_list') }).getByRole('link', { name: cases.duplicate.ref }).waitFor({ timeout: 20_000 });
 		await page.getByText(msg(L, 'duplicates.timeline.duplicate_added', { ref: cases.duplicate.ref })).waitFor();
+		expect(await axe(page)).toEqual([]);
+	});
+
+	it('lets a manager undo the link by keyboard: the case stands alone and can be linked again', async () => {
+		const L: Locale = 'en';
+		const page = await staffPage(L, PHONE, manager);
+		await page.goto(`/staff/cases/${cases.duplicate.key}`);
+		const region = panel(page, L);
+		const undo = region.getByRole('button', { name: msg(L, 'duplicates.unlink') });
+		await undo.waitFor({ timeout: 20_000 });
+		await undo.focus();
+		await page.keyboard.press('Enter');
+		await region.getByText(msg(L, 'duplicates.linked_to')).waitFor({ state: 'detached', timeout: 20_000 });
+		await page.getByText(msg(L, 'duplicates.timeline.unlink', { ref: cases.primary.ref })).waitFor();
+		await region.getByRole('listitem').filter({ hasText: cases.primary.ref }).getByRole('button', { name: msg(L, 'duplicates.link') }).waitFor();
 		expect(await axe(page)).toEqual([]);
 	});
 });
