@@ -80,8 +80,12 @@ describe('link rule', () => {
 		expect(after.timeline.at(-1)!.answers).toEqual([KEYS.b]);
 		const copies = collectEffects(RULES, reply, after).filter((e) => e.kind === 'server_action');
 		expect(copies.map((e) => e.kind === 'server_action' && e.action)).toEqual([expect.objectContaining({ kind: 'reply', case_key: KEYS.b, primary_key: KEYS.a, body: 'Filled the pothole.' })]);
-		// An interim reply answers nothing.
+		// An interim reply answers nothing, nor does a second final reply answer the same case again.
 		expect(run(action('reply', KEYS.a, { body: 'We are on it.', interim: true }), [primary]).after!.timeline.at(-1)!.answers).toBeUndefined();
+		const second = action('reply', KEYS.a, { body: 'And the kerb too.' });
+		const again = run(second, [after]).after!;
+		expect(again.timeline.at(-1)!.answers).toBeUndefined();
+		expect(collectEffects(RULES, second, again).filter((e) => e.kind === 'server_action')).toEqual([]);
 	});
 
 	it('closes a linked case with the server\'s copy only, and only while it is linked to that primary', () => {

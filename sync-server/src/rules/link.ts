@@ -90,7 +90,11 @@ function reply(work: Work, primary: CaseDoc | null): void {
 		return;
 	}
 	if (action.primary_key) throw new TawasulError(403, 'not_allowed');
-	if (!action.interim && after.duplicates?.length) work.entry = { answers: after.duplicates.map((d) => d.case_key) };
+	if (action.interim) return;
+	// A duplicate an earlier final reply answered has its answer: staff reply on it directly after that.
+	const answered = new Set(after.timeline.flatMap((e) => e.answers ?? []));
+	const answers = (after.duplicates ?? []).map((d) => d.case_key).filter((key) => !answered.has(key));
+	if (answers.length > 0) work.entry = { answers };
 }
 
 function serverAction(source: ActionDoc, kind: ActionDoc['kind'], caseKey: string, at: string, fields: Partial<ActionDoc>): SideEffect {
