@@ -10,6 +10,7 @@ import { log, setLogLevel } from './log.js';
 import { openStore, type Store } from './store.js';
 import { RULES, selectRules, type Rule } from './rules/index.js';
 import { shownUrl, whenStoreReady } from './store-ready.js';
+import { serverActionHandler } from './engine/server-actions.js';
 import { RulesEngine } from './engine/engine.js';
 import { startSmsSender, type SmsSender } from './sms/index.js';
 import { invitationHandler } from './rating/invitations.js';
@@ -107,7 +108,8 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 		onEffects: allEffects([
 			invitationHandler({ store, enqueue: (job) => sms.enqueue(job), publicUrl: env.publicUrl }),
 			noticeHandler({ store, enqueue: (job) => sms.enqueue(job) }),
-			publishHandler({ store, onPublished: () => pages.invalidate() })
+			publishHandler({ store, onPublished: () => pages.invalidate() }),
+			serverActionHandler(store)
 		])
 	});
 	engine.start();

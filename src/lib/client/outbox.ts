@@ -12,7 +12,7 @@ import { validateSubmission } from './submission';
 
 /** The fields an action of each kind carries besides the envelope (docs/design.md, intake). */
 export type ActionFields = Partial<
-	Pick<ActionDoc, 'case_type' | 'entity_id' | 'category_id' | 'subject' | 'body' | 'location' | 'locale' | 'to_entity_id' | 'reason' | 'interim' | 'name_consent' | 'suggestion_state' | 'target_date' | 'implemented_on' | 'link'>
+	Pick<ActionDoc, 'case_type' | 'entity_id' | 'category_id' | 'subject' | 'body' | 'location' | 'locale' | 'to_entity_id' | 'reason' | 'interim' | 'name_consent' | 'suggestion_state' | 'target_date' | 'implemented_on' | 'link' | 'primary_key'>
 > & { case_key: string };
 
 export interface OutgoingFile {

@@ -128,6 +128,12 @@ export const ACTION_SCHEMAS = {
 		implemented_on: v.optional(LOCAL_DATE_FIELD),
 		link: v.optional(v.pipe(v.string('invalid_format'), v.maxLength(SUGGESTION_LINK_MAX, 'too_long'), v.check((s: string) => isPublicLink(s), 'invalid_format')))
 	}),
+	// Staff mark this case as a duplicate of the primary case; its managers undo it (issue 13).
+	link: v.strictObject({ ...ENVELOPE, kind: kind('link'), primary_key: id(UUID) }),
+	unlink: v.strictObject({ ...ENVELOPE, kind: kind('unlink') }),
+	// Written by the server on the primary after a link or an unlink, never pushed by a device.
+	duplicate_added: v.strictObject({ ...ENVELOPE, kind: kind('duplicate_added'), duplicate_key: id(UUID) }),
+	duplicate_removed: v.strictObject({ ...ENVELOPE, kind: kind('duplicate_removed'), duplicate_key: id(UUID) }),
 	// Written by the server (rating link or app), never pushed by a device; here so that the one
 	// description of an action covers every kind.
 	rate: v.strictObject({

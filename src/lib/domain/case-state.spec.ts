@@ -37,7 +37,11 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		reopen: 'invalid_transition',
 		rate: 'open',
 		// Not a suggestion: see 'suggestions' below.
-		suggestion_status: 'invalid_transition'
+		suggestion_status: 'invalid_transition',
+		link: 'open',
+		unlink: 'open',
+		duplicate_added: 'open',
+		duplicate_removed: 'open'
 	},
 	awaiting_citizen: {
 		reply: 'answered',
@@ -49,7 +53,11 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		reopen: 'invalid_transition',
 		rate: 'awaiting_citizen',
 		// Not a suggestion: see 'suggestions' below.
-		suggestion_status: 'invalid_transition'
+		suggestion_status: 'invalid_transition',
+		link: 'awaiting_citizen',
+		unlink: 'awaiting_citizen',
+		duplicate_added: 'awaiting_citizen',
+		duplicate_removed: 'awaiting_citizen'
 	},
 	answered: {
 		reply: 'answered',
@@ -61,7 +69,11 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		reopen: 'open',
 		rate: 'answered',
 		// Not a suggestion: see 'suggestions' below.
-		suggestion_status: 'invalid_transition'
+		suggestion_status: 'invalid_transition',
+		link: 'invalid_transition',
+		unlink: 'answered',
+		duplicate_added: 'answered',
+		duplicate_removed: 'answered'
 	},
 	closed: {
 		reply: 'invalid_transition',
@@ -73,7 +85,11 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		reopen: 'open',
 		rate: 'closed',
 		// Not a suggestion: see 'suggestions' below.
-		suggestion_status: 'invalid_transition'
+		suggestion_status: 'invalid_transition',
+		link: 'invalid_transition',
+		unlink: 'closed',
+		duplicate_added: 'closed',
+		duplicate_removed: 'closed'
 	}
 };
 
@@ -83,7 +99,7 @@ const table = CASE_STATUSES.flatMap((status) =>
 
 describe('checkTransition', () => {
 	it.each(table)('%s + %s → %s', (status, kind, outcome) => {
-		const author = ['provide_info', 'reopen', 'rate'].includes(kind) ? CITIZEN : kind === 'suggestion_status' ? MANAGER : AGENT;
+		const author = ['provide_info', 'reopen', 'rate'].includes(kind) ? CITIZEN : ['suggestion_status', 'unlink'].includes(kind) ? MANAGER : AGENT;
 		const expected = outcome === 'invalid_transition' ? { ok: false, code: outcome } : { ok: true, next: outcome };
 		expect(checkTransition(caseIn(status), action(kind, author))).toEqual(expected);
 	});
@@ -107,6 +123,9 @@ describe('checkTransition', () => {
 		['only the owner reopens', caseIn('answered'), action('reopen', OTHER_CITIZEN), { ok: false, code: 'not_allowed' }],
 		['an agent cannot reopen', caseIn('closed'), action('reopen', AGENT), { ok: false, code: 'not_allowed' }],
 		['an agent cannot rate', caseIn('answered'), action('rate', AGENT), { ok: false, code: 'not_allowed' }],
+		['an agent cannot undo a link (issue 13)', caseIn('open'), action('unlink', AGENT), { ok: false, code: 'not_allowed' }],
+		['a manager of another entity cannot undo a link', caseIn('open'), action('unlink', { ...MANAGER, entity_id: 'health' }), { ok: false, code: 'not_allowed' }],
+		['a citizen cannot link', caseIn('open'), action('link', CITIZEN), { ok: false, code: 'not_allowed' }],
 		['the owner rates a case the entity reopened', caseIn('open'), action('rate', CITIZEN), { ok: true, next: 'open' }],
 		// An interim reply (issue 16) leaves the case where it is, and comes before the answer.
 		['an interim reply to an open case', caseIn('open'), action('reply', AGENT, { interim: true }), { ok: true, next: 'open' }],
@@ -122,8 +141,8 @@ describe('checkTransition', () => {
 
 describe('availableActions', () => {
 	it.each<[string, CaseStatus, ActionAuthor, ActionKind[]]>([
-		['agent on an open case', 'open', AGENT, ['reply', 'request_info', 'transfer', 'note', 'close']],
-		['agent while waiting for the citizen', 'awaiting_citizen', AGENT, ['reply', 'transfer', 'note', 'close']],
+		['agent on an open case', 'open', AGENT, ['reply', 'request_info', 'transfer', 'note', 'close', 'link']],
+		['agent while waiting for the citizen', 'awaiting_citizen', AGENT, ['reply', 'transfer', 'note', 'close', 'link']],
 		['the citizen asked for info', 'awaiting_citizen', CITIZEN, ['provide_info']],
 		['the citizen otherwise', 'open', CITIZEN, []],
 		['the citizen on an answered case may reopen (rating is the server\'s)', 'answered', CITIZEN, ['reopen']],

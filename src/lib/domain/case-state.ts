@@ -1,11 +1,12 @@
 import type { ActionAuthor, ActionDoc, ActionKind, CaseDoc, CaseStatus, SuggestionState } from './doc-types';
 import type { ErrorCode } from './errors';
+import { isLinked } from './duplicates';
 import { mayDecideSuggestion } from './suggestion';
 
 /** The case state machine. The server decides with it; the PWA uses it to offer only the actions
  * that will be accepted, so an offline agent is not surprised by a rejection later. */
 
-type CaseFacts = Pick<CaseDoc, 'status' | 'entity_id' | 'citizen_id'> & Partial<Pick<CaseDoc, 'case_type' | 'suggestion_state'>>;
+type CaseFacts = Pick<CaseDoc, 'status' | 'entity_id' | 'citizen_id'> & Partial<Pick<CaseDoc, 'case_type' | 'suggestion_state' | 'linked_to' | 'duplicates'>>;
 export type TransitionResult = { ok: true; next: CaseStatus } | { ok: false; code: ErrorCode };
 
 /** For each kind on an existing case: the statuses it may start from, and where it leads
@@ -22,7 +23,12 @@ export const TRANSITIONS: Record<Exclude<ActionKind, 'submit'>, { from: CaseStat
 	// A rating changes no status, and may come after a later transfer or reopening.
 	rate: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null },
 	// Suggestions only; a closed case's suggestion may still be implemented later.
-	suggestion_status: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null }
+	suggestion_status: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null },
+	// Only a case still waiting for its answer is linked; the link rule checks the primary too.
+	link: { from: ['open', 'awaiting_citizen'], to: null },
+	unlink: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null },
+	duplicate_added: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null },
+	duplicate_removed: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null }
 };
 
 /** Where a suggestion may go from where it stands. Declined can be studied again; implemented is final. */
@@ -41,9 +47,9 @@ export function nextSuggestionStates(caseDoc: Pick<CaseFacts, 'suggestion_state'
 /** Kinds only the citizen who owns the case takes. */
 const CITIZEN_KINDS = new Set<ActionKind>(['provide_info', 'reopen', 'rate']);
 /** Kinds the server writes on the citizen's behalf (after its own checks); never offered as a button. */
-export const SERVER_KINDS: readonly ActionKind[] = ['rate'];
+export const SERVER_KINDS: readonly ActionKind[] = ['rate', 'duplicate_added', 'duplicate_removed'];
 
-export const STAFF_KINDS: ActionKind[] = ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status'];
+export const STAFF_KINDS: ActionKind[] = ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status', 'link', 'unlink'];
 const STAFF_ROLES = new Set(['agent', 'manager']);
 
 /** Who may act: the citizen who owns the case for their kinds, the case's own entity's staff for
@@ -55,6 +61,8 @@ function mayAct(kind: ActionKind, author: ActionAuthor | undefined, caseDoc: Cas
 	if (CITIZEN_KINDS.has(kind)) return author.role === 'citizen' && author.user_id === caseDoc.citizen_id;
 	// The entity's managers decide on a suggestion; its agents answer it like any other case.
 	if (kind === 'suggestion_status' && !mayDecideSuggestion(author)) return false;
+	// A link is undone by the entity's managers only (issue 13).
+	if (kind === 'unlink' && author.role !== 'manager') return false;
 	return STAFF_ROLES.has(author.role) && !!author.entity_id && author.entity_id === caseDoc.entity_id;
 }
 
@@ -96,6 +104,8 @@ export function availableActions(caseDoc: CaseFacts, author: ActionAuthor): Acti
 			!SERVER_KINDS.includes(kind) &&
 			mayAct(kind, author, caseDoc) &&
 			TRANSITIONS[kind].from.includes(caseDoc.status) &&
-			(kind !== 'suggestion_status' || (caseDoc.case_type === 'suggestion' && nextSuggestionStates(caseDoc).length > 0))
+			(kind !== 'suggestion_status' || (caseDoc.case_type === 'suggestion' && nextSuggestionStates(caseDoc).length > 0)) &&
+			(kind !== 'link' || !isLinked(caseDoc)) &&
+			(kind !== 'unlink' || !!caseDoc.linked_to)
 	);
 }

@@ -61,7 +61,13 @@ export const ACTION_KINDS = [
 	// Written by the server for a rating made through the SMS link or the app, never by a device.
 	'rate',
 	// The entity moves a suggestion along: under study, accepted, implemented or declined.
-	'suggestion_status'
+	'suggestion_status',
+	// Staff mark a case as a duplicate of a primary case of their entity; its managers undo it (issue 13).
+	'link',
+	'unlink',
+	// Written by the server on the primary case after a link or unlink, never by a device.
+	'duplicate_added',
+	'duplicate_removed'
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -176,6 +182,11 @@ export interface ActionDoc {
 	target_date?: string;
 	implemented_on?: string;
 	link?: string;
+	/** link: the primary case this one duplicates; a reply the server copies from the primary onto
+	 * a linked case names the primary too (issue 13). */
+	primary_key?: string;
+	/** duplicate_added, duplicate_removed: the linked case. */
+	duplicate_key?: string;
 	_attachments?: Record<string, AttachmentStub>;
 }
 
@@ -202,6 +213,14 @@ export interface TimelineEntry {
 	link?: string;
 	/** A reply that was a holding answer (see ActionDoc.interim). */
 	interim?: true;
+	/** link, unlink, and a reply copied from the primary: the primary case. */
+	primary_key?: string;
+	/** duplicate_added, duplicate_removed: the linked case. */
+	duplicate_key?: string;
+	/** A final reply on a primary case: the linked cases it answers too. */
+	answers?: string[];
+	/** The reference of the other case of a link, for the staff's timeline. */
+	linked_ref?: string;
 	attachments?: AttachmentRef[];
 }
 
@@ -254,6 +273,16 @@ export interface CaseDoc {
 	/** The proposer agreed to be named when the suggestion is published. */
 	name_consent?: boolean;
 	sla_history?: SlaState[];
+	/** This case is a duplicate of that primary case (issue 13): the primary's final reply answers it. */
+	linked_to?: CaseLink;
+	/** A primary case: the cases linked to it as duplicates. */
+	duplicates?: CaseLink[];
+}
+
+/** The other case of a duplicate link (issue 13), with its reference for the staff's screens. */
+export interface CaseLink {
+	case_key: string;
+	ref: string;
 }
 
 export interface CaseRating {

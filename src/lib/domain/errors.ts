@@ -82,7 +82,13 @@ export const ERROR_CODES = [
 	'image_too_large',
 	'unreadable_image',
 	'pdf_active_content',
-	'busy'
+	'busy',
+	// Linking a case to its primary as a duplicate (issue 13).
+	'link_self',
+	'link_not_open',
+	'already_linked',
+	'not_linked',
+	'case_linked'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

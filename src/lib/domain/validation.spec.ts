@@ -30,7 +30,11 @@ const VALID_FIELDS: Record<ActionKind, Partial<ActionDoc>> = {
 	transfer: { to_entity_id: 'electricity', reason: 'EWA maintains lights' },
 	reopen: { reason: 'The light is still out.' },
 	rate: { reply_action_id: 'act:reply-1', scores: { handling: 2, clarity: 3, courtesy: 4, ease_of_use: 5 }, body: 'Slow.' },
-	suggestion_status: { suggestion_state: 'under_study' }
+	suggestion_status: { suggestion_state: 'under_study' },
+	link: { primary_key: '6f1c2a90-0000-4000-8000-0000000000bb' },
+	unlink: {},
+	duplicate_added: { duplicate_key: '6f1c2a90-0000-4000-8000-0000000000bb' },
+	duplicate_removed: { duplicate_key: '6f1c2a90-0000-4000-8000-0000000000bb' }
 };
 
 function action(kind: ActionKind, extra: Partial<ActionDoc> = {}): ActionDoc {

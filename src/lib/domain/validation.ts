@@ -47,6 +47,8 @@ function checkId(errors: FieldError[], field: string, value: unknown, required: 
 	}
 }
 
+const CASE_KEY_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 const inRange = (n: unknown, limit: number) => typeof n === 'number' && Number.isFinite(n) && Math.abs(n) <= limit;
 
 function checkLocation(errors: FieldError[], location: unknown): void {
@@ -133,6 +135,11 @@ function checkKindFields(errors: FieldError[], action: ActionDoc): void {
 			else errors.push(...suggestionStepErrors(action));
 			if (!errors.some((e) => e.field === 'body')) checkText(errors, 'body', action.body, { ...BODY, required: false });
 			return;
+		case 'link':
+			return checkId(errors, 'primary_key', action.primary_key, true, CASE_KEY_PATTERN);
+		case 'duplicate_added':
+		case 'duplicate_removed':
+			return checkId(errors, 'duplicate_key', action.duplicate_key, true, CASE_KEY_PATTERN);
 		case 'rate': {
 			checkId(errors, 'reply_action_id', action.reply_action_id, true, /^act:./);
 			const rating = checkRating({ scores: (action.scores ?? {}) as Record<string, unknown>, comment: action.body });

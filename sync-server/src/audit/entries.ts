@@ -75,6 +75,9 @@ export function caseAuditEntry(action: ActionDoc, before: CaseDoc | null, outcom
 	};
 	if (outcome.kind === 'rejected') entry.code = outcome.code;
 	if (outcome.kind === 'failed') entry.code = 'server';
+	// A link names the other case of it (issue 13), so the trail says what was linked to what.
+	const other = action.primary_key ?? action.duplicate_key;
+	if (typeof other === 'string') entry.target = { type: 'case', id: other.slice(0, 100) };
 	if (ref && (!actorEntity || caseEntities.length === 0 || caseEntities.includes(actorEntity))) entry.case_ref = ref;
 	return entry;
 }

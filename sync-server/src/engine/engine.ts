@@ -358,7 +358,7 @@ export class RulesEngine {
 				if (current.applied.includes(action._id)) effects.push(...this.effectsOf(action, current, deadLetters));
 				continue;
 			}
-			const outcome = this.decide(action, current, catalogue, reserve);
+			const outcome = this.decide(action, current, catalogue, reserve, cases);
 			audits.push(caseAuditEntry(action, current, outcome, processedAt));
 			const at = action.received_at ?? new Date().toISOString();
 			if (outcome.kind === 'applied') {
@@ -416,7 +416,8 @@ export class RulesEngine {
 		action: ActionDoc,
 		current: CaseDoc | null,
 		catalogue: Catalogue,
-		reserve: ReturnType<ReferenceCounters['begin']>
+		reserve: ReturnType<ReferenceCounters['begin']>,
+		cases: ReadonlyMap<string, CaseDoc>
 	): Outcome {
 		const work: Work = {
 			action,
@@ -427,7 +428,7 @@ export class RulesEngine {
 		const mark = reserve.mark();
 		let failures: RuleFailure[];
 		try {
-			failures = runRules(this.options.rules, work, { catalogue, reference: (at) => reserve.next(at, action.case_key) });
+			failures = runRules(this.options.rules, work, { catalogue, reference: (at) => reserve.next(at, action.case_key), caseOf: (key) => cases.get(caseDocId(key)) ?? null });
 		} catch (error) {
 			reserve.rewind(mark);
 			if (error instanceof TawasulError) return { kind: 'rejected', code: error.code, fields: error.fields };
@@ -455,8 +456,10 @@ export class RulesEngine {
 		});
 	}
 
+	/** The actions' cases, and the other case a link names (issue 13), for the rules to check. */
 	private async loadCases(actions: ActionDoc[]): Promise<Map<string, CaseDoc>> {
-		const keys = [...new Set(actions.map((a) => caseDocId(a.case_key)))];
+		const named = actions.flatMap((a) => [a.case_key, a.primary_key, a.duplicate_key]).filter((k): k is string => typeof k === 'string' && k.length <= 100);
+		const keys = [...new Set(named.map(caseDocId))];
 		const result = await this.store.use<CaseDoc>(DB.CASES).fetch({ keys });
 		const cases = new Map<string, CaseDoc>();
 		for (const row of result.rows) {

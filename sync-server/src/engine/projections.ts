@@ -3,7 +3,7 @@
  * ancestry, stored with `new_edits: false`. Writing a revision the database already has is a
  * no-op in CouchDB, and a newer one extends the same branch, so no read is needed first. */
 import { createHash } from 'node:crypto';
-import type { CaseDoc, RejectionDoc } from '../../../src/lib/domain/doc-types.js';
+import type { CaseDoc, RejectionDoc, TimelineEntry } from '../../../src/lib/domain/doc-types.js';
 import { entityDb, LEGACY_CITIZEN_ID, userDb, rejectionDocId, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 
 /** CouchDB keeps 1000 revisions by default; cases rarely reach 100 versions. */
@@ -28,9 +28,18 @@ export function withRevision(doc: { _id: string }, db: string, version: number):
 	return { ...doc, _rev: `${version}-${ids[0]}`, _revisions: { start: version, ids } };
 }
 
+/** Staff-only entries: internal notes, and the links between cases of different citizens (issue 13). */
+const STAFF_ONLY_KINDS = new Set(['note', 'link', 'unlink', 'duplicate_added', 'duplicate_removed']);
+
+/** A timeline entry as the citizen sees it: nothing of the other cases a link joins it to. */
+function citizenEntry(entry: TimelineEntry): TimelineEntry {
+	const { primary_key: _primary, duplicate_key: _duplicate, answers: _answers, linked_ref: _ref, ...rest } = entry;
+	return rest;
+}
+
 /** The citizen sees the case without internal notes and without staff bookkeeping. */
 export function citizenView(caseDoc: CaseDoc): Record<string, unknown> & { _id: string } {
-	const notes = new Set(caseDoc.timeline.filter((e) => e.kind === 'note').map((e) => e.action_id));
+	const notes = new Set(caseDoc.timeline.filter((e) => STAFF_ONLY_KINDS.has(e.kind)).map((e) => e.action_id));
 	return {
 		_id: caseDoc._id,
 		type: DOC_TYPES.CASE,
@@ -53,7 +62,7 @@ export function citizenView(caseDoc: CaseDoc): Record<string, unknown> & { _id: 
 		...(caseDoc.suggestion_state ? { suggestion_state: caseDoc.suggestion_state } : {}),
 		...(caseDoc.suggestion ? { suggestion: caseDoc.suggestion } : {}),
 		...(caseDoc.name_consent ? { name_consent: true } : {}),
-		timeline: caseDoc.timeline.filter((e) => e.kind !== 'note'),
+		timeline: caseDoc.timeline.filter((e) => !notes.has(e.action_id)).map(citizenEntry),
 		applied: caseDoc.applied.filter((id) => !notes.has(id)),
 		version: caseDoc.version
 	};

@@ -15,8 +15,9 @@ export const KINDS_BY_ROLE: Record<Role, readonly ActionKind[]> = {
 	// Not 'rate': the server writes ratings after checking the link or session and the window.
 	citizen: ['submit', 'provide_info', 'reopen'],
 	kiosk: [],
-	agent: ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status'],
-	manager: ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status'],
+	// Only managers undo a link; the engine says so again (case-state.ts).
+	agent: ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status', 'link'],
+	manager: ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status', 'link', 'unlink'],
 	coordinator: [],
 	minister: []
 };

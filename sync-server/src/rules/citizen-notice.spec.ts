@@ -36,7 +36,7 @@ function action(kind: ActionDoc['kind'], fields: Partial<ActionDoc> = {}, lag = 
 
 function run(a: ActionDoc, before: CaseDoc | null): CaseDoc {
 	const work: Work = { action: a, before, after: before ? structuredClone(before) : null, at: new Date(a.received_at!) };
-	runRules(RULES, work, { catalogue, reference: () => '26-000001-0' });
+	runRules(RULES, work, { catalogue, reference: () => '26-000001-0', caseOf: () => null });
 	return work.after!;
 }
 

@@ -35,7 +35,7 @@ function action(kind: ActionDoc['kind'], receivedAt: string, fields: Partial<Act
 
 function run(a: ActionDoc, before: CaseDoc | null, catalogue = catalogueWith()): CaseDoc {
 	const work: Work = { action: a, before, after: before ? structuredClone(before) : null, at: new Date(a.received_at!) };
-	runRules(RULES, work, { catalogue, reference: () => '26-000001-0' });
+	runRules(RULES, work, { catalogue, reference: () => '26-000001-0', caseOf: () => null });
 	return work.after!;
 }
 

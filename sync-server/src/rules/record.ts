@@ -43,6 +43,7 @@ export const record: Rule = {
 			if (details?.link) entry.link = details.link;
 			if (details?.reason) entry.reason = details.reason;
 		}
+		if (work.entry) Object.assign(entry, work.entry);
 		const attachments = attachmentRefs(action);
 		if (attachments.length > 0) entry.attachments = attachments;
 		after.timeline.push(entry);

@@ -15,7 +15,7 @@ const catalogue = buildCatalogue([
 
 const CASE_KEY = '11111111-2222-4333-8444-555555555555';
 let counter = 0;
-const ctx = { catalogue, reference: () => `26-${String(++counter).padStart(6, '0')}-0` };
+const ctx = { catalogue, reference: () => `26-${String(++counter).padStart(6, '0')}-0`, caseOf: () => null };
 const citizen = { user_id: 'c0001', role: 'citizen' as const };
 const agent = { user_id: 's0001', role: 'agent' as const, entity_id: 'works' };
 

@@ -25,7 +25,7 @@ function action(kind: ActionDoc['kind'], author: ActionAuthor, fields: Partial<A
 
 function run(a: ActionDoc, before: CaseDoc | null, at = AT): CaseDoc {
 	const work: Work = { action: a, before, after: before ? structuredClone(before) : null, at: new Date(at) };
-	const failures = runRules(RULES, work, { catalogue, reference: () => '26-000001-0' });
+	const failures = runRules(RULES, work, { catalogue, reference: () => '26-000001-0', caseOf: () => null });
 	expect(failures).toEqual([]);
 	return work.after!;
 }

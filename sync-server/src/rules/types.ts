@@ -1,6 +1,6 @@
 /** The one interface every rule implements. Rules change `work` in memory only; the engine
  * does every read and the single save (docs/design.md, STYLE.md §2). */
-import type { ActionDoc, CaseDoc, CaseStatus } from '../../../src/lib/domain/doc-types.js';
+import type { ActionDoc, CaseDoc, CaseStatus, TimelineEntry } from '../../../src/lib/domain/doc-types.js';
 import type { FieldError } from '../../../src/lib/domain/errors.js';
 import type { Catalogue } from '../engine/catalogue.js';
 
@@ -15,12 +15,17 @@ export interface Work {
 	next?: CaseStatus;
 	/** Details for a rejection raised with TawasulError. */
 	fields?: FieldError[];
+	/** What a rule adds to the action's timeline entry, which `record` writes. */
+	entry?: Partial<TimelineEntry>;
 }
 
 export interface RuleContext {
 	readonly catalogue: Catalogue;
 	/** Allocates the next reference number of the year `at` falls in (national time). */
 	reference(at: Date): string;
+	/** Another case the action names (a link's primary, the linked case), as this batch leaves
+	 * it so far; null when it does not exist. Read-only: the action changes only its own case. */
+	caseOf(caseKey: string): CaseDoc | null;
 }
 
 export interface Rule {
@@ -35,7 +40,7 @@ export interface Rule {
 }
 
 /** Something outside the case to do after a batch is durable (an SMS invitation, …). */
-export type SideEffect = RatingInviteEffect | CitizenNoticeEffect | PublishSuggestionEffect;
+export type SideEffect = RatingInviteEffect | CitizenNoticeEffect | PublishSuggestionEffect | ServerActionEffect;
 
 interface EffectBase {
 	/** Idempotency key of the effect: the same action always yields the same key. */
@@ -69,4 +74,12 @@ export type CitizenNotice =
 /** An implemented suggestion goes into the public store (issue 14). */
 export interface PublishSuggestionEffect extends EffectBase {
 	kind: 'publish_suggestion';
+}
+
+/** An action the server writes into `intake` on the author's behalf, under an id derived from the
+ * action that asked for it (issue 13: the primary's side of a link, a reply copied onto each linked
+ * case), so that a replay writes the same action once and the engine decides it like any other. */
+export interface ServerActionEffect extends EffectBase {
+	kind: 'server_action';
+	action: ActionDoc;
 }

@@ -1,0 +1,113 @@
+/** Duplicates (issue 13). Staff link a case to a primary case of their entity (`link` on the
+ * duplicate, naming the primary); the server then records the link on the primary too, with an
+ * action of its own (`duplicate_added`), since an action changes only its own case. The entity's
+ * managers undo a link (`unlink`, then `duplicate_removed` on the primary). The primary's final
+ * reply lists the cases it answers (`answers`), and the server copies it onto each of them as a
+ * reply of its own id: each linked case is closed with that reply and its citizen is invited to
+ * rate it like any other reply, once, since the copy's id is fixed by the reply and the case.
+ *
+ * The primary's list is rebuilt from the duplicate's own state whenever the server's action
+ * comes, so a late or repeated `duplicate_added` after an unlink leaves the list right. */
+import { linkRefusal, withDuplicate } from '../../../src/lib/domain/duplicates.js';
+import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import { TawasulError } from '../../../src/lib/domain/errors.js';
+import { isServerActionId, serverActionId } from '../gate/action-ids.js';
+import type { Rule, SideEffect, Work } from './types.js';
+
+const LINK_KINDS = new Set(['link', 'unlink', 'duplicate_added', 'duplicate_removed']);
+
+/** A reply the server copied from a primary onto a linked case; a device's reply never is one. */
+export function isCopiedReply(action: ActionDoc): boolean {
+	return action.kind === 'reply' && !!action.primary_key && isServerActionId(action._id);
+}
+
+export const link: Rule = {
+	name: 'link',
+	filter: (work) => work.after !== null && (LINK_KINDS.has(work.action.kind) || work.action.kind === 'reply' || work.action.kind === 'transfer'),
+	apply(work, ctx) {
+		const after = work.after!;
+		const { action } = work;
+		switch (action.kind) {
+			case 'link': {
+				const primary = ctx.caseOf(action.primary_key ?? '');
+				const refusal = linkRefusal(after, primary, action.author);
+				if (refusal) throw new TawasulError(refusal === 'case_not_found' ? 404 : refusal === 'not_allowed' ? 403 : 409, refusal);
+				after.linked_to = { case_key: primary!.case_key, ref: primary!.ref };
+				work.entry = { primary_key: primary!.case_key, linked_ref: primary!.ref };
+				return;
+			}
+			case 'unlink':
+				if (!after.linked_to) throw new TawasulError(409, 'not_linked');
+				work.entry = { primary_key: after.linked_to.case_key, linked_ref: after.linked_to.ref };
+				delete after.linked_to;
+				return;
+			case 'duplicate_added':
+			case 'duplicate_removed':
+				return reconcile(work, ctx.caseOf(action.duplicate_key ?? ''));
+			case 'reply':
+				return reply(work, ctx.caseOf(action.primary_key ?? ''));
+			case 'transfer':
+				// A linked case stays with its entity: the link would cross entities otherwise.
+				if (after.linked_to || after.duplicates?.length) throw new TawasulError(409, 'case_linked');
+				return;
+		}
+	},
+	effects(action, caseDoc): SideEffect[] {
+		const entry = caseDoc.timeline.find((e) => e.action_id === action._id);
+		if (!entry) return [];
+		if ((action.kind === 'link' || action.kind === 'unlink') && entry.primary_key) {
+			const kind = action.kind === 'link' ? 'duplicate_added' : 'duplicate_removed';
+			return [serverAction(action, kind, entry.primary_key, entry.at, { duplicate_key: caseDoc.case_key })];
+		}
+		if (action.kind === 'reply' && entry.answers?.length) {
+			return entry.answers.map((key) => serverAction(action, 'reply', key, entry.at, { primary_key: caseDoc.case_key, body: entry.body }));
+		}
+		return [];
+	}
+};
+
+/** The primary's list follows the duplicate: in it while the duplicate is linked to this case. */
+function reconcile(work: Work, duplicate: CaseDoc | null): void {
+	const after = work.after!;
+	if (!isServerActionId(work.action._id)) throw new TawasulError(403, 'not_allowed');
+	if (!duplicate) throw new TawasulError(404, 'case_not_found');
+	const linked = duplicate.linked_to?.case_key === after.case_key;
+	after.duplicates = withDuplicate(after.duplicates, { case_key: duplicate.case_key, ref: duplicate.ref }, linked);
+	if (after.duplicates.length === 0) delete after.duplicates;
+	work.entry = { duplicate_key: duplicate.case_key, linked_ref: duplicate.ref };
+}
+
+/** A final reply on a primary answers its duplicates; a copy of it closes the duplicate it names,
+ * if that case is still linked to the primary (a link undone in between leaves it alone). */
+function reply(work: Work, primary: CaseDoc | null): void {
+	const { action } = work;
+	const after = work.after!;
+	if (isCopiedReply(action)) {
+		const linked = after.linked_to;
+		if (!linked || linked.case_key !== action.primary_key) throw new TawasulError(409, 'not_linked');
+		work.next = 'closed';
+		work.entry = { primary_key: linked.case_key, linked_ref: primary?.ref ?? linked.ref };
+		return;
+	}
+	if (action.primary_key) throw new TawasulError(403, 'not_allowed');
+	if (action.interim) return;
+	// A duplicate an earlier final reply answered has its answer: staff reply on it directly after that.
+	const answered = new Set(after.timeline.flatMap((e) => e.answers ?? []));
+	const answers = (after.duplicates ?? []).map((d) => d.case_key).filter((key) => !answered.has(key));
+	if (answers.length > 0) work.entry = { answers };
+}
+
+function serverAction(source: ActionDoc, kind: ActionDoc['kind'], caseKey: string, at: string, fields: Partial<ActionDoc>): SideEffect {
+	const action: ActionDoc = {
+		_id: serverActionId(`${kind}:${source._id}:${caseKey}`),
+		type: 'action',
+		kind,
+		case_key: caseKey,
+		client_time: at,
+		device_id: 'server',
+		author: source.author,
+		received_at: at,
+		...fields
+	};
+	return { kind: 'server_action', key: `server-action:${action._id}`, action_id: source._id, case_key: caseKey, action };
+}
