@@ -404,6 +404,34 @@ describe('dashboards', () => {
 	}
 });
 
+describe('the audit trail', () => {
+	for (const L of LOCALES) {
+		for (const viewport of VIEWPORTS) {
+			it(`takes its dates the same way as the dashboard (${L}, ${viewport.width} px)`, async () => {
+				const t = (key: string, params?: Record<string, string | number>) => msg(L, key, params);
+				const page = await (await contextFor(manager, L, viewport)).newPage();
+				await page.goto('/staff/audit');
+				const rows = page.locator('main table tbody tr');
+				await rows.first().waitFor({ timeout: 20_000 });
+				const from = page.getByLabel(t('audit.from'), { exact: true });
+				expect(await from.getAttribute('type')).toBe('text');
+				// Next year: nothing has happened yet.
+				const next = new Date().getFullYear() + 1;
+				await from.fill(digitsIn(L, `01/01/${next}`));
+				await page.locator('#audit-from-read').waitFor();
+				await from.press('Enter');
+				await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(0);
+				await from.fill(digitsIn(L, `32/01/${next}`));
+				await from.press('Enter');
+				await page.locator('#audit-from-error', { hasText: t('date_field.invalid') }).waitFor();
+				expect(await from.getAttribute('aria-invalid')).toBe('true');
+				expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+				expect(await axe(page)).toEqual([]);
+			});
+		}
+	}
+});
+
 /** Writes a complaint to the Ministry of Works in the new-case form, and waits until it is saved. */
 async function writeComplaint(page: Page, L: Locale, subject: string): Promise<void> {
 	const t = (key: string) => msg(L, key);
