@@ -3,6 +3,7 @@
  * reads; the audit trail shows it; sign-out warns before it deletes unsent work; the eKey button
  * and its error. axe finds nothing on the admin and audit pages, in Arabic and English. */
 import type { BrowserContext, Page } from 'playwright-core';
+import { renderSVG } from 'uqr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { local, remote, rememberAuthenticator, signInCitizen, signInStaff, submitAction, totpCode, waitFor, type Session } from '../integration/harness.js';
 import { addSession, axe, DESKTOP, msg, PHONE, preferLanguage, signInByPhone, useApp, type Locale, type Violation } from './browser.js';
@@ -61,6 +62,11 @@ describe('the coordinator', () => {
 		const secret = grouped.replace(/\s/g, '');
 		const link = page.getByRole('link', { name: t('mfa.enrol.open_app') });
 		expect(await link.getAttribute('href')).toBe(`otpauth://totp/Tawasul%3A${SECOND}?secret=${secret}&issuer=Tawasul&algorithm=SHA1&digits=6&period=30`);
+		// The QR code a computer shows the phone's camera holds that same link, and is drawn.
+		const qr = page.getByRole('img', { name: t('mfa.enrol.qr_alt') });
+		const src = (await qr.getAttribute('src'))!;
+		expect(decodeURIComponent(src.slice(src.indexOf(',') + 1))).toBe(renderSVG((await link.getAttribute('href'))!, { border: 2 }));
+		await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
 		rememberAuthenticator(app.base, SECOND, secret);
 
 		// A wrong code is refused with the localised message; the typed code stays to be corrected.

@@ -4,7 +4,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { followUp, local, remote, signInCitizen, signInStaff, submitAction, waitFor, type Session } from '../integration/harness.js';
 import { answeredCase, pullDoc, push } from '../integration/rating-helpers.js';
-import { addSession, latestCode, msg, PHONE, preferLanguage, requestCode, useApp, type Locale } from './browser.js';
+import { jpegWithGps } from '../fixtures/files.js';
+import { addSession, axe, latestCode, msg, PHONE, preferLanguage, requestCode, useApp, type Locale } from './browser.js';
 
 const app = useApp();
 const WIDE = { width: 1366, height: 800 };
@@ -19,6 +20,8 @@ let agent: Session;
 const works: { caseKey: string; subject: string; ref: string }[] = [];
 /** The path of a rating link texted to a citizen. */
 let ratingPath = '';
+/** The internal id of the citizen who filed the works cases: never shown to staff. */
+let citizenId = '';
 
 /** An entity whose id and names are single unbroken words as long as the server accepts. */
 const LONG_ID = `a${'b'.repeat(62)}`;
@@ -48,6 +51,7 @@ beforeAll(async () => {
 		case_types: ['complaint']
 	});
 	const citizen = await signInCitizen(app.base, '+97336000061');
+	citizenId = citizen.user.user_id;
 	const outbox = local('rough-edges-outbox');
 	const first = submitAction({ subject: `Pothole${'o'.repeat(80)} on Road 12`, category_id: 'works-potholes' });
 	const second = submitAction({ subject: 'Street light out on Avenue 5', category_id: 'works-potholes' });
@@ -69,7 +73,8 @@ beforeAll(async () => {
 });
 
 async function contextFor(session: Session, locale: Locale, viewport: { width: number; height: number }): Promise<BrowserContext> {
-	const c = await app.context({ viewport });
+	// axe is added to the page as a script, which the app's CSP rightly refuses.
+	const c = await app.context({ viewport, bypassCSP: true });
 	await preferLanguage(c, locale);
 	await addSession(c, app.base, session);
 	return c;
@@ -292,6 +297,240 @@ describe('the rating page', () => {
 				});
 				expect(text).toMatch(L === 'ar' ? /[٠-٩]/ : /[0-9]/);
 				expect(text).not.toMatch(L === 'ar' ? /[0-9]/ : /[٠-٩]/);
+			});
+		}
+	}
+});
+
+/** What the page writes for `n` in `locale`. */
+const numberIn = (locale: Locale, n: number) => new Intl.NumberFormat(locale === 'ar' ? 'ar-BH' : 'en-GB').format(n);
+
+describe('the citizen on staff screens', () => {
+	for (const L of LOCALES) {
+		for (const viewport of VIEWPORTS) {
+			it(`is named by a masked phone, never the internal id or the whole number (${L}, ${viewport.width} px)`, async () => {
+				const t = (key: string) => msg(L, key);
+				const page = await (await contextFor(agent, L, viewport)).newPage();
+				await page.goto('/staff');
+				const list = page.locator('main li.case');
+				await expect.poll(() => list.count(), { timeout: 20_000 }).toBe(3);
+				const shown = list.filter({ hasText: works[1].subject }).locator('.citizen');
+				expect(await shown.textContent()).toBe('+973 •••• 0061');
+				// Read left to right in Arabic too, so the "+" stays with the country code.
+				expect(await shown.locator('bdi').getAttribute('dir')).toBe('ltr');
+				expect(await list.filter({ hasText: 'Broken bench in the park' }).locator('.citizen').textContent()).toBe('+973 •••• 0062');
+				for (const text of [await page.locator('main').textContent(), await page.content()]) {
+					expect(text).not.toContain(citizenId);
+					expect(text).not.toContain('36000061');
+				}
+
+				await page.goto(`/staff/cases/${encodeURIComponent(works[1].caseKey)}`);
+				const fact = page.locator('main dl.facts dt', { hasText: t('staff.citizen.label') });
+				await fact.waitFor({ timeout: 20_000 });
+				expect(await page.locator('main dl.facts dt + dd .citizen').textContent()).toBe('+973 •••• 0061');
+				expect(await page.locator('main').textContent()).not.toContain(citizenId);
+				expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+				expect(await axe(page)).toEqual([]);
+			});
+		}
+	}
+});
+
+/** The "open" figure of the by-type table's complaint row. */
+async function openComplaints(page: Page, L: Locale): Promise<string> {
+	const table = page.locator('main table', { has: page.locator('caption', { hasText: msg(L, 'dashboard.by_type_caption') }) });
+	const row = table.locator('tbody tr', { has: page.locator('th', { hasText: msg(L, 'case.type.complaint') }) });
+	const headers = await table.locator('thead th').allTextContents();
+	const column = headers.indexOf(msg(L, 'dashboard.col.open'));
+	// The row's header is the first cell; the figures follow it.
+	return ((await row.locator('td').nth(column - 1).textContent()) ?? '').trim();
+}
+
+describe('dashboards', () => {
+	for (const L of LOCALES) {
+		for (const viewport of VIEWPORTS) {
+			it(`count an answered complaint as no longer open, for an entity and for the nation (${L}, ${viewport.width} px)`, async () => {
+				const page = await (await contextFor(minister, L, viewport)).newPage();
+				// Works: one waiting for the citizen and one new are open; the bench was answered.
+				await page.goto('/dashboard/works');
+				await page.locator('[data-kpi="cases"]').waitFor({ timeout: 20_000 });
+				await expect.poll(() => openComplaints(page, L), { timeout: 30_000 }).toBe(numberIn(L, 2));
+				// The nation: the same two, and the long-named authority's one.
+				await page.goto('/dashboard');
+				await page.locator('[data-kpi="cases"]').waitFor({ timeout: 20_000 });
+				await expect.poll(() => openComplaints(page, L), { timeout: 30_000 }).toBe(numberIn(L, 3));
+			});
+
+			it(`take dates typed day/month/year in the page's digits, by keyboard, and say how they read them (${L}, ${viewport.width} px)`, async () => {
+				const t = (key: string, params?: Record<string, string | number>) => msg(L, key, params);
+				const digits = (text: string) => digitsIn(L, text);
+				const page = await (await contextFor(minister, L, viewport)).newPage();
+				await page.goto('/dashboard');
+				const cases = page.locator('[data-kpi="cases"] .value');
+				await expect.poll(() => cases.textContent(), { timeout: 30_000 }).not.toBe(numberIn(L, 0));
+				const from = page.getByLabel(t('dashboard.from'), { exact: true });
+				const to = page.getByLabel(t('dashboard.to'), { exact: true });
+				expect(await from.getAttribute('type')).toBe('text');
+				await page.locator('#dash-from-hint', { hasText: t('date_field.hint', { example: digits('15/03/2026') }) }).waitFor();
+				const year = new Date().getFullYear();
+
+				// Last year only: 31/12 can only be day/month, so nothing of this year is counted.
+				await from.click();
+				await page.keyboard.type(digits(`01/01/${year - 1}`));
+				await page.keyboard.press('Tab');
+				await to.pressSequentially(digits(`31/12/${year - 1}`));
+				const read = new Intl.DateTimeFormat(L === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(Date.UTC(year - 1, 11, 31, 12)));
+				await page.locator('#dash-to-read', { hasText: t('date_field.read_as', { date: read }) }).waitFor();
+				expect(await to.getAttribute('aria-describedby')).toContain('dash-to-read');
+				await to.press('Enter');
+				await expect.poll(() => cases.textContent(), { timeout: 20_000 }).toBe(numberIn(L, 0));
+
+				// A day that does not exist is said so, by the field, and nothing is applied.
+				await to.fill(digits(`31/02/${year}`));
+				await to.press('Enter');
+				await page.locator('#dash-to-error', { hasText: t('date_field.invalid') }).waitFor();
+				expect(await to.getAttribute('aria-invalid')).toBe('true');
+				expect(await page.evaluate(() => document.activeElement?.id)).toBe('dash-to');
+				expect(await cases.textContent()).toBe(numberIn(L, 0));
+
+				// This year again: the cases are back.
+				await to.fill(digits(`31/12/${year}`));
+				await to.press('Enter');
+				await expect.poll(() => cases.textContent(), { timeout: 20_000 }).not.toBe(numberIn(L, 0));
+				expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+				expect(await axe(page)).toEqual([]);
+			});
+		}
+	}
+});
+
+describe('the audit trail', () => {
+	for (const L of LOCALES) {
+		for (const viewport of VIEWPORTS) {
+			it(`takes its dates the same way as the dashboard (${L}, ${viewport.width} px)`, async () => {
+				const t = (key: string, params?: Record<string, string | number>) => msg(L, key, params);
+				const page = await (await contextFor(manager, L, viewport)).newPage();
+				await page.goto('/staff/audit');
+				const rows = page.locator('main table tbody tr');
+				await rows.first().waitFor({ timeout: 20_000 });
+				const from = page.getByLabel(t('audit.from'), { exact: true });
+				expect(await from.getAttribute('type')).toBe('text');
+				// Next year: nothing has happened yet.
+				const next = new Date().getFullYear() + 1;
+				await from.fill(digitsIn(L, `01/01/${next}`));
+				await page.locator('#audit-from-read').waitFor();
+				await from.press('Enter');
+				await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(0);
+				await from.fill(digitsIn(L, `32/01/${next}`));
+				await from.press('Enter');
+				await page.locator('#audit-from-error', { hasText: t('date_field.invalid') }).waitFor();
+				expect(await from.getAttribute('aria-invalid')).toBe('true');
+				expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+				expect(await axe(page)).toEqual([]);
+			});
+		}
+	}
+});
+
+/** Writes a complaint to the Ministry of Works in the new-case form, and waits until it is saved. */
+async function writeComplaint(page: Page, L: Locale, subject: string): Promise<void> {
+	const t = (key: string) => msg(L, key);
+	await page.getByRole('radio', { name: t('case.type.complaint') }).check();
+	await page.getByLabel(t('form.category.label'), { exact: true }).selectOption('works-potholes');
+	await page.getByLabel(t('form.subject.label'), { exact: true }).fill(subject);
+	await page.getByLabel(t('form.body.label'), { exact: true }).fill('Photo attached: the hole is about a metre wide.');
+	await page.getByText(t('form.saved')).waitFor();
+}
+
+describe("a citizen's photos on this device", () => {
+	for (const L of LOCALES) {
+		for (const viewport of VIEWPORTS) {
+			it(`show on a case queued offline, and the browser is asked once to keep them (${L}, ${viewport.width} px)`, async () => {
+				const t = (key: string, params?: Record<string, string | number>) => msg(L, key, params);
+				const index = LOCALES.indexOf(L) * 2 + VIEWPORTS.indexOf(viewport);
+				const context = await contextFor(await signInCitizen(app.base, `+9733600007${index}`), L, viewport);
+				const page = await context.newPage();
+				await page.goto('/new');
+				await writeComplaint(page, L, `Pothole with a photo ${index}`);
+				// The first saved draft asked the browser; its answer is said once, quietly.
+				const persisted = await page.evaluate(() => navigator.storage.persisted());
+				await page.locator('#storage-answer', { hasText: t(`form.storage.${persisted ? 'granted' : 'denied'}`) }).waitFor();
+				await page.locator('#files-input').setInputFiles({ name: 'pothole.jpg', mimeType: 'image/jpeg', buffer: await jpegWithGps(800, 600) });
+				await page.getByText(t('form.files.added', { name: 'pothole.jpg' })).first().waitFor({ timeout: 20_000 });
+				await page.reload();
+				await page.getByLabel(t('form.subject.label'), { exact: true }).waitFor();
+				await page.getByText(t('form.saved')).or(page.locator('#files-input')).first().waitFor();
+				expect(await page.locator('#storage-answer').count()).toBe(0);
+
+				await context.setOffline(true);
+				await page.getByRole('button', { name: t('form.submit'), exact: true }).click();
+				await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/cases\/[0-9a-f-]{36}$/);
+				const photo = page.locator('section[aria-labelledby="pending-photos-title"] img');
+				await photo.waitFor({ timeout: 20_000 });
+				await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+				const src = (await photo.getAttribute('src'))!;
+				expect(src).toMatch(/^blob:/);
+				expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+				expect(await axe(page)).toEqual([]);
+				// Leaving the case page lets go of the photo's object URL (online: the list's code is
+				// not on this device, which has no service worker in a test).
+				await context.setOffline(false);
+				await page.getByRole('link', { name: t('case.back_to_list') }).click();
+				await page.getByRole('heading', { level: 1, name: t('cases.title') }).waitFor();
+				expect(await page.evaluate((url) => fetch(url).then(() => 'open', () => 'revoked'), src)).toBe('revoked');
+				await context.close();
+			});
+
+			it(`that do not fit are named, and the text is kept (${L}, ${viewport.width} px)`, async () => {
+				const t = (key: string, params?: Record<string, string | number>) => msg(L, key, params);
+				const index = LOCALES.indexOf(L) * 2 + VIEWPORTS.indexOf(viewport);
+				const context = await contextFor(await signInCitizen(app.base, `+9733600008${index}`), L, viewport);
+				const page = await context.newPage();
+				await page.goto('/new');
+				const subject = `Pothole, photo too big ${index}`;
+				await writeComplaint(page, L, subject);
+				// The device has room for the draft's text but not for a photo. DevTools' quota override
+				// does not reach IndexedDB here, so the store refuses a file the way a full disk does.
+				await page.evaluate(() => {
+					const add = IDBObjectStore.prototype.add;
+					IDBObjectStore.prototype.add = function (value: unknown, key?: IDBValidKey) {
+						if ((value as { blob?: unknown } | null)?.blob instanceof Blob) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+						return add.call(this, value, key);
+					};
+				});
+				await page.locator('#files-input').setInputFiles({ name: 'big-pothole.jpg', mimeType: 'image/jpeg', buffer: await jpegWithGps(1200, 900) });
+				const error = page.locator('#files-error');
+				await error.waitFor({ timeout: 20_000 });
+				expect(await error.textContent()).toContain(`big-pothole.jpg: ${t('errors.storage_full')}`);
+				await page.reload();
+				await expect.poll(() => page.getByLabel(t('form.subject.label'), { exact: true }).inputValue(), { timeout: 20_000 }).toBe(subject);
+				await context.close();
+			});
+		}
+	}
+});
+
+describe('a case transferred away', () => {
+	let transferred = '';
+	beforeAll(async () => {
+		const citizen = await signInCitizen(app.base, '+97336000063');
+		const action = submitAction({ subject: 'Flooded underpass on Road 3', category_id: 'works-potholes' });
+		await push(app.base, citizen, [action]);
+		await pullDoc(app.base, agent, 'e_works', `case:${action.case_key}`);
+		await push(app.base, agent, [followUp(action.case_key, 'transfer', { to_entity_id: 'health', reason: 'Standing water is a health risk.' })]);
+		transferred = action.case_key;
+	});
+
+	for (const L of LOCALES) {
+		for (const viewport of VIEWPORTS) {
+			it(`is titled for what it is on the agent's screen, not "my cases" (${L}, ${viewport.width} px)`, async () => {
+				const t = (key: string, params?: Record<string, string | number>) => msg(L, key, params);
+				const page = await (await contextFor(agent, L, viewport)).newPage();
+				await page.goto(`/staff/cases/${encodeURIComponent(transferred)}`);
+				await page.getByRole('heading', { level: 1, name: t('staff.case.transferred_title') }).waitFor({ timeout: 30_000 });
+				expect(await page.locator('h1').allTextContents()).not.toContain(t('cases.title'));
+				await page.getByRole('link', { name: t('staff.case.back') }).waitFor();
+				expect(await axe(page)).toEqual([]);
 			});
 		}
 	}

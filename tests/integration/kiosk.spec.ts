@@ -121,6 +121,10 @@ describe('a kiosk end to end', () => {
 		const citizen = await signInCitizen(server.base, phone);
 		const mine = await waitFor(() => remote(server.base, userDb(citizen.user.user_id), citizen).get(caseDocId(case_key)), 15_000, 'citizen replica');
 		expect(mine).toMatchObject({ ref: body.receipt.ref, citizen_id: citizen.user.user_id, entity_id: 'works', kiosk: { kiosk_id: kiosk.id, name: 'Kiosk end to end' } });
+		// Staff know the citizen who identified at the kiosk by the masked phone (issue 16).
+		const agent = await signInStaff(server.base, 'agent.works');
+		const inbox = await waitFor(() => remote(server.base, 'e_works', agent).get(caseDocId(case_key)), 15_000, 'entity replica');
+		expect(inbox).toMatchObject({ citizen_label: { masked_phone: '+973 •••• 0201' } });
 
 		// Finish: the server session is gone, the receipt with it, and nothing more can be filed.
 		expect((await kiosk.call('POST', '/api/kiosk/finish')).status).toBe(200);

@@ -218,6 +218,8 @@ describe('Open311 requests', () => {
 		const inbox = await pullCase(agent, 'e_works', token);
 		expect(inbox).toMatchObject({ ref: id, entity_id: 'works', category_id: 'works-potholes', case_type: 'complaint', status: 'open', subject: 'Pothole by the school gate', location: { lat: 26.2235, lng: 50.5876 } });
 		expect(inbox.citizen_id).toBe(`k${keyId}`);
+		// Filed by an application, not a person the entity can name (issue 16).
+		expect(inbox.citizen_label).toBeUndefined();
 		expect(new Date(inbox.sla.due_at).getTime()).toBeGreaterThan(new Date(inbox.sla.started_at).getTime() + 5 * 86_400_000);
 		// The partner's contact details went nowhere.
 		expect(JSON.stringify(inbox)).not.toMatch(/Mariam|39998877/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionDoc, CaseDoc, RejectionDoc } from '$lib/domain/doc-types';
-import { actionState, mergeCaseList, pendingActions } from './case-list';
+import { actionState, mergeCaseList, pendingActions, photosOf } from './case-list';
 
 const action = (id: string, over: Partial<ActionDoc> = {}): ActionDoc => ({
 	_id: `act:${id}`,
@@ -100,5 +100,24 @@ describe('pendingActions', () => {
 		const note = action('n22', { kind: 'note', case_key: 'a' });
 		const pending = pendingActions([reply, note], caseDoc('a', { applied: ['act:r1'] }), [], true);
 		expect(pending.map((p) => [p.action._id, p.state])).toEqual([['act:n22', 'sending']]);
+	});
+});
+
+describe('photosOf (issue 16: a pending offline case did not show its photo)', () => {
+	it('keeps the images held as blobs, in order, and leaves out documents and stubs', () => {
+		const jpeg = new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' });
+		const png = new Blob([new Uint8Array([0x89, 0x50])], { type: 'image/png' });
+		const pdf = new Blob(['%PDF'], { type: 'application/pdf' });
+		const photos = photosOf({
+			_attachments: {
+				'photo-1.jpg': { content_type: 'image/jpeg', data: jpeg },
+				'document-1.pdf': { content_type: 'application/pdf', data: pdf },
+				'photo-2.png': { content_type: 'image/png', data: png },
+				'photo-3.jpg': { content_type: 'image/jpeg', stub: true, length: 10 }
+			}
+		});
+		expect(photos.map((p) => p.name)).toEqual(['photo-1.jpg', 'photo-2.png']);
+		expect(photos[0].blob).toBe(jpeg);
+		expect(photosOf({})).toEqual([]);
 	});
 });

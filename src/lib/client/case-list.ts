@@ -106,3 +106,16 @@ export function pendingActions(
 		.filter((p) => p.state !== 'accepted')
 		.sort((a, b) => (a.action.client_time < b.action.client_time ? -1 : 1));
 }
+
+export interface LocalPhoto {
+	name: string;
+	blob: Blob;
+}
+
+/** The photos an outbox action carries as this device keeps them (binary), in their order: what a
+ * case that has not reached the server yet shows in place of the server's copies (issue 16). */
+export function photosOf(action: Pick<ActionDoc, '_attachments'>): LocalPhoto[] {
+	return Object.entries(action._attachments ?? {})
+		.filter(([, file]) => file.content_type.startsWith('image/') && file.data instanceof Blob)
+		.map(([name, file]) => ({ name, blob: file.data as Blob }));
+}

@@ -1,5 +1,7 @@
 import type { CaseType } from '$lib/domain/doc-types';
+import { ClientError } from './api';
 import { db, type DraftFileRecord, type DraftRecord } from './local-db';
+import { isQuotaError } from './storage';
 
 export type DraftFields = Omit<DraftRecord, 'id' | 'user_id' | 'updated_at'>;
 
@@ -79,10 +81,17 @@ export async function addDraftFile(draftId: string, blob: Blob, name: string): P
 		size: blob.size,
 		added_at: new Date().toISOString()
 	};
-	await db.transaction('rw', db.drafts, db.draftFiles, async () => {
-		await db.draftFiles.add(record);
-		await db.drafts.update(draftId, { updated_at: record.added_at });
-	});
+	try {
+		await db.transaction('rw', db.drafts, db.draftFiles, async () => {
+			await db.draftFiles.add(record);
+			await db.drafts.update(draftId, { updated_at: record.added_at });
+		});
+	} catch (error) {
+		// The transaction is undone, the draft's text (saved before) is kept: the person is told
+		// that this file did not fit, not that the draft failed.
+		if (isQuotaError(error)) throw new ClientError(507, 'storage_full', [{ field: 'files', code: 'storage_full' }]);
+		throw error;
+	}
 	return record;
 }
 

@@ -14,7 +14,7 @@ import {
 	type SettingsDoc
 } from '$lib/domain/doc-types';
 import { makeCatalogue, type Catalogue } from '$lib/domain/routing';
-import { mergeCaseList, pendingActions, type CaseListItem, type PendingAction } from './case-list';
+import { mergeCaseList, pendingActions, photosOf, type CaseListItem, type LocalPhoto, type PendingAction } from './case-list';
 import { i18n } from './i18n.svelte';
 import { sync } from './sync.svelte';
 
@@ -107,6 +107,14 @@ function ownDb(): string | null {
 async function outboxActions(): Promise<ActionDoc[]> {
 	if (!sync.user) return [];
 	return byPrefix<ActionDoc>(await sync.outbox(), 'act:');
+}
+
+/** The photos of an action still in this device's outbox; offline: a local read. Empty once the
+ * action is gone (PouchDB keeps sent actions, so only after sign-out). */
+export async function outboxPhotos(actionId: string): Promise<LocalPhoto[]> {
+	if (!sync.user) return [];
+	const action = await (await sync.outbox()).get<ActionDoc>(actionId, { attachments: true, binary: true }).catch(() => null);
+	return action ? photosOf(action) : [];
 }
 
 /** The engine's refusals (mirrored) and the gate's (kept on this device by sync). */

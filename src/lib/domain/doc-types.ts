@@ -1,3 +1,4 @@
+import type { CitizenLabel } from './phone';
 import type { SuggestionDetails } from './suggestion';
 
 /** Every stored document type, in one place (docs/design.md describes each). */
@@ -158,6 +159,8 @@ export interface ActionDoc {
 	received_at?: string;
 	/** Filed at a self-service kiosk (server stamp). */
 	kiosk?: KioskStamp;
+	/** A submission's citizen as staff may see them: name or masked phone (server stamp, issue 16). */
+	citizen_label?: CitizenLabel;
 	// submit
 	case_type?: CaseType;
 	entity_id?: string;
@@ -250,6 +253,8 @@ export interface CaseDoc {
 	location: GeoPoint | null;
 	locale: 'ar' | 'en';
 	citizen_id: string;
+	/** How staff see the citizen: a name or a masked phone, never the id or the whole number. */
+	citizen_label?: CitizenLabel;
 	/** Filed at a self-service kiosk: which one (issue 12). */
 	kiosk?: KioskStamp;
 	created_at: string;

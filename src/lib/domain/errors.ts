@@ -64,6 +64,8 @@ export const ERROR_CODES = [
 	'unknown_sms_text',
 	'network',
 	'server',
+	// The device's own storage is full (a draft's file did not fit); never sent by the server.
+	'storage_full',
 	// Set aside by the rules engine (engine/dead-letters.ts), and the server still starting.
 	'too_large',
 	'unprocessable',

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { normalizePhone } from './phone';
+import { citizenLabel, maskPhone, normalizePhone, type CitizenLabel } from './phone';
 
 describe('normalizePhone', () => {
 	it.each([
@@ -46,5 +46,31 @@ describe('normalizePhone', () => {
 
 	it('rejects a malformed default country code', () => {
 		expect(normalizePhone('39123456', '+973')).toBeNull();
+	});
+});
+
+describe('maskPhone and citizenLabel (issue 16: staff saw an internal id)', () => {
+	it.each([
+		['+97339123456', '+973 •••• 3456'],
+		['+966501234567', '+966 •••• 4567'],
+		// Without a known code, no digit beyond the last four.
+		['+447700900123', '•••• 0123'],
+		['+12125550123', '•••• 0123']
+	])('%s → %s', (e164, masked) => {
+		expect(maskPhone(e164)).toBe(masked);
+	});
+
+	it('never shows more than the country code and four digits', () => {
+		const masked = maskPhone('+97339123456');
+		expect(masked.replace(/\D/g, '')).toBe('9733456');
+	});
+
+	it.each<[{ name?: string; phone?: string }, CitizenLabel | null]>([
+		[{ name: 'Fatima Ali', phone: '+97339123456' }, { name: 'Fatima Ali' }],
+		[{ name: '  ', phone: '+97339123456' }, { masked_phone: '+973 •••• 3456' }],
+		[{ name: '' }, null],
+		[{ name: 'x'.repeat(300) }, { name: 'x'.repeat(100) }]
+	])('%j → %j', (person, label) => {
+		expect(citizenLabel(person)).toEqual(label);
 	});
 });

@@ -26,3 +26,32 @@ export function normalizePhone(input: string, defaultCountryCode = BAHRAIN): str
 	const national = defaultCountryCode + digits.replace(/^0/, '');
 	return isValidE164(national) ? `+${national}` : null;
 }
+
+/** Country codes a masked number keeps: Bahrain's and its neighbours', three digits each. Elsewhere
+ * a code's length is not known without a numbering table, so a masked number shows none rather
+ * than a digit of the subscriber's. */
+const SHOWN_COUNTRY_CODES = ['973', '966', '971', '965', '968', '974'];
+
+/** A phone number as entity staff may see it (issue 16): enough to tell two citizens apart on the
+ * phone with them, never enough to call or text them: "+973 •••• 1234". */
+export function maskPhone(e164: string): string {
+	const digits = e164.replace(/^\+/, '').replace(/\D/g, '');
+	const last = digits.slice(-4);
+	const code = SHOWN_COUNTRY_CODES.find((c) => digits.startsWith(c) && digits.length >= c.length + 6);
+	return code ? `+${code} •••• ${last}` : `•••• ${last}`;
+}
+
+/** How a case names its citizen to staff: the name the person gave (an eKey sign-in) or else the
+ * masked phone. The server stamps it on a submission from the session, never from the device. */
+export interface CitizenLabel {
+	name?: string;
+	masked_phone?: string;
+}
+
+const LABEL_NAME_MAX = 100;
+
+export function citizenLabel(person: { name?: string; phone?: string }): CitizenLabel | null {
+	const name = person.name?.trim().slice(0, LABEL_NAME_MAX);
+	if (name) return { name };
+	return person.phone ? { masked_phone: maskPhone(person.phone) } : null;
+}

@@ -9,6 +9,7 @@ import { HEIC, sniffContentType } from '../../../src/lib/domain/content-type.js'
 import { ACTION_KINDS, type ActionDoc, type ActionKind, type KioskStamp, type Role } from '../../../src/lib/domain/doc-types.js';
 import type { ErrorCode } from '../../../src/lib/domain/errors.js';
 import { LIMITS } from '../../../src/lib/domain/limits.js';
+import { citizenLabel } from '../../../src/lib/domain/phone.js';
 import type { SessionUser } from '../auth/types.js';
 
 export const KINDS_BY_ROLE: Record<Role, readonly ActionKind[]> = {
@@ -114,6 +115,9 @@ export function checkAction(raw: unknown, size: number, user: SessionUser, now: 
 		author: { user_id: user.user_id, role: user.role, ...(user.entity_id ? { entity_id: user.entity_id } : {}) },
 		received_at: now.toISOString()
 	};
+	// Staff see who filed a case by name or masked phone, never by the internal id (issue 16).
+	const label = stamped.kind === 'submit' ? citizenLabel(user) : null;
+	if (label) stamped.citizen_label = label;
 	return { ok: true, doc: stamped };
 }
 

@@ -272,7 +272,7 @@ function caseRoutes(router: express.Router, ctx: KioskContext, signed: SignedRou
 		};
 		// The case is the citizen's, on the citizen's own quota; a filing without a phone is the
 		// kiosk's own, on the kiosk's quota.
-		const user: SessionUser = { user_id: session.citizen_id ?? kiosk.kiosk_id, role: 'citizen', name: '', databases: { pull: [], push: DB.INTAKE } };
+		const user: SessionUser = { user_id: session.citizen_id ?? kiosk.kiosk_id, role: 'citizen', name: '', ...(session.phone ? { phone: session.phone } : {}), databases: { pull: [], push: DB.INTAKE } };
 		const quotas = session.citizen_id ? env.quotas : { person: env.quotas.kiosk, kiosk: env.quotas.kiosk };
 		const [result] = await admitActions(store, quotas, user, [action], at, true, { kiosk: { kiosk_id: kiosk.kiosk_id, name: kiosk.name, centre: kiosk.centre } });
 		if (result?.error) {

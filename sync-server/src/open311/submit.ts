@@ -107,9 +107,10 @@ export function buildRequest(form: Form, catalogue: Catalogue, bounds: Open311En
 }
 
 /** The key's account as the gate sees a person: a citizen of its own id, with a kiosk's quota
- * (it files for many people, as a kiosk does). */
+ * (it files for many people, as a kiosk does). Without a name: the gate would label the case with
+ * it, and staff would read the partner application's name as the citizen's (issue 16). */
 export function keyUser(key: ApiKeyDoc): SessionUser {
-	return { user_id: key.user_id, role: 'citizen', name: key.name, databases: { pull: [], push: 'intake' } };
+	return { user_id: key.user_id, role: 'citizen', name: '', databases: { pull: [], push: 'intake' } };
 }
 
 export function keyQuotas(quotas: Quotas): Quotas {

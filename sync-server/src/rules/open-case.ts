@@ -34,6 +34,7 @@ export const openCase: Rule = {
 			location: action.location ?? null,
 			locale: action.locale === 'en' ? 'en' : 'ar',
 			citizen_id: action.author!.user_id,
+			...(action.citizen_label ? { citizen_label: action.citizen_label } : {}),
 			...(action.kiosk ? { kiosk: action.kiosk } : {}),
 			created_at: iso,
 			routed_at: iso,

@@ -14,8 +14,10 @@ const counters = (c: CaseDoc, now = NOW) => caseFacts(c, { ...ctx, now }).counte
 describe('case facts', () => {
 	it.each<[string, CaseDoc, Counters]>([
 		['open, not yet due', makeCase(), { received: 1, open: 1 }],
-		['replied within the period', replied(makeCase(), '2019-03-12T07:00:00.000Z'), { received: 1, open: 1, replied: 1, within: 1, reply_seconds: 2 * 86_400, rating_invited: 1 }],
+		// Answered: the entity owes nothing more, so no dashboard counts it as open (issue 16).
+		['replied within the period', replied(makeCase(), '2019-03-12T07:00:00.000Z'), { received: 1, replied: 1, within: 1, reply_seconds: 2 * 86_400, rating_invited: 1 }],
 		['replied late and closed', replied(makeCase(), '2019-03-20T07:00:00.000Z', 'closed'), { received: 1, replied: 1, late: 1, reply_seconds: 10 * 86_400, rating_invited: 1 }],
+		['an interim reply: still open', replied(makeCase(), '2019-03-12T07:00:00.000Z', 'open'), { received: 1, open: 1, replied: 1, within: 1, reply_seconds: 2 * 86_400, rating_invited: 1 }],
 		['transferred', makeCase({ timeline: [entry('submit', AT), entry('transfer', AT)] }), { received: 1, open: 1, transferred: 1 }],
 		['a suggestion, new', makeCase({ case_type: 'suggestion' }), { received: 1, open: 1, sg_new: 1 }],
 		['a suggestion being implemented', { ...makeCase({ case_type: 'suggestion' }), suggestion_state: 'implemented' } as CaseDoc, { received: 1, open: 1, sg_implemented: 1 }]

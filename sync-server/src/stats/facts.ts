@@ -7,6 +7,7 @@ import { isFinalReply, RATING_CRITERIA } from '../../../src/lib/domain/rating.js
 import { daysToReply, isOverdue, repliedWithinPeriod, slaPhase } from '../../../src/lib/domain/sla.js';
 import {
 	cellKey,
+	isOpenStatus,
 	LEVELS,
 	NATIONAL,
 	statsDocId,
@@ -128,7 +129,7 @@ export function caseFacts(caseDoc: CaseDoc, ctx: FactsContext): CaseFacts {
 	put('expired', outcome === 'expired' ? 1 : 0);
 	put('no_due', outcome === 'no_due' ? 1 : 0);
 	put('overdue', current === 'expired' && caseDoc.status !== 'closed' ? 1 : 0);
-	put('open', caseDoc.status !== 'closed' ? 1 : 0);
+	put('open', isOpenStatus(caseDoc.status) ? 1 : 0);
 	put('transferred', caseDoc.timeline.some((e) => e.kind === 'transfer') ? 1 : 0);
 	put('reopened', (caseDoc.reopened ?? 0) > 0 || caseDoc.timeline.some((e) => e.kind === 'reopen') ? 1 : 0);
 	if (caseDoc.case_type === 'suggestion') counters[`sg_${suggestionState(caseDoc)}`] = 1;

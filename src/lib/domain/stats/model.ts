@@ -6,7 +6,7 @@
  * entity) or case type × entity (for the nation). Cells instead of one document per cell keep the
  * number of documents a dashboard device replicates near 100 000 for five years of 50 entities,
  * not millions, with the same granularity. */
-import type { CaseType } from '../doc-types.js';
+import type { CaseStatus, CaseType } from '../doc-types.js';
 
 export const STATS_DB = 'stats';
 /** Server-only: what each case last contributed, and the journal of the batch being applied. */
@@ -34,7 +34,7 @@ export const NATIONAL = '_all';
  * - overdue: expired and not closed — the cases still to chase
  * - no_due: the case has no due date (only imported legacy cases)
  * - reply_seconds: seconds from the start of the clock to the first reply, waits included
- * - open: not closed
+ * - open: still the entity's to answer: neither answered nor closed (isOpenStatus)
  * - transferred: moved to another entity at least once (counted at the entity that has it now)
  * - reopened: the citizen reopened it (within 14 days of a reply) at least once
  * - sg_*: suggestions by the state of their own lifecycle
@@ -73,6 +73,14 @@ export type Counters = Partial<Record<Counter, number>>;
 export type Totals = Record<Counter, number>;
 
 export { SUGGESTION_STATES, type SuggestionState } from '../doc-types.js';
+
+/** Whether a case in this status counts as open on every dashboard, national and per entity:
+ * the entity still owes an answer. An answered case waits only for the citizen's rating or a
+ * reopening, which makes it open again; counting it as open made an entity that had answered
+ * everything look behind (issue 16). Waiting for the citizen's information is still open. */
+export function isOpenStatus(status: CaseStatus): boolean {
+	return status === 'open' || status === 'awaiting_citizen';
+}
 
 export interface StatsDoc {
 	_id: string;
