@@ -64,10 +64,10 @@ describe('the kiosk screen', () => {
 		await page.getByLabel(msg(locale, 'signin.code.label')).waitFor();
 		await page.getByLabel(msg(locale, 'signin.code.label')).fill(await latestCode(app.base, phone));
 		await page.getByRole('button', { name: msg(locale, 'signin.verify'), exact: true }).click();
-		await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.signed_in.title') }).waitFor();
+		await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.file.title') }).waitFor();
 		expect(await axe(page)).toEqual([]);
 
-		await page.getByRole('button', { name: msg(locale, 'kiosk.finish') }).click();
+		await page.getByRole('button', { name: msg(locale, 'kiosk.cancel') }).click();
 		await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.start.title') }).waitFor();
 		expect(await page.getByLabel(msg(locale, 'signin.phone.label')).inputValue()).toBe('');
 		expect(await page.content()).not.toContain(phone);

@@ -13,3 +13,7 @@ export const KIOSK_IDLE_DEFAULT_MS = 90_000;
  * way to reach them; an inquiry or complaint does (the reply, the request for information, the
  * rating), so those need a proven phone. */
 export const KIOSK_ANONYMOUS_CASE_TYPES: readonly CaseType[] = ['suggestion'];
+
+/** Photos a citizen may take with the kiosk's camera for one case: each is re-encoded on the
+ * device, and the signed filing request carries them inline, so its size stays bounded. */
+export const KIOSK_PHOTOS_MAX = 3;
