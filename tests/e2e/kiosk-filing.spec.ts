@@ -88,6 +88,7 @@ describe('filing at a kiosk', () => {
 
 		const subject = `Broken bench at the centre ${locale}`;
 		const text = `The bench by the kiosk has been broken for a month; ${phone} is my number.`;
+		await page.locator('#case-type-complaint').check();
 		await page.locator('#category').selectOption('works-potholes');
 		await page.locator('#subject').fill(subject);
 		await page.locator('#body').fill(text);
