@@ -109,7 +109,7 @@ describe('filing at a kiosk', () => {
 		// On paper: the receipt alone, on an 80 mm roll (≈ 302 CSS px).
 		await page.emulateMedia({ media: 'print' });
 		expect((await page.locator('.receipt').boundingBox())!.width).toBeLessThanOrEqual(303);
-		expect(await page.getByRole('button', { name: msg(locale, 'kiosk.receipt.print') }).evaluate((b) => getComputedStyle(b).visibility)).toBe('hidden');
+		expect(await page.getByRole('button', { name: msg(locale, 'kiosk.receipt.print'), includeHidden: true }).evaluate((b) => getComputedStyle(b).visibility)).toBe('hidden');
 		await page.emulateMedia({ media: 'screen' });
 
 		// Walking away: the countdown comes, is heard, and "I'm still here" keeps the session.
