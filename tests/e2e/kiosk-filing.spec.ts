@@ -12,7 +12,7 @@ import { smallImage } from '../fixtures/files.js';
 import { signInStaff } from '../integration/harness.js';
 import { axe, DESKTOP, latestCode, msg, PHONE, preferLanguage, useApp, type Locale } from './browser.js';
 
-const IDLE_SECONDS = 20;
+const IDLE_SECONDS = 30;
 const app = useApp({ KIOSK_IDLE_SECONDS: String(IDLE_SECONDS) });
 
 async function coordinatorCall(method: string, path: string, body?: unknown) {
@@ -145,6 +145,13 @@ describe('filing at a kiosk', () => {
 		await preferLanguage(context, 'ar');
 		const page = await context.newPage();
 		const kioskId = await enrolledKiosk(page, 'ar', 'Kiosk without a phone');
+		// Installed, the kiosk is an app of its own: full screen, and /kiosk is all it can reach.
+		const manifestUrl = await page.locator('link[rel="manifest"]').getAttribute('href');
+		expect(manifestUrl).toBe('/kiosk.webmanifest');
+		const manifest = await (await fetch(`${app.base}${manifestUrl}`)).json();
+		expect(manifest).toMatchObject({ display: 'fullscreen', scope: '/kiosk', start_url: '/kiosk' });
+		const paths = await page.locator('a[href]').evaluateAll((anchors) => anchors.map((a) => `${(a as HTMLAnchorElement).origin}${(a as HTMLAnchorElement).pathname}`));
+		expect(paths.filter((path) => path !== `${app.base}/kiosk` && !path.startsWith(`${app.base}/kiosk/`))).toEqual([]);
 		await page.getByRole('button', { name: msg('ar', 'kiosk.without_phone.start') }).click();
 		await page.getByRole('heading', { level: 1, name: msg('ar', 'kiosk.file.title') }).waitFor();
 		// Only a suggestion can be chosen: an answer could not reach anyone.
