@@ -12,7 +12,7 @@ import { smallImage } from '../fixtures/files.js';
 import { signInStaff } from '../integration/harness.js';
 import { axe, DESKTOP, latestCode, msg, PHONE, preferLanguage, useApp, type Locale } from './browser.js';
 
-const IDLE_SECONDS = 30;
+const IDLE_SECONDS = 45;
 const app = useApp({ KIOSK_IDLE_SECONDS: String(IDLE_SECONDS) });
 
 async function coordinatorCall(method: string, path: string, body?: unknown) {
@@ -138,7 +138,7 @@ describe('filing at a kiosk', () => {
 		// "Back" does not return to the case: there is no earlier entry of this kiosk to go to.
 		await page.goBack().catch(() => null);
 		expect(await page.content()).not.toContain(ref);
-	}, 150_000);
+	}, 240_000);
 
 	it('lets a citizen without a phone send a suggestion only, then "finish" wipes it at once', async () => {
 		const context = await app.context({ viewport: PHONE, bypassCSP: true });
