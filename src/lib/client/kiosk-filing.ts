@@ -3,7 +3,7 @@
  * inline; then the receipt; and, when the citizen leaves, the wipe of whatever the browser might
  * still hold of them. Nothing here writes the citizen's data to any store: the form lives in
  * memory only. */
-import { DB, type GeoPoint } from '$lib/domain/doc-types';
+import { DB } from '$lib/domain/doc-types';
 import type { FieldError } from '$lib/domain/errors';
 import type { Catalogue } from '$lib/domain/routing';
 import { ClientError } from './api';
@@ -66,15 +66,6 @@ export async function waitForReceipt(device: KioskDevice, caseKey: string, wait 
 		if (Date.now() > until) throw new ClientError(504, 'network');
 		await new Promise((resolve) => setTimeout(resolve, RECEIPT_POLL_MS));
 	}
-}
-
-/** The kiosk's coordinates when its registered location gives them ("26.2235, 50.5876"), as the
- * form's location field holds them; otherwise none (a place described in words). */
-export function kioskCoordinates(location: string | null | undefined): { lat: string; lng: string } | null {
-	const match = /(-?\d{1,2}(?:\.\d+)?)\s*[,،]\s*(-?\d{1,3}(?:\.\d+)?)/.exec(location ?? '');
-	if (!match) return null;
-	const point: GeoPoint = { lat: Number(match[1]), lng: Number(match[2]) };
-	return Math.abs(point.lat) <= 90 && Math.abs(point.lng) <= 180 ? { lat: match[1], lng: match[2] } : null;
 }
 
 /** Databases that hold nothing of any person: the device's key and the public configuration
