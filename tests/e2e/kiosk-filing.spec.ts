@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidReference } from '../../src/lib/domain/reference.js';
 import { smallImage } from '../fixtures/files.js';
 import { signInStaff } from '../integration/harness.js';
-import { axe, DESKTOP, latestCode, msg, PHONE, preferLanguage, useApp, type Locale } from './browser.js';
+import { axe, DESKTOP, msg, PHONE, preferLanguage, signInAtKiosk, useApp, type Locale } from './browser.js';
 
 const IDLE_SECONDS = 45;
 const app = useApp({ KIOSK_IDLE_SECONDS: String(IDLE_SECONDS) });
@@ -49,15 +49,6 @@ async function browserStores(page: Page) {
 	}));
 }
 
-async function signIn(page: Page, locale: Locale, phone: string) {
-	await page.getByLabel(msg(locale, 'signin.phone.label')).fill(phone);
-	await page.getByRole('button', { name: msg(locale, 'signin.request') }).click();
-	await page.getByLabel(msg(locale, 'signin.code.label')).waitFor();
-	await page.getByLabel(msg(locale, 'signin.code.label')).fill(await latestCode(app.base, phone));
-	await page.getByRole('button', { name: msg(locale, 'signin.verify'), exact: true }).click();
-	await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.file.title') }).waitFor();
-}
-
 describe('filing at a kiosk', () => {
 	it.each([
 		['ar', PHONE, '+97336100311'],
@@ -69,7 +60,7 @@ describe('filing at a kiosk', () => {
 		const kioskId = await enrolledKiosk(page, locale, `Filing kiosk ${locale}`);
 		const before = await browserStores(page);
 
-		await signIn(page, locale, phone);
+		await signInAtKiosk(page, app.base, phone, locale);
 		expect(await inSession(kioskId)).toBe(true);
 		// The kiosk's registered place is the case's location; the camera takes the photos.
 		expect(await page.locator('#location-lat').inputValue()).toBe('26.1552');
