@@ -76,6 +76,15 @@ describe('filing at a kiosk', () => {
 		await page.getByRole('heading', { level: 2, name: msg(locale, 'form.errors_title') }).waitFor();
 		expect(await page.locator('#subject-error').textContent()).toContain(msg(locale, 'form.subject.label'));
 		expect(await axe(page)).toEqual([]);
+		// The summary's link takes the person to the field without a history entry.
+		await page.locator('#summary-title + ul a[href="#subject"]').click();
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('subject');
+		// Whatever the browser itself might keep of this person, a store or a cache, goes too.
+		await page.evaluate(async () => {
+			await (await caches.open('citizen-scratch')).put('/scratch', new Response('citizen'));
+			await new Promise((resolve) => (indexedDB.open('citizen-scratch').onsuccess = (event) => resolve((event.target as IDBOpenDBRequest).result.close())));
+			sessionStorage.setItem('citizen', 'scratch');
+		});
 
 		const subject = `Broken bench at the centre ${locale}`;
 		const text = `The bench by the kiosk has been broken for a month; ${phone} is my number.`;
