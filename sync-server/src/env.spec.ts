@@ -109,3 +109,14 @@ describe('SLA early warning', () => {
 		expect(() => parseEnv({ SLA_WARNING_WORKING_DAYS: value })).toThrow(/^Environment variable SLA_WARNING_WORKING_DAYS:/);
 	});
 });
+
+describe('kiosk idle time-out (issue 12)', () => {
+	it('is 90 seconds by default, and reads KIOSK_IDLE_SECONDS', () => {
+		expect(parseEnv({}).kiosk.idleMs).toBe(90_000);
+		expect(parseEnv({ KIOSK_IDLE_SECONDS: '45' }).kiosk.idleMs).toBe(45_000);
+	});
+
+	it.each(['4', '1801', 'soon', '1.5'])('stops start-up on KIOSK_IDLE_SECONDS=%s, naming the variable', (value) => {
+		expect(() => parseEnv({ KIOSK_IDLE_SECONDS: value })).toThrow(/^Environment variable KIOSK_IDLE_SECONDS:/);
+	});
+});

@@ -1,4 +1,5 @@
 /** Every environment variable the server reads, parsed and checked once at start-up. */
+import { KIOSK_IDLE_DEFAULT_MS } from '../../src/lib/domain/kiosk-session.js';
 import path from 'node:path';
 import { EnvError } from './env-error.js';
 import { parseKey } from './auth/sealing.js';
@@ -51,6 +52,8 @@ export interface Env {
 
 export interface KioskEnv {
 	staleAfterMs: number;
+	/** The kiosk screen's idle time-out, sent to the device with each heartbeat. */
+	idleMs: number;
 }
 
 export interface Open311Env {
@@ -260,7 +263,10 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		signInCodes: signInCodes(source),
 		quotas: quotas(source),
 		open311: open311(source),
-		kiosk: { staleAfterMs: integer(source, 'KIOSK_STALE_MINUTES', 15, 1, 10_080) * 60_000 },
+		kiosk: {
+			staleAfterMs: integer(source, 'KIOSK_STALE_MINUTES', 15, 1, 10_080) * 60_000,
+			idleMs: integer(source, 'KIOSK_IDLE_SECONDS', KIOSK_IDLE_DEFAULT_MS / 1000, 5, 1_800) * 1000
+		},
 		slaWarningWorkingDays: integer(source, 'SLA_WARNING_WORKING_DAYS', DEFAULT_WARNING_WORKING_DAYS, 0, 30)
 	};
 }

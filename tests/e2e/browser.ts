@@ -207,6 +207,17 @@ export async function signInByPhone(page: Page, base: string, phone: string, loc
 	await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).not.toBe('/signin');
 }
 
+/** A citizen identifies at an enrolled kiosk (/kiosk) with phone and code; the page ends on the
+ * kiosk's case form. */
+export async function signInAtKiosk(page: Page, base: string, phone: string, locale: Locale): Promise<void> {
+	await page.getByLabel(msg(locale, 'signin.phone.label')).fill(phone);
+	await page.getByRole('button', { name: msg(locale, 'signin.request') }).click();
+	await page.getByLabel(msg(locale, 'signin.code.label')).waitFor();
+	await page.getByLabel(msg(locale, 'signin.code.label')).fill(await latestCode(base, phone));
+	await page.getByRole('button', { name: msg(locale, 'signin.verify'), exact: true }).click();
+	await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.file.title') }).waitFor();
+}
+
 /** Signs staff in through /staff/signin; the page ends on the inbox. */
 export async function signInStaffUI(page: Page, username: string, locale: Locale = 'ar'): Promise<void> {
 	await page.goto('/staff/signin');

@@ -9,13 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKioskKey, kioskFetch, publicJwk, signKioskRequest, type KioskKey } from '../../src/lib/client/kiosk-signer.js';
 import { caseDocId, userDb } from '../../src/lib/domain/doc-types.js';
 import { isValidReference } from '../../src/lib/domain/reference.js';
+import { smallImage } from '../fixtures/files.js';
 import { remote, signInCitizen, signInStaff, startInProcess, waitFor, type Session } from './harness.js';
 
 let server: Awaited<ReturnType<typeof startInProcess>>;
 let coordinator: Session;
 
 beforeAll(async () => {
-	server = await startInProcess({ KIOSK_STALE_MINUTES: '5' });
+	server = await startInProcess({ KIOSK_STALE_MINUTES: '5', KIOSK_IDLE_SECONDS: '45' });
 	coordinator = await signInStaff(server.base, 'coordinator');
 }, 60_000);
 
@@ -151,6 +152,8 @@ describe('a kiosk end to end', () => {
 		const kiosk = await enrolledKiosk('Kiosk fleet');
 		const beat = await kiosk.call('POST', '/api/kiosk/heartbeat', { app_version: '1.2.4', outbox_length: 2, errors: ['printer: out of paper'] });
 		expect(beat.status).toBe(200);
+		// The screen's idle time-out is the server's setting, read with each heartbeat.
+		expect((await beat.json()).idle_timeout_ms).toBe(45_000);
 		for (const bad of [{ outbox_length: -1 }, { outbox_length: 1.5 }, { errors: 'x' }, { errors: ['x'.repeat(301)] }, { errors: Array(11).fill('x') }, { app_version: 'v'.repeat(41) }]) {
 			const refused = await kiosk.call('POST', '/api/kiosk/heartbeat', bad);
 			expect(refused.status).toBe(400);
@@ -302,10 +305,35 @@ describe('bad input', () => {
 		expect((await (await admin('GET', '/api/admin/kiosk-devices')).json()).kiosks).toHaveLength(before);
 	});
 
+	it('takes the photos from the kiosk camera inline, within a bounded number and size', async () => {
+		const kiosk = await enrolledKiosk('Kiosk photos');
+		const phone = '+97336100207';
+		await identify(kiosk, phone);
+		const photo = (await smallImage('jpeg', 320, 240)).toString('base64');
+		const withPhoto = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, _attachments: { 'photo-1.jpg': { content_type: 'image/jpeg', data: photo } } });
+		expect(withPhoto.status).toBe(202);
+		const { case_key } = await withPhoto.json();
+		await receiptOf(kiosk, case_key);
+		const citizen = await signInCitizen(server.base, phone);
+		const mine = await waitFor(() => remote(server.base, userDb(citizen.user.user_id), citizen).get(caseDocId(case_key)), 15_000, 'citizen replica');
+		expect(JSON.stringify(mine)).toContain('photo-1.jpg');
+
+		const four = Object.fromEntries([1, 2, 3, 4].map((n) => [`photo-${n}.jpg`, { content_type: 'image/jpeg', data: photo }]));
+		const tooMany = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, _attachments: four });
+		expect([tooMany.status, await errorCode(tooMany)]).toEqual([400, 'too_many_files']);
+		const disguised = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, _attachments: { 'photo-1.jpg': { content_type: 'image/jpeg', data: Buffer.from('<html><script>alert(1)</script></html>').toString('base64') } } });
+		expect(disguised.status).toBe(400);
+		const huge = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, _attachments: { 'photo-1.jpg': { content_type: 'image/jpeg', data: 'A'.repeat(3_000_000) } } });
+		expect([huge.status, await errorCode(huge)]).toEqual([413, 'payload_too_large']);
+		// Only the filing takes photos: every other kiosk request stays small.
+		const bigBeat = await kiosk.call('POST', '/api/kiosk/heartbeat', { errors: ['x'.repeat(300)], padding: 'x'.repeat(100_000) });
+		expect([bigBeat.status, await errorCode(bigBeat)]).toEqual([413, 'payload_too_large']);
+	}, 30_000);
+
 	it('refuses huge and malformed bodies with a clear code', async () => {
 		const kiosk = await enrolledKiosk('Kiosk bodies');
 		await identify(kiosk, '+97336100206');
-		const huge = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, body: 'x'.repeat(100_000) });
+		const huge = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, body: 'x'.repeat(3_000_000) });
 		expect([huge.status, await errorCode(huge)]).toEqual([413, 'payload_too_large']);
 		const longText = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, body: 'x'.repeat(20_000) });
 		expect([longText.status, await errorCode(longText)]).toEqual([400, 'too_long']);

@@ -9,6 +9,13 @@ class Announcer {
 		this[key] = '';
 		setTimeout(() => (this[key] = message), 50);
 	}
+
+	/** Empties both regions at once: at a shared kiosk, what was said to one person must not stay
+	 * in the page for the next. */
+	clear(): void {
+		this.polite = '';
+		this.assertive = '';
+	}
 }
 
 export const announcer = new Announcer();

@@ -6,7 +6,7 @@ import { ClientError } from './api';
 import { generateKioskKey, kioskFetch, publicJwk, type KioskKey } from './kiosk-signer';
 import type { ErrorCode, FieldError } from '../domain/errors';
 
-const DB_NAME = 'tawasul-kiosk';
+export const DEVICE_DB_NAME = 'tawasul-kiosk';
 const STORE = 'device';
 const RECORD = 'device';
 
@@ -19,7 +19,7 @@ export interface KioskDevice {
 
 function open(): Promise<IDBDatabase> {
 	return new Promise((resolve, reject) => {
-		const request = indexedDB.open(DB_NAME, 1);
+		const request = indexedDB.open(DEVICE_DB_NAME, 1);
 		request.onupgradeneeded = () => request.result.createObjectStore(STORE);
 		request.onsuccess = () => resolve(request.result);
 		request.onerror = () => reject(request.error);

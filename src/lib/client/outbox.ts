@@ -20,6 +20,15 @@ export interface OutgoingFile {
 	blob: Blob;
 }
 
+/** Files named by what they are (photo-1.jpg, document-1.pdf), never by the phone's file name:
+ * names end up in ids and URLs of every replica, and the gate accepts only such names. */
+export function namedAttachments(files: OutgoingFile[]): Record<string, AttachmentStub> {
+	const names = attachmentNamesFor(files.map((f) => f.blob.type));
+	const attachments: Record<string, AttachmentStub> = {};
+	files.forEach((file, i) => (attachments[names[i]] = { content_type: file.blob.type, data: file.blob }));
+	return attachments;
+}
+
 async function buildAction(kind: ActionKind, fields: ActionFields, files: OutgoingFile[], id: string): Promise<ActionDoc> {
 	const doc: ActionDoc = {
 		...fields,
@@ -30,14 +39,7 @@ async function buildAction(kind: ActionKind, fields: ActionFields, files: Outgoi
 		client_time: new Date().toISOString(),
 		device_id: await deviceId()
 	};
-	if (files.length) {
-		// Named by what they are (photo-1.jpg, document-1.pdf), never by the phone's file name: names
-		// end up in ids and URLs of every replica, and the gate accepts only such names.
-		const names = attachmentNamesFor(files.map((f) => f.blob.type));
-		const attachments: Record<string, AttachmentStub> = {};
-		files.forEach((file, i) => (attachments[names[i]] = { content_type: file.blob.type, data: file.blob }));
-		doc._attachments = attachments;
-	}
+	if (files.length) doc._attachments = namedAttachments(files);
 	// The gate's own schema, before anything is queued: an action it would refuse is refused here,
 	// with the field, while the person can still correct it. Text comes back without bidi controls.
 	const parsed = parseAction(doc);
@@ -68,6 +70,20 @@ export function parseLocation(location: DraftFields['location']): GeoPoint | nul
 	return { lat, lng };
 }
 
+/** A draft's fields as a `submit` action carries them (the app's outbox, a kiosk's filing). */
+export function submitFields(draft: DraftFields, location: GeoPoint | null | 'invalid'): Omit<ActionFields, 'case_key'> {
+	return {
+		case_type: draft.case_type,
+		entity_id: draft.entity_id,
+		category_id: draft.category_id,
+		subject: draft.subject.trim(),
+		body: draft.body.trim(),
+		location: location === 'invalid' ? null : location,
+		locale: i18n.locale,
+		...(draft.case_type === 'suggestion' && draft.name_consent === true ? { name_consent: true } : {})
+	};
+}
+
 /**
  * Turns a draft into a `submit` action in one step. The action id is `act:<draft id>` and the
  * case key is the draft id, both deterministic: if the app dies after the put and before the
@@ -88,17 +104,7 @@ export async function submitDraft(draftId: string): Promise<string> {
 	const location = parseLocation(draft.location);
 	const errors = validateSubmission(draft, location, files);
 	if (errors.length) throw new ClientError(400, errors[0].code, errors);
-	const fields: ActionFields = {
-		case_key: draft.id,
-		case_type: draft.case_type,
-		entity_id: draft.entity_id,
-		category_id: draft.category_id,
-		subject: draft.subject.trim(),
-		body: draft.body.trim(),
-		location: location === 'invalid' ? null : location,
-		locale: i18n.locale,
-		...(draft.case_type === 'suggestion' && draft.name_consent === true ? { name_consent: true } : {})
-	};
+	const fields: ActionFields = { case_key: draft.id, ...submitFields(draft, location) };
 	const doc = await buildAction('submit', fields, files.map((f) => ({ name: f.name, blob: f.blob })), draftId);
 	try {
 		await outbox.put(doc);

@@ -13,3 +13,15 @@ export const KIOSK_IDLE_DEFAULT_MS = 90_000;
  * way to reach them; an inquiry or complaint does (the reply, the request for information, the
  * rating), so those need a proven phone. */
 export const KIOSK_ANONYMOUS_CASE_TYPES: readonly CaseType[] = ['suggestion'];
+
+/** Photos a citizen may take with the kiosk's camera for one case: each is re-encoded on the
+ * device, and the signed filing request carries them inline, so its size stays bounded. */
+export const KIOSK_PHOTOS_MAX = 3;
+
+/** The kiosk's coordinates when its registered location gives them ("26.2235, 50.5876"), as the
+ * form's location field holds them; otherwise none (a place described in words). */
+export function kioskCoordinates(location: string | null | undefined): { lat: string; lng: string } | null {
+	const match = /(-?\d{1,2}(?:\.\d+)?)\s*[,،]\s*(-?\d{1,3}(?:\.\d+)?)/.exec(location ?? '');
+	if (!match) return null;
+	return Math.abs(Number(match[1])) <= 90 && Math.abs(Number(match[2])) <= 180 ? { lat: match[1], lng: match[2] } : null;
+}

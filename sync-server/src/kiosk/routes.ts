@@ -11,7 +11,7 @@ import express, { type Request, type Response } from 'express';
 import { DB, caseDocId, type ActionDoc, type CaseDoc, type CaseType } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { KIOSK_ID, readKioskHeaders, readPublicJwk } from '../../../src/lib/domain/kiosk-signing.js';
-import { KIOSK_ANONYMOUS_CASE_TYPES, KIOSK_SESSION_MAX_MS } from '../../../src/lib/domain/kiosk-session.js';
+import { KIOSK_ANONYMOUS_CASE_TYPES, KIOSK_PHOTOS_MAX, KIOSK_SESSION_MAX_MS } from '../../../src/lib/domain/kiosk-session.js';
 import { findOrCreateCitizen } from '../auth/accounts.js';
 import { mfaServiceFor } from '../auth/mfa.js';
 import { sessionServiceFor } from '../auth/sessions.js';
@@ -31,8 +31,11 @@ import { log } from '../log.js';
 import { auditChange, type AdminContext } from '../admin/context.js';
 import { admitSignedRequest, enrolKiosk, fleetView, listKiosks, recordHeartbeat, registerKiosk, reissueCode, revokeKiosk, updateKiosk, type KioskDoc, type NewKiosk } from './devices.js';
 
-/** A kiosk request's body: a case's text and little else (photos are not sent through this door). */
+/** A kiosk request's body: a code, a phone, a heartbeat. */
 export const KIOSK_BODY_MAX = '24kb';
+/** A filing's body: the case's text and the photos from the kiosk's camera, re-encoded on the
+ * device (≤ 500 KB each, base64 in `_attachments`), at most KIOSK_PHOTOS_MAX of them. */
+export const KIOSK_CASE_BODY_MAX = '2500kb';
 /** Failed enrolments per client address per hour (per instance): with 58 bits a code cannot be
  * guessed anyway; this stops a client from spending the server's time trying. */
 const ENROL_FAILURES_PER_ADDRESS = { max: 20, windowMs: 60 * 60_000 };
@@ -181,8 +184,8 @@ function enrolRoute(router: express.Router, ctx: KioskContext): void {
  * the signature before anything parses it. */
 function signedRoute(ctx: KioskContext) {
 	const { store, now, perKiosk } = ctx;
-	return (handler: (req: Request, res: Response, signed: Signed) => Promise<unknown>) => [
-		express.raw({ type: () => true, limit: KIOSK_BODY_MAX }),
+	return (handler: (req: Request, res: Response, signed: Signed) => Promise<unknown>, limit = KIOSK_BODY_MAX) => [
+		express.raw({ type: () => true, limit }),
 		asyncHandler(async (req, res) => {
 			const at = now();
 			const header = readKioskHeaders((name) => req.get(name) ?? undefined, at);
@@ -220,7 +223,7 @@ function sessionRoutes(router: express.Router, ctx: KioskContext, signed: Signed
 			throw new TawasulError(400, 'invalid_format', [{ field: 'outbox_length', code: 'invalid_format' }]);
 		}
 		await recordHeartbeat(store, kiosk.kiosk_id, { app_version, outbox_length: outbox, errors: errors as string[] }, now());
-		res.json({ ok: true, kiosk: { name: kiosk.name, centre: kiosk.centre, location: kiosk.location }, in_session: liveSession(kiosk, now()) !== null });
+		res.json({ ok: true, kiosk: { name: kiosk.name, centre: kiosk.centre, location: kiosk.location }, in_session: liveSession(kiosk, now()) !== null, idle_timeout_ms: ctx.env.kiosk.idleMs });
 	}));
 
 	// The citizen asks for a code to their phone; the kiosk stands for the address in the
@@ -259,6 +262,10 @@ function caseRoutes(router: express.Router, ctx: KioskContext, signed: SignedRou
 		if (!session.citizen_id && !KIOSK_ANONYMOUS_CASE_TYPES.includes(fields.case_type as CaseType)) {
 			throw new TawasulError(403, 'kiosk_no_citizen', [{ field: 'case_type', code: 'kiosk_no_citizen' }]);
 		}
+		const photos = fields._attachments;
+		if (photos && typeof photos === 'object' && Object.keys(photos).length > KIOSK_PHOTOS_MAX) {
+			throw new TawasulError(400, 'too_many_files', [{ field: 'files', code: 'too_many_files', params: { max: KIOSK_PHOTOS_MAX } }]);
+		}
 		const caseKey = randomUUID();
 		const at = new Date(now());
 		const action = {
@@ -283,7 +290,7 @@ function caseRoutes(router: express.Router, ctx: KioskContext, signed: SignedRou
 			current.session && current.session.started_at === session.started_at ? { ...current, session: { ...current.session, case_keys: [...current.session.case_keys, caseKey].slice(-20) } } : null
 		);
 		res.status(202).json({ case_key: caseKey });
-	}));
+	}, KIOSK_CASE_BODY_MAX));
 
 	// The receipt of a case this kiosk filed in the session still open: reference, entity, due
 	// date and where to follow it. Nothing of the case's text, and nothing of any other case.
