@@ -55,19 +55,26 @@ function keepOfflineAcrossNavigations(context: BrowserContext): void {
 	// A session's emulation holds while the session lives; each navigation needs a new one.
 	const sessions: CDPSession[] = [];
 	const conditions = () => ({ offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+	const send = async (page: Page) => {
+		const session = await context.newCDPSession(page);
+		sessions.push(session);
+		await session.send('Network.emulateNetworkConditions', conditions());
+	};
+	/** Until the document says it is offline (a navigation may still be swapping documents). */
 	const apply = async (page: Page) => {
-		if (page.isClosed()) return;
-		try {
-			const session = await context.newCDPSession(page);
-			sessions.push(session);
-			await session.send('Network.emulateNetworkConditions', conditions());
-		} catch {
-			// The page closed meanwhile: nothing left to emulate.
+		for (let attempt = 0; attempt < 20 && !page.isClosed(); attempt++) {
+			try {
+				await send(page);
+				if (!offline || !(await page.evaluate(() => navigator.onLine))) return;
+			} catch {
+				// The page is navigating or closing: try again on the next document.
+			}
+			await new Promise((resolve) => setTimeout(resolve, 100));
 		}
 	};
 	context.on('page', (page) => {
-		page.on('domcontentloaded', () => {
-			if (offline) void apply(page);
+		page.on('framenavigated', (frame) => {
+			if (offline && frame === page.mainFrame()) void apply(page);
 		});
 	});
 	const setOffline = context.setOffline.bind(context);

@@ -112,6 +112,8 @@ class Sync {
 		};
 		addEventListener('online', reconnect);
 		addEventListener('offline', update);
+		// The state may have changed between this object's creation and now, with no event heard.
+		update();
 		return () => {
 			removeEventListener('online', reconnect);
 			removeEventListener('offline', update);
