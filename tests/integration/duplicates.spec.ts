@@ -53,7 +53,8 @@ beforeAll(async () => {
 	]);
 	Object.assign(who, { agent, manager, healthAgent, citizens });
 }, 90_000);
-afterAll(() => server?.stop());
+// Stopping waits for the engine, the aggregator and the SMS sender to finish what they hold.
+afterAll(() => server?.stop(), 120_000);
 
 describe('linking duplicates', () => {
 	const keys = {} as Record<'primary' | 'second' | 'third' | 'alone', string>;

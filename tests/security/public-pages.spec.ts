@@ -15,6 +15,13 @@ afterAll(async () => {
 });
 
 describe('the public pages as a hostile client finds them', () => {
+	it('answer on a fresh install, before any case was counted: the figures are zero', async () => {
+		const figures = await fetch(`${server.base}/public/en/figures`);
+		expect(figures.status).toBe(200);
+		const data = await (await fetch(`${server.base}/public/figures.json`)).json();
+		expect(data.periods.map((p: { report: { national: { cases: number } } }) => p.report.national.cases)).toEqual([0, 0]);
+	});
+
 	it('ignore the query: the same page, the same ETag, nothing of the query echoed', async () => {
 		const plain = await fetch(`${server.base}/public/en`);
 		const hostile = await fetch(`${server.base}/public/en?lang=<script>alert(1)</script>&locale=ar&limit=1000000`);
