@@ -155,9 +155,8 @@ export interface FiguresPage {
  * figure that needs answers there are not yet. */
 function figure(locale: Locale, value: number | null, kind: 'count' | 'pct' | 'days'): string {
 	if (value === null) return escapeHtml(t(locale, 'public.figures.not_enough'));
-	const tag = locale === 'ar' ? 'ar-BH' : 'en-GB';
-	if (kind === 'pct') return new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1 }).format(value / 100);
-	if (kind === 'days') return new Intl.NumberFormat(tag, { maximumFractionDigits: 1 }).format(value);
+	if (kind === 'pct') return formatNumber(value / 100, locale, { style: 'percent', maximumFractionDigits: 1 });
+	if (kind === 'days') return formatNumber(value, locale, { maximumFractionDigits: 1 });
 	return formatNumber(value, locale);
 }
 

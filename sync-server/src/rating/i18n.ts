@@ -25,8 +25,8 @@ export function t(locale: Locale, key: string, params: Record<string, string | n
 export const readLocale = (value: unknown): Locale | null => (value === 'ar' || value === 'en' ? value : null);
 
 /** Numbers in the digits of the language, as the app writes them ("2,000", "٢٬٠٠٠"). */
-export function formatNumber(n: number, locale: Locale): string {
-	return new Intl.NumberFormat(locale === 'ar' ? 'ar-BH' : 'en-GB').format(n);
+export function formatNumber(n: number, locale: Locale, options?: Intl.NumberFormatOptions): string {
+	return new Intl.NumberFormat(locale === 'ar' ? 'ar-BH' : 'en-GB', options).format(n);
 }
 
 /** Dates as people read them here: Gregorian, national time zone, Latin or Arabic digits by language. */
