@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import express from 'express';
 import { DB, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
-import type { PublicSuggestionDoc } from '../../../src/lib/domain/suggestion.js';
-import { statusOf } from '../store-docs.js';
+import { isShownPublicly, type PublicSuggestionDoc } from '../../../src/lib/domain/suggestion.js';
+import { listPublished } from './moderation.js';
 import type { Store } from '../store.js';
 import type { Locale } from '../rating/i18n.js';
 import { publicPeriods } from './figures.js';
@@ -34,14 +34,7 @@ export interface PublicPages {
 }
 
 async function readSuggestions(store: Store): Promise<PublicSuggestionDoc[]> {
-	try {
-		const rows = await store.use<PublicSuggestionDoc>(DB.PUBLIC).list({ startkey: 'sug:\uffff', endkey: 'sug:', descending: true, include_docs: true, limit: PUBLIC_LIST_MAX });
-		return rows.rows.flatMap((row) => (row.doc && row.doc.type === 'public_suggestion' ? [row.doc] : []));
-	} catch (error) {
-		// Nothing has been published yet: the database is made with the first publication.
-		if (statusOf(error) === 404) return [];
-		throw error;
-	}
+	return (await listPublished(store, PUBLIC_LIST_MAX)).filter(isShownPublicly);
 }
 
 async function readEntities(store: Store): Promise<Map<string, EntityDoc>> {
