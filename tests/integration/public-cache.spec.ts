@@ -44,7 +44,7 @@ beforeAll(async () => {
 	store = await openLaneStore();
 	await seedStore(store, { demo: false });
 	await store.ensureDb(DB.PUBLIC);
-	await store.use(DB.PUBLIC).insert(suggestion('First shade'));
+	await store.use<PublicSuggestionDoc>(DB.PUBLIC).insert(suggestion('First shade'));
 	const counted: Store = Object.create(store);
 	counted.use = ((name: string) => {
 		const db = store.use(name);
@@ -70,7 +70,7 @@ describe('the public pages cache', () => {
 		expect(crowd.every((html) => html.includes('First shade'))).toBe(true);
 		expect(reads).toBe(1);
 
-		await store.use(DB.PUBLIC).insert(suggestion('Second shade'));
+		await store.use<PublicSuggestionDoc>(DB.PUBLIC).insert(suggestion('Second shade'));
 		clock += CACHE_MS - 1;
 		expect(await page()).not.toContain('Second shade');
 		expect(reads).toBe(1);
@@ -83,7 +83,7 @@ describe('the public pages cache', () => {
 	});
 
 	it('shows a change at once when told of it', async () => {
-		await store.use(DB.PUBLIC).insert(suggestion('Third shade'));
+		await store.use<PublicSuggestionDoc>(DB.PUBLIC).insert(suggestion('Third shade'));
 		pages.invalidate();
 		expect(await page()).toContain('Third shade');
 	});
@@ -97,7 +97,7 @@ describe('the public pages cache', () => {
 		await waitFor(async () => (reads > readsBefore ? true : undefined), 10_000, 'the failed read');
 		expect(await page()).toBe(before);
 		failing = false;
-		await store.use(DB.PUBLIC).insert(suggestion('Fourth shade'));
+		await store.use<PublicSuggestionDoc>(DB.PUBLIC).insert(suggestion('Fourth shade'));
 		await waitFor(async () => ((await page()).includes('Fourth shade') ? true : undefined), 10_000, 'a read after the failure');
 	});
 });
