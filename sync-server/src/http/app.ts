@@ -20,6 +20,7 @@ import type { SmsSender } from '../sms/sender.js';
 import { smsInboundRouter } from '../sms/inbound-routes.js';
 import { open311Router } from '../open311/routes.js';
 import { kioskRouter } from '../kiosk/routes.js';
+import { pushRouter } from '../push/routes.js';
 import { publicPages, type PublicPages } from '../public/routes.js';
 import { log } from '../log.js';
 
@@ -89,6 +90,8 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(adminRouter({ store: deps.store, env: deps.env }));
 	// Self-service kiosks: enrolment, signed device requests, the fleet view (issue 12).
 	app.use(kioskRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
+	// Web Push: the VAPID key, and a citizen's devices (issue 16).
+	app.use(pushRouter({ store: deps.store, push: deps.env.push }));
 	app.use(auditRouter({ store: deps.store }));
 	app.use(statsRouter({ store: deps.store }));
 	app.use(slaRouter({ store: deps.store, workingDays: deps.env.slaWarningWorkingDays }));
