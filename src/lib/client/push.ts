@@ -14,9 +14,11 @@ export function pushSupported(): boolean {
 	return typeof window !== 'undefined' && 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
 }
 
+/** The app's service worker once active: on a first visit it is still installing, and in a
+ * development build (no worker) this never settles, so push is simply not offered there. */
 async function registration(): Promise<ServiceWorkerRegistration | null> {
 	if (!pushSupported()) return null;
-	return (await navigator.serviceWorker.getRegistration()) ?? null;
+	return navigator.serviceWorker.ready;
 }
 
 /** The server's key, or null when push is off there. Online only: offline, push is not offered. */
