@@ -48,11 +48,25 @@ describe('the notifications toggle', () => {
 		// What a person who once answered "Block" has: the browser refuses without asking.
 		await context.clearPermissions();
 		const cdp = await context.newCDPSession(page);
-		await cdp.send('Browser.setPermission', { permission: { name: 'notifications' }, setting: 'denied', origin: withKeys.base });
+		const { targetInfo } = await cdp.send('Target.getTargetInfo');
+		await cdp.send('Browser.setPermission', { permission: { name: 'notifications' }, setting: 'denied', origin: withKeys.base, browserContextId: targetInfo.browserContextId });
 		await page.reload();
 		const section = page.getByRole('region', { name: msg('en', 'push.section') });
 		await section.getByText(msg('en', 'push.denied')).waitFor();
 		expect(await section.getByRole('button', { name: msg('en', 'push.toggle') }).isDisabled()).toBe(true);
+		expect(await axe(page)).toEqual([]);
+	});
+
+	it('says so when the browser\'s push service does not answer', async () => {
+		// Chromium's test profiles are private windows, which have no push service: subscribing fails.
+		const { page, context } = await citizenPage(withKeys, '+97336000807', 'ar', PHONE);
+		await context.grantPermissions(['notifications'], { origin: withKeys.base });
+		const section = page.getByRole('region', { name: msg('ar', 'push.section') });
+		const toggle = section.getByRole('button', { name: msg('ar', 'push.toggle') });
+		await toggle.click();
+		await section.getByRole('alert').getByText(msg('ar', 'push.failed')).waitFor();
+		expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+		await section.getByText(msg('ar', 'push.off')).waitFor();
 		expect(await axe(page)).toEqual([]);
 	});
 
