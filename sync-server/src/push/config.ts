@@ -4,7 +4,7 @@
  * does not offer it. A key that is given but malformed, or a pair that does not belong together,
  * stops start-up with the variable named, in every mode: the push services would refuse each push. */
 import { createECDH } from 'node:crypto';
-import { EnvError } from '../env-error.js';
+import { EnvError, wholeNumber as whole } from '../env-error.js';
 
 export interface VapidKeys {
 	/** base64url of the uncompressed P-256 point (65 bytes), the browser's applicationServerKey. */
@@ -37,14 +37,6 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 export function base64UrlBytes(value: string): Buffer | null {
 	if (!BASE64URL.test(value) || value.length % 4 === 1) return null;
 	return Buffer.from(value, 'base64url');
-}
-
-function whole(source: Source, name: string, fallback: number, min: number, max: number): number {
-	const raw = source[name];
-	if (raw === undefined || raw === '') return fallback;
-	const value = Number(raw);
-	if (!Number.isInteger(value) || value < min || value > max) throw new EnvError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
-	return value;
 }
 
 /** All three or none; each checked by form, and the public key must be the private key's own. */

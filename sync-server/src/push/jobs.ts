@@ -6,6 +6,7 @@
  * died between claim and answer: not pushed again). */
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import { insertOnce } from '../store-docs.js';
+import { ensureDesignDoc } from '../store-design.js';
 import type { Store } from '../store.js';
 import type { PushLocale } from './subscriptions.js';
 
@@ -40,27 +41,12 @@ export interface PushJob {
 
 export const pushJobId = (source: string, subscriptionId: string) => `job:${source}:${subscriptionId}`;
 
-const DESIGN = {
-	_id: '_design/push',
-	language: 'javascript',
-	views: {
-		due: { map: "function (doc) { if (doc.type === 'push_job' && doc.status === 'queued') emit(doc.next_at, null); }" },
-		sending: { map: "function (doc) { if (doc.type === 'push_job' && doc.status === 'sending' && doc.claim) emit(doc.claim.at, null); }" }
-	}
+const VIEWS = {
+	due: { map: "function (doc) { if (doc.type === 'push_job' && doc.status === 'queued') emit(doc.next_at, null); }" },
+	sending: { map: "function (doc) { if (doc.type === 'push_job' && doc.status === 'sending' && doc.claim) emit(doc.claim.at, null); }" }
 };
 
-export async function installPushDesign(store: Store): Promise<void> {
-	await store.ensureDb(DB.PUSH);
-	const db = store.use<Record<string, unknown>>(DB.PUSH);
-	const current = await db.get(DESIGN._id).catch(() => null);
-	if (current && JSON.stringify(current.views) === JSON.stringify(DESIGN.views)) return;
-	try {
-		await db.insert({ ...DESIGN, ...(current ? { _rev: current._rev } : {}) });
-	} catch (error) {
-		// A second instance installed it at the same moment.
-		if ((error as { statusCode?: number }).statusCode !== 409) throw error;
-	}
-}
+export const installPushDesign = (store: Store) => ensureDesignDoc(store, DB.PUSH, '_design/push', { language: 'javascript', views: VIEWS });
 
 /** Queues one push once per (source, subscription); false when that pair already had its job. */
 export async function enqueuePush(store: Store, source: string, subscriptionId: string, payload: PushPayload, now: Date): Promise<boolean> {

@@ -11,6 +11,7 @@ import { forEachLimited } from '../engine/attachments.js';
 import { log } from '../log.js';
 import { getOrNull } from '../store-docs.js';
 import type { Store } from '../store.js';
+import { Wakeup } from '../wakeup.js';
 import type { VapidKeys } from './config.js';
 import { claimedPushJobs, duePushJobs, savePushJobs, type PushJob } from './jobs.js';
 import { removeSubscriptionDoc, type SubscriptionDoc } from './subscriptions.js';
@@ -40,8 +41,7 @@ export class PushSender {
 	private readonly now: () => number;
 	private running = false;
 	private loop: Promise<void> | null = null;
-	private wake: (() => void) | null = null;
-	private kicked = false;
+	private readonly wakeup = new Wakeup();
 
 	constructor(
 		private readonly store: Store,
@@ -64,8 +64,7 @@ export class PushSender {
 
 	/** Something was queued: look now instead of at the next poll. */
 	kick(): void {
-		this.kicked = true;
-		this.wake?.();
+		this.wakeup.kick();
 	}
 
 	/** One round: claims and sends what is due; the number of jobs it handled. */
@@ -90,7 +89,7 @@ export class PushSender {
 		await this.recover().catch((error) => log.error('push recovery failed', { error: (error as Error).message }));
 		while (this.running) {
 			try {
-				if ((await this.sendDue()) === 0) await this.idle();
+				if ((await this.sendDue()) === 0) await this.wakeup.pause(this.options.pollMs ?? 5_000);
 				backoff = 250;
 			} catch (error) {
 				if (!this.running) break;
@@ -99,25 +98,6 @@ export class PushSender {
 				backoff = Math.min(backoff * 2, 10_000);
 			}
 		}
-	}
-
-	private idle(): Promise<void> {
-		if (this.kicked) {
-			this.kicked = false;
-			return Promise.resolve();
-		}
-		return new Promise((resolve) => {
-			const timer = setTimeout(done, this.options.pollMs ?? 5_000);
-			function done() {
-				clearTimeout(timer);
-				resolve();
-			}
-			this.wake = () => {
-				this.wake = null;
-				this.kicked = false;
-				done();
-			};
-		});
 	}
 
 	/** Claims left by an earlier life of this instance, or anyone's long expired: not pushed again. */
