@@ -271,6 +271,6 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 			idleMs: integer(source, 'KIOSK_IDLE_SECONDS', KIOSK_IDLE_DEFAULT_MS / 1000, 5, 1_800) * 1000
 		},
 		slaWarningWorkingDays: integer(source, 'SLA_WARNING_WORKING_DAYS', DEFAULT_WARNING_WORKING_DAYS, 0, 30),
-		push: parsePushEnv(source)
+		push: parsePushEnv(source, production)
 	};
 }

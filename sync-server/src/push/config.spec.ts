@@ -43,6 +43,12 @@ describe('Web Push configuration', () => {
 		expect(parseEnv({ ...production, ...VAPID }).push.vapid?.publicKey).toBe(PAIR.publicKey);
 		expect(() => parseEnv({ ...production, ...VAPID, VAPID_PRIVATE_KEY: 'short' })).toThrow(/^Environment variable VAPID_PRIVATE_KEY/);
 	});
+
+	it.each(['127.0.0.1', 'localhost', 'push.localhost'])('allows a push service on %s in development only', (host) => {
+		const production = { NODE_ENV: 'production', SECRETS_KEY: 'a'.repeat(64), SMS_GATEWAY: 'outbox', PUBLIC_URL: 'https://tawasul.bh' };
+		expect(parseEnv({ ...VAPID, PUSH_ALLOWED_HOSTS: host }).push.allowedHosts).toEqual([host]);
+		expect(() => parseEnv({ ...production, ...VAPID, PUSH_ALLOWED_HOSTS: `fcm.googleapis.com,${host}` })).toThrow(/^Environment variable PUSH_ALLOWED_HOSTS: must name push services in production/);
+	});
 });
 
 describe('hostAllowed', () => {

@@ -68,19 +68,23 @@ function publicFor(privateKey: Buffer): Buffer | null {
 	}
 }
 
-function hosts(source: Source): string[] {
+/** In production only names of push services: an address or localhost would let a subscription
+ * make the server post into its own network (a test's push service runs on loopback). */
+function hosts(source: Source, production: boolean): string[] {
 	const raw = source.PUSH_ALLOWED_HOSTS;
 	if (raw === undefined || raw === '') return DEFAULT_PUSH_HOSTS;
 	const list = raw.split(',').map((host) => host.trim().toLowerCase());
 	const bad = list.find((host) => !/^(\*\.)?[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(host));
 	if (bad !== undefined) throw new EnvError('PUSH_ALLOWED_HOSTS', `expected comma-separated host names (optionally *.domain), got "${bad}"`);
+	const local = list.find((host) => /^[\d.]+$/.test(host) || host === 'localhost' || host.endsWith('.localhost'));
+	if (production && local !== undefined) throw new EnvError('PUSH_ALLOWED_HOSTS', `must name push services in production, not an address or localhost, got "${local}"`);
 	return list;
 }
 
-export function parsePushEnv(source: Source): PushEnv {
+export function parsePushEnv(source: Source, production = false): PushEnv {
 	return {
 		vapid: vapid(source),
-		allowedHosts: hosts(source),
+		allowedHosts: hosts(source, production),
 		devicesPerPerson: whole(source, 'PUSH_DEVICES_PER_PERSON', 5, 1, 20),
 		maxAttempts: whole(source, 'PUSH_MAX_ATTEMPTS', 5, 1, 20)
 	};
