@@ -34,7 +34,19 @@ export async function pushState(publicKey: string | null): Promise<PushState> {
 	if (!worker) return 'unsupported';
 	if (Notification.permission === 'denied') return 'denied';
 	const subscription = await worker.pushManager.getSubscription();
+	if (subscription && !sameKey(subscription.options.applicationServerKey, keyBytes(publicKey))) {
+		// Made with keys the server no longer signs with: its pushes would be refused. Off, so the
+		// person can allow notifications again with the new key.
+		await subscription.unsubscribe();
+		return 'off';
+	}
 	return subscription && Notification.permission === 'granted' ? 'on' : 'off';
+}
+
+function sameKey(key: ArrayBuffer | null, expected: Uint8Array): boolean {
+	if (!key) return true;
+	const bytes = new Uint8Array(key);
+	return bytes.length === expected.length && bytes.every((byte, i) => byte === expected[i]);
 }
 
 function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
