@@ -73,6 +73,16 @@ describe('push subscription doors under attack', () => {
 		expect((await call('DELETE', other, JSON.stringify({ endpoint: mine.endpoint, user_id: citizen.user.user_id }))).status).toBe(400);
 	});
 
+	it('keeps the push database out of every device\'s reach', async () => {
+		for (const path of ['/db/push', '/db/push/_all_docs?include_docs=true', '/db/push/_changes']) {
+			for (const session of [citizen, agent]) {
+				const response = await fetch(`${server.base}${path}`, { headers: { cookie: session.cookie } });
+				expect(response.status, `${path} as ${session.user.role}`).toBeGreaterThanOrEqual(400);
+				expect(await response.text()).not.toContain('fcm.googleapis.com');
+			}
+		}
+	});
+
 	it('cuts a flood of changes with a 429', async () => {
 		const statuses: number[] = [];
 		for (let i = 0; i < PUSH_CHANGES_PER_MINUTE + 3; i++) statuses.push((await call('PUT', other, JSON.stringify(device()))).status);
