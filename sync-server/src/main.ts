@@ -66,7 +66,7 @@ export async function startServer(source: Record<string, string | undefined> = p
 		const port = (server.address() as AddressInfo).port;
 		log.info('listening; setting up the store', { url: `http://localhost:${port}`, store: store.embedded ? 'embedded' : shownUrl(store.url) });
 		const services = await whenStoreReady(store, env.couchdbUrl, () => startServices(env, store, rules, source, port, options), (fault) => (waiting.fault = fault));
-		app = createApp({ env, store, gateway: services.sms.asGateway(), engine: services.engine, sms: services.sms, publicPages: services.publicPages });
+		app = createApp({ env, store, gateway: services.sms.asGateway(), engine: services.engine, sms: services.sms, push: services.push, publicPages: services.publicPages });
 		log.info('Tawasul is running', { url: `http://localhost:${port}`, store: store.embedded ? 'embedded' : 'couchdb' });
 		if (services.accounts.length > 0 && env.logLevel !== 'silent') printDemoAccounts(services.accounts, port, demoPasswordsPath(env.dataDir));
 		return {
@@ -130,6 +130,7 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 		accounts,
 		engine,
 		sms,
+		push,
 		publicPages: pages,
 		async stop() {
 			await engine.stop();

@@ -105,6 +105,7 @@ describe('Web Push to a citizen\'s devices', () => {
 		expect(service.received.filter((r) => r.device === 'old-tablet').map((r) => r.status)).toEqual([410]);
 		expect((await subscriptionsOf(server.store, citizen.user.user_id)).map((s) => s.endpoint)).toEqual([phone.endpoint]);
 		expect((await jobsOf(server.store)).find((job) => job.payload.notice === 'reference_issued' && job.status === 'gone')).toBeTruthy();
+		expect((await (await fetch(`${server.base}/healthz`)).json()).push).toMatchObject({ running: true, sent: 1, gone: 1, dead: 0 });
 	});
 
 	it('pushes each later notice once, the final reply too, and nothing to the removed device', async () => {

@@ -21,6 +21,7 @@ import { smsInboundRouter } from '../sms/inbound-routes.js';
 import { open311Router } from '../open311/routes.js';
 import { kioskRouter } from '../kiosk/routes.js';
 import { pushRouter } from '../push/routes.js';
+import type { PushSender } from '../push/sender.js';
 import { publicPages, type PublicPages } from '../public/routes.js';
 import { log } from '../log.js';
 
@@ -45,6 +46,8 @@ export interface AppDeps {
 	engine: RulesEngine | null;
 	/** The SMS queue's sender, for health; absent in tests that send nothing. */
 	sms?: SmsSender | null;
+	/** The Web Push sender, for health; null when push is off. */
+	push?: PushSender | null;
 	/** The public pages, shared with the publisher that empties their cache; made here when absent. */
 	publicPages?: PublicPages;
 }
@@ -76,7 +79,7 @@ export function createApp(deps: AppDeps): express.Express {
 		const ok = store && (!engine || engineState === 'up');
 		const problem = !store ? 'store_down' : engineState === 'down' ? 'engine_down' : engineState === 'stalled' ? 'engine_stalled' : null;
 		res.setHeader('Cache-Control', 'no-store');
-		res.status(ok ? 200 : 503).json({ ok, problem, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engineState } : null, sms: deps.sms?.status() ?? null });
+		res.status(ok ? 200 : 503).json({ ok, problem, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engineState } : null, sms: deps.sms?.status() ?? null, push: deps.push?.status() ?? null });
 	});
 
 	// Which mode the server runs in, for the app's "development" ribbon (no sign-in needed).

@@ -67,6 +67,11 @@ export class PushSender {
 		this.wakeup.kick();
 	}
 
+	/** For /healthz: whether it runs, and what it did since start. */
+	status() {
+		return { running: this.running, ...this.counts };
+	}
+
 	/** One round: claims and sends what is due; the number of jobs it handled. */
 	async sendDue(): Promise<number> {
 		const due = await duePushJobs(this.store, new Date(this.now()), BATCH);
