@@ -6,6 +6,7 @@ import { parseKey } from './auth/sealing.js';
 import type { OtpLimits } from './auth/otp.js';
 import { parseSmsEnv, SMS_GATEWAYS, type SmsEnv, type SmsGatewayName } from './sms/config.js';
 import { DEFAULT_QUOTAS, type Quotas } from './gate/quota.js';
+import { parsePushEnv, type PushEnv } from './push/config.js';
 import { DEFAULT_WARNING_WORKING_DAYS } from '../../src/lib/domain/sla-warning.js';
 
 export { EnvError };
@@ -48,6 +49,8 @@ export interface Env {
 	open311: Open311Env;
 	/** Self-service kiosks (issue 12): how long without contact before the fleet view flags one. */
 	kiosk: KioskEnv;
+	/** Web Push to installed apps (issue 16): off while `push.vapid` is null (push/config.ts). */
+	push: PushEnv;
 }
 
 export interface KioskEnv {
@@ -267,6 +270,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 			staleAfterMs: integer(source, 'KIOSK_STALE_MINUTES', 15, 1, 10_080) * 60_000,
 			idleMs: integer(source, 'KIOSK_IDLE_SECONDS', KIOSK_IDLE_DEFAULT_MS / 1000, 5, 1_800) * 1000
 		},
-		slaWarningWorkingDays: integer(source, 'SLA_WARNING_WORKING_DAYS', DEFAULT_WARNING_WORKING_DAYS, 0, 30)
+		slaWarningWorkingDays: integer(source, 'SLA_WARNING_WORKING_DAYS', DEFAULT_WARNING_WORKING_DAYS, 0, 30),
+		push: parsePushEnv(source, production)
 	};
 }

@@ -20,6 +20,8 @@ import type { SmsSender } from '../sms/sender.js';
 import { smsInboundRouter } from '../sms/inbound-routes.js';
 import { open311Router } from '../open311/routes.js';
 import { kioskRouter } from '../kiosk/routes.js';
+import { pushRouter } from '../push/routes.js';
+import type { PushSender } from '../push/sender.js';
 import { publicPages, type PublicPages } from '../public/routes.js';
 import { log } from '../log.js';
 
@@ -44,6 +46,8 @@ export interface AppDeps {
 	engine: RulesEngine | null;
 	/** The SMS queue's sender, for health; absent in tests that send nothing. */
 	sms?: SmsSender | null;
+	/** The Web Push sender, for health; null when push is off. */
+	push?: PushSender | null;
 	/** The public pages, shared with the publisher that empties their cache; made here when absent. */
 	publicPages?: PublicPages;
 }
@@ -75,7 +79,7 @@ export function createApp(deps: AppDeps): express.Express {
 		const ok = store && (!engine || engineState === 'up');
 		const problem = !store ? 'store_down' : engineState === 'down' ? 'engine_down' : engineState === 'stalled' ? 'engine_stalled' : null;
 		res.setHeader('Cache-Control', 'no-store');
-		res.status(ok ? 200 : 503).json({ ok, problem, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engineState } : null, sms: deps.sms?.status() ?? null });
+		res.status(ok ? 200 : 503).json({ ok, problem, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engineState } : null, sms: deps.sms?.status() ?? null, push: deps.push?.status() ?? null });
 	});
 
 	// Which mode the server runs in, for the app's "development" ribbon (no sign-in needed).
@@ -90,6 +94,8 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(adminRouter({ store: deps.store, env: deps.env, onPublicChange: () => pages.invalidate() }));
 	// Self-service kiosks: enrolment, signed device requests, the fleet view (issue 12).
 	app.use(kioskRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
+	// Web Push: the VAPID key, and a citizen's devices (issue 16).
+	app.use(pushRouter({ store: deps.store, push: deps.env.push }));
 	app.use(auditRouter({ store: deps.store }));
 	app.use(statsRouter({ store: deps.store }));
 	app.use(slaRouter({ store: deps.store, workingDays: deps.env.slaWarningWorkingDays }));
