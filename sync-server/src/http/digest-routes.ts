@@ -10,6 +10,8 @@ import express from 'express';
 import { maskPhone, normalizePhone } from '../../../src/lib/domain/phone.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { updateAccount, getAccount } from '../auth/accounts.js';
+import { localDateOf } from '../../../src/lib/domain/calendar.js';
+import { CatalogueSource } from '../engine/catalogue.js';
 import { latestDigest, type DigestDoc } from '../sla/digest.js';
 import type { Store } from '../store.js';
 import { json, readObject } from './body.js';
@@ -38,16 +40,18 @@ function readChoice(body: unknown): { enabled: boolean; locale: 'ar' | 'en' } {
 
 export function digestRouter(deps: { store: Store; time: string; now?: () => number }): express.Router {
 	const router = express.Router();
-	const choices = windowQuota(SMS_CHOICES_PER_MINUTE, 60_000, deps.now ?? Date.now);
+	const now = deps.now ?? Date.now;
+	const choices = windowQuota(SMS_CHOICES_PER_MINUTE, 60_000, now);
+	const catalogue = new CatalogueSource(deps.store);
 
 	router.get(
 		'/api/sla/digest',
 		asyncHandler(async (_req, res) => {
 			const user = requireRole(res, ['manager']);
-			const [digest, account] = await Promise.all([latestDigest(deps.store, user.user_id), getAccount(deps.store, user.user_id)]);
+			const [digest, account, { calendar }] = await Promise.all([latestDigest(deps.store, user.user_id), getAccount(deps.store, user.user_id), catalogue.get()]);
 			const phone = account?.phone ? normalizePhone(account.phone) : null;
 			res.setHeader('Cache-Control', 'no-store');
-			res.json({ time: deps.time, digest: shown(digest), sms: { enabled: account?.digest_sms === true, phone: phone ? maskPhone(phone) : null } });
+			res.json({ today: localDateOf(new Date(now()), calendar.timeZone), time: deps.time, digest: shown(digest), sms: { enabled: account?.digest_sms === true, phone: phone ? maskPhone(phone) : null } });
 		})
 	);
 
