@@ -15,12 +15,12 @@ import { CatalogueSource } from '../engine/catalogue.js';
 import { latestDigest, type DigestDoc } from '../sla/digest.js';
 import type { Store } from '../store.js';
 import { json, readObject } from './body.js';
-import { asyncHandler } from './errors.js';
+import { asyncHandler, errorHandler } from './errors.js';
 import { requireRole } from './guards.js';
 import { windowQuota } from './window-quota.js';
 
 /** Changes of the SMS choice one person may make a minute: a switch, not a stream of writes. */
-const SMS_CHOICES_PER_MINUTE = 20;
+export const SMS_CHOICES_PER_MINUTE = 20;
 
 /** What the screen shows: the digest without the bookkeeping of its SMS. */
 function shown(doc: DigestDoc | null) {
@@ -69,5 +69,7 @@ export function digestRouter(deps: { store: Store; time: string; now?: () => num
 			res.json({ enabled: account.digest_sms === true });
 		})
 	);
+	// The body parser's refusals (too large, not JSON) in the API's own shape.
+	router.use('/api/sla/digest', errorHandler);
 	return router;
 }
