@@ -4,11 +4,10 @@
  * keyboard and announced; an agent sees no digest; axe finds nothing. The server makes the
  * digest a minute and a half after this file starts (DIGEST_TIME), once the cases are in, and
  * warns 30 working days ahead, so a case filed now is due soon. */
-import type { BrowserContext } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { followUp, signInCitizen, signInStaff, submitAction, waitFor, type Session } from '../integration/harness.js';
 import { answeredCase, push } from '../integration/rating-helpers.js';
-import { addSession, axe, msg, PHONE, preferLanguage, useApp, type Locale } from './browser.js';
+import { axe, msg, PHONE, signedInContext, useApp, type Locale } from './browser.js';
 
 const WIDE = { width: 1366, height: 800 };
 const ZONE = 'Asia/Bahrain';
@@ -63,12 +62,7 @@ beforeAll(async () => {
 	);
 }, 180_000);
 
-async function context(locale: Locale, session: Session, viewport: { width: number; height: number }): Promise<BrowserContext> {
-	const c = await app.context({ viewport, bypassCSP: true });
-	await preferLanguage(c, locale);
-	await addSession(c, app.base, session);
-	return c;
-}
+const context = (locale: Locale, session: Session, viewport: { width: number; height: number }) => signedInContext(app, session, locale, viewport);
 
 describe('the daily digest', () => {
 	for (const L of ['ar', 'en'] as const) {
