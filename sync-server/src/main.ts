@@ -23,6 +23,7 @@ import { demoPasswordsPath } from './seed/demo-passwords.js';
 import { createApp } from './http/app.js';
 import { installIntakeDesign } from './gate/gate.js';
 import { ensureRequestViews } from './open311/requests.js';
+import { ensureUpdateViews } from './open311/updates.js';
 import { StatsAggregator, STATS_SWEEP_MS } from './stats/aggregator.js';
 import { DigestScheduler } from './sla/digest.js';
 
@@ -88,6 +89,7 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 	// At start, not at the first Open311 read: CouchDB builds a view in the background once it
 	// exists, so that read does not wait for an index over every case.
 	await ensureRequestViews(store);
+	await ensureUpdateViews(store);
 	// Host and listening port: two running instances never share it, and a restart on a fixed port
 	// gets its own lease back at once.
 	const instanceId = source.ENGINE_INSTANCE || `${os.hostname()}:${port}:${env.dataDir}`;

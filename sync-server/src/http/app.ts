@@ -87,7 +87,8 @@ export function createApp(deps: AppDeps): express.Express {
 
 	app.use(sessionMiddleware({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	app.use(authRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
-	app.use(adminRouter({ store: deps.store, env: deps.env }));
+	const pages = deps.publicPages ?? publicPages({ store: deps.store, publicUrl: deps.env.publicUrl });
+	app.use(adminRouter({ store: deps.store, env: deps.env, onPublicChange: () => pages.invalidate() }));
 	// Self-service kiosks: enrolment, signed device requests, the fleet view (issue 12).
 	app.use(kioskRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	app.use(auditRouter({ store: deps.store }));
@@ -103,7 +104,7 @@ export function createApp(deps: AppDeps): express.Express {
 	// Open311 GeoReport v2 for other systems: public reads, requests filed with an API key.
 	app.use(open311Router({ store: deps.store, env: deps.env }));
 	// Before the PWA's fallback: these are pages of their own, rendered here, without sign-in.
-	app.use((deps.publicPages ?? publicPages({ store: deps.store, publicUrl: deps.env.publicUrl })).router);
+	app.use(pages.router);
 	// Replies (STOP) and receipts an HTTP provider posts back, when SMS_INBOUND_TOKEN is set.
 	if (deps.sms && deps.env.sms.inboundToken) app.use(smsInboundRouter({ store: deps.store, sender: deps.sms, token: deps.env.sms.inboundToken }));
 	app.use('/api', (_req, res) => res.status(404).json({ error: { code: 'not_found', message_key: 'errors.server' } }));
