@@ -12,9 +12,23 @@ import { benchOpen311 } from './open311.js';
 import { benchSla } from './sla.js';
 import { benchSimilar } from './similar.js';
 import { benchPublic } from './public.js';
+import { benchNotify } from './notify.js';
 
 const only = process.argv[2];
-const BENCHES: Record<string, () => Promise<void>> = { rules: benchRules, e2e: benchEndToEnd, sms: benchSms, rating: benchRating, stats: benchStats, gate: benchGate, persons: benchPersonDbs, open311: benchOpen311, sla: benchSla, similar: benchSimilar, public: benchPublic };
+const BENCHES: Record<string, () => Promise<void>> = {
+	rules: benchRules,
+	e2e: benchEndToEnd,
+	sms: benchSms,
+	rating: benchRating,
+	stats: benchStats,
+	gate: benchGate,
+	persons: benchPersonDbs,
+	open311: benchOpen311,
+	sla: benchSla,
+	similar: benchSimilar,
+	public: benchPublic,
+	notify: benchNotify
+};
 
 for (const [name, run] of Object.entries(BENCHES)) {
 	if (only && only !== name) continue;

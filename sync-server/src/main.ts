@@ -29,6 +29,7 @@ import { installIntakeDesign } from './gate/gate.js';
 import { ensureRequestViews } from './open311/requests.js';
 import { ensureUpdateViews } from './open311/updates.js';
 import { StatsAggregator, STATS_SWEEP_MS } from './stats/aggregator.js';
+import { DigestScheduler } from './sla/digest.js';
 
 export interface Running {
 	env: Env;
@@ -128,6 +129,18 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 	});
 	engine.start();
 	stats.startSweeper(STATS_SWEEP_MS);
+	// The managers' daily digest, once per manager and working day whichever instance makes it.
+	const digests = new DigestScheduler({
+		store,
+		enqueue: (job) => sms.enqueue(job),
+		publicUrl: env.publicUrl,
+		workingDays: env.slaWarningWorkingDays,
+		instanceId,
+		msOfDay: env.digest.msOfDay,
+		checkMs: env.digest.checkMs,
+		leaseMs: env.engine.leaseMs
+	});
+	digests.start();
 	return {
 		accounts,
 		engine,
@@ -135,6 +148,7 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 		push,
 		publicPages: pages,
 		async stop() {
+			await digests.stop();
 			await engine.stop();
 			await stats.stop();
 			await sms.stop();

@@ -49,7 +49,7 @@ export type SmsStatus = (typeof SMS_STATUSES)[number];
 /** GET /api/admin/sms/delivery: counts by state and the latest messages that did not arrive. */
 export interface SmsDelivery {
 	counts: Record<SmsStatus, number>;
-	problems: { purpose: 'otp' | 'rating' | 'notice'; to: string; status: SmsStatus; attempts: number; error: string | null; created_at: string; updated_at: string }[];
+	problems: { purpose: 'otp' | 'rating' | 'notice' | 'digest'; to: string; status: SmsStatus; attempts: number; error: string | null; created_at: string; updated_at: string }[];
 }
 
 export type EntityInput = Pick<EntityDoc, 'entity_id' | 'name_ar' | 'name_en'>;

@@ -44,7 +44,9 @@ export const DOC_TYPES = {
 	PUBLIC_SUGGESTION: 'public_suggestion',
 	/** A device's Web Push subscription and one push to one of them (issue 16), in `push`. */
 	PUSH_SUBSCRIPTION: 'push_subscription',
-	PUSH_JOB: 'push_job'
+	PUSH_JOB: 'push_job',
+	/** A manager's daily digest of late, due-soon and flagged cases (issue 16), in `digests`. */
+	SLA_DIGEST: 'sla_digest'
 } as const;
 
 export type DocType = (typeof DOC_TYPES)[keyof typeof DOC_TYPES];
@@ -102,7 +104,9 @@ export const DB = {
 	/** Redacted photos and which version of each is shown (issue 15); server only. */
 	REDACTIONS: 'redactions',
 	/** Citizens' Web Push subscriptions and the pushes sent to them (issue 16); server only. */
-	PUSH: 'push'
+	PUSH: 'push',
+	/** The managers' daily digests (issue 16), one per manager and working day; server only. */
+	DIGESTS: 'digests'
 } as const;
 
 /** Only characters CouchDB allows in a database name after the prefix. */

@@ -13,6 +13,7 @@ import { adminRouter } from '../admin/routes.js';
 import { auditRouter } from '../audit/routes.js';
 import { ratingRouter } from '../rating/routes.js';
 import { slaRouter } from './sla-routes.js';
+import { digestRouter } from './digest-routes.js';
 import { similarRouter } from './similar-routes.js';
 import { redactionRouter } from '../redaction/routes.js';
 import { statsRouter } from './stats-routes.js';
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(auditRouter({ store: deps.store }));
 	app.use(statsRouter({ store: deps.store }));
 	app.use(slaRouter({ store: deps.store, workingDays: deps.env.slaWarningWorkingDays }));
+	app.use(digestRouter({ store: deps.store, time: deps.env.digest.time }));
 	app.use(similarRouter({ store: deps.store }));
 	app.use(redactionRouter({ store: deps.store }));
 	app.use('/db', gateRouter({ store: deps.store, quotas: deps.env.quotas }));
