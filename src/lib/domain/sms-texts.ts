@@ -16,7 +16,9 @@ export const SMS_TEXTS = {
 	notice_suggestion_under_study: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.suggestion_under_study' },
 	notice_suggestion_accepted: { placeholders: ['ref', 'entity', 'target_date'], required: ['ref'], message: 'notice.sms.suggestion_accepted' },
 	notice_suggestion_implemented: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.suggestion_implemented' },
-	notice_suggestion_declined: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.suggestion_declined' }
+	notice_suggestion_declined: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.suggestion_declined' },
+	// To the citizens who follow a case instead of filing it again (issue 15).
+	notice_followed_answered: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.followed_answered' }
 } as const satisfies Record<string, { placeholders: readonly string[]; required: readonly string[]; message: string }>;
 
 export type SmsTextKey = keyof typeof SMS_TEXTS;

@@ -14,6 +14,7 @@ import { auditRouter } from '../audit/routes.js';
 import { ratingRouter } from '../rating/routes.js';
 import { slaRouter } from './sla-routes.js';
 import { similarRouter } from './similar-routes.js';
+import { nearbyRouter } from './nearby-routes.js';
 import { redactionRouter } from '../redaction/routes.js';
 import { statsRouter } from './stats-routes.js';
 import type { SmsSender } from '../sms/sender.js';
@@ -93,6 +94,8 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(statsRouter({ store: deps.store }));
 	app.use(slaRouter({ store: deps.store, workingDays: deps.env.slaWarningWorkingDays }));
 	app.use(similarRouter({ store: deps.store }));
+	// "Already reported?": open cases of a public-place category near the citizen's pin (issue 15).
+	app.use(nearbyRouter({ store: deps.store }));
 	app.use(redactionRouter({ store: deps.store }));
 	app.use('/db', gateRouter({ store: deps.store, quotas: deps.env.quotas }));
 	app.use(referenceClaimsRouter({ store: deps.store, secretsKey: deps.env.secretsKey }));
