@@ -289,6 +289,9 @@ export interface CaseDoc {
 	 * server only: staff see how many (`supporters`), no one sees who. */
 	followers?: Follower[];
 	supporters?: number;
+	/** In a follower's database only: another citizen's case this person follows, as
+	 * projections.ts's followerView shapes it (no text, location, files or citizen). */
+	followed?: true;
 }
 
 /** A citizen following a case (issue 15), with the language of their notices. */

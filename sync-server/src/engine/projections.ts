@@ -101,7 +101,7 @@ export function followerView(caseDoc: CaseDoc): Record<string, unknown> & { _id:
 		supporters: caseDoc.supporters ?? 0,
 		timeline: caseDoc.timeline
 			.filter((e) => FOLLOWER_KINDS.has(e.kind))
-			.map((e) => ({ action_id: e.action_id, kind: e.kind, at: e.at, author_role: e.author_role, ...(e.interim ? { interim: true } : {}), ...(e.to_entity_id ? { to_entity_id: e.to_entity_id } : {}) })),
+			.map((e) => ({ action_id: e.action_id, kind: e.kind, at: e.at, author_role: e.author_role, ...(e.interim ? { interim: true } : {}), ...(e.kind === 'transfer' ? { from_entity_id: e.from_entity_id, to_entity_id: e.to_entity_id } : {}) })),
 		version: caseDoc.version
 	};
 }
