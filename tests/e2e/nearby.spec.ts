@@ -5,7 +5,7 @@
  * at 360 px and in English on a desktop, each screen with no axe violation. */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { local, remote, signInCitizen, signInStaff, submitAction, waitFor, type Session } from '../integration/harness.js';
+import { local, remote, signInCitizen, signInStaff, submitAction, waitFor } from '../integration/harness.js';
 import { addSession, axe, DESKTOP, msg, PHONE, preferLanguage, useApp, type Locale } from './browser.js';
 
 const app = useApp();

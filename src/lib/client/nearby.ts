@@ -1,21 +1,12 @@
 /** "Already reported?" (issue 15): the open cases of a public-place category near the pin, from
  * GET /api/nearby, and following one of them instead of filing the same report again. */
-import type { CaseStatus, GeoPoint } from '$lib/domain/doc-types';
+import type { GeoPoint } from '$lib/domain/doc-types';
+import type { NearbyCase } from '$lib/domain/nearby';
 import { request } from './api';
 import { i18n } from './i18n.svelte';
 import { appendAction } from './outbox';
 
-/** One nearby case: nothing of the person who filed it. */
-export interface NearbyCase {
-	case_key: string;
-	ref: string;
-	subject: string;
-	status: CaseStatus;
-	distance_m: number;
-	supporters: number;
-	age_days: number;
-	mine: boolean;
-}
+export type { NearbyCase };
 
 export interface NearbyAnswer {
 	category_id: string;

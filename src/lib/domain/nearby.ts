@@ -3,7 +3,7 @@
  * reads the few cells a circle of `NEARBY_RADIUS_M` can touch, then measures each candidate.
  * The same arithmetic runs in the index's map function (CouchDB's JavaScript), so the cell of a
  * point is computed the same way on both sides: a division and a floor, exact in IEEE doubles. */
-import type { CategoryDoc, GeoPoint } from './doc-types';
+import type { CaseStatus, CategoryDoc, GeoPoint } from './doc-types';
 
 export const NEARBY_RADIUS_M = 250;
 /** Cells of 0.0025° (≈ 278 m north–south, ≈ 250 m east–west in Bahrain): a 250 m circle there
@@ -21,6 +21,20 @@ export const DISTANCE_STEP_M = 10;
 const EARTH_RADIUS_M = 6_371_008.8;
 const METRES_PER_DEG_LAT = (Math.PI * EARTH_RADIUS_M) / 180;
 const rad = (deg: number) => (deg * Math.PI) / 180;
+
+/** One nearby case as a citizen is shown it (GET /api/nearby): nothing of the person who filed it. */
+export interface NearbyCase {
+	case_key: string;
+	ref: string;
+	subject: string;
+	status: CaseStatus;
+	/** Metres from the point asked about, to the nearest `DISTANCE_STEP_M`. */
+	distance_m: number;
+	supporters: number;
+	age_days: number;
+	/** The asker filed it themselves: nothing to follow. */
+	mine: boolean;
+}
 
 /** The statuses a case may be followed in: still waiting for its answer. */
 export const NEARBY_STATUSES = ['open', 'awaiting_citizen'] as const;

@@ -3,7 +3,7 @@
  * touch, never the other cases, then measures each candidate exactly. The view holds open cases
  * with a location only, and no duplicate linked to a primary (the primary stands for it). */
 import { DB, type CaseStatus } from '../../../src/lib/domain/doc-types.js';
-import { ageDays, cellsAround, distanceM, GRID_CELL_ES5, NEARBY_MAX, NEARBY_RADIUS_M, roundedDistance } from '../../../src/lib/domain/nearby.js';
+import { ageDays, cellsAround, distanceM, GRID_CELL_ES5, NEARBY_MAX, NEARBY_RADIUS_M, NEARBY_STATUSES, roundedDistance, type NearbyCase } from '../../../src/lib/domain/nearby.js';
 import type { Store } from '../store.js';
 import { ensureDesignDoc } from '../store-design.js';
 
@@ -15,27 +15,13 @@ export const MAX_CANDIDATES = 500;
 
 const OPEN_BY_CELL_MAP = `function (doc) {
   if (doc.type !== 'case' || !doc.location || typeof doc.location.lat !== 'number' || typeof doc.location.lng !== 'number') return;
-  if ((doc.status !== 'open' && doc.status !== 'awaiting_citizen') || doc.linked_to) return;
+  if (${JSON.stringify(NEARBY_STATUSES)}.indexOf(doc.status) < 0 || doc.linked_to) return;
   ${GRID_CELL_ES5}
   emit([doc.category_id, cell], { ref: doc.ref, subject: doc.subject || '', status: doc.status, lat: doc.location.lat, lng: doc.location.lng, created_at: doc.created_at, supporters: doc.supporters || 0, citizen_id: doc.citizen_id });
 }`;
 
 export function ensureNearbyViews(store: Store): Promise<void> {
 	return ensureDesignDoc(store, DB.CASES, NEARBY_DESIGN_ID, { views: { [VIEW]: { map: OPEN_BY_CELL_MAP } } });
-}
-
-/** One nearby case as a citizen is shown it: nothing of the person who filed it. */
-export interface NearbyCase {
-	case_key: string;
-	ref: string;
-	subject: string;
-	status: CaseStatus;
-	/** Metres from the point asked about, to the nearest 10. */
-	distance_m: number;
-	supporters: number;
-	age_days: number;
-	/** The asker filed it themselves: nothing to follow. */
-	mine: boolean;
 }
 
 interface CellRow {
