@@ -5,16 +5,18 @@
  * at 360 px and in English on a desktop, each screen with no axe violation. */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { local, remote, signInCitizen, signInStaff, submitAction, waitFor } from '../integration/harness.js';
+import { local, remote, signInCitizen, signInStaff, submitAction, waitFor, type Session } from '../integration/harness.js';
 import { addSession, axe, DESKTOP, msg, PHONE, preferLanguage, useApp, type Locale } from './browser.js';
 
 const app = useApp();
 const HERE = { lat: 26.2235, lng: 50.5876 };
 const SECRET = 'My car, plate 55123, fell into it in front of house 12.';
 let filed: { key: string; ref: string };
+let agent: Session;
 
 beforeAll(async () => {
-	const [owner, agent] = await Promise.all([signInCitizen(app.base, '+97336000071'), signInStaff(app.base, 'agent.works')]);
+	let owner: Session;
+	[owner, agent] = await Promise.all([signInCitizen(app.base, '+97336000071'), signInStaff(app.base, 'agent.works')]);
 	const submit = submitAction({ subject: 'حفرة عميقة أمام المدرسة', body: SECRET, location: HERE, locale: 'ar' });
 	const outbox = local('nearby-outbox');
 	await outbox.put(submit);
@@ -94,5 +96,19 @@ describe('already reported nearby?', () => {
 		expect(await axe(page)).toEqual([]);
 		await page.getByRole('button', { name: t('form.submit'), exact: true }).click();
 		await page.getByText(t('form.queued_offline')).waitFor();
+	});
+
+	it('shows staff how many citizens support the case, in English on a desktop', async () => {
+		const L: Locale = 'en';
+		const context = await app.context({ viewport: DESKTOP, bypassCSP: true, serviceWorkers: 'block' });
+		await preferLanguage(context, L);
+		await addSession(context, app.base, agent);
+		const page = await context.newPage();
+		await page.goto(`/staff/cases/${filed.key}`);
+		const supporters = page.locator('dt', { hasText: msg(L, 'case.supporters') }).locator('xpath=following-sibling::dd[1]');
+		await supporters.waitFor({ timeout: 20_000 });
+		expect(await supporters.textContent()).toMatch(/^1 /);
+		expect(await page.getByText(msg(L, 'action.kind.follow')).count()).toBe(1);
+		expect(await axe(page)).toEqual([]);
 	});
 });
