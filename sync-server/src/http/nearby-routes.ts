@@ -39,12 +39,12 @@ export function parseNearbyQuery(query: Record<string, unknown>): NearbyQuery {
 	const unknown = Object.keys(query).filter((k) => !(FIELDS as readonly string[]).includes(k));
 	if (unknown.length > 0) throw new TawasulError(400, 'unknown_field', unknown.slice(0, 5).map((field) => ({ field, code: 'unknown_field' })));
 	const errors: FieldError[] = [];
-	const categoryId = query.category_id;
-	if (typeof categoryId !== 'string' || !ID_PATTERN.test(categoryId)) errors.push({ field: 'category_id', code: categoryId === undefined ? 'required' : 'invalid_format' });
+	const categoryId = typeof query.category_id === 'string' && ID_PATTERN.test(query.category_id) ? query.category_id : null;
+	if (categoryId === null) errors.push({ field: 'category_id', code: query.category_id === undefined ? 'required' : 'invalid_format' });
 	const lat = degrees(query.lat, NEARBY_LAT_MAX, 'lat', errors);
 	const lng = degrees(query.lng, 180, 'lng', errors);
-	if (errors.length > 0) throw new TawasulError(400, errors[0].code, errors);
-	return { categoryId: categoryId as string, lat, lng };
+	if (categoryId === null || errors.length > 0) throw new TawasulError(400, errors[0].code, errors);
+	return { categoryId, lat, lng };
 }
 
 export function nearbyRouter(deps: { store: Store; now?: () => Date }): express.Router {
