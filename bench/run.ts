@@ -13,6 +13,7 @@ import { benchSla } from './sla.js';
 import { benchSimilar } from './similar.js';
 import { benchPublic } from './public.js';
 import { benchNotify } from './notify.js';
+import { benchNearby } from './nearby.js';
 
 const only = process.argv[2];
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -27,7 +28,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
 	sla: benchSla,
 	similar: benchSimilar,
 	public: benchPublic,
-	notify: benchNotify
+	notify: benchNotify,
+	nearby: benchNearby
 };
 
 for (const [name, run] of Object.entries(BENCHES)) {

@@ -134,6 +134,19 @@ describe('entities, categories and routing', () => {
 		for (const kind of ['admin.entity.create', 'admin.category.create', 'admin.routing.update', 'admin.entity.update']) expect(kinds).toContain(kind);
 	});
 
+	it('marks a category as a public place: the nearby lookup answers for it at once, without a restart (issue 15)', async () => {
+		const lookup = () => fetch(`${server.base}/api/nearby?category_id=ports-noise&lat=26.2&lng=50.6`, { headers: { cookie: citizen.cookie } });
+		expect((await (await lookup()).json()).error.code).toBe('not_public_place');
+		const marked = await api('PUT', '/api/admin/categories/ports-noise', coordinator, { public_place: true });
+		expect(marked.body.category).toMatchObject({ category_id: 'ports-noise', public_place: true, name_en: 'Port noise' });
+		expect((await api('GET', '/db/config/category%3Aports-noise', null)).body.public_place).toBe(true);
+		const answer = await lookup();
+		expect(answer.status).toBe(200);
+		expect((await answer.json()).cases).toEqual([]);
+		const refused = await api('PUT', '/api/admin/categories/ports-noise', coordinator, { public_place: 'yes' });
+		expect(refused.body.error.fields).toEqual([{ field: 'public_place', code: 'invalid_format' }]);
+	});
+
 	it('retires an entity and brings it back without a restart: new cases for it are refused meanwhile', async () => {
 		const retired = await api('PUT', '/api/admin/entities/ports', coordinator, { active: false });
 		expect(retired.body.entity).toMatchObject({ entity_id: 'ports', active: false });

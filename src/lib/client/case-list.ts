@@ -34,6 +34,8 @@ export interface CaseListItem {
 	/** The submit action still in the outbox, for cases the server has not reflected yet. */
 	action_id: string | null;
 	rejection_code: string | null;
+	/** Another citizen's case this person follows (issue 15). */
+	followed?: boolean;
 }
 
 export interface MergeInput {
@@ -62,7 +64,8 @@ export function mergeCaseList({ cases, submits, rejections, online, dismissed = 
 		due_at: c.sla?.due_at ?? null,
 		at: c.updated_at ?? c.created_at,
 		action_id: null,
-		rejection_code: null
+		rejection_code: null,
+		...(c.followed ? { followed: true } : {})
 	}));
 	for (const action of submits) {
 		if (action.kind !== 'submit' || known.has(action.case_key) || dismissed.has(action._id)) continue;

@@ -125,6 +125,19 @@ async function ownRejections(): Promise<RejectionDoc[]> {
 	return [...mirrored, ...atTheGate];
 }
 
+/** The cases this citizen follows (issue 15): those projected as followed, and those a follow in
+ * this device's outbox names (sent or not, not refused). Offline: local reads. */
+export async function followedCaseKeys(): Promise<Set<string>> {
+	const name = ownDb();
+	if (!name) return new Set();
+	const [cases, actions, rejections] = await Promise.all([byPrefix<CaseDoc>(await sync.mirror(name), 'case:'), outboxActions(), ownRejections()]);
+	const refused = new Set(rejections.filter((r) => r.code !== 'already_following').map((r) => r.action_id));
+	return new Set([
+		...cases.filter((c) => c.followed).map((c) => c.case_key),
+		...actions.filter((a) => a.kind === 'follow' && !refused.has(a._id)).map((a) => a.case_key)
+	]);
+}
+
 /** The citizen's cases: projected cases merged with submissions still in the outbox. */
 export async function citizenCases(online: boolean, dismissed: Set<string>): Promise<CaseListItem[]> {
 	const name = ownDb();

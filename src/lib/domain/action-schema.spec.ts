@@ -39,7 +39,8 @@ const VALID: Record<ActionKind, Record<string, unknown>> = {
 	link: { primary_key: '6f1c2a90-0000-4000-8000-0000000000bb' },
 	unlink: {},
 	duplicate_added: { duplicate_key: '6f1c2a90-0000-4000-8000-0000000000bb' },
-	duplicate_removed: { duplicate_key: '6f1c2a90-0000-4000-8000-0000000000bb' }
+	duplicate_removed: { duplicate_key: '6f1c2a90-0000-4000-8000-0000000000bb' },
+	follow: { locale: 'en' }
 };
 
 const action = (kind: ActionKind, extra: Record<string, unknown> = {}) => ({ ...BASE, kind, ...VALID[kind], ...extra });

@@ -131,6 +131,9 @@ export const ACTION_SCHEMAS = {
 	// Staff mark this case as a duplicate of the primary case; its managers undo it (issue 13).
 	link: v.strictObject({ ...ENVELOPE, kind: kind('link'), primary_key: id(UUID) }),
 	unlink: v.strictObject({ ...ENVELOPE, kind: kind('unlink') }),
+	// A citizen follows another citizen's case of a public-place category (issue 15): nothing but the case.
+	// `locale`: the language of the follower's notices.
+	follow: v.strictObject({ ...ENVELOPE, kind: kind('follow'), locale: v.optional(v.picklist(['ar', 'en'], 'invalid_format')) }),
 	// Written by the server on the primary after a link or an unlink, never pushed by a device.
 	duplicate_added: v.strictObject({ ...ENVELOPE, kind: kind('duplicate_added'), duplicate_key: id(UUID) }),
 	duplicate_removed: v.strictObject({ ...ENVELOPE, kind: kind('duplicate_removed'), duplicate_key: id(UUID) }),

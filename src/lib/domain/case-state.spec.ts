@@ -41,7 +41,9 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		link: 'open',
 		unlink: 'open',
 		duplicate_added: 'open',
-		duplicate_removed: 'open'
+		duplicate_removed: 'open',
+		// Another citizen follows a case still waiting for its answer (issue 15).
+		follow: 'open'
 	},
 	awaiting_citizen: {
 		reply: 'answered',
@@ -57,7 +59,9 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		link: 'awaiting_citizen',
 		unlink: 'awaiting_citizen',
 		duplicate_added: 'awaiting_citizen',
-		duplicate_removed: 'awaiting_citizen'
+		duplicate_removed: 'awaiting_citizen',
+		// Another citizen follows a case still waiting for its answer (issue 15).
+		follow: 'awaiting_citizen'
 	},
 	answered: {
 		reply: 'answered',
@@ -73,7 +77,9 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		link: 'invalid_transition',
 		unlink: 'answered',
 		duplicate_added: 'answered',
-		duplicate_removed: 'answered'
+		duplicate_removed: 'answered',
+		// Another citizen follows a case still waiting for its answer (issue 15).
+		follow: 'invalid_transition'
 	},
 	closed: {
 		reply: 'invalid_transition',
@@ -89,7 +95,9 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		link: 'invalid_transition',
 		unlink: 'closed',
 		duplicate_added: 'closed',
-		duplicate_removed: 'closed'
+		duplicate_removed: 'closed',
+		// Another citizen follows a case still waiting for its answer (issue 15).
+		follow: 'invalid_transition'
 	}
 };
 
@@ -99,7 +107,7 @@ const table = CASE_STATUSES.flatMap((status) =>
 
 describe('checkTransition', () => {
 	it.each(table)('%s + %s → %s', (status, kind, outcome) => {
-		const author = ['provide_info', 'reopen', 'rate'].includes(kind) ? CITIZEN : ['suggestion_status', 'unlink'].includes(kind) ? MANAGER : AGENT;
+		const author = ['provide_info', 'reopen', 'rate'].includes(kind) ? CITIZEN : kind === 'follow' ? OTHER_CITIZEN : ['suggestion_status', 'unlink'].includes(kind) ? MANAGER : AGENT;
 		const expected = outcome === 'invalid_transition' ? { ok: false, code: outcome } : { ok: true, next: outcome };
 		expect(checkTransition(caseIn(status), action(kind, author))).toEqual(expected);
 	});
@@ -133,6 +141,8 @@ describe('checkTransition', () => {
 		['an interim reply to an answered case', caseIn('answered'), action('reply', AGENT, { interim: true }), { ok: false, code: 'invalid_transition' }],
 		['an interim reply to a closed case', caseIn('closed'), action('reply', AGENT, { interim: true }), { ok: false, code: 'invalid_transition' }],
 		['an interim reply from another entity', caseIn('open'), action('reply', OTHER_AGENT, { interim: true }), { ok: false, code: 'not_allowed' }],
+		['the citizen who filed a case cannot follow it (issue 15)', caseIn('open'), action('follow', CITIZEN), { ok: false, code: 'not_allowed' }],
+		['staff cannot follow a case', caseIn('open'), action('follow', AGENT), { ok: false, code: 'not_allowed' }],
 		['a kind named after an Object property', caseIn('open'), action('constructor' as ActionKind, AGENT), { ok: false, code: 'invalid_transition' }]
 	])('%s', (_name, caseDoc, act, expected) => {
 		expect(checkTransition(caseDoc, act)).toEqual(expected);
@@ -148,7 +158,8 @@ describe('availableActions', () => {
 		['the citizen on an answered case may reopen (rating is the server\'s)', 'answered', CITIZEN, ['reopen']],
 		['the citizen on a closed case', 'closed', CITIZEN, ['reopen']],
 		['another entity', 'open', OTHER_AGENT, []],
-		['anyone on a closed case', 'closed', AGENT, []]
+		['anyone on a closed case', 'closed', AGENT, []],
+		['another citizen: following is offered by the new-case form only (issue 15)', 'open', OTHER_CITIZEN, []]
 	])('%s', (_name, status, author, kinds) => {
 		expect(availableActions(caseIn(status), author)).toEqual(kinds);
 	});

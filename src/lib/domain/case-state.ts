@@ -28,7 +28,9 @@ export const TRANSITIONS: Record<Exclude<ActionKind, 'submit'>, { from: CaseStat
 	link: { from: ['open', 'awaiting_citizen'], to: null },
 	unlink: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null },
 	duplicate_added: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null },
-	duplicate_removed: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null }
+	duplicate_removed: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null },
+	// Only a case still waiting for its answer gathers supporters (issue 15); the follow rule checks the category.
+	follow: { from: ['open', 'awaiting_citizen'], to: null }
 };
 
 /** Where a suggestion may go from where it stands. Declined can be studied again; implemented is final. */
@@ -59,6 +61,8 @@ function mayAct(kind: ActionKind, author: ActionAuthor | undefined, caseDoc: Cas
 	if (kind === 'submit') return author.role === 'citizen';
 	if (!caseDoc) return false;
 	if (CITIZEN_KINDS.has(kind)) return author.role === 'citizen' && author.user_id === caseDoc.citizen_id;
+	// Any citizen but the one who filed it may follow a case (issue 15).
+	if (kind === 'follow') return author.role === 'citizen' && author.user_id !== caseDoc.citizen_id;
 	// The entity's managers decide on a suggestion; its agents answer it like any other case.
 	if (kind === 'suggestion_status' && !mayDecideSuggestion(author)) return false;
 	// A link is undone by the entity's managers only (issue 13).
@@ -102,6 +106,8 @@ export function availableActions(caseDoc: CaseFacts, author: ActionAuthor): Acti
 	return (Object.keys(TRANSITIONS) as (keyof typeof TRANSITIONS)[]).filter(
 		(kind) =>
 			!SERVER_KINDS.includes(kind) &&
+			// Following is offered by the new-case form, next to the nearby case, not on a case's page.
+			kind !== 'follow' &&
 			mayAct(kind, author, caseDoc) &&
 			TRANSITIONS[kind].from.includes(caseDoc.status) &&
 			(kind !== 'suggestion_status' || (caseDoc.case_type === 'suggestion' && nextSuggestionStates(caseDoc).length > 0)) &&

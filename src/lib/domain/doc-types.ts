@@ -73,7 +73,10 @@ export const ACTION_KINDS = [
 	'unlink',
 	// Written by the server on the primary case after a link or unlink, never by a device.
 	'duplicate_added',
-	'duplicate_removed'
+	'duplicate_removed',
+	// A citizen follows another citizen's open case of a public-place category instead of filing
+	// the same report again, and counts as its supporter (issue 15).
+	'follow'
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -291,6 +294,19 @@ export interface CaseDoc {
 	linked_to?: CaseLink;
 	/** A primary case: the cases linked to it as duplicates. */
 	duplicates?: CaseLink[];
+	/** Citizens who follow this case instead of filing it again (issue 15), in the order they came;
+	 * server only: staff see how many (`supporters`), no one sees who. */
+	followers?: Follower[];
+	supporters?: number;
+	/** In a follower's database only: another citizen's case this person follows, as
+	 * projections.ts's followerView shapes it (no text, location, files or citizen). */
+	followed?: true;
+}
+
+/** A citizen following a case (issue 15), with the language of their notices. */
+export interface Follower {
+	user_id: string;
+	locale: 'ar' | 'en';
 }
 
 /** The other case of a duplicate link (issue 13), with its reference for the staff's screens. */
@@ -342,6 +358,9 @@ export interface CategoryDoc {
 	name_ar: string;
 	name_en: string;
 	case_types: CaseType[];
+	/** Reports of a public place (a road, a street light): before filing one, a citizen is shown the
+	 * open cases of this category nearby and may follow one instead (issue 15). Absent: false. */
+	public_place?: boolean;
 }
 
 export interface SettingsDoc {

@@ -90,7 +90,11 @@ export const ERROR_CODES = [
 	'link_not_open',
 	'already_linked',
 	'not_linked',
-	'case_linked'
+	'case_linked',
+	// Following a case instead of filing it again (issue 15).
+	'already_following',
+	'followers_full',
+	'not_public_place'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -24,5 +24,8 @@ export const LIMITS = {
 	ACTION_JSON_BYTES_MAX: 256 * 1024,
 	/** One request to the gate: one action with the most files allowed (base64 makes 4 bytes of
 	 * 3) and its JSON. Larger requests are refused from their Content-Length without reading. */
-	REQUEST_BYTES_MAX: 28 * 1024 * 1024 + 512 * 1024
+	REQUEST_BYTES_MAX: 28 * 1024 * 1024 + 512 * 1024,
+	/** Citizens following one case (issue 15): each is a projection written at each of its public
+	 * steps and an SMS at its answer, so the work one case makes stays bounded. */
+	FOLLOWERS_MAX: 500
 } as const;

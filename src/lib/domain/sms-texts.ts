@@ -19,7 +19,9 @@ export const SMS_TEXTS = {
 	notice_suggestion_implemented: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.suggestion_implemented' },
 	notice_suggestion_declined: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.suggestion_declined' },
 	// The managers' daily digest: the counts say it all, so no value is indispensable.
-	manager_digest: { placeholders: ['day', 'late', 'due_soon', 'low_ratings', 'reopened', 'link'], required: [], message: 'digest.sms.text' }
+	manager_digest: { placeholders: ['day', 'late', 'due_soon', 'low_ratings', 'reopened', 'link'], required: [], message: 'digest.sms.text' },
+	// To the citizens who follow a case instead of filing it again (issue 15).
+	notice_followed_answered: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.followed_answered' }
 } as const satisfies Record<string, { placeholders: readonly string[]; required: readonly string[]; message: string }>;
 
 export type SmsTextKey = keyof typeof SMS_TEXTS;

@@ -34,7 +34,8 @@ const VALID_FIELDS: Record<ActionKind, Partial<ActionDoc>> = {
 	link: { primary_key: '6f1c2a90-0000-4000-8000-0000000000bb' },
 	unlink: {},
 	duplicate_added: { duplicate_key: '6f1c2a90-0000-4000-8000-0000000000bb' },
-	duplicate_removed: { duplicate_key: '6f1c2a90-0000-4000-8000-0000000000bb' }
+	duplicate_removed: { duplicate_key: '6f1c2a90-0000-4000-8000-0000000000bb' },
+	follow: { locale: 'en' }
 };
 
 function action(kind: ActionKind, extra: Partial<ActionDoc> = {}): ActionDoc {

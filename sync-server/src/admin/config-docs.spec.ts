@@ -51,6 +51,17 @@ describe('entities and categories', () => {
 			'case_types:out_of_range'
 		]);
 	});
+
+	it('marks a category as a public place, keeps the mark through other edits, and takes only a boolean (issue 15)', () => {
+		const ok = (id: string) => id === 'works';
+		const created = categoryFrom({ category_id: 'c', entity_id: 'works', name_ar: 'تصنيف', name_en: 'Cat', case_types: ['complaint'] }, null, ok);
+		expect(created.public_place).toBe(false);
+		const marked = categoryFrom({ public_place: true }, created, ok);
+		expect(marked.public_place).toBe(true);
+		expect(categoryFrom({ name_en: 'Roads' }, marked, ok).public_place).toBe(true);
+		expect(categoryFrom({ public_place: false }, marked, ok).public_place).toBe(false);
+		expect(fieldsOf(() => categoryFrom({ public_place: 'yes' }, marked, ok))).toEqual(['public_place:invalid_format']);
+	});
 });
 
 describe('holidays and SMS texts', () => {

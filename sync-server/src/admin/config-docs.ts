@@ -55,13 +55,15 @@ export function entityFrom(body: unknown, current: EntityDoc | null): EntityDoc 
 
 /** A new category or the changed fields of one; `entityOk` says whether an entity may take cases. */
 export function categoryFrom(body: unknown, current: CategoryDoc | null, entityOk: (id: string) => boolean): CategoryDoc {
-	const allowed = ['entity_id', 'name_ar', 'name_en', 'case_types'];
+	const allowed = ['entity_id', 'name_ar', 'name_en', 'case_types', 'public_place'];
 	const fields = new Fields(body, current ? allowed : ['category_id', ...allowed]);
 	const id = current ? current.category_id : fields.text('category_id', { max: 63, pattern: ID_PATTERN });
 	const entity = fields.text('entity_id', { max: 63, optional: current !== null });
 	if (entity !== undefined && !entityOk(entity)) fields.fail('entity_id', 'unknown_entity');
 	const { name_ar, name_en } = names(fields, current !== null);
 	const caseTypes = fields.listOf<CaseType>('case_types', CASE_TYPES, { min: 1, max: CASE_TYPES.length, optional: current !== null });
+	// Reports of a public place: nearby open cases are shown before filing and may be followed (issue 15).
+	const publicPlace = fields.boolean('public_place', { optional: true });
 	fields.done();
 	return {
 		...(current ?? {}),
@@ -71,7 +73,8 @@ export function categoryFrom(body: unknown, current: CategoryDoc | null, entityO
 		entity_id: entity ?? current!.entity_id,
 		name_ar: name_ar ?? current!.name_ar,
 		name_en: name_en ?? current!.name_en,
-		case_types: caseTypes ?? current!.case_types
+		case_types: caseTypes ?? current!.case_types,
+		public_place: publicPlace ?? current?.public_place ?? false
 	};
 }
 

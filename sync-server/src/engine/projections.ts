@@ -28,8 +28,9 @@ export function withRevision(doc: { _id: string }, db: string, version: number):
 	return { ...doc, _rev: `${version}-${ids[0]}`, _revisions: { start: version, ids } };
 }
 
-/** Staff-only entries: internal notes, and the links between cases of different citizens (issue 13). */
-const STAFF_ONLY_KINDS = new Set(['note', 'link', 'unlink', 'duplicate_added', 'duplicate_removed']);
+/** Staff-only entries: internal notes, the links between cases of different citizens (issue 13),
+ * and who follows the case (issue 15). */
+const STAFF_ONLY_KINDS = new Set(['note', 'link', 'unlink', 'duplicate_added', 'duplicate_removed', 'follow']);
 
 /** A timeline entry as the citizen sees it: nothing of the other cases a link joins it to. */
 function citizenEntry(entry: TimelineEntry): TimelineEntry {
@@ -68,11 +69,52 @@ export function citizenView(caseDoc: CaseDoc): Record<string, unknown> & { _id: 
 	};
 }
 
-/** Entity staff see the whole case, internal notes included. */
+/** Entity staff see the whole case, internal notes included, and how many citizens support it,
+ * not who (issue 15). */
 export function staffView(caseDoc: CaseDoc): Record<string, unknown> & { _id: string } {
-	const { _rev, ...view } = caseDoc;
+	const { _rev, followers: _followers, ...view } = caseDoc;
 	void _rev;
 	return view;
+}
+
+/** The steps of a case its followers see (issue 15): where it stands, never what was written. */
+const FOLLOWER_KINDS = new Set(['submit', 'reply', 'request_info', 'provide_info', 'transfer', 'close', 'reopen', 'suggestion_status']);
+
+/** A followed case as its follower sees it (issue 15): read-only, of a public-place category, so
+ * its reference, subject, status and steps, but nothing of the citizen who filed it: no text, no
+ * location, no files, no names, no replies' wording (a reply may address that citizen). */
+export function followerView(caseDoc: CaseDoc): Record<string, unknown> & { _id: string } {
+	return {
+		_id: caseDoc._id,
+		type: DOC_TYPES.CASE,
+		followed: true,
+		case_key: caseDoc.case_key,
+		ref: caseDoc.ref,
+		case_type: caseDoc.case_type,
+		status: caseDoc.status,
+		entity_id: caseDoc.entity_id,
+		category_id: caseDoc.category_id,
+		subject: caseDoc.subject,
+		created_at: caseDoc.created_at,
+		updated_at: caseDoc.updated_at,
+		sla: caseDoc.sla,
+		supporters: caseDoc.supporters ?? 0,
+		timeline: caseDoc.timeline
+			.filter((e) => FOLLOWER_KINDS.has(e.kind))
+			.map((e) => ({ action_id: e.action_id, kind: e.kind, at: e.at, author_role: e.author_role, ...(e.interim ? { interim: true } : {}), ...(e.kind === 'transfer' ? { from_entity_id: e.from_entity_id, to_entity_id: e.to_entity_id } : {}) })),
+		version: caseDoc.version
+	};
+}
+
+/** The followers' databases this version of the case is written to: all of them after a step
+ * they see, only the new follower's after a follow, none after anything else (a note, a link).
+ * From the case alone, so that a replay writes the same. */
+function followerTargets(caseDoc: CaseDoc): string[] {
+	const last = caseDoc.timeline.at(-1);
+	const followers = caseDoc.followers ?? [];
+	if (!last || followers.length === 0) return [];
+	if (last.kind === 'follow') return followers.some((f) => f.user_id === last.author_id) ? [userDb(last.author_id)] : [];
+	return FOLLOWER_KINDS.has(last.kind) ? followers.map((f) => userDb(f.user_id)) : [];
 }
 
 export interface Projection {
@@ -101,6 +143,7 @@ export function projectCase(caseDoc: CaseDoc): { writes: Projection[]; targets: 
 		...(citizen ? [{ db: citizen, doc: withRevision(citizenView(caseDoc), citizen, caseDoc.version) }] : []),
 		{ db: entity, doc: withRevision(staffView(caseDoc), entity, caseDoc.version) }
 	];
+	for (const db of followerTargets(caseDoc)) writes.push({ db, doc: withRevision(followerView(caseDoc), db, caseDoc.version) });
 	for (const db of formerEntityDbs(caseDoc)) {
 		const gone = withRevision({ _id: caseDoc._id }, db, caseDoc.version);
 		writes.push({ db, doc: { ...gone, _deleted: true } });

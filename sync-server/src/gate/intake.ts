@@ -14,7 +14,7 @@ import type { SessionUser } from '../auth/types.js';
 
 export const KINDS_BY_ROLE: Record<Role, readonly ActionKind[]> = {
 	// Not 'rate': the server writes ratings after checking the link or session and the window.
-	citizen: ['submit', 'provide_info', 'reopen'],
+	citizen: ['submit', 'provide_info', 'reopen', 'follow'],
 	kiosk: [],
 	// Only managers undo a link; the engine says so again (case-state.ts).
 	agent: ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status', 'link'],

@@ -1,6 +1,7 @@
 /** The rules, in the order they run. Rules are listed here, never loaded by a name that came
  * from input or configuration. */
 import { citizenNotice } from './citizen-notice.js';
+import { follow } from './follow.js';
 import { link } from './link.js';
 import { openCase } from './open-case.js';
 import { rate } from './rate.js';
@@ -17,7 +18,8 @@ import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { validate } from './validate.js';
 
-export const RULES: readonly Rule[] = [validate, transition, link, openCase, transfer, reopen, rate, suggestion, sla, ratingInvite, citizenNotice, suggestionPublish, record];
+// `follow` before `transition`: a case of a private category is refused as missing before its status shows.
+export const RULES: readonly Rule[] = [validate, follow, transition, link, openCase, transfer, reopen, rate, suggestion, sla, ratingInvite, citizenNotice, suggestionPublish, record];
 
 /** Checks a configured list of rule names (RULES env) against the known ones. */
 export function selectRules(names: string[] | null): readonly Rule[] {

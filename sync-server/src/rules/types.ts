@@ -1,6 +1,6 @@
 /** The one interface every rule implements. Rules change `work` in memory only; the engine
  * does every read and the single save (docs/design.md, STYLE.md §2). */
-import type { ActionDoc, CaseDoc, CaseStatus, TimelineEntry } from '../../../src/lib/domain/doc-types.js';
+import type { ActionDoc, CaseDoc, CaseStatus, Follower, TimelineEntry } from '../../../src/lib/domain/doc-types.js';
 import type { FieldError } from '../../../src/lib/domain/errors.js';
 import type { Catalogue } from '../engine/catalogue.js';
 
@@ -40,7 +40,7 @@ export interface Rule {
 }
 
 /** Something outside the case to do after a batch is durable (an SMS invitation, …). */
-export type SideEffect = RatingInviteEffect | CitizenNoticeEffect | PublishSuggestionEffect | ServerActionEffect;
+export type SideEffect = RatingInviteEffect | CitizenNoticeEffect | FollowerNoticeEffect | PublishSuggestionEffect | ServerActionEffect;
 
 interface EffectBase {
 	/** Idempotency key of the effect: the same action always yields the same key. */
@@ -70,6 +70,12 @@ export type CitizenNotice =
 	| 'suggestion_accepted'
 	| 'suggestion_implemented'
 	| 'suggestion_declined';
+
+/** A citizen who follows the case is told of its answer (issue 15): one per follower and action. */
+export interface FollowerNoticeEffect extends EffectBase {
+	kind: 'follower_notice';
+	follower: Follower;
+}
 
 /** An implemented suggestion goes into the public store (issue 14). */
 export interface PublishSuggestionEffect extends EffectBase {

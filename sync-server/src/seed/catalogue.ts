@@ -319,6 +319,11 @@ export const ENTITIES: EntityDoc[] = ENTITY_SPECS.map(([entity_id, name_ar, name
 	active: true
 }));
 
+/** Categories of things in a public place, which many people pass and report (issue 15): roads,
+ * street lights, drains, flooding, cleanliness, parks, abandoned vehicles. Before filing one, a
+ * citizen sees the open cases of it nearby and may follow one instead. */
+const PUBLIC_PLACES = new Set(['potholes', 'street-lights', 'sewerage', 'rainwater', 'waste', 'parks', 'abandoned-vehicles']);
+
 export const CATEGORIES: CategoryDoc[] = ENTITY_SPECS.flatMap(([entity_id, , , categories]) =>
 	categories.map(([suffix, name_ar, name_en, case_types = ANY]) => ({
 		_id: `category:${entity_id}-${suffix}`,
@@ -327,7 +332,8 @@ export const CATEGORIES: CategoryDoc[] = ENTITY_SPECS.flatMap(([entity_id, , , c
 		entity_id,
 		name_ar,
 		name_en,
-		case_types: [...case_types]
+		case_types: [...case_types],
+		public_place: PUBLIC_PLACES.has(suffix)
 	}))
 );
 

@@ -14,7 +14,7 @@ import { getOrNull, insertOnce } from '../store-docs.js';
 import { accountDocId, type AccountDoc } from '../auth/types.js';
 import { forEachLimited } from '../engine/attachments.js';
 import { log } from '../log.js';
-import type { CitizenNotice, CitizenNoticeEffect, SideEffect } from '../rules/types.js';
+import type { CitizenNotice, CitizenNoticeEffect, FollowerNoticeEffect, SideEffect } from '../rules/types.js';
 import type { Store } from '../store.js';
 import type { NewJob } from './jobs.js';
 import { optedOut } from './opt-out.js';
@@ -49,13 +49,13 @@ const TRIES = 3;
  * case never holds up the feed. */
 export function noticeHandler(deps: NoticeDeps): (effects: SideEffect[]) => Promise<void> {
 	return async (effects) => {
-		const notices = effects.filter((e): e is CitizenNoticeEffect => e.kind === 'citizen_notice');
+		const notices = effects.filter((e): e is CitizenNoticeEffect | FollowerNoticeEffect => e.kind === 'citizen_notice' || e.kind === 'follower_notice');
 		await forEachLimited(notices, 4, async (effect) => {
 			let lastError = '';
 			for (let attempt = 1; attempt <= TRIES; attempt++) {
 				try {
-					const outcome = await queueNotice(deps, effect);
-					if (outcome !== 'queued' && outcome !== 'already_queued') log.info('citizen notice not sent', { key: effect.key, notice: effect.notice, reason: outcome });
+					const outcome = effect.kind === 'citizen_notice' ? await queueNotice(deps, effect) : await queueFollowerNotice(deps, effect);
+					if (outcome !== 'queued' && outcome !== 'already_queued') log.info('citizen notice not sent', { key: effect.key, notice: effect.kind === 'citizen_notice' ? effect.notice : effect.kind, reason: outcome });
 					return;
 				} catch (error) {
 					lastError = (error as Error).message;
@@ -74,12 +74,8 @@ export async function queueNotice(deps: NoticeDeps, effect: Pick<CitizenNoticeEf
 	const index = caseDoc?.timeline.findIndex((e) => e.action_id === effect.action_id) ?? -1;
 	if (!caseDoc || index < 0) return 'no_case';
 	if (caseDoc.citizen_id === LEGACY_CITIZEN_ID) return 'no_account';
-	const account = await getOrNull(store.use<AccountDoc>(DB.AUTH), accountDocId(caseDoc.citizen_id));
-	if (!account) return 'no_account';
-	if (!account.phone) return 'no_phone';
-	const phone = normalizePhone(account.phone);
-	if (!phone) return 'invalid_phone';
-	if ((await optedOut(store, [phone])).has(phone)) return 'opted_out';
+	const phone = await phoneOf(store, caseDoc.citizen_id);
+	if (!phone.ok) return phone.outcome;
 
 	const locale = caseDoc.locale === 'en' ? 'en' : 'ar';
 	const entry = caseDoc.timeline[index];
@@ -87,7 +83,36 @@ export async function queueNotice(deps: NoticeDeps, effect: Pick<CitizenNoticeEf
 	if (entry.kind === 'transfer' && entry.from_entity_id) values.from_entity = await entityName(store, entry.from_entity_id, locale);
 	if (entry.target_date) values.target_date = entry.target_date;
 	const text = await smsTextFor(store, TEXT_OF[effect.notice], locale, values);
-	return (await deps.enqueue({ source: noticeSource(effect.action_id), purpose: 'notice', to: phone, text })) ? 'queued' : 'already_queued';
+	return (await deps.enqueue({ source: noticeSource(effect.action_id), purpose: 'notice', to: phone.number, text })) ? 'queued' : 'already_queued';
+}
+
+/** A follower's notice of the answer (issue 15): in their own language, one job per action and
+ * follower (`notice:<action id>:<user id>`), whatever replays. */
+export async function queueFollowerNotice(deps: NoticeDeps, effect: Pick<FollowerNoticeEffect, 'follower' | 'action_id' | 'case_key'>): Promise<NoticeOutcome> {
+	const { store } = deps;
+	const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(effect.case_key));
+	const index = caseDoc?.timeline.findIndex((e) => e.action_id === effect.action_id) ?? -1;
+	if (!caseDoc || index < 0) return 'no_case';
+	const phone = await phoneOf(store, effect.follower.user_id);
+	if (!phone.ok) return phone.outcome;
+	const locale = effect.follower.locale;
+	const values = { ref: caseDoc.ref, entity: await entityName(store, entityAfter(caseDoc, index), locale) };
+	const text = await smsTextFor(store, 'notice_followed_answered', locale, values);
+	const source = `${noticeSource(effect.action_id)}:${effect.follower.user_id}`;
+	return (await deps.enqueue({ source, purpose: 'notice', to: phone.number, text })) ? 'queued' : 'already_queued';
+}
+
+type PhoneLookup = { ok: true; number: string } | { ok: false; outcome: Extract<NoticeOutcome, 'no_account' | 'no_phone' | 'invalid_phone' | 'opted_out'> };
+
+/** The account's number as SMS may use it: there, valid, and not opted out. */
+async function phoneOf(store: Store, userId: string): Promise<PhoneLookup> {
+	const account = await getOrNull(store.use<AccountDoc>(DB.AUTH), accountDocId(userId));
+	if (!account) return { ok: false, outcome: 'no_account' };
+	if (!account.phone) return { ok: false, outcome: 'no_phone' };
+	const phone = normalizePhone(account.phone);
+	if (!phone) return { ok: false, outcome: 'invalid_phone' };
+	if ((await optedOut(store, [phone])).has(phone)) return { ok: false, outcome: 'opted_out' };
+	return { ok: true, number: phone };
 }
 
 /** The entity holding the case just after timeline entry `index`: the latest transfer up to it,
