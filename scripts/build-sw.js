@@ -6,12 +6,14 @@
 //    and answers navigations with index.html (the SPA fallback) except server paths. The public
 //    pages (/public…) are the server's: fetched from the network first, and kept so a page once
 //    visited opens offline too.
-// 3. writes the Web Push handlers (scripts/sw-push.js) with their texts, imported by the worker.
+// 3. writes the Web Push handlers (scripts/sw-push.js) with their texts, and the Web Share Target
+//    (scripts/sw-share.js) with its limits, both imported by the worker.
 //    A new worker waits (skipWaiting: false) until the person presses "Update" in the app.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { generateSW } from 'workbox-build';
 import { installPushHandlers } from './sw-push.js';
+import { installShareTarget } from './sw-share.js';
 
 const INDEX = 'build/index.html';
 
@@ -50,11 +52,24 @@ function writePushHandlers() {
 
 const pushHandlers = writePushHandlers();
 
+/** build/sw-share-<hash>.js: a photo shared from the phone's gallery, kept for a new report: as
+ * many files as a case takes (LIMITS.FILES_MAX), each no larger than a camera's photo may be before
+ * the app shrinks it (50 MB), and text up to a case's length. */
+function writeShareTarget() {
+	const limits = { files: 5, fileBytes: 50 * 1024 * 1024, textChars: 4000 };
+	const code = `(${installShareTarget.toString()})(${JSON.stringify(limits)});\n`;
+	const name = `sw-share-${createHash('sha256').update(code).digest('hex').slice(0, 10)}.js`;
+	writeFileSync(`build/${name}`, code);
+	return name;
+}
+
+const shareTarget = writeShareTarget();
+
 const { count, size, warnings } = await generateSW({
 	globDirectory: 'build',
 	globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,json}'],
-	globIgnores: ['sw.js', 'workbox-*.js', 'sw-push-*.js'],
-	importScripts: [`/${pushHandlers}`],
+	globIgnores: ['sw.js', 'workbox-*.js', 'sw-push-*.js', 'sw-share-*.js'],
+	importScripts: [`/${shareTarget}`, `/${pushHandlers}`],
 	swDest: 'build/sw.js',
 	// Hashed files under _app/immutable change name when they change; no cache-busting needed.
 	dontCacheBustURLsMatching: /^_app\/immutable\//,

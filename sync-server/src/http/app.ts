@@ -118,6 +118,10 @@ export function createApp(deps: AppDeps): express.Express {
 	if (deps.sms && deps.env.sms.inboundToken) app.use(smsInboundRouter({ store: deps.store, sender: deps.sms, token: deps.env.sms.inboundToken }));
 	app.use('/api', (_req, res) => res.status(404).json({ error: { code: 'not_found', message_key: 'errors.server' } }));
 
+	// The phone's share sheet posts shared photos here; the app's service worker takes them
+	// (scripts/sw-share.js). Without it (not installed yet) the body is not read and the person
+	// lands on the new report, told that nothing arrived.
+	app.post('/share-target', (_req, res) => res.redirect(303, '/new?shared=failed'));
 	serveApp(app, deps.env.staticDir);
 
 	app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
