@@ -66,7 +66,13 @@ export async function benchPublic(): Promise<void> {
 		const year = now.getUTCFullYear();
 		const ctx = { timeZone: 'Asia/Bahrain', weekStart: 0, now };
 		const buckets = new BucketSet();
-		for (const c of generateCases(CASES, categories, 3, [`${year - 1}-01-01`, now.toISOString().slice(0, 10)])) buckets.add(caseFacts(c, ctx));
+		let counted = 0;
+		for (const c of generateCases(CASES, categories, 3, [`${year - 1}-01-01`, now.toISOString().slice(0, 10)])) {
+			buckets.add(caseFacts(c, ctx));
+			// The server shares this process: let it close idle connections meanwhile, or the first
+			// write after a long count would go out on a socket it has already closed.
+			if (++counted % 20_000 === 0) await new Promise((resolve) => setImmediate(resolve));
+		}
 		await bulkWrite(server.store, STATS_DB, [...buckets.docs.values()]);
 		await server.store.ensureDb(DB.PUBLIC);
 		await bulkWrite(server.store, DB.PUBLIC, suggestions(categories, year - 1));
