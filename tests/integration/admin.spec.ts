@@ -167,6 +167,24 @@ describe('entities, categories and routing', () => {
 		expect(await auditKinds()).toContain('admin.entity.update');
 	});
 
+	it('keeps who filed from the entity for a category set so, from the next case on (identity levels, issue 14)', async () => {
+		const entityCopy = async (caseKey: string) => server.store.use<any>('e_ports').get(`case:${caseKey}`);
+		const named = await submitCase({ category_id: 'ports-noise' });
+		expect((await entityCopy(named.case_key)).citizen_label).toEqual({ masked_phone: expect.stringMatching(/0333$/) });
+
+		const hidden = await api('PUT', '/api/admin/categories/ports-noise', coordinator, { identity: 'contact_hidden' });
+		expect(hidden.body.category).toMatchObject({ category_id: 'ports-noise', identity: 'contact_hidden', public_place: true });
+		const filed = await submitCase({ category_id: 'ports-noise' });
+		const seen = await entityCopy(filed.case_key);
+		expect(seen.contact_hidden).toBe(true);
+		expect(seen.citizen_label).toBeUndefined();
+		expect(JSON.stringify(seen)).not.toContain('0333');
+		// Still the citizen's own case.
+		expect(filed.citizen_id).toBe(citizen.user.user_id);
+		expect((await api('PUT', '/api/admin/categories/ports-noise', coordinator, { identity: 'anonymous' })).body.error.fields).toEqual([{ field: 'identity', code: 'invalid_format' }]);
+		await api('PUT', '/api/admin/categories/ports-noise', coordinator, { identity: 'named' });
+	});
+
 	it.each([
 		['POST', '/api/admin/entities', { entity_id: 'Bad Id', name_ar: 'جهة', name_en: 'Entity' }, 'entity_id', 'invalid_format'],
 		['POST', '/api/admin/entities', { entity_id: 'x1', name_ar: 'ج', name_en: 'Entity' }, 'name_ar', 'too_short'],

@@ -53,7 +53,7 @@ export interface SmsDelivery {
 }
 
 export type EntityInput = Pick<EntityDoc, 'entity_id' | 'name_ar' | 'name_en'>;
-export type CategoryInput = Pick<CategoryDoc, 'category_id' | 'entity_id' | 'name_ar' | 'name_en' | 'case_types' | 'public_place'>;
+export type CategoryInput = Pick<CategoryDoc, 'category_id' | 'entity_id' | 'name_ar' | 'name_en' | 'case_types' | 'public_place' | 'identity'>;
 export type SettingsInput = Partial<Pick<SettingsDoc, 'response_days' | 'time_zone' | 'weekend' | 'transfer_restarts_clock'>>;
 export interface StaffInput {
 	username: string;

@@ -62,6 +62,16 @@ describe('entities and categories', () => {
 		expect(categoryFrom({ public_place: false }, marked, ok).public_place).toBe(false);
 		expect(fieldsOf(() => categoryFrom({ public_place: 'yes' }, marked, ok))).toEqual(['public_place:invalid_format']);
 	});
+
+	it('sets what staff see of who filed, named unless changed, and takes only a known level (issue 14)', () => {
+		const ok = (id: string) => id === 'works';
+		const created = categoryFrom({ category_id: 'c', entity_id: 'works', name_ar: 'تصنيف', name_en: 'Cat', case_types: ['complaint'] }, null, ok);
+		expect(created.identity).toBe('named');
+		const hidden = categoryFrom({ identity: 'contact_hidden' }, created, ok);
+		expect(hidden.identity).toBe('contact_hidden');
+		expect(categoryFrom({ name_en: 'Conduct' }, hidden, ok).identity).toBe('contact_hidden');
+		expect(fieldsOf(() => categoryFrom({ identity: 'anonymous' }, hidden, ok))).toEqual(['identity:invalid_format']);
+	});
 });
 
 describe('holidays and SMS texts', () => {

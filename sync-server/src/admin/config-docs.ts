@@ -1,6 +1,6 @@
 /** The coordinator's edits of `config` documents, validated and turned into the stored shape
  * (docs/design.md, `config`). Pure: the routes do the reading and writing. */
-import { CASE_TYPES, DOC_TYPES, ID_PATTERN, type CaseType, type CategoryDoc, type EntityDoc, type HolidayDay, type HolidaysDoc, type SettingsDoc } from '../../../src/lib/domain/doc-types.js';
+import { CASE_TYPES, DOC_TYPES, ID_PATTERN, IDENTITY_LEVELS, type CaseType, type CategoryDoc, type EntityDoc, type HolidayDay, type HolidaysDoc, type SettingsDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError, type ErrorCode } from '../../../src/lib/domain/errors.js';
 import { HOLIDAY_LIMITS, readHolidayFile, type FileProblem } from '../../../src/lib/domain/holiday-import.js';
 import type { IcsEvent } from '../../../src/lib/domain/ical.js';
@@ -55,7 +55,7 @@ export function entityFrom(body: unknown, current: EntityDoc | null): EntityDoc 
 
 /** A new category or the changed fields of one; `entityOk` says whether an entity may take cases. */
 export function categoryFrom(body: unknown, current: CategoryDoc | null, entityOk: (id: string) => boolean): CategoryDoc {
-	const allowed = ['entity_id', 'name_ar', 'name_en', 'case_types', 'public_place'];
+	const allowed = ['entity_id', 'name_ar', 'name_en', 'case_types', 'public_place', 'identity'];
 	const fields = new Fields(body, current ? allowed : ['category_id', ...allowed]);
 	const id = current ? current.category_id : fields.text('category_id', { max: 63, pattern: ID_PATTERN });
 	const entity = fields.text('entity_id', { max: 63, optional: current !== null });
@@ -64,6 +64,8 @@ export function categoryFrom(body: unknown, current: CategoryDoc | null, entityO
 	const caseTypes = fields.listOf<CaseType>('case_types', CASE_TYPES, { min: 1, max: CASE_TYPES.length, optional: current !== null });
 	// Reports of a public place: nearby open cases are shown before filing and may be followed (issue 15).
 	const publicPlace = fields.boolean('public_place', { optional: true });
+	// What staff are shown of who filed (issue 14, identity levels).
+	const identity = fields.oneOf('identity', IDENTITY_LEVELS, { optional: true });
 	fields.done();
 	return {
 		...(current ?? {}),
@@ -74,7 +76,8 @@ export function categoryFrom(body: unknown, current: CategoryDoc | null, entityO
 		name_ar: name_ar ?? current!.name_ar,
 		name_en: name_en ?? current!.name_en,
 		case_types: caseTypes ?? current!.case_types,
-		public_place: publicPlace ?? current?.public_place ?? false
+		public_place: publicPlace ?? current?.public_place ?? false,
+		identity: identity ?? current?.identity ?? 'named'
 	};
 }
 

@@ -20,6 +20,8 @@ export const openCase: Rule = {
 			throw new TawasulError(422, route.code, work.fields);
 		}
 		const iso = at.toISOString();
+		// A category may keep who filed from its staff (issue 14, identity levels): no label then.
+		const contactHidden = ctx.catalogue.categories.get(route.category_id)?.identity === 'contact_hidden';
 		work.after = {
 			_id: caseDocId(action.case_key),
 			type: DOC_TYPES.CASE,
@@ -34,7 +36,8 @@ export const openCase: Rule = {
 			location: action.location ?? null,
 			locale: action.locale === 'en' ? 'en' : 'ar',
 			citizen_id: action.author!.user_id,
-			...(action.citizen_label ? { citizen_label: action.citizen_label } : {}),
+			...(action.citizen_label && !contactHidden ? { citizen_label: action.citizen_label } : {}),
+			...(contactHidden ? { contact_hidden: true as const } : {}),
 			...(action.kiosk ? { kiosk: action.kiosk } : {}),
 			created_at: iso,
 			routed_at: iso,

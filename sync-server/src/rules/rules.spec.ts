@@ -9,6 +9,7 @@ const catalogue = buildCatalogue([
 	{ _id: 'entity:health', type: 'entity', entity_id: 'health', name_ar: 'وزارة الصحة', name_en: 'Ministry of Health', active: true },
 	{ _id: 'entity:closed', type: 'entity', entity_id: 'closed', name_ar: 'جهة', name_en: 'Closed body', active: false },
 	{ _id: 'category:works-roads', type: 'category', category_id: 'works-roads', entity_id: 'works', name_ar: 'الطرق', name_en: 'Roads', case_types: ['inquiry', 'complaint', 'suggestion'] },
+	{ _id: 'category:works-conduct', type: 'category', category_id: 'works-conduct', entity_id: 'works', name_ar: 'سلوك موظف', name_en: 'Staff conduct', case_types: ['complaint'], identity: 'contact_hidden' },
 	{ _id: 'settings', type: 'settings', response_days: 5, time_zone: 'Asia/Bahrain', weekend: [5, 6], transfer_restarts_clock: false },
 	{ _id: 'holidays:2026', type: 'holidays', year: 2026, days: [{ date: '2026-12-16', name_ar: 'العيد الوطني', name_en: 'National Day' }] }
 ]);
@@ -63,6 +64,18 @@ describe('rules pipeline', () => {
 		expect(opened.sla.due_at).toBe('2026-12-22T20:59:59.999Z');
 		expect(opened.applied).toHaveLength(1);
 		expect(opened.version).toBe(1);
+	});
+
+	it('keeps who filed from the entity where the category says so (identity levels, issue 14)', () => {
+		const label = { masked_phone: '+973 •••• 1234' };
+		const named = run({ ...submit(), citizen_label: label }, null).after!;
+		expect(named.citizen_label).toEqual(label);
+		expect(named.contact_hidden).toBeUndefined();
+		const hidden = run({ ...submit(), category_id: 'works-conduct', citizen_label: label }, null).after!;
+		expect(hidden.citizen_label).toBeUndefined();
+		expect(hidden.contact_hidden).toBe(true);
+		// The case still belongs to the citizen: replies and the rating reach them.
+		expect(hidden.citizen_id).toBe(citizen.user_id);
 	});
 
 	it.each([
