@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COUNTRY_BOUNDS, gridStep, inBounds, isTileTemplate, project, roundCoordinate, tilesInView, tileUrl, unproject, zoomToFit } from './geo';
+import { DEFAULT_COUNTRY_BOUNDS, fromView, gridLines, gridStep, inBounds, isTileTemplate, project, roundCoordinate, tilesInView, tileUrl, toView, unproject, zoomToFit } from './geo';
 
 describe('inBounds', () => {
 	it.each([
@@ -89,5 +89,24 @@ describe('tile templates', () => {
 	it('rounds coordinates to five decimals', () => {
 		expect(roundCoordinate(26.2234999999)).toBe(26.2235);
 		expect(roundCoordinate(-50.123456)).toBe(-50.12346);
+	});
+});
+
+describe('the view', () => {
+	it('puts the centre in the middle and reads a pixel back as the same place', () => {
+		const centre = { lat: 26.2235, lng: 50.5876 };
+		expect(toView(centre, centre, 15, 400, 300)).toEqual({ x: 200, y: 150 });
+		const back = fromView(toView({ lat: 26.23, lng: 50.6 }, centre, 15, 400, 300), centre, 15, 400, 300);
+		expect(back.lat).toBeCloseTo(26.23, 8);
+		expect(back.lng).toBeCloseTo(50.6, 8);
+	});
+
+	it('draws grid lines at round degrees inside the view, west to east and south to north', () => {
+		const { meridians, parallels } = gridLines({ lat: 26.05, lng: 50.55 }, 9, 600, 400);
+		expect(gridStep(9)).toBe(0.5);
+		expect(meridians.map((m) => m.lng)).toEqual([50, 50.5, 51]);
+		expect(meridians.every((m) => m.x >= 0 && m.x <= 600)).toBe(true);
+		expect(parallels.map((p) => p.lat)).toEqual([26, 26.5]);
+		expect(parallels[0].y).toBeGreaterThan(parallels[1].y);
 	});
 });

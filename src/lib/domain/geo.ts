@@ -107,3 +107,41 @@ export function isTileTemplate(template: string): boolean {
 		return false;
 	}
 }
+
+/** The view's north-west corner on the world map: where pixel (0, 0) of the view falls. */
+export function viewOrigin(centre: GeoPoint, zoom: number, width: number, height: number): { x: number; y: number } {
+	const middle = project(centre, zoom);
+	return { x: middle.x - width / 2, y: middle.y - height / 2 };
+}
+
+/** A point's pixel in the view. */
+export function toView(point: GeoPoint, centre: GeoPoint, zoom: number, width: number, height: number): { x: number; y: number } {
+	const origin = viewOrigin(centre, zoom, width, height);
+	const at = project(point, zoom);
+	return { x: at.x - origin.x, y: at.y - origin.y };
+}
+
+/** The point under a pixel of the view. */
+export function fromView(pixel: { x: number; y: number }, centre: GeoPoint, zoom: number, width: number, height: number): GeoPoint {
+	const origin = viewOrigin(centre, zoom, width, height);
+	return unproject({ x: origin.x + pixel.x, y: origin.y + pixel.y }, zoom);
+}
+
+/** Lines of a coordinate grid across the view, at round degrees, each with its value. */
+export function gridLines(centre: GeoPoint, zoom: number, width: number, height: number): { meridians: { x: number; lng: number }[]; parallels: { y: number; lat: number }[] } {
+	const step = gridStep(zoom);
+	const nw = fromView({ x: 0, y: 0 }, centre, zoom, width, height);
+	const se = fromView({ x: width, y: height }, centre, zoom, width, height);
+	const meridians = [];
+	const parallels = [];
+	// Whole steps, counted in integers so 50.1 + 0.1 does not drift to 50.199999.
+	for (let i = Math.ceil(nw.lng / step); i * step <= se.lng && meridians.length < 100; i++) {
+		const lng = Number((i * step).toFixed(6));
+		meridians.push({ x: toView({ lat: centre.lat, lng }, centre, zoom, width, height).x, lng });
+	}
+	for (let i = Math.ceil(se.lat / step); i * step <= nw.lat && parallels.length < 100; i++) {
+		const lat = Number((i * step).toFixed(6));
+		parallels.push({ y: toView({ lat, lng: centre.lng }, centre, zoom, width, height).y, lat });
+	}
+	return { meridians, parallels };
+}
