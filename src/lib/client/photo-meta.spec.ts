@@ -15,7 +15,9 @@ async function photo(gps: Record<string, string>, exif: Record<string, string> =
 describe('readPhotoMeta', () => {
 	it("reads the fixture photo's position in Manama", async () => {
 		const meta = await readPhotoMeta(new Uint8Array(await jpegWithGps(320, 240)));
-		expect(meta.location).toEqual({ lat: 26.22667, lng: 50.58833 });
+		expect(meta).toEqual({ location: { lat: 26.22667, lng: 50.58833 }, taken_at: '2026-12-06T09:30:00+03:00' });
+		const riyadh = await readPhotoMeta(new Uint8Array(await jpegWithGps(320, 240, { lat: 24.7136, lng: 46.6753 })));
+		expect(riyadh.location).toEqual({ lat: 24.7136, lng: 46.6753 });
 	});
 
 	it('reads south and west as negative, and the time with its offset', async () => {
