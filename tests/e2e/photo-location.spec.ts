@@ -5,7 +5,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { jpegWithGps, smallImage } from '../fixtures/files.js';
-import { axe, msg, PHONE, preferLanguage, useApp, type Locale } from './browser.js';
+import { local, remote, signInCitizen, signInStaff, submitAction } from '../integration/harness.js';
+import { pullDoc } from '../integration/rating-helpers.js';
+import { addSession, axe, msg, PHONE, preferLanguage, useApp, type Locale } from './browser.js';
 
 const app = useApp();
 const VIEWPORTS = [PHONE, { width: 1366, height: 800 }];
@@ -176,5 +178,40 @@ describe('"use my location"', () => {
 		await context.clearPermissions();
 		await page.getByRole('button', { name: msg('ar', 'form.location.use_mine') }).click();
 		await page.locator('#location-message', { hasText: msg('ar', 'form.location.denied') }).waitFor();
+	});
+});
+
+describe("the case's location on the staff case page", () => {
+	it('is the same map with the pin, read-only, in both languages and sizes', async () => {
+		const citizen = await signInCitizen(app.base, '+97336000151');
+		const action = submitAction({ subject: 'Broken street light by the souq', location: { lat: 26.2361, lng: 50.5763 } });
+		const outbox = local('photo-location-outbox');
+		await outbox.put(action);
+		await outbox.replicate.to(remote(app.base, 'intake', citizen));
+		const agent = await signInStaff(app.base, 'agent.works');
+		await pullDoc(app.base, agent, 'e_works', `case:${action.case_key}`);
+		for (const L of LOCALES) {
+			for (const viewport of VIEWPORTS) {
+				const t = (key: string, params?: Record<string, string | number>) => msg(L, key, params);
+				const context = await app.context({ viewport, bypassCSP: true });
+				await preferLanguage(context, L);
+				await addSession(context, app.base, agent);
+				const page = await context.newPage();
+				await page.goto(`/staff/cases/${encodeURIComponent(action.case_key)}`);
+				const pin = page.getByRole('img', { name: t('map.pin_readonly', { lat: digits(L, 26.2361), lng: digits(L, 50.5763) }) });
+				await pin.waitFor({ timeout: 20_000 });
+				const map = page.locator('.map');
+				expect(await map.getAttribute('data-mode')).toBe('grid');
+				// Shown, not edited: no pin to move and nothing to place.
+				expect(await page.locator('#case-map-pin').count()).toBe(0);
+				expect(await page.getByRole('button', { name: t('map.place') }).count()).toBe(0);
+				const [pinBox, mapBox] = [(await pin.boundingBox())!, (await map.boundingBox())!];
+				expect(pinBox.x).toBeGreaterThan(mapBox.x);
+				expect(pinBox.x + pinBox.width).toBeLessThan(mapBox.x + mapBox.width);
+				expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+				expect(await axe(page)).toEqual([]);
+				await context.close();
+			}
+		}
 	});
 });
