@@ -41,6 +41,8 @@ describe('the place a photo was taken', () => {
 				const { page, requests } = await openForm(L, viewport);
 				const map = page.locator('.map');
 				expect(await map.getAttribute('data-mode')).toBe('grid');
+				const seen = new Intl.DateTimeFormat(L === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Bahrain' }).format(new Date('2026-12-06T06:30:00Z'));
+				expect(await page.locator('main dl dt', { hasText: t('case.observed') }).locator('+ dd').textContent()).toBe(seen);
 				await page.getByText(t('map.grid_no_tiles')).waitFor();
 				expect(await map.locator('svg.grid line').count()).toBeGreaterThan(2);
 
@@ -52,9 +54,12 @@ describe('the place a photo was taken', () => {
 				expect(await page.locator('#location-map-pin').count()).toBe(0);
 				expect(await axe(page)).toEqual([]);
 
-				await offer.getByRole('button', { name: t('form.location.photo_use') }).click();
-				await page.getByText(t('form.location.photo_used')).first().waitFor();
+				await offer.getByRole('button', { name: t('form.location.photo_use_both') }).click();
+				await page.getByText(t('form.location.photo_both_used')).first().waitFor();
 				expect(await coordinates(page)).toEqual({ lat: 26.22667, lng: 50.58833 });
+				// The photo's time (09:30 at +03:00), shown on the country's clock.
+				const seen = new Intl.DateTimeFormat(L === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Bahrain' }).format(new Date('2026-12-06T06:30:00Z'));
+				expect(await page.locator('#location-observed').textContent()).toContain(seen);
 				const pin = page.getByRole('button', { name: t('map.pin', { lat: digits(L, 26.22667), lng: digits(L, 50.58833) }) });
 				await pin.waitFor();
 				// The pin's point is where the map says the photo was taken: inside the map's box.
@@ -77,11 +82,18 @@ describe('the place a photo was taken', () => {
 			const offer = page.locator('#location-photo');
 			await page.locator('#files-input').setInputFiles({ name: 'riyadh.jpg', mimeType: 'image/jpeg', buffer: await jpegWithGps(640, 480, { lat: 24.7136, lng: 46.6753 }) });
 			await offer.getByText(t('form.location.photo_outside', { name: 'riyadh.jpg', lat: digits(L, 24.7136), lng: digits(L, 46.6753) })).waitFor({ timeout: 20_000 });
-			expect(await offer.getByRole('button', { name: t('form.location.photo_use') }).count()).toBe(0);
+			expect(await offer.getByRole('button', { name: t('form.location.photo_use_both') }).count()).toBe(0);
 			expect(await coordinates(page)).toEqual({ lat: 0, lng: 0 });
+			// Its time may still be given, alone.
+			await offer.getByRole('button', { name: t('form.location.photo_use_time') }).click();
+			await page.locator('#location-observed').waitFor();
+			expect(await coordinates(page)).toEqual({ lat: 0, lng: 0 });
+			await page.getByRole('button', { name: t('form.location.observed_clear') }).click();
+			expect(await page.locator('#location-observed').count()).toBe(0);
 
 			await page.locator('#files-input').setInputFiles({ name: 'plain.jpg', mimeType: 'image/jpeg', buffer: await smallImage('jpeg', 640, 480) });
 			await offer.getByText(t('form.location.photo_none', { name: 'plain.jpg' })).waitFor({ timeout: 20_000 });
+			expect(await offer.getByRole('button').allTextContents()).toEqual([t('common.close')]);
 			await page.getByText(t('form.files.added', { name: 'plain.jpg' })).first().waitFor({ timeout: 20_000 });
 			expect(await coordinates(page)).toEqual({ lat: 0, lng: 0 });
 			expect(await axe(page)).toEqual([]);
@@ -184,7 +196,7 @@ describe('"use my location"', () => {
 describe("the case's location on the staff case page", () => {
 	it('is the same map with the pin, read-only, in both languages and sizes', async () => {
 		const citizen = await signInCitizen(app.base, '+97336000151');
-		const action = submitAction({ subject: 'Broken street light by the souq', location: { lat: 26.2361, lng: 50.5763 } });
+		const action = submitAction({ subject: 'Broken street light by the souq', location: { lat: 26.2361, lng: 50.5763 }, observed_at: '2026-12-06T06:30:00+00:00' });
 		const outbox = local('photo-location-outbox');
 		await outbox.put(action);
 		await outbox.replicate.to(remote(app.base, 'intake', citizen));

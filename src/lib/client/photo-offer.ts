@@ -1,6 +1,7 @@
 /** What the form offers from a picked photo (issue 15): its place and time, read in a worker
  * before the photo is re-encoded. The citizen chooses; nothing is applied without asking, and a
  * place outside the country is never offered as the case's location. */
+import { instantOfLocalTime } from '$lib/domain/calendar';
 import type { GeoPoint } from '$lib/domain/doc-types';
 import { inBounds, type Bounds } from '$lib/domain/geo';
 import type { PhotoMeta } from './photo-meta';
@@ -16,6 +17,20 @@ const WORKER_TIMEOUT_MS = 20_000;
 export function offerFrom(name: string, meta: PhotoMeta, bounds: Bounds): PhotoOffer {
 	if (!meta.location) return { kind: 'none', name, taken_at: meta.taken_at };
 	return { kind: inBounds(meta.location, bounds) ? 'found' : 'outside', name, location: meta.location, taken_at: meta.taken_at };
+}
+
+/** A photo's time as an instant (UTC ISO): with its own offset when the camera wrote one, else
+ * read on the country's clock (`timeZone`), where the photo of a local problem was taken. */
+export function photoInstant(takenAt: string, timeZone: string): string | null {
+	if (/(Z|[+-]\d{2}:\d{2})$/.test(takenAt)) {
+		const ms = Date.parse(takenAt);
+		return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+	}
+	const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})$/.exec(takenAt);
+	if (!match) return null;
+	const [, date, hours, minutes, seconds] = match;
+	const instant = instantOfLocalTime(date, ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000, timeZone);
+	return Number.isNaN(instant.getTime()) ? null : instant.toISOString();
 }
 
 /** The photo's EXIF place and time, parsed in a Web Worker (exifr stays out of the form's bundle). */
