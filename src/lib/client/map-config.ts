@@ -1,12 +1,21 @@
 /** The map's settings from the server (`GET /api/map`: tile template, credit line, the country's
  * box), kept on the device so the form knows the country offline. Without either: no tiles (a
  * coordinate grid) and the default box. */
+import type { GeoPoint } from '$lib/domain/doc-types';
 import { DEFAULT_COUNTRY_BOUNDS, isTileTemplate, type Bounds } from '$lib/domain/geo';
 
 export interface MapConfig {
 	tile_url: string | null;
 	attribution: string;
 	bounds: Bounds;
+}
+
+/** A place shown on the map besides the pin, linked to its page (a case). */
+export interface MapMarker {
+	key: string;
+	point: GeoPoint;
+	label: string;
+	href: string;
 }
 
 const KEY = 'tawasul.map';

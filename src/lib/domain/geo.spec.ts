@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COUNTRY_BOUNDS, fromView, gridLines, gridStep, inBounds, isTileTemplate, project, roundCoordinate, tilesInView, tileUrl, toView, unproject, zoomToFit } from './geo';
+import { cluster, DEFAULT_COUNTRY_BOUNDS, fromView, gridLines, gridStep, inBounds, isTileTemplate, project, roundCoordinate, tilesInView, tileUrl, toView, unproject, zoomToFit } from './geo';
 
 describe('inBounds', () => {
 	it.each([
@@ -108,5 +108,22 @@ describe('the view', () => {
 		expect(meridians.every((m) => m.x >= 0 && m.x <= 600)).toBe(true);
 		expect(parallels.map((p) => p.lat)).toEqual([26, 26.5]);
 		expect(parallels[0].y).toBeGreaterThan(parallels[1].y);
+	});
+});
+
+describe('cluster', () => {
+	const cases = [
+		{ id: 'a', at: { lat: 26.2235, lng: 50.5876 } },
+		{ id: 'b', at: { lat: 26.2236, lng: 50.5878 } },
+		{ id: 'c', at: { lat: 26.0667, lng: 50.5577 } }
+	];
+	it('groups cases a few metres apart and keeps a distant one alone, until zoomed in', () => {
+		const far = cluster(cases, (c) => c.at, 12);
+		expect(far.map((g) => g.items.map((c) => c.id)).sort()).toEqual([['a', 'b'], ['c']]);
+		const pair = far.find((g) => g.items.length === 2)!;
+		expect(pair.point.lat).toBeCloseTo(26.22355, 6);
+		expect(pair.point.lng).toBeCloseTo(50.5877, 6);
+		expect(cluster(cases, (c) => c.at, 4)).toHaveLength(1);
+		expect(cluster(cases, (c) => c.at, 19)).toHaveLength(3);
 	});
 });

@@ -145,3 +145,23 @@ export function gridLines(centre: GeoPoint, zoom: number, width: number, height:
 	}
 	return { meridians, parallels };
 }
+
+/** Items near each other at `zoom` (in the same `cellPixels` square of the world map) grouped
+ * under their mean point: a simple clustering that keeps a few hundred cases readable. */
+export function cluster<T>(items: T[], pointOf: (item: T) => GeoPoint, zoom: number, cellPixels = 48): { point: GeoPoint; items: T[] }[] {
+	const cells = new Map<string, T[]>();
+	for (const item of items) {
+		const at = project(pointOf(item), zoom);
+		const key = `${Math.floor(at.x / cellPixels)}:${Math.floor(at.y / cellPixels)}`;
+		const cell = cells.get(key);
+		if (cell) cell.push(item);
+		else cells.set(key, [item]);
+	}
+	return [...cells.values()].map((group) => {
+		const points = group.map(pointOf);
+		return {
+			point: { lat: points.reduce((sum, p) => sum + p.lat, 0) / points.length, lng: points.reduce((sum, p) => sum + p.lng, 0) / points.length },
+			items: group
+		};
+	});
+}
