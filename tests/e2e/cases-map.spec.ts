@@ -57,6 +57,8 @@ describe("a manager's open cases on the map", () => {
 				}
 				const pair = CASES.slice(0, 2).map((c) => map.getByRole('link', { name: `${refs.get(c.subject)} — ${c.subject}` }));
 				for (const link of pair) await link.waitFor();
+				expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+				expect(await axe(page)).toEqual([]);
 				await pair[0].click();
 				await page.getByRole('heading', { level: 1, name: CASES[0].subject }).waitFor({ timeout: 20_000 });
 			});
