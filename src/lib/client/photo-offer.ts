@@ -37,7 +37,14 @@ export function photoInstant(takenAt: string, timeZone: string): string | null {
 export function readInWorker(file: Blob): Promise<PhotoMeta> {
 	const none: PhotoMeta = { location: null, taken_at: null };
 	return new Promise((resolve) => {
-		const worker = new Worker(new URL('./photo-meta.worker.ts', import.meta.url), { type: 'module' });
+		let worker: Worker;
+		try {
+			worker = new Worker(new URL('./photo-meta.worker.ts', import.meta.url), { type: 'module' });
+		} catch {
+			// No module workers in this browser: the photo offers nothing, the form goes on.
+			resolve(none);
+			return;
+		}
 		const done = (meta: PhotoMeta) => {
 			clearTimeout(timer);
 			worker.terminate();
@@ -45,7 +52,7 @@ export function readInWorker(file: Blob): Promise<PhotoMeta> {
 		};
 		const timer = setTimeout(() => done(none), WORKER_TIMEOUT_MS);
 		worker.onmessage = (event: MessageEvent<PhotoMeta>) => done(event.data);
-		// The worker could not start (an old browser): the photo offers nothing, the form goes on.
+		// The worker failed to load or crashed: the photo offers nothing.
 		worker.onerror = () => done(none);
 		worker.postMessage(file);
 	});
