@@ -98,6 +98,18 @@ describe('Open311', () => {
 	});
 });
 
+describe('the map (issue 15)', () => {
+	it('asks no tile server by default, and shares the country box with Open311', () => {
+		expect(parseEnv({}).map).toEqual({ tileUrl: null, attribution: '', bounds: { south: 25.5, west: 50.3, north: 26.4, east: 50.9 } });
+		const env = parseEnv({ MAP_TILE_URL: 'https://tiles.example.gov.bh/{z}/{x}/{y}.png', MAP_TILE_ATTRIBUTION: '© Survey', OPEN311_BOUNDS: '24.4,51.0,26.2,51.7' });
+		expect(env.map).toEqual({ tileUrl: 'https://tiles.example.gov.bh/{z}/{x}/{y}.png', attribution: '© Survey', bounds: { south: 24.4, west: 51, north: 26.2, east: 51.7 } });
+	});
+
+	it.each(['https://tiles.example.org/{z}/{x}.png', 'javascript:{z}{x}{y}', '//cdn.example.org/{z}/{x}/{y}'])('names MAP_TILE_URL for "%s"', (value) => {
+		expect(() => parseEnv({ MAP_TILE_URL: value })).toThrow(/^Environment variable MAP_TILE_URL: expected an http\(s\) URL/);
+	});
+});
+
 describe('SLA early warning', () => {
 	it('warns one working day ahead by default, and reads SLA_WARNING_WORKING_DAYS', () => {
 		expect(parseEnv({}).slaWarningWorkingDays).toBe(1);

@@ -9,6 +9,7 @@ import { DEFAULT_QUOTAS, type Quotas } from './gate/quota.js';
 import { parsePushEnv, type PushEnv } from './push/config.js';
 import { DEFAULT_WARNING_WORKING_DAYS } from '../../src/lib/domain/sla-warning.js';
 import { DEFAULT_DIGEST_TIME, parseDigestTime } from '../../src/lib/domain/digest.js';
+import { DEFAULT_COUNTRY_BOUNDS, isTileTemplate, type Bounds } from '../../src/lib/domain/geo.js';
 
 export { EnvError };
 
@@ -50,6 +51,8 @@ export interface Env {
 	digest: DigestEnv;
 	/** The Open311 API: where a request may be placed, and how often one key may file. */
 	open311: Open311Env;
+	/** The app's map (issue 15): its tiles, if any, and the country's box (the same as Open311's). */
+	map: MapEnv;
 	/** Self-service kiosks (issue 12): how long without contact before the fleet view flags one. */
 	kiosk: KioskEnv;
 	/** Web Push to installed apps (issue 16): off while `push.vapid` is null (push/config.ts). */
@@ -73,9 +76,18 @@ export interface KioskEnv {
 
 export interface Open311Env {
 	/** The country's bounding box in WGS84 degrees: a request outside it is refused. */
-	bounds: { south: number; west: number; north: number; east: number };
+	bounds: Bounds;
 	/** Requests one API key may file per minute (per instance). */
 	keyRequestsPerMinute: number;
+}
+
+export interface MapEnv {
+	/** A tile template with {z}, {x} and {y}; null: the app draws a coordinate grid, and asks no
+	 * tile server anything. */
+	tileUrl: string | null;
+	/** The tiles' credit line, shown under the map. */
+	attribution: string;
+	bounds: Bounds;
 }
 
 export interface EngineEnv {
@@ -188,8 +200,7 @@ function quotas(source: Source): Quotas {
 	return { person: read('QUOTA', DEFAULT_QUOTAS.person), kiosk: read('QUOTA_KIOSK', DEFAULT_QUOTAS.kiosk) };
 }
 
-/** Bahrain with its waters, a little generous at the edges (Hawar islands to the north shore). */
-export const DEFAULT_OPEN311_BOUNDS = { south: 25.5, west: 50.3, north: 26.4, east: 50.9 };
+export const DEFAULT_OPEN311_BOUNDS = DEFAULT_COUNTRY_BOUNDS;
 
 /** OPEN311_BOUNDS is "south,west,north,east" in degrees, south below north, west below east. */
 function open311(source: Source): Open311Env {
@@ -203,6 +214,17 @@ function open311(source: Source): Open311Env {
 		bounds = { south, west, north, east };
 	}
 	return { bounds, keyRequestsPerMinute: integer(source, 'OPEN311_KEY_REQUESTS_PER_MINUTE', 60, 1, 100_000) };
+}
+
+/** MAP_TILE_URL: absolute http(s) or a path on this server, with {z}, {x} and {y}. */
+function mapEnv(source: Source, bounds: Bounds): MapEnv {
+	const tileUrl = source.MAP_TILE_URL?.trim() || null;
+	if (tileUrl && !isTileTemplate(tileUrl)) {
+		throw new EnvError('MAP_TILE_URL', `expected an http(s) URL or a path with {z}, {x} and {y} (e.g. https://tiles.example.org/{z}/{x}/{y}.png), got "${tileUrl}"`);
+	}
+	const attribution = (source.MAP_TILE_ATTRIBUTION ?? '').trim();
+	if (attribution.length > 200) throw new EnvError('MAP_TILE_ATTRIBUTION', 'expected at most 200 characters');
+	return { tileUrl, attribution, bounds };
 }
 
 /** Actions the rules engine takes from the feed at once. Under a light load a batch holds what
@@ -262,6 +284,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 	const publicUrl = url(source, 'PUBLIC_URL') ?? `http://localhost:${port}`;
 	const production = source.NODE_ENV === 'production';
 	if (production) checkProduction(source, publicUrl);
+	const open311Env = open311(source);
 	return {
 		port,
 		host,
@@ -284,7 +307,8 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		secretsKey: secretsKey(source),
 		signInCodes: signInCodes(source),
 		quotas: quotas(source),
-		open311: open311(source),
+		open311: open311Env,
+		map: mapEnv(source, open311Env.bounds),
 		kiosk: {
 			staleAfterMs: integer(source, 'KIOSK_STALE_MINUTES', 15, 1, 10_080) * 60_000,
 			idleMs: integer(source, 'KIOSK_IDLE_SECONDS', KIOSK_IDLE_DEFAULT_MS / 1000, 5, 1_800) * 1000

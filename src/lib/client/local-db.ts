@@ -14,6 +14,8 @@ export interface DraftRecord {
 	subject: string;
 	body: string;
 	location: { lat: string; lng: string } | null;
+	/** When the problem was seen, from a photo the citizen chose (issue 15; not indexed: no new version). */
+	observed_at?: string | null;
 	/** A suggestion's proposer agrees to be named when it is published (not indexed: no new version). */
 	name_consent?: boolean;
 }

@@ -12,7 +12,7 @@ import { validateSubmission } from './submission';
 
 /** The fields an action of each kind carries besides the envelope (docs/design.md, intake). */
 export type ActionFields = Partial<
-	Pick<ActionDoc, 'case_type' | 'entity_id' | 'category_id' | 'subject' | 'body' | 'location' | 'locale' | 'to_entity_id' | 'reason' | 'interim' | 'name_consent' | 'suggestion_state' | 'target_date' | 'implemented_on' | 'link' | 'primary_key'>
+	Pick<ActionDoc, 'case_type' | 'entity_id' | 'category_id' | 'subject' | 'body' | 'location' | 'observed_at' | 'locale' | 'to_entity_id' | 'reason' | 'interim' | 'name_consent' | 'suggestion_state' | 'target_date' | 'implemented_on' | 'link' | 'primary_key'>
 > & { case_key: string };
 
 export interface OutgoingFile {
@@ -79,6 +79,7 @@ export function submitFields(draft: DraftFields, location: GeoPoint | null | 'in
 		subject: draft.subject.trim(),
 		body: draft.body.trim(),
 		location: location === 'invalid' ? null : location,
+		...(draft.observed_at ? { observed_at: draft.observed_at } : {}),
 		locale: i18n.locale,
 		...(draft.case_type === 'suggestion' && draft.name_consent === true ? { name_consent: true } : {})
 	};
@@ -133,7 +134,8 @@ export async function restoreAsDraft(actionId: string): Promise<string> {
 		category_id: action.category_id ?? '',
 		subject: action.subject ?? '',
 		body: action.body ?? '',
-		location
+		location,
+		observed_at: action.observed_at ?? null
 	});
 	for (const [name, attachment] of Object.entries(action._attachments ?? {})) {
 		if (attachment.data instanceof Blob) await addDraftFile(draft.id, attachment.data, name);

@@ -102,6 +102,7 @@ export const ACTION_SCHEMAS = {
 		subject: text(LIMITS.SUBJECT_MIN, LIMITS.SUBJECT_MAX),
 		body: text(LIMITS.SUBMIT_BODY_MIN, LIMITS.BODY_MAX),
 		location: v.optional(LOCATION),
+		observed_at: v.optional(v.pipe(v.string('invalid_format'), v.maxLength(40, 'invalid_format'), v.regex(ISO_TIME, 'invalid_format'), v.check((s) => !Number.isNaN(Date.parse(s)), 'invalid_format'))),
 		locale: v.optional(v.picklist(['ar', 'en'], 'invalid_format')),
 		name_consent: v.optional(v.boolean('invalid_format')),
 		_attachments: v.optional(FILES)

@@ -180,6 +180,8 @@ export interface ActionDoc {
 	subject?: string;
 	locale?: 'ar' | 'en';
 	location?: GeoPoint | null;
+	/** When the problem was seen: the time a photo was taken, if the citizen chose to give it (issue 15). */
+	observed_at?: string;
 	/** A suggestion's proposer agrees to be named when it is published. */
 	name_consent?: boolean;
 	// most kinds
@@ -263,6 +265,8 @@ export interface CaseDoc {
 	subject: string;
 	body: string;
 	location: GeoPoint | null;
+	/** When the problem was seen (a photo's time), as the citizen gave it; never after the case. */
+	observed_at?: string;
 	locale: 'ar' | 'en';
 	citizen_id: string;
 	/** How staff see the citizen: a name or a masked phone, never the id or the whole number. */

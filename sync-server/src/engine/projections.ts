@@ -54,6 +54,7 @@ export function citizenView(caseDoc: CaseDoc): Record<string, unknown> & { _id: 
 		subject: caseDoc.subject,
 		body: caseDoc.body,
 		location: caseDoc.location,
+		...(caseDoc.observed_at ? { observed_at: caseDoc.observed_at } : {}),
 		locale: caseDoc.locale,
 		citizen_id: caseDoc.citizen_id,
 		...(caseDoc.kiosk ? { kiosk: caseDoc.kiosk } : {}),

@@ -26,20 +26,26 @@ import { pushRouter } from '../push/routes.js';
 import type { PushSender } from '../push/sender.js';
 import { publicPages, type PublicPages } from '../public/routes.js';
 import { log } from '../log.js';
+import { tileUrl as fillTemplate } from '../../../src/lib/domain/geo.js';
 
-const CSP = [
-	"default-src 'self'",
-	"script-src 'self'",
-	"style-src 'self' 'unsafe-inline'",
-	"img-src 'self' blob: data:",
-	"connect-src 'self'",
-	"worker-src 'self'",
-	"manifest-src 'self'",
-	"frame-ancestors 'none'",
-	"base-uri 'self'",
-	"form-action 'self'",
-	"object-src 'none'"
-].join('; ');
+/** The app's policy; a configured tile server (MAP_TILE_URL) is the one other place images may
+ * come from. */
+export function contentSecurityPolicy(tileUrl: string | null): string {
+	const tiles = tileUrl && !tileUrl.startsWith('/') ? ` ${new URL(fillTemplate(tileUrl, { x: 0, y: 0, z: 0 })).origin}` : '';
+	return [
+		"default-src 'self'",
+		"script-src 'self'",
+		"style-src 'self' 'unsafe-inline'",
+		`img-src 'self' blob: data:${tiles}`,
+		"connect-src 'self'",
+		"worker-src 'self'",
+		"manifest-src 'self'",
+		"frame-ancestors 'none'",
+		"base-uri 'self'",
+		"form-action 'self'",
+		"object-src 'none'"
+	].join('; ');
+}
 
 export interface AppDeps {
 	env: Env;
@@ -62,12 +68,13 @@ export function createApp(deps: AppDeps): express.Express {
 	app.disable('x-powered-by');
 	app.set('trust proxy', 'loopback');
 	const https = deps.env.publicUrl.startsWith('https:');
+	const csp = contentSecurityPolicy(deps.env.map.tileUrl);
 	app.use((_req, res, next) => {
 		if (https) res.setHeader('Strict-Transport-Security', HSTS);
 		res.setHeader('X-Content-Type-Options', 'nosniff');
 		res.setHeader('Referrer-Policy', 'no-referrer');
 		res.setHeader('X-Frame-Options', 'DENY');
-		res.setHeader('Content-Security-Policy', CSP);
+		res.setHeader('Content-Security-Policy', csp);
 		res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
 		next();
 	});
@@ -88,6 +95,13 @@ export function createApp(deps: AppDeps): express.Express {
 	app.get('/api/mode', (_req, res) => {
 		res.setHeader('Cache-Control', 'no-store');
 		res.json({ mode: deps.env.production ? 'production' : 'development' });
+	});
+
+	// The map's settings for the app (issue 15): public, the same for everyone, cached by the app
+	// for offline use.
+	app.get('/api/map', (_req, res) => {
+		res.setHeader('Cache-Control', 'no-cache');
+		res.json({ tile_url: deps.env.map.tileUrl, attribution: deps.env.map.attribution, bounds: deps.env.map.bounds });
 	});
 
 	app.use(sessionMiddleware({ store: deps.store, env: deps.env, gateway: deps.gateway }));

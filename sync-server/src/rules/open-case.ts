@@ -6,6 +6,16 @@ import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { caseDocId, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import type { Rule } from './types.js';
 
+/** The earliest time a photo's clock is believed: before it, the camera's clock was never set. */
+const OBSERVED_SINCE = Date.UTC(2000, 0, 1);
+
+/** A time the problem was seen is kept only when it is before the case reached the server (server
+ * time decides): a camera with a wrong clock must not date a problem in the future. */
+function seenBefore(observedAt: string | undefined, at: Date): boolean {
+	const ms = observedAt ? Date.parse(observedAt) : NaN;
+	return Number.isFinite(ms) && ms >= OBSERVED_SINCE && ms <= at.getTime();
+}
+
 export const openCase: Rule = {
 	name: 'open-case',
 	filter: (work) => work.action.kind === 'submit',
@@ -34,6 +44,7 @@ export const openCase: Rule = {
 			subject: action.subject!.trim(),
 			body: action.body!.trim(),
 			location: action.location ?? null,
+			...(seenBefore(action.observed_at, at) ? { observed_at: new Date(action.observed_at!).toISOString() } : {}),
 			locale: action.locale === 'en' ? 'en' : 'ar',
 			citizen_id: action.author!.user_id,
 			...(action.citizen_label && !contactHidden ? { citizen_label: action.citizen_label } : {}),

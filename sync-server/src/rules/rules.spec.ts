@@ -79,6 +79,18 @@ describe('rules pipeline', () => {
 	});
 
 	it.each([
+		['a photo taken an hour before, with its offset', '2026-12-14T09:00:00+03:00', '2026-12-14T06:00:00.000Z'],
+		['in UTC', '2026-12-13T22:15:30Z', '2026-12-13T22:15:30.000Z'],
+		['after the case reached the server (a camera clock ahead)', '2026-12-14T12:00:00+03:00', undefined],
+		['from a camera whose clock was never set', '1980-01-01T00:00:00Z', undefined],
+		['not given', undefined, undefined]
+	])('keeps when the problem was seen only when it is before the case (issue 15): %s', (_label, observed, kept) => {
+		const opened = run(action('submit', { ...submit(), _id: `act:seen-${Math.random()}`, observed_at: observed }), null).after!;
+		expect(opened.observed_at).toBe(kept);
+		if (kept === undefined) expect('observed_at' in opened).toBe(false);
+	});
+
+	it.each([
 		['unknown category', action('submit', { case_type: 'complaint', category_id: 'nope', subject: 'Broken light', body: 'The street light on Road 12 is out.' }), null, 'unknown_category'],
 		['too short a body', action('submit', { case_type: 'complaint', category_id: 'works-roads', subject: 'Broken light', body: 'short' }), null, 'too_short'],
 		['reply to a case that does not exist', action('reply', { body: 'Done.' }), null, 'case_not_found'],
