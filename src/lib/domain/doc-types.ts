@@ -41,7 +41,9 @@ export const DOC_TYPES = {
 	/** An Open311 API key a coordinator issued to a partner system (hash only, in `auth`). */
 	API_KEY: 'api_key',
 	/** An implemented suggestion as the public sees it (issue 14), in `public`. */
-	PUBLIC_SUGGESTION: 'public_suggestion'
+	PUBLIC_SUGGESTION: 'public_suggestion',
+	/** A group of an entity's cases about the same thing (issue 13), in `clusters`. */
+	CLUSTER: 'cluster'
 } as const;
 
 export type DocType = (typeof DOC_TYPES)[keyof typeof DOC_TYPES];
@@ -97,7 +99,9 @@ export const DB = {
 	/** What anyone may read without signing in: implemented suggestions (issue 14); server only. */
 	PUBLIC: 'public',
 	/** Redacted photos and which version of each is shown (issue 15); server only. */
-	REDACTIONS: 'redactions'
+	REDACTIONS: 'redactions',
+	/** Repeated-case clusters (issue 13); server only, read through /api/clusters. */
+	CLUSTERS: 'clusters'
 } as const;
 
 /** Only characters CouchDB allows in a database name after the prefix. */

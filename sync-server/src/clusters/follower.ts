@@ -1,0 +1,134 @@
+/** Keeps the repeated-case clusters current (issue 13): the rules engine hands it the cases of each
+ * batch once they are saved, like the statistics, and the feed checkpoint waits for it.
+ *
+ * Why a replay or a restart counts no case twice, with no transactions in CouchDB:
+ * 1. A case is clustered once, when it is first seen: one that has a `member:` document, or that a
+ *    cluster holds, is skipped (its later versions — replies, closing — change no cluster).
+ * 2. The cluster documents are written first, with the revisions they were read at; that write is
+ *    the commit point. A conflict (a manager changed a cluster's status meanwhile) starts the
+ *    entity's cases again from fresh documents, and the cases already written are then skipped (1).
+ * 3. The member documents follow; a crash between the two writes leaves cases that a cluster holds
+ *    without a member document, and the next batch that carries them writes only that.
+ * Everything a case's placement depends on is measured from the cases' own times (domain
+ * `ClusterIndex`), so the rebuild, which runs the same index over the cases in arrival order,
+ * arrives at the same clusters. */
+import { arrivalOrder, ClusterIndex, clusteredCase, DEFAULT_CLUSTER_WINDOW_DAYS, type ClusterDoc } from '../../../src/lib/domain/clusters.js';
+import { DB, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import type { CaseSink } from '../engine/engine.js';
+import type { Store } from '../store.js';
+import { activeClusters, clusteredKeys, ensureClusterDbs, memberDocId, type MemberDoc } from './store.js';
+
+const MAX_ATTEMPTS = 8;
+const WRITE_CHUNK = 500;
+const DAY_MS = 86_400_000;
+
+class Conflict extends Error {}
+
+export class ClusterFollower implements CaseSink {
+	readonly name = 'clusters';
+	private ready: Promise<void> | null = null;
+	private queue: Promise<unknown> = Promise.resolve();
+
+	constructor(
+		private readonly store: Store,
+		private readonly windowDays = DEFAULT_CLUSTER_WINDOW_DAYS
+	) {}
+
+	casesSaved(cases: readonly CaseDoc[]): Promise<void> {
+		return this.add(cases).then(() => undefined);
+	}
+
+	/** Clusters the cases not clustered yet; returns how many joined or started a cluster. */
+	add(cases: readonly CaseDoc[]): Promise<number> {
+		return this.serial(async () => {
+			await this.ensureReady();
+			const byEntity = new Map<string, CaseDoc[]>();
+			for (const c of cases) {
+				if (!clusteredCase(c)) continue;
+				const list = byEntity.get(c.entity_id) ?? [];
+				list.push(c);
+				byEntity.set(c.entity_id, list);
+			}
+			let added = 0;
+			for (const [entityId, list] of [...byEntity].sort(([a], [b]) => (a < b ? -1 : 1))) added += await this.addToEntity(entityId, list);
+			return added;
+		});
+	}
+
+	stop(): Promise<void> {
+		return this.queue.then(
+			() => undefined,
+			() => undefined
+		);
+	}
+
+	private async addToEntity(entityId: string, cases: CaseDoc[]): Promise<number> {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await this.tryEntity(entityId, cases);
+			} catch (error) {
+				if (!(error instanceof Conflict) || attempt >= MAX_ATTEMPTS) throw error;
+			}
+		}
+	}
+
+	private async tryEntity(entityId: string, cases: CaseDoc[]): Promise<number> {
+		const unique = new Map(cases.map((c) => [c.case_key, c]));
+		const known = await clusteredKeys(this.store, [...unique.keys()]);
+		const held = new Map<string, string>();
+		const fresh = [...unique.values()].filter((c) => !known.has(c.case_key)).sort(arrivalOrder);
+		if (fresh.length > 0) {
+			const since = new Date(Date.parse(fresh[0].created_at) - this.windowDays * DAY_MS).toISOString();
+			const index = new ClusterIndex(entityId, this.windowDays);
+			index.load(await activeClusters(this.store, entityId, since));
+			for (const c of fresh) {
+				const doc = index.add(c);
+				if (doc) held.set(c.case_key, doc._id);
+			}
+			await this.writeClusters([...index.changed.values()]);
+		}
+		// Member documents for these cases and for any a cluster holds without one (a crash between writes).
+		const missing = [...unique.keys()].filter((k) => known.has(k) && !held.has(k));
+		await this.writeMembers(held, missing);
+		return held.size;
+	}
+
+	private async writeClusters(docs: ClusterDoc[]): Promise<void> {
+		for (let i = 0; i < docs.length; i += WRITE_CHUNK) {
+			const results = await this.store.use<ClusterDoc>(DB.CLUSTERS).bulk({ docs: docs.slice(i, i + WRITE_CHUNK) });
+			const failed = results.find((r) => r.error);
+			if (failed?.error === 'conflict') throw new Conflict(failed.id);
+			if (failed) throw new Error(`writing clusters/${failed.id} failed: ${failed.error}`);
+		}
+	}
+
+	private async writeMembers(held: Map<string, string>, missing: string[]): Promise<void> {
+		if (missing.length > 0) {
+			const rows = await this.store.use(DB.CLUSTERS).view('clusters', 'members', { keys: missing });
+			const docs = await this.store.use(DB.CLUSTERS).list({ keys: missing.map(memberDocId) });
+			const present = new Set(docs.rows.flatMap((r) => ('value' in r && r.value ? [r.key] : [])));
+			for (const row of rows.rows) if (!present.has(memberDocId(String(row.key)))) held.set(String(row.key), row.id);
+		}
+		const docs: MemberDoc[] = [...held].map(([caseKey, cluster]) => ({ _id: memberDocId(caseKey), type: 'cluster_member', cluster }));
+		for (let i = 0; i < docs.length; i += WRITE_CHUNK) {
+			const results = await this.store.use<MemberDoc>(DB.CLUSTERS).bulk({ docs: docs.slice(i, i + WRITE_CHUNK) });
+			// A member document already there names the same cluster: a case is placed once.
+			const failed = results.find((r) => r.error && r.error !== 'conflict');
+			if (failed) throw new Error(`writing clusters/${failed.id} failed: ${failed.error}`);
+		}
+	}
+
+	private ensureReady(): Promise<void> {
+		this.ready ??= ensureClusterDbs(this.store).catch((error) => {
+			this.ready = null;
+			throw error;
+		});
+		return this.ready;
+	}
+
+	private serial<T>(work: () => Promise<T>): Promise<T> {
+		const next = this.queue.then(work, work);
+		this.queue = next.catch(() => undefined);
+		return next;
+	}
+}

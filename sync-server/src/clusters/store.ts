@@ -1,0 +1,104 @@
+/** The `clusters` database (issue 13, server only): one document per cluster, and one small
+ * `member:<case_key>` document per clustered case naming its cluster. Read through /api/clusters.
+ *
+ * Views: `active` by [entity, last arrival] (the clusters a new case may join, the entity's top),
+ * `repeated` by last arrival for clusters of two cases or more (the national top), `members` from
+ * each case still held in a cluster to that cluster. */
+import { DB } from '../../../src/lib/domain/doc-types.js';
+import type { ClusterDoc } from '../../../src/lib/domain/clusters.js';
+import type { Store } from '../store.js';
+import { ensureDesignDoc } from '../store-design.js';
+
+export const CLUSTERS_DESIGN_ID = '_design/clusters';
+const ACTIVE_MAP = `function (doc) {
+  if (doc.type === 'cluster') emit([doc.entity_id, doc.last_at], null);
+}`;
+const REPEATED_MAP = `function (doc) {
+  if (doc.type === 'cluster' && doc.members && doc.members.length >= 2) emit(doc.last_at, null);
+}`;
+const MEMBERS_MAP = `function (doc) {
+  if (doc.type === 'cluster') doc.members.forEach(function (m) { emit(m.k, doc.cluster_id); });
+}`;
+/** On `cases`: the followed cases of an entity in arrival order, with what clustering reads. */
+const ARRIVALS_MAP = `function (doc) {
+  if (doc.type !== 'case' || doc.case_type === 'suggestion' || !doc.entity_id || !doc.created_at) return;
+  emit([doc.entity_id, doc.created_at, doc.case_key], null);
+}`;
+const PAGE = 1000;
+
+export interface MemberDoc {
+	_id: string;
+	_rev?: string;
+	type: 'cluster_member';
+	cluster: string;
+}
+
+export const memberDocId = (caseKey: string) => `member:${caseKey}`;
+
+export function ensureClusterDbs(store: Store): Promise<void> {
+	return Promise.all([
+		ensureDesignDoc(store, DB.CLUSTERS, CLUSTERS_DESIGN_ID, { views: { active: { map: ACTIVE_MAP }, repeated: { map: REPEATED_MAP }, members: { map: MEMBERS_MAP } } }),
+		ensureDesignDoc(store, DB.CASES, CLUSTERS_DESIGN_ID, { views: { arrivals: { map: ARRIVALS_MAP } } })
+	]).then(() => undefined);
+}
+
+/** The entity's clusters with a case at or after `since`. */
+export async function activeClusters(store: Store, entityId: string, since: string): Promise<ClusterDoc[]> {
+	const out: ClusterDoc[] = [];
+	let startkey: unknown = [entityId, since];
+	let skip = 0;
+	for (;;) {
+		const page = await store.use(DB.CLUSTERS).view('clusters', 'active', { startkey, endkey: [entityId, '\ufff0'], include_docs: true, limit: PAGE, skip });
+		for (const row of page.rows) if (row.doc) out.push(row.doc as unknown as ClusterDoc);
+		if (page.rows.length < PAGE) return out;
+		startkey = page.rows[page.rows.length - 1].key;
+		skip = 1;
+	}
+}
+
+/** The clusters of two cases or more with a case at or after `since`, every entity. */
+export async function repeatedClusters(store: Store, since: string): Promise<ClusterDoc[]> {
+	const out: ClusterDoc[] = [];
+	let startkey: unknown = since;
+	let skip = 0;
+	for (;;) {
+		const page = await store.use(DB.CLUSTERS).view('clusters', 'repeated', { startkey, include_docs: true, limit: PAGE, skip });
+		for (const row of page.rows) if (row.doc) out.push(row.doc as unknown as ClusterDoc);
+		if (page.rows.length < PAGE) return out;
+		startkey = page.rows[page.rows.length - 1].key;
+		skip = 1;
+	}
+}
+
+/** Which of these cases are in a cluster already: a member document, or still held by a cluster
+ * whose member documents were not yet written when the server stopped. */
+export async function clusteredKeys(store: Store, caseKeys: string[]): Promise<Set<string>> {
+	const known = new Set<string>();
+	if (caseKeys.length === 0) return known;
+	const [docs, held] = await Promise.all([
+		store.use(DB.CLUSTERS).list({ keys: caseKeys.map(memberDocId) }),
+		store.use(DB.CLUSTERS).view('clusters', 'members', { keys: caseKeys })
+	]);
+	for (const row of docs.rows) if ('value' in row && row.value && !('deleted' in row.value && row.value.deleted)) known.add(row.key.slice('member:'.length));
+	for (const row of held.rows) known.add(String(row.key));
+	return known;
+}
+
+/** The cluster a case is in, by its member document. */
+export async function clusterOfCase(store: Store, entityId: string, caseKey: string): Promise<ClusterDoc | null> {
+	const member = await getOrNull<MemberDoc>(store, memberDocId(caseKey));
+	if (!member) return null;
+	const doc = await getOrNull<ClusterDoc>(store, member.cluster);
+	return doc && doc.entity_id === entityId ? doc : null;
+}
+
+export async function getOrNull<T>(store: Store, id: string): Promise<T | null> {
+	try {
+		return (await store.use(DB.CLUSTERS).get(id)) as unknown as T;
+	} catch (error) {
+		if ((error as { statusCode?: number }).statusCode === 404) return null;
+		throw error;
+	}
+}
+
+export { PAGE as CLUSTER_PAGE };
