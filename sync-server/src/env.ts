@@ -1,4 +1,5 @@
 /** Every environment variable the server reads, parsed and checked once at start-up. */
+import { DEFAULT_CLUSTER_WINDOW_DAYS } from '../../src/lib/domain/clusters.js';
 import { KIOSK_IDLE_DEFAULT_MS } from '../../src/lib/domain/kiosk-session.js';
 import path from 'node:path';
 import { EnvError } from './env-error.js';
@@ -44,6 +45,8 @@ export interface Env {
 	quotas: Quotas;
 	/** A case is "due soon" within this many working days of its date (http/sla-routes.ts). */
 	slaWarningWorkingDays: number;
+	/** Repeated-case clusters (issue 13): the rolling window, in days, a cluster counts its cases over. */
+	clusterWindowDays: number;
 	/** The Open311 API: where a request may be placed, and how often one key may file. */
 	open311: Open311Env;
 	/** Self-service kiosks (issue 12): how long without contact before the fleet view flags one. */
@@ -267,6 +270,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 			staleAfterMs: integer(source, 'KIOSK_STALE_MINUTES', 15, 1, 10_080) * 60_000,
 			idleMs: integer(source, 'KIOSK_IDLE_SECONDS', KIOSK_IDLE_DEFAULT_MS / 1000, 5, 1_800) * 1000
 		},
-		slaWarningWorkingDays: integer(source, 'SLA_WARNING_WORKING_DAYS', DEFAULT_WARNING_WORKING_DAYS, 0, 30)
+		slaWarningWorkingDays: integer(source, 'SLA_WARNING_WORKING_DAYS', DEFAULT_WARNING_WORKING_DAYS, 0, 30),
+		clusterWindowDays: integer(source, 'CLUSTER_WINDOW_DAYS', DEFAULT_CLUSTER_WINDOW_DAYS, 7, 366)
 	};
 }

@@ -24,6 +24,7 @@ import { createApp } from './http/app.js';
 import { installIntakeDesign } from './gate/gate.js';
 import { ensureRequestViews } from './open311/requests.js';
 import { StatsAggregator, STATS_SWEEP_MS } from './stats/aggregator.js';
+import { ClusterFollower } from './clusters/follower.js';
 
 export interface Running {
 	env: Env;
@@ -94,11 +95,13 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 	const sms = await startSmsSender(env, store, { instanceId });
 	// The dashboard's counters follow every case the engine saves (issue #5).
 	const stats = new StatsAggregator(store);
+	// The repeated-case clusters follow them the same way (issue 13).
+	const clusters = new ClusterFollower(store, env.clusterWindowDays);
 	// The public pages hold what they list for a short while; a publication here drops it at once.
 	const pages = publicPages({ store, publicUrl: env.publicUrl });
 	const engine = new RulesEngine(store, {
 		rules: rules ?? RULES,
-		sinks: [stats],
+		sinks: [stats, clusters],
 		batchSize: env.engineBatchSize,
 		batchBytes: env.engine.batchBytes,
 		leaseMs: env.engine.leaseMs,
@@ -122,6 +125,7 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 		async stop() {
 			await engine.stop();
 			await stats.stop();
+			await clusters.stop();
 			await sms.stop();
 		}
 	};

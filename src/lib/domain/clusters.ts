@@ -136,6 +136,8 @@ export class ClusterIndex {
 	/** Cases already in a cluster: a replayed case changes nothing. */
 	private readonly members = new Set<string>();
 	readonly changed = new Map<string, ClusterDoc>();
+	/** Each case added, with the id of the cluster it went to. */
+	readonly placed = new Map<string, string>();
 
 	constructor(
 		readonly entityId: string,
@@ -165,6 +167,7 @@ export class ClusterIndex {
 		const doc = best ? joined(best.doc, member, text, since) : started(caseDoc, member, text, this.carried);
 		this.put(doc);
 		this.changed.set(doc._id, doc);
+		this.placed.set(caseDoc.case_key, doc._id);
 		return doc;
 	}
 

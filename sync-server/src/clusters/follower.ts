@@ -16,6 +16,8 @@ import { arrivalOrder, ClusterIndex, clusteredCase, DEFAULT_CLUSTER_WINDOW_DAYS,
 import { DB, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import type { CaseSink } from '../engine/engine.js';
 import type { Store } from '../store.js';
+import { log } from '../log.js';
+import { CLUSTERS_REBUILD_MARKER_ID } from './rebuild.js';
 import { activeClusters, clusteredKeys, ensureClusterDbs, memberDocId, type MemberDoc } from './store.js';
 
 const MAX_ATTEMPTS = 8;
@@ -42,6 +44,11 @@ export class ClusterFollower implements CaseSink {
 	add(cases: readonly CaseDoc[]): Promise<number> {
 		return this.serial(async () => {
 			await this.ensureReady();
+			if (await this.rebuildUnderWay()) {
+				// The rebuild reads the cases as they are when it reaches them, so it places these too.
+				log.warn('clusters rebuild under way or unfinished: incremental update skipped', { cases: cases.length });
+				return 0;
+			}
 			const byEntity = new Map<string, CaseDoc[]>();
 			for (const c of cases) {
 				if (!clusteredCase(c)) continue;
@@ -115,6 +122,16 @@ export class ClusterFollower implements CaseSink {
 			// A member document already there names the same cluster: a case is placed once.
 			const failed = results.find((r) => r.error && r.error !== 'conflict');
 			if (failed) throw new Error(`writing clusters/${failed.id} failed: ${failed.error}`);
+		}
+	}
+
+	private async rebuildUnderWay(): Promise<boolean> {
+		try {
+			await this.store.use(DB.ENGINE).head(CLUSTERS_REBUILD_MARKER_ID);
+			return true;
+		} catch (error) {
+			if ((error as { statusCode?: number }).statusCode === 404) return false;
+			throw error;
 		}
 	}
 

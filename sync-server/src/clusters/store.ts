@@ -35,9 +35,11 @@ export interface MemberDoc {
 
 export const memberDocId = (caseKey: string) => `member:${caseKey}`;
 
+export const CLUSTERS_VIEWS = { active: { map: ACTIVE_MAP }, repeated: { map: REPEATED_MAP }, members: { map: MEMBERS_MAP } };
+
 export function ensureClusterDbs(store: Store): Promise<void> {
 	return Promise.all([
-		ensureDesignDoc(store, DB.CLUSTERS, CLUSTERS_DESIGN_ID, { views: { active: { map: ACTIVE_MAP }, repeated: { map: REPEATED_MAP }, members: { map: MEMBERS_MAP } } }),
+		ensureDesignDoc(store, DB.CLUSTERS, CLUSTERS_DESIGN_ID, { views: CLUSTERS_VIEWS }),
 		ensureDesignDoc(store, DB.CASES, CLUSTERS_DESIGN_ID, { views: { arrivals: { map: ARRIVALS_MAP } } })
 	]).then(() => undefined);
 }

@@ -14,6 +14,7 @@ import { auditRouter } from '../audit/routes.js';
 import { ratingRouter } from '../rating/routes.js';
 import { slaRouter } from './sla-routes.js';
 import { similarRouter } from './similar-routes.js';
+import { clusterRouter } from './cluster-routes.js';
 import { redactionRouter } from '../redaction/routes.js';
 import { statsRouter } from './stats-routes.js';
 import type { SmsSender } from '../sms/sender.js';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(statsRouter({ store: deps.store }));
 	app.use(slaRouter({ store: deps.store, workingDays: deps.env.slaWarningWorkingDays }));
 	app.use(similarRouter({ store: deps.store }));
+	app.use(clusterRouter({ store: deps.store, windowDays: deps.env.clusterWindowDays }));
 	app.use(redactionRouter({ store: deps.store }));
 	app.use('/db', gateRouter({ store: deps.store, quotas: deps.env.quotas }));
 	app.use(referenceClaimsRouter({ store: deps.store, secretsKey: deps.env.secretsKey }));
