@@ -10,7 +10,10 @@
  *
  * Pure: the incremental follower on the server, the rebuild and the specs use `ClusterIndex`. */
 import { DOC_TYPES, type CaseDoc, type GeoPoint } from './doc-types.js';
+import type { ClusterStatus } from './cluster-status.js';
 import { prepareText, similarity, SIMILAR_THRESHOLD, type PreparedText } from './similar.js';
+
+export { CLUSTER_STATUSES, clusterTransitionAllowed, type ClusterStatus } from './cluster-status.js';
 
 export const DEFAULT_CLUSTER_WINDOW_DAYS = 90;
 /** Texts a cluster is compared on: its first case's and its latest cases'. */
@@ -23,19 +26,6 @@ const DAY_MS = 86_400_000;
 const WEEK_DAYS = 7;
 /** Weeks before this one that the trend compares with. */
 const TREND_WEEKS = 4;
-
-export const CLUSTER_STATUSES = ['open', 'under_study', 'fixed'] as const;
-export type ClusterStatus = (typeof CLUSTER_STATUSES)[number];
-/** The study of a cluster: taken up, then its root cause fixed; a fix that did not hold goes back. */
-const TRANSITIONS: Record<ClusterStatus, readonly ClusterStatus[]> = {
-	open: ['under_study'],
-	under_study: ['fixed', 'open'],
-	fixed: ['under_study']
-};
-
-export function clusterTransitionAllowed(from: ClusterStatus, to: ClusterStatus): boolean {
-	return TRANSITIONS[from].includes(to);
-}
 
 /** One case of a cluster, in short keys: a cluster may hold thousands. No personal data: `u` is
  * a hash of the citizen's id, only ever counted, so one person's many cases count as one person. */
