@@ -32,6 +32,13 @@ describe('ClusterIndex', () => {
 		expect(light.total).toBe(4);
 	});
 
+	it('keeps the same problem in another block apart, and a text naming no number with its kind', () => {
+		const index = cluster([caseOf(LIGHT[0], 0), caseOf('إنارة الشارع مطفأة في طريق 45 مجمع 512', 1), caseOf('الليت طافي في الشارع', 2)]);
+		expect(sizes(index)).toEqual([1, 2]);
+		const [withNumbers] = docs(index).filter((d) => d.members.length === 2);
+		expect(withNumbers.representative.subject).toBe(LIGHT[0]);
+	});
+
 	it('starts a cluster for a case like none before it, named after that case', () => {
 		const first = caseOf(LIGHT[0], 0);
 		const index = cluster([first]);

@@ -23,6 +23,9 @@ export const COMPARED_CHARS = 1000;
 /** Decimals kept of a position: about a kilometre, an area rather than a house. */
 const PLACE_DECIMALS = 2;
 const DAY_MS = 86_400_000;
+/** The highest score two texts whose numbers all differ can have (`similarity` halves it, and
+ * two such texts never score 1 before halving, since their number tokens differ). */
+const NUMBER_MISMATCH_CEILING = 0.5;
 const WEEK_DAYS = 7;
 /** Weeks before this one that the trend compares with. */
 const TREND_WEEKS = 4;
@@ -115,6 +118,17 @@ const windowStart = (at: string, windowDays: number) => new Date(Date.parse(at) 
 interface Entry {
 	doc: ClusterDoc;
 	prepared: PreparedText[];
+	/** Every number its texts name, and whether one of them names none. */
+	numbers: Set<string>;
+	numberless: boolean;
+}
+
+/** Whether a text naming `numbers` can reach the threshold against this cluster: against a text
+ * whose numbers are all different, the score is halved, below any threshold over one half. */
+function mayMatch(numbers: Set<string>, entry: Entry): boolean {
+	if (numbers.size === 0 || entry.numberless) return true;
+	for (const n of numbers) if (entry.numbers.has(n)) return true;
+	return false;
 }
 
 /** The clusters of one entity still open to new members, with an index from each stemmed word to
@@ -170,6 +184,7 @@ export class ClusterIndex {
 				if (seen.has(id)) continue;
 				seen.add(id);
 				const entry = this.entries.get(id)!;
+				if (this.threshold >= NUMBER_MISMATCH_CEILING && !mayMatch(prepared.numbers, entry)) continue;
 				const score = Math.max(...entry.prepared.map((p) => similarity(prepared, p)));
 				// Ties go to the older cluster, then the smaller id: the choice never depends on map order.
 				if (score > bestScore || (score === bestScore && (!best || earlier(entry.doc, best.doc)))) {
@@ -194,7 +209,8 @@ export class ClusterIndex {
 		const old = this.entries.get(doc._id);
 		if (old) for (const p of old.prepared) for (const word of p.words) this.byWord.get(word)?.delete(doc._id);
 		const prepared = doc.samples.map((s) => prepareText(s.text));
-		this.entries.set(doc._id, { doc, prepared });
+		const numbers = new Set(prepared.flatMap((p) => [...p.numbers]));
+		this.entries.set(doc._id, { doc, prepared, numbers, numberless: prepared.some((p) => p.numbers.size === 0) });
 		for (const p of prepared) {
 			for (const word of p.words) {
 				let ids = this.byWord.get(word);
