@@ -1,14 +1,13 @@
 /** Repeated-case clusters (issue 13), on the store the bench runs on (COUCHDB_URL, else embedded):
  * - clusters.rebuild_s: `npm run clusters:rebuild` over one year's national volume (180,000
- *   complaints and inquiries, BENCH_CLUSTER_CASES), from the moment it starts: the arrivals index
- *   of `cases` built from nothing (`index_s`), every case read in arrival order per entity and
- *   placed by the same `ClusterIndex` the server's follower uses, the clusters written.
+ *   complaints and inquiries, BENCH_CLUSTER_CASES), from the moment it starts: every case read
+ *   (`read_s`), sorted by entity and arrival, placed by the same `ClusterIndex` the server's
+ *   follower uses, and the clusters and member documents written.
  * The cases are generated: each names one of a few dozen problems, in Arabic or English and in a
  * few spellings, at a road and block drawn so that some places are reported often, as complaints
  * about one broken light or one flooded road are. */
 import { DB, type CaseDoc, type CategoryDoc } from '../src/lib/domain/doc-types.js';
 import { rebuildClusters } from '../sync-server/src/clusters/rebuild.js';
-import { ensureClusterDbs } from '../sync-server/src/clusters/store.js';
 import { seedStore } from '../sync-server/src/seed/seed.js';
 import type { Store } from '../sync-server/src/store.js';
 import { emit } from './emit.js';
@@ -106,10 +105,14 @@ export async function benchClusters(): Promise<void> {
 		const categories = config.rows.flatMap((r) => (r.doc?.type === 'category' ? [r.doc] : []));
 		await writeCases(store, categories);
 		const started = performance.now();
-		await ensureClusterDbs(store);
-		await store.use(DB.CASES).view('clusters', 'arrivals', { limit: 1 });
-		const indexMs = performance.now() - started;
-		const result = await rebuildClusters(store, { force: true, now: new Date('2026-01-01T00:00:00Z') });
+		let readMs = 0;
+		const result = await rebuildClusters(store, {
+			force: true,
+			now: new Date('2026-01-01T00:00:00Z'),
+			onProgress: (cases) => {
+				if (cases === CASES) readMs = performance.now() - started;
+			}
+		});
 		const seconds = (performance.now() - started) / 1000;
 		emit({
 			name: 'clusters.rebuild_s',
@@ -119,7 +122,7 @@ export async function benchClusters(): Promise<void> {
 			clusters: result.clusters,
 			repeated: result.repeated,
 			entities: new Set(categories.map((c) => c.entity_id)).size,
-			index_s: Number((indexMs / 1000).toFixed(1)),
+			read_s: Number((readMs / 1000).toFixed(1)),
 			target: 60
 		});
 	} finally {

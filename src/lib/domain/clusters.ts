@@ -64,10 +64,9 @@ export interface ClusterDoc {
 	last_at: string;
 	representative: { case_key: string; ref: string; subject: string };
 	samples: { k: string; text: string }[];
-	/** The members inside the window at the latest arrival, oldest first. */
+	/** Every case that joined, oldest first: the window is applied when it is read (`summarise`),
+	 * and a cluster takes no new case once its last one has left the window, which bounds it. */
 	members: ClusterMember[];
-	/** Every case that ever joined. */
-	total: number;
 	status: ClusterStatus;
 	history: ClusterStatusChange[];
 }
@@ -117,26 +116,26 @@ const windowStart = (at: string, windowDays: number) => new Date(Date.parse(at) 
 
 interface Entry {
 	doc: ClusterDoc;
-	prepared: PreparedText[];
-	/** Every number its texts name, and whether one of them names none. */
-	numbers: Set<string>;
+	/** Each sample's prepared text, by case key. */
+	samples: Map<string, PreparedText>;
+	/** One of its texts names no number. */
 	numberless: boolean;
 }
 
-/** Whether a text naming `numbers` can reach the threshold against this cluster: against a text
- * whose numbers are all different, the score is halved, below any threshold over one half. */
-function mayMatch(numbers: Set<string>, entry: Entry): boolean {
-	if (numbers.size === 0 || entry.numberless) return true;
-	for (const n of numbers) if (entry.numbers.has(n)) return true;
-	return false;
-}
-
-/** The clusters of one entity still open to new members, with an index from each stemmed word to
- * the clusters whose texts hold it: a case is scored only against clusters it shares a word with
- * (without one, the word half of the score is 0 and it cannot reach the threshold in practice). */
+/** The clusters of one entity still open to new members, indexed by the stemmed words and the
+ * numbers of their texts. A case is scored only against clusters it shares a word with (without
+ * one, the word half of the score is 0 and it cannot reach the threshold in practice), and, when it
+ * names numbers, only against clusters with a text naming one of them or none (against a text whose
+ * numbers all differ the score is halved, below the threshold): road and block numbers are what
+ * keeps a year of one entity's complaints from being scored against each other. */
 export class ClusterIndex {
 	private readonly entries = new Map<string, Entry>();
 	private readonly byWord = new Map<string, Set<string>>();
+	/** The same, for clusters one of whose texts names no number. */
+	private readonly byWordNumberless = new Map<string, Set<string>>();
+	/** From each number named to the clusters whose texts name it. */
+	private readonly byNumber = new Map<string, Set<string>>();
+	private expiredDay = '';
 	/** Cases already in a cluster: a replayed case changes nothing. */
 	private readonly members = new Set<string>();
 	readonly changed = new Map<string, ClusterDoc>();
@@ -166,60 +165,91 @@ export class ClusterIndex {
 		const prepared = prepareText(text);
 		const since = windowStart(caseDoc.created_at, this.windowDays);
 		this.expire(since);
-		const best = this.best(prepared);
+		const best = this.best(prepared, since);
 		const member: ClusterMember = { k: caseDoc.case_key, at: caseDoc.created_at, c: caseDoc.category_id, p: placeKey(caseDoc.location), u: personHash(caseDoc.citizen_id ?? '') };
-		const doc = best ? joined(best.doc, member, text, since) : started(caseDoc, member, text, this.carried);
-		this.put(doc);
+		const doc = best ? joined(best.doc, member, text) : started(caseDoc, member, text, this.carried);
+		this.put(doc, { k: caseDoc.case_key, prepared });
 		this.changed.set(doc._id, doc);
 		this.placed.set(caseDoc.case_key, doc._id);
 		return doc;
 	}
 
-	private best(prepared: PreparedText): Entry | null {
+	/** The clusters worth scoring: those sharing a number with the case (or with a text naming
+	 * none), else — for a case naming no number — those sharing a word. */
+	private *candidates(prepared: PreparedText): Generator<Entry> {
 		const seen = new Set<string>();
+		const numbered = prepared.numbers.size > 0 && this.threshold >= NUMBER_MISMATCH_CEILING;
+		const indexes = numbered ? [[...prepared.numbers].map((n) => this.byNumber.get(n)), [...prepared.words].map((w) => this.byWordNumberless.get(w))] : [[...prepared.words].map((w) => this.byWord.get(w))];
+		for (const sets of indexes) {
+			for (const ids of sets) {
+				for (const id of ids ?? []) {
+					if (seen.has(id)) continue;
+					seen.add(id);
+					yield this.entries.get(id)!;
+				}
+			}
+		}
+	}
+
+	private best(prepared: PreparedText, since: string): Entry | null {
 		let best: Entry | null = null;
 		let bestScore = this.threshold;
-		for (const word of prepared.words) {
-			for (const id of this.byWord.get(word) ?? []) {
-				if (seen.has(id)) continue;
-				seen.add(id);
-				const entry = this.entries.get(id)!;
-				if (this.threshold >= NUMBER_MISMATCH_CEILING && !mayMatch(prepared.numbers, entry)) continue;
-				const score = Math.max(...entry.prepared.map((p) => similarity(prepared, p)));
-				// Ties go to the older cluster, then the smaller id: the choice never depends on map order.
-				if (score > bestScore || (score === bestScore && (!best || earlier(entry.doc, best.doc)))) {
-					best = entry;
-					bestScore = score;
-				}
+		for (const entry of this.candidates(prepared)) {
+			if (entry.doc.last_at < since) continue;
+			let score = 0;
+			for (const p of entry.samples.values()) score = Math.max(score, similarity(prepared, p));
+			// Ties go to the older cluster, then the smaller id: the choice never depends on map order.
+			if (score > bestScore || (score === bestScore && (!best || earlier(entry.doc, best.doc)))) {
+				best = entry;
+				bestScore = score;
 			}
 		}
 		return best;
 	}
 
-	/** Clusters whose last member left the window take no new members. */
+	/** Forgets the clusters whose last member left the window (they take no new members); at most
+	 * once a day of arrivals, since `best` passes over them meanwhile. */
 	private expire(since: string): void {
-		for (const [id, entry] of this.entries) {
-			if (entry.doc.last_at >= since) continue;
-			this.entries.delete(id);
-			for (const p of entry.prepared) for (const word of p.words) this.byWord.get(word)?.delete(id);
+		const day = since.slice(0, 10);
+		if (day === this.expiredDay) return;
+		this.expiredDay = day;
+		for (const [id, entry] of this.entries) if (entry.doc.last_at < since) this.unindex(id, entry);
+	}
+
+	private unindex(id: string, entry: Entry): void {
+		this.entries.delete(id);
+		for (const p of entry.samples.values()) {
+			for (const word of p.words) {
+				this.byWord.get(word)?.delete(id);
+				this.byWordNumberless.get(word)?.delete(id);
+			}
+			for (const n of p.numbers) this.byNumber.get(n)?.delete(id);
 		}
 	}
 
-	private put(doc: ClusterDoc): void {
+	private put(doc: ClusterDoc, fresh?: { k: string; prepared: PreparedText }): void {
 		const old = this.entries.get(doc._id);
-		if (old) for (const p of old.prepared) for (const word of p.words) this.byWord.get(word)?.delete(doc._id);
-		const prepared = doc.samples.map((s) => prepareText(s.text));
-		const numbers = new Set(prepared.flatMap((p) => [...p.numbers]));
-		this.entries.set(doc._id, { doc, prepared, numbers, numberless: prepared.some((p) => p.numbers.size === 0) });
-		for (const p of prepared) {
+		if (old) this.unindex(doc._id, old);
+		const samples = new Map<string, PreparedText>();
+		for (const s of doc.samples) samples.set(s.k, s.k === fresh?.k ? fresh.prepared : (old?.samples.get(s.k) ?? prepareText(s.text)));
+		const all = [...samples.values()];
+		const numberless = all.some((p) => p.numbers.size === 0);
+		this.entries.set(doc._id, { doc, samples, numberless });
+		for (const p of all) {
 			for (const word of p.words) {
-				let ids = this.byWord.get(word);
-				if (!ids) this.byWord.set(word, (ids = new Set()));
-				ids.add(doc._id);
+				addTo(this.byWord, word, doc._id);
+				if (numberless) addTo(this.byWordNumberless, word, doc._id);
 			}
+			for (const n of p.numbers) addTo(this.byNumber, n, doc._id);
 		}
 		for (const m of doc.members) this.members.add(m.k);
 	}
+}
+
+function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
+	let ids = index.get(key);
+	if (!ids) index.set(key, (ids = new Set()));
+	ids.add(id);
 }
 
 function earlier(a: ClusterDoc, b: ClusterDoc): boolean {
@@ -239,13 +269,12 @@ function started(caseDoc: CaseDoc, member: ClusterMember, text: string, carried:
 		representative: { case_key: caseDoc.case_key, ref: caseDoc.ref, subject: (caseDoc.subject ?? '').slice(0, 200) },
 		samples: [{ k: caseDoc.case_key, text }],
 		members: [member],
-		total: 1,
 		status: study?.status ?? 'open',
 		history: study?.history ?? []
 	};
 }
 
-function joined(doc: ClusterDoc, member: ClusterMember, text: string, since: string): ClusterDoc {
+function joined(doc: ClusterDoc, member: ClusterMember, text: string): ClusterDoc {
 	const flagged: ClusterMember = statusAt(doc.history, member.at) === 'fixed' ? { ...member, f: 1 } : member;
 	// The first case's text stays: it is what the cluster is about; the latest ones follow its drift.
 	const [first, ...rest] = doc.samples;
@@ -254,8 +283,7 @@ function joined(doc: ClusterDoc, member: ClusterMember, text: string, since: str
 		...doc,
 		last_at: member.at > doc.last_at ? member.at : doc.last_at,
 		samples,
-		members: [...doc.members.filter((m) => m.at >= since), flagged],
-		total: doc.total + 1
+		members: [...doc.members, flagged]
 	};
 }
 

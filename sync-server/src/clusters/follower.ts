@@ -2,13 +2,11 @@
  * batch once they are saved, like the statistics, and the feed checkpoint waits for it.
  *
  * Why a replay or a restart counts no case twice, with no transactions in CouchDB:
- * 1. A case is clustered once, when it is first seen: one that has a `member:` document, or that a
- *    cluster holds, is skipped (its later versions — replies, closing — change no cluster).
- * 2. The cluster documents are written first, with the revisions they were read at; that write is
- *    the commit point. A conflict (a manager changed a cluster's status meanwhile) starts the
+ * 1. A case is clustered once, when it is first seen: a case that a cluster holds (the `members`
+ *    view) is skipped, so its later versions — replies, closing — and a replayed batch change nothing.
+ * 2. Each cluster document is written with the revision it was read at; a conflict (a manager
+ *    changed a cluster's status meanwhile, or a crash left part of a batch written) starts the
  *    entity's cases again from fresh documents, and the cases already written are then skipped (1).
- * 3. The member documents follow; a crash between the two writes leaves cases that a cluster holds
- *    without a member document, and the next batch that carries them writes only that.
  * Everything a case's placement depends on is measured from the cases' own times (domain
  * `ClusterIndex`), so the rebuild, which runs the same index over the cases in arrival order,
  * arrives at the same clusters. */
@@ -18,7 +16,7 @@ import type { CaseSink } from '../engine/engine.js';
 import type { Store } from '../store.js';
 import { log } from '../log.js';
 import { CLUSTERS_REBUILD_MARKER_ID } from './rebuild.js';
-import { activeClusters, clusteredKeys, ensureClusterDbs, memberDocId, type MemberDoc } from './store.js';
+import { activeClusters, clusteredKeys, ensureClusterDbs } from './store.js';
 
 const MAX_ATTEMPTS = 8;
 const WRITE_CHUNK = 500;
@@ -82,22 +80,14 @@ export class ClusterFollower implements CaseSink {
 	private async tryEntity(entityId: string, cases: CaseDoc[]): Promise<number> {
 		const unique = new Map(cases.map((c) => [c.case_key, c]));
 		const known = await clusteredKeys(this.store, [...unique.keys()]);
-		const held = new Map<string, string>();
 		const fresh = [...unique.values()].filter((c) => !known.has(c.case_key)).sort(arrivalOrder);
-		if (fresh.length > 0) {
-			const since = new Date(Date.parse(fresh[0].created_at) - this.windowDays * DAY_MS).toISOString();
-			const index = new ClusterIndex(entityId, this.windowDays);
-			index.load(await activeClusters(this.store, entityId, since));
-			for (const c of fresh) {
-				const doc = index.add(c);
-				if (doc) held.set(c.case_key, doc._id);
-			}
-			await this.writeClusters([...index.changed.values()]);
-		}
-		// Member documents for these cases and for any a cluster holds without one (a crash between writes).
-		const missing = [...unique.keys()].filter((k) => known.has(k) && !held.has(k));
-		await this.writeMembers(held, missing);
-		return held.size;
+		if (fresh.length === 0) return 0;
+		const since = new Date(Date.parse(fresh[0].created_at) - this.windowDays * DAY_MS).toISOString();
+		const index = new ClusterIndex(entityId, this.windowDays);
+		index.load(await activeClusters(this.store, entityId, since));
+		for (const c of fresh) index.add(c);
+		await this.writeClusters([...index.changed.values()]);
+		return index.placed.size;
 	}
 
 	private async writeClusters(docs: ClusterDoc[]): Promise<void> {
@@ -105,22 +95,6 @@ export class ClusterFollower implements CaseSink {
 			const results = await this.store.use<ClusterDoc>(DB.CLUSTERS).bulk({ docs: docs.slice(i, i + WRITE_CHUNK) });
 			const failed = results.find((r) => r.error);
 			if (failed?.error === 'conflict') throw new Conflict(failed.id);
-			if (failed) throw new Error(`writing clusters/${failed.id} failed: ${failed.error}`);
-		}
-	}
-
-	private async writeMembers(held: Map<string, string>, missing: string[]): Promise<void> {
-		if (missing.length > 0) {
-			const rows = await this.store.use(DB.CLUSTERS).view('clusters', 'members', { keys: missing });
-			const docs = await this.store.use(DB.CLUSTERS).list({ keys: missing.map(memberDocId) });
-			const present = new Set(docs.rows.flatMap((r) => ('value' in r && r.value ? [r.key] : [])));
-			for (const row of rows.rows) if (!present.has(memberDocId(String(row.key)))) held.set(String(row.key), row.id);
-		}
-		const docs: MemberDoc[] = [...held].map(([caseKey, cluster]) => ({ _id: memberDocId(caseKey), type: 'cluster_member', cluster }));
-		for (let i = 0; i < docs.length; i += WRITE_CHUNK) {
-			const results = await this.store.use<MemberDoc>(DB.CLUSTERS).bulk({ docs: docs.slice(i, i + WRITE_CHUNK) });
-			// A member document already there names the same cluster: a case is placed once.
-			const failed = results.find((r) => r.error && r.error !== 'conflict');
 			if (failed) throw new Error(`writing clusters/${failed.id} failed: ${failed.error}`);
 		}
 	}

@@ -9,11 +9,11 @@
  *
  * While the marker is in `engine`, the follower adds nothing; the rebuild refuses to start while a
  * rules engine holds its lease, unless forced. */
-import { ClusterIndex, DEFAULT_CLUSTER_WINDOW_DAYS, type CarriedStudy, type ClusterDoc } from '../../../src/lib/domain/clusters.js';
+import { arrivalOrder, ClusterIndex, clusteredCase, comparedText, COMPARED_CHARS, DEFAULT_CLUSTER_WINDOW_DAYS, type CarriedStudy, type ClusterDoc } from '../../../src/lib/domain/clusters.js';
 import { DB, DOC_TYPES, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { allDocs, engineRunning, RebuildRefused } from '../stats/rebuild.js';
 import type { Store } from '../store.js';
-import { CLUSTER_PAGE, CLUSTERS_DESIGN_ID, CLUSTERS_VIEWS, ensureClusterDbs, memberDocId, type MemberDoc } from './store.js';
+import { CLUSTERS_DESIGN_ID, CLUSTERS_VIEWS, ensureClusterDbs } from './store.js';
 
 export const CLUSTERS_REBUILD_MARKER_ID = 'clusters_rebuild';
 const WRITE_CHUNK = 1000;
@@ -50,16 +50,20 @@ async function studies(store: Store): Promise<Map<string, CarriedStudy>> {
 	return carried;
 }
 
-/** Each entity's followed cases in arrival order, a page at a time, from the `arrivals` view. */
-async function* arrivals(store: Store): AsyncGenerator<CaseDoc[]> {
-	let startkey: unknown;
-	for (;;) {
-		const page = await store.use(DB.CASES).view('clusters', 'arrivals', { include_docs: true, limit: CLUSTER_PAGE + 1, ...(startkey ? { startkey } : {}) });
-		const rows = page.rows.slice(0, CLUSTER_PAGE);
-		yield rows.flatMap((r) => (r.doc ? [r.doc as unknown as CaseDoc] : []));
-		if (page.rows.length <= CLUSTER_PAGE) return;
-		startkey = page.rows[CLUSTER_PAGE].key;
+/** The followed cases, with only what clustering reads (the compared text cut to its length), in
+ * the one order every path clusters them in: by entity, then arrival. Read by the primary index,
+ * a page at a time, and sorted in memory: far quicker than building a view over every case. */
+async function arrivals(store: Store, onRead?: (cases: number) => void): Promise<CaseDoc[]> {
+	const cases: CaseDoc[] = [];
+	for await (const page of allDocs<CaseDoc>(store, DB.CASES)) {
+		for (const c of page) {
+			if (!clusteredCase(c)) continue;
+			const text = comparedText(c);
+			cases.push({ ...c, subject: (c.subject ?? '').slice(0, COMPARED_CHARS), body: text.slice((c.subject ?? '').length + 1), timeline: [], applied: [], rejected: [] });
+		}
+		onRead?.(cases.length);
 	}
+	return cases.sort((a, b) => (a.entity_id < b.entity_id ? -1 : a.entity_id > b.entity_id ? 1 : arrivalOrder(a, b)));
 }
 
 export async function rebuildClusters(store: Store, options: ClustersRebuildOptions = {}): Promise<ClustersRebuildResult> {
@@ -84,22 +88,18 @@ export async function rebuildClusters(store: Store, options: ClustersRebuildOpti
 	const found = new Set<string>();
 	const flush = async (index: ClusterIndex) => {
 		const docs = [...index.changed.values()];
-		const members: MemberDoc[] = [...index.placed].map(([caseKey, cluster]) => ({ _id: memberDocId(caseKey), type: 'cluster_member', cluster }));
-		await bulk(store, [...docs, ...members]);
+		await bulk(store, docs);
 		for (const d of docs) found.add(d._id);
 		result.clusters += docs.length;
-		result.repeated += docs.filter((d) => d.total >= 2).length;
+		result.repeated += docs.filter((d) => d.members.length >= 2).length;
 	};
 	let index: ClusterIndex | undefined;
-	for await (const page of arrivals(store)) {
-		for (const caseDoc of page) {
-			if (!index || index.entityId !== caseDoc.entity_id) {
-				if (index) await flush(index);
-				index = new ClusterIndex(caseDoc.entity_id, windowDays, undefined, carried);
-			}
-			if (index.add(caseDoc)) result.cases++;
+	for (const caseDoc of await arrivals(store, options.onProgress)) {
+		if (!index || index.entityId !== caseDoc.entity_id) {
+			if (index) await flush(index);
+			index = new ClusterIndex(caseDoc.entity_id, windowDays, undefined, carried);
 		}
-		options.onProgress?.(result.cases);
+		if (index.add(caseDoc)) result.cases++;
 	}
 	if (index) await flush(index);
 	result.studies_lost = [...carried.keys()].filter((id) => !found.has(id)).length;

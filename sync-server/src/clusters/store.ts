@@ -1,5 +1,5 @@
-/** The `clusters` database (issue 13, server only): one document per cluster, and one small
- * `member:<case_key>` document per clustered case naming its cluster. Read through /api/clusters.
+/** The `clusters` database (issue 13, server only): one document per cluster, holding its cases.
+ * Read through /api/clusters.
  *
  * Views: `active` by [entity, last arrival] (the clusters a new case may join, the entity's top),
  * `repeated` by last arrival for clusters of two cases or more (the national top), `members` from
@@ -19,29 +19,12 @@ const REPEATED_MAP = `function (doc) {
 const MEMBERS_MAP = `function (doc) {
   if (doc.type === 'cluster') doc.members.forEach(function (m) { emit(m.k, doc.cluster_id); });
 }`;
-/** On `cases`: the followed cases of an entity in arrival order, with what clustering reads. */
-const ARRIVALS_MAP = `function (doc) {
-  if (doc.type !== 'case' || doc.case_type === 'suggestion' || !doc.entity_id || !doc.created_at) return;
-  emit([doc.entity_id, doc.created_at, doc.case_key], null);
-}`;
 const PAGE = 1000;
-
-export interface MemberDoc {
-	_id: string;
-	_rev?: string;
-	type: 'cluster_member';
-	cluster: string;
-}
-
-export const memberDocId = (caseKey: string) => `member:${caseKey}`;
 
 export const CLUSTERS_VIEWS = { active: { map: ACTIVE_MAP }, repeated: { map: REPEATED_MAP }, members: { map: MEMBERS_MAP } };
 
 export function ensureClusterDbs(store: Store): Promise<void> {
-	return Promise.all([
-		ensureDesignDoc(store, DB.CLUSTERS, CLUSTERS_DESIGN_ID, { views: CLUSTERS_VIEWS }),
-		ensureDesignDoc(store, DB.CASES, CLUSTERS_DESIGN_ID, { views: { arrivals: { map: ARRIVALS_MAP } } })
-	]).then(() => undefined);
+	return ensureDesignDoc(store, DB.CLUSTERS, CLUSTERS_DESIGN_ID, { views: CLUSTERS_VIEWS });
 }
 
 /** The entity's clusters with a case at or after `since`. */
@@ -72,25 +55,17 @@ export async function repeatedClusters(store: Store, since: string): Promise<Clu
 	}
 }
 
-/** Which of these cases are in a cluster already: a member document, or still held by a cluster
- * whose member documents were not yet written when the server stopped. */
+/** Which of these cases are in a cluster already. */
 export async function clusteredKeys(store: Store, caseKeys: string[]): Promise<Set<string>> {
-	const known = new Set<string>();
-	if (caseKeys.length === 0) return known;
-	const [docs, held] = await Promise.all([
-		store.use(DB.CLUSTERS).list({ keys: caseKeys.map(memberDocId) }),
-		store.use(DB.CLUSTERS).view('clusters', 'members', { keys: caseKeys })
-	]);
-	for (const row of docs.rows) if ('value' in row && row.value && !('deleted' in row.value && row.value.deleted)) known.add(row.key.slice('member:'.length));
-	for (const row of held.rows) known.add(String(row.key));
-	return known;
+	if (caseKeys.length === 0) return new Set();
+	const held = await store.use(DB.CLUSTERS).view('clusters', 'members', { keys: caseKeys });
+	return new Set(held.rows.map((row) => String(row.key)));
 }
 
-/** The cluster a case is in, by its member document. */
+/** The cluster a case is in. */
 export async function clusterOfCase(store: Store, entityId: string, caseKey: string): Promise<ClusterDoc | null> {
-	const member = await getOrNull<MemberDoc>(store, memberDocId(caseKey));
-	if (!member) return null;
-	const doc = await getOrNull<ClusterDoc>(store, member.cluster);
+	const held = await store.use(DB.CLUSTERS).view('clusters', 'members', { key: caseKey, include_docs: true });
+	const doc = held.rows[0]?.doc as unknown as ClusterDoc | undefined;
 	return doc && doc.entity_id === entityId ? doc : null;
 }
 
@@ -103,4 +78,3 @@ export async function getOrNull<T>(store: Store, id: string): Promise<T | null> 
 	}
 }
 
-export { PAGE as CLUSTER_PAGE };
