@@ -17,6 +17,7 @@ import { CLUSTERS_DESIGN_ID, CLUSTERS_VIEWS, ensureClusterDbs } from './store.js
 
 export const CLUSTERS_REBUILD_MARKER_ID = 'clusters_rebuild';
 const WRITE_CHUNK = 1000;
+const WRITES_IN_FLIGHT = 3;
 
 export interface ClustersRebuildOptions {
 	now?: Date;
@@ -86,22 +87,36 @@ export async function rebuildClusters(store: Store, options: ClustersRebuildOpti
 
 	const result: ClustersRebuildResult = { cases: 0, clusters: 0, repeated: 0, studies_lost: 0 };
 	const found = new Set<string>();
+	// An entity's clusters are written while the next entity's are computed: the store and the
+	// clustering then work at the same time, with at most WRITES_IN_FLIGHT entities waiting.
+	const writing: Promise<void>[] = [];
 	const flush = async (index: ClusterIndex) => {
 		const docs = [...index.changed.values()];
-		await bulk(store, docs);
 		for (const d of docs) found.add(d._id);
 		result.clusters += docs.length;
 		result.repeated += docs.filter((d) => d.members.length >= 2).length;
+		const write = bulk(store, docs);
+		// Observed at once, so that a failure waiting its turn is not taken for an unhandled one.
+		write.catch(() => undefined);
+		writing.push(write);
+		if (writing.length >= WRITES_IN_FLIGHT) await writing.shift();
 	};
 	let index: ClusterIndex | undefined;
-	for (const caseDoc of await arrivals(store, options.onProgress)) {
-		if (!index || index.entityId !== caseDoc.entity_id) {
-			if (index) await flush(index);
-			index = new ClusterIndex(caseDoc.entity_id, windowDays, undefined, carried);
+	try {
+		for (const caseDoc of await arrivals(store, options.onProgress)) {
+			if (!index || index.entityId !== caseDoc.entity_id) {
+				if (index) await flush(index);
+				index = new ClusterIndex(caseDoc.entity_id, windowDays, undefined, carried);
+			}
+			if (index.add(caseDoc)) result.cases++;
 		}
-		if (index.add(caseDoc)) result.cases++;
+		if (index) await flush(index);
+	} finally {
+		// Every write settles before the rebuild answers, a failed one included.
+		const settled = await Promise.allSettled(writing);
+		const failed = settled.find((r) => r.status === 'rejected');
+		if (failed) throw failed.reason;
 	}
-	if (index) await flush(index);
 	result.studies_lost = [...carried.keys()].filter((id) => !found.has(id)).length;
 	await store.use(DB.ENGINE).destroy(CLUSTERS_REBUILD_MARKER_ID, marker.rev);
 	return result;
