@@ -153,6 +153,12 @@ export class ClusterIndex {
 		for (const doc of docs) if (doc.entity_id === this.entityId) this.put(doc);
 	}
 
+	/** Forgets what the last batch changed, once it is written. */
+	startBatch(): void {
+		this.changed.clear();
+		this.placed.clear();
+	}
+
 	has(caseKey: string): boolean {
 		return this.members.has(caseKey);
 	}
@@ -213,7 +219,11 @@ export class ClusterIndex {
 		const day = since.slice(0, 10);
 		if (day === this.expiredDay) return;
 		this.expiredDay = day;
-		for (const [id, entry] of this.entries) if (entry.doc.last_at < since) this.unindex(id, entry);
+		for (const [id, entry] of this.entries) {
+			if (entry.doc.last_at >= since) continue;
+			this.unindex(id, entry);
+			for (const m of entry.doc.members) this.members.delete(m.k);
+		}
 	}
 
 	private unindex(id: string, entry: Entry): void {

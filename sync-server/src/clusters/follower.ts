@@ -28,6 +28,7 @@ export class ClusterFollower implements CaseSink {
 	readonly name = 'clusters';
 	private ready: Promise<void> | null = null;
 	private queue: Promise<unknown> = Promise.resolve();
+	private readonly indexes = new Map<string, { index: ClusterIndex; since: string }>();
 
 	constructor(
 		private readonly store: Store,
@@ -83,19 +84,39 @@ export class ClusterFollower implements CaseSink {
 		const fresh = [...unique.values()].filter((c) => !known.has(c.case_key)).sort(arrivalOrder);
 		if (fresh.length === 0) return 0;
 		const since = new Date(Date.parse(fresh[0].created_at) - this.windowDays * DAY_MS).toISOString();
-		const index = new ClusterIndex(entityId, this.windowDays);
-		index.load(await activeClusters(this.store, entityId, since));
-		for (const c of fresh) index.add(c);
-		await this.writeClusters([...index.changed.values()]);
+		const index = await this.indexOf(entityId, since);
+		index.startBatch();
+		try {
+			for (const c of fresh) index.add(c);
+			await this.writeClusters([...index.changed.values()]);
+		} catch (error) {
+			// What is held may no longer be what is stored: read it again next time.
+			this.indexes.delete(entityId);
+			throw error;
+		}
 		return index.placed.size;
 	}
 
+	/** The entity's open clusters, kept between batches: this follower is their one writer besides a
+	 * manager's status change, which makes the next write of that cluster conflict and be read again. */
+	private async indexOf(entityId: string, since: string): Promise<ClusterIndex> {
+		const held = this.indexes.get(entityId);
+		if (held && held.since <= since) return held.index;
+		const index = new ClusterIndex(entityId, this.windowDays);
+		index.load(await activeClusters(this.store, entityId, since));
+		this.indexes.set(entityId, { index, since });
+		return index;
+	}
+
+	/** Writes the clusters with the revisions they were read at, and keeps the new revisions. */
 	private async writeClusters(docs: ClusterDoc[]): Promise<void> {
 		for (let i = 0; i < docs.length; i += WRITE_CHUNK) {
-			const results = await this.store.use<ClusterDoc>(DB.CLUSTERS).bulk({ docs: docs.slice(i, i + WRITE_CHUNK) });
+			const chunk = docs.slice(i, i + WRITE_CHUNK);
+			const results = await this.store.use<ClusterDoc>(DB.CLUSTERS).bulk({ docs: chunk });
 			const failed = results.find((r) => r.error);
 			if (failed?.error === 'conflict') throw new Conflict(failed.id);
 			if (failed) throw new Error(`writing clusters/${failed.id} failed: ${failed.error}`);
+			results.forEach((r, n) => (chunk[n]._rev = r.rev));
 		}
 	}
 
