@@ -158,6 +158,8 @@ describe('similar cases already linked', () => {
 		const link = { _id: `act:${randomUUID()}`, type: 'action', kind: 'link', case_key: keys.light[1], primary_key: keys.light[0], client_time: time, device_id: 'clusters', author: author(who.agent), received_at: time };
 		await server.store.use(DB.INTAKE).insert(link as never);
 		await waitFor(() => server.store.use<CaseDoc>(DB.CASES).get(`case:${keys.light[1]}`).then((c) => c.linked_to ?? undefined), 20_000, 'linked');
+		// The primary records the link with the server's own action, a batch later.
+		await waitFor(() => server.store.use<CaseDoc>(DB.CASES).get(`case:${keys.light[0]}`).then((c) => c.duplicates?.[0]), 20_000, 'recorded on the primary');
 		const body = await (await get(who.agent, `/api/cases/${keys.light[1]}/similar?limit=10`)).json();
 		const byKey = new Map(body.cases.map((c: { case_key: string; linked: boolean }) => [c.case_key, c.linked]));
 		expect(byKey.get(keys.light[0])).toBe(true);
