@@ -10,6 +10,10 @@ const TRANSITIONS: Record<ClusterStatus, readonly ClusterStatus[]> = {
 	fixed: ['under_study']
 };
 
+export function isClusterStatus(value: unknown): value is ClusterStatus {
+	return typeof value === 'string' && (CLUSTER_STATUSES as readonly string[]).includes(value);
+}
+
 export function clusterTransitionAllowed(from: ClusterStatus, to: ClusterStatus): boolean {
 	return TRANSITIONS[from].includes(to);
 }

@@ -102,6 +102,7 @@ export async function rebuildClusters(store: Store, options: ClustersRebuildOpti
 		if (writing.length >= WRITES_IN_FLIGHT) await writing.shift();
 	};
 	let index: ClusterIndex | undefined;
+	let failure: { error: unknown } | null = null;
 	try {
 		for (const caseDoc of await arrivals(store, options.onProgress)) {
 			if (!index || index.entityId !== caseDoc.entity_id) {
@@ -111,12 +112,12 @@ export async function rebuildClusters(store: Store, options: ClustersRebuildOpti
 			if (index.add(caseDoc)) result.cases++;
 		}
 		if (index) await flush(index);
-	} finally {
-		// Every write settles before the rebuild answers, a failed one included.
-		const settled = await Promise.allSettled(writing);
-		const failed = settled.find((r) => r.status === 'rejected');
-		if (failed) throw failed.reason;
+	} catch (error) {
+		failure = { error };
 	}
+	// Every write settles before the rebuild answers, a failed one included.
+	for (const settled of await Promise.allSettled(writing)) if (settled.status === 'rejected') failure ??= { error: settled.reason };
+	if (failure) throw failure.error;
 	result.studies_lost = [...carried.keys()].filter((id) => !found.has(id)).length;
 	await store.use(DB.ENGINE).destroy(CLUSTERS_REBUILD_MARKER_ID, marker.rev);
 	return result;

@@ -12,7 +12,8 @@
  * `limit` is 1–50 (10 when absent); any other query field is refused. Each person may read
  * `READS_PER_MINUTE` times a minute and change `CHANGES_PER_HOUR` statuses an hour (429). */
 import express from 'express';
-import { CLUSTER_STATUSES, clusterDocId, clusterTransitionAllowed, summarise, topClusters, type ClusterDoc, type ClusterStatus, type ClusterSummary } from '../../../src/lib/domain/clusters.js';
+import { isClusterStatus } from '../../../src/lib/domain/cluster-status.js';
+import { clusterDocId, clusterTransitionAllowed, summarise, topClusters, type ClusterDoc, type ClusterStatus, type ClusterSummary } from '../../../src/lib/domain/clusters.js';
 import { DB, ID_PATTERN } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { NATIONAL } from '../../../src/lib/domain/stats/model.js';
@@ -107,10 +108,10 @@ export function clusterRouter(deps: Deps): express.Router {
 		const body = readObject(req.body);
 		onlyFields(Object.keys(body), ['status']);
 		const status = body.status;
-		if (typeof status !== 'string' || !(CLUSTER_STATUSES as readonly string[]).includes(status)) throw new TawasulError(400, 'invalid_format', [{ field: 'status', code: 'invalid_format' }]);
+		if (!isClusterStatus(status)) throw new TawasulError(400, 'invalid_format', [{ field: 'status', code: 'invalid_format' }]);
 		if (!CASE_KEY.test(req.params.cluster_id) || !user.entity_id) throw new TawasulError(404, 'not_found');
 		await ensure();
-		const doc = await changeStatus(deps.store, clusterDocId(user.entity_id, req.params.cluster_id), status as ClusterStatus, user, now().toISOString());
+		const doc = await changeStatus(deps.store, clusterDocId(user.entity_id, req.params.cluster_id), status, user, now().toISOString());
 		res.setHeader('Cache-Control', 'no-store');
 		res.json({ cluster: summarise(doc, now(), deps.windowDays) });
 	}));
