@@ -97,4 +97,19 @@ describe('repeated cases', () => {
 		expect(await section.getByRole('button').count()).toBe(0);
 		expect(await axe(page)).toEqual([]);
 	});
+
+	it('lists it for the minister\'s office with its entity and no link to the cases, in Arabic at 360 px', async () => {
+		const L: Locale = 'ar';
+		const minister = await signInStaff(app.base, 'minister');
+		const page = await staffPage(L, PHONE, minister);
+		await page.goto('/dashboard');
+		const section = page.getByRole('region', { name: msg(L, 'dashboard.most_repeated') });
+		const item = section.getByRole('listitem').filter({ hasText: FIRST });
+		await item.waitFor({ timeout: 30_000 });
+		// Names come from the device's copy of the configuration, which may arrive after the list.
+		await expect.poll(() => item.textContent(), { timeout: 20_000 }).toContain('وزارة الأشغال');
+		expect(await item.getByRole('link').count()).toBe(0);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+		expect(await axe(page)).toEqual([]);
+	});
 });
