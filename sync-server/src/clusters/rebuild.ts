@@ -74,6 +74,8 @@ export async function rebuildClusters(store: Store, options: ClustersRebuildOpti
 		throw new RebuildRefused('a rules engine is running on this store: stop the server first, or pass --force');
 	}
 	await store.ensureDb(DB.ENGINE);
+	// A store no server has run on yet has no cases: that is nothing to cluster, not an error.
+	await store.ensureDb(DB.CASES);
 	const marker = await store.use<{ type: string; started_at: string }>(DB.ENGINE).insert({ _id: CLUSTERS_REBUILD_MARKER_ID, type: DOC_TYPES.COUNTER, started_at: now.toISOString() }).catch(async (error: { statusCode?: number }) => {
 		if (error.statusCode !== 409) throw error;
 		const old = await store.use(DB.ENGINE).get(CLUSTERS_REBUILD_MARKER_ID);
