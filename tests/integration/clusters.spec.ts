@@ -4,14 +4,16 @@
  * fixed cluster is flagged on the case and on the cluster; a rebuild from the cases gives the same
  * clusters and keeps the managers' decisions; the similar-cases lookup says which candidates are
  * already linked. Runs on the embedded store, and on CouchDB with TAWASUL_TEST_COUCHDB. */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterSummary } from '../../src/lib/domain/clusters.js';
 import { DB, type CaseDoc } from '../../src/lib/domain/doc-types.js';
 import { createStaff } from '../../sync-server/src/auth/accounts.js';
 import { ClusterFollower } from '../../sync-server/src/clusters/follower.js';
 import { rebuildClusters } from '../../sync-server/src/clusters/rebuild.js';
-import { settled, signInCitizen, signInStaff, startInProcess, waitFor, type Session } from './harness.js';
+import { QUIET, settled, signInCitizen, signInStaff, startInProcess, storeEnvOf, waitFor, type Session } from './harness.js';
 
 let server: Awaited<ReturnType<typeof startInProcess>>;
 const who = {} as Record<'minister' | 'manager' | 'agent' | 'healthManager' | 'citizen' | 'other', Session>;
@@ -60,7 +62,8 @@ beforeAll(async () => {
 	keys.health = health.caseKey;
 	await file([...light, ...water, health]);
 }, 120_000);
-afterAll(() => server?.stop(), 120_000);
+let stopped = false;
+afterAll(() => (stopped ? undefined : server?.stop()), 120_000);
 
 describe('clusters kept as cases arrive', () => {
 	it('gives the manager the entity\'s repeated clusters, the largest first, with trend, places and categories', async () => {
@@ -167,4 +170,19 @@ describe('similar cases already linked', () => {
 		const primary = await (await get(who.agent, `/api/cases/${keys.light[0]}/similar?limit=10`)).json();
 		expect(primary.cases.find((c: { case_key: string }) => c.case_key === keys.light[1]).linked).toBe(true);
 	});
+});
+
+describe('npm run report', () => {
+	it('adds the most repeated cases to the JSON report, without case keys', async () => {
+		const env = { ...process.env, ...QUIET, DATA_DIR: server.env.dataDir, ...(server.store.embedded ? {} : storeEnvOf(server)) };
+		// The embedded store admits one process: the server stops first, as the README says.
+		stopped = true;
+		await server.stop();
+		const year = new Date().getUTCFullYear();
+		const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'sync-server/src/cli/report.ts', '--from', `${year}-01-01`, '--to', `${year}-12-31`], { env });
+		const report = JSON.parse(stdout);
+		expect(report.most_repeated.window_days).toBe(90);
+		expect(report.most_repeated.clusters.map((c: ClusterSummary) => c.size)).toEqual([5, 2]);
+		expect(report.most_repeated.clusters[0]).toMatchObject({ status: 'fixed', case_keys: [], representative: { case_key: '', ref: '', subject: LIGHT[0] } });
+	}, 120_000);
 });

@@ -5,7 +5,8 @@
  * `repeated` by last arrival for clusters of two cases or more (the national top), `members` from
  * each case still held in a cluster to that cluster. */
 import { DB } from '../../../src/lib/domain/doc-types.js';
-import type { ClusterDoc } from '../../../src/lib/domain/clusters.js';
+import { summarise, topClusters, type ClusterDoc, type ClusterSummary } from '../../../src/lib/domain/clusters.js';
+import { NATIONAL } from '../../../src/lib/domain/stats/model.js';
 import type { Store } from '../store.js';
 import { ensureDesignDoc } from '../store-design.js';
 
@@ -78,3 +79,16 @@ export async function getOrNull<T>(store: Store, id: string): Promise<T | null> 
 	}
 }
 
+
+/** The most repeated clusters of `scope` (an entity, or every entity) over the window ending `now`. */
+export async function mostRepeated(store: Store, scope: string, options: { windowDays: number; now: Date; limit: number }): Promise<ClusterSummary[]> {
+	const since = new Date(options.now.getTime() - options.windowDays * 86_400_000).toISOString();
+	const docs = scope === NATIONAL ? await repeatedClusters(store, since) : await activeClusters(store, scope, since);
+	return topClusters(docs.map((d) => summarise(d, options.now, options.windowDays)), options.limit);
+}
+
+/** What the minister's office and reports are shown of a cluster: what it is about and where,
+ * never which cases. */
+export function withoutCases(summary: ClusterSummary): ClusterSummary {
+	return { ...summary, representative: { case_key: '', ref: '', subject: summary.representative.subject }, case_keys: [] };
+}

@@ -13,14 +13,14 @@
  * `READS_PER_MINUTE` times a minute and change `CHANGES_PER_HOUR` statuses an hour (429). */
 import express from 'express';
 import { isClusterStatus } from '../../../src/lib/domain/cluster-status.js';
-import { clusterDocId, clusterTransitionAllowed, summarise, topClusters, type ClusterDoc, type ClusterStatus, type ClusterSummary } from '../../../src/lib/domain/clusters.js';
+import { clusterDocId, clusterTransitionAllowed, summarise, type ClusterDoc, type ClusterStatus } from '../../../src/lib/domain/clusters.js';
 import { DB, ID_PATTERN } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { NATIONAL } from '../../../src/lib/domain/stats/model.js';
 import { clusterAuditEntry } from '../audit/entries.js';
 import { writeAudit } from '../audit/trail.js';
 import type { SessionUser } from '../auth/types.js';
-import { activeClusters, clusterOfCase, ensureClusterDbs, getOrNull, repeatedClusters } from '../clusters/store.js';
+import { clusterOfCase, ensureClusterDbs, getOrNull, mostRepeated, withoutCases } from '../clusters/store.js';
 import type { Store } from '../store.js';
 import { onlyFields, readObject } from './body.js';
 import { asyncHandler, errorHandler } from './errors.js';
@@ -30,7 +30,6 @@ import { windowQuota } from './window-quota.js';
 export const READS_PER_MINUTE = 30;
 export const CHANGES_PER_HOUR = 60;
 const MAX_LIMIT = 50;
-const DAY_MS = 86_400_000;
 const CASE_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const small = express.json({ limit: '1kb', strict: true });
 const MAX_ATTEMPTS = 5;
@@ -63,11 +62,6 @@ function scopeFor(user: SessionUser, asked: string | undefined): string {
 	return user.entity_id!;
 }
 
-/** The office's view: what the cases are about and where, never which cases. */
-function withoutCases(summary: ClusterSummary): ClusterSummary {
-	return { ...summary, representative: { case_key: '', ref: '', subject: summary.representative.subject }, case_keys: [] };
-}
-
 export function clusterRouter(deps: Deps): express.Router {
 	const router = express.Router();
 	const now = () => deps.now?.() ?? new Date();
@@ -90,9 +84,7 @@ export function clusterRouter(deps: Deps): express.Router {
 		const limit = parseLimit(queryText(req.query.limit, 'limit'));
 		await ensure();
 		const at = now();
-		const since = new Date(at.getTime() - deps.windowDays * DAY_MS).toISOString();
-		const docs = scope === NATIONAL ? await repeatedClusters(deps.store, since) : await activeClusters(deps.store, scope, since);
-		const top = topClusters(docs.map((d) => summarise(d, at, deps.windowDays)), limit);
+		const top = await mostRepeated(deps.store, scope, { windowDays: deps.windowDays, now: at, limit });
 		res.setHeader('Cache-Control', 'no-store');
 		res.json({ scope, window_days: deps.windowDays, at: at.toISOString(), clusters: user.role === 'manager' ? top : top.map(withoutCases) });
 	}));
