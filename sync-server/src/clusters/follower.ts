@@ -21,6 +21,7 @@ import { activeClusters, clusteredKeys, ensureClusterDbs } from './store.js';
 const MAX_ATTEMPTS = 8;
 const WRITE_CHUNK = 500;
 const DAY_MS = 86_400_000;
+const HELD_MS = 5 * 60_000;
 
 class Conflict extends Error {}
 
@@ -28,7 +29,7 @@ export class ClusterFollower implements CaseSink {
 	readonly name = 'clusters';
 	private ready: Promise<void> | null = null;
 	private queue: Promise<unknown> = Promise.resolve();
-	private readonly indexes = new Map<string, { index: ClusterIndex; since: string }>();
+	private readonly indexes = new Map<string, { index: ClusterIndex; since: string; loaded: number }>();
 
 	constructor(
 		private readonly store: Store,
@@ -98,13 +99,15 @@ export class ClusterFollower implements CaseSink {
 	}
 
 	/** The entity's open clusters, kept between batches: this follower is their one writer besides a
-	 * manager's status change, which makes the next write of that cluster conflict and be read again. */
+	 * manager's status change, which makes the next write of that cluster conflict and be read again.
+	 * Read again after `HELD_MS` too: another instance may have held the engine's lease meanwhile and
+	 * started clusters this one would not know. */
 	private async indexOf(entityId: string, since: string): Promise<ClusterIndex> {
 		const held = this.indexes.get(entityId);
-		if (held && held.since <= since) return held.index;
+		if (held && held.since <= since && Date.now() - held.loaded < HELD_MS) return held.index;
 		const index = new ClusterIndex(entityId, this.windowDays);
 		index.load(await activeClusters(this.store, entityId, since));
-		this.indexes.set(entityId, { index, since });
+		this.indexes.set(entityId, { index, since, loaded: Date.now() });
 		return index;
 	}
 
