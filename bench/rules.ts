@@ -8,6 +8,7 @@ import { seedStore } from '../sync-server/src/seed/seed.js';
 import { RulesEngine } from '../sync-server/src/engine/engine.js';
 import { RULES } from '../sync-server/src/rules/index.js';
 import { StatsAggregator } from '../sync-server/src/stats/aggregator.js';
+import { ClusterFollower } from '../sync-server/src/clusters/follower.js';
 import { installIntakeDesign } from '../sync-server/src/gate/gate.js';
 import { DB } from '../src/lib/domain/doc-types.js';
 import { forEachLimited } from '../sync-server/src/engine/attachments.js';
@@ -87,9 +88,10 @@ export async function benchRules(): Promise<void> {
 		await forEachLimited([...new Set(docs.map((d) => d.author.user_id))], 8, (id) => store.ensureDb(`u_${id}`));
 		emit({ name: 'store.create_person_db_ms', value: Number(((performance.now() - signInStart) / CITIZENS).toFixed(2)), unit: 'ms', databases: CITIZENS });
 		await bulkWrite(store, DB.INTAKE, docs);
-		// As main.ts runs it: the dashboard's counters follow every batch.
+		// As main.ts runs it: the dashboard's counters and the repeated-case clusters follow every batch.
 		const stats = new StatsAggregator(store);
-		const engine = new RulesEngine(store, { rules: RULES, sinks: [stats], batchSize: DEFAULT_ENGINE_BATCH_SIZE, instanceId: 'bench', pollTimeoutMs: 1000 });
+		const clusters = new ClusterFollower(store);
+		const engine = new RulesEngine(store, { rules: RULES, sinks: [stats, clusters], batchSize: DEFAULT_ENGINE_BATCH_SIZE, instanceId: 'bench', pollTimeoutMs: 1000 });
 		// Done means durable: every submission decided and the checkpoint past the last one, which
 		// moves only once a batch's projections and counters are written.
 		const { update_seq: lastSeq } = (await store.dbInfo(DB.INTAKE))!;

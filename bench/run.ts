@@ -14,6 +14,7 @@ import { benchSimilar } from './similar.js';
 import { benchPublic } from './public.js';
 import { benchNotify } from './notify.js';
 import { benchNearby } from './nearby.js';
+import { benchClusters } from './clusters.js';
 
 const only = process.argv[2];
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -29,7 +30,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
 	similar: benchSimilar,
 	public: benchPublic,
 	notify: benchNotify,
-	nearby: benchNearby
+	nearby: benchNearby,
+	clusters: benchClusters
 };
 
 for (const [name, run] of Object.entries(BENCHES)) {

@@ -110,6 +110,14 @@ describe('the map (issue 15)', () => {
 	});
 });
 
+describe('repeated-case clusters', () => {
+	it('counts over 90 days by default, reads CLUSTER_WINDOW_DAYS, and refuses a window out of range', () => {
+		expect(parseEnv({}).clusterWindowDays).toBe(90);
+		expect(parseEnv({ CLUSTER_WINDOW_DAYS: '30' }).clusterWindowDays).toBe(30);
+		for (const value of ['6', '400', 'many']) expect(() => parseEnv({ CLUSTER_WINDOW_DAYS: value })).toThrow(/CLUSTER_WINDOW_DAYS/);
+	});
+});
+
 describe('SLA early warning', () => {
 	it('warns one working day ahead by default, and reads SLA_WARNING_WORKING_DAYS', () => {
 		expect(parseEnv({}).slaWarningWorkingDays).toBe(1);

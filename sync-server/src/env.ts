@@ -1,4 +1,5 @@
 /** Every environment variable the server reads, parsed and checked once at start-up. */
+import { DEFAULT_CLUSTER_WINDOW_DAYS } from '../../src/lib/domain/clusters.js';
 import { KIOSK_IDLE_DEFAULT_MS } from '../../src/lib/domain/kiosk-session.js';
 import path from 'node:path';
 import { EnvError } from './env-error.js';
@@ -49,6 +50,8 @@ export interface Env {
 	slaWarningWorkingDays: number;
 	/** The managers' daily digest (sla/digest.ts). */
 	digest: DigestEnv;
+	/** Repeated-case clusters (issue 13): the rolling window, in days, a cluster counts its cases over. */
+	clusterWindowDays: number;
 	/** The Open311 API: where a request may be placed, and how often one key may file. */
 	open311: Open311Env;
 	/** The app's map (issue 15): its tiles, if any, and the country's box (the same as Open311's). */
@@ -315,6 +318,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		},
 		slaWarningWorkingDays: integer(source, 'SLA_WARNING_WORKING_DAYS', DEFAULT_WARNING_WORKING_DAYS, 0, 30),
 		push: parsePushEnv(source, production),
-		digest: digestEnv(source)
+		digest: digestEnv(source),
+		clusterWindowDays: integer(source, 'CLUSTER_WINDOW_DAYS', DEFAULT_CLUSTER_WINDOW_DAYS, 7, 366)
 	};
 }

@@ -30,6 +30,7 @@ import { ensureRequestViews } from './open311/requests.js';
 import { ensureUpdateViews } from './open311/updates.js';
 import { StatsAggregator, STATS_SWEEP_MS } from './stats/aggregator.js';
 import { DigestScheduler } from './sla/digest.js';
+import { ClusterFollower } from './clusters/follower.js';
 
 export interface Running {
 	env: Env;
@@ -108,11 +109,13 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 	const push = await startPushSender(env, store, instanceId, options.pushAgent);
 	// The dashboard's counters follow every case the engine saves (issue #5).
 	const stats = new StatsAggregator(store);
+	// The repeated-case clusters follow them the same way (issue 13).
+	const clusters = new ClusterFollower(store, env.clusterWindowDays);
 	// The public pages hold what they list for a short while; a publication here drops it at once.
 	const pages = publicPages({ store, publicUrl: env.publicUrl });
 	const engine = new RulesEngine(store, {
 		rules: rules ?? RULES,
-		sinks: [stats],
+		sinks: [stats, clusters],
 		batchSize: env.engineBatchSize,
 		batchBytes: env.engine.batchBytes,
 		leaseMs: env.engine.leaseMs,
@@ -151,6 +154,7 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 			await digests.stop();
 			await engine.stop();
 			await stats.stop();
+			await clusters.stop();
 			await sms.stop();
 			await push?.stop();
 		}

@@ -58,6 +58,8 @@ describe('possible duplicates panel', () => {
 		await notice.waitFor({ timeout: 20_000 });
 		await notice.getByRole('link', { name: cases.primary.ref }).waitFor();
 		expect(await region.getByRole('button', { name: msg(L, 'duplicates.link') }).count()).toBe(0);
+		// The primary is still listed as similar, marked as linked already rather than offered again.
+		await item.getByText(msg(L, 'duplicates.already_linked')).waitFor({ timeout: 20_000 });
 		// An agent does not undo a link; the page says who can.
 		await region.getByText(msg(L, 'duplicates.unlink_managers_only')).waitFor();
 		expect(await axe(page)).toEqual([]);

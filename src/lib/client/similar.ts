@@ -12,6 +12,8 @@ export interface SimilarCase {
 	created_at: string;
 	score: number;
 	possible_duplicate: boolean;
+	/** Already linked to the case, either way round. */
+	linked: boolean;
 }
 
 export interface SimilarAnswer {

@@ -46,7 +46,9 @@ export const DOC_TYPES = {
 	PUSH_SUBSCRIPTION: 'push_subscription',
 	PUSH_JOB: 'push_job',
 	/** A manager's daily digest of late, due-soon and flagged cases (issue 16), in `digests`. */
-	SLA_DIGEST: 'sla_digest'
+	SLA_DIGEST: 'sla_digest',
+	/** A group of an entity's cases about the same thing (issue 13), in `clusters`. */
+	CLUSTER: 'cluster'
 } as const;
 
 export type DocType = (typeof DOC_TYPES)[keyof typeof DOC_TYPES];
@@ -109,7 +111,9 @@ export const DB = {
 	/** Citizens' Web Push subscriptions and the pushes sent to them (issue 16); server only. */
 	PUSH: 'push',
 	/** The managers' daily digests (issue 16), one per manager and working day; server only. */
-	DIGESTS: 'digests'
+	DIGESTS: 'digests',
+	/** Repeated-case clusters (issue 13); server only, read through /api/clusters. */
+	CLUSTERS: 'clusters'
 } as const;
 
 /** Only characters CouchDB allows in a database name after the prefix. */

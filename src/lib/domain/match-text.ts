@@ -155,7 +155,11 @@ function stemWord(word: string): string {
  * (street, road, block and house numbers tell two places apart). Stop words are left out unless
  * nothing else remains, so a one-word text still has a token. */
 export function matchTokens(text: string): MatchToken[] {
-	const folded = foldForMatch(text);
+	return foldedTokens(foldForMatch(text));
+}
+
+/** `matchTokens` of a text already passed through `foldForMatch`. */
+export function foldedTokens(folded: string): MatchToken[] {
 	if (!folded) return [];
 	const all: MatchToken[] = [];
 	for (const word of folded.split(' ')) {

@@ -5,7 +5,7 @@
  * Two texts that both name numbers (street, road, block, house) but share none are about two
  * places: their score is scaled down. `SIMILAR_THRESHOLD` is the production cut-off, chosen on the
  * tuning part of the Arabic Q2Q pairs (see docs/similar.md) and never on the pairs it is judged on. */
-import { foldForMatch, matchTokens } from './match-text.js';
+import { foldForMatch, foldedTokens } from './match-text.js';
 
 export const SIMILAR_THRESHOLD = 0.5;
 /** Weight of the word score; the 3-gram score gets the rest. */
@@ -29,12 +29,14 @@ export function prepareText(text: string): PreparedText {
 	const clipped = typeof text === 'string' ? text.slice(0, MAX_CHARS) : '';
 	const words = new Set<string>();
 	const numbers = new Set<string>();
-	for (const token of matchTokens(clipped)) {
+	// Folded once: the tokens and the 3-grams both start from the folded text.
+	const folded = foldForMatch(clipped);
+	for (const token of foldedTokens(folded)) {
 		if (token.kind === 'number') numbers.add(token.key);
 		words.add(token.key);
 	}
 	const grams = new Map<string, number>();
-	for (const word of foldForMatch(clipped).split(' ')) {
+	for (const word of folded.split(' ')) {
 		if (!word) continue;
 		const padded = ` ${word} `;
 		if (padded.length <= GRAM) {

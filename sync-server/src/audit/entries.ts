@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionDoc, CaseDoc, Role } from '../../../src/lib/domain/doc-types.js';
 import { DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
+import type { ClusterDoc, ClusterStatus } from '../../../src/lib/domain/clusters.js';
 
 /** The scope every entry is also listed under, read by coordinators only. */
 export const ALL_SCOPE = '*';
@@ -180,5 +181,24 @@ export function redactionAuditEntry(input: {
 		...(caseDoc.ref ? { case_ref: caseDoc.ref } : {}),
 		target: { type: 'attachment', id: input.attachmentId },
 		...(Object.keys(changes).length ? { changes } : {})
+	};
+}
+
+/** A manager moved the study of a repeated-case cluster on (issue 13). */
+export function clusterAuditEntry(input: { user: AuditActor; cluster: Pick<ClusterDoc, 'cluster_id' | 'entity_id'>; from: ClusterStatus; to: ClusterStatus; at: string }): AuditDoc {
+	const { user, cluster } = input;
+	return {
+		_id: `audit:cluster:${randomUUID()}`,
+		type: DOC_TYPES.AUDIT,
+		source: 'admin',
+		kind: 'cluster.status',
+		at: input.at,
+		recorded_at: input.at,
+		actor: { user_id: user.user_id, role: user.role, ...(user.entity_id ? { entity_id: user.entity_id } : {}) },
+		device_id: null,
+		entity_ids: [cluster.entity_id],
+		outcome: 'applied',
+		target: { type: 'cluster', id: cluster.cluster_id },
+		changes: { from: input.from, to: input.to }
 	};
 }

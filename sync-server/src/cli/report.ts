@@ -1,13 +1,16 @@
 /** npm run report -- --from 2019-01-01 --to 2019-12-31 [--format json|csv] [--no-due excluded|on_time]
  * [--unreplied-past-due late|pending]
  * The headline figures, nationally and per entity, from the `stats` database by the dashboard's
- * own code, for scheduled reports. Dates are local days in the national time zone, inclusive. */
+ * own code, for scheduled reports; in JSON, also the most repeated cases of the clusters' window. Dates are local days in the national time zone, inclusive. */
 import { isDay } from '../../../src/lib/domain/stats/periods.js';
-import { DEFAULT_CONVENTIONS, type Conventions } from '../../../src/lib/domain/stats/model.js';
+import { DEFAULT_CONVENTIONS, NATIONAL, type Conventions } from '../../../src/lib/domain/stats/model.js';
 import { buildReport, reportCsv } from '../../../src/lib/domain/stats/report.js';
 import { entityNames, storeReader } from '../stats/store-reader.js';
+import { ensureClusterDbs, mostRepeated, withoutCases } from '../clusters/store.js';
+import { parseEnv } from '../env.js';
 import { args, openCliStore, run, UsageError } from './common.js';
 
+const MOST_REPEATED = 10;
 const USAGE =
 	'usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--format json|csv] ' +
 	'[--no-due excluded|on_time] [--unreplied-past-due late|pending]';
@@ -40,7 +43,16 @@ run(async () => {
 	const store = await openCliStore();
 	try {
 		const report = await buildReport(storeReader(store), { from, to, conventions, names: await entityNames(store) });
-		process.stdout.write(format === 'csv' ? reportCsv(report) : JSON.stringify(report, null, '\t') + '\n');
+		if (format === 'csv') {
+			process.stdout.write(reportCsv(report));
+			return true;
+		}
+		// The most repeated cases of the window ending now (issue 13), as the annual report page shows them.
+		await ensureClusterDbs(store);
+		const windowDays = parseEnv(process.env).clusterWindowDays;
+		const repeated = await mostRepeated(store, NATIONAL, { windowDays, now: new Date(), limit: MOST_REPEATED });
+		const most_repeated = { window_days: windowDays, clusters: repeated.map(withoutCases) };
+		process.stdout.write(JSON.stringify({ ...report, most_repeated }, null, '\t') + '\n');
 		return true;
 	} finally {
 		await store.close();

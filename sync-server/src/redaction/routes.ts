@@ -22,7 +22,7 @@ import { writeAudit } from '../audit/trail.js';
 import type { SessionUser } from '../auth/types.js';
 import { DEFAULT_POOL, GateBusy, type EncodePool } from '../gate/files.js';
 import { ATTACHMENT_CSP } from '../gate/gate.js';
-import { readObject } from '../http/body.js';
+import { onlyFields, readObject } from '../http/body.js';
 import { asyncHandler, errorHandler } from '../http/errors.js';
 import { entityCase, requireRole } from '../http/guards.js';
 import { windowQuota } from '../http/window-quota.js';
@@ -42,11 +42,6 @@ function photoOf(caseDoc: CaseDoc, attachmentId: string) {
 	const found = findPhoto(caseDoc, attachmentId);
 	if (!found.ref.content_type.startsWith('image/')) throw new TawasulError(400, 'unsupported_file_type', [{ field: 'attachment_id', code: 'unsupported_file_type' }]);
 	return found;
-}
-
-function onlyFields(body: Record<string, unknown>, allowed: string[]): void {
-	const extra = Object.keys(body).filter((key) => !allowed.includes(key));
-	if (extra.length) throw new TawasulError(400, 'unknown_field', extra.slice(0, 5).map((field) => ({ field: field.slice(0, 40), code: 'unknown_field' })));
 }
 
 interface Deps {

@@ -3,6 +3,7 @@
  * newest first), and each is scored against the case with the production `similarity`. */
 import { DB, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { prepareText, similarity, SIMILAR_THRESHOLD } from '../../../src/lib/domain/similar.js';
+import { comparedText } from '../../../src/lib/domain/clusters.js';
 import type { Store } from '../store.js';
 import { ensureDesignDoc } from '../store-design.js';
 
@@ -30,6 +31,8 @@ export interface SimilarCase {
 	score: number;
 	/** At or above the production threshold: staff see it as a possible duplicate. */
 	possible_duplicate: boolean;
+	/** Already linked to the case, either way round: staff are not offered the link again. */
+	linked: boolean;
 }
 
 interface RecentRow {
@@ -46,21 +49,24 @@ export async function similarCases(store: Store, caseDoc: CaseDoc, options: { li
 		descending: true,
 		limit: MAX_CANDIDATES + 1
 	});
-	const self = prepareText(`${caseDoc.subject ?? ''} ${caseDoc.body ?? ''}`.slice(0, 1000));
+	const self = prepareText(comparedText(caseDoc));
+	const linked = new Set([caseDoc.linked_to?.case_key, ...(caseDoc.duplicates ?? []).map((d) => d.case_key)]);
 	const scored: SimilarCase[] = [];
 	for (const row of result.rows as unknown as RecentRow[]) {
 		if (row.id === caseDoc._id) continue;
 		const score = similarity(self, row.value.text);
 		if (score <= 0) continue;
+		const caseKey = row.id.slice('case:'.length);
 		scored.push({
-			case_key: row.id.slice('case:'.length),
+			case_key: caseKey,
 			ref: row.value.ref,
 			subject: row.value.subject,
 			category_id: row.value.category_id,
 			status: row.value.status,
 			created_at: row.key[1],
 			score,
-			possible_duplicate: score >= SIMILAR_THRESHOLD
+			possible_duplicate: score >= SIMILAR_THRESHOLD,
+			linked: linked.has(caseKey)
 		});
 	}
 	// Highest score first; on a tie the newer case, then the key, so the order is fixed.

@@ -52,7 +52,8 @@ async function getOrNull<T>(store: Store, db: string, id: string): Promise<(T & 
 	}
 }
 
-async function engineRunning(store: Store, now: Date): Promise<boolean> {
+/** Whether a rules engine holds its lease on this store now. */
+export async function engineRunning(store: Store, now: Date): Promise<boolean> {
 	const lease = await getOrNull<{ expires_at: number }>(store, DB.ENGINE, 'lease:engine');
 	return !!lease && lease.expires_at > now.getTime();
 }

@@ -1,0 +1,149 @@
+/** Keeps the repeated-case clusters current (issue 13): the rules engine hands it the cases of each
+ * batch once they are saved, like the statistics, and the feed checkpoint waits for it.
+ *
+ * Why a replay or a restart counts no case twice, with no transactions in CouchDB:
+ * 1. A case is clustered once, when it is first seen: a case that a cluster holds (the `members`
+ *    view) is skipped, so its later versions — replies, closing — and a replayed batch change nothing.
+ * 2. Each cluster document is written with the revision it was read at; a conflict (a manager
+ *    changed a cluster's status meanwhile, or a crash left part of a batch written) starts the
+ *    entity's cases again from fresh documents, and the cases already written are then skipped (1).
+ * Everything a case's placement depends on is measured from the cases' own times (domain
+ * `ClusterIndex`), so the rebuild, which runs the same index over the cases in arrival order,
+ * arrives at the same clusters. */
+import { arrivalOrder, ClusterIndex, clusteredCase, DEFAULT_CLUSTER_WINDOW_DAYS, type ClusterDoc } from '../../../src/lib/domain/clusters.js';
+import { DB, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import type { CaseSink } from '../engine/engine.js';
+import type { Store } from '../store.js';
+import { log } from '../log.js';
+import { CLUSTERS_REBUILD_MARKER_ID } from './rebuild.js';
+import { activeClusters, clusteredKeys, ensureClusterDbs } from './store.js';
+
+const MAX_ATTEMPTS = 8;
+const WRITE_CHUNK = 500;
+const DAY_MS = 86_400_000;
+const HELD_MS = 5 * 60_000;
+
+class Conflict extends Error {}
+
+export class ClusterFollower implements CaseSink {
+	readonly name = 'clusters';
+	private ready: Promise<void> | null = null;
+	private queue: Promise<unknown> = Promise.resolve();
+	private readonly indexes = new Map<string, { index: ClusterIndex; since: string; loaded: number }>();
+
+	constructor(
+		private readonly store: Store,
+		private readonly windowDays = DEFAULT_CLUSTER_WINDOW_DAYS
+	) {}
+
+	casesSaved(cases: readonly CaseDoc[]): Promise<void> {
+		return this.add(cases).then(() => undefined);
+	}
+
+	/** Clusters the cases not clustered yet; returns how many joined or started a cluster. */
+	add(cases: readonly CaseDoc[]): Promise<number> {
+		return this.serial(async () => {
+			await this.ensureReady();
+			if (await this.rebuildUnderWay()) {
+				// The rebuild reads the cases as they are when it reaches them, so it places these too.
+				log.warn('clusters rebuild under way or unfinished: incremental update skipped', { cases: cases.length });
+				return 0;
+			}
+			const byEntity = new Map<string, CaseDoc[]>();
+			for (const c of cases) {
+				if (!clusteredCase(c)) continue;
+				const list = byEntity.get(c.entity_id) ?? [];
+				list.push(c);
+				byEntity.set(c.entity_id, list);
+			}
+			let added = 0;
+			for (const [entityId, list] of [...byEntity].sort(([a], [b]) => (a < b ? -1 : 1))) added += await this.addToEntity(entityId, list);
+			return added;
+		});
+	}
+
+	stop(): Promise<void> {
+		return this.queue.then(
+			() => undefined,
+			() => undefined
+		);
+	}
+
+	private async addToEntity(entityId: string, cases: CaseDoc[]): Promise<number> {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await this.tryEntity(entityId, cases);
+			} catch (error) {
+				if (!(error instanceof Conflict) || attempt >= MAX_ATTEMPTS) throw error;
+			}
+		}
+	}
+
+	private async tryEntity(entityId: string, cases: CaseDoc[]): Promise<number> {
+		const unique = new Map(cases.map((c) => [c.case_key, c]));
+		const known = await clusteredKeys(this.store, [...unique.keys()]);
+		const fresh = [...unique.values()].filter((c) => !known.has(c.case_key)).sort(arrivalOrder);
+		if (fresh.length === 0) return 0;
+		const since = new Date(Date.parse(fresh[0].created_at) - this.windowDays * DAY_MS).toISOString();
+		const index = await this.indexOf(entityId, since);
+		index.startBatch();
+		try {
+			for (const c of fresh) index.add(c);
+			await this.writeClusters([...index.changed.values()]);
+		} catch (error) {
+			// What is held may no longer be what is stored: read it again next time.
+			this.indexes.delete(entityId);
+			throw error;
+		}
+		return index.placed.size;
+	}
+
+	/** The entity's open clusters, kept between batches: this follower is their one writer besides a
+	 * manager's status change, which makes the next write of that cluster conflict and be read again.
+	 * Read again after `HELD_MS` too: another instance may have held the engine's lease meanwhile and
+	 * started clusters this one would not know. */
+	private async indexOf(entityId: string, since: string): Promise<ClusterIndex> {
+		const held = this.indexes.get(entityId);
+		if (held && held.since <= since && Date.now() - held.loaded < HELD_MS) return held.index;
+		const index = new ClusterIndex(entityId, this.windowDays);
+		index.load(await activeClusters(this.store, entityId, since));
+		this.indexes.set(entityId, { index, since, loaded: Date.now() });
+		return index;
+	}
+
+	/** Writes the clusters with the revisions they were read at, and keeps the new revisions. */
+	private async writeClusters(docs: ClusterDoc[]): Promise<void> {
+		for (let i = 0; i < docs.length; i += WRITE_CHUNK) {
+			const chunk = docs.slice(i, i + WRITE_CHUNK);
+			const results = await this.store.use<ClusterDoc>(DB.CLUSTERS).bulk({ docs: chunk });
+			const failed = results.find((r) => r.error);
+			if (failed?.error === 'conflict') throw new Conflict(failed.id);
+			if (failed) throw new Error(`writing clusters/${failed.id} failed: ${failed.error}`);
+			results.forEach((r, n) => (chunk[n]._rev = r.rev));
+		}
+	}
+
+	private async rebuildUnderWay(): Promise<boolean> {
+		try {
+			await this.store.use(DB.ENGINE).head(CLUSTERS_REBUILD_MARKER_ID);
+			return true;
+		} catch (error) {
+			if ((error as { statusCode?: number }).statusCode === 404) return false;
+			throw error;
+		}
+	}
+
+	private ensureReady(): Promise<void> {
+		this.ready ??= ensureClusterDbs(this.store).catch((error) => {
+			this.ready = null;
+			throw error;
+		});
+		return this.ready;
+	}
+
+	private serial<T>(work: () => Promise<T>): Promise<T> {
+		const next = this.queue.then(work, work);
+		this.queue = next.catch(() => undefined);
+		return next;
+	}
+}
