@@ -43,7 +43,7 @@ const ENROL_FAILURES_PER_ADDRESS = { max: 20, windowMs: 60 * 60_000 };
 const REQUESTS_PER_MINUTE = 120;
 /** Heartbeats one kiosk may send per minute (per instance): it sends one a minute, and one more
  * after each filing, outbox delivery or error. */
-const HEARTBEATS_PER_MINUTE = 6;
+const HEARTBEATS_PER_MINUTE = 10;
 /** A heartbeat's body: a version, an outbox length and ten short errors. */
 export const KIOSK_HEARTBEAT_BODY_MAX = '8kb';
 const ID = KIOSK_ID;
