@@ -82,8 +82,8 @@ describe('an offline kiosk', () => {
 		await expect.poll(() => storedOutbox(page), { timeout: 20_000 }).toEqual([]);
 		const citizen = await signInCitizen(app.base, phone);
 		const mine = await waitFor(async () => {
-			const cases = await remote(app.base, userDb(citizen.user.user_id), citizen).allDocs<CaseDoc>({ include_docs: true });
-			return cases.rows.map((row) => row.doc!).find((doc) => doc.subject === subject);
+			const cases = await remote(app.base, userDb(citizen.user.user_id), citizen).allDocs({ include_docs: true });
+			return cases.rows.map((row: { doc: CaseDoc }) => row.doc).find((doc: CaseDoc) => doc.subject === subject);
 		}, 20_000, 'the case in the citizen replica');
 		expect(isValidReference(mine.ref!)).toBe(true);
 		expect(mine.kiosk).toMatchObject({ kiosk_id, receipt_code: receiptCode });

@@ -33,7 +33,7 @@ async function sealed(kiosk: Kiosk, grant: string | null, fields: Record<string,
 
 async function citizenCase(phone: string, caseKey: string): Promise<CaseDoc> {
 	const citizen = await signInCitizen(server.base, phone);
-	return waitFor(() => remote(server.base, userDb(citizen.user.user_id), citizen).get<CaseDoc>(caseDocId(caseKey)), 15_000, 'citizen replica');
+	return waitFor(() => remote(server.base, userDb(citizen.user.user_id), citizen).get(caseDocId(caseKey)), 15_000, 'citizen replica');
 }
 
 describe('a filing from the kiosk outbox', () => {
