@@ -5,7 +5,7 @@ import { makeCalendar } from '../../src/lib/domain/calendar.js';
 import type { HolidaysDoc, SettingsDoc } from '../../src/lib/domain/doc-types.js';
 import { startSla } from '../../src/lib/domain/sla.js';
 import { createStaff } from '../../sync-server/src/auth/accounts.js';
-import { sessionServiceFor } from '../../sync-server/src/auth/sessions.js';
+import { createSessionService } from '../../sync-server/src/auth/sessions.js';
 import { local, remote, signInCitizen, signInStaff, startInProcess, submitAction, waitFor, type Session } from './harness.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
@@ -262,7 +262,8 @@ describe('staff accounts and password kiosk accounts', () => {
 		const old = await createStaff(server.store, { username: 'kiosk.seef', password: 'an-old-kiosk-password', role: 'kiosk', name: 'Kiosk — Seef Mall', location: 'Seef Mall' });
 		const signIn = await api('POST', '/api/auth/login', null, { username: 'kiosk.seef', password: 'an-old-kiosk-password' });
 		expect([signIn.status, signIn.body.error.code]).toEqual([403, 'kiosk_password_retired']);
-		const before = await sessionServiceFor(server.store, server.env).createSession(old);
+		// Made by another instance (or before this version): the server reads it from the store.
+		const before = await createSessionService({ store: server.store, env: server.env }).createSession(old);
 		const kiosk = { cookie: before.cookie.split(';')[0] };
 		expect((await fetch(`${server.base}/api/session`, { headers: kiosk })).status).toBe(401);
 		const action = submitAction({ subject: 'Filed by a password kiosk' });

@@ -654,7 +654,7 @@ describe('coverage', () => {
 		const named = ['intake', 'config', 'cases', 'auth', 'sms', 'engine', '_users', '_replicator', '_all_dbs', '_session', '_config', '_utils', '_tawasul_projections'];
 		for (const slot of named) expect(SLOTS).toContain(slot);
 		expect(SLOTS).toEqual(expect.arrayContaining(['u_A', 'u_B', 'e_works', 'e_health', 'root']));
-		expect(ROLES).toHaveLength(9);
+		expect(ROLES).toHaveLength(8);
 	});
 });
 
