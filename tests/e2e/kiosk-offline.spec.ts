@@ -79,7 +79,7 @@ describe('an offline kiosk', () => {
 
 		// The network returns: the kiosk sends the filing itself and empties its outbox.
 		await context.setOffline(false);
-		await expect.poll(() => storedOutbox(page), { timeout: 20_000 }).toEqual([]);
+		await expect.poll(() => storedOutbox(page), { timeout: 30_000 }).toEqual([]);
 		const citizen = await signInCitizen(app.base, phone);
 		const mine = await waitFor(async () => {
 			const cases = await remote(app.base, userDb(citizen.user.user_id), citizen).allDocs({ include_docs: true });
