@@ -35,6 +35,11 @@ export default ts.config(
 		languageOptions: { parserOptions: { extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig } }
 	},
 	{
+		// Runs inside the service worker (scripts/build-sw.js imports it there).
+		files: ['scripts/sw-push.js'],
+		languageOptions: { globals: { ...globals.serviceworker } }
+	},
+	{
 		// Tests read JSON answers whose shape is what they assert.
 		files: ['tests/**', '**/*.spec.ts'],
 		rules: { '@typescript-eslint/no-explicit-any': 'off' }

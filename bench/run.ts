@@ -11,10 +11,26 @@ import { benchPersonDbs } from './person-dbs.js';
 import { benchOpen311 } from './open311.js';
 import { benchSla } from './sla.js';
 import { benchSimilar } from './similar.js';
+import { benchPublic } from './public.js';
+import { benchNotify } from './notify.js';
 import { benchKiosk } from './kiosk.js';
 
 const only = process.argv[2];
-const BENCHES: Record<string, () => Promise<void>> = { rules: benchRules, e2e: benchEndToEnd, sms: benchSms, rating: benchRating, stats: benchStats, gate: benchGate, persons: benchPersonDbs, open311: benchOpen311, sla: benchSla, similar: benchSimilar, kiosk: benchKiosk };
+const BENCHES: Record<string, () => Promise<void>> = {
+	rules: benchRules,
+	e2e: benchEndToEnd,
+	sms: benchSms,
+	rating: benchRating,
+	stats: benchStats,
+	gate: benchGate,
+	persons: benchPersonDbs,
+	open311: benchOpen311,
+	sla: benchSla,
+	similar: benchSimilar,
+	public: benchPublic,
+	notify: benchNotify,
+	kiosk: benchKiosk
+};
 
 for (const [name, run] of Object.entries(BENCHES)) {
 	if (only && only !== name) continue;

@@ -44,7 +44,7 @@ function random(seed: number): () => number {
 
 /** Cases as the engine leaves them: most replied within a few days, some late, some still open,
  * a few transferred, reopened or rated. Only what the statistics read is realistic. */
-function* generateCases(count: number, categories: CategoryDoc[], seed: number, span: [string, string]): Generator<CaseDoc> {
+export function* generateCases(count: number, categories: CategoryDoc[], seed: number, span: [string, string]): Generator<CaseDoc> {
 	const next = random(seed);
 	const start = Date.parse(`${span[0]}T00:00:00+03:00`);
 	const width = Date.parse(`${span[1]}T23:59:59+03:00`) - start;
@@ -89,7 +89,7 @@ function* generateCases(count: number, categories: CategoryDoc[], seed: number, 
 	}
 }
 
-async function bulkWrite(store: Store, db: string, docs: object[], batch = WRITE_BATCH): Promise<number> {
+export async function bulkWrite(store: Store, db: string, docs: object[], batch = WRITE_BATCH): Promise<number> {
 	await store.ensureDb(db);
 	const start = performance.now();
 	for (let i = 0; i < docs.length; i += batch) {

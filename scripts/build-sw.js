@@ -6,10 +6,12 @@
 //    and answers navigations with index.html (the SPA fallback) except server paths. The public
 //    pages (/public…) are the server's: fetched from the network first, and kept so a page once
 //    visited opens offline too.
+// 3. writes the Web Push handlers (scripts/sw-push.js) with their texts, imported by the worker.
 //    A new worker waits (skipWaiting: false) until the person presses "Update" in the app.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { generateSW } from 'workbox-build';
+import { installPushHandlers } from './sw-push.js';
 
 const INDEX = 'build/index.html';
 
@@ -32,10 +34,27 @@ function externalizeInlineScripts() {
 const moved = externalizeInlineScripts();
 console.log(`index.html: ${moved} inline scripts moved to files`);
 
+/** build/sw-push-<hash>.js: the push and notification-click handlers with their texts in both
+ * languages; its name changes with them, so a new text reaches devices as a new worker. */
+function writePushHandlers() {
+	const texts = {};
+	for (const locale of ['ar', 'en']) {
+		const { push } = JSON.parse(readFileSync(`messages/${locale}.json`, 'utf8'));
+		texts[locale] = { title: push.title, body: push.body };
+	}
+	const code = `(${installPushHandlers.toString()})(${JSON.stringify(texts)});\n`;
+	const name = `sw-push-${createHash('sha256').update(code).digest('hex').slice(0, 10)}.js`;
+	writeFileSync(`build/${name}`, code);
+	return name;
+}
+
+const pushHandlers = writePushHandlers();
+
 const { count, size, warnings } = await generateSW({
 	globDirectory: 'build',
 	globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,json}'],
-	globIgnores: ['sw.js', 'workbox-*.js'],
+	globIgnores: ['sw.js', 'workbox-*.js', 'sw-push-*.js'],
+	importScripts: [`/${pushHandlers}`],
 	swDest: 'build/sw.js',
 	// Hashed files under _app/immutable change name when they change; no cache-busting needed.
 	dontCacheBustURLsMatching: /^_app\/immutable\//,

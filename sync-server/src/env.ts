@@ -6,7 +6,9 @@ import { parseKey } from './auth/sealing.js';
 import type { OtpLimits } from './auth/otp.js';
 import { parseSmsEnv, SMS_GATEWAYS, type SmsEnv, type SmsGatewayName } from './sms/config.js';
 import { DEFAULT_QUOTAS, type Quotas } from './gate/quota.js';
+import { parsePushEnv, type PushEnv } from './push/config.js';
 import { DEFAULT_WARNING_WORKING_DAYS } from '../../src/lib/domain/sla-warning.js';
+import { DEFAULT_DIGEST_TIME, parseDigestTime } from '../../src/lib/domain/digest.js';
 
 export { EnvError };
 
@@ -44,10 +46,23 @@ export interface Env {
 	quotas: Quotas;
 	/** A case is "due soon" within this many working days of its date (http/sla-routes.ts). */
 	slaWarningWorkingDays: number;
+	/** The managers' daily digest (sla/digest.ts). */
+	digest: DigestEnv;
 	/** The Open311 API: where a request may be placed, and how often one key may file. */
 	open311: Open311Env;
 	/** Self-service kiosks (issue 12): how long without contact before the fleet view flags one. */
 	kiosk: KioskEnv;
+	/** Web Push to installed apps (issue 16): off while `push.vapid` is null (push/config.ts). */
+	push: PushEnv;
+}
+
+export interface DigestEnv {
+	/** Local time of day in the national time zone, milliseconds after midnight (DIGEST_TIME). */
+	msOfDay: number;
+	/** The time as configured, 'HH:MM', for the manager's screen. */
+	time: string;
+	/** How often the server looks whether the day's digests are due. */
+	checkMs: number;
 }
 
 export interface KioskEnv {
@@ -87,6 +102,13 @@ function integer(source: Source, name: string, fallback: number, min: number, ma
 		throw new EnvError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
 	}
 	return value;
+}
+
+function digestEnv(source: Source): DigestEnv {
+	const time = source.DIGEST_TIME || DEFAULT_DIGEST_TIME;
+	const msOfDay = parseDigestTime(time);
+	if (msOfDay === null) throw new EnvError('DIGEST_TIME', `expected a time of day as HH:MM (00:00 to 23:59), got "${time}"`);
+	return { msOfDay, time, checkMs: integer(source, 'DIGEST_CHECK_SECONDS', 60, 1, 3_600) * 1000 };
 }
 
 function flag(source: Source, name: string, fallback: boolean): boolean {
@@ -267,6 +289,8 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 			staleAfterMs: integer(source, 'KIOSK_STALE_MINUTES', 15, 1, 10_080) * 60_000,
 			idleMs: integer(source, 'KIOSK_IDLE_SECONDS', KIOSK_IDLE_DEFAULT_MS / 1000, 5, 1_800) * 1000
 		},
-		slaWarningWorkingDays: integer(source, 'SLA_WARNING_WORKING_DAYS', DEFAULT_WARNING_WORKING_DAYS, 0, 30)
+		slaWarningWorkingDays: integer(source, 'SLA_WARNING_WORKING_DAYS', DEFAULT_WARNING_WORKING_DAYS, 0, 30),
+		push: parsePushEnv(source, production),
+		digest: digestEnv(source)
 	};
 }

@@ -1,6 +1,7 @@
 /** One process: the store (embedded unless COUCHDB_URL), seed data, the rules engine, and the
  * HTTP server with the PWA, the auth API and the sync gate. */
 import http from 'node:http';
+import type https from 'node:https';
 import os from 'node:os';
 import type express from 'express';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,9 @@ import { RulesEngine } from './engine/engine.js';
 import { startSmsSender, type SmsSender } from './sms/index.js';
 import { invitationHandler } from './rating/invitations.js';
 import { noticeHandler } from './sms/notices.js';
+import { installPushDesign } from './push/jobs.js';
+import { pushNoticeHandler } from './push/notices.js';
+import { PushSender } from './push/sender.js';
 import type { SideEffect } from './rules/types.js';
 import { publishHandler } from './public/publish.js';
 import { publicPages } from './public/routes.js';
@@ -23,7 +27,9 @@ import { demoPasswordsPath } from './seed/demo-passwords.js';
 import { createApp } from './http/app.js';
 import { installIntakeDesign } from './gate/gate.js';
 import { ensureRequestViews } from './open311/requests.js';
+import { ensureUpdateViews } from './open311/updates.js';
 import { StatsAggregator, STATS_SWEEP_MS } from './stats/aggregator.js';
+import { DigestScheduler } from './sla/digest.js';
 
 export interface Running {
 	env: Env;
@@ -34,7 +40,12 @@ export interface Running {
 	stop(): Promise<void>;
 }
 
-export async function startServer(source: Record<string, string | undefined> = process.env): Promise<Running> {
+/** What a test gives the server besides its environment: the TLS agent that trusts its own push service. */
+export interface StartOptions {
+	pushAgent?: https.Agent;
+}
+
+export async function startServer(source: Record<string, string | undefined> = process.env, options: StartOptions = {}): Promise<Running> {
 	const parsed = parseEnv(source);
 	setLogLevel(parsed.logLevel);
 	if (!parsed.secretsKey && parsed.couchdbUrl) {
@@ -56,8 +67,8 @@ export async function startServer(source: Record<string, string | undefined> = p
 		});
 		const port = (server.address() as AddressInfo).port;
 		log.info('listening; setting up the store', { url: `http://localhost:${port}`, store: store.embedded ? 'embedded' : shownUrl(store.url) });
-		const services = await whenStoreReady(store, env.couchdbUrl, () => startServices(env, store, rules, source, port), (fault) => (waiting.fault = fault));
-		app = createApp({ env, store, gateway: services.sms.asGateway(), engine: services.engine, sms: services.sms, publicPages: services.publicPages });
+		const services = await whenStoreReady(store, env.couchdbUrl, () => startServices(env, store, rules, source, port, options), (fault) => (waiting.fault = fault));
+		app = createApp({ env, store, gateway: services.sms.asGateway(), engine: services.engine, sms: services.sms, push: services.push, publicPages: services.publicPages });
 		log.info('Tawasul is running', { url: `http://localhost:${port}`, store: store.embedded ? 'embedded' : 'couchdb' });
 		if (services.accounts.length > 0 && env.logLevel !== 'silent') printDemoAccounts(services.accounts, port, demoPasswordsPath(env.dataDir));
 		return {
@@ -81,17 +92,20 @@ export async function startServer(source: Record<string, string | undefined> = p
 
 /** Everything that needs the store: each step is safe to run on every start and by several
  * instances at once (issue 10 finding 10), and safe to run again when the store went away midway. */
-async function startServices(env: Env, store: Store, rules: readonly Rule[] | null, source: Record<string, string | undefined>, port: number) {
+async function startServices(env: Env, store: Store, rules: readonly Rule[] | null, source: Record<string, string | undefined>, port: number, options: StartOptions) {
 	const accounts = await seedStore(store, { demo: env.seedDemo, passwordsFile: demoPasswordsPath(env.dataDir) });
 	await installIntakeDesign(store);
 	// At start, not at the first Open311 read: CouchDB builds a view in the background once it
 	// exists, so that read does not wait for an index over every case.
 	await ensureRequestViews(store);
+	await ensureUpdateViews(store);
 	// Host and listening port: two running instances never share it, and a restart on a fixed port
 	// gets its own lease back at once.
 	const instanceId = source.ENGINE_INSTANCE || `${os.hostname()}:${port}:${env.dataDir}`;
 	// Queued, claimed before sending, retried: sign-in codes, rating invitations and notices alike.
 	const sms = await startSmsSender(env, store, { instanceId });
+	// Web Push only with VAPID keys (issue 16): the same notices, as a nudge to installed apps.
+	const push = await startPushSender(env, store, instanceId, options.pushAgent);
 	// The dashboard's counters follow every case the engine saves (issue #5).
 	const stats = new StatsAggregator(store);
 	// The public pages hold what they list for a short while; a publication here drops it at once.
@@ -108,23 +122,47 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 		onEffects: allEffects([
 			invitationHandler({ store, enqueue: (job) => sms.enqueue(job), publicUrl: env.publicUrl }),
 			noticeHandler({ store, enqueue: (job) => sms.enqueue(job) }),
+			...(push ? [pushNoticeHandler({ store, sender: push })] : []),
 			publishHandler({ store, onPublished: () => pages.invalidate() }),
 			serverActionHandler(store)
 		])
 	});
 	engine.start();
 	stats.startSweeper(STATS_SWEEP_MS);
+	// The managers' daily digest, once per manager and working day whichever instance makes it.
+	const digests = new DigestScheduler({
+		store,
+		enqueue: (job) => sms.enqueue(job),
+		publicUrl: env.publicUrl,
+		workingDays: env.slaWarningWorkingDays,
+		instanceId,
+		msOfDay: env.digest.msOfDay,
+		checkMs: env.digest.checkMs,
+		leaseMs: env.engine.leaseMs
+	});
+	digests.start();
 	return {
 		accounts,
 		engine,
 		sms,
+		push,
 		publicPages: pages,
 		async stop() {
+			await digests.stop();
 			await engine.stop();
 			await stats.stop();
 			await sms.stop();
+			await push?.stop();
 		}
 	};
+}
+
+async function startPushSender(env: Env, store: Store, instanceId: string, agent?: https.Agent): Promise<PushSender | null> {
+	if (!env.push.vapid) return null;
+	await installPushDesign(store);
+	const sender = new PushSender(store, { vapid: env.push.vapid, maxAttempts: env.push.maxAttempts, instanceId, agent });
+	sender.start();
+	return sender;
 }
 
 /** One onEffects for the engine: each handler takes the kinds it knows, one after another; a

@@ -362,5 +362,6 @@ describe.each(COMBINATIONS)('accessibility of the admin and audit pages in %s on
 			await page.close();
 		}
 		expect(found).toEqual({});
-	});
+		// Some thirty screens in one test, each loaded and checked by axe.
+	}, 300_000);
 });

@@ -260,6 +260,15 @@ export async function addSession(context: BrowserContext, base: string, session:
 	await context.addCookies([{ name, value, url: base, httpOnly: true, sameSite: 'Lax' }]);
 }
 
+/** A browser profile signed in as `session` (through the API) that opens pages in `locale`; made
+ * with `bypassCSP`, as axe is added to the page as a script, which the app's CSP rightly refuses. */
+export async function signedInContext(app: App, session: Session, locale: Locale, viewport: { width: number; height: number } = DESKTOP): Promise<BrowserContext> {
+	const context = await app.context({ viewport, bypassCSP: true });
+	await preferLanguage(context, locale);
+	await addSession(context, app.base, session);
+	return context;
+}
+
 /** Makes every page of `context` open in `locale` (as after choosing it on an earlier visit). */
 export async function preferLanguage(context: BrowserContext, locale: Locale): Promise<void> {
 	await context.addInitScript((l) => {

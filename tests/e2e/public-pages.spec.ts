@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { localDateOf } from '../../src/lib/domain/calendar.js';
 import { followUp, local, remote, signInCitizen, signInStaff, submitAction, waitFor, type Session } from '../integration/harness.js';
-import { axe, DESKTOP, PHONE, serviceWorkerReady, useApp, type Violation } from './browser.js';
+import { addSession, axe, DESKTOP, msg, PHONE, preferLanguage, serviceWorkerReady, useApp, type Locale, type Violation } from './browser.js';
 
 const app = useApp();
 const TITLE = 'Shade over the bus stops on Road 12';
@@ -95,5 +95,59 @@ describe('the public pages with the app installed', () => {
 		await page.getByRole('heading', { level: 2, name: TITLE }).waitFor();
 		expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toMatch(/\/public\/en$/);
 		await page.context().setOffline(false);
+	});
+});
+
+describe("the coordinator's publishing screen", () => {
+	let coordinator: Session;
+	beforeAll(async () => {
+		coordinator = await signInStaff(app.base, 'coordinator');
+	});
+
+	async function screen(locale: Locale, viewport: { width: number; height: number }) {
+		const context = await app.context({ viewport, bypassCSP: true, serviceWorkers: 'block' });
+		await preferLanguage(context, locale);
+		await addSession(context, app.base, coordinator);
+		const page = await context.newPage();
+		await page.goto('/admin/published');
+		await page.getByRole('rowheader', { name: new RegExp(TITLE) }).waitFor();
+		return page;
+	}
+
+	it.each([
+		['ar', PHONE],
+		['ar', DESKTOP],
+		['en', PHONE],
+		['en', DESKTOP]
+	] as const)('lists what is published, with its forms, with no WCAG 2 A/AA violations (%s, %o)', async (locale, viewport) => {
+		const page = await screen(locale, viewport);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+		expect(await axe(page)).toEqual([]);
+		await page.getByRole('button', { name: `${msg(locale, 'admin.published.withdraw')} ${TITLE}` }).click();
+		await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('published-reason');
+		await page.getByRole('button', { name: msg(locale, 'admin.published.withdraw'), exact: true }).click();
+		await page.locator('#published-reason-error').waitFor();
+		expect(await axe(page)).toEqual([]);
+	});
+
+	it('takes a suggestion off the public pages with a reason, and puts it back', async () => {
+		const L: Locale = 'en';
+		const page = await screen(L, PHONE);
+		const shown = async () => (await (await fetch(`${app.base}/public/en`)).text()).includes(TITLE);
+		await page.getByRole('button', { name: `${msg(L, 'admin.published.withdraw')} ${TITLE}` }).click();
+		await page.getByLabel(msg(L, 'admin.published.reason')).fill('The proposer asked for it to be taken down');
+		await page.getByRole('button', { name: msg(L, 'admin.published.withdraw'), exact: true }).click();
+		await page.getByRole('cell', { name: /The proposer asked for it to be taken down/ }).waitFor();
+		expect(await shown()).toBe(false);
+
+		await page.getByRole('button', { name: `${msg(L, 'admin.published.restore')} ${TITLE}` }).click();
+		await page.getByRole('cell', { name: msg(L, 'admin.published.shown'), exact: true }).waitFor();
+		expect(await shown()).toBe(true);
+
+		await page.getByRole('button', { name: `${msg(L, 'admin.published.edit')} ${TITLE}` }).click();
+		await page.getByLabel(msg(L, 'admin.published.field_title')).fill(`${TITLE} in Sitra`);
+		await page.getByRole('button', { name: msg(L, 'admin.published.save'), exact: true }).click();
+		await page.getByRole('rowheader', { name: new RegExp(`${TITLE} in Sitra`) }).waitFor();
+		expect((await (await fetch(`${app.base}/public/en`)).text())).toContain(`${TITLE} in Sitra`);
 	});
 });

@@ -4,11 +4,10 @@
  * that scored low, a reopened case), the minister's dashboard counts the entities at risk today;
  * axe finds nothing. The server warns 30 working days ahead, so cases filed now are due soon
  * (late ones need a clock in the past: tests/integration/sla-warning.spec.ts). */
-import type { BrowserContext } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { followUp, signInCitizen, signInStaff, submitAction, waitFor, type Session } from '../integration/harness.js';
 import { answeredCase, push } from '../integration/rating-helpers.js';
-import { addSession, axe, DESKTOP, msg, PHONE, preferLanguage, useApp, type Locale } from './browser.js';
+import { axe, DESKTOP, msg, PHONE, signedInContext, useApp, type Locale } from './browser.js';
 
 const app = useApp({ SLA_WARNING_WORKING_DAYS: '30' });
 const PHONE_NUMBER = '+97336000071';
@@ -49,12 +48,7 @@ beforeAll(async () => {
 	);
 });
 
-async function context(locale: Locale, session: Session, viewport = DESKTOP): Promise<BrowserContext> {
-	const c = await app.context({ viewport, bypassCSP: true });
-	await preferLanguage(c, locale);
-	await addSession(c, app.base, session);
-	return c;
-}
+const context = (locale: Locale, session: Session, viewport = DESKTOP) => signedInContext(app, session, locale, viewport);
 
 describe('due soon / late', () => {
 	for (const L of ['ar', 'en'] as const) {

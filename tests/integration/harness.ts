@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
-import { startServer, type Running } from '../../sync-server/src/main.js';
+import { startServer, type Running, type StartOptions } from '../../sync-server/src/main.js';
 import { openStore, type Store } from '../../sync-server/src/store.js';
 import { base32Decode, hotp, stepAt } from '../../sync-server/src/auth/totp.js';
 import { demoPasswordsPath, readDemoPasswords } from '../../sync-server/src/seed/demo-passwords.js';
@@ -59,8 +59,8 @@ function serverEnv(env: Record<string, string>): Record<string, string> {
 /** Each started server's DATA_DIR by its base URL, where its demo passwords are kept. */
 const dataDirs = new Map<string, string>();
 
-export async function startInProcess(env: Record<string, string> = {}): Promise<Running & { base: string }> {
-	const running = await startServer(serverEnv(env));
+export async function startInProcess(env: Record<string, string> = {}, options: StartOptions = {}): Promise<Running & { base: string }> {
+	const running = await startServer(serverEnv(env), options);
 	const base = `http://127.0.0.1:${running.port}`;
 	dataDirs.set(base, running.env.dataDir);
 	return { ...running, base };
@@ -290,7 +290,8 @@ export async function settled(server: Pick<Running, 'store'> & { base: string })
 export async function restartReplaying(
 	server: Running & { base: string },
 	dataDir: string,
-	env: Record<string, string>
+	env: Record<string, string>,
+	options: StartOptions = {}
 ): Promise<Running & { base: string }> {
 	await server.stop();
 	const store = await openLaneStore(dataDir);
@@ -298,7 +299,7 @@ export async function restartReplaying(
 	const checkpoint = await engine.get('checkpoint:intake');
 	await engine.destroy(checkpoint._id, checkpoint._rev!);
 	await store.close();
-	const restarted = await startInProcess(env);
+	const restarted = await startInProcess(env, options);
 	await settled(restarted);
 	return restarted;
 }

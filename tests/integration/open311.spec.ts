@@ -44,6 +44,23 @@ const VALIDATE = {
 		minItems: 1,
 		items: { type: 'object', required: ['token'], additionalProperties: false, properties: { token: { type: 'string' }, service_request_id: { type: 'string' } } }
 	}),
+	// The updates extension (no schema is published): its fields as clients such as FixMyStreet read them.
+	updates: ajv.compile({
+		type: 'array',
+		items: {
+			type: 'object',
+			required: ['update_id', 'service_request_id', 'status', 'updated_datetime', 'description', 'media_url'],
+			additionalProperties: false,
+			properties: {
+				update_id: { type: 'string', minLength: 1 },
+				service_request_id: { type: 'string' },
+				status: { enum: ['open', 'closed'] },
+				updated_datetime: { type: 'string', format: 'date-time' },
+				description: { type: 'string', minLength: 1 },
+				media_url: { type: 'null' }
+			}
+		}
+	}),
 	// Service Discovery: "All fields are required."
 	discovery: ajv.compile({
 		type: 'object',
@@ -66,7 +83,7 @@ const VALIDATE = {
 };
 
 /** Lists are lists even with one item, and text stays text (a reference like 26-000001-7). */
-const LISTS = new Set(['service', 'request', 'attribute', 'value', 'endpoint', 'format', 'error']);
+const LISTS = new Set(['service', 'request', 'request_update', 'attribute', 'value', 'endpoint', 'format', 'error']);
 const xml = new XMLParser({ parseTagValue: false, isArray: (name) => LISTS.has(name) });
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
@@ -295,6 +312,74 @@ describe('Open311 requests', () => {
 		// Ids override every other argument and come back in the order asked.
 		const byId = await getJson(`requests.json?service_request_id=${light.id},${first.id}&service_code=works-potholes&status=closed`, 'requests');
 		expect(byId.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([light.id, first.id]);
+	});
+});
+
+describe('Open311 request updates (the servicerequestupdates extension)', () => {
+	const updates = async (query: string) => {
+		const body = await getJson(`servicerequestupdates.json?${query}`, 'updates');
+		return body as { update_id: string; service_request_id: string; status: string; updated_datetime: string; description: string }[];
+	};
+	const send = async (action: Record<string, unknown>) => {
+		const outbox = local('outbox-updates');
+		await outbox.put(action);
+		await outbox.replicate.to(remote(server.base, 'intake', agent));
+	};
+
+	it('lists each public step of a request, oldest first, with fixed notes and nothing of the replies', async () => {
+		const start = new Date().toISOString();
+		const partner = await admin('POST', '/api/admin/api-keys', coordinator, { name: 'Updates partner' });
+		const { id, token } = await fileAndRoute({ api_key: partner.body.api_key });
+		await send(followUp(token, 'reply', { body: 'We are sending an inspector this week.', interim: true }));
+		await send(followUp(token, 'note', { body: 'Internal: the contractor is Gulf Roads.' }));
+		await send(followUp(token, 'request_info', { body: 'Which side of the gate is it?' }));
+		await send(followUp(token, 'reply', { body: 'Repaired on Tuesday by the crew.' }));
+
+		const steps = await waitFor(async () => {
+			const rows = await updates(`service_request_id=${id}&locale=en`);
+			return rows.length === 4 ? rows : undefined;
+		}, 20_000, 'four public steps');
+		expect(steps.map((s) => [s.status, s.description])).toEqual([
+			['open', 'Received'],
+			['open', 'The entity sent an interim reply while it works on the request'],
+			['open', 'The entity asked the person who reported it for more information'],
+			['closed', 'Answered by the entity']
+		]);
+		expect(new Set(steps.map((s) => s.update_id)).size).toBe(4);
+		expect(steps.map((s) => s.updated_datetime)).toEqual([...steps.map((s) => s.updated_datetime)].sort());
+		const text = JSON.stringify(steps);
+		for (const secret of ['inspector', 'Gulf Roads', 'gate', 'Tuesday', 'Pothole']) expect(text).not.toContain(secret);
+
+		// Arabic by default, and the same steps in XML.
+		const arabic = await updates(`service_request_id=${id}`);
+		expect(arabic[3].description).toBe('ردّت الجهة');
+		const asXml = await getXml(`servicerequestupdates.xml?service_request_id=${id}&locale=en`);
+		expect(asXml.service_request_updates.request_update.map((u: { update_id: string }) => u.update_id)).toEqual(steps.map((s) => s.update_id));
+
+		// A window of time across every request, paged; a window after the steps holds none of them.
+		const all = await updates(`start_date=${start}&locale=en`);
+		const ours = all.filter((u) => u.service_request_id === id);
+		expect(ours.map((u) => u.update_id)).toEqual(steps.map((s) => s.update_id));
+		const page1 = await updates(`start_date=${start}&page_size=2`);
+		const page2 = await updates(`start_date=${start}&page_size=2&page=2`);
+		expect([...page1, ...page2].map((u) => u.update_id)).toEqual(all.slice(0, 4).map((u) => u.update_id));
+		const later = encodeURIComponent(new Date(Date.now() + 60_000).toISOString().replace('Z', '+00:00'));
+		expect(await updates(`start_date=${later}`)).toEqual([]);
+	});
+
+	it('refuses bad reads in the specification\'s shape', async () => {
+		const cases: [string, RegExp][] = [
+			['servicerequestupdates.json?start_date=yesterday', /start_date must be a w3 datetime/],
+			['servicerequestupdates.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z', /more than 90 days/],
+			['servicerequestupdates.json?page_size=1000000', /page_size must be a whole number/],
+			['servicerequestupdates.json?service_request_id=%3Cscript%3E', /one reference number/],
+			['servicerequestupdates.json?service_request_id=1&service_request_id=2', /more than once/]
+		];
+		for (const [resource, pattern] of cases) {
+			const body = await getJson(resource, 'errors', 400);
+			expect(body.map((e: { description: string }) => e.description).join(' | '), resource).toMatch(pattern);
+		}
+		expect((await getXml('servicerequestupdates.xml?page=0', 400)).errors.error[0].description).toMatch(/page must be/);
 	});
 });
 

@@ -10,6 +10,7 @@ import { followUp, signInCitizen, signInStaff, startInProcess, submitAction, tem
 import { pullDoc, push } from './rating-helpers.js';
 import { buildReport } from '../../src/lib/domain/stats/report.js';
 import { entityNames, storeReader } from '../../sync-server/src/stats/store-reader.js';
+import { publishSuggestion } from '../../sync-server/src/public/publish.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
 const PHONE_NAMED = '+97336000711';
@@ -248,5 +249,88 @@ describe('the public pages', () => {
 	it('need no session and set none', async () => {
 		const response = await fetch(`${server.base}/public`);
 		expect(response.headers.get('set-cookie')).toBeNull();
+	});
+});
+
+describe('coordinators oversee what is published', () => {
+	let coordinator: Session;
+	const admin = async (method: string, route: string, session: Session, body?: unknown) => {
+		const response = await fetch(`${server.base}${route}`, {
+			method,
+			headers: { 'content-type': 'application/json', cookie: session.cookie },
+			body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
+		});
+		return { status: response.status, body: await response.json().catch(() => null) };
+	};
+	const publicPage = async () => (await fetch(`${server.base}/public/en`)).text();
+	const auditKinds = async () => (await admin('GET', '/api/audit?limit=200', coordinator)).body.entries.map((e: { kind: string }) => e.kind);
+
+	beforeAll(async () => {
+		coordinator = await signInStaff(server.base, 'coordinator');
+		manager = await signInStaff(server.base, 'manager.works');
+	});
+
+	it('lists the published suggestions to coordinators only', async () => {
+		const listed = await admin('GET', '/api/admin/published', coordinator);
+		expect(listed.status).toBe(200);
+		expect(listed.body.suggestions.map((s: { title: string }) => s.title).sort()).toEqual(['Register for eKey at the self-service machines', 'Shade at the bus stops of Road 12']);
+		const shade = listed.body.suggestions.find((s: { title: string }) => s.title.startsWith('Shade'));
+		expect((await admin('GET', '/api/admin/published', manager)).status).toBe(403);
+		expect((await admin('POST', `/api/admin/published/${encodeURIComponent(shade._id)}/withdraw`, manager, { reason: 'Not wanted' })).status).toBe(403);
+	});
+
+	it('rewords, withdraws with a reason and restores, each audited and seen on the public pages at once', async () => {
+		const [shade] = (await admin('GET', '/api/admin/published', coordinator)).body.suggestions.filter((s: { title: string }) => s.title.startsWith('Shade'));
+		const route = (action: string) => `/api/admin/published/${encodeURIComponent(shade._id)}/${action}`;
+
+		const reworded = await admin('POST', route('edit'), coordinator, { title: 'Shade at the bus stops of Road 12 in Sitra' });
+		expect(reworded.status).toBe(200);
+		expect(reworded.body.suggestion).toMatchObject({ title: 'Shade at the bus stops of Road 12 in Sitra', change: 'Shades were put up at 12 bus stops.', edited: { by: coordinator.user.user_id } });
+		expect(await publicPage()).toContain('Shade at the bus stops of Road 12 in Sitra');
+
+		const noReason = await admin('POST', route('withdraw'), coordinator, {});
+		expect(noReason.status).toBe(400);
+		expect(noReason.body.error.fields).toEqual([expect.objectContaining({ field: 'reason', code: 'required' })]);
+		expect(await publicPage()).toContain('Shade at the bus stops');
+
+		const withdrawn = await admin('POST', route('withdraw'), coordinator, { reason: 'The proposer asked for it to be taken down' });
+		expect(withdrawn.status).toBe(200);
+		expect(withdrawn.body.suggestion.withdrawn).toMatchObject({ reason: 'The proposer asked for it to be taken down', by: coordinator.user.user_id });
+		const page = await publicPage();
+		expect(page).not.toContain('Shade at the bus stops');
+		expect(page).toContain('Register for eKey at the self-service machines');
+		// Still listed for coordinators, with the reason.
+		const listed = (await admin('GET', '/api/admin/published', coordinator)).body.suggestions;
+		expect(listed.find((s: { _id: string }) => s._id === shade._id).withdrawn.reason).toBe('The proposer asked for it to be taken down');
+
+		// A replay of the implementing action (a restart after a crash) does not put it back.
+		const implementing = shade._id.split(':').slice(2).join(':');
+		expect(await publishSuggestion({ store: server.store }, { action_id: `act:${implementing}`, case_key: 'unused' })).toBe('not_implemented');
+		const caseKey = (await server.store.use<{ case_key: string; type: string; subject: string }>('cases').list({ include_docs: true })).rows.find((r) => r.doc?.subject === 'Shade at the bus stops of Road 12')!.doc!.case_key;
+		expect(await publishSuggestion({ store: server.store }, { action_id: `act:${implementing}`, case_key: caseKey })).toBe('already_published');
+		expect(await publicPage()).not.toContain('Shade at the bus stops');
+
+		const restored = await admin('POST', route('restore'), coordinator, {});
+		expect(restored.status).toBe(200);
+		expect(restored.body.suggestion.withdrawn).toBeUndefined();
+		expect(await publicPage()).toContain('Shade at the bus stops of Road 12 in Sitra');
+
+		const kinds = await auditKinds();
+		for (const kind of ['admin.published.edit', 'admin.published.withdraw', 'admin.published.restore']) expect(kinds).toContain(kind);
+	});
+
+	it('refuses bad input: unknown ids and fields, texts too long or too short, a huge body', async () => {
+		const [one] = (await admin('GET', '/api/admin/published', coordinator)).body.suggestions;
+		const route = (action: string, id = one._id) => `/api/admin/published/${encodeURIComponent(id)}/${action}`;
+		expect((await admin('POST', route('withdraw', 'sug:2026-01-01:no-such'), coordinator, { reason: 'Gone' })).status).toBe(404);
+		expect((await admin('POST', route('withdraw', '../_design/x'), coordinator, { reason: 'Gone' })).status).toBe(404);
+		const unknownField = await admin('POST', route('edit'), coordinator, { title: 'A fine title', proposer_name: 'Someone' });
+		expect(unknownField.status).toBe(400);
+		expect(unknownField.body.error.fields).toEqual([expect.objectContaining({ field: 'proposer_name', code: 'invalid_format' })]);
+		const long = await admin('POST', route('edit'), coordinator, { title: 'x'.repeat(1000) });
+		expect(long.body.error.fields).toEqual([expect.objectContaining({ field: 'title', code: 'too_long' })]);
+		expect((await admin('POST', route('withdraw'), coordinator, { reason: 'x' })).body.error.fields).toEqual([expect.objectContaining({ field: 'reason', code: 'too_short' })]);
+		expect((await admin('POST', route('edit'), coordinator, JSON.stringify({ change: 'y'.repeat(200_000) }))).status).toBe(413);
+		expect((await admin('GET', '/api/admin/published', coordinator)).body.suggestions.find((s: { _id: string }) => s._id === one._id)).toEqual(one);
 	});
 });

@@ -2,13 +2,14 @@ import type { CaseType, CategoryDoc, EntityDoc, HolidayDay, SettingsDoc } from '
 import { request } from './api';
 import { placeholdersIn } from '$lib/domain/sms-texts';
 import type { ImportPlan } from '$lib/domain/holiday-import';
+import type { PublicSuggestionDoc } from '$lib/domain/suggestion';
 
 /** The coordinator's administration API (docs/design.md, "Administration"): online only, every
  * call straight to the server, which validates, writes `config` or `auth` and audits. Errors are
  * ClientErrors with the fields concerned (`name_ar`, `days.2.date`, `routes.<category>`…). */
 
 /** The pages under /admin, in the order of the admin menu (`admin.<section>.title`). */
-export const ADMIN_SECTIONS = ['entities', 'categories', 'settings', 'holidays', 'sms', 'delivery', 'staff', 'kiosks', 'api-keys'] as const;
+export const ADMIN_SECTIONS = ['entities', 'categories', 'settings', 'holidays', 'sms', 'delivery', 'staff', 'kiosks', 'api-keys', 'published'] as const;
 
 export const STAFF_ROLES = ['agent', 'manager', 'coordinator', 'minister'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -48,7 +49,7 @@ export type SmsStatus = (typeof SMS_STATUSES)[number];
 /** GET /api/admin/sms/delivery: counts by state and the latest messages that did not arrive. */
 export interface SmsDelivery {
 	counts: Record<SmsStatus, number>;
-	problems: { purpose: 'otp' | 'rating' | 'notice'; to: string; status: SmsStatus; attempts: number; error: string | null; created_at: string; updated_at: string }[];
+	problems: { purpose: 'otp' | 'rating' | 'notice' | 'digest'; to: string; status: SmsStatus; attempts: number; error: string | null; created_at: string; updated_at: string }[];
 }
 
 export type EntityInput = Pick<EntityDoc, 'entity_id' | 'name_ar' | 'name_en'>;
@@ -169,7 +170,15 @@ export const adminApi = {
 	apiKeys: () => request<{ keys: ApiKey[] }>('GET', '/api/admin/api-keys').then((r) => r.keys),
 	/** The answer's `api_key` is the only copy there will ever be. */
 	createApiKey: (name: string) => request<{ key: ApiKey; api_key: string }>('POST', '/api/admin/api-keys', { name }),
-	revokeApiKey: (keyId: string) => request<{ key: ApiKey }>('POST', `/api/admin/api-keys/${path(keyId)}/revoke`, {}).then((r) => r.key)
+	revokeApiKey: (keyId: string) => request<{ key: ApiKey }>('POST', `/api/admin/api-keys/${path(keyId)}/revoke`, {}).then((r) => r.key),
+
+	/** Implemented suggestions as published, newest first, with those taken off the public pages. */
+	published: () => request<{ suggestions: PublicSuggestionDoc[] }>('GET', '/api/admin/published').then((r) => r.suggestions),
+	rewordPublished: (id: string, change: Partial<Pick<PublicSuggestionDoc, 'title' | 'change'>>) =>
+		request<{ suggestion: PublicSuggestionDoc }>('POST', `/api/admin/published/${path(id)}/edit`, change).then((r) => r.suggestion),
+	withdrawPublished: (id: string, reason: string) =>
+		request<{ suggestion: PublicSuggestionDoc }>('POST', `/api/admin/published/${path(id)}/withdraw`, { reason }).then((r) => r.suggestion),
+	restorePublished: (id: string) => request<{ suggestion: PublicSuggestionDoc }>('POST', `/api/admin/published/${path(id)}/restore`, {}).then((r) => r.suggestion)
 };
 
 /** The `{placeholders}` SMS texts use, in order of first use: the server's reading of them

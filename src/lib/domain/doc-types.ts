@@ -41,7 +41,12 @@ export const DOC_TYPES = {
 	/** An Open311 API key a coordinator issued to a partner system (hash only, in `auth`). */
 	API_KEY: 'api_key',
 	/** An implemented suggestion as the public sees it (issue 14), in `public`. */
-	PUBLIC_SUGGESTION: 'public_suggestion'
+	PUBLIC_SUGGESTION: 'public_suggestion',
+	/** A device's Web Push subscription and one push to one of them (issue 16), in `push`. */
+	PUSH_SUBSCRIPTION: 'push_subscription',
+	PUSH_JOB: 'push_job',
+	/** A manager's daily digest of late, due-soon and flagged cases (issue 16), in `digests`. */
+	SLA_DIGEST: 'sla_digest'
 } as const;
 
 export type DocType = (typeof DOC_TYPES)[keyof typeof DOC_TYPES];
@@ -97,7 +102,11 @@ export const DB = {
 	/** What anyone may read without signing in: implemented suggestions (issue 14); server only. */
 	PUBLIC: 'public',
 	/** Redacted photos and which version of each is shown (issue 15); server only. */
-	REDACTIONS: 'redactions'
+	REDACTIONS: 'redactions',
+	/** Citizens' Web Push subscriptions and the pushes sent to them (issue 16); server only. */
+	PUSH: 'push',
+	/** The managers' daily digests (issue 16), one per manager and working day; server only. */
+	DIGESTS: 'digests'
 } as const;
 
 /** Only characters CouchDB allows in a database name after the prefix. */

@@ -4,6 +4,7 @@
  * invitation without its link, or a sign-in message without its code, is useless, so a text that
  * leaves one out is refused, and a stored text without it gets it added when it is sent. The
  * notices about a case (issue 16) cannot do without the case's reference number.
+ * The managers' daily digest (issue 16) is counts only: a text may leave any of them out.
  */
 export const SMS_TEXTS = {
 	rating_invite: { placeholders: ['entity', 'ref', 'link'], required: ['link'], message: 'rating.sms.invite' },
@@ -16,7 +17,9 @@ export const SMS_TEXTS = {
 	notice_suggestion_under_study: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.suggestion_under_study' },
 	notice_suggestion_accepted: { placeholders: ['ref', 'entity', 'target_date'], required: ['ref'], message: 'notice.sms.suggestion_accepted' },
 	notice_suggestion_implemented: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.suggestion_implemented' },
-	notice_suggestion_declined: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.suggestion_declined' }
+	notice_suggestion_declined: { placeholders: ['ref', 'entity'], required: ['ref'], message: 'notice.sms.suggestion_declined' },
+	// The managers' daily digest: the counts say it all, so no value is indispensable.
+	manager_digest: { placeholders: ['day', 'late', 'due_soon', 'low_ratings', 'reopened', 'link'], required: [], message: 'digest.sms.text' }
 } as const satisfies Record<string, { placeholders: readonly string[]; required: readonly string[]; message: string }>;
 
 export type SmsTextKey = keyof typeof SMS_TEXTS;

@@ -131,7 +131,14 @@ export interface PublicSuggestionDoc {
 	proposed_on: string;
 	proposer_name: string | null;
 	published_at: string;
+	/** Taken off the public pages by a coordinator, with the reason; restoring removes it. */
+	withdrawn?: { at: string; by: string; reason: string };
+	/** The title or the change reworded by a coordinator (a name or a number the proposer left in). */
+	edited?: { at: string; by: string };
 }
+
+/** What the public pages show: every published suggestion not withdrawn. */
+export const isShownPublicly = (doc: Pick<PublicSuggestionDoc, 'withdrawn'>) => !doc.withdrawn;
 
 /** Newest first when listed in descending order: the date leads the id. */
 export const publicSuggestionDocId = (implementedOn: string, publicId: string) => `sug:${implementedOn}:${publicId}`;

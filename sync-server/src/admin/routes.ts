@@ -12,10 +12,12 @@ import { requireRole } from '../http/guards.js';
 import type { Store } from '../store.js';
 import { apiKeyAdminRoutes } from './api-key-routes.js';
 import { configAdminRoutes } from './config-routes.js';
+import { publishingAdminRoutes } from './publishing-routes.js';
 import { smsAdminRoutes } from './sms-routes.js';
 import { staffAdminRoutes } from './staff-routes.js';
 
-export function adminRouter(deps: { store: Store; env: Pick<Env, 'cookieSecure' | 'secretsKey'>; now?: () => number }): express.Router {
+/** `onPublicChange`: told after a coordinator changed what the public pages show. */
+export function adminRouter(deps: { store: Store; env: Pick<Env, 'cookieSecure' | 'secretsKey'>; now?: () => number; onPublicChange?: () => void }): express.Router {
 	const router = express.Router();
 	const ctx = {
 		store: deps.store,
@@ -37,6 +39,7 @@ export function adminRouter(deps: { store: Store; env: Pick<Env, 'cookieSecure' 
 	staffAdminRoutes(router, ctx);
 	smsAdminRoutes(router, ctx);
 	apiKeyAdminRoutes(router, ctx);
+	publishingAdminRoutes(router, { ...ctx, onPublicChange: deps.onPublicChange });
 	router.use('/api/admin', errorHandler);
 	return router;
 }

@@ -27,6 +27,9 @@ export interface AccountDoc {
 	location?: string;
 	/** The password was made by someone else (the admin command): the person must replace it. */
 	must_change_password?: boolean;
+	/** Managers: the daily digest also by SMS (their own choice), in this language. */
+	digest_sms?: boolean;
+	digest_locale?: 'ar' | 'en';
 }
 
 export const accountDocId = (userId: string) => `account:${userId}`;

@@ -13,6 +13,7 @@ import { adminRouter } from '../admin/routes.js';
 import { auditRouter } from '../audit/routes.js';
 import { ratingRouter } from '../rating/routes.js';
 import { slaRouter } from './sla-routes.js';
+import { digestRouter } from './digest-routes.js';
 import { similarRouter } from './similar-routes.js';
 import { redactionRouter } from '../redaction/routes.js';
 import { statsRouter } from './stats-routes.js';
@@ -20,6 +21,8 @@ import type { SmsSender } from '../sms/sender.js';
 import { smsInboundRouter } from '../sms/inbound-routes.js';
 import { open311Router } from '../open311/routes.js';
 import { kioskRouter } from '../kiosk/routes.js';
+import { pushRouter } from '../push/routes.js';
+import type { PushSender } from '../push/sender.js';
 import { publicPages, type PublicPages } from '../public/routes.js';
 import { log } from '../log.js';
 
@@ -44,6 +47,8 @@ export interface AppDeps {
 	engine: RulesEngine | null;
 	/** The SMS queue's sender, for health; absent in tests that send nothing. */
 	sms?: SmsSender | null;
+	/** The Web Push sender, for health; null when push is off. */
+	push?: PushSender | null;
 	/** The public pages, shared with the publisher that empties their cache; made here when absent. */
 	publicPages?: PublicPages;
 }
@@ -75,7 +80,7 @@ export function createApp(deps: AppDeps): express.Express {
 		const ok = store && (!engine || engineState === 'up');
 		const problem = !store ? 'store_down' : engineState === 'down' ? 'engine_down' : engineState === 'stalled' ? 'engine_stalled' : null;
 		res.setHeader('Cache-Control', 'no-store');
-		res.status(ok ? 200 : 503).json({ ok, problem, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engineState } : null, sms: deps.sms?.status() ?? null });
+		res.status(ok ? 200 : 503).json({ ok, problem, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engineState } : null, sms: deps.sms?.status() ?? null, push: deps.push?.status() ?? null });
 	});
 
 	// Which mode the server runs in, for the app's "development" ribbon (no sign-in needed).
@@ -86,12 +91,16 @@ export function createApp(deps: AppDeps): express.Express {
 
 	app.use(sessionMiddleware({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	app.use(authRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
-	app.use(adminRouter({ store: deps.store, env: deps.env }));
+	const pages = deps.publicPages ?? publicPages({ store: deps.store, publicUrl: deps.env.publicUrl });
+	app.use(adminRouter({ store: deps.store, env: deps.env, onPublicChange: () => pages.invalidate() }));
 	// Self-service kiosks: enrolment, signed device requests, the fleet view (issue 12).
 	app.use(kioskRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
+	// Web Push: the VAPID key, and a citizen's devices (issue 16).
+	app.use(pushRouter({ store: deps.store, push: deps.env.push }));
 	app.use(auditRouter({ store: deps.store }));
 	app.use(statsRouter({ store: deps.store }));
 	app.use(slaRouter({ store: deps.store, workingDays: deps.env.slaWarningWorkingDays }));
+	app.use(digestRouter({ store: deps.store, time: deps.env.digest.time }));
 	app.use(similarRouter({ store: deps.store }));
 	app.use(redactionRouter({ store: deps.store }));
 	app.use('/db', gateRouter({ store: deps.store, quotas: deps.env.quotas }));
@@ -101,7 +110,7 @@ export function createApp(deps: AppDeps): express.Express {
 	// Open311 GeoReport v2 for other systems: public reads, requests filed with an API key.
 	app.use(open311Router({ store: deps.store, env: deps.env }));
 	// Before the PWA's fallback: these are pages of their own, rendered here, without sign-in.
-	app.use((deps.publicPages ?? publicPages({ store: deps.store, publicUrl: deps.env.publicUrl })).router);
+	app.use(pages.router);
 	// Replies (STOP) and receipts an HTTP provider posts back, when SMS_INBOUND_TOKEN is set.
 	if (deps.sms && deps.env.sms.inboundToken) app.use(smsInboundRouter({ store: deps.store, sender: deps.sms, token: deps.env.sms.inboundToken }));
 	app.use('/api', (_req, res) => res.status(404).json({ error: { code: 'not_found', message_key: 'errors.server' } }));

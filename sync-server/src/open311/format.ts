@@ -16,6 +16,7 @@ export const CONTENT_TYPES: Record<Format, string> = {
 const ITEM_NAMES: Record<string, string> = {
 	services: 'service',
 	service_requests: 'request',
+	service_request_updates: 'request_update',
 	attributes: 'attribute',
 	values: 'value',
 	endpoints: 'endpoint',

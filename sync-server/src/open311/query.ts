@@ -55,6 +55,28 @@ export function parseRequestQuery(params: Params, catalogue: Catalogue, now: Dat
 	const statuses = list(one(params, 'status'));
 	for (const status of statuses) if (status !== 'open' && status !== 'closed') problem(`status must be open or closed, not ${status}`);
 
+	const window = timeWindow(params, now, problem);
+	const page = pageArgs(params, problem);
+	if (errors.length > 0 || !page) throw new Open311Error(400, errors);
+	// A code that does not exist is a resource that does not exist.
+	if (unknown.length > 0) throw fail(404, `service_code ${unknown.join(', ')} was not found`);
+
+	const both = statuses.includes('open') && statuses.includes('closed');
+	return {
+		kind: 'search',
+		query: {
+			codes: [...new Set(codes)],
+			statuses: both ? [] : (statuses as ('open' | 'closed')[]),
+			start: window.from,
+			end: window.to,
+			...page
+		}
+	};
+}
+
+/** `start_date` and `end_date`: w3 datetimes with a zone, at most 90 days apart; the last 90 days
+ * when neither is given, 90 days from the start or up to the end when one is. */
+export function timeWindow(params: Params, now: Date, problem: (description: string) => void): { from: string; to: string } {
 	const startRaw = one(params, 'start_date');
 	const endRaw = one(params, 'end_date');
 	const start = startRaw === undefined ? null : parseW3(startRaw);
@@ -68,28 +90,18 @@ export function parseRequestQuery(params: Params, catalogue: Catalogue, now: Dat
 		if (Date.parse(from) > Date.parse(to)) problem('start_date is after end_date');
 		else if (Date.parse(to) - Date.parse(from) > span) problem(`start_date and end_date may not span more than ${MAX_SPAN_DAYS} days`);
 	}
+	return { from, to };
+}
 
+/** `page_size` and `page` as rows to skip and to read; null (with the problem reported) when off. */
+export function pageArgs(params: Params, problem: (description: string) => void): { offset: number; limit: number } | null {
 	const pageSize = integerArg(one(params, 'page_size'), DEFAULT_PAGE_SIZE);
 	const page = integerArg(one(params, 'page'), 1);
 	if (pageSize === null || pageSize < 1 || pageSize > MAX_PAGE_SIZE) problem(`page_size must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
 	else if (page === null || page < 1) problem('page must be a whole number from 1');
 	else if (page * pageSize > MAX_DEPTH) problem(`pages reach the first ${MAX_DEPTH} requests of a search; narrow start_date and end_date to read further`);
-	if (errors.length > 0) throw new Open311Error(400, errors);
-	// A code that does not exist is a resource that does not exist.
-	if (unknown.length > 0) throw fail(404, `service_code ${unknown.join(', ')} was not found`);
-
-	const both = statuses.includes('open') && statuses.includes('closed');
-	return {
-		kind: 'search',
-		query: {
-			codes: [...new Set(codes)],
-			statuses: both ? [] : (statuses as ('open' | 'closed')[]),
-			start: from,
-			end: to,
-			offset: (page! - 1) * pageSize!,
-			limit: pageSize!
-		}
-	};
+	else return { offset: (page - 1) * pageSize, limit: pageSize };
+	return null;
 }
 
 function integerArg(value: string | undefined, fallback: number): number | null {

@@ -17,6 +17,7 @@ import { checkKey, touchKey } from './keys.js';
 import { one, parseRequestQuery } from './query.js';
 import { requestOf, requestsByRef, searchRequests } from './requests.js';
 import { definitionOf, findService, serviceList } from './services.js';
+import { parseUpdatesQuery, searchUpdates, updateOf } from './updates.js';
 import { buildRequest, fileRequest } from './submit.js';
 
 export const OPEN311_BASE = '/open311/v2';
@@ -155,6 +156,14 @@ function requestReadRoutes(router: express.Router, ctx: Open311Context): void {
 		if (!row) throw fail(404, `service_request_id ${req.params.id} was not found`);
 		res.setHeader('Cache-Control', 'no-cache');
 		send(res, format, 200, 'service_requests', [requestOf(row, await catalogue(), locale)]);
+	}));
+
+	// The updates extension: the public steps of the requests, oldest first.
+	router.get(`${OPEN311_BASE}/servicerequestupdates.:format`, handle(async (req, res, format, locale) => {
+		const rows = await searchUpdates(store, parseUpdatesQuery(searchParams(req), now()));
+		const known = await catalogue();
+		res.setHeader('Cache-Control', 'no-cache');
+		send(res, format, 200, 'service_request_updates', rows.map((row) => updateOf(row, known, locale)));
 	}));
 
 	router.get(`${OPEN311_BASE}/tokens/:token.:format`, handle(async (req, res, format) => {

@@ -1,14 +1,18 @@
 /** The public pages without sign-in (issue 14): `/public` (Arabic), `/public/en`, the figures
- * `/public/figures`, `/public/en/figures` and `/public/figures.json`, and `/sitemap.xml`. They take no input but their path, so a request cannot make them do more work;
+ * `/public/figures`, `/public/en/figures` and `/public/figures.json`, and `/sitemap.xml`. They
+ * take no input but their path, so a request cannot make them do more work;
  * what they show is read with one `_all_docs` range of at most PUBLIC_LIST_MAX documents and held
- * in memory for CACHE_MS (dropped at once when this instance publishes), so a crowd of readers or
- * of crawlers costs the store one read per period. Responses carry an ETag and may be cached by
+ * in memory for CACHE_MS (dropped at once when this instance publishes or a coordinator changes
+ * what is published), each page rendered once from it; past CACHE_MS the held pages are still
+ * served while the next read runs, so a crowd of readers or of crawlers costs the store one read
+ * per period and no reader waits for it. Responses carry an ETag and may be cached by
  * browsers and proxies: they hold nothing personal. */
 import { createHash } from 'node:crypto';
 import express from 'express';
 import { DB, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
-import type { PublicSuggestionDoc } from '../../../src/lib/domain/suggestion.js';
-import { statusOf } from '../store-docs.js';
+import { isShownPublicly, type PublicSuggestionDoc } from '../../../src/lib/domain/suggestion.js';
+import { listPublished } from './moderation.js';
+import { log } from '../log.js';
 import type { Store } from '../store.js';
 import type { Locale } from '../rating/i18n.js';
 import { publicPeriods } from './figures.js';
@@ -25,6 +29,14 @@ interface Snapshot {
 	suggestions: PublicSuggestionDoc[];
 	entities: Map<string, EntityDoc>;
 	periods: PublicPeriod[];
+	/** Each page rendered once per snapshot, with its ETag. */
+	rendered: Map<string, Rendered>;
+}
+
+interface Rendered {
+	type: string;
+	body: string;
+	etag: string;
 }
 
 export interface PublicPages {
@@ -34,14 +46,7 @@ export interface PublicPages {
 }
 
 async function readSuggestions(store: Store): Promise<PublicSuggestionDoc[]> {
-	try {
-		const rows = await store.use<PublicSuggestionDoc>(DB.PUBLIC).list({ startkey: 'sug:\uffff', endkey: 'sug:', descending: true, include_docs: true, limit: PUBLIC_LIST_MAX });
-		return rows.rows.flatMap((row) => (row.doc && row.doc.type === 'public_suggestion' ? [row.doc] : []));
-	} catch (error) {
-		// Nothing has been published yet: the database is made with the first publication.
-		if (statusOf(error) === 404) return [];
-		throw error;
-	}
+	return (await listPublished(store, PUBLIC_LIST_MAX)).filter(isShownPublicly);
 }
 
 async function readEntities(store: Store): Promise<Map<string, EntityDoc>> {
@@ -52,47 +57,72 @@ async function readEntities(store: Store): Promise<Map<string, EntityDoc>> {
 export function publicPages(deps: { store: Store; publicUrl: string; now?: () => number }): PublicPages {
 	const now = deps.now ?? Date.now;
 	const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+	/** What is served; a stale one still is, while the next is read. */
 	let snapshot: Promise<Snapshot> | null = null;
+	/** The read under way, if any: one at a time, whoever asks. */
+	let pending: Promise<Snapshot> | null = null;
 
-	function current(): Promise<Snapshot> {
-		const held = snapshot;
-		if (held) return held.then((s) => (now() - s.at < CACHE_MS ? s : refresh()));
-		return refresh();
-	}
-	function refresh(): Promise<Snapshot> {
+	function read(): Promise<Snapshot> {
+		if (pending) return pending;
 		const at = now();
-		const next = Promise.all([readSuggestions(deps.store), readEntities(deps.store)]).then(async ([suggestions, entities]) => ({
+		const started = Promise.all([readSuggestions(deps.store), readEntities(deps.store)]).then(async ([suggestions, entities]) => ({
 			at,
 			suggestions,
 			entities,
-			periods: await publicPeriods(deps.store, entities, new Date(at))
+			periods: await publicPeriods(deps.store, entities, new Date(at)),
+			rendered: new Map<string, Rendered>()
 		}));
-		snapshot = next;
-		// A failed read is not kept: the next reader tries again.
-		next.catch(() => {
-			if (snapshot === next) snapshot = null;
+		pending = started;
+		// A failed read is not kept: the next reader tries again, and a stale snapshot stays served.
+		started.then(
+			(fresh) => {
+				if (pending === started) snapshot = Promise.resolve(fresh);
+			},
+			(error: unknown) => log.warn('public pages could not be read', { error: (error as Error)?.message })
+		).finally(() => {
+			if (pending === started) pending = null;
 		});
-		return next;
+		return started;
 	}
 
-	function send(req: express.Request, res: express.Response, type: string, body: string): void {
-		const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+	/** Readers never wait for a refresh once there is something to show: past CACHE_MS the held
+	 * snapshot is served while the next is read in the background (stale-while-revalidate). */
+	function current(): Promise<Snapshot> {
+		const held = snapshot;
+		if (!held) return read();
+		return held.then((s) => {
+			if (now() - s.at >= CACHE_MS) read().catch(() => undefined);
+			return s;
+		});
+	}
+
+	function rendered(s: Snapshot, key: string, type: string, render: () => string): Rendered {
+		let page = s.rendered.get(key);
+		if (!page) {
+			const body = render();
+			page = { type, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+			s.rendered.set(key, page);
+		}
+		return page;
+	}
+
+	function send(req: express.Request, res: express.Response, page: Rendered): void {
 		res.setHeader('Cache-Control', PUBLIC_CACHE_CONTROL);
-		res.setHeader('ETag', etag);
+		res.setHeader('ETag', page.etag);
 		res.setHeader('Vary', 'Accept-Encoding');
-		if (req.headers['if-none-match'] === etag) {
+		if (req.headers['if-none-match'] === page.etag) {
 			res.status(304).end();
 			return;
 		}
-		res.type(type).send(body);
+		res.type(page.type).send(page.body);
 	}
 
 	const router = express.Router();
 	for (const locale of ['ar', 'en'] as Locale[]) {
 		router.get(PUBLIC_PATHS[locale], async (req, res, next) => {
 			try {
-				const { suggestions, entities } = await current();
-				send(req, res, 'text/html; charset=utf-8', renderPublicList({ locale, publicUrl, suggestions, entities }));
+				const s = await current();
+				send(req, res, rendered(s, `list:${locale}`, 'text/html; charset=utf-8', () => renderPublicList({ locale, publicUrl, suggestions: s.suggestions, entities: s.entities })));
 			} catch (error) {
 				next(error);
 			}
@@ -101,8 +131,8 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 	for (const locale of ['ar', 'en'] as Locale[]) {
 		router.get(FIGURES_PATHS[locale], async (req, res, next) => {
 			try {
-				const { periods } = await current();
-				send(req, res, 'text/html; charset=utf-8', renderFigures({ locale, publicUrl, periods }));
+				const s = await current();
+				send(req, res, rendered(s, `figures:${locale}`, 'text/html; charset=utf-8', () => renderFigures({ locale, publicUrl, periods: s.periods })));
 			} catch (error) {
 				next(error);
 			}
@@ -110,17 +140,19 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 	}
 	router.get(FIGURES_JSON_PATH, async (req, res, next) => {
 		try {
-			const { periods } = await current();
-			send(req, res, 'application/json; charset=utf-8', JSON.stringify({ periods }));
+			const s = await current();
+			send(req, res, rendered(s, 'figures.json', 'application/json; charset=utf-8', () => JSON.stringify({ periods: s.periods })));
 		} catch (error) {
 			next(error);
 		}
 	});
 	router.get('/sitemap.xml', async (req, res, next) => {
 		try {
-			const { suggestions } = await current();
-			const latest = suggestions.reduce<string | null>((max, s) => (max === null || s.published_at > max ? s.published_at : max), null);
-			send(req, res, 'application/xml; charset=utf-8', renderSitemap(publicUrl, latest));
+			const s = await current();
+			send(req, res, rendered(s, 'sitemap', 'application/xml; charset=utf-8', () => {
+				const latest = s.suggestions.reduce<string | null>((max, one) => (max === null || one.published_at > max ? one.published_at : max), null);
+				return renderSitemap(publicUrl, latest);
+			}));
 		} catch (error) {
 			next(error);
 		}
@@ -129,6 +161,7 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 		router,
 		invalidate() {
 			snapshot = null;
+			pending = null;
 		}
 	};
 }

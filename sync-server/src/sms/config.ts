@@ -1,6 +1,6 @@
 /** The SMS part of the environment (env.ts calls this): which gateway, and its settings. Every
  * variable is checked at start-up with a message naming it, like the rest of env.ts. */
-import { EnvError } from '../env-error.js';
+import { EnvError, wholeNumber as whole } from '../env-error.js';
 import { DEFAULT_HTTP_BODY, type HttpGatewayConfig } from './http-gateway.js';
 import type { SmppConfig } from './smpp-gateway.js';
 
@@ -18,14 +18,6 @@ export interface SmsEnv {
 }
 
 type Source = Record<string, string | undefined>;
-
-function whole(source: Source, name: string, fallback: number, min: number, max: number): number {
-	const raw = source[name];
-	if (raw === undefined || raw === '') return fallback;
-	const value = Number(raw);
-	if (!Number.isInteger(value) || value < min || value > max) throw new EnvError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
-	return value;
-}
 
 function required(source: Source, name: string, gateway: string): string {
 	const value = source[name];

@@ -15,6 +15,7 @@ import { SmsSendError, type DeliveryState, type SmsGateway, type SmsMessage } fr
 import { claimedBefore, dueJobs, enqueue, getJob, jobDocId, jobsByProviderId, saveJobs, type NewJob, type SmsJob } from './jobs.js';
 import { handleInbound, optedOut } from './opt-out.js';
 import { updateDoc } from '../store-docs.js';
+import { Wakeup } from '../wakeup.js';
 import { DB } from '../../../src/lib/domain/doc-types.js';
 
 export interface SenderOptions {
@@ -61,8 +62,7 @@ export class SmsSender {
 	private readonly perNumber: SlidingWindow;
 	private running = false;
 	private loop: Promise<void> | null = null;
-	private wake: (() => void) | null = null;
-	private kicked = false;
+	private readonly wakeup = new Wakeup();
 	/** Provider id → job id for messages sent by this process (receipts can beat the save). */
 	private readonly providerJobs = new Map<string, string>();
 	/** Jobs between their send and their saved outcome; receipts for them wait here. */
@@ -116,8 +116,7 @@ export class SmsSender {
 
 	/** Something was queued: look now instead of at the next poll. */
 	kick(): void {
-		this.kicked = true;
-		this.wake?.();
+		this.wakeup.kick();
 	}
 
 	async enqueue(job: NewJob): Promise<boolean> {
@@ -158,7 +157,7 @@ export class SmsSender {
 		while (this.running) {
 			try {
 				const jobs = this.ready.length > 0 ? this.ready.splice(0, this.options.batchSize) : await dueJobs(this.store, new Date(this.now()), this.options.batchSize);
-				if (jobs.length === 0) await this.idle();
+				if (jobs.length === 0) await this.wakeup.pause(this.options.pollMs);
 				else await this.process(jobs);
 				backoff = 250;
 			} catch (error) {
@@ -169,25 +168,6 @@ export class SmsSender {
 				backoff = Math.min(backoff * 2, 10_000);
 			}
 		}
-	}
-
-	private idle(): Promise<void> {
-		if (this.kicked) {
-			this.kicked = false;
-			return Promise.resolve();
-		}
-		return new Promise((resolve) => {
-			const timer = setTimeout(done, this.options.pollMs);
-			function done() {
-				clearTimeout(timer);
-				resolve();
-			}
-			this.wake = () => {
-				this.wake = null;
-				this.kicked = false;
-				done();
-			};
-		});
 	}
 
 	/** Claims found after a restart: ours from a previous life, or anyone's long expired. */

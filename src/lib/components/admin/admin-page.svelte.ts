@@ -1,4 +1,6 @@
 import { tick } from 'svelte';
+import { announcer } from '$lib/client/announcer.svelte';
+import { handleError } from '$lib/client/api';
 
 /** Moves focus to an element once the screen has caught up with the state. */
 export async function focusById(id: string) {
@@ -27,5 +29,23 @@ export class Confirmation<T> {
 			this.pending = null;
 			if (value !== null) void act(value);
 		};
+	}
+}
+
+/** A row action that talks to the server: `active` while it runs (its buttons wait), the
+ * outcome announced, a failure shown and announced. */
+export class RowAction {
+	active = $state(false);
+
+	async run(act: () => Promise<unknown>, done: string): Promise<void> {
+		this.active = true;
+		try {
+			await act();
+			announcer.announce(done);
+		} catch (error) {
+			handleError(error);
+		} finally {
+			this.active = false;
+		}
 	}
 }
