@@ -15,6 +15,7 @@ import { benchPublic } from './public.js';
 import { benchNotify } from './notify.js';
 import { benchNearby } from './nearby.js';
 import { benchClusters } from './clusters.js';
+import { benchKiosk } from './kiosk.js';
 
 const only = process.argv[2];
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -31,7 +32,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
 	public: benchPublic,
 	notify: benchNotify,
 	nearby: benchNearby,
-	clusters: benchClusters
+	clusters: benchClusters,
+	kiosk: benchKiosk
 };
 
 for (const [name, run] of Object.entries(BENCHES)) {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, type TestContext } from 'vitest';
-import { demoPassword, startChild, tempDir, type Child, type Session } from '../integration/harness.js';
+import { demoPassword, signInStaff, startChild, tempDir, type Child, type Session } from '../integration/harness.js';
 import ar from '../../messages/ar.json' with { type: 'json' };
 import en from '../../messages/en.json' with { type: 'json' };
 
@@ -223,6 +223,26 @@ export async function signInAtKiosk(page: Page, base: string, phone: string, loc
 	await page.getByLabel(msg(locale, 'signin.code.label')).fill(await latestCode(base, phone));
 	await page.getByRole('button', { name: msg(locale, 'signin.verify'), exact: true }).click();
 	await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.file.title') }).waitFor();
+}
+
+/** A kiosk registered by the coordinator through the API: its id and one-time code. */
+export async function registerKioskByApi(base: string, name: string, location = '26.1552, 50.6123'): Promise<{ kiosk_id: string; code: string }> {
+	const coordinator = await signInStaff(base, 'coordinator');
+	const response = await fetch(`${base}/api/admin/kiosk-devices`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', cookie: coordinator.cookie },
+		body: JSON.stringify({ name, centre: 'Sitra service centre', location })
+	});
+	const body = await response.json();
+	return { kiosk_id: body.kiosk.kiosk_id, code: body.enrolment_code };
+}
+
+/** Enrols the page's browser as a kiosk with `code` on /kiosk; the page ends on the welcome. */
+export async function enrolKioskOnPage(page: Page, code: string, locale: Locale): Promise<void> {
+	await page.goto('/kiosk');
+	await page.getByLabel(msg(locale, 'kiosk.enrol.code')).fill(code);
+	await page.getByRole('button', { name: msg(locale, 'kiosk.enrol.submit') }).click();
+	await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.start.title') }).waitFor();
 }
 
 /** Signs staff in through /staff/signin; the page ends on the inbox. */

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidReference } from '../../src/lib/domain/reference.js';
 import { smallImage } from '../fixtures/files.js';
 import { signInStaff } from '../integration/harness.js';
-import { axe, DESKTOP, msg, PHONE, preferLanguage, signInAtKiosk, useApp, type Locale } from './browser.js';
+import { axe, DESKTOP, enrolKioskOnPage, msg, PHONE, preferLanguage, registerKioskByApi, signInAtKiosk, useApp, type Locale } from './browser.js';
 
 const IDLE_SECONDS = 45;
 const app = useApp({ KIOSK_IDLE_SECONDS: String(IDLE_SECONDS) });
@@ -26,12 +26,9 @@ async function coordinatorCall(method: string, path: string, body?: unknown) {
 }
 
 async function enrolledKiosk(page: Page, locale: Locale, name: string): Promise<string> {
-	const body = await coordinatorCall('POST', '/api/admin/kiosk-devices', { name, centre: 'Sitra service centre', location: '26.1552, 50.6123' });
-	await page.goto('/kiosk');
-	await page.getByLabel(msg(locale, 'kiosk.enrol.code')).fill(body.enrolment_code);
-	await page.getByRole('button', { name: msg(locale, 'kiosk.enrol.submit') }).click();
-	await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.start.title') }).waitFor();
-	return body.kiosk.kiosk_id;
+	const { kiosk_id, code } = await registerKioskByApi(app.base, name);
+	await enrolKioskOnPage(page, code, locale);
+	return kiosk_id;
 }
 
 async function inSession(kioskId: string): Promise<boolean> {

@@ -129,23 +129,6 @@ describe('the fleet screen', () => {
 		expect([refused.status, (await refused.json()).error.code]).toEqual([403, 'kiosk_revoked']);
 	});
 
-	it('lists the old password kiosk accounts and disables one after asking', async () => {
-		const L: Locale = 'ar';
-		const t = (key: string, params?: Record<string, string | number>) => msg(L, key, params);
-		const page = await fleetPage(L, PHONE);
-		const legacy = page.getByRole('table', { name: t('admin.kiosks.legacy_caption') });
-		const row = legacy.getByRole('row').filter({ hasText: 'kiosk1' });
-		expect(await row.textContent()).toContain(t('admin.status.active'));
-		// No form makes one any more: the only form registers a device.
-		expect(await page.getByLabel(t('admin.field.username'), { exact: true }).count()).toBe(0);
-		await row.getByRole('button', { name: t('admin.accounts.disable') }).click();
-		const dialog = page.getByRole('dialog', { name: t('admin.accounts.confirm_disable_title', { name: 'جهاز الخدمة الذاتية 1' }) });
-		await dialog.getByRole('button', { name: t('admin.accounts.disable'), exact: true }).click();
-		await expect.poll(() => row.textContent()).toContain(t('admin.status.disabled'));
-		const { kiosks } = await (await fetch(`${app.base}/api/admin/kiosks`, { headers: { cookie: coordinator.cookie } })).json();
-		expect(kiosks.find((k: { username: string }) => k.username === 'kiosk1').disabled).toBe(true);
-	});
-
 	it('flags the kiosk not seen for the set time, and not one heard from just now', async () => {
 		const L: Locale = 'en';
 		const t = (key: string, params?: Record<string, string | number>) => msg(L, key, params);

@@ -6,11 +6,12 @@
  * due date and tracking link; "finish" ends the session on the server. And each bad input of
  * the issue, replayed. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKioskKey, kioskFetch, publicJwk, signKioskRequest, type KioskKey } from '../../src/lib/client/kiosk-signer.js';
+import { generateKioskKey, kioskFetch, signKioskRequest } from '../../src/lib/client/kiosk-signer.js';
 import { caseDocId, userDb } from '../../src/lib/domain/doc-types.js';
 import { isValidReference } from '../../src/lib/domain/reference.js';
 import { smallImage } from '../fixtures/files.js';
 import { remote, signInCitizen, signInStaff, startInProcess, waitFor, type Session } from './harness.js';
+import { complaint, errorCode, kioskClient } from './kiosk-client.js';
 
 let server: Awaited<ReturnType<typeof startInProcess>>;
 let coordinator: Session;
@@ -24,72 +25,7 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-async function admin(method: string, path: string, body?: unknown, session: Session | null = coordinator): Promise<Response> {
-	return fetch(`${server.base}${path}`, {
-		method,
-		headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(session ? { cookie: session.cookie } : {}) },
-		body: body === undefined ? undefined : JSON.stringify(body)
-	});
-}
-
-async function register(name = 'Kiosk Muharraq 1'): Promise<{ kiosk_id: string; code: string }> {
-	const response = await admin('POST', '/api/admin/kiosk-devices', { name, centre: 'Muharraq service centre', location: 'Ground floor, by the entrance' });
-	expect(response.status).toBe(201);
-	const body = await response.json();
-	return { kiosk_id: body.kiosk.kiosk_id, code: body.enrolment_code };
-}
-
-async function enrol(code: string, key: KioskKey): Promise<Response> {
-	return fetch(`${server.base}/api/kiosk/enrol`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ code, public_key: await publicJwk(key), app_version: '1.2.3' })
-	});
-}
-
-interface Kiosk {
-	id: string;
-	key: KioskKey;
-	call(method: string, path: string, body?: unknown): Promise<Response>;
-}
-
-async function enrolledKiosk(name?: string): Promise<Kiosk> {
-	const { kiosk_id, code } = await register(name);
-	const key = await generateKioskKey();
-	expect((await enrol(code, key)).status).toBe(200);
-	return { id: kiosk_id, key, call: (method, path, body) => kioskFetch(server.base, kiosk_id, key, method, path, body) };
-}
-
-async function errorCode(response: Response): Promise<string> {
-	return (await response.json()).error?.code;
-}
-
-async function smsCode(phone: string): Promise<string> {
-	const outbox = await (await fetch(`${server.base}/api/dev/sms?phone=${encodeURIComponent(phone)}`)).json();
-	return /(\d{6})/.exec((outbox.messages ?? outbox)[0].text)![1];
-}
-
-async function identify(kiosk: Kiosk, phone: string): Promise<void> {
-	expect((await kiosk.call('POST', '/api/kiosk/session/code', { phone, locale: 'en' })).status).toBe(200);
-	const started = await kiosk.call('POST', '/api/kiosk/session', { phone, code: await smsCode(phone) });
-	expect(started.status).toBe(200);
-}
-
-const complaint = {
-	case_type: 'complaint',
-	category_id: 'works-potholes',
-	subject: 'Pothole at the kiosk centre',
-	body: 'A deep pothole in the car park of the service centre damages cars every day.',
-	locale: 'en',
-	location: { lat: 26.2235, lng: 50.5876 }
-};
-
-async function receiptOf(kiosk: Kiosk, caseKey: string) {
-	return waitFor(async () => {
-		const response = await kiosk.call('GET', `/api/kiosk/receipt/${caseKey}`);
-		return response.status === 200 ? { response, body: await response.json() } : undefined;
-	}, 15_000, 'receipt');
-}
+const { admin, register, enrol, enrolledKiosk, identify, receiptOf } = kioskClient(() => server, () => coordinator);
 
 describe('a kiosk end to end', () => {
 	it('enrols, files for the citizen who proved their phone, shows the receipt and forgets them on finish', async () => {

@@ -41,8 +41,7 @@ const ROLES = [
 	'agentHealth',
 	'managerWorks',
 	'coordinator',
-	'minister',
-	'kiosk'
+	'minister'
 ] as const;
 type RoleKey = (typeof ROLES)[number];
 
@@ -51,8 +50,7 @@ const STAFF_LOGIN: Partial<Record<RoleKey, string>> = {
 	agentHealth: 'agent.health',
 	managerWorks: 'manager.works',
 	coordinator: 'coordinator',
-	minister: 'minister',
-	kiosk: 'kiosk1'
+	minister: 'minister'
 };
 
 // ─── Where: every path under /db ─────────────────────────────────────────────────────────────
@@ -97,8 +95,8 @@ const READERS: Partial<Record<Slot, readonly RoleKey[]>> = {
 	stats: ['coordinator', 'minister']
 };
 /** Who may push into intake: every signed-in device except the minister's office, which only
- * reads aggregates. (Kiosk and coordinator reach intake but may take no action kind.) */
-const PUSHERS: readonly RoleKey[] = ['citizenA', 'citizenB', 'agentWorks', 'agentHealth', 'managerWorks', 'coordinator', 'kiosk'];
+ * reads aggregates. (The coordinator reaches intake but may take no action kind; kiosks are devices with no session, issue 12.) */
+const PUSHERS: readonly RoleKey[] = ['citizenA', 'citizenB', 'agentWorks', 'agentHealth', 'managerWorks', 'coordinator'];
 
 /** ARCHITECTURE §2.3: pull = db info, _changes, _bulk_get, _all_docs, doc and attachment GETs,
  * _local checkpoints; push = db info, _local checkpoints, _revs_diff, _bulk_docs. */
@@ -656,7 +654,7 @@ describe('coverage', () => {
 		const named = ['intake', 'config', 'cases', 'auth', 'sms', 'engine', '_users', '_replicator', '_all_dbs', '_session', '_config', '_utils', '_tawasul_projections'];
 		for (const slot of named) expect(SLOTS).toContain(slot);
 		expect(SLOTS).toEqual(expect.arrayContaining(['u_A', 'u_B', 'e_works', 'e_health', 'root']));
-		expect(ROLES).toHaveLength(9);
+		expect(ROLES).toHaveLength(8);
 	});
 });
 
@@ -773,8 +771,6 @@ describe('forged writes into intake', () => {
 		expect(await expectRefused('managerWorks', submitAction())).toBeUndefined();
 		expect(await expectRefused('coordinator', followUp(caseA.case_key, 'reply', { body: 'From the coordinator.' }))).toBeUndefined();
 		expect(await expectRefused('coordinator', submitAction())).toBeUndefined();
-		expect(await expectRefused('kiosk', submitAction())).toBeUndefined();
-		expect(await expectRefused('kiosk', followUp(caseA.case_key, 'reply', { body: 'From a kiosk.' }))).toBeUndefined();
 		// The minister's office may not push at all.
 		for (const doc of [submitAction(), followUp(caseA.case_key, 'reply', { body: 'From the minister.' }), followUp(caseA.case_key, 'close')]) {
 			const answer = await bulkDocs('minister', [doc]);
@@ -874,7 +870,6 @@ describe("pulling another person's database", () => {
 		for (const [who, db] of [
 			[sessions.agentHealth, 'e_works'],
 			[sessions.citizenA, 'e_works'],
-			[sessions.kiosk, dbOf.u_A],
 			[sessions.minister, 'e_works'],
 			[sessions.coordinator, 'cases']
 		] as const) {

@@ -149,11 +149,6 @@ describe('staff: optional second factor', () => {
 		const code = await totpCode(server.base, 'agent.works');
 		expect((await call('POST', '/api/auth/totp', { json: { code }, cookie: second })).status).toBe(401);
 	}, 90_000);
-
-	it('refuses an authenticator for a shared kiosk device', async () => {
-		const kiosk = await signInStaff(server.base, 'kiosk1');
-		expect((await call('POST', '/api/auth/totp/enrol', { cookie: kiosk.cookie })).status).toBe(403);
-	});
 });
 
 describe('sign out everywhere', () => {

@@ -1,14 +1,18 @@
 /** A citizen's case filed at a self-service kiosk (issue 12): the same fields and checks as the
- * app's draft form, sent through the kiosk's signed door instead of an outbox, with the photos
- * inline; then the receipt; and, when the citizen leaves, the wipe of whatever the browser might
- * still hold of them. Nothing here writes the citizen's data to any store: the form lives in
- * memory only. */
+ * app's draft form, sent through the kiosk's signed door, with the photos inline; then the
+ * receipt; and, when the citizen leaves, the wipe of whatever the browser might still hold of
+ * them. The form lives in memory only; a filing the network did not take is kept sealed for the
+ * server alone (kiosk-outbox.ts), and its receipt says the reference will follow by SMS. */
 import { DB } from '$lib/domain/doc-types';
 import type { FieldError } from '$lib/domain/errors';
 import type { Catalogue } from '$lib/domain/routing';
-import { ClientError } from './api';
+import { ClientError, toClientError } from './api';
 import type { DraftFields } from './drafts';
 import { kioskCall, DEVICE_DB_NAME, type KioskDevice } from './kiosk-device';
+import { queueFiling } from './kiosk-outbox';
+import { base64Bytes } from './kiosk-seal';
+import { kioskReceiptCode } from '$lib/domain/kiosk-outbox';
+import type { CaseType } from '$lib/domain/doc-types';
 import { namedAttachments, parseLocation, submitFields, type OutgoingFile } from './outbox';
 import { validateSubmission } from './submission';
 import { mirrorName } from './sync.svelte';
@@ -31,27 +35,53 @@ export function checkKioskCase(fields: DraftFields, files: unknown[], catalogue:
 	return validateSubmission(fields, parseLocation(fields.location), files, catalogue);
 }
 
-async function base64(blob: Blob): Promise<string> {
-	const bytes = new Uint8Array(await blob.arrayBuffer());
-	let binary = '';
-	const CHUNK = 0x8000;
-	for (let i = 0; i < bytes.length; i += CHUNK) binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-	return btoa(binary);
+/** A filing whose reference the kiosk cannot show: it waits in the outbox, or the network went
+ * before the receipt came. The reference follows by SMS (when a phone was given); the code
+ * matches this receipt with the case. */
+export interface PendingReceipt {
+	receipt_code: string;
+	case_type: CaseType;
+	sms: boolean;
+	kiosk: { name: string; centre: string };
 }
 
-/** Files the case for the session's citizen; returns its case key. */
-export async function fileAtKiosk(device: KioskDevice, fields: DraftFields, files: OutgoingFile[]): Promise<string> {
+/** The case's fields as the kiosk sends them, its photos inline (base64). */
+async function filingBody(fields: DraftFields, files: OutgoingFile[]): Promise<Record<string, unknown>> {
 	const body: Record<string, unknown> = { ...submitFields(fields, parseLocation(fields.location)) };
 	if (files.length) {
 		const attachments = namedAttachments(files);
 		const inline: Record<string, { content_type: string; data: string }> = {};
 		for (const [name, file] of Object.entries(attachments)) {
-			inline[name] = { content_type: file.content_type, data: await base64(file.data as Blob) };
+			inline[name] = { content_type: file.content_type, data: base64Bytes(new Uint8Array(await (file.data as Blob).arrayBuffer())) };
 		}
 		body._attachments = inline;
 	}
-	const { case_key } = await kioskCall<{ case_key: string }>(device, 'POST', '/api/kiosk/cases', body);
-	return case_key;
+	return body;
+}
+
+/** Who the filing is for: the session's grant (null without a phone), and the filing's id, made
+ * once per form so that sending it again is never a second case. */
+export interface Filing {
+	filingId: string;
+	grant: string | null;
+}
+
+/** Files the case for the session's citizen: its case key, or, when the network is down, the
+ * receipt code of the filing kept in the outbox. */
+export async function fileAtKiosk(device: KioskDevice, fields: DraftFields, files: OutgoingFile[], filing: Filing): Promise<{ caseKey: string } | { queued: string }> {
+	const body = await filingBody(fields, files);
+	try {
+		const { case_key } = await kioskCall<{ case_key: string }>(device, 'POST', '/api/kiosk/cases', { ...body, filing_id: filing.filingId });
+		return { caseKey: case_key };
+	} catch (caught) {
+		if (toClientError(caught).code !== 'network') throw caught;
+		return { queued: await queueFiling(device, filing.filingId, { grant: filing.grant, fields: body }) };
+	}
+}
+
+/** The receipt of a filing that left no reference on the screen. */
+export function pendingReceipt(device: KioskDevice, filingId: string, caseType: CaseType, identified: boolean): PendingReceipt {
+	return { receipt_code: kioskReceiptCode(filingId), case_type: caseType, sms: identified, kiosk: { name: device.name, centre: device.centre } };
 }
 
 const RECEIPT_POLL_MS = 500;

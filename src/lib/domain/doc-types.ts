@@ -161,6 +161,8 @@ export interface KioskStamp {
 	kiosk_id: string;
 	name: string;
 	centre: string;
+	/** The code on the receipt of a filing the kiosk sent from its outbox (kiosk-outbox.ts). */
+	receipt_code?: string;
 }
 
 export interface ActionDoc {

@@ -25,3 +25,7 @@ export function kioskCoordinates(location: string | null | undefined): { lat: st
 	if (!match) return null;
 	return Math.abs(Number(match[1])) <= 90 && Math.abs(Number(match[2])) <= 180 ? { lat: match[1], lng: match[2] } : null;
 }
+
+/** The user-timing measure the kiosk screen records for each session it ends: from the time-out
+ * (or "finish") to a clean device (`npm run bench`, kiosk.session_wipe_ms). */
+export const WIPE_MEASURE = 'kiosk.session_wipe';

@@ -108,3 +108,12 @@ export function readPublicJwk(value: unknown): KioskPublicJwk | null {
 	if (!COORDINATE.test(jwk.x) || !COORDINATE.test(jwk.y)) return null;
 	return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
 }
+
+/** The address that enrols a kiosk with `code` when opened on it (the fleet screen shows it as a
+ * QR code); the kiosk takes the code from it and removes it from the address bar at once. */
+export const ENROLMENT_PARAM = 'code';
+export function enrolmentLink(origin: string, code: string): string {
+	const url = new URL('/kiosk', origin);
+	url.searchParams.set(ENROLMENT_PARAM, code);
+	return url.href;
+}

@@ -69,8 +69,9 @@ export async function settleSuccess(store: Store, userId: string, reset: boolean
 /**
  * The account when the password is right. Wrong or unknown → 401 'bad_credentials' (the same
  * answer, so usernames can't be discovered); locked → 429 'rate_limited' even with the right
- * password, so guessing on during the lock learns nothing; disabled → 403 'account_disabled',
- * said only to someone who knew the password.
+ * password, so guessing on during the lock learns nothing; disabled → 403 'account_disabled', and
+ * a password kiosk account → 403 'kiosk_password_retired', said only to someone who knew the
+ * password.
  *
  * `resetFailures: false` leaves earlier failures counted on success: a second factor is to come.
  * A function decides it from the account once the password is found right (true: no second
@@ -98,6 +99,9 @@ export async function checkStaffPassword(
 	const reset = typeof options.resetFailures === 'function' ? await options.resetFailures(account) : (options.resetFailures ?? true);
 	const settled = (await settleSuccess(store, account.user_id, reset)) ?? account;
 	if (settled.disabled) throw new TawasulError(403, 'account_disabled');
+	// Kiosks are devices enrolled by a one-time code (kiosk/devices.ts, issue 12); a password
+	// kiosk account left from before signs in no more.
+	if (settled.role === 'kiosk') throw new TawasulError(403, 'kiosk_password_retired');
 	return settled;
 }
 

@@ -173,8 +173,9 @@ class Sessions implements SessionService {
 		const session = await getOrNull(this.db(), id);
 		if (!session || session.type !== DOC_TYPES.SESSION) return null;
 		const account = await getAccount(this.store, session.user_id);
-		// A disabled account's sessions stop at once (within the cache time), wherever they are.
-		if (!account || account.disabled) return null;
+		// A disabled account's sessions stop at once (within the cache time), wherever they are; so
+		// do those of a password kiosk account made before kiosks enrolled by code (issue 12).
+		if (!account || account.disabled || account.role === 'kiosk') return null;
 		return { session, user: userOf(account, session), fetched_at: this.now() };
 	}
 

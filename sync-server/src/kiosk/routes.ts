@@ -6,21 +6,19 @@
  *
  * A kiosk never holds a cookie: staff and citizen routes see no session from it, and the gate
  * (/db) gives it nothing. */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
-import { DB, caseDocId, type ActionDoc, type CaseDoc, type CaseType } from '../../../src/lib/domain/doc-types.js';
+import { DB, caseDocId, type ActionDoc, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { KIOSK_ID, readKioskHeaders, readPublicJwk } from '../../../src/lib/domain/kiosk-signing.js';
-import { KIOSK_ANONYMOUS_CASE_TYPES, KIOSK_PHOTOS_MAX, KIOSK_SESSION_MAX_MS } from '../../../src/lib/domain/kiosk-session.js';
+import { KIOSK_ANONYMOUS_CASE_TYPES, KIOSK_SESSION_MAX_MS } from '../../../src/lib/domain/kiosk-session.js';
 import { findOrCreateCitizen } from '../auth/accounts.js';
 import { mfaServiceFor } from '../auth/mfa.js';
 import { sessionServiceFor } from '../auth/sessions.js';
 import { createOtpService, type OtpService } from '../auth/otp.js';
 import { SlidingWindow } from '../auth/rate-limit.js';
-import type { SessionUser } from '../auth/types.js';
 import { CatalogueSource } from '../engine/catalogue.js';
 import type { Env } from '../env.js';
-import { admitActions } from '../gate/gate.js';
 import { asyncHandler, sendError } from '../http/errors.js';
 import { json, readObject, readStrings } from '../http/body.js';
 import { requireRole } from '../http/guards.js';
@@ -29,6 +27,8 @@ import type { Store } from '../store.js';
 import { getOrNull } from '../store-docs.js';
 import { log } from '../log.js';
 import { auditChange, type AdminContext } from '../admin/context.js';
+import { issueGrant, outboxKeys, type OutboxKeys } from './deferred.js';
+import { fileCase, outboxRoute, readFilingId } from './filing.js';
 import { admitSignedRequest, enrolKiosk, fleetView, listKiosks, recordHeartbeat, registerKiosk, reissueCode, revokeKiosk, updateKiosk, type KioskDoc, type NewKiosk } from './devices.js';
 
 /** A kiosk request's body: a code, a phone, a heartbeat. */
@@ -41,6 +41,11 @@ export const KIOSK_CASE_BODY_MAX = '2500kb';
 const ENROL_FAILURES_PER_ADDRESS = { max: 20, windowMs: 60 * 60_000 };
 /** Signed requests one kiosk may make per minute (per instance). */
 const REQUESTS_PER_MINUTE = 120;
+/** Heartbeats one kiosk may send per minute (per instance): it sends one a minute, and one more
+ * after each filing, outbox delivery or error. */
+const HEARTBEATS_PER_MINUTE = 10;
+/** A heartbeat's body: a version, an outbox length and ten short errors. */
+export const KIOSK_HEARTBEAT_BODY_MAX = '8kb';
 const ID = KIOSK_ID;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -74,7 +79,9 @@ export function kioskRouter(deps: KioskDeps): express.Router {
 		catalogues: new CatalogueSource(store),
 		admin: { store, sessions: sessionServiceFor(store, env), mfa: mfaServiceFor(store, env), now },
 		failedEnrolments: new SlidingWindow(ENROL_FAILURES_PER_ADDRESS.max, ENROL_FAILURES_PER_ADDRESS.windowMs),
-		perKiosk: new SlidingWindow(REQUESTS_PER_MINUTE, 60_000)
+		perKiosk: new SlidingWindow(REQUESTS_PER_MINUTE, 60_000),
+		heartbeats: new SlidingWindow(HEARTBEATS_PER_MINUTE, 60_000),
+		keys: env.secretsKey ? outboxKeys(env.secretsKey) : null
 	};
 	const router = express.Router();
 	router.use(['/api/kiosk', FLEET], (_req, res, next) => {
@@ -86,6 +93,7 @@ export function kioskRouter(deps: KioskDeps): express.Router {
 	const signed = signedRoute(ctx);
 	sessionRoutes(router, ctx, signed);
 	caseRoutes(router, ctx, signed);
+	outboxRoute(router, ctx, signed, ctx.keys);
 
 	// A kiosk's refusals are JSON like every other API error, the body parser's included.
 	router.use('/api/kiosk', (error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
@@ -95,7 +103,7 @@ export function kioskRouter(deps: KioskDeps): express.Router {
 	return router;
 }
 
-interface KioskContext {
+export interface KioskContext {
 	store: Store;
 	env: Env;
 	now: () => number;
@@ -106,9 +114,13 @@ interface KioskContext {
 	failedEnrolments: SlidingWindow;
 	/** Signed requests per kiosk. */
 	perKiosk: SlidingWindow;
+	/** Heartbeats per kiosk. */
+	heartbeats: SlidingWindow;
+	/** The outbox key and the grants' key; null when the server has no SECRETS_KEY. */
+	keys: OutboxKeys | null;
 }
 
-type SignedRoute = ReturnType<typeof signedRoute>;
+export type SignedRoute = ReturnType<typeof signedRoute>;
 
 const FLEET = '/api/admin/kiosk-devices';
 const coordinator = (res: Response) => requireRole(res, ['coordinator']);
@@ -176,7 +188,7 @@ function enrolRoute(router: express.Router, ctx: KioskContext): void {
 			throw error;
 		}
 		log.info('kiosk enrolled', { kiosk_id: kiosk.kiosk_id });
-		res.json({ kiosk: { kiosk_id: kiosk.kiosk_id, name: kiosk.name, centre: kiosk.centre, location: kiosk.location } });
+		res.json({ kiosk: { kiosk_id: kiosk.kiosk_id, name: kiosk.name, centre: kiosk.centre, location: kiosk.location }, outbox_key: ctx.keys?.publicKey ?? null });
 	}));
 }
 
@@ -212,7 +224,9 @@ function signedRoute(ctx: KioskContext) {
  * (or a session without a phone). */
 function sessionRoutes(router: express.Router, ctx: KioskContext, signed: SignedRoute): void {
 	const { store, now, otp } = ctx;
+	// Sent once a minute while the kiosk is idle, so the fleet view's "last contact" stays fresh.
 	router.post('/api/kiosk/heartbeat', ...signed(async (_req, res, { kiosk, body }) => {
+		if (!ctx.heartbeats.hit(kiosk.kiosk_id, now())) throw new TawasulError(429, 'rate_limited');
 		const { app_version } = readStrings(body, { app_version: { max: 40, optional: true } });
 		const errors = body.errors ?? [];
 		if (!Array.isArray(errors) || errors.length > 10 || errors.some((e) => typeof e !== 'string' || e.length > 300)) {
@@ -223,8 +237,14 @@ function sessionRoutes(router: express.Router, ctx: KioskContext, signed: Signed
 			throw new TawasulError(400, 'invalid_format', [{ field: 'outbox_length', code: 'invalid_format' }]);
 		}
 		await recordHeartbeat(store, kiosk.kiosk_id, { app_version, outbox_length: outbox, errors: errors as string[] }, now());
-		res.json({ ok: true, kiosk: { name: kiosk.name, centre: kiosk.centre, location: kiosk.location }, in_session: liveSession(kiosk, now()) !== null, idle_timeout_ms: ctx.env.kiosk.idleMs });
-	}));
+		res.json({
+			ok: true,
+			kiosk: { name: kiosk.name, centre: kiosk.centre, location: kiosk.location },
+			in_session: liveSession(kiosk, now()) !== null,
+			idle_timeout_ms: ctx.env.kiosk.idleMs,
+			outbox_key: ctx.keys?.publicKey ?? null
+		});
+	}, KIOSK_HEARTBEAT_BODY_MAX));
 
 	// The citizen asks for a code to their phone; the kiosk stands for the address in the
 	// per-address limit, so one kiosk cannot spray codes at many numbers.
@@ -240,7 +260,9 @@ function sessionRoutes(router: express.Router, ctx: KioskContext, signed: Signed
 		const e164 = await otp.verify({ phone: phone!, code: code! });
 		const citizen = await findOrCreateCitizen(store, e164, { now: now() });
 		const session = await startSession(ctx, kiosk.kiosk_id, { citizen_id: citizen.user_id, phone: e164 });
-		res.json({ session: { identified: true, started_at: session.started_at } });
+		// Kept by the kiosk in memory for this session, sealed into a filing it must queue offline.
+		const grant = ctx.env.secretsKey ? issueGrant(ctx.env.secretsKey, { kiosk_id: kiosk.kiosk_id, citizen_id: citizen.user_id, phone: e164, issued_at: now() }) : null;
+		res.json({ session: { identified: true, started_at: session.started_at, grant } });
 	}));
 
 	router.post('/api/kiosk/session/anonymous', ...signed(async (_req, res, { kiosk }) => {
@@ -257,37 +279,13 @@ function caseRoutes(router: express.Router, ctx: KioskContext, signed: SignedRou
 		if (!session) throw new TawasulError(409, 'kiosk_no_citizen');
 		// The device may name the citizen it thinks it files for; it must be the one who proved
 		// their phone in this session, never someone else.
-		const { citizen_id: claimed, ...fields } = body;
+		const { citizen_id: claimed, filing_id: filingId, ...fields } = body;
 		if (claimed !== undefined && claimed !== session.citizen_id) throw new TawasulError(403, 'kiosk_citizen_mismatch');
-		if (!session.citizen_id && !KIOSK_ANONYMOUS_CASE_TYPES.includes(fields.case_type as CaseType)) {
-			throw new TawasulError(403, 'kiosk_no_citizen', [{ field: 'case_type', code: 'kiosk_no_citizen' }]);
-		}
-		const photos = fields._attachments;
-		if (photos && typeof photos === 'object' && Object.keys(photos).length > KIOSK_PHOTOS_MAX) {
-			throw new TawasulError(400, 'too_many_files', [{ field: 'files', code: 'too_many_files', params: { max: KIOSK_PHOTOS_MAX } }]);
-		}
-		const caseKey = randomUUID();
-		const at = new Date(now());
-		const action = {
-			...fields,
-			_id: `act:${caseKey}`,
-			type: 'action',
-			kind: 'submit',
-			case_key: caseKey,
-			client_time: at.toISOString(),
-			device_id: `kiosk:${kiosk.kiosk_id}`
-		};
-		// The case is the citizen's, on the citizen's own quota; a filing without a phone is the
-		// kiosk's own, on the kiosk's quota.
-		const user: SessionUser = { user_id: session.citizen_id ?? kiosk.kiosk_id, role: 'citizen', name: '', ...(session.phone ? { phone: session.phone } : {}), databases: { pull: [], push: DB.INTAKE } };
-		const quotas = session.citizen_id ? env.quotas : { person: env.quotas.kiosk, kiosk: env.quotas.kiosk };
-		const [result] = await admitActions(store, quotas, user, [action], at, true, { kiosk: { kiosk_id: kiosk.kiosk_id, name: kiosk.name, centre: kiosk.centre } });
-		if (result?.error) {
-			const code = (result.reason === 'forbidden' || !result.reason ? 'invalid_format' : result.reason) as TawasulError['code'];
-			throw new TawasulError(code === 'quota_exceeded' ? 429 : 400, code, result.field ? [{ field: result.field, code }] : undefined);
-		}
+		const caseKey = await fileCase(ctx, kiosk, session, fields, readFilingId(filingId));
 		await updateKiosk(store, kiosk.kiosk_id, (current) =>
-			current.session && current.session.started_at === session.started_at ? { ...current, session: { ...current.session, case_keys: [...current.session.case_keys, caseKey].slice(-20) } } : null
+			current.session && current.session.started_at === session.started_at && !current.session.case_keys.includes(caseKey)
+				? { ...current, session: { ...current.session, case_keys: [...current.session.case_keys, caseKey].slice(-20) } }
+				: null
 		);
 		res.status(202).json({ case_key: caseKey });
 	}, KIOSK_CASE_BODY_MAX));

@@ -127,13 +127,16 @@ describe('seedStore', () => {
 	});
 
 	it('makes one demo account per role, each with its own random password kept in an owner-only file', async () => {
-		expect(demo.map((a) => a.role).sort()).toEqual(['agent', 'agent', 'citizen', 'coordinator', 'kiosk', 'manager', 'minister']);
+		expect(demo.map((a) => a.role).sort()).toEqual(['agent', 'agent', 'citizen', 'coordinator', 'manager', 'minister']);
 		expect(demo.find((a) => a.role === 'citizen')).toMatchObject({ login: '+97336000001', name: 'مواطن تجريبي' });
 		expect(demo.find((a) => a.login === 'agent.works')).toMatchObject({ role: 'agent', entity_id: 'works' });
 		const kept = readDemoPasswords(passwordsFile);
 		expect(fs.statSync(passwordsFile).mode & 0o777).toBe(0o600);
 		const staffPasswords = demo.filter((a) => a.role !== 'citizen').map((a) => a.password);
-		expect(new Set(staffPasswords).size).toBe(6);
+		expect(new Set(staffPasswords).size).toBe(5);
+		// Kiosks enrol by a one-time code (issue 12): no password kiosk account is made.
+		expect(kept.kiosk1).toBeUndefined();
+		await expect(staffLogin(store, 'kiosk1', 'anything-at-all')).rejects.toMatchObject({ status: 401 });
 		for (const a of demo.filter((a) => a.role !== 'citizen')) {
 			expect(a.password).toBe(kept[a.login]);
 			expect(a.password).not.toBe('Tawasul-demo-2026');
@@ -142,7 +145,7 @@ describe('seedStore', () => {
 		expect(demo.find((a) => a.login === 'manager.works')).toMatchObject({ role: 'manager', entity_id: 'works' });
 		const otherAgent = demo.find((a) => a.login === 'agent.health')!;
 		expect(otherAgent.entity_id).not.toBe('works');
-		for (const login of ['agent.works', 'agent.health', 'manager.works', 'coordinator', 'minister', 'kiosk1']) {
+		for (const login of ['agent.works', 'agent.health', 'manager.works', 'coordinator', 'minister']) {
 			const account = await staffLogin(store, login, kept[login]);
 			expect(account.password_hash).toMatch(/^\$argon2id\$/);
 		}

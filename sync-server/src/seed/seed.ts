@@ -39,8 +39,7 @@ const DEMO_STAFF: DemoStaff[] = [
 	{ username: 'agent.health', role: 'agent', name: 'موظف تجريبي — وزارة الصحة', entity_id: 'health' },
 	{ username: 'manager.works', role: 'manager', name: 'مدير تجريبي — وزارة الأشغال', entity_id: 'works' },
 	{ username: 'coordinator', role: 'coordinator', name: 'المنسق الوطني التجريبي' },
-	{ username: 'minister', role: 'minister', name: 'مكتب الوزير (تجريبي)' },
-	{ username: 'kiosk1', role: 'kiosk', name: 'جهاز الخدمة الذاتية 1' }
+	{ username: 'minister', role: 'minister', name: 'مكتب الوزير (تجريبي)' }
 ];
 
 export const SEEDED_DATABASES = [DB.INTAKE, DB.CONFIG, DB.CASES, DB.AUTH, DB.SMS, DB.ENGINE] as const;

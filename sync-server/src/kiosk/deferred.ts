@@ -1,0 +1,90 @@
+/** What lets the server accept a kiosk's filing after the fact (issue 12, step 5; see
+ * src/lib/domain/kiosk-outbox.ts for the device's side).
+ *
+ * - The outbox key: a P-256 key pair derived from SECRETS_KEY, so every instance sharing the key
+ *   has the same one and nothing of it is stored. Kiosks receive its public half at enrolment and
+ *   with each heartbeat and seal offline filings to it; only the server opens them.
+ * - The session grant: when a citizen proves their phone at a kiosk (or starts without one), the
+ *   server answers with a grant, an HMAC under a key derived from SECRETS_KEY over the kiosk, the
+ *   citizen, their phone and the time. The kiosk keeps it in memory for the session and seals it
+ *   into any filing it must queue. A deferred filing is accepted only from the kiosk named in its
+ *   grant (signed request), within KIOSK_DEFERRED_MAX_MS of the proof, for that citizen only, on
+ *   that citizen's quota. A kiosk cannot make a grant, so it cannot file for a phone nobody proved
+ *   there; without a grant it files only what needs no phone (KIOSK_ANONYMOUS_CASE_TYPES), on
+ *   its own quota.
+ * - The case key: derived from the kiosk and its filing id, so a filing sent twice is one case. */
+import { createDecipheriv, createECDH, createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { KIOSK_DEFERRED_MAX_MS, KIOSK_OUTBOX_INFO, sealContext, type KioskOutboxKey, type SealedFiling } from '../../../src/lib/domain/kiosk-outbox.js';
+
+export interface OutboxKeys {
+	publicKey: KioskOutboxKey;
+	/** The sealed filing's plaintext, or null when it was not sealed for this server, this kiosk
+	 * and this filing, or was changed. */
+	open(sealed: SealedFiling, kioskId: string, filingId: string): string | null;
+}
+
+const b64 = (bytes: Buffer) => bytes.toString('base64url');
+
+export function outboxKeys(secretsKey: Buffer): OutboxKeys {
+	const ecdh = createECDH('prime256v1');
+	ecdh.setPrivateKey(createHmac('sha256', secretsKey).update('tawasul/kiosk-outbox-key/v1').digest());
+	const point = ecdh.getPublicKey();
+	const publicKey = { kid: createHash('sha256').update(point).digest('hex').slice(0, 16), x: b64(point.subarray(1, 33)), y: b64(point.subarray(33)) };
+	return {
+		publicKey,
+		open(sealed, kioskId, filingId) {
+			if (sealed.kid !== publicKey.kid) return null;
+			try {
+				const epk = Buffer.concat([Buffer.from([4]), Buffer.from(sealed.epk.x, 'base64url'), Buffer.from(sealed.epk.y, 'base64url')]);
+				const shared = ecdh.computeSecret(epk);
+				const key = Buffer.from(hkdfSync('sha256', shared, Buffer.alloc(0), KIOSK_OUTBOX_INFO, 32));
+				const data = Buffer.from(sealed.data, 'base64url');
+				const iv = Buffer.from(sealed.iv, 'base64url');
+				if (iv.length !== 12 || data.length < 16) return null;
+				const decipher = createDecipheriv('aes-256-gcm', key, iv);
+				decipher.setAAD(Buffer.from(sealContext(kioskId, filingId)));
+				decipher.setAuthTag(data.subarray(data.length - 16));
+				return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
+			} catch {
+				return null;
+			}
+		}
+	};
+}
+
+/** Who a kiosk session is for, as its grant says. */
+export interface Grant {
+	kiosk_id: string;
+	citizen_id: string | null;
+	phone: string | null;
+	/** When the citizen proved their phone (ms). */
+	issued_at: number;
+}
+
+const grantKey = (secretsKey: Buffer) => createHmac('sha256', secretsKey).update('tawasul/kiosk-grant/v1').digest();
+
+export function issueGrant(secretsKey: Buffer, grant: Grant): string {
+	const payload = Buffer.from(JSON.stringify([grant.kiosk_id, grant.citizen_id, grant.phone, grant.issued_at])).toString('base64url');
+	return `${payload}.${b64(createHmac('sha256', grantKey(secretsKey)).update(payload).digest())}`;
+}
+
+/** The grant, when it is the server's own, not older than KIOSK_DEFERRED_MAX_MS, and for this
+ * kiosk; null otherwise. */
+export function readGrant(secretsKey: Buffer, token: unknown, kioskId: string, now: number): Grant | null {
+	if (typeof token !== 'string' || token.length > 600) return null;
+	const [payload, mac, ...rest] = token.split('.');
+	if (!payload || !mac || rest.length) return null;
+	const expected = createHmac('sha256', grantKey(secretsKey)).update(payload).digest();
+	const given = Buffer.from(mac, 'base64url');
+	if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+	const [kiosk_id, citizen_id, phone, issued_at] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [string, string | null, string | null, number];
+	if (kiosk_id !== kioskId || now - issued_at > KIOSK_DEFERRED_MAX_MS || issued_at - now > 60_000) return null;
+	return { kiosk_id, citizen_id, phone, issued_at };
+}
+
+/** The case key of a kiosk's filing: the same for every attempt to send it, and out of reach of
+ * any other kiosk or device (they cannot know the filing id before the case exists). */
+export function filingCaseKey(kioskId: string, filingId: string): string {
+	const hex = createHash('sha256').update(`kiosk-filing\n${kioskId}\n${filingId}`).digest('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[parseInt(hex[16], 16) % 4]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
