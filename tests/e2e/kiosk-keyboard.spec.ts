@@ -5,24 +5,9 @@
  * with the keyboard open, in Arabic at 360 px and in English on a desktop. */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { signInStaff } from '../integration/harness.js';
-import { axe, DESKTOP, latestCode, msg, PHONE, preferLanguage, useApp, type Locale } from './browser.js';
+import { axe, DESKTOP, enrolKioskOnPage, latestCode, msg, PHONE, preferLanguage, registerKioskByApi, useApp, type Locale } from './browser.js';
 
 const app = useApp();
-
-async function enrolledKiosk(page: Page, locale: Locale, name: string): Promise<void> {
-	const coordinator = await signInStaff(app.base, 'coordinator');
-	const response = await fetch(`${app.base}/api/admin/kiosk-devices`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', cookie: coordinator.cookie },
-		body: JSON.stringify({ name, centre: 'Muharraq service centre', location: '26.2572, 50.6119' })
-	});
-	const { enrolment_code: code } = await response.json();
-	await page.goto('/kiosk');
-	await page.getByLabel(msg(locale, 'kiosk.enrol.code')).fill(code);
-	await page.getByRole('button', { name: msg(locale, 'kiosk.enrol.submit') }).click();
-	await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.start.title') }).waitFor();
-}
 
 /** Taps each key of `text` on the on-screen keyboard (a space is the space bar). */
 async function tap(page: Page, locale: Locale, text: string): Promise<void> {
@@ -41,7 +26,7 @@ describe('the kiosk’s on-screen keyboard', () => {
 		const context = await app.context({ viewport, bypassCSP: true });
 		await preferLanguage(context, locale);
 		const page = await context.newPage();
-		await enrolledKiosk(page, locale, `Keyboard kiosk ${locale}`);
+		await enrolKioskOnPage(page, (await registerKioskByApi(app.base, `Keyboard kiosk ${locale}`, '26.2572, 50.6119')).code, locale);
 		const keyboard = page.getByRole('group', { name: msg(locale, 'kiosk.keyboard.label') });
 		const phoneField = page.getByLabel(msg(locale, 'signin.phone.label'));
 
