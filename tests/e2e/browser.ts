@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, type TestContext } from 'vitest';
-import { demoPassword, signInStaff, startChild, tempDir, type Child, type Session } from '../integration/harness.js';
+import { demoPassword, newestSignInCode, signInStaff, startChild, tempDir, type Child, type Session } from '../integration/harness.js';
 import ar from '../../messages/ar.json' with { type: 'json' };
 import en from '../../messages/en.json' with { type: 'json' };
 
@@ -193,9 +193,9 @@ async function recordFailure(name: string, contexts: BrowserContext[], problems:
 export async function latestCode(base: string, phone: string): Promise<string> {
 	const response = await fetch(`${base}/api/dev/sms?phone=${encodeURIComponent(phone)}`);
 	const { messages } = (await response.json()) as { messages: { text: string }[] };
-	const match = messages.length ? /(\d{6})/.exec(messages[0].text) : null;
-	if (!match) throw new Error(`no code in the SMS outbox for ${phone}`);
-	return match[1];
+	const code = newestSignInCode(messages);
+	if (!code) throw new Error(`no code in the SMS outbox for ${phone}`);
+	return code;
 }
 
 /** Requests a code on /signin and waits for the code step; the page ends on the code field. */

@@ -135,6 +135,17 @@ export function cookieOf(response: Response, name = 'tw_session'): string {
 	return (all.find((c) => c.startsWith(`${name}=`)) ?? all[0] ?? '').split(';')[0];
 }
 
+/** The sign-in code of the newest message that holds one (messages newest first): six digits on
+ * their own, so a reference number such as 26-000123-7 in a notice that came in between is not
+ * taken for a code. */
+export function newestSignInCode(messages: { text: string }[]): string | undefined {
+	for (const { text } of messages) {
+		const match = /(?<![\d-])(\d{6})(?![\d-])/.exec(text);
+		if (match) return match[1];
+	}
+	return undefined;
+}
+
 export async function signInCitizen(base: string, phone: string): Promise<Session> {
 	const requested = await fetch(`${base}/api/auth/otp/request`, {
 		method: 'POST',
@@ -143,8 +154,8 @@ export async function signInCitizen(base: string, phone: string): Promise<Sessio
 	});
 	if (!requested.ok) throw new Error(`otp request ${requested.status} ${await requested.text()}`);
 	const outbox = await (await fetch(`${base}/api/dev/sms?phone=${encodeURIComponent(phone)}`)).json();
-	const text: string = (outbox.messages ?? outbox)[0].text;
-	const code = /(\d{6})/.exec(text)![1];
+	const code = newestSignInCode(outbox.messages ?? outbox);
+	if (!code) throw new Error(`no sign-in code in the SMS outbox for ${phone}`);
 	const verified = await fetch(`${base}/api/auth/otp/verify`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },

@@ -4,7 +4,7 @@
 import { expect } from 'vitest';
 import { generateKioskKey, kioskFetch, publicJwk, type KioskKey } from '../../src/lib/client/kiosk-signer.js';
 import type { KioskOutboxKey } from '../../src/lib/domain/kiosk-outbox.js';
-import { waitFor, type Session } from './harness.js';
+import { newestSignInCode, waitFor, type Session } from './harness.js';
 
 export interface Kiosk {
 	id: string;
@@ -68,7 +68,9 @@ export function kioskClient(server: () => { base: string }, coordinator: () => S
 	}
 
 	async function smsCode(phone: string): Promise<string> {
-		return /(\d{6})/.exec((await smsTo(phone))[0].text)![1];
+		const code = newestSignInCode(await smsTo(phone));
+		if (!code) throw new Error(`no sign-in code in the SMS outbox for ${phone}`);
+		return code;
 	}
 
 	/** The citizen proves their phone at the kiosk; returns the session the server answered. */

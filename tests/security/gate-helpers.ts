@@ -46,12 +46,12 @@ export const caseOf = (server: Server, caseKey: string) => stored(server, 'cases
 
 /** The engine reads intake in order: once a submission pushed now is routed, everything pushed
  * before it has been decided. */
-export async function engineAdvances(server: Server, citizen: Session, label = 'sentinel'): Promise<Record<string, any>> {
+export async function engineAdvances(server: Server, citizen: Session, label = 'sentinel', timeoutMs = 30_000): Promise<Record<string, any>> {
 	const sentinel = submitAction({ subject: `Sentinel ${label}`, body: 'A valid submission sent after the attack.' });
 	const answer = await pushRaw(server.base, citizen, [sentinel]);
 	expect(answer.status, answer.text).toBe(201);
 	expect(answer.results[0]?.ok, answer.text).toBe(true);
-	const routed = await waitFor(() => caseOf(server, sentinel.case_key), 30_000, `case of ${label}`);
+	const routed = await waitFor(() => caseOf(server, sentinel.case_key), timeoutMs, `case of ${label}`);
 	expect(routed.entity_id).toBe('works');
 	return routed;
 }

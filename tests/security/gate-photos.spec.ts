@@ -34,7 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server?.stop();
-});
+}, 120_000);
 
 const file = (type: string, bytes: Buffer) => ({ content_type: type, data: bytes.toString('base64') });
 
