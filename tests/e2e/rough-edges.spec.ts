@@ -456,7 +456,8 @@ describe("a citizen's photos on this device", () => {
 				const persisted = await page.evaluate(() => navigator.storage.persisted());
 				await page.locator('#storage-answer', { hasText: t(`form.storage.${persisted ? 'granted' : 'denied'}`) }).waitFor();
 				await page.locator('#files-input').setInputFiles({ name: 'pothole.jpg', mimeType: 'image/jpeg', buffer: await jpegWithGps(800, 600) });
-				await page.getByText(t('form.files.added', { name: 'pothole.jpg' })).first().waitFor({ timeout: 20_000 });
+				// The list, not the announcement: a later one (the photo's place) may replace it at once.
+				await page.getByRole('list', { name: t('form.files.list_label') }).getByText('pothole.jpg').waitFor({ timeout: 20_000 });
 				await page.reload();
 				await page.getByLabel(t('form.subject.label'), { exact: true }).waitFor();
 				await page.getByText(t('form.saved')).or(page.locator('#files-input')).first().waitFor();
