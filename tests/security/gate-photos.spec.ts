@@ -33,8 +33,11 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-	await server?.stop();
-}, 120_000);
+	// On a loaded CI machine this server has been seen to take minutes to stop after the huge
+	// upload; the file's tests are over by then, so the wait is bounded and said.
+	const stopped = await Promise.race([server?.stop().then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 60_000))]);
+	if (!stopped) console.warn('gate-photos: the server did not stop within 60 s');
+}, 90_000);
 
 const file = (type: string, bytes: Buffer) => ({ content_type: type, data: bytes.toString('base64') });
 
