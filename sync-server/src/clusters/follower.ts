@@ -17,6 +17,7 @@ import type { Store } from '../store.js';
 import { log } from '../log.js';
 import { CLUSTERS_REBUILD_MARKER_ID } from './rebuild.js';
 import { activeClusters, clusteredKeys, ensureClusterDbs } from './store.js';
+import { onceUntilFailed, SerialQueue } from '../once.js';
 
 const MAX_ATTEMPTS = 8;
 const WRITE_CHUNK = 500;
@@ -27,8 +28,8 @@ class Conflict extends Error {}
 
 export class ClusterFollower implements CaseSink {
 	readonly name = 'clusters';
-	private ready: Promise<void> | null = null;
-	private queue: Promise<unknown> = Promise.resolve();
+	private readonly queue = new SerialQueue();
+	private readonly ensureReady = onceUntilFailed(() => ensureClusterDbs(this.store));
 	private readonly indexes = new Map<string, { index: ClusterIndex; since: string; loaded: number }>();
 
 	constructor(
@@ -42,7 +43,7 @@ export class ClusterFollower implements CaseSink {
 
 	/** Clusters the cases not clustered yet; returns how many joined or started a cluster. */
 	add(cases: readonly CaseDoc[]): Promise<number> {
-		return this.serial(async () => {
+		return this.queue.run(async () => {
 			await this.ensureReady();
 			if (await this.rebuildUnderWay()) {
 				// The rebuild reads the cases as they are when it reaches them, so it places these too.
@@ -63,10 +64,7 @@ export class ClusterFollower implements CaseSink {
 	}
 
 	stop(): Promise<void> {
-		return this.queue.then(
-			() => undefined,
-			() => undefined
-		);
+		return this.queue.idle();
 	}
 
 	private async addToEntity(entityId: string, cases: CaseDoc[]): Promise<number> {
@@ -131,19 +129,5 @@ export class ClusterFollower implements CaseSink {
 			if ((error as { statusCode?: number }).statusCode === 404) return false;
 			throw error;
 		}
-	}
-
-	private ensureReady(): Promise<void> {
-		this.ready ??= ensureClusterDbs(this.store).catch((error) => {
-			this.ready = null;
-			throw error;
-		});
-		return this.ready;
-	}
-
-	private serial<T>(work: () => Promise<T>): Promise<T> {
-		const next = this.queue.then(work, work);
-		this.queue = next.catch(() => undefined);
-		return next;
 	}
 }

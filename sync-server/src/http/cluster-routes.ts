@@ -21,6 +21,7 @@ import { clusterAuditEntry } from '../audit/entries.js';
 import { writeAudit } from '../audit/trail.js';
 import type { SessionUser } from '../auth/types.js';
 import { clusterOfCase, ensureClusterDbs, getOrNull, mostRepeated, withoutCases } from '../clusters/store.js';
+import { onceUntilFailed } from '../once.js';
 import type { Store } from '../store.js';
 import { onlyFields, readObject } from './body.js';
 import { asyncHandler, errorHandler } from './errors.js';
@@ -67,14 +68,7 @@ export function clusterRouter(deps: Deps): express.Router {
 	const now = () => deps.now?.() ?? new Date();
 	const readAllowed = windowQuota(READS_PER_MINUTE, 60_000, () => now().getTime());
 	const changeAllowed = windowQuota(CHANGES_PER_HOUR, 3_600_000, () => now().getTime());
-	let ready: Promise<void> | null = null;
-	const ensure = () => {
-		ready ??= ensureClusterDbs(deps.store).catch((error) => {
-			ready = null;
-			throw error;
-		});
-		return ready;
-	};
+	const ensure = onceUntilFailed(() => ensureClusterDbs(deps.store));
 
 	router.get('/api/clusters', asyncHandler(async (req, res) => {
 		const user = requireRole(res, ['manager', 'minister', 'coordinator']);

@@ -11,6 +11,7 @@ import { TawasulError, type FieldError } from '../../../src/lib/domain/errors.js
 import { isPublicPlace, NEARBY_LAT_MAX, NEARBY_RADIUS_M } from '../../../src/lib/domain/nearby.js';
 import { CatalogueSource } from '../engine/catalogue.js';
 import { ensureNearbyViews, nearbyCases } from '../nearby/lookup.js';
+import { onceUntilFailed } from '../once.js';
 import type { Store } from '../store.js';
 import { asyncHandler } from './errors.js';
 import { requireRole } from './guards.js';
@@ -50,7 +51,7 @@ export function parseNearbyQuery(query: Record<string, unknown>): NearbyQuery {
 export function nearbyRouter(deps: { store: Store; now?: () => Date }): express.Router {
 	const router = express.Router();
 	const catalogue = new CatalogueSource(deps.store);
-	let ready: Promise<void> | null = null;
+	const ready = onceUntilFailed(() => ensureNearbyViews(deps.store));
 	const allowed = windowQuota(NEARBY_PER_MINUTE, MINUTE_MS, () => deps.now?.().getTime() ?? Date.now());
 
 	router.get(
@@ -63,11 +64,7 @@ export function nearbyRouter(deps: { store: Store; now?: () => Date }): express.
 			const category = (await catalogue.get()).categories.get(query.categoryId);
 			if (!category) throw new TawasulError(404, 'unknown_category');
 			if (!isPublicPlace(category)) throw new TawasulError(409, 'not_public_place');
-			ready ??= ensureNearbyViews(deps.store).catch((error) => {
-				ready = null;
-				throw error;
-			});
-			await ready;
+			await ready();
 			const cases = await nearbyCases(deps.store, { ...query, userId: user.user_id, now: deps.now?.() ?? new Date() });
 			res.setHeader('Cache-Control', 'no-store');
 			res.json({ category_id: query.categoryId, radius_m: NEARBY_RADIUS_M, cases });

@@ -7,6 +7,7 @@ import express from 'express';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { SIMILAR_THRESHOLD } from '../../../src/lib/domain/similar.js';
 import { ensureSimilarViews, similarCases } from '../similar/lookup.js';
+import { onceUntilFailed } from '../once.js';
 import type { Store } from '../store.js';
 import { asyncHandler } from './errors.js';
 import { entityCase, requireRole } from './guards.js';
@@ -27,7 +28,7 @@ function parseLimit(raw: unknown): number {
 
 export function similarRouter(deps: { store: Store; now?: () => Date }): express.Router {
 	const router = express.Router();
-	let ready: Promise<void> | null = null;
+	const ready = onceUntilFailed(() => ensureSimilarViews(deps.store));
 	const allowed = windowQuota(SIMILAR_PER_MINUTE, MINUTE_MS, () => deps.now?.().getTime() ?? Date.now());
 
 	router.get(
@@ -40,11 +41,7 @@ export function similarRouter(deps: { store: Store; now?: () => Date }): express
 			const limit = parseLimit(req.query.limit);
 			const caseKey = req.params.case_key;
 			const caseDoc = await entityCase(deps.store, user, caseKey);
-			ready ??= ensureSimilarViews(deps.store).catch((error) => {
-				ready = null;
-				throw error;
-			});
-			await ready;
+			await ready();
 			const cases = await similarCases(deps.store, caseDoc, { limit, windowDays: SIMILAR_WINDOW_DAYS, now: deps.now?.() ?? new Date() });
 			res.setHeader('Cache-Control', 'no-store');
 			res.json({ case_key: caseKey, entity_id: caseDoc.entity_id, threshold: SIMILAR_THRESHOLD, window_days: SIMILAR_WINDOW_DAYS, cases });

@@ -20,6 +20,7 @@ import type { CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import { CatalogueSource } from '../engine/catalogue.js';
 import { log } from '../log.js';
+import { onceUntilFailed, SerialQueue } from '../once.js';
 import type { Store } from '../store.js';
 import { applyDelta, BucketSet } from './buckets.js';
 import { caseFacts, sameFacts, watchDueAt, type CaseFacts, type FactsContext } from './facts.js';
@@ -86,8 +87,8 @@ const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCo
 export class StatsAggregator {
 	readonly name = 'stats';
 	private readonly catalogue: CatalogueSource;
-	private ready: Promise<void> | null = null;
-	private queue: Promise<unknown> = Promise.resolve();
+	private readonly queue = new SerialQueue();
+	private readonly ensureReady = onceUntilFailed(() => ensureStatsDbs(this.store));
 	private sweeper: NodeJS.Timeout | null = null;
 
 	constructor(
@@ -105,7 +106,7 @@ export class StatsAggregator {
 	/** Brings the buckets up to date with these cases; `recheck` looks again at cases whose
 	 * version has not moved (the sweep: the clock ran out). Returns how many cases changed. */
 	apply(cases: readonly CaseDoc[], options: { recheck?: boolean } = {}): Promise<number> {
-		return this.serial(async () => {
+		return this.queue.run(async () => {
 			await this.ensureReady();
 			if (await this.rebuildUnderWay()) {
 				// The rebuild reads the cases as they are when it reaches them, so it counts these too.
@@ -149,7 +150,7 @@ export class StatsAggregator {
 	async stop(): Promise<void> {
 		if (this.sweeper) clearInterval(this.sweeper);
 		this.sweeper = null;
-		await this.queue.catch(() => undefined);
+		await this.queue.idle();
 	}
 
 	/** Finishes a journal left unfinished (by a crash) and returns the last finished one. */
@@ -286,20 +287,6 @@ export class StatsAggregator {
 			if (statusOf(error) === 409) throw new Conflict(`${db}/${(doc as { _id: string })._id}`);
 			throw error;
 		}
-	}
-
-	private ensureReady(): Promise<void> {
-		this.ready ??= ensureStatsDbs(this.store).catch((error) => {
-			this.ready = null;
-			throw error;
-		});
-		return this.ready;
-	}
-
-	private serial<T>(work: () => Promise<T>): Promise<T> {
-		const next = this.queue.then(work, work);
-		this.queue = next.catch(() => undefined);
-		return next;
 	}
 }
 
