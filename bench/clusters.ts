@@ -10,7 +10,7 @@ import { DB, type CaseDoc, type CategoryDoc } from '../src/lib/domain/doc-types.
 import { rebuildClusters } from '../sync-server/src/clusters/rebuild.js';
 import { seedStore } from '../sync-server/src/seed/seed.js';
 import type { Store } from '../sync-server/src/store.js';
-import { emit } from './emit.js';
+import { emit, seededRandom } from './emit.js';
 import { benchPlace, openBenchStore, removeBenchPlace } from './store.js';
 
 const CASES = Number(process.env.BENCH_CLUSTER_CASES ?? 180_000);
@@ -32,18 +32,8 @@ const PROBLEMS = [
 	['سيارة مهجورة', 'سياره متروكه من شهور', 'abandoned car']
 ];
 
-function random(seed: number): () => number {
-	let s = seed >>> 0;
-	return () => {
-		s = (s + 0x6d2b79f5) >>> 0;
-		let t = Math.imul(s ^ (s >>> 15), 1 | s);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
-
 function* generateCases(count: number, categories: CategoryDoc[]): Generator<CaseDoc> {
-	const next = random(13);
+	const next = seededRandom(13);
 	const followed = categories.filter((c) => c.case_types.some((t) => t !== 'suggestion'));
 	for (let i = 0; i < count; i++) {
 		const category = followed[Math.floor(next() * followed.length)];

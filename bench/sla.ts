@@ -12,7 +12,7 @@ import { warningHorizon } from '../src/lib/domain/sla-warning.js';
 import { seedStore } from '../sync-server/src/seed/seed.js';
 import { entitiesAtRisk, entityWarnings } from '../sync-server/src/sla/warnings.js';
 import { ensureSlaViews } from '../sync-server/src/sla/views.js';
-import { emit, percentile } from './emit.js';
+import { emit, percentile, seededRandom } from './emit.js';
 import { benchPlace, openBenchStore, removeBenchPlace } from './store.js';
 
 const CASES = Number(process.env.BENCH_SLA_CASES ?? 1_000_000);
@@ -22,19 +22,9 @@ const RUNNING_SHARE = 0.005;
 const WRITE_BATCH = 2000;
 const DAY_MS = 86_400_000;
 
-function random(seed: number): () => number {
-	let s = seed >>> 0;
-	return () => {
-		s = (s + 0x6d2b79f5) >>> 0;
-		let t = Math.imul(s ^ (s >>> 15), 1 | s);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
-
 /** Only what the views read is realistic: status, entity, clock, timeline authors. */
 function* generateCases(count: number, categories: CategoryDoc[], now: number): Generator<CaseDoc> {
-	const next = random(16);
+	const next = seededRandom(16);
 	const weighted = categories.flatMap((c, i) => Array.from({ length: 1 + (i % 7 === 0 ? 6 : i % 3) }, () => c));
 	for (let i = 0; i < count; i++) {
 		const category = weighted[Math.floor(next() * weighted.length)];

@@ -19,7 +19,7 @@ import { STATS_DB } from '../src/lib/domain/stats/model.js';
 import { entityDrillDown, nationalOverview } from '../src/lib/domain/stats/query.js';
 import { buildReport } from '../src/lib/domain/stats/report.js';
 import { entityNames, storeReader } from '../sync-server/src/stats/store-reader.js';
-import { emit, percentile } from './emit.js';
+import { emit, percentile, seededRandom } from './emit.js';
 import { benchPlace, openBenchStore, removeBenchPlace } from './store.js';
 
 const CASES = Number(process.env.BENCH_STATS_CASES ?? 1_000_000);
@@ -31,21 +31,10 @@ const WRITE_BATCH = 1000;
 const ENGINE_BATCH = 500;
 const DAY_MS = 86_400_000;
 
-/** A small deterministic generator, so two runs aggregate the same million cases. */
-function random(seed: number): () => number {
-	let s = seed >>> 0;
-	return () => {
-		s = (s + 0x6d2b79f5) >>> 0;
-		let t = Math.imul(s ^ (s >>> 15), 1 | s);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
-
 /** Cases as the engine leaves them: most replied within a few days, some late, some still open,
  * a few transferred, reopened or rated. Only what the statistics read is realistic. */
 export function* generateCases(count: number, categories: CategoryDoc[], seed: number, span: [string, string]): Generator<CaseDoc> {
-	const next = random(seed);
+	const next = seededRandom(seed);
 	const start = Date.parse(`${span[0]}T00:00:00+03:00`);
 	const width = Date.parse(`${span[1]}T23:59:59+03:00`) - start;
 	// A few large entities take most cases, as in any government.
