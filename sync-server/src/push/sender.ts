@@ -11,7 +11,7 @@ import { forEachLimited } from '../engine/attachments.js';
 import { log } from '../log.js';
 import { getOrNull } from '../store-docs.js';
 import type { Store } from '../store.js';
-import { Wakeup } from '../wakeup.js';
+import { PollingLoop } from '../wakeup.js';
 import type { VapidKeys } from './config.js';
 import { claimedPushJobs, duePushJobs, savePushJobs, type PushJob } from './jobs.js';
 import { removeSubscriptionDoc, type SubscriptionDoc } from './subscriptions.js';
@@ -39,37 +39,37 @@ export class PushSender {
 	readonly boot = randomUUID();
 	readonly counts = { sent: 0, retried: 0, gone: 0, dead: 0, uncertain: 0 };
 	private readonly now: () => number;
-	private running = false;
-	private loop: Promise<void> | null = null;
-	private readonly wakeup = new Wakeup();
+	private readonly loop: PollingLoop;
 
 	constructor(
 		private readonly store: Store,
 		private readonly options: PushSenderOptions
 	) {
 		this.now = options.now ?? Date.now;
+		this.loop = new PollingLoop({
+			name: 'push',
+			pollMs: options.pollMs ?? 5_000,
+			recover: () => this.recover(),
+			round: async () => (await this.sendDue()) > 0
+		});
 	}
 
 	start(): void {
-		if (this.running) return;
-		this.running = true;
-		this.loop = this.run();
+		this.loop.start();
 	}
 
-	async stop(): Promise<void> {
-		this.running = false;
-		this.kick();
-		await this.loop;
+	stop(): Promise<void> {
+		return this.loop.stop();
 	}
 
 	/** Something was queued: look now instead of at the next poll. */
 	kick(): void {
-		this.wakeup.kick();
+		this.loop.kick();
 	}
 
 	/** For /healthz: whether it runs, and what it did since start. */
 	status() {
-		return { running: this.running, ...this.counts };
+		return { running: this.loop.running, ...this.counts };
 	}
 
 	/** One round: claims and sends what is due; the number of jobs it handled. */
@@ -87,22 +87,6 @@ export class PushSender {
 		});
 		await savePushJobs(this.store, outcomes);
 		return due.length;
-	}
-
-	private async run(): Promise<void> {
-		let backoff = 250;
-		await this.recover().catch((error) => log.error('push recovery failed', { error: (error as Error).message }));
-		while (this.running) {
-			try {
-				if ((await this.sendDue()) === 0) await this.wakeup.pause(this.options.pollMs ?? 5_000);
-				backoff = 250;
-			} catch (error) {
-				if (!this.running) break;
-				log.error('push sender failed, will retry', { error: (error as Error).message });
-				await new Promise((resolve) => setTimeout(resolve, backoff));
-				backoff = Math.min(backoff * 2, 10_000);
-			}
-		}
 	}
 
 	/** Claims left by an earlier life of this instance, or anyone's long expired: not pushed again. */

@@ -15,7 +15,7 @@ import { SmsSendError, type DeliveryState, type SmsGateway, type SmsMessage } fr
 import { claimedBefore, dueJobs, enqueue, getJob, jobDocId, jobsByProviderId, saveJobs, type NewJob, type SmsJob } from './jobs.js';
 import { handleInbound, optedOut } from './opt-out.js';
 import { updateDoc } from '../store-docs.js';
-import { Wakeup } from '../wakeup.js';
+import { PollingLoop } from '../wakeup.js';
 import { DB } from '../../../src/lib/domain/doc-types.js';
 
 export interface SenderOptions {
@@ -60,9 +60,7 @@ export class SmsSender {
 	private readonly options: Required<Omit<SenderOptions, 'now'>>;
 	private readonly now: () => number;
 	private readonly perNumber: SlidingWindow;
-	private running = false;
-	private loop: Promise<void> | null = null;
-	private readonly wakeup = new Wakeup();
+	private readonly loop: PollingLoop;
 	/** Provider id → job id for messages sent by this process (receipts can beat the save). */
 	private readonly providerJobs = new Map<string, string>();
 	/** Jobs between their send and their saved outcome; receipts for them wait here. */
@@ -82,6 +80,13 @@ export class SmsSender {
 		this.options = { ...DEFAULTS, ...options } as Required<Omit<SenderOptions, 'now'>>;
 		this.now = options.now ?? Date.now;
 		this.perNumber = new SlidingWindow(this.options.perNumberPerHour, 3_600_000);
+		this.loop = new PollingLoop({
+			name: 'sms',
+			pollMs: this.options.pollMs,
+			recover: () => this.recover(),
+			round: () => this.round(),
+			failed: (message) => (this.lastError = message)
+		});
 		options.gateway.listen?.({
 			receipt: (receipt) => void this.onReceipt(receipt).catch((e) => receiptLost(receipt, e)),
 			inbound: (message) =>
@@ -97,15 +102,11 @@ export class SmsSender {
 	}
 
 	start(): void {
-		if (this.running) return;
-		this.running = true;
-		this.loop = this.run();
+		this.loop.start();
 	}
 
 	async stop(): Promise<void> {
-		this.running = false;
-		this.kick();
-		await this.loop;
+		await this.loop.stop();
 		await this.options.gateway.close?.();
 	}
 
@@ -116,7 +117,7 @@ export class SmsSender {
 
 	/** Something was queued: look now instead of at the next poll. */
 	kick(): void {
-		this.wakeup.kick();
+		this.loop.kick();
 	}
 
 	async enqueue(job: NewJob): Promise<boolean> {
@@ -146,28 +147,12 @@ export class SmsSender {
 		};
 	}
 
-	private async run(): Promise<void> {
-		let backoff = 250;
-		try {
-			await this.recover();
-		} catch (error) {
-			this.lastError = (error as Error).message;
-			log.error('sms recovery failed', { error: this.lastError });
-		}
-		while (this.running) {
-			try {
-				const jobs = this.ready.length > 0 ? this.ready.splice(0, this.options.batchSize) : await dueJobs(this.store, new Date(this.now()), this.options.batchSize);
-				if (jobs.length === 0) await this.wakeup.pause(this.options.pollMs);
-				else await this.process(jobs);
-				backoff = 250;
-			} catch (error) {
-				if (!this.running) break;
-				this.lastError = (error as Error).message;
-				log.error('sms sender failed, will retry', { error: this.lastError });
-				await new Promise((r) => setTimeout(r, backoff));
-				backoff = Math.min(backoff * 2, 10_000);
-			}
-		}
+	/** One round of the loop: what this process just queued, else what the store finds due. */
+	private async round(): Promise<boolean> {
+		const jobs = this.ready.length > 0 ? this.ready.splice(0, this.options.batchSize) : await dueJobs(this.store, new Date(this.now()), this.options.batchSize);
+		if (jobs.length === 0) return false;
+		await this.process(jobs);
+		return true;
 	}
 
 	/** Claims found after a restart: ours from a previous life, or anyone's long expired. */
@@ -313,7 +298,7 @@ export class SmsSender {
 	}
 
 	status() {
-		return { running: this.running, gateway: this.options.gateway.name, ...this.counts, last_error: this.lastError };
+		return { running: this.loop.running, gateway: this.options.gateway.name, ...this.counts, last_error: this.lastError };
 	}
 }
 
