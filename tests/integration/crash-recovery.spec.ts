@@ -2,7 +2,7 @@
  * on the same data: every submission becomes exactly one case with one reference number. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { isValidReference } from '../../src/lib/domain/reference.js';
-import { local, remote, signInCitizen, startChild, submitAction, tempDir, waitFor, type Child } from './harness.js';
+import { crashMidBurst, local, remote, tempDir, waitFor, type Child } from './harness.js';
 
 const BURST = 600;
 let child: Child | null = null;
@@ -16,24 +16,9 @@ describe('crash recovery', () => {
 		const dataDir = tempDir();
 		// Small batches so the kill lands between and inside batches, not after one big one.
 		const env = { DATA_DIR: dataDir, ENGINE_BATCH_SIZE: '25', ENGINE_INSTANCE: 'crash-test' };
-		child = await startChild(env);
-		const citizen = await signInCitizen(child.base, '+97336000222');
-		const outbox = local('crash-outbox');
-		const docs = Array.from({ length: BURST }, () => submitAction());
-		await outbox.bulkDocs(docs);
-		// The push is still running when the server dies: a dropped connection mid-upload too.
-		const pushing = outbox.replicate.to(remote(child.base, 'intake', citizen)).catch(() => null);
-
-		const before = await waitFor(async () => {
-			const health = await (await fetch(`${child!.base}/healthz`)).json();
-			return health.engine.processed >= 50 ? health.engine.processed : undefined;
-		}, 30_000, 'engine progress');
-		await child.kill('SIGKILL');
+		const { citizen, docs, processedAtKill } = await crashMidBurst({ env, phone: '+97336000222', outbox: 'crash-outbox', burst: BURST, killAfter: 50, started: (started) => (child = started) });
 		// The kill must land while work is still outstanding, or this test proves nothing.
-		expect(before).toBeLessThan(BURST);
-		await pushing;
-		child = await startChild(env);
-		await outbox.replicate.to(remote(child.base, 'intake', citizen));
+		expect(processedAtKill).toBeLessThan(BURST);
 
 		const mirror = local('crash-mirror');
 		const cases = await waitFor(async () => {

@@ -2,38 +2,22 @@
  * while the previous batch's projections and counters are written. A failure in that second half
  * replays both batches from the checkpoint; afterwards every case exists once, with its own
  * reference, in the citizen's and the entity's databases, and the dashboard counted it once. */
-import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DB, type CaseDoc } from '../../src/lib/domain/doc-types.js';
 import { localDateOf } from '../../src/lib/domain/calendar.js';
-import type { Store } from '../../sync-server/src/store.js';
-import { seedStore } from '../../sync-server/src/seed/seed.js';
-import { installIntakeDesign } from '../../sync-server/src/gate/gate.js';
 import { RulesEngine, type CaseSink } from '../../sync-server/src/engine/engine.js';
 import { RULES } from '../../sync-server/src/rules/index.js';
 import { StatsAggregator } from '../../sync-server/src/stats/aggregator.js';
 import { NATIONAL, STATS_DB, type StatsDoc } from '../../src/lib/domain/stats/model.js';
-import { openLaneStore, submitAction, tempDir, waitFor } from './harness.js';
+import { submitAction, waitFor } from './harness.js';
+import { seededEngineStore } from './engine-store.js';
 
 const CASES = 60;
 const BATCH = 10;
 const citizen = (i: number) => `cpipe${String(i % 7).padStart(4, '0')}`;
 
-let dataDir: string;
-let store: Store;
-
-beforeAll(async () => {
-	dataDir = tempDir('tawasul-pipeline-');
-	store = await openLaneStore(dataDir);
-	await seedStore(store, { demo: false });
-	await installIntakeDesign(store);
-});
-
-afterAll(async () => {
-	await store?.close();
-	fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const lane = seededEngineStore('tawasul-pipeline-');
 
 describe('rules engine: two batches under way', () => {
 	it('decides the next batch while one is written, and replays both after a failure', async () => {
@@ -45,10 +29,10 @@ describe('rules engine: two batches under way', () => {
 				subject: `Pothole ${i}`
 			})
 		);
-		await store.use(DB.INTAKE).bulk({ docs: docs as never[] });
-		const { update_seq: lastSeq } = (await store.dbInfo(DB.INTAKE))!;
+		await lane.store.use(DB.INTAKE).bulk({ docs: docs as never[] });
+		const { update_seq: lastSeq } = (await lane.store.dbInfo(DB.INTAKE))!;
 
-		const stats = new StatsAggregator(store);
+		const stats = new StatsAggregator(lane.store);
 		let calls = 0;
 		let overlapped = 0;
 		let engine: RulesEngine | null = null;
@@ -64,7 +48,7 @@ describe('rules engine: two batches under way', () => {
 				await stats.casesSaved(cases);
 			}
 		};
-		engine = new RulesEngine(store, { rules: RULES, sinks: [flaky], batchSize: BATCH, instanceId: `pipe-${randomUUID()}`, pollTimeoutMs: 500 });
+		engine = new RulesEngine(lane.store, { rules: RULES, sinks: [flaky], batchSize: BATCH, instanceId: `pipe-${randomUUID()}`, pollTimeoutMs: 500 });
 		engine.start();
 		try {
 			// CouchDB's sequences are opaque strings whose tail may differ between _changes and the
@@ -80,20 +64,20 @@ describe('rules engine: two batches under way', () => {
 		expect(overlapped).toBeGreaterThan(0);
 		expect(engine.status()).toMatchObject({ processed: CASES, rejected: 0, dead_letters: 0 });
 
-		const cases = (await store.use<CaseDoc>(DB.CASES).list({ include_docs: true })).rows.map((r) => r.doc!).filter((c) => c.type === 'case');
+		const cases = (await lane.store.use<CaseDoc>(DB.CASES).list({ include_docs: true })).rows.map((r) => r.doc!).filter((c) => c.type === 'case');
 		expect(cases).toHaveLength(CASES);
 		expect(new Set(cases.map((c) => c.ref)).size).toBe(CASES);
 		for (const c of cases) expect(c.applied).toHaveLength(1);
 
 		for (const c of cases) {
-			const own = await store.use<CaseDoc>(`u_${c.citizen_id}`).get(c._id);
+			const own = await lane.store.use<CaseDoc>(`u_${c.citizen_id}`).get(c._id);
 			expect(own.ref).toBe(c.ref);
-			const staff = await store.use<CaseDoc>(`e_${c.entity_id}`).get(c._id);
+			const staff = await lane.store.use<CaseDoc>(`e_${c.entity_id}`).get(c._id);
 			expect(staff.ref).toBe(c.ref);
 		}
 
 		const year = localDateOf(new Date(), 'Asia/Bahrain').slice(0, 4);
-		const national = await store.use<StatsDoc>(STATS_DB).get(`y:${NATIONAL}:${year}`);
+		const national = await lane.store.use<StatsDoc>(STATS_DB).get(`y:${NATIONAL}:${year}`);
 		expect(national.cells['complaint|works']).toMatchObject({ received: CASES, open: CASES });
 		// Every batch is fsynced by a real CouchDB: slower than the embedded store, not different.
 	}, 120_000);

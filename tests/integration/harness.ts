@@ -216,6 +216,53 @@ export async function signInStaff(base: string, username: string, password?: str
 	return { cookie: cookieOf(finished), user: (await finished.json()).user };
 }
 
+/** A kill -9 of a server in the middle of a burst: started as its own process on `env`, a citizen
+ * (`phone`) pushes `burst` submissions from a device outbox named `outbox`; once the engine has
+ * processed `killAfter` of them the server is killed with SIGKILL, the push still running; then
+ * it starts again on the same data and the outbox is pushed once more. `started` is told of each
+ * server started, so that the test can kill whichever is left; `processedAtKill` is the engine's
+ * count when it died. */
+export async function crashMidBurst(options: {
+	env: Record<string, string>;
+	phone: string;
+	outbox: string;
+	burst: number;
+	killAfter: number;
+	started: (child: Child) => void;
+}): Promise<{ child: Child; citizen: Session; docs: ReturnType<typeof submitAction>[]; processedAtKill: number }> {
+	const first = await startChild(options.env);
+	options.started(first);
+	const citizen = await signInCitizen(first.base, options.phone);
+	const outbox = local(options.outbox);
+	const docs = Array.from({ length: options.burst }, () => submitAction());
+	await outbox.bulkDocs(docs);
+	// The push is still running when the server dies: a dropped connection mid-upload too.
+	const pushing = outbox.replicate.to(remote(first.base, 'intake', citizen)).catch(() => null);
+	const processedAtKill = await waitFor(async () => {
+		const health = await (await fetch(`${first.base}/healthz`)).json();
+		return health.engine.processed >= options.killAfter ? health.engine.processed : undefined;
+	}, 30_000, 'engine progress');
+	await first.kill('SIGKILL');
+	await pushing;
+	const child = await startChild(options.env);
+	options.started(child);
+	await outbox.replicate.to(remote(child.base, 'intake', citizen));
+	return { child, citizen, docs, processedAtKill };
+}
+
+/** The demo people the SLA and similar-cases tests read as: the minister, the works manager and
+ * agent, an agent of health, and a citizen signed in with `phone`. */
+export async function signInCast(base: string, phone: string) {
+	const [minister, manager, agent, healthAgent, citizen] = await Promise.all([
+		signInStaff(base, 'minister'),
+		signInStaff(base, 'manager.works'),
+		signInStaff(base, 'agent.works'),
+		signInStaff(base, 'agent.health'),
+		signInCitizen(base, phone)
+	]);
+	return { minister, manager, agent, healthAgent, citizen };
+}
+
 /** A PouchDB pointed at the gate with this session's cookie, as the PWA does. */
 export function remote(base: string, db: string, session: Session | null) {
 	return new PouchDB(`${base}/db/${db}`, {

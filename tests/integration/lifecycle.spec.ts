@@ -3,17 +3,7 @@
 import { localDateOf } from '../../src/lib/domain/calendar.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isValidReference } from '../../src/lib/domain/reference.js';
-import {
-	followUp,
-	local,
-	remote,
-	signInCitizen,
-	signInStaff,
-	startInProcess,
-	submitAction,
-	waitFor,
-	type Session
-} from './harness.js';
+import { followUp, local, remote, signInCitizen, signInStaff, startInProcess, submitAction, waitFor, type Session } from './harness.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
 let server: Server;

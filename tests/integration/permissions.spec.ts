@@ -15,18 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallImage } from '../fixtures/files.js';
 import { localDateOf } from '../../src/lib/domain/calendar.js';
-import {
-	followUp,
-	local,
-	remote,
-	signInCitizen,
-	signInStaff,
-	startInProcess,
-	submitAction,
-	tempDir,
-	waitFor,
-	type Session
-} from './harness.js';
+import { followUp, local, remote, signInCitizen, signInStaff, startInProcess, submitAction, tempDir, waitFor, type Session } from './harness.js';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -2,31 +2,15 @@
  * is named in one dead letter, the rules are not run again (they are pure: a retry breaks the
  * same way and took a reference number each time), the number it took is given to the next case,
  * and a rule whose side effects break leaves the case applied and the other effects done. */
-import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DB, type CaseDoc } from '../../src/lib/domain/doc-types.js';
-import type { Store } from '../../sync-server/src/store.js';
-import { seedStore } from '../../sync-server/src/seed/seed.js';
-import { installIntakeDesign } from '../../sync-server/src/gate/gate.js';
 import { RulesEngine } from '../../sync-server/src/engine/engine.js';
 import { RULES, type Rule, type SideEffect } from '../../sync-server/src/rules/index.js';
-import { openLaneStore, submitAction, tempDir, waitFor } from './harness.js';
+import { submitAction, waitFor } from './harness.js';
+import { seededEngineStore } from './engine-store.js';
 
-let dataDir: string;
-let store: Store;
-
-beforeAll(async () => {
-	dataDir = tempDir('tawasul-rule-faults-');
-	store = await openLaneStore(dataDir);
-	await seedStore(store, { demo: false });
-	await installIntakeDesign(store);
-});
-
-afterAll(async () => {
-	await store?.close();
-	fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const lane = seededEngineStore('tawasul-rule-faults-');
 
 const marked = (subject: string) => (work: { action: { subject?: string } }) => (work.action.subject ?? '').includes(subject);
 
@@ -72,11 +56,11 @@ describe('rules engine: a rule that breaks', () => {
 			received_at: at(3),
 			author: { user_id: 'cfault0003', role: 'citizen' }
 		});
-		await store.use(DB.INTAKE).bulk({ docs: [first, failing, next, offline] as never[] });
-		const { update_seq: lastSeq } = (await store.dbInfo(DB.INTAKE))!;
+		await lane.store.use(DB.INTAKE).bulk({ docs: [first, failing, next, offline] as never[] });
+		const { update_seq: lastSeq } = (await lane.store.dbInfo(DB.INTAKE))!;
 
 		const effects: SideEffect[] = [];
-		const engine = new RulesEngine(store, {
+		const engine = new RulesEngine(lane.store, {
 			rules,
 			batchSize: 10,
 			instanceId: `faults-${randomUUID()}`,
@@ -96,12 +80,12 @@ describe('rules engine: a rule that breaks', () => {
 		expect(brokenRuns).toBe(1);
 		expect(engine.status()).toMatchObject({ processed: 3, dead_letters: 1 });
 
-		const engineDb = store.use<{ error: string; rule?: string }>(DB.ENGINE);
+		const engineDb = lane.store.use<{ error: string; rule?: string }>(DB.ENGINE);
 		const dead = await engineDb.get(`dead:${failing._id}`);
 		expect(dead.error).toContain('broken: cannot read properties of undefined');
 		expect(dead.error).toContain('also-broken: invalid time value');
 
-		const cases = (await store.use<CaseDoc>(DB.CASES).list({ include_docs: true })).rows.map((r) => r.doc!).filter((c) => c.type === 'case');
+		const cases = (await lane.store.use<CaseDoc>(DB.CASES).list({ include_docs: true })).rows.map((r) => r.doc!).filter((c) => c.type === 'case');
 		const caseOf = (action: { case_key: string }) => cases.find((c) => c.case_key === action.case_key);
 		expect(caseOf(failing)).toBeUndefined();
 		const number = (ref: string | undefined) => Number(ref!.split('-')[1]);

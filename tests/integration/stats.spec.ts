@@ -8,7 +8,7 @@ import { DB, type CaseDoc } from '../../src/lib/domain/doc-types.js';
 import { localDateOf } from '../../src/lib/domain/calendar.js';
 import { NATIONAL, STATS_DB, type StatsDoc } from '../../src/lib/domain/stats/model.js';
 import { allDocs, rebuildStats } from '../../sync-server/src/stats/rebuild.js';
-import { local, openLaneStore, remote, signInCitizen, startChild, startInProcess, submitAction, tempDir, waitFor, type Child } from './harness.js';
+import { crashMidBurst, local, openLaneStore, remote, startInProcess, tempDir, waitFor, type Child } from './harness.js';
 
 const CASES = 40;
 let server: Awaited<ReturnType<typeof startInProcess>>;
@@ -101,21 +101,9 @@ describe('statistics across a kill -9', () => {
 		const BURST = 300;
 		const dataDir = tempDir();
 		const env = { DATA_DIR: dataDir, ENGINE_BATCH_SIZE: '25', ENGINE_INSTANCE: 'stats-crash-test' };
-		child = await startChild(env);
-		const citizen = await signInCitizen(child.base, '+97336000333');
-		const outbox = local('stats-crash-outbox');
-		await outbox.bulkDocs(Array.from({ length: BURST }, () => submitAction()));
-		const pushing = outbox.replicate.to(remote(child.base, 'intake', citizen)).catch(() => null);
-		const before = await waitFor(async () => {
-			const health = await (await fetch(`${child!.base}/healthz`)).json();
-			return health.engine.processed >= 40 ? health.engine.processed : undefined;
-		}, 30_000, 'engine progress');
-		await child.kill('SIGKILL');
+		const { citizen, processedAtKill } = await crashMidBurst({ env, phone: '+97336000333', outbox: 'stats-crash-outbox', burst: BURST, killAfter: 40, started: (started) => (child = started) });
 		// The kill must land while work is still outstanding, or this test proves nothing.
-		expect(before).toBeLessThan(BURST);
-		await pushing;
-		child = await startChild(env);
-		await outbox.replicate.to(remote(child.base, 'intake', citizen));
+		expect(processedAtKill).toBeLessThan(BURST);
 		const mirror = local('stats-crash-mirror');
 		await waitFor(async () => {
 			await mirror.replicate.from(remote(child!.base, `u_${citizen.user.user_id}`, citizen));
@@ -123,7 +111,7 @@ describe('statistics across a kill -9', () => {
 		}, 90_000, 'all cases after restart');
 		// SIGTERM lets the engine finish its batch, stats step included; then read the counters
 		// the way the report does, with the server gone.
-		await child.kill('SIGTERM');
+		await child!.kill('SIGTERM');
 		child = null;
 		const store = await openLaneStore(dataDir);
 		try {
