@@ -1,6 +1,10 @@
 import { tick } from 'svelte';
+import type { EntityDoc } from '$lib/domain/doc-types';
+import { adminApi } from '$lib/client/admin-api';
 import { announcer } from '$lib/client/announcer.svelte';
 import { handleError } from '$lib/client/api';
+import { fieldMessages } from '$lib/client/field-errors';
+import { i18n } from '$lib/client/i18n.svelte';
 
 /** Moves focus to an element once the screen has caught up with the state. */
 export async function focusById(id: string) {
@@ -33,19 +37,89 @@ export class Confirmation<T> {
 }
 
 /** A row action that talks to the server: `active` while it runs (its buttons wait), the
- * outcome announced, a failure shown and announced. */
+ * outcome announced (unless `done` is null), a failure shown and announced. `after` is what
+ * follows the announcement, such as a reload or a move of focus; the buttons wait for it too. */
 export class RowAction {
 	active = $state(false);
 
-	async run(act: () => Promise<unknown>, done: string): Promise<void> {
+	async run(act: () => Promise<unknown>, done: string | null, after?: () => Promise<unknown>): Promise<void> {
 		this.active = true;
 		try {
 			await act();
-			announcer.announce(done);
+			if (done !== null) announcer.announce(done);
+			await after?.();
 		} catch (error) {
 			handleError(error);
 		} finally {
 			this.active = false;
 		}
 	}
+}
+
+/**
+ * A form the server checks: `busy` while it is sent; on a refusal what was typed stays, each
+ * field the server named shows why (`errors`), and focus moves to the first of them in the
+ * order of `fields`. `notice` is the message for the form as a whole, shown only when no field
+ * says why.
+ */
+export class Submission {
+	errors = $state<Record<string, string>>({});
+	error = $state<string | null>(null);
+	busy = $state(false);
+	readonly #fields: readonly string[];
+	readonly #fieldId: (field: string) => string;
+
+	/** `fieldId` names the input to focus for a field. */
+	constructor(fields: readonly string[] = [], fieldId: (field: string) => string = (field) => field) {
+		this.#fields = fields;
+		this.#fieldId = fieldId;
+	}
+
+	get notice(): string | null {
+		return Object.keys(this.errors).length ? null : this.error;
+	}
+
+	clear() {
+		this.errors = {};
+		this.error = null;
+	}
+
+	/** Sends; `fieldErrors` reads the refusal when its field names are not the form's own. */
+	async send(act: () => Promise<unknown>, fieldErrors: (error: unknown) => Record<string, string> = fieldMessages): Promise<void> {
+		this.clear();
+		this.busy = true;
+		try {
+			await act();
+		} catch (error) {
+			this.error = handleError(error);
+			this.errors = fieldErrors(error);
+			const first = this.#fields.find((field) => this.errors[field]);
+			if (first) await focusById(this.#fieldId(first));
+		} finally {
+			this.busy = false;
+		}
+	}
+}
+
+/** A list that is read, never changed: a plain Map. */
+const indexById = (entities: EntityDoc[]): ReadonlyMap<string, EntityDoc> => new Map(entities.map((e) => [e.entity_id, e]));
+
+/** The entities a screen names beside its own records: by id, the active ones (only an active
+ * entity can take new work; the server says unknown_entity otherwise), and a name for an id. */
+export class EntityIndex {
+	readonly #list: () => EntityDoc[] | undefined;
+	byId = $derived.by(() => indexById(this.#list() ?? []));
+	active = $derived.by(() => (this.#list() ?? []).filter((e) => e.active));
+
+	constructor(list: () => EntityDoc[] | undefined) {
+		this.#list = list;
+	}
+
+	name = (id: string) => i18n.name(this.byId.get(id), id);
+}
+
+/** A screen's records and the entities they name, asked for at once. */
+export async function withEntities<T>(records: Promise<T>): Promise<{ records: T; entities: EntityDoc[] }> {
+	const [loaded, entities] = await Promise.all([records, adminApi.entities()]);
+	return { records: loaded, entities };
 }
