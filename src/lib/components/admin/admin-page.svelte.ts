@@ -101,6 +101,56 @@ export class Submission {
 	}
 }
 
+/**
+ * The form beside an admin table that makes a new record (`editing` null) or edits the one
+ * chosen in a row, sent as a Submission. Its ids start with `prefix`: the title
+ * `<prefix>-form-title`, a row's Edit button `<prefix>-edit-<key>`, a field `<prefix>-<field>`.
+ * `edit` fills it from a row and moves focus to the title; `reset` empties it and gives focus
+ * back to that row's Edit button.
+ */
+export class RecordForm<R, F> extends Submission {
+	editing = $state<R | null>(null);
+	values: F;
+	readonly titleId: string;
+	readonly #prefix: string;
+	readonly #blank: () => F;
+	readonly #fill: (record: R) => F;
+	readonly #key: (record: R) => string;
+
+	constructor(
+		prefix: string,
+		{ blank, fill, key }: { blank: () => F; fill: (record: R) => F; key: (record: R) => string },
+		fields: readonly string[],
+		fieldId: (field: string) => string = (field) => `${prefix}-${field}`
+	) {
+		super(fields, fieldId);
+		this.values = $state(blank());
+		this.titleId = `${prefix}-form-title`;
+		this.#prefix = prefix;
+		this.#blank = blank;
+		this.#fill = fill;
+		this.#key = key;
+	}
+
+	edit = async (record: R) => {
+		this.editing = record;
+		this.values = this.#fill(record);
+		this.clear();
+		await focusById(this.titleId);
+	};
+
+	reset = async () => {
+		const was = this.editing;
+		this.editing = null;
+		this.values = this.#blank();
+		this.clear();
+		if (was !== null) await focusById(this.editId(was));
+	};
+
+	/** The id of a row's Edit button. */
+	editId = (record: R) => `${this.#prefix}-edit-${this.#key(record)}`;
+}
+
 /** A list that is read, never changed: a plain Map. */
 const indexById = (entities: EntityDoc[]): ReadonlyMap<string, EntityDoc> => new Map(entities.map((e) => [e.entity_id, e]));
 
