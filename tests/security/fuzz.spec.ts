@@ -25,8 +25,10 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-	await server?.stop();
-});
+	// The test has said what it found by now; a stop that hangs is said, not waited for without end.
+	const stopped = await Promise.race([server?.stop().then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 60_000))]);
+	if (!stopped) console.warn(`fuzz: the server did not stop within 60 s; engine ${JSON.stringify(server.engine.status())}`);
+}, 90_000);
 
 /** Deep nesting is written into the request's text, not built as objects: neither this test's
  * JSON.stringify nor fast-check's printer could walk 100,000 levels, the gate's parser can. */
@@ -131,10 +133,13 @@ describe('fuzzing the gate with 10,000 random actions', () => {
 			expect(parseAction(asSent).ok, JSON.stringify(asSent).slice(0, 300)).toBe(true);
 		}
 		// The engine first routes every accepted action of the fuzz (each new case also statistics and
-		// a repeated-case cluster), then the sentinel: on a shared 2-core machine that backlog may
-		// take more than a minute.
-		await engineAdvances(server, citizen, 'after the fuzz', 180_000);
+		// a repeated-case cluster), then the sentinel. A request to the store that never answers is
+		// ended by the HTTP client after five minutes and its batch replayed: the engine must go on
+		// within that, and a slow recovery is said with where the engine stood.
+		const waited = Date.now();
+		await engineAdvances(server, citizen, 'after the fuzz', 330_000);
+		if (Date.now() - waited > 60_000) console.warn(`fuzz: the sentinel took ${Date.now() - waited} ms; engine ${JSON.stringify(server.engine.status())}`);
 		const health = await fetch(`${server.base}/healthz`);
 		expect(health.status).toBe(200);
-	}, 900_000);
+	}, 1_200_000);
 });

@@ -51,7 +51,11 @@ export async function engineAdvances(server: Server, citizen: Session, label = '
 	const answer = await pushRaw(server.base, citizen, [sentinel]);
 	expect(answer.status, answer.text).toBe(201);
 	expect(answer.results[0]?.ok, answer.text).toBe(true);
-	const routed = await waitFor(() => caseOf(server, sentinel.case_key), timeoutMs, `case of ${label}`);
+	const routed = await waitFor(() => caseOf(server, sentinel.case_key), timeoutMs, `case of ${label}`).catch(async (error: Error) => {
+		// Where the engine stands says which of its steps held it up.
+		const intake = await server.store.dbInfo('intake').catch((e: Error) => e.message);
+		throw new Error(`${error.message}; engine ${JSON.stringify(server.engine.status())}; intake ${JSON.stringify(intake)}`);
+	});
 	expect(routed.entity_id).toBe('works');
 	return routed;
 }
