@@ -30,28 +30,34 @@ export async function insertOnce<T extends object>(db: nano.DocumentScope<T>, do
 
 const MAX_TRIES = 8;
 
+type Change<T extends object, R> = (current: (T & nano.DocumentGetResponse) | null) => { next: T | null; result: R };
+
+/** The read–change–write round both updates run; `gave up` once `tries` rounds all conflicted. */
+async function updateRounds<T extends object, R>(db: nano.DocumentScope<T>, id: string, change: Change<T, R>, tries: number, pause?: (attempt: number) => Promise<void>): Promise<{ result: R } | 'gave up'> {
+	for (let attempt = 0; attempt < tries; attempt++) {
+		if (attempt > 0 && pause) await pause(attempt);
+		const current = await getOrNull(db, id);
+		const { next, result } = change(current);
+		if (!next) return { result };
+		try {
+			await db.insert({ ...next, _id: id, ...(current ? { _rev: current._rev } : {}) } as T);
+			return { result };
+		} catch (error) {
+			if (statusOf(error) !== 409) throw error;
+		}
+	}
+	return 'gave up';
+}
+
 /**
  * Optimistic update: read, let `change` compute the next version (or null for "leave it"),
  * write with the read revision, and start again on 409. CouchDB's revision check is what makes
  * counters and single-use codes hold across server instances.
  */
-export async function updateDoc<T extends object, R>(
-	db: nano.DocumentScope<T>,
-	id: string,
-	change: (current: (T & nano.DocumentGetResponse) | null) => { next: T | null; result: R }
-): Promise<R> {
-	for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
-		const current = await getOrNull(db, id);
-		const { next, result } = change(current);
-		if (!next) return result;
-		try {
-			await db.insert({ ...next, _id: id, ...(current ? { _rev: current._rev } : {}) } as T);
-			return result;
-		} catch (error) {
-			if (statusOf(error) !== 409) throw error;
-		}
-	}
-	throw new Error(`update of ${id} kept conflicting`);
+export async function updateDoc<T extends object, R>(db: nano.DocumentScope<T>, id: string, change: Change<T, R>): Promise<R> {
+	const done = await updateRounds(db, id, change, MAX_TRIES);
+	if (done === 'gave up') throw new Error(`update of ${id} kept conflicting`);
+	return done.result;
 }
 
 /** Rounds a counter under attack may take: each lost round means another writer saved, and a
@@ -65,22 +71,9 @@ const CONTENDED_TRIES = 40;
  * 429 'rate_limited' rather than failing as a 5xx. A refused request was never counted nor
  * checked, so the refusal tells the caller nothing.
  */
-export async function updateContended<T extends object, R>(
-	db: nano.DocumentScope<T>,
-	id: string,
-	change: (current: (T & nano.DocumentGetResponse) | null) => { next: T | null; result: R }
-): Promise<R> {
-	for (let attempt = 0; attempt < CONTENDED_TRIES; attempt++) {
-		if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 20)));
-		const current = await getOrNull(db, id);
-		const { next, result } = change(current);
-		if (!next) return result;
-		try {
-			await db.insert({ ...next, _id: id, ...(current ? { _rev: current._rev } : {}) } as T);
-			return result;
-		} catch (error) {
-			if (statusOf(error) !== 409) throw error;
-		}
-	}
-	throw new TawasulError(429, 'rate_limited');
+export async function updateContended<T extends object, R>(db: nano.DocumentScope<T>, id: string, change: Change<T, R>): Promise<R> {
+	const pause = (attempt: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 20)));
+	const done = await updateRounds(db, id, change, CONTENDED_TRIES, pause);
+	if (done === 'gave up') throw new TawasulError(429, 'rate_limited');
+	return done.result;
 }
