@@ -5,26 +5,20 @@ import type { Headline } from './kpi.js';
 import { DEFAULT_CONVENTIONS, type Conventions } from './model.js';
 import { nationalOverview, type StatsReader } from './query.js';
 
-export interface ReportRow {
+/** The headline's counts and shares, as the report shows them (rounded). */
+type HeadlineFigures = Pick<
+	Headline,
+	'cases' | 'inquiries' | 'complaints' | 'suggestions' | 'replied' | 'within_period_pct' | 'within_period_pct_due_only' | 'within_period_pct_no_due_on_time' | 'avg_days_to_reply' | 'open' | 'overdue' | 'no_due'
+>;
+
+export interface ReportRow extends HeadlineFigures {
 	scope: 'national' | 'entity';
 	entity_id: string | null;
 	name_ar: string | null;
 	name_en: string | null;
 	/** Entities with at least one case in the range (national row only). */
 	entities: number | null;
-	cases: number;
-	inquiries: number;
-	complaints: number;
 	inquiries_and_complaints: number;
-	suggestions: number;
-	replied: number;
-	within_period_pct: number | null;
-	within_period_pct_due_only: number | null;
-	within_period_pct_no_due_on_time: number | null;
-	avg_days_to_reply: number | null;
-	open: number;
-	overdue: number;
-	no_due: number;
 	suggestions_under_study: number;
 	suggestions_implemented: number;
 	satisfaction_handling: number | null;
