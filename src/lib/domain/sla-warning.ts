@@ -32,14 +32,18 @@ export interface EntityRisk {
 	due_soon: number;
 }
 
-/** One late or due-soon case as GET /api/sla/warnings lists it. */
-export interface WarningCase {
+/** What every list of the SLA screens shows of a case. */
+export interface ListedCase {
 	case_key: string;
 	ref: string;
 	subject: string;
 	case_type: CaseType;
 	category_id: string;
 	status: CaseStatus;
+}
+
+/** One late or due-soon case as GET /api/sla/warnings lists it. */
+export interface WarningCase extends ListedCase {
 	due_at: string;
 	warning: SlaWarning;
 	/** Who holds the case in its entity (user id), null when nobody has acted on it there yet. */
@@ -48,14 +52,8 @@ export interface WarningCase {
 }
 
 /** One row of a manager's queue (GET /api/sla/attention). */
-export interface AttentionItem {
+export interface AttentionItem extends ListedCase {
 	kind: 'low_rating' | 'reopened';
-	case_key: string;
-	ref: string;
-	subject: string;
-	case_type: CaseType;
-	category_id: string;
-	status: CaseStatus;
 	at: string;
 	/** low_rating: the criteria at or below the threshold, with their scores, and the comment. */
 	low_criteria?: { criterion: RatingCriterion; score: number }[];

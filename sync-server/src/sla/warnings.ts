@@ -2,9 +2,9 @@
  * due-soon cases, the minister's counts per entity, and a manager's queue of low ratings and
  * reopened cases. Each is a few key ranges; the rows are judged again with the domain's
  * slaWarning, so the list and a case's own clock never disagree. */
-import { DB, type CaseStatus, type CaseType, type SlaState } from '../../../src/lib/domain/doc-types.js';
+import { DB, type SlaState } from '../../../src/lib/domain/doc-types.js';
 import { lowCriteria } from '../../../src/lib/domain/rating.js';
-import { slaWarning, type AttentionItem, type EntityRisk, type WarningCase } from '../../../src/lib/domain/sla-warning.js';
+import { slaWarning, type AttentionItem, type EntityRisk, type ListedCase, type WarningCase } from '../../../src/lib/domain/sla-warning.js';
 
 export type { AttentionItem, EntityRisk };
 import type { Store } from '../store.js';
@@ -16,12 +16,10 @@ export const ATTENTION_LIMIT = 100;
 /** Parallel count queries for the national view, so 53 entities do not take the store at once. */
 const COUNT_CONCURRENCY = 8;
 
-interface RunningValue {
-	ref: string;
-	subject: string;
-	case_type: CaseType;
-	category_id: string;
-	status: CaseStatus;
+/** What a view row's value carries of a listed case (its id gives the case key). */
+type ListedCaseValue = Omit<ListedCase, 'case_key'>;
+
+interface RunningValue extends ListedCaseValue {
 	sla: SlaState;
 	handler: string;
 	reopened: number;
@@ -40,12 +38,7 @@ function toRows(rows: { id: string; value: RunningValue }[], window: Window): Wa
 		if (!warning) return [];
 		return [
 			{
-				case_key: caseKeyOf(id),
-				ref: value.ref,
-				subject: value.subject,
-				case_type: value.case_type,
-				category_id: value.category_id,
-				status: value.status,
+				...listedCase(id, value),
 				due_at: value.sla.due_at,
 				warning,
 				handler: value.handler || null,
@@ -108,14 +101,9 @@ export async function entitiesAtRisk(store: Store, entityIds: readonly string[],
 	return out.sort((a, b) => b.late - a.late || b.due_soon - a.due_soon || a.entity_id.localeCompare(b.entity_id));
 }
 
-export interface AttentionValue {
+export interface AttentionValue extends ListedCaseValue {
 	kind: 'low_rating' | 'reopened';
 	at: string;
-	ref: string;
-	subject: string;
-	case_type: CaseType;
-	category_id: string;
-	status: CaseStatus;
 	scores?: Record<string, number> | null;
 	min_score?: number;
 	comment?: string | null;
@@ -123,16 +111,16 @@ export interface AttentionValue {
 	reopened?: number;
 }
 
+/** The fields every SLA list shows of a case, from a view row's id and value. */
+function listedCase(id: string, value: ListedCaseValue): ListedCase {
+	return { case_key: caseKeyOf(id), ref: value.ref, subject: value.subject, case_type: value.case_type, category_id: value.category_id, status: value.status };
+}
+
 /** One row of the queue; a low rating shows the criteria at or below the threshold. */
 export function attentionItem(id: string, value: AttentionValue, threshold: number): AttentionItem {
 	const item: AttentionItem = {
 		kind: value.kind,
-		case_key: caseKeyOf(id),
-		ref: value.ref,
-		subject: value.subject,
-		case_type: value.case_type,
-		category_id: value.category_id,
-		status: value.status,
+		...listedCase(id, value),
 		at: value.at
 	};
 	if (value.kind === 'low_rating') {
