@@ -79,18 +79,22 @@ async function claim(store: Store, id: string, candidate: string): Promise<{ use
  */
 export async function findOrCreateCitizen(store: Store, e164: string, options: { name?: string; now?: number } = {}): Promise<AccountDoc> {
 	const { user_id } = await claim(store, phoneDocId(e164), newUserId('citizen'));
+	return ensureCitizen(store, user_id, { name: options.name ?? '', phone: e164 }, options.now ?? Date.now(), 'phone');
+}
+
+/** The citizen account a claim points at, created when missing; a claim pointing at staff is a fault. */
+async function ensureCitizen(store: Store, user_id: string, fields: { name: string; phone?: string }, now: number, claimKind: string): Promise<AccountDoc> {
 	const account = await ensureAccount(store, {
 		_id: accountDocId(user_id),
 		type: 'account',
 		user_id,
 		role: 'citizen',
-		name: options.name ?? '',
-		phone: e164,
+		...fields,
 		failed_logins: 0,
 		locked_until: null,
-		created_at: new Date(options.now ?? Date.now()).toISOString()
+		created_at: new Date(now).toISOString()
 	});
-	if (account.role !== 'citizen') throw new Error(`phone claim ${user_id} points at a ${account.role}`);
+	if (account.role !== 'citizen') throw new Error(`${claimKind} claim ${user_id} points at a ${account.role}`);
 	return account;
 }
 
@@ -112,18 +116,7 @@ export async function findOrCreateEkeyCitizen(
 		return account;
 	}
 	const { user_id } = await claim(store, subjectId, newUserId('citizen'));
-	const account = await ensureAccount(store, {
-		_id: accountDocId(user_id),
-		type: 'account',
-		user_id,
-		role: 'citizen',
-		name: identity.name ?? '',
-		failed_logins: 0,
-		locked_until: null,
-		created_at: new Date(now).toISOString()
-	});
-	if (account.role !== 'citizen') throw new Error(`eKey claim ${user_id} points at a ${account.role}`);
-	return account;
+	return ensureCitizen(store, user_id, { name: identity.name ?? '' }, now, 'eKey');
 }
 
 export async function findStaff(store: Store, username: string): Promise<AccountDoc | null> {
