@@ -3,6 +3,7 @@ import { request } from './api';
 import { placeholdersIn } from '$lib/domain/sms-texts';
 import type { ImportPlan } from '$lib/domain/holiday-import';
 import type { PublicSuggestionDoc } from '$lib/domain/suggestion';
+import type { ApiKeyView } from '$lib/domain/api-key';
 
 /** The coordinator's administration API (docs/design.md, "Administration"): online only, every
  * call straight to the server, which validates, writes `config` or `auth` and audits. Errors are
@@ -103,16 +104,7 @@ export interface EnrolmentCode {
 }
 
 /** An Open311 API key as the coordinator sees it: who it is for and its history, never the key. */
-export interface ApiKey {
-	key_id: string;
-	name: string;
-	user_id: string;
-	created_by: string;
-	created_at: string;
-	last_used_at: string | null;
-	revoked_at: string | null;
-	revoked_by: string | null;
-}
+export type ApiKey = ApiKeyView;
 
 const path = (...parts: (string | number)[]) => parts.map((p) => encodeURIComponent(String(p))).join('/');
 

@@ -8,29 +8,20 @@
  * (`k<key_id>`): the gate and the engine see a citizen of that id, so the key's cases count
  * against one quota and their projections and refusals land in one database. */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ApiKeyView } from '../../../src/lib/domain/api-key.js';
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { getOrNull, statusOf } from '../store-docs.js';
 import type { Store } from '../store.js';
 
-export interface ApiKeyDoc {
+export interface ApiKeyDoc extends ApiKeyView {
 	_id: string;
 	_rev?: string;
 	type: typeof DOC_TYPES.API_KEY;
-	key_id: string;
-	/** Who the key is for: the partner system or organisation, as the coordinator names it. */
-	name: string;
 	secret_hash: string;
-	/** The account id its requests are filed under. */
-	user_id: string;
-	created_by: string;
-	created_at: string;
-	last_used_at: string | null;
-	revoked_at: string | null;
-	revoked_by: string | null;
 }
 
-export type ApiKeyView = Omit<ApiKeyDoc, '_id' | '_rev' | 'type' | 'secret_hash'>;
+export type { ApiKeyView };
 
 const KEY_ID = /^[0-9a-f]{16}$/;
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
