@@ -54,12 +54,13 @@ async function readEntities(store: Store): Promise<Map<string, EntityDoc>> {
 	return new Map(rows.rows.flatMap((row) => (row.doc?.type === 'entity' ? [[row.doc.entity_id, row.doc] as const] : [])));
 }
 
-export function publicPages(deps: { store: Store; publicUrl: string; now?: () => number }): PublicPages {
-	const now = deps.now ?? Date.now;
-	const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+/** The held snapshot and the read under way: one read at a time, whoever asks; readers never
+ * wait for a refresh once there is something to show. */
+function snapshots(deps: { store: Store; now: () => number }): { current(): Promise<Snapshot>; invalidate(): void } {
+	const { now } = deps;
 	/** What is served; a stale one still is, while the next is read. */
 	let snapshot: Promise<Snapshot> | null = null;
-	/** The read under way, if any: one at a time, whoever asks. */
+	/** The read under way, if any. */
 	let pending: Promise<Snapshot> | null = null;
 
 	function read(): Promise<Snapshot> {
@@ -85,83 +86,70 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 		return started;
 	}
 
-	/** Readers never wait for a refresh once there is something to show: past CACHE_MS the held
-	 * snapshot is served while the next is read in the background (stale-while-revalidate). */
-	function current(): Promise<Snapshot> {
-		const held = snapshot;
-		if (!held) return read();
-		return held.then((s) => {
-			if (now() - s.at >= CACHE_MS) read().catch(() => undefined);
-			return s;
-		});
-	}
-
-	function rendered(s: Snapshot, key: string, type: string, render: () => string): Rendered {
-		let page = s.rendered.get(key);
-		if (!page) {
-			const body = render();
-			page = { type, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-			s.rendered.set(key, page);
-		}
-		return page;
-	}
-
-	function send(req: express.Request, res: express.Response, page: Rendered): void {
-		res.setHeader('Cache-Control', PUBLIC_CACHE_CONTROL);
-		res.setHeader('ETag', page.etag);
-		res.setHeader('Vary', 'Accept-Encoding');
-		if (req.headers['if-none-match'] === page.etag) {
-			res.status(304).end();
-			return;
-		}
-		res.type(page.type).send(page.body);
-	}
-
-	const router = express.Router();
-	for (const locale of ['ar', 'en'] as Locale[]) {
-		router.get(PUBLIC_PATHS[locale], async (req, res, next) => {
-			try {
-				const s = await current();
-				send(req, res, rendered(s, `list:${locale}`, 'text/html; charset=utf-8', () => renderPublicList({ locale, publicUrl, suggestions: s.suggestions, entities: s.entities })));
-			} catch (error) {
-				next(error);
-			}
-		});
-	}
-	for (const locale of ['ar', 'en'] as Locale[]) {
-		router.get(FIGURES_PATHS[locale], async (req, res, next) => {
-			try {
-				const s = await current();
-				send(req, res, rendered(s, `figures:${locale}`, 'text/html; charset=utf-8', () => renderFigures({ locale, publicUrl, periods: s.periods })));
-			} catch (error) {
-				next(error);
-			}
-		});
-	}
-	router.get(FIGURES_JSON_PATH, async (req, res, next) => {
-		try {
-			const s = await current();
-			send(req, res, rendered(s, 'figures.json', 'application/json; charset=utf-8', () => JSON.stringify({ periods: s.periods })));
-		} catch (error) {
-			next(error);
-		}
-	});
-	router.get('/sitemap.xml', async (req, res, next) => {
-		try {
-			const s = await current();
-			send(req, res, rendered(s, 'sitemap', 'application/xml; charset=utf-8', () => {
-				const latest = s.suggestions.reduce<string | null>((max, one) => (max === null || one.published_at > max ? one.published_at : max), null);
-				return renderSitemap(publicUrl, latest);
-			}));
-		} catch (error) {
-			next(error);
-		}
-	});
 	return {
-		router,
+		/** Past CACHE_MS the held snapshot is served while the next is read in the background
+		 * (stale-while-revalidate). */
+		current() {
+			const held = snapshot;
+			if (!held) return read();
+			return held.then((s) => {
+				if (now() - s.at >= CACHE_MS) read().catch(() => undefined);
+				return s;
+			});
+		},
 		invalidate() {
 			snapshot = null;
 			pending = null;
 		}
 	};
+}
+
+/** A page of a snapshot, rendered the first time it is asked for. */
+function rendered(s: Snapshot, key: string, type: string, render: () => string): Rendered {
+	let page = s.rendered.get(key);
+	if (!page) {
+		const body = render();
+		page = { type, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+		s.rendered.set(key, page);
+	}
+	return page;
+}
+
+function send(req: express.Request, res: express.Response, page: Rendered): void {
+	res.setHeader('Cache-Control', PUBLIC_CACHE_CONTROL);
+	res.setHeader('ETag', page.etag);
+	res.setHeader('Vary', 'Accept-Encoding');
+	if (req.headers['if-none-match'] === page.etag) {
+		res.status(304).end();
+		return;
+	}
+	res.type(page.type).send(page.body);
+}
+
+const HTML = 'text/html; charset=utf-8';
+
+export function publicPages(deps: { store: Store; publicUrl: string; now?: () => number }): PublicPages {
+	const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+	const held = snapshots({ store: deps.store, now: deps.now ?? Date.now });
+	const router = express.Router();
+	/** One page: its path, its key in the snapshot, its type and how it is rendered. */
+	const page = (path: string, key: string, type: string, render: (s: Snapshot) => string) =>
+		router.get(path, async (req, res, next) => {
+			try {
+				const s = await held.current();
+				send(req, res, rendered(s, key, type, () => render(s)));
+			} catch (error) {
+				next(error);
+			}
+		});
+	for (const locale of ['ar', 'en'] as Locale[]) {
+		page(PUBLIC_PATHS[locale], `list:${locale}`, HTML, (s) => renderPublicList({ locale, publicUrl, suggestions: s.suggestions, entities: s.entities }));
+		page(FIGURES_PATHS[locale], `figures:${locale}`, HTML, (s) => renderFigures({ locale, publicUrl, periods: s.periods }));
+	}
+	page(FIGURES_JSON_PATH, 'figures.json', 'application/json; charset=utf-8', (s) => JSON.stringify({ periods: s.periods }));
+	page('/sitemap.xml', 'sitemap', 'application/xml; charset=utf-8', (s) => {
+		const latest = s.suggestions.reduce<string | null>((max, one) => (max === null || one.published_at > max ? one.published_at : max), null);
+		return renderSitemap(publicUrl, latest);
+	});
+	return { router, invalidate: () => held.invalidate() };
 }
