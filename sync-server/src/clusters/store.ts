@@ -34,8 +34,8 @@ export async function activeClusters(store: Store, entityId: string, since: stri
 	let startkey: unknown = [entityId, since];
 	let skip = 0;
 	for (;;) {
-		const page = await store.use(DB.CLUSTERS).view('clusters', 'active', { startkey, endkey: [entityId, '\ufff0'], include_docs: true, limit: PAGE, skip });
-		for (const row of page.rows) if (row.doc) out.push(row.doc as unknown as ClusterDoc);
+		const page = await store.use<ClusterDoc>(DB.CLUSTERS).view('clusters', 'active', { startkey, endkey: [entityId, '\ufff0'], include_docs: true, limit: PAGE, skip });
+		for (const row of page.rows) if (row.doc) out.push(row.doc);
 		if (page.rows.length < PAGE) return out;
 		startkey = page.rows[page.rows.length - 1].key;
 		skip = 1;
@@ -48,8 +48,8 @@ export async function repeatedClusters(store: Store, since: string): Promise<Clu
 	let startkey: unknown = since;
 	let skip = 0;
 	for (;;) {
-		const page = await store.use(DB.CLUSTERS).view('clusters', 'repeated', { startkey, include_docs: true, limit: PAGE, skip });
-		for (const row of page.rows) if (row.doc) out.push(row.doc as unknown as ClusterDoc);
+		const page = await store.use<ClusterDoc>(DB.CLUSTERS).view('clusters', 'repeated', { startkey, include_docs: true, limit: PAGE, skip });
+		for (const row of page.rows) if (row.doc) out.push(row.doc);
 		if (page.rows.length < PAGE) return out;
 		startkey = page.rows[page.rows.length - 1].key;
 		skip = 1;
@@ -65,14 +65,14 @@ export async function clusteredKeys(store: Store, caseKeys: string[]): Promise<S
 
 /** The cluster a case is in. */
 export async function clusterOfCase(store: Store, entityId: string, caseKey: string): Promise<ClusterDoc | null> {
-	const held = await store.use(DB.CLUSTERS).view('clusters', 'members', { key: caseKey, include_docs: true });
-	const doc = held.rows[0]?.doc as unknown as ClusterDoc | undefined;
+	const held = await store.use<ClusterDoc>(DB.CLUSTERS).view('clusters', 'members', { key: caseKey, include_docs: true });
+	const doc = held.rows[0]?.doc;
 	return doc && doc.entity_id === entityId ? doc : null;
 }
 
-export async function getOrNull<T>(store: Store, id: string): Promise<T | null> {
+export async function getOrNull<T extends object>(store: Store, id: string): Promise<T | null> {
 	try {
-		return (await store.use(DB.CLUSTERS).get(id)) as unknown as T;
+		return await store.use<T>(DB.CLUSTERS).get(id);
 	} catch (error) {
 		if ((error as { statusCode?: number }).statusCode === 404) return null;
 		throw error;

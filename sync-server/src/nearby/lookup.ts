@@ -34,7 +34,7 @@ export async function nearbyCases(store: Store, query: { categoryId: string; lat
 	const keys = cellsAround(point).map((cell) => [query.categoryId, cell]);
 	const result = await store.use(DB.CASES).view<CellRow['value']>('nearby', VIEW, { keys, limit: MAX_CANDIDATES });
 	const found: (NearbyCase & { exact: number })[] = [];
-	for (const row of result.rows as unknown as CellRow[]) {
+	for (const row of result.rows) {
 		const { value } = row;
 		const exact = distanceM(point, value);
 		if (exact > NEARBY_RADIUS_M) continue;

@@ -52,7 +52,7 @@ export async function similarCases(store: Store, caseDoc: CaseDoc, options: { li
 	const self = prepareText(comparedText(caseDoc));
 	const linked = new Set([caseDoc.linked_to?.case_key, ...(caseDoc.duplicates ?? []).map((d) => d.case_key)]);
 	const scored: SimilarCase[] = [];
-	for (const row of result.rows as unknown as RecentRow[]) {
+	for (const row of result.rows) {
 		if (row.id === caseDoc._id) continue;
 		const score = similarity(self, row.value.text);
 		if (score <= 0) continue;
