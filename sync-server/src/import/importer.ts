@@ -8,7 +8,7 @@
  * then goes to the statistics, which skip what they already counted: a run cut short between the
  * two steps is completed by the next. */
 import fs from 'node:fs';
-import { DB } from '../../../src/lib/domain/doc-types.js';
+import { DB, type CategoryDoc, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
 import { CatalogueSource } from '../engine/catalogue.js';
 import type { Store } from '../store.js';
 import { StatsAggregator } from '../stats/aggregator.js';
@@ -179,7 +179,7 @@ async function writeBatch(
 	if (!dryRun) {
 		// Entities and categories before the cases that name them; a conflict means another run
 		// created the same entry, which is as good.
-		if (fresh.length > 0) await store.use(DB.CONFIG).bulk({ docs: fresh as never[] });
+		if (fresh.length > 0) await store.use<EntityDoc | CategoryDoc>(DB.CONFIG).bulk({ docs: fresh });
 		if (writes.length > 0) {
 			const results = await store.use<ImportedCase>(DB.CASES).bulk({ docs: writes.map((w) => w.doc) });
 			results.forEach((result, i) => {

@@ -73,11 +73,12 @@ export function parseMapping(raw: unknown): Mapping {
 	if (typeof input.source !== 'string' || !ID_PATTERN.test(input.source)) {
 		throw new MappingError('"source" must name the legacy system in lower-case letters, digits, - or _');
 	}
-	const mapping: Mapping = { source: input.source } as Mapping;
+	const fields: Partial<Record<(typeof FIELDS)[number], FieldSpec>> = {};
 	for (const name of FIELDS) {
 		const s = spec(name, input[name]);
-		if (s) (mapping as unknown as Record<string, FieldSpec>)[name] = s;
+		if (s) fields[name] = s;
 	}
+	const mapping = { source: input.source, ...fields } as Mapping;
 	for (const required of ['id', 'created', 'entity'] as const) {
 		if (!mapping[required]) throw new MappingError(`"${required}" is required`);
 	}
