@@ -185,6 +185,13 @@ export async function totpCode(base: string, username: string): Promise<string> 
 	return hotp(entry.key, step);
 }
 
+/** The step of the last code `totpCode` gave this person: the one the server saw used. */
+export function lastTotpStep(base: string, username: string): number {
+	const entry = authenticators.get(authenticatorKey(base, username));
+	if (!entry) throw new Error(`no authenticator enrolled for ${username} in this test`);
+	return entry.lastStep;
+}
+
 async function postJson(base: string, path: string, body: unknown, cookie: string): Promise<Response> {
 	return fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
 }

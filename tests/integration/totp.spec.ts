@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCKOUT } from '../../sync-server/src/auth/passwords.js';
 import { base32Decode, hotp, stepAt } from '../../sync-server/src/auth/totp.js';
-import { cookieOf, demoPassword, rememberAuthenticator, signInStaff, startInProcess, totpCode } from './harness.js';
+import { cookieOf, demoPassword, lastTotpStep, rememberAuthenticator, signInStaff, startInProcess, totpCode } from './harness.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
 let server: Server;
@@ -86,8 +86,9 @@ describe('coordinator: second factor required', () => {
 		expect(first.body).toEqual({ mfa_required: true });
 		const pending = cookieOf(first.response, 'tw_mfa');
 		const key = base32Decode(secret)!;
-		// The step the enrolment used (or an earlier one) is refused: a watched code can't be replayed.
-		const used = hotp(key, stepAt(Date.now()));
+		// The step the enrolment used is refused: a watched code can't be replayed. (Not the step of
+		// the clock now: thirty seconds may have turned since the enrolment.)
+		const used = hotp(key, lastTotpStep(server.base, 'coordinator'));
 		const replay = await call('POST', '/api/auth/totp', { json: { code: used }, cookie: pending });
 		if (replay.status === 200) throw new Error('the step used for enrolment was accepted again');
 		expect(replay.body.error.code).toBe('totp_invalid');
