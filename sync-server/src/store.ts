@@ -1,6 +1,10 @@
 /** The CouchDB the server talks to: Apache CouchDB when COUCHDB_URL is set, otherwise an
- * embedded express-pouchdb over LevelDB under DATA_DIR. Either way every read and write goes
- * through the CouchDB HTTP API with nano, so a CouchDB 3 cluster works unchanged. */
+ * embedded express-pouchdb over LevelDB under DATA_DIR, in a worker thread (store-worker.mjs).
+ * Either way the server speaks the CouchDB HTTP API: through nano (`use`, `ensureDb`, `dropDb`,
+ * `dbInfo`, `ping`) or through `fetch`, a raw request for streams, long polls and bulk requests.
+ * The one exception is the embedded store's `/_tawasul_projections`, one request writing the
+ * engine's projections to many databases (engine/writer.ts); on Apache CouchDB the same writes
+ * are one `_bulk_docs` per database, so a CouchDB 3 cluster works unchanged. */
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import nano from 'nano';
@@ -16,7 +20,7 @@ export interface Store {
 	readonly prefix: string;
 	/** A database by the name the server knows it by (the prefix is added here). */
 	use<T extends object = Record<string, unknown>>(name: string): nano.DocumentScope<T>;
-	/** A raw request to the store (for streaming and long polls), credentials sent as a header.
+	/** A raw request to the store (streams, long polls, bulk reads and writes), credentials sent as a header.
 	 * `path` starts with `/<database>/…` (the prefix is added to that first segment) or with
 	 * `/_…` for server endpoints, which are left as they are. */
 	fetch(path: string, init?: RequestInit): Promise<Response>;
