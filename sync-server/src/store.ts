@@ -26,7 +26,7 @@ export interface Store {
 	fetch(path: string, init?: RequestInit): Promise<Response>;
 	/** Creates the database when missing (idempotent; remembered for this process). */
 	ensureDb(name: string): Promise<void>;
-	/** Deletes a database when present (a full recount of the statistics starts from nothing). */
+	/** Deletes a database when present: `stats_facts` and `clusters` before a full rebuild refills them. */
 	dropDb(name: string): Promise<void>;
 	/** `GET /<database>`: its update_seq and document count; null when it does not exist. */
 	dbInfo(name: string): Promise<{ update_seq: string | number; doc_count: number } | null>;
