@@ -36,7 +36,7 @@ export const KIOSK_BODY_MAX = '24kb';
 /** A filing's body: the case's text and the photos from the kiosk's camera, re-encoded on the
  * device (≤ 500 KB each, base64 in `_attachments`), at most KIOSK_PHOTOS_MAX of them. */
 export const KIOSK_CASE_BODY_MAX = '2500kb';
-/** Failed enrolments per client address per hour (per instance): with 58 bits a code cannot be
+/** Failed enrolments per client address per hour (per instance): with 59 bits a code cannot be
  * guessed anyway; this stops a client from spending the server's time trying. */
 const ENROL_FAILURES_PER_ADDRESS = { max: 20, windowMs: 60 * 60_000 };
 /** Signed requests one kiosk may make per minute (per instance). */
