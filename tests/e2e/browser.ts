@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, type TestContext } from 'vitest';
-import { demoPassword, newestSignInCode, signInStaff, startChild, tempDir, type Child, type Session } from '../integration/harness.js';
+import { demoPassword, newestSignInCode, staffSession, startChild, tempDir, type Child, type Session } from '../integration/harness.js';
 import ar from '../../messages/ar.json' with { type: 'json' };
 import en from '../../messages/en.json' with { type: 'json' };
 
@@ -227,7 +227,7 @@ export async function signInAtKiosk(page: Page, base: string, phone: string, loc
 
 /** A kiosk registered by the coordinator through the API: its id and one-time code. */
 export async function registerKioskByApi(base: string, name: string, location = '26.1552, 50.6123'): Promise<{ kiosk_id: string; code: string }> {
-	const coordinator = await signInStaff(base, 'coordinator');
+	const coordinator = await staffSession(base, 'coordinator');
 	const response = await fetch(`${base}/api/admin/kiosk-devices`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', cookie: coordinator.cookie },

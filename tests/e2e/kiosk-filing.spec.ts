@@ -9,14 +9,14 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { isValidReference } from '../../src/lib/domain/reference.js';
 import { smallImage } from '../fixtures/files.js';
-import { signInStaff } from '../integration/harness.js';
+import { staffSession } from '../integration/harness.js';
 import { axe, DESKTOP, enrolKioskOnPage, msg, PHONE, preferLanguage, registerKioskByApi, signInAtKiosk, useApp, type Locale } from './browser.js';
 
 const IDLE_SECONDS = 45;
 const app = useApp({ KIOSK_IDLE_SECONDS: String(IDLE_SECONDS) });
 
 async function coordinatorCall(method: string, path: string, body?: unknown) {
-	const coordinator = await signInStaff(app.base, 'coordinator');
+	const coordinator = await staffSession(app.base, 'coordinator');
 	const response = await fetch(`${app.base}${path}`, {
 		method,
 		headers: { ...(body ? { 'content-type': 'application/json' } : {}), cookie: coordinator.cookie },

@@ -3,13 +3,13 @@
  * and finishes it; a revoked kiosk shows "out of service" on its next start. In Arabic and
  * English, at 360 px and on a desktop, with axe. */
 import { describe, expect, it } from 'vitest';
-import { signInStaff } from '../integration/harness.js';
+import { staffSession } from '../integration/harness.js';
 import { axe, DESKTOP, msg, PHONE, preferLanguage, signInAtKiosk, useApp, type Locale } from './browser.js';
 
 const app = useApp();
 
 async function registerKiosk(name: string): Promise<{ kiosk_id: string; code: string }> {
-	const coordinator = await signInStaff(app.base, 'coordinator');
+	const coordinator = await staffSession(app.base, 'coordinator');
 	const response = await fetch(`${app.base}/api/admin/kiosk-devices`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', cookie: coordinator.cookie },
@@ -78,7 +78,7 @@ describe('the kiosk screen', () => {
 		await page.getByRole('button', { name: msg('ar', 'kiosk.enrol.submit') }).click();
 		await page.getByRole('heading', { level: 1, name: msg('ar', 'kiosk.start.title') }).waitFor();
 
-		const coordinator = await signInStaff(app.base, 'coordinator');
+		const coordinator = await staffSession(app.base, 'coordinator');
 		const revoked = await fetch(`${app.base}/api/admin/kiosk-devices/${kiosk_id}/revoke`, { method: 'POST', headers: { cookie: coordinator.cookie } });
 		expect(revoked.status).toBe(200);
 		await page.getByLabel(msg('ar', 'signin.phone.label')).fill('+97336100303');

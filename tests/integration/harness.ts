@@ -223,6 +223,22 @@ export async function signInStaff(base: string, username: string, password?: str
 	return { cookie: cookieOf(finished), user: (await finished.json()).user };
 }
 
+const staffSessions = new Map<string, Promise<Session>>();
+
+/** One signed-in session per person and server, for tests that only call the API as them: each
+ * staff sign-in spends a fresh authenticator step (a code is good once), so a test that signed a
+ * coordinator in for every call would wait about 30 s per call past the second. */
+export function staffSession(base: string, username: string): Promise<Session> {
+	const key = authenticatorKey(base, username);
+	let session = staffSessions.get(key);
+	if (!session) {
+		session = signInStaff(base, username);
+		staffSessions.set(key, session);
+		session.catch(() => staffSessions.delete(key));
+	}
+	return session;
+}
+
 /** A kill -9 of a server in the middle of a burst: started as its own process on `env`, a citizen
  * (`phone`) pushes `burst` submissions from a device outbox named `outbox`; once the engine has
  * processed `killAfter` of them the server is killed with SIGKILL, the push still running; then
