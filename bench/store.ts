@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openStore, type Store } from '../sync-server/src/store.js';
 
-export const COUCHDB_URL = process.env.COUCHDB_URL || null;
+const COUCHDB_URL = process.env.COUCHDB_URL || null;
 export const STORE = COUCHDB_URL ? 'couchdb' : 'embedded';
 
 /** A fresh prefix and data folder for one bench. */

@@ -62,7 +62,7 @@ export interface Env {
 	push: PushEnv;
 }
 
-export interface DigestEnv {
+interface DigestEnv {
 	/** Local time of day in the national time zone, milliseconds after midnight (DIGEST_TIME). */
 	msOfDay: number;
 	/** The time as configured, 'HH:MM', for the manager's screen. */
@@ -71,7 +71,7 @@ export interface DigestEnv {
 	checkMs: number;
 }
 
-export interface KioskEnv {
+interface KioskEnv {
 	staleAfterMs: number;
 	/** The kiosk screen's idle time-out, sent to the device with each heartbeat. */
 	idleMs: number;
@@ -84,7 +84,7 @@ export interface Open311Env {
 	keyRequestsPerMinute: number;
 }
 
-export interface MapEnv {
+interface MapEnv {
 	/** A tile template with {z}, {x} and {y}; null: the app draws a coordinate grid, and asks no
 	 * tile server anything. */
 	tileUrl: string | null;
@@ -93,7 +93,7 @@ export interface MapEnv {
 	bounds: Bounds;
 }
 
-export interface EngineEnv {
+interface EngineEnv {
 	batchBytes: number;
 	leaseMs: number;
 	stallMs: number;
@@ -203,7 +203,7 @@ function quotas(source: Source): Quotas {
 	return { person: read('QUOTA', DEFAULT_QUOTAS.person), kiosk: read('QUOTA_KIOSK', DEFAULT_QUOTAS.kiosk) };
 }
 
-export const DEFAULT_OPEN311_BOUNDS = DEFAULT_COUNTRY_BOUNDS;
+const DEFAULT_OPEN311_BOUNDS = DEFAULT_COUNTRY_BOUNDS;
 
 /** OPEN311_BOUNDS is "south,west,north,east" in degrees, south below north, west below east. */
 function open311(source: Source): Open311Env {

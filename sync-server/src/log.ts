@@ -9,7 +9,7 @@ export function setLogLevel(level: Level): void {
 	threshold = LEVELS[level];
 }
 
-export function redact(text: string): string {
+function redact(text: string): string {
 	return text.replace(/\/\/[^/@\s]+:[^/@\s]+@/g, '//***:***@');
 }
 

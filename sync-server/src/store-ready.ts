@@ -22,7 +22,7 @@ export function shownUrl(url: string): string {
 }
 
 /** Why the store did not answer, in words an operator can act on (never the URL itself). */
-export function faultOf(error: unknown): string {
+function faultOf(error: unknown): string {
 	const cause = (error as { cause?: { code?: string; message?: string } }).cause;
 	if (cause?.code === 'ECONNREFUSED') return 'connection refused (is CouchDB running?)';
 	if (cause?.code === 'ENOTFOUND') return 'host not found';
@@ -39,7 +39,7 @@ function transient(error: unknown): boolean {
 }
 
 /** One look at the store: null when it answers with the given credentials, else the fault. */
-export async function probe(store: Store, couchdbUrl: string | null): Promise<string | null> {
+async function probe(store: Store, couchdbUrl: string | null): Promise<string | null> {
 	let response: Response;
 	try {
 		response = await store.fetch('/', { signal: AbortSignal.timeout(5_000) });

@@ -45,7 +45,7 @@ export async function openStore(
 }
 
 /** `/<database>/rest` with the prefix before the database; server endpoints (`/_…`) unchanged. */
-export function prefixedPath(prefix: string, path: string): string {
+function prefixedPath(prefix: string, path: string): string {
 	if (!prefix || !/^\/[^_/?]/.test(path)) return path;
 	return `/${prefix}${path.slice(1)}`;
 }

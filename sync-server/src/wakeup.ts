@@ -3,7 +3,7 @@ import { log } from './log.js';
 /** A polling loop's pause that a kick cuts short (the SMS and push senders): new work is sent at
  * once instead of at the next poll, and a kick that comes while the loop is busy makes its next
  * pause return at once, so no kick is lost. */
-export class Wakeup {
+class Wakeup {
 	private kicked = false;
 	private wake: (() => void) | null = null;
 

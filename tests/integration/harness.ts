@@ -16,7 +16,7 @@ import { base32Decode, hotp, stepAt } from '../../sync-server/src/auth/totp.js';
 import { demoPasswordsPath, readDemoPasswords } from '../../sync-server/src/seed/demo-passwords.js';
 
 const require = createRequire(import.meta.url);
-export const PouchDB = require('pouchdb');
+const PouchDB = require('pouchdb');
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export function tempDir(prefix = 'tawasul-test-'): string {

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { checkeredPhoto, pdf } from '../fixtures/files.js';
 import { local, remote, signInCitizen, signInStaff, startInProcess, submitAction, waitFor, type Session } from './harness.js';
 
-export type Server = Awaited<ReturnType<typeof startInProcess>>;
+type Server = Awaited<ReturnType<typeof startInProcess>>;
 
 export interface World {
 	server: Server;

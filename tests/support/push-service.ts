@@ -19,7 +19,7 @@ export interface DeviceSubscription {
 	auth: Buffer;
 }
 
-export interface Received {
+interface Received {
 	device: string;
 	headers: Record<string, string | string[] | undefined>;
 	body: Buffer;

@@ -5,7 +5,7 @@
 import { smpp, type SmppPdu, type SmppSession } from '../../sync-server/src/sms/smpp-client.js';
 import { decodeUcs2 } from '../../sync-server/src/sms/encoding.js';
 
-export interface ReceivedPart {
+interface ReceivedPart {
 	message_id: string;
 	to: string;
 	from: string;

@@ -45,7 +45,7 @@ export interface SmsTemplate {
 }
 
 export const SMS_STATUSES = ['queued', 'sending', 'sent', 'held', 'delivered', 'undelivered', 'dead', 'opted_out', 'uncertain'] as const;
-export type SmsStatus = (typeof SMS_STATUSES)[number];
+type SmsStatus = (typeof SMS_STATUSES)[number];
 
 /** GET /api/admin/sms/delivery: counts by state and the latest messages that did not arrive. */
 export interface SmsDelivery {

@@ -39,7 +39,7 @@ export interface AuditQuery {
 	limit?: number;
 }
 
-export const AUDIT_PAGE_SIZE = 50;
+const AUDIT_PAGE_SIZE = 50;
 
 /** A page of the trail, newest first. The days are turned into instants of the national time
  * zone here: the server reads a bare date as a UTC day, which would cut three hours off Bahrain's. */

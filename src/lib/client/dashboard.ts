@@ -3,17 +3,16 @@
  * offline) or, for an entity manager, from GET /api/stats/overview (their entity only, online).
  * Besides the loaders, pure helpers for the pages: query strings, ranges, table rows. */
 import type { CaseType } from '$lib/domain/doc-types';
-import { CASE_TYPES } from '$lib/domain/doc-types';
 import { RATING_CRITERIA } from '$lib/domain/rating';
 import type { Headline } from '$lib/domain/stats/kpi';
-import { DEFAULT_CONVENTIONS, NATIONAL, type Conventions, type StatsDoc } from '$lib/domain/stats/model';
+import { NATIONAL, type Conventions, type StatsDoc } from '$lib/domain/stats/model';
 import { overdueList, type OverdueRow } from '$lib/domain/stats/overdue';
 import { weekStartDay } from '$lib/domain/stats/periods';
 import { overview, type Overview, type StatsReader } from '$lib/domain/stats/query';
 import { request } from './api';
 
-export type { Headline, Overview, OverdueRow, Conventions };
-export { NATIONAL, DEFAULT_CONVENTIONS, RATING_CRITERIA, CASE_TYPES };
+export type { Headline };
+export { NATIONAL };
 
 export interface DashboardQuery {
 	/** `_all` or an entity id. */
@@ -105,10 +104,9 @@ export const HEADLINE_COLUMNS = [
 	'satisfaction',
 	'rating_response_rate_pct'
 ] as const;
-export type HeadlineColumn = (typeof HEADLINE_COLUMNS)[number];
 
 /** Mean of the criteria (1–5), or null without ratings. */
-export function meanSatisfaction(h: Headline): number | null {
+function meanSatisfaction(h: Headline): number | null {
 	if (!h.satisfaction) return null;
 	const values = RATING_CRITERIA.map((c) => h.satisfaction![c]);
 	return values.reduce((a, b) => a + b, 0) / values.length;

@@ -1,7 +1,7 @@
 /** Dates for people: one formatter for every screen, in the interface language and the calendar
  * the person chose (issue 16). Pure, so it is tested without a browser. */
 
-export const CALENDARS = ['gregory', 'islamic-umalqura'] as const;
+const CALENDARS = ['gregory', 'islamic-umalqura'] as const;
 export type CalendarChoice = (typeof CALENDARS)[number];
 
 export function isCalendarChoice(value: unknown): value is CalendarChoice {

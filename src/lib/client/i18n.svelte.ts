@@ -1,7 +1,6 @@
 import { isCalendarChoice, formatDate, type CalendarChoice } from './date-format';
 import { CATALOGUES, interpolate, LOCALES, type Locale } from './messages';
 
-export type { Locale } from './messages';
 
 const STORAGE_KEY = 'tawasul.locale';
 const CALENDAR_KEY = 'tawasul.calendar';
@@ -9,7 +8,7 @@ const CALENDAR_KEY = 'tawasul.calendar';
 const INTL_TAG: Record<Locale, string> = { ar: 'ar-BH', en: 'en-GB' };
 const DEFAULT_TIME_ZONE = 'Asia/Bahrain';
 
-export type Params = Record<string, string | number>;
+type Params = Record<string, string | number>;
 
 function storedLocale(): Locale {
 	try {

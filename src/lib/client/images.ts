@@ -1,7 +1,7 @@
 /** Photos leave the phone small and without metadata: decoding to pixels and encoding a new JPEG
  * drops EXIF (GPS, device serials) by construction. */
-export const MAX_SIDE = 1600;
-export const MAX_IMAGE_BYTES = 500_000;
+const MAX_SIDE = 1600;
+const MAX_IMAGE_BYTES = 500_000;
 const QUALITIES = [0.85, 0.75, 0.65, 0.55, 0.45];
 /** When even the lowest quality is too big (noisy photos), shrink the picture by this much. */
 const SHRINK = 0.8;

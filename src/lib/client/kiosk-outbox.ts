@@ -10,14 +10,14 @@ import { kioskCall, OUTBOX_STORE, run, type KioskDevice } from './kiosk-device';
 import { sealFiling } from './kiosk-seal';
 
 /** One filing waiting on the device: nothing of it readable but its code and time. */
-export interface OutboxRecord {
+interface OutboxRecord {
 	filing_id: string;
 	receipt_code: string;
 	queued_at: string;
 	sealed: SealedFiling;
 }
 
-export async function outboxRecords(): Promise<OutboxRecord[]> {
+async function outboxRecords(): Promise<OutboxRecord[]> {
 	return (await run('readonly', (store) => store.getAll(), OUTBOX_STORE)) as OutboxRecord[];
 }
 

@@ -29,7 +29,7 @@ function isBounds(value: unknown): value is Bounds {
 }
 
 /** A stored or received configuration, or null when it is not one. */
-export function parseMapConfig(value: unknown): MapConfig | null {
+function parseMapConfig(value: unknown): MapConfig | null {
 	if (typeof value !== 'object' || value === null) return null;
 	const { tile_url, attribution, bounds } = value as Record<string, unknown>;
 	if (tile_url !== null && (typeof tile_url !== 'string' || !isTileTemplate(tile_url))) return null;

@@ -8,7 +8,7 @@ export type Locale = (typeof LOCALES)[number];
 
 type Tree = { [key: string]: string | Tree };
 
-export function flatten(tree: Tree, prefix = ''): Record<string, string> {
+function flatten(tree: Tree, prefix = ''): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const [key, value] of Object.entries(tree)) {
 		const path = prefix ? `${prefix}.${key}` : key;

@@ -10,7 +10,7 @@ interface PushKey {
 	public_key?: string;
 }
 
-export function pushSupported(): boolean {
+function pushSupported(): boolean {
 	return typeof window !== 'undefined' && 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
 }
 

@@ -2,7 +2,7 @@
  * the shared photos and text in Cache Storage (scripts/sw-share.js); the new report takes them
  * once, and they are gone from the cache as soon as they are read. */
 
-export const SHARE_CACHE = 'tawasul-share';
+const SHARE_CACHE = 'tawasul-share';
 
 export interface SharedItems {
 	files: File[];

@@ -16,16 +16,16 @@ export interface SimilarCase {
 	linked: boolean;
 }
 
-export interface SimilarAnswer {
+interface SimilarAnswer {
 	case_key: string;
 	threshold: number;
 	window_days: number;
 	cases: SimilarCase[];
 }
 
-export const SIMILAR_SHOWN = 5;
+const SIMILAR_SHOWN = 5;
 /** Characters of a subject shown in the list: enough to recognise the case. */
-export const SUBJECT_SHOWN = 80;
+const SUBJECT_SHOWN = 80;
 
 /** The possible duplicates of a case: those at or above the production threshold, best first. */
 export async function possibleDuplicates(caseKey: string): Promise<SimilarCase[]> {

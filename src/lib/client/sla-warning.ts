@@ -1,6 +1,6 @@
 import type { AttentionItem, EntityRisk, WarningCase } from '$lib/domain/sla-warning';
 
-export type { AttentionItem, EntityRisk, WarningCase };
+export type { AttentionItem, WarningCase };
 import { request } from './api';
 
 /** The SLA early warning as /api/sla/* returns it (docs/design.md, "SLA early warning"). These

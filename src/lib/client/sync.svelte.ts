@@ -1,4 +1,4 @@
-import type { Database, DatabaseOptions, Doc, Replication, ReplicateOptions } from 'pouchdb-browser';
+import type { Database, DatabaseOptions, Replication, ReplicateOptions } from 'pouchdb-browser';
 import { DB, rejectionDocId, type ActionDoc, type RejectionDoc } from '$lib/domain/doc-types';
 import { referenceClaims } from '$lib/domain/reference';
 import { ClientError, type SessionUser } from './api';
@@ -26,7 +26,7 @@ const REFUSALS_ID = '_local/gate_refusals';
 type Refusals = { _id: string; _rev?: string; refusals: Record<string, RejectionDoc> };
 
 /** Local database names: the outbox of one person, and one read-only mirror per pulled database. */
-export const outboxName = (userId: string) => `outbox-${userId}`;
+const outboxName = (userId: string) => `outbox-${userId}`;
 export const mirrorName = (dbName: string) => `mirror-${dbName}`;
 
 /** How long the set-up waits for the reference claims to be sent before pushing anyway. */
@@ -362,5 +362,3 @@ function codeOf(error: { status?: number } | undefined): string {
 }
 
 export const sync = new Sync();
-
-export type { Database, Doc };

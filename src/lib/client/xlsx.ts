@@ -82,7 +82,7 @@ export function zipStored(files: { name: string; data: Uint8Array }[]): Uint8Arr
 }
 
 /** Text safe inside XML, without the characters XML 1.0 forbids. */
-export function xmlEscape(text: string): string {
+function xmlEscape(text: string): string {
 	return text
 		// eslint-disable-next-line no-control-regex
 		.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')

@@ -1,7 +1,7 @@
 /** The study of a repeated-case cluster (issue 13): a manager takes it up, then marks its root
  * cause fixed; a fix that did not hold goes back under study. Apart from `clusters.ts` so that the
  * staff screens use it without the text-matching code. */
-export const CLUSTER_STATUSES = ['open', 'under_study', 'fixed'] as const;
+const CLUSTER_STATUSES = ['open', 'under_study', 'fixed'] as const;
 export type ClusterStatus = (typeof CLUSTER_STATUSES)[number];
 
 const TRANSITIONS: Record<ClusterStatus, readonly ClusterStatus[]> = {

@@ -13,11 +13,11 @@ import { DOC_TYPES, type CaseDoc, type GeoPoint } from './doc-types.js';
 import type { ClusterStatus } from './cluster-status.js';
 import { prepareText, similarity, SIMILAR_THRESHOLD, type PreparedText } from './similar.js';
 
-export { CLUSTER_STATUSES, clusterTransitionAllowed, type ClusterStatus } from './cluster-status.js';
+export { clusterTransitionAllowed, type ClusterStatus } from './cluster-status.js';
 
 export const DEFAULT_CLUSTER_WINDOW_DAYS = 90;
 /** Texts a cluster is compared on: its first case's and its latest cases'. */
-export const CLUSTER_SAMPLES = 4;
+const CLUSTER_SAMPLES = 4;
 /** Characters of a case compared: its subject and the start of its body, as the lookup does. */
 export const COMPARED_CHARS = 1000;
 /** Decimals kept of a position: about a kilometre, an area rather than a house. */
@@ -32,7 +32,7 @@ const TREND_WEEKS = 4;
 
 /** One case of a cluster, in short keys: a cluster may hold thousands. No personal data: `u` is
  * a hash of the citizen's id, only ever counted, so one person's many cases count as one person. */
-export interface ClusterMember {
+interface ClusterMember {
 	/** case key */
 	k: string;
 	/** arrival time (`created_at`) */
@@ -47,7 +47,7 @@ export interface ClusterMember {
 	f?: 1;
 }
 
-export interface ClusterStatusChange {
+interface ClusterStatusChange {
 	status: ClusterStatus;
 	at: string;
 	by: string;
@@ -74,7 +74,7 @@ export interface ClusterDoc {
 export const clusterDocId = (entityId: string, firstCaseKey: string) => `cluster:${entityId}:${firstCaseKey}`;
 
 /** The status a cluster had at `at`, from its history (open before any change). */
-export function statusAt(history: readonly ClusterStatusChange[], at: string): ClusterStatus {
+function statusAt(history: readonly ClusterStatusChange[], at: string): ClusterStatus {
 	let status: ClusterStatus = 'open';
 	for (const change of history) if (change.at <= at) status = change.status;
 	return status;
@@ -297,7 +297,7 @@ function joined(doc: ClusterDoc, member: ClusterMember, text: string): ClusterDo
 	};
 }
 
-export type ClusterTrend = 'rising' | 'steady' | 'falling';
+type ClusterTrend = 'rising' | 'steady' | 'falling';
 
 export interface ClusterSummary {
 	id: string;

@@ -9,7 +9,7 @@ import type { AttentionItem, WarningCase } from './sla-warning';
 /** Local time of day the digest is made, 'HH:MM' in the national time zone. */
 export const DEFAULT_DIGEST_TIME = '07:00';
 /** Cases a digest lists per kind; the counts stay exact beyond it. */
-export const DIGEST_LIST_LIMIT = 10;
+const DIGEST_LIST_LIMIT = 10;
 
 const HOUR_MS = 3_600_000;
 

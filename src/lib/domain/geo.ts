@@ -15,7 +15,7 @@ export interface Bounds {
 export const DEFAULT_COUNTRY_BOUNDS: Bounds = { south: 25.5, west: 50.3, north: 26.4, east: 50.9 };
 
 /** The side of one map tile in CSS pixels. */
-export const TILE_SIZE = 256;
+const TILE_SIZE = 256;
 export const MIN_ZOOM = 3;
 export const MAX_ZOOM = 19;
 /** Web Mercator cannot show the poles; tile servers stop here. */
@@ -109,7 +109,7 @@ export function isTileTemplate(template: string): boolean {
 }
 
 /** The view's north-west corner on the world map: where pixel (0, 0) of the view falls. */
-export function viewOrigin(centre: GeoPoint, zoom: number, width: number, height: number): { x: number; y: number } {
+function viewOrigin(centre: GeoPoint, zoom: number, width: number, height: number): { x: number; y: number } {
 	const middle = project(centre, zoom);
 	return { x: middle.x - width / 2, y: middle.y - height / 2 };
 }

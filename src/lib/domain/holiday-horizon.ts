@@ -2,7 +2,7 @@
  * religious holidays as working days, so coordinators are warned in time to import next year's
  * list (issue 16). Pure: the caller gives the last holiday and today's date in the national zone. */
 
-export const HOLIDAY_WARNING_DAYS = 60;
+const HOLIDAY_WARNING_DAYS = 60;
 
 export interface HolidayHorizon {
 	/** The last holiday kept, 'YYYY-MM-DD', or null when none is. */

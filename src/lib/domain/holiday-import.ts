@@ -15,23 +15,20 @@ export const HOLIDAY_LIMITS = {
 	daysPerEvent: 14
 } as const;
 
-export const FILE_PROBLEMS = ['too_large', 'not_calendar', 'no_events', 'too_many_events'] as const;
-export type FileProblem = (typeof FILE_PROBLEMS)[number];
+export type FileProblem = 'too_large' | 'not_calendar' | 'no_events' | 'too_many_events';
 
-export const REFUSALS = [
-	'invalid_date',
-	'missing_date',
-	'missing_name',
-	'name_length',
-	'end_before_start',
-	'too_many_days',
-	'recurring',
-	'year_out_of_range',
-	'duplicate_in_file',
-	'already_holiday',
-	'year_full'
-] as const;
-export type Refusal = (typeof REFUSALS)[number];
+type Refusal =
+	| 'invalid_date'
+	| 'missing_date'
+	| 'missing_name'
+	| 'name_length'
+	| 'end_before_start'
+	| 'too_many_days'
+	| 'recurring'
+	| 'year_out_of_range'
+	| 'duplicate_in_file'
+	| 'already_holiday'
+	| 'year_full';
 
 /** One day of the file (or one event that has no readable day), added or refused. */
 export interface ImportRow {

@@ -21,15 +21,15 @@ const SCHEME = 'TAWASUL-KIOSK-V1';
 /** `kiosk-` and 64 random bits: apart from the `k<key_id>` accounts of Open311 keys. */
 export const KIOSK_ID = /^kiosk-[0-9a-f]{16}$/;
 /** 128 random bits or more, base64url. */
-export const KIOSK_NONCE = /^[A-Za-z0-9_-]{22,64}$/;
+const KIOSK_NONCE = /^[A-Za-z0-9_-]{22,64}$/;
 /** An ECDSA P-256 signature as WebCrypto makes it (r || s, 64 bytes), base64url. */
-export const KIOSK_SIGNATURE = /^[A-Za-z0-9_-]{86}$/;
+const KIOSK_SIGNATURE = /^[A-Za-z0-9_-]{86}$/;
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 const TIMESTAMP = /^\d{13}$/;
 /** Enrolment codes: 12 characters of an alphabet without look-alikes (no 0/O, 1/I/L), in three
  * groups of four for reading aloud; about 58 bits. */
 export const ENROLMENT_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-export const ENROLMENT_CODE = /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
+const ENROLMENT_CODE = /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
 
 export interface SignedParts {
 	method: string;
@@ -76,7 +76,7 @@ export function readKioskHeaders(get: (name: string) => string | undefined, now:
 	return { ok: true, headers: { kioskId, timestamp, nonce, signature } };
 }
 
-export function withinSkew(timestamp: number, now: number): boolean {
+function withinSkew(timestamp: number, now: number): boolean {
 	return Number.isFinite(timestamp) && Math.abs(timestamp - now) <= KIOSK_SKEW_MS;
 }
 

@@ -99,7 +99,7 @@ const STOP_WORDS = new Set(
 );
 const ATTACHED_PARTICLES = /^(?:و|ف|ب|ل|ك)(?=ال)/;
 
-export type TokenKind = 'word' | 'number';
+type TokenKind = 'word' | 'number';
 export interface MatchToken {
 	/** The folded, stemmed form compared between texts. */
 	key: string;

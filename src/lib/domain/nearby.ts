@@ -8,7 +8,7 @@ import type { CaseStatus, CategoryDoc, GeoPoint } from './doc-types';
 export const NEARBY_RADIUS_M = 250;
 /** Cells of 0.0025° (≈ 278 m north–south, ≈ 250 m east–west in Bahrain): a 250 m circle there
  * touches 3 × 3 cells, and only the cases in those are read. */
-export const GRID_DEG = 0.0025;
+const GRID_DEG = 0.0025;
 /** Past this latitude a 250 m circle spans too many cells of longitude; no country that files
  * cases here is there. */
 export const NEARBY_LAT_MAX = 85;
@@ -16,7 +16,7 @@ export const NEARBY_LAT_MAX = 85;
 export const NEARBY_MAX = 10;
 /** Distances are answered to the nearest this many metres: enough to recognise a place, not to pin
  * down where the other person stood. */
-export const DISTANCE_STEP_M = 10;
+const DISTANCE_STEP_M = 10;
 
 const EARTH_RADIUS_M = 6_371_008.8;
 const METRES_PER_DEG_LAT = (Math.PI * EARTH_RADIUS_M) / 180;

@@ -14,7 +14,7 @@ export interface RedactionRect {
 /** At most this many regions in one request. */
 export const REDACTION_MAX_RECTS = 20;
 /** A region's side, as a fraction of the photo's side: not a line too thin to hide anything. */
-export const REDACTION_MIN_SIDE = 0.01;
+const REDACTION_MIN_SIDE = 0.01;
 /** A reason for viewing an original: enough to say why, never a document. */
 export const REASON_MIN = 5;
 export const REASON_MAX = 300;
@@ -27,7 +27,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** One rectangle, or the field error that refuses it. A region must lie inside the photo
  * (x + w ≤ 1, y + h ≤ 1, with a rounding allowance) and carry exactly x, y, w, h. */
-export function checkRect(value: unknown, field: string): RedactionRect | FieldError {
+function checkRect(value: unknown, field: string): RedactionRect | FieldError {
 	if (!isRecord(value)) return { field, code: 'invalid_format' };
 	const unknown = Object.keys(value).find((key) => !(RECT_KEYS as readonly string[]).includes(key));
 	if (unknown) return { field: `${field}.${unknown.slice(0, 20)}`, code: 'unknown_field' };

@@ -9,12 +9,12 @@ import type { FieldError } from './errors';
 import { LIMITS } from './limits';
 import { cleanUserText } from './user-text';
 
-export const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A link to where the change can be seen (a page of the entity, a service). */
 export const SUGGESTION_LINK_MAX = 500;
 
 /** The details a step may carry; each step takes only its own. */
-export const STEP_FIELDS = ['body', 'reason', 'target_date', 'implemented_on', 'link'] as const;
+const STEP_FIELDS = ['body', 'reason', 'target_date', 'implemented_on', 'link'] as const;
 type StepField = (typeof STEP_FIELDS)[number];
 const FIELDS_OF: Record<Exclude<SuggestionState, 'new'>, readonly StepField[]> = {
 	under_study: ['body'],

@@ -13,10 +13,6 @@ const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-export function hasBidiControls(text: string): boolean {
-	return new RegExp(BIDI_CONTROLS.source).test(text);
-}
-
 /** The text without bidi and other control characters; lone surrogates become U+FFFD. */
 export function cleanUserText(text: string): string {
 	return text.replace(LONE_SURROGATE, '\uFFFD').replace(BIDI_CONTROLS, '').replace(CONTROLS, '');

@@ -7,7 +7,7 @@ import type { IcsEvent } from '../../../src/lib/domain/ical.js';
 import { isSmsTextKey, placeholdersIn, SMS_TEXTS } from '../../../src/lib/domain/sms-texts.js';
 import { Fields } from './fields.js';
 
-export const LIMITS = {
+const LIMITS = {
 	name: { min: 2, max: 120 },
 	responseDays: { min: 1, max: 60 },
 	year: HOLIDAY_LIMITS.year,

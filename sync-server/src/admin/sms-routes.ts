@@ -9,7 +9,7 @@ import { requireRole } from '../http/guards.js';
 import { countByStatus, problemJobs, type JobStatus } from '../sms/jobs.js';
 import type { AdminContext } from './context.js';
 
-export const DELIVERY_PAGE = 100;
+const DELIVERY_PAGE = 100;
 const STATUSES: JobStatus[] = ['queued', 'sending', 'sent', 'held', 'delivered', 'undelivered', 'dead', 'opted_out', 'uncertain'];
 
 export function smsAdminRoutes(router: express.Router, ctx: AdminContext): void {

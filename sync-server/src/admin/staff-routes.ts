@@ -29,7 +29,7 @@ const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/i;
 type Kind = 'staff' | 'kiosk';
 
 /** 144 random bits, typed once by the person and changed by them afterwards (/api/auth/password). */
-export function temporaryPassword(): string {
+function temporaryPassword(): string {
 	return randomBytes(18).toString('base64url');
 }
 

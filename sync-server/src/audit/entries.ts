@@ -46,7 +46,7 @@ export interface AuditDoc {
 export type CaseOutcome = { kind: 'applied'; after: CaseDoc } | { kind: 'rejected'; code: string } | { kind: 'failed' };
 
 /** Deterministic: the engine writes the entry of an action under the same id on every replay. */
-export const auditDocId = (actionId: string) => `audit:${actionId}`;
+const auditDocId = (actionId: string) => `audit:${actionId}`;
 
 /**
  * The entry of one processed action. It is in the scope of the entity that held the case before
@@ -115,9 +115,6 @@ export function adminAuditEntry(input: {
 	if (input.changes) entry.changes = input.changes;
 	return entry;
 }
-
-/** How a person proved who they are. */
-export type SignInMethod = 'sms' | 'password' | 'totp' | 'ekey';
 
 /**
  * The entry of a sign-in (granted or refused), a sign-out or a password change: kinds

@@ -12,7 +12,7 @@ import type { Store } from '../store.js';
 import { ALL_SCOPE } from './entries.js';
 import { queryAudit } from './trail.js';
 
-export const AUDIT_PAGE = { default: 50, max: 200 } as const;
+const AUDIT_PAGE = { default: 50, max: 200 } as const;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;

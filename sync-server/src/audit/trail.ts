@@ -14,9 +14,9 @@ import type { Store } from '../store.js';
 import { ensureDesignDoc } from '../store-design.js';
 import type { AuditDoc } from './entries.js';
 
-export const AUDIT_DESIGN_ID = '_design/audit';
+const AUDIT_DESIGN_ID = '_design/audit';
 
-export const AUDIT_VALIDATE = `function (newDoc, oldDoc) {
+const AUDIT_VALIDATE = `function (newDoc, oldDoc) {
 	if (newDoc._id.indexOf('_design/') === 0) return;
 	if (oldDoc) throw({ forbidden: 'the audit trail is append-only' });
 	if (newDoc._deleted) throw({ forbidden: 'audit entries cannot be deleted' });
@@ -24,14 +24,14 @@ export const AUDIT_VALIDATE = `function (newDoc, oldDoc) {
 	if (!newDoc.at || !newDoc.kind || !newDoc.outcome) throw({ forbidden: 'incomplete audit entry' });
 }`;
 
-export const AUDIT_BY_SCOPE = `function (doc) {
+const AUDIT_BY_SCOPE = `function (doc) {
 	if (doc.type !== 'audit') return;
 	emit(['*', doc.at, doc._id], null);
 	(doc.entity_ids || []).forEach(function (entity) { emit([entity, doc.at, doc._id], null); });
 }`;
 
 /** Creates the database and installs (or updates) its design document once per process. */
-export function ensureAuditDb(store: Store): Promise<void> {
+function ensureAuditDb(store: Store): Promise<void> {
 	return ensureDesignDoc(store, DB.AUDIT, AUDIT_DESIGN_ID, { validate_doc_update: AUDIT_VALIDATE, views: { by_scope: { map: AUDIT_BY_SCOPE } } });
 }
 

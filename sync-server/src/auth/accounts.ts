@@ -20,8 +20,8 @@ interface ClaimDoc {
 
 export const phoneDocId = (e164: string) => `phone:${e164}`;
 /** An eKey identity (issuer + subject), hashed: the subject is a national identifier at some providers. */
-export const ekeyDocId = (issuer: string, subject: string) => 'ekey:' + createHash('sha256').update(`${issuer}\u0000${subject}`).digest('hex');
-export const usernameDocId = (username: string) => `username:${username.toLowerCase()}`;
+const ekeyDocId = (issuer: string, subject: string) => 'ekey:' + createHash('sha256').update(`${issuer}\u0000${subject}`).digest('hex');
+const usernameDocId = (username: string) => `username:${username.toLowerCase()}`;
 
 export type StaffRole = Exclude<Role, 'citizen'>;
 
@@ -158,11 +158,6 @@ export async function createStaff(store: Store, input: NewStaff, now = Date.now(
 	return ensureAccount(store, account);
 }
 
-/** Saves a changed account with its revision; a 409 surfaces so the caller re-reads. */
-export async function saveAccount(store: Store, account: AccountDoc): Promise<void> {
-	await (await accountsDb(store)).insert(account);
-}
-
 /** Every staff account (kiosks included), in id order. Staff user ids start with 's' (newUserId),
  * so one `_all_docs` range lists them without a view, on CouchDB and the embedded store alike. */
 export async function listStaff(store: Store): Promise<AccountDoc[]> {
@@ -180,7 +175,7 @@ export async function updateAccount(store: Store, userId: string, change: (curre
 	});
 }
 
-export const PASSWORD_MIN_LENGTH = 12;
+const PASSWORD_MIN_LENGTH = 12;
 
 /** A new password (and the lock lifted): a reset by a coordinator or a change by the person.
  * A password the person chose ends any demand to change it. */

@@ -1,5 +1,5 @@
 /** The session cookie, parsed and written by hand: one cookie, one format, no library needed. */
-export const SESSION_COOKIE = 'tw_session';
+const SESSION_COOKIE = 'tw_session';
 
 /** 32 random bytes in base64url, nothing else: any other value is treated as no session. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;

@@ -52,7 +52,7 @@ export async function settleFailure(store: Store, userId: string, now = Date.now
  * (a second factor is still to come) only this attempt's count is given back, so the password
  * alone never wipes out the failures of guessed codes.
  */
-export async function settleSuccess(store: Store, userId: string, reset: boolean): Promise<AccountDoc | null> {
+async function settleSuccess(store: Store, userId: string, reset: boolean): Promise<AccountDoc | null> {
 	return updateContended(accounts(store), accountDocId(userId), (current) => {
 		if (!current || current.type !== 'account') return { next: null, result: null };
 		if (reset) {

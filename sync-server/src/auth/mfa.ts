@@ -28,10 +28,10 @@ export const MFA = {
 	maxAttempts: 5
 } as const;
 
-export const MFA_COOKIE = 'tw_mfa';
+const MFA_COOKIE = 'tw_mfa';
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-export type MfaStage = 'verify' | 'enrol';
+type MfaStage = 'verify' | 'enrol';
 
 export interface TotpDoc {
 	_id: string;

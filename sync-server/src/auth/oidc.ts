@@ -17,9 +17,9 @@ import { parseCookies } from './cookies.js';
 import { getOrNull, statusOf } from '../store-docs.js';
 import type { AccountDoc } from './types.js';
 
-export const OIDC_COOKIE = 'tw_oidc';
+const OIDC_COOKIE = 'tw_oidc';
 /** Long enough to sign in at the provider, short enough that an abandoned attempt dies soon. */
-export const OIDC_TX_MS = 10 * 60_000;
+const OIDC_TX_MS = 10 * 60_000;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const SCOPE = 'openid profile phone';
 
@@ -62,7 +62,7 @@ const txDocId = (token: string) => 'oidc_tx:' + createHash('sha256').update(toke
 
 /** Only a path of this app: never another origin (`//host`, `/\host`), so the sign-in can't be
  * turned into an open redirect. */
-export function safeReturnTo(value: unknown): string {
+function safeReturnTo(value: unknown): string {
 	return typeof value === 'string' && value.length <= 200 && /^\/(?![/\\])[^\s\\]*$/.test(value) ? value : '/';
 }
 

@@ -60,7 +60,7 @@ interface CapDoc {
 	count: number;
 }
 
-export const PEPPER_DOC_ID = 'secret:pepper';
+const PEPPER_DOC_ID = 'secret:pepper';
 const GLOBAL_CAP_DOC_ID = 'otp_cap:global';
 
 export function otpDocId(e164: string): string {
@@ -68,7 +68,7 @@ export function otpDocId(e164: string): string {
 }
 
 /** The server's pepper, made on first start; a racing second instance adopts the first's. */
-export async function loadPepper(store: Store): Promise<Buffer> {
+async function loadPepper(store: Store): Promise<Buffer> {
 	await store.ensureDb(DB.AUTH);
 	const db = store.use<SecretDoc>(DB.AUTH);
 	await insertOnce(db, { _id: PEPPER_DOC_ID, type: 'secret', value: randomBytes(32).toString('base64') });

@@ -12,7 +12,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const KEY_FILE = 'secrets.key';
+const KEY_FILE = 'secrets.key';
 const PREFIX = 'v1.';
 
 export class SealError extends Error {}

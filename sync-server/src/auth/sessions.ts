@@ -25,7 +25,7 @@ export const SESSION_POLICY = {
 	cacheMaxEntries: 50_000
 } as const;
 
-export interface SessionDoc {
+interface SessionDoc {
 	_id: string;
 	_rev?: string;
 	type: 'session';
@@ -49,7 +49,7 @@ interface SessionsOfDoc {
 export const sessionDocId = (token: string) => 'session:' + createHash('sha256').update(token).digest('hex');
 const sessionsOfDocId = (userId: string) => `sessions_of:${userId}`;
 
-export function policyFor(role: Role) {
+function policyFor(role: Role) {
 	return isStaffRole(role) ? SESSION_POLICY.staff : SESSION_POLICY.citizen;
 }
 

@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const TOTP = { digits: 6, periodSeconds: 30, window: 1, secretBytes: 20, issuer: 'Tawasul' } as const;
+const TOTP = { digits: 6, periodSeconds: 30, window: 1, secretBytes: 20, issuer: 'Tawasul' } as const;
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 

@@ -43,7 +43,7 @@ export async function activeClusters(store: Store, entityId: string, since: stri
 }
 
 /** The clusters of two cases or more with a case at or after `since`, every entity. */
-export async function repeatedClusters(store: Store, since: string): Promise<ClusterDoc[]> {
+async function repeatedClusters(store: Store, since: string): Promise<ClusterDoc[]> {
 	const out: ClusterDoc[] = [];
 	let startkey: unknown = since;
 	let skip = 0;

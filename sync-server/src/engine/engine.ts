@@ -484,7 +484,7 @@ export class RulesEngine {
 /** Replication does not keep the order of documents inside one upload, so actions that
  * arrived together (same `received_at`) are put back in the order the device made them.
  * Across uploads the server's order of arrival decides. */
-export function inDeviceOrder(actions: ActionDoc[]): ActionDoc[] {
+function inDeviceOrder(actions: ActionDoc[]): ActionDoc[] {
 	return actions
 		.map((action, index) => ({ action, index }))
 		.sort(

@@ -10,7 +10,7 @@ import type { ActionDoc } from '../../../src/lib/domain/doc-types.js';
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
 
-export interface FeedRow {
+interface FeedRow {
 	seq: string | number;
 	id: string;
 	deleted?: boolean;
@@ -20,13 +20,13 @@ export interface Change extends FeedRow {
 	doc?: ActionDoc;
 }
 
-export interface FeedPage {
+interface FeedPage {
 	rows: FeedRow[];
 	last_seq: string | number;
 }
 
 /** One page of the feed, ids and positions only. */
-export async function readChanges(
+async function readChanges(
 	store: Store,
 	query: { since: string | number; limit: number },
 	signal: AbortSignal
@@ -50,7 +50,7 @@ export interface BoundedBatch {
 }
 
 /** The longest prefix of the page whose documents fit in `budget` bytes. */
-export async function fetchBounded(store: Store, page: FeedPage, budget: number): Promise<BoundedBatch> {
+async function fetchBounded(store: Store, page: FeedPage, budget: number): Promise<BoundedBatch> {
 	const { docs, count } = await fetchPrefix(store, page.rows, budget);
 	if (page.rows.length > 0 && count === 0) return { changes: [], last_seq: page.rows[0].seq, oversized: page.rows[0], overflowed: true };
 	const changes = page.rows.slice(0, count).map((row) => {

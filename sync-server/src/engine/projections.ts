@@ -72,7 +72,7 @@ export function citizenView(caseDoc: CaseDoc): Record<string, unknown> & { _id: 
 
 /** Entity staff see the whole case, internal notes included, and how many citizens support it,
  * not who (issue 15). */
-export function staffView(caseDoc: CaseDoc): Record<string, unknown> & { _id: string } {
+function staffView(caseDoc: CaseDoc): Record<string, unknown> & { _id: string } {
 	const { _rev, followers: _followers, ...view } = caseDoc;
 	void _rev;
 	return view;
@@ -84,7 +84,7 @@ const FOLLOWER_KINDS = new Set(['submit', 'reply', 'request_info', 'provide_info
 /** A followed case as its follower sees it (issue 15): read-only, of a public-place category, so
  * its reference, subject, status and steps, but nothing of the citizen who filed it: no text, no
  * location, no files, no names, no replies' wording (a reply may address that citizen). */
-export function followerView(caseDoc: CaseDoc): Record<string, unknown> & { _id: string } {
+function followerView(caseDoc: CaseDoc): Record<string, unknown> & { _id: string } {
 	return {
 		_id: caseDoc._id,
 		type: DOC_TYPES.CASE,

@@ -16,14 +16,14 @@ import { claimByCaseDocId, claimDocId, isSealed, parseReference, referenceKey } 
 const MAX_CLAIMS = 1000;
 const CASE_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export interface Claim {
+interface Claim {
 	case_key: string;
 	ref: string;
 	ref_seal: string;
 }
 
 /** Records the claims whose seal is right; returns how many were accepted. */
-export async function recordClaims(store: Store, secretsKey: Buffer, claims: unknown[]): Promise<number> {
+async function recordClaims(store: Store, secretsKey: Buffer, claims: unknown[]): Promise<number> {
 	const key = referenceKey(secretsKey);
 	const docs: Record<string, unknown>[] = [];
 	for (const raw of claims) {

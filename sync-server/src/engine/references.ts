@@ -43,7 +43,7 @@ export function referenceKey(secretsKey: Buffer): Buffer {
 	return createHmac('sha256', secretsKey).update('tawasul/reference-seal/v1').digest();
 }
 
-export function sealReference(key: Buffer, ref: string, caseKey: string): string {
+function sealReference(key: Buffer, ref: string, caseKey: string): string {
 	return createHmac('sha256', key).update(`${ref}\u0000${caseKey}`).digest('base64url').slice(0, 32);
 }
 

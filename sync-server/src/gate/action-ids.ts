@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
 
-export const SERVER_ACTION_PREFIX = 'act:srv:';
+const SERVER_ACTION_PREFIX = 'act:srv:';
 
 /** The id of an action the server writes on someone's behalf: fixed by what it is about (e.g.
  * `rate:<reply action id>`), so a repeated request meets the action already written. */
@@ -68,7 +68,7 @@ function fileDigests(files: Record<string, StoredAttachment> | undefined): strin
 }
 
 /** Whether `incoming` (as the gate would write it) is the action `stored` already holds. */
-export function sameAction(stored: ActionBody, incoming: ActionBody): boolean {
+function sameAction(stored: ActionBody, incoming: ActionBody): boolean {
 	const body = (doc: ActionBody) => canonical(Object.fromEntries(Object.entries(doc).filter(([k]) => !NOT_COMPARED.has(k))));
 	return body(stored) === body(incoming) && fileDigests(stored._attachments) === fileDigests(incoming._attachments);
 }

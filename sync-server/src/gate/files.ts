@@ -25,7 +25,7 @@ const WEBP_QUALITY = 82;
 sharp.concurrency(1);
 sharp.cache(false);
 
-export type StoredFile = { content_type: AllowedContentType; data: string };
+type StoredFile = { content_type: AllowedContentType; data: string };
 export type FilesVerdict = { ok: true; files: Record<string, StoredFile> } | { ok: false; reason: ErrorCode; field: string };
 
 /** Thrown when more re-encodes wait than the queue holds; the request is answered `busy` and
@@ -100,7 +100,7 @@ function pdfText(bytes: Buffer): string {
 
 /** True when the PDF, or any of its compressed streams (object streams hide dictionaries there),
  * names active content, or when checking it would inflate more than the budget. */
-export function pdfHasActiveContent(bytes: Buffer): boolean {
+function pdfHasActiveContent(bytes: Buffer): boolean {
 	if (PDF_ACTIVE.test(pdfText(bytes))) return true;
 	let budget = PDF_INFLATE_BUDGET;
 	const raw = bytes.toString('latin1');
@@ -125,7 +125,7 @@ export function pdfHasActiveContent(bytes: Buffer): boolean {
 
 /** An image's new bytes: turned upright, at most IMAGE_MAX_SIDE on its long side, without any
  * metadata (sharp keeps none unless asked), as JPEG (a JPEG) or WebP (a PNG or a WebP). */
-export async function reencodeImage(bytes: Buffer, type: AllowedContentType): Promise<{ ok: true; content_type: AllowedContentType; data: Buffer } | { ok: false; reason: ErrorCode }> {
+async function reencodeImage(bytes: Buffer, type: AllowedContentType): Promise<{ ok: true; content_type: AllowedContentType; data: Buffer } | { ok: false; reason: ErrorCode }> {
 	let width: number | undefined;
 	let height: number | undefined;
 	let format: string | undefined;
@@ -151,7 +151,7 @@ export async function reencodeImage(bytes: Buffer, type: AllowedContentType): Pr
 }
 
 /** The name a file keeps once its type changed (`photo-2.png` stored as WebP is `photo-2.webp`). */
-export function renamedFor(name: string, type: AllowedContentType): string {
+function renamedFor(name: string, type: AllowedContentType): string {
 	return name.replace(/\.[a-z]+$/, `.${EXTENSION_OF[type]}`);
 }
 

@@ -293,7 +293,7 @@ function jsonLength(raw: unknown): number {
 
 type Accepted = { index: number; doc: Record<string, unknown> };
 
-export function deviceOrderRounds(actions: Accepted[]): Accepted[][] {
+function deviceOrderRounds(actions: Accepted[]): Accepted[][] {
 	const byCase = new Map<string, Accepted[]>();
 	for (const action of actions) {
 		const key = String(action.doc.case_key);

@@ -12,7 +12,7 @@ import { LIMITS } from '../../../src/lib/domain/limits.js';
 import { citizenLabel } from '../../../src/lib/domain/phone.js';
 import type { SessionUser } from '../auth/types.js';
 
-export const KINDS_BY_ROLE: Record<Role, readonly ActionKind[]> = {
+const KINDS_BY_ROLE: Record<Role, readonly ActionKind[]> = {
 	// Not 'rate': the server writes ratings after checking the link or session and the window.
 	citizen: ['submit', 'provide_info', 'reopen', 'follow'],
 	kiosk: [],
@@ -42,7 +42,7 @@ function hasForbiddenKey(value: unknown, depth = 0): boolean {
 
 /** The JSON length of the action without its files' data, which have limits of their own;
  * Infinity (refused) for a value nested too deep to measure, which no store could keep either. */
-export function actionJsonBytes(doc: Record<string, unknown>): number {
+function actionJsonBytes(doc: Record<string, unknown>): number {
 	let total: number;
 	try {
 		total = JSON.stringify(doc).length;

@@ -14,7 +14,7 @@ import type { ActionDoc, Role } from '../../../src/lib/domain/doc-types.js';
 import type { SessionUser } from '../auth/types.js';
 import type { Store } from '../store.js';
 
-export const QUOTA_DB = 'quotas';
+const QUOTA_DB = 'quotas';
 
 export interface QuotaLimits {
 	casesPerHour: number;
@@ -57,12 +57,12 @@ export interface Charged {
 	ok: boolean;
 }
 
-export function limitsFor(quotas: Quotas, role: Role): QuotaLimits {
+function limitsFor(quotas: Quotas, role: Role): QuotaLimits {
 	return role === 'kiosk' ? quotas.kiosk : quotas.person;
 }
 
 /** Bytes of the files an action carries inline (base64 in `_attachments`). */
-export function attachmentBytes(action: ActionDoc): number {
+function attachmentBytes(action: ActionDoc): number {
 	let total = 0;
 	for (const file of Object.values(action._attachments ?? {})) {
 		const data = (file as { data?: unknown }).data;
@@ -111,7 +111,7 @@ function serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
 	return run;
 }
 
-export function subjectOf(user: SessionUser): string {
+function subjectOf(user: SessionUser): string {
 	return `${user.role === 'kiosk' ? 'kiosk' : 'person'}:${user.user_id}`;
 }
 

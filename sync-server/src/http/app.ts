@@ -62,7 +62,7 @@ export interface AppDeps {
 }
 
 /** A year, once the service is reached by https: browsers then refuse a downgrade to http. */
-export const HSTS = 'max-age=31536000';
+const HSTS = 'max-age=31536000';
 
 export function createApp(deps: AppDeps): express.Express {
 	const app = express();

@@ -60,7 +60,7 @@ const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknow
 /** The client is this machine. req.ip, not the socket: the app trusts X-Forwarded-For from a
  * loopback proxy only (app.ts), so a reverse proxy on this machine forwarding someone from
  * outside is seen as that someone, and a header sent from outside is not believed. */
-export function fromLoopback(req: Request): boolean {
+function fromLoopback(req: Request): boolean {
 	const ip = clientIp(req);
 	return ip === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(ip);
 }

@@ -13,7 +13,7 @@ function fromBodyParser(error: unknown): TawasulError | null {
 	return null;
 }
 
-export function toTawasulError(error: unknown): TawasulError | null {
+function toTawasulError(error: unknown): TawasulError | null {
 	return error instanceof TawasulError ? error : fromBodyParser(error);
 }
 

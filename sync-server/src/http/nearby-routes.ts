@@ -36,7 +36,7 @@ function degrees(raw: unknown, limit: number, field: string, errors: FieldError[
 	return value;
 }
 
-export function parseNearbyQuery(query: Record<string, unknown>): NearbyQuery {
+function parseNearbyQuery(query: Record<string, unknown>): NearbyQuery {
 	const unknown = Object.keys(query).filter((k) => !(FIELDS as readonly string[]).includes(k));
 	if (unknown.length > 0) throw new TawasulError(400, 'unknown_field', unknown.slice(0, 5).map((field) => ({ field, code: 'unknown_field' })));
 	const errors: FieldError[] = [];

@@ -13,7 +13,7 @@ import { asyncHandler } from './errors.js';
 import { entityCase, requireRole } from './guards.js';
 import { windowQuota } from './window-quota.js';
 
-export const SIMILAR_WINDOW_DAYS = 90;
+const SIMILAR_WINDOW_DAYS = 90;
 const MAX_LIMIT = 20;
 export const SIMILAR_PER_MINUTE = 30;
 const MINUTE_MS = 60_000;

@@ -4,7 +4,7 @@
 import { instantOfLocalTime } from '../../../src/lib/domain/calendar.js';
 import { toAsciiDigits } from '../../../src/lib/domain/text.js';
 
-export type DateResult = { ok: true; iso: string } | { ok: false; code: 'invalid_date' | 'impossible_date'; detail: string };
+type DateResult = { ok: true; iso: string } | { ok: false; code: 'invalid_date' | 'impossible_date'; detail: string };
 export type DateParser = (value: string) => DateResult;
 
 type Part = 'year' | 'year2' | 'month' | 'day' | 'hour' | 'hour12' | 'minute' | 'second' | 'fraction' | 'ampm';

@@ -19,7 +19,7 @@ import { RowReader, type ImportedCase, type RejectCode, type Rejection } from '.
 import { projectCase, type Projection } from '../engine/projections.js';
 import { writeProjections } from '../engine/writer.js';
 
-export class ImportError extends Error {}
+class ImportError extends Error {}
 
 export interface Progress {
 	bytes: number;

@@ -15,7 +15,7 @@ const nameKey = (name: string) => normalizeArabic(name).toLowerCase().replace(/\
 
 /** A readable id from a name ('PWDx' → 'pwdx', 'Bed Bugs' → 'bed-bugs'), or a hash for a name
  * with no Latin letters or digits (Arabic), so the id is always valid and always the same. */
-export function slugId(name: string): string {
+function slugId(name: string): string {
 	const slug = name
 		.toLowerCase()
 		.replace(/[^a-z0-9_-]+/g, '-')

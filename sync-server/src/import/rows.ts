@@ -8,7 +8,7 @@ import { mappedColumns, MappingError, type FieldSpec, type Mapping } from './map
 
 /** The author recorded for what happened in the old system; no person of Tawasul has this id
  * (theirs are 'c'/'s' + hex), and imported cases are never projected to a person. */
-export const LEGACY_AUTHOR = LEGACY_CITIZEN_ID;
+const LEGACY_AUTHOR = LEGACY_CITIZEN_ID;
 
 export type RejectCode =
 	| 'broken_row'

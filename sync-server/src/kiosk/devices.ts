@@ -14,11 +14,11 @@ import type { Store } from '../store.js';
 import { getOrNull, insertOnce, updateContended, updateDoc } from '../store-docs.js';
 
 /** How long an enrolment code works. */
-export const ENROLMENT_TTL_MS = 24 * 60 * 60_000;
+const ENROLMENT_TTL_MS = 24 * 60 * 60_000;
 /** The most recent errors a kiosk reported, kept for the fleet view. */
 const ERRORS_KEPT = 10;
 
-export interface KioskSession {
+interface KioskSession {
 	/** The citizen who proved their phone at this kiosk; null for a filing without a phone. */
 	citizen_id: string | null;
 	phone: string | null;
@@ -52,7 +52,7 @@ export interface KioskDoc {
 	session: KioskSession | null;
 }
 
-export const kioskDocId = (kioskId: string) => `kiosk:${kioskId}`;
+const kioskDocId = (kioskId: string) => `kiosk:${kioskId}`;
 const codeDocId = (sha: string) => `kiosk_code:${sha}`;
 
 interface CodeDoc {
@@ -113,7 +113,7 @@ export async function registerKiosk(store: Store, input: NewKiosk, actor: string
 	return { kiosk, code };
 }
 
-export async function getKiosk(store: Store, kioskId: string): Promise<KioskDoc | null> {
+async function getKiosk(store: Store, kioskId: string): Promise<KioskDoc | null> {
 	const doc = await getOrNull(await kioskDb(store), kioskDocId(kioskId));
 	return doc?.type === 'kiosk_device' ? doc : null;
 }

@@ -19,7 +19,7 @@ import type { KioskDoc } from './devices.js';
 import type { KioskContext, SignedRoute } from './routes.js';
 
 /** A sealed filing's body: the case's body (KIOSK_CASE_BODY_MAX) grows by a third as base64url. */
-export const KIOSK_DEFERRED_BODY_MAX = '3400kb';
+const KIOSK_DEFERRED_BODY_MAX = '3400kb';
 const SEALED_DATA_MAX = 3400 * 1024;
 
 /** Who a filing is for: the citizen who proved their phone, or nobody (the kiosk's own). */

@@ -32,10 +32,10 @@ import { fileCase, outboxRoute, readFilingId } from './filing.js';
 import { admitSignedRequest, enrolKiosk, fleetView, listKiosks, recordHeartbeat, registerKiosk, reissueCode, revokeKiosk, updateKiosk, type KioskDoc, type NewKiosk } from './devices.js';
 
 /** A kiosk request's body: a code, a phone, a heartbeat. */
-export const KIOSK_BODY_MAX = '24kb';
+const KIOSK_BODY_MAX = '24kb';
 /** A filing's body: the case's text and the photos from the kiosk's camera, re-encoded on the
  * device (≤ 500 KB each, base64 in `_attachments`), at most KIOSK_PHOTOS_MAX of them. */
-export const KIOSK_CASE_BODY_MAX = '2500kb';
+const KIOSK_CASE_BODY_MAX = '2500kb';
 /** Failed enrolments per client address per hour (per instance): with 59 bits a code cannot be
  * guessed anyway; this stops a client from spending the server's time trying. */
 const ENROL_FAILURES_PER_ADDRESS = { max: 20, windowMs: 60 * 60_000 };
@@ -45,7 +45,7 @@ const REQUESTS_PER_MINUTE = 120;
  * after each filing, outbox delivery or error. */
 const HEARTBEATS_PER_MINUTE = 10;
 /** A heartbeat's body: a version, an outbox length and ten short errors. */
-export const KIOSK_HEARTBEAT_BODY_MAX = '8kb';
+const KIOSK_HEARTBEAT_BODY_MAX = '8kb';
 const ID = KIOSK_ID;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -334,7 +334,7 @@ async function startSession(ctx: KioskContext, kioskId: string, who: { citizen_i
 }
 
 /** The kiosk's citizen session, unless it ran out (the device missed "finish"). */
-export function liveSession(kiosk: KioskDoc, now: number) {
+function liveSession(kiosk: KioskDoc, now: number) {
 	const session = kiosk.session;
 	if (!session || now - Date.parse(session.started_at) > KIOSK_SESSION_MAX_MS) return null;
 	return session;

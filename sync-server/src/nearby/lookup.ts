@@ -7,11 +7,11 @@ import { ageDays, cellsAround, distanceM, GRID_CELL_ES5, NEARBY_MAX, NEARBY_RADI
 import type { Store } from '../store.js';
 import { ensureDesignDoc } from '../store-design.js';
 
-export const NEARBY_DESIGN_ID = '_design/nearby';
+const NEARBY_DESIGN_ID = '_design/nearby';
 const VIEW = 'open_by_cell';
 /** Candidates read at most per lookup: a street with this many open reports of one kind within a
  * few hundred metres has more than enough to show. */
-export const MAX_CANDIDATES = 500;
+const MAX_CANDIDATES = 500;
 
 const OPEN_BY_CELL_MAP = `function (doc) {
   if (doc.type !== 'case' || !doc.location || typeof doc.location.lat !== 'number' || typeof doc.location.lng !== 'number') return;

@@ -7,7 +7,7 @@ export type Format = 'json' | 'xml';
 
 export const FORMATS: readonly Format[] = ['json', 'xml'];
 
-export const CONTENT_TYPES: Record<Format, string> = {
+const CONTENT_TYPES: Record<Format, string> = {
 	json: 'application/json; charset=utf-8',
 	xml: 'text/xml; charset=utf-8'
 };

@@ -29,11 +29,11 @@ const SECRET = /^[A-Za-z0-9_-]{43}$/;
  * requests of one key conflict, and a minute is precise enough for "last used". */
 const TOUCH_MS = 60_000;
 
-export const apiKeyDocId = (keyId: string) => `apikey:${keyId}`;
+const apiKeyDocId = (keyId: string) => `apikey:${keyId}`;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export function viewOf(doc: ApiKeyDoc): ApiKeyView {
+function viewOf(doc: ApiKeyDoc): ApiKeyView {
 	const { key_id, name, user_id, created_by, created_at, last_used_at, revoked_at, revoked_by } = doc;
 	return { key_id, name, user_id, created_by, created_at, last_used_at, revoked_at, revoked_by };
 }

@@ -6,14 +6,14 @@ import { fail, Open311Error, type Open311ErrorItem } from './format.js';
 import type { RequestQuery } from './requests.js';
 
 const DAY_MS = 86_400_000;
-export const MAX_SPAN_DAYS = 90;
-export const DEFAULT_PAGE_SIZE = 100;
+const MAX_SPAN_DAYS = 90;
+const DEFAULT_PAGE_SIZE = 100;
 /** The specification's own default limit is 1,000 requests. */
-export const MAX_PAGE_SIZE = 1000;
+const MAX_PAGE_SIZE = 1000;
 /** Pages reach this far into one search; further, a narrower date range is the way. */
-export const MAX_DEPTH = 10_000;
-export const MAX_IDS = 100;
-export const MAX_CODES = 50;
+const MAX_DEPTH = 10_000;
+const MAX_IDS = 100;
+const MAX_CODES = 50;
 
 const W3_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 

@@ -12,14 +12,14 @@ import { t, type Locale } from '../rating/i18n.js';
 import type { Store } from '../store.js';
 import { ensureDesignDoc } from '../store-design.js';
 
-export const OPEN311_DESIGN_ID = '_design/open311';
+const OPEN311_DESIGN_ID = '_design/open311';
 
 /** The case's own status, its Open311 status (answered or closed: resolved), and the times. */
 const PUBLIC_ROW = `var status = (doc.status === 'answered' || doc.status === 'closed') ? 'closed' : 'open';
 	var row = { ref: doc.ref, service_code: doc.category_id, entity_id: doc.entity_id, case_status: doc.status, status: status,
 		created_at: doc.created_at, updated_at: doc.updated_at || doc.created_at, due_at: (doc.sla && doc.sla.due_at) || null };`;
 
-export const BY_FILTER = `function (doc) {
+const BY_FILTER = `function (doc) {
 	if (doc.type !== 'case' || !doc.ref || !doc.created_at) return;
 	${PUBLIC_ROW}
 	emit(['*', doc.created_at], row);
@@ -28,7 +28,7 @@ export const BY_FILTER = `function (doc) {
 	emit(['cs:' + doc.category_id + ':' + status, doc.created_at], row);
 }`;
 
-export const BY_REF = `function (doc) {
+const BY_REF = `function (doc) {
 	if (doc.type !== 'case' || !doc.ref || !doc.created_at) return;
 	${PUBLIC_ROW}
 	emit(doc.ref, row);

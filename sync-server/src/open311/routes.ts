@@ -20,7 +20,7 @@ import { definitionOf, findService, serviceList } from './services.js';
 import { parseUpdatesQuery, searchUpdates, updateOf } from './updates.js';
 import { buildRequest, fileRequest } from './submit.js';
 
-export const OPEN311_BASE = '/open311/v2';
+const OPEN311_BASE = '/open311/v2';
 const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 const TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

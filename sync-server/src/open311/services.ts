@@ -18,7 +18,7 @@ export interface Service {
 	group: string;
 }
 
-export interface ServiceAttribute {
+interface ServiceAttribute {
 	variable: boolean;
 	code: string;
 	datatype: 'string' | 'singlevaluelist';
@@ -35,7 +35,7 @@ export interface ServiceDefinition {
 }
 
 /** Categories a request may be filed in: those whose entity is active, as in the app's form. */
-export function openCategories(catalogue: Catalogue): CategoryDoc[] {
+function openCategories(catalogue: Catalogue): CategoryDoc[] {
 	return [...catalogue.categories.values()]
 		.filter((category) => catalogue.entities.get(category.entity_id)?.active)
 		.sort((a, b) => a.entity_id.localeCompare(b.entity_id) || a.category_id.localeCompare(b.category_id));
@@ -48,7 +48,7 @@ export function findService(catalogue: Catalogue, code: string): CategoryDoc | n
 
 const name = (doc: { name_ar: string; name_en: string }, locale: Locale) => (locale === 'en' ? doc.name_en : doc.name_ar);
 
-export function serviceOf(category: CategoryDoc, catalogue: Catalogue, locale: Locale): Service {
+function serviceOf(category: CategoryDoc, catalogue: Catalogue, locale: Locale): Service {
 	const entity = catalogue.entities.get(category.entity_id)!;
 	const types = category.case_types.map((type) => t(locale, `case.type.${type}`)).join(', ');
 	return {

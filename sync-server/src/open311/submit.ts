@@ -26,7 +26,7 @@ import type { ApiKeyDoc } from './keys.js';
 import { findService } from './services.js';
 
 /** GeoReport v2: a description is "free form text limited to 4,000 characters", without html or code. */
-export const DESCRIPTION_MAX = 4000;
+const DESCRIPTION_MAX = 4000;
 const NUMBER = /^-?\d{1,3}(\.\d{1,15})?$/;
 /** A tag, a comment, a processing instruction or CDATA: "not html or code". */
 const MARKUP = /<\s*[A-Za-z!?/]/;
@@ -109,11 +109,11 @@ export function buildRequest(form: Form, catalogue: Catalogue, bounds: Open311En
 /** The key's account as the gate sees a person: a citizen of its own id, with a kiosk's quota
  * (it files for many people, as a kiosk does). Without a name: the gate would label the case with
  * it, and staff would read the partner application's name as the citizen's (issue 16). */
-export function keyUser(key: ApiKeyDoc): SessionUser {
+function keyUser(key: ApiKeyDoc): SessionUser {
 	return { user_id: key.user_id, role: 'citizen', name: '', databases: { pull: [], push: 'intake' } };
 }
 
-export function keyQuotas(quotas: Quotas): Quotas {
+function keyQuotas(quotas: Quotas): Quotas {
 	return { person: quotas.kiosk, kiosk: quotas.kiosk };
 }
 

@@ -16,11 +16,11 @@ import { ensureDesignDoc } from '../store-design.js';
 import { Open311Error, type Open311ErrorItem } from './format.js';
 import { type Params, one, pageArgs, timeWindow } from './query.js';
 
-export const UPDATES_DESIGN_ID = '_design/open311_updates';
+const UPDATES_DESIGN_ID = '_design/open311_updates';
 
 /** The steps the public is told of. Notes, ratings and the links between duplicates are staff's
  * or the person's own. */
-export const PUBLIC_STEPS = ['submit', 'reply', 'request_info', 'provide_info', 'transfer', 'close', 'reopen', 'suggestion_status'] as const satisfies readonly ActionKind[];
+const PUBLIC_STEPS = ['submit', 'reply', 'request_info', 'provide_info', 'transfer', 'close', 'reopen', 'suggestion_status'] as const satisfies readonly ActionKind[];
 type PublicStep = (typeof PUBLIC_STEPS)[number];
 
 /** Where each step leads, from the case state machine itself (`null`: the status stays). */

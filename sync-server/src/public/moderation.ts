@@ -10,7 +10,7 @@ import { statusOf, updateDoc } from '../store-docs.js';
 import type { Store } from '../store.js';
 
 /** The coordinators' list reads this many, newest first; the public pages show at most 500. */
-export const MODERATION_LIST_MAX = 1000;
+const MODERATION_LIST_MAX = 1000;
 
 const SUGGESTION_ID = /^sug:\d{4}-\d{2}-\d{2}:[0-9A-Za-z-]{1,80}$/;
 

@@ -27,7 +27,7 @@ const TRIES = 3;
 
 /** The public id: the implementing action's own id without its prefix (a random UUID the
  * device made), never the case key, which opens the case in the app. */
-export const publicIdOf = (actionId: string) => actionId.replace(/^act:/, '');
+const publicIdOf = (actionId: string) => actionId.replace(/^act:/, '');
 
 export async function publishSuggestion(deps: PublishDeps, effect: Pick<PublishSuggestionEffect, 'action_id' | 'case_key'>): Promise<PublishOutcome> {
 	const { store } = deps;

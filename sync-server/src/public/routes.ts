@@ -19,10 +19,10 @@ import { publicPeriods } from './figures.js';
 import { FIGURES_JSON_PATH, FIGURES_PATHS, PUBLIC_PATHS, renderFigures, renderPublicList, renderSitemap, type PublicPeriod } from './pages.js';
 
 /** The newest implemented suggestions shown; more than a national year's worth. */
-export const PUBLIC_LIST_MAX = 500;
+const PUBLIC_LIST_MAX = 500;
 export const CACHE_MS = 30_000;
 /** Browsers and proxies: fresh for five minutes, served stale for a day while they revalidate. */
-export const PUBLIC_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=86400';
+const PUBLIC_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=86400';
 
 interface Snapshot {
 	at: number;

@@ -10,7 +10,7 @@ import { ensureDesignDoc } from '../store-design.js';
 import type { Store } from '../store.js';
 import type { PushLocale } from './subscriptions.js';
 
-export type PushStatus = 'queued' | 'sending' | 'sent' | 'gone' | 'dead' | 'uncertain';
+type PushStatus = 'queued' | 'sending' | 'sent' | 'gone' | 'dead' | 'uncertain';
 
 /** What the device is told: no personal content, only enough to word the nudge and open the
  * case; the case itself arrives by replication. */
@@ -39,7 +39,7 @@ export interface PushJob {
 	sent_at?: string;
 }
 
-export const pushJobId = (source: string, subscriptionId: string) => `job:${source}:${subscriptionId}`;
+const pushJobId = (source: string, subscriptionId: string) => `job:${source}:${subscriptionId}`;
 
 const VIEWS = {
 	due: { map: "function (doc) { if (doc.type === 'push_job' && doc.status === 'queued') emit(doc.next_at, null); }" },

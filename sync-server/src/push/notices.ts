@@ -50,7 +50,7 @@ export function pushNoticeHandler(deps: PushNoticeDeps): (effects: SideEffect[])
 }
 
 /** Queues the effect's push for each of the citizen's devices; how many were new. */
-export async function queuePushes(deps: PushNoticeDeps, effect: PushedEffect): Promise<number> {
+async function queuePushes(deps: PushNoticeDeps, effect: PushedEffect): Promise<number> {
 	const caseDoc = await getOrNull(deps.store.use<CaseDoc>(DB.CASES), caseDocId(effect.case_key));
 	if (!caseDoc || caseDoc.citizen_id === LEGACY_CITIZEN_ID) return 0;
 	const subscriptions = await subscriptionsOf(deps.store, caseDoc.citizen_id);

@@ -10,11 +10,11 @@ import { getOrNull, statusOf, updateDoc } from '../store-docs.js';
 import type { Store } from '../store.js';
 import { base64UrlBytes, hostAllowed } from './config.js';
 
-export const PUSH_LOCALES = ['ar', 'en'] as const;
+const PUSH_LOCALES = ['ar', 'en'] as const;
 export type PushLocale = (typeof PUSH_LOCALES)[number];
 export const MAX_ENDPOINT_LENGTH = 1024;
 
-export interface PushKeys {
+interface PushKeys {
 	p256dh: string;
 	auth: string;
 }

@@ -20,7 +20,7 @@ export interface InviteDoc {
 	expires_at: string;
 }
 
-export interface TokenDoc {
+interface TokenDoc {
 	_id: string;
 	type: 'rating_token';
 	invite_id: string;

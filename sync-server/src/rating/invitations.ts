@@ -34,7 +34,7 @@ export interface InvitationDeps {
 
 const TRIES = 3;
 
-export function ratingLink(publicUrl: string, token: string): string {
+function ratingLink(publicUrl: string, token: string): string {
 	return `${publicUrl}/r/${token}`;
 }
 

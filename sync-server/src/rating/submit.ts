@@ -73,7 +73,7 @@ export async function submitRating(deps: SubmitDeps, invite: InviteDoc, input: R
 }
 
 /** The rating's consequences, each written once by id: the action and the citizen's copy. */
-export async function finishRating(store: Store, rating: RatingDoc, invite: InviteDoc): Promise<void> {
+async function finishRating(store: Store, rating: RatingDoc, invite: InviteDoc): Promise<void> {
 	if (rating.recorded_at) return;
 	const action: ActionDoc = {
 		_id: rating.action_id,

@@ -26,9 +26,9 @@ export interface RedactionDoc {
 }
 
 /** The name of the redacted bytes inside the record. */
-export const REDACTED_FILE = 'redacted';
+const REDACTED_FILE = 'redacted';
 
-export const redactionDocId = (attachmentId: string) => `redaction:${attachmentId}`;
+const redactionDocId = (attachmentId: string) => `redaction:${attachmentId}`;
 
 export interface StoredPhoto {
 	content_type: string;

@@ -32,7 +32,7 @@ import { findPhoto, nextRecord, readOriginal, readRecord, readShown, saveRecord,
 
 const ATTACHMENT_ID = /^att:act:[0-9a-f-]{36}:[A-Za-z0-9._-]{1,100}$/;
 export const REDACTIONS_PER_HOUR = 60;
-export const ORIGINALS_PER_HOUR = 30;
+const ORIGINALS_PER_HOUR = 30;
 const HOUR_MS = 3_600_000;
 /** Twenty rectangles of four numbers with their names fit in well under 4 KB. */
 const small = express.json({ limit: '4kb', strict: true });

@@ -32,12 +32,12 @@ export function filedOffline(action: Pick<ActionDoc, 'client_time' | 'received_a
 /** Filed at a kiosk by a citizen who proved their phone there (issue 12): the receipt stays on
  * the kiosk, so the reference also comes by SMS. A filing without a phone is the kiosk's own
  * (its author is the kiosk) and has no one to text. */
-export function filedAtKioskWithPhone(action: Pick<ActionDoc, 'kiosk' | 'author'>): boolean {
+function filedAtKioskWithPhone(action: Pick<ActionDoc, 'kiosk' | 'author'>): boolean {
 	return !!action.kiosk && !!action.author && action.author.user_id !== action.kiosk.kiosk_id;
 }
 
 /** The notice an applied action asks for, or null. */
-export function noticeFor(action: ActionDoc): CitizenNotice | null {
+function noticeFor(action: ActionDoc): CitizenNotice | null {
 	if (action.kind === 'submit') return filedOffline(action) || filedAtKioskWithPhone(action) ? 'reference_issued' : null;
 	if (action.kind === 'reply') return action.interim ? 'interim_reply' : null;
 	if (action.kind === 'suggestion_status') return action.suggestion_state && action.suggestion_state !== 'new' ? `suggestion_${action.suggestion_state}` : null;

@@ -17,7 +17,7 @@ import type { Rule, SideEffect, Work } from './types.js';
 const LINK_KINDS = new Set(['link', 'unlink', 'duplicate_added', 'duplicate_removed']);
 
 /** A reply the server copied from a primary onto a linked case; a device's reply never is one. */
-export function isCopiedReply(action: ActionDoc): boolean {
+function isCopiedReply(action: ActionDoc): boolean {
 	return action.kind === 'reply' && !!action.primary_key && isServerActionId(action._id);
 }
 

@@ -4,7 +4,7 @@ import type { ActionDoc, AttachmentRef, TimelineEntry } from '../../../src/lib/d
 import { attachmentDocId } from '../../../src/lib/domain/doc-types.js';
 import type { Rule } from './types.js';
 
-export function attachmentRefs(action: ActionDoc): AttachmentRef[] {
+function attachmentRefs(action: ActionDoc): AttachmentRef[] {
 	return Object.entries(action._attachments ?? {}).map(([name, stub]) => ({
 		id: attachmentDocId(action._id, name),
 		name,

@@ -85,7 +85,7 @@ export interface PublishSuggestionEffect extends EffectBase {
 /** An action the server writes into `intake` on the author's behalf, under an id derived from the
  * action that asked for it (issue 13: the primary's side of a link, a reply copied onto each linked
  * case), so that a replay writes the same action once and the engine decides it like any other. */
-export interface ServerActionEffect extends EffectBase {
+interface ServerActionEffect extends EffectBase {
 	kind: 'server_action';
 	action: ActionDoc;
 }

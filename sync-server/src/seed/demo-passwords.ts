@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const DEMO_PASSWORDS_FILE = 'demo-passwords.json';
+const DEMO_PASSWORDS_FILE = 'demo-passwords.json';
 
 export function demoPasswordsPath(dataDir: string): string {
 	return path.join(dataDir, DEMO_PASSWORDS_FILE);

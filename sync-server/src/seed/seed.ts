@@ -13,7 +13,7 @@ import type { Store } from '../store.js';
 import { catalogueDocs, type ConfigDoc } from './catalogue.js';
 import { newDemoPassword, readDemoPasswords, writeDemoPasswords } from './demo-passwords.js';
 
-export const DEMO_CITIZEN_PHONE = '+97336000001';
+const DEMO_CITIZEN_PHONE = '+97336000001';
 
 export interface DemoAccount {
 	role: Role;

@@ -7,14 +7,14 @@ import { comparedText } from '../../../src/lib/domain/clusters.js';
 import type { Store } from '../store.js';
 import { ensureDesignDoc } from '../store-design.js';
 
-export const SIMILAR_DESIGN_ID = '_design/similar';
+const SIMILAR_DESIGN_ID = '_design/similar';
 const VIEW = 'recent';
 /** Each case's text as compared: its subject and the start of its body (ES5, for CouchDB). */
 const RECENT_MAP = `function (doc) {
   if (doc.type !== 'case' || !doc.entity_id || !doc.created_at) return;
   emit([doc.entity_id, doc.created_at], { ref: doc.ref, subject: doc.subject || '', text: ((doc.subject || '') + ' ' + (doc.body || '')).slice(0, 1000), category_id: doc.category_id, status: doc.status });
 }`;
-export const MAX_CANDIDATES = 2000;
+const MAX_CANDIDATES = 2000;
 const DAY_MS = 86_400_000;
 
 export function ensureSimilarViews(store: Store): Promise<void> {

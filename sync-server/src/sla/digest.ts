@@ -63,7 +63,7 @@ interface DayContext {
 
 /** The digest as the warnings read it now: the same lists as GET /api/sla/warnings and
  * GET /api/sla/attention, gathered. */
-export async function composeDigest(deps: Pick<DigestDeps, 'store' | 'workingDays'>, manager: Manager, ctx: DayContext): Promise<DigestDoc> {
+async function composeDigest(deps: Pick<DigestDeps, 'store' | 'workingDays'>, manager: Manager, ctx: DayContext): Promise<DigestDoc> {
 	const entityId = manager.entity_id!;
 	const window = { now: ctx.now, horizon: warningHorizon(ctx.now, deps.workingDays, ctx.calendar) };
 	const [{ rows, truncated }, attention] = await Promise.all([entityWarnings(deps.store, entityId, window), attentionQueue(deps.store, entityId, ctx.threshold)]);

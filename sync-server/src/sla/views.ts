@@ -6,7 +6,7 @@ import { DB } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
 import { ensureDesignDoc } from '../store-design.js';
 
-export const SLA_DESIGN_ID = '_design/sla';
+const SLA_DESIGN_ID = '_design/sla';
 
 /** One view, three families of keys, so a store builds one index rather than three (the
  * embedded store builds each view of a design document in its own pass over the cases):
@@ -55,7 +55,7 @@ export const SLA_MAP = `function (doc) {
 }`;
 
 export const SLA_VIEW = 'warnings';
-export const SLA_VIEWS = { [SLA_VIEW]: { map: SLA_MAP, reduce: '_count' } };
+const SLA_VIEWS = { [SLA_VIEW]: { map: SLA_MAP, reduce: '_count' } };
 
 /** Installs (or updates) the design document once per process; safe when instances race. */
 export function ensureSlaViews(store: Store): Promise<void> {

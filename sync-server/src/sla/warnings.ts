@@ -11,8 +11,8 @@ import type { Store } from '../store.js';
 import { ensureSlaViews, SLA_VIEW } from './views.js';
 
 /** Rows one list may hold; more is reported as `truncated` (the oldest dates come first). */
-export const WARNING_LIMIT = 500;
-export const ATTENTION_LIMIT = 100;
+const WARNING_LIMIT = 500;
+const ATTENTION_LIMIT = 100;
 /** Parallel count queries for the national view, so 53 entities do not take the store at once. */
 const COUNT_CONCURRENCY = 8;
 

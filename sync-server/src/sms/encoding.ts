@@ -11,8 +11,8 @@ const { encodings, gsmCoder } = require('smpp') as {
 	gsmCoder: { encode(text: string, table: number): Buffer };
 };
 
-export const DATA_CODING = { GSM: 0x00, UCS2: 0x08 } as const;
-export const LIMITS = {
+const DATA_CODING = { GSM: 0x00, UCS2: 0x08 } as const;
+const LIMITS = {
 	GSM: { single: 160, part: 153 },
 	UCS2: { single: 70, part: 67 }
 } as const;

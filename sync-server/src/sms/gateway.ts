@@ -10,7 +10,7 @@ export interface SmsMessage {
 	text: string;
 }
 
-export interface SendOutcome {
+interface SendOutcome {
 	/** The provider's id of each part, to match delivery receipts against. */
 	provider_ids: string[];
 	parts: number;

@@ -19,7 +19,7 @@ export interface HttpGatewayConfig {
 
 export const DEFAULT_HTTP_BODY = { to: '{to}', text: '{text}', id: '{id}', sender: '{sender}' };
 
-export function fill(template: string, message: SmsMessage, sender: string): string {
+function fill(template: string, message: SmsMessage, sender: string): string {
 	const values: Record<string, string> = { to: message.to, to_digits: message.to.replace(/^\+/, ''), text: message.text, id: message.id, sender };
 	return template.replace(/\{(to|to_digits|text|id|sender)\}/g, (_, name: string) => values[name]);
 }

@@ -13,7 +13,7 @@ import type { SmsSender } from './sender.js';
 const DELIVERED = new Set(['delivered', 'delivrd', 'success', 'ok']);
 const PENDING = new Set(['sent', 'enroute', 'accepted', 'queued', 'pending', 'acceptd']);
 
-export function deliveryState(status: string): DeliveryState {
+function deliveryState(status: string): DeliveryState {
 	const s = status.trim().toLowerCase();
 	return DELIVERED.has(s) ? 'delivered' : PENDING.has(s) ? 'pending' : 'failed';
 }

@@ -6,7 +6,7 @@
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
 
-export type SmsPurpose = 'otp' | 'rating' | 'notice' | 'digest';
+type SmsPurpose = 'otp' | 'rating' | 'notice' | 'digest';
 export type JobStatus = 'queued' | 'sending' | 'sent' | 'held' | 'delivered' | 'undelivered' | 'dead' | 'opted_out' | 'uncertain';
 
 export interface SmsJob {

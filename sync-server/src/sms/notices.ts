@@ -29,7 +29,7 @@ export interface NoticeDeps {
 
 export type NoticeOutcome = 'queued' | 'already_queued' | 'no_case' | 'no_account' | 'no_phone' | 'invalid_phone' | 'opted_out';
 
-export const TEXT_OF: Record<CitizenNotice, SmsTextKey> = {
+const TEXT_OF: Record<CitizenNotice, SmsTextKey> = {
 	reference_issued: 'notice_reference_issued',
 	info_requested: 'notice_info_requested',
 	transferred: 'notice_transferred',
@@ -88,7 +88,7 @@ export async function queueNotice(deps: NoticeDeps, effect: Pick<CitizenNoticeEf
 
 /** A follower's notice of the answer (issue 15): in their own language, one job per action and
  * follower (`notice:<action id>:<user id>`), whatever replays. */
-export async function queueFollowerNotice(deps: NoticeDeps, effect: Pick<FollowerNoticeEffect, 'follower' | 'action_id' | 'case_key'>): Promise<NoticeOutcome> {
+async function queueFollowerNotice(deps: NoticeDeps, effect: Pick<FollowerNoticeEffect, 'follower' | 'action_id' | 'case_key'>): Promise<NoticeOutcome> {
 	const { store } = deps;
 	const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(effect.case_key));
 	const index = caseDoc?.timeline.findIndex((e) => e.action_id === effect.action_id) ?? -1;

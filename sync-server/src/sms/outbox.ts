@@ -8,7 +8,7 @@ import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
 import type { SmsGateway, SmsMessage } from './gateway.js';
 
-export interface SmsDoc {
+interface SmsDoc {
 	_id: string;
 	type: 'sms';
 	to: string;
@@ -17,7 +17,7 @@ export interface SmsDoc {
 	created_at: string;
 }
 
-export const smsDocId = (id: string) => `sms:${id}`;
+const smsDocId = (id: string) => `sms:${id}`;
 
 export function createOutboxGateway(store: Store, now: () => number = Date.now, options: { hold?: boolean } = {}): SmsGateway {
 	const status = options.hold ? 'held' : 'sent';

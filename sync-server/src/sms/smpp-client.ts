@@ -38,7 +38,7 @@ export interface SmppSession extends EventEmitter {
 	destroy(callback?: () => void): void;
 }
 
-export interface SmppServer extends EventEmitter {
+interface SmppServer extends EventEmitter {
 	listen(port: number, host: string, callback?: () => void): void;
 	address(): { port: number } | string | null;
 	close(callback?: () => void): void;

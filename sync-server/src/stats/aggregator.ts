@@ -34,7 +34,7 @@ const MAX_ATTEMPTS = 8;
 export const JOURNAL_ID = 'journal';
 /** In `engine` (server only): a rebuild is under way, or died before it finished (rebuild.ts). */
 export const REBUILD_MARKER_ID = 'stats_rebuild';
-export const SWEEP_PAGE = 2000;
+const SWEEP_PAGE = 2000;
 /** How often the server looks for cases whose due date has passed without a reply. */
 export const STATS_SWEEP_MS = 5 * 60_000;
 

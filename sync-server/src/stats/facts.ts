@@ -83,7 +83,7 @@ const weeks = new Map<string, string>();
 /** The local date of an instant. Every zone in use is offset from UTC by whole quarter hours and
  * changes offset on one, so all instants of a quarter hour share a local date: caching by quarter
  * hour turns a million Intl calls (the cost of a rebuild or the benchmark) into a few thousand. */
-export function localDay(iso: string, timeZone: string): string {
+function localDay(iso: string, timeZone: string): string {
 	const instant = Date.parse(iso);
 	const key = `${timeZone}|${Math.floor(instant / QUARTER_HOUR)}`;
 	let day = days.get(key);
@@ -107,7 +107,7 @@ function weekOfDay(day: string, weekStart: number): string {
 }
 
 /** The clock of the first response period: the one a reopening put aside, else the current. */
-export function firstPeriod(caseDoc: CaseDoc): CaseSla {
+function firstPeriod(caseDoc: CaseDoc): CaseSla {
 	return (caseDoc.sla_history?.[0] ?? caseDoc.sla) as CaseSla;
 }
 

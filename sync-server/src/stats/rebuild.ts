@@ -79,7 +79,7 @@ async function bulk(store: Store, db: string, docs: object[]): Promise<void> {
 }
 
 /** Cells compared by value, whatever order their keys were written in. */
-export function sameCells(a: StatsDoc['cells'], b: StatsDoc['cells']): boolean {
+function sameCells(a: StatsDoc['cells'], b: StatsDoc['cells']): boolean {
 	const keys = Object.keys(a);
 	if (keys.length !== Object.keys(b).length) return false;
 	return keys.every((key) => {

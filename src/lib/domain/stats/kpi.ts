@@ -141,7 +141,3 @@ export function headline(totals: Totals, byType: Map<string, Totals> | null, con
 	};
 }
 
-/** Headline of documents covering a range, optionally filtered by type and category/entity. */
-export function headlineOf(docs: readonly StatsDoc[], conventions: Conventions, filter?: CellFilter): Headline {
-	return headline(sumDocs(docs, filter), sumBy(docs, 'type', filter), conventions);
-}
