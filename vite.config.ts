@@ -5,9 +5,7 @@ import { defineConfig } from 'vite';
 
 // pouchdb-browser imports Node's `events`; the browser build gets a small local implementation.
 // Not under vitest: Node code there (sync-server, integration tests) must get the real module.
-const browserAliases: Record<string, string> = process.env.VITEST
-	? {}
-	: { events: fileURLToPath(new URL('./src/lib/client/events-shim.js', import.meta.url)) };
+const browserAliases: Record<string, string> = process.env.VITEST ? {} : { events: fileURLToPath(new URL('./src/lib/client/events-shim.js', import.meta.url)) };
 
 export default defineConfig({
 	plugins: [sveltekit()],

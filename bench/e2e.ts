@@ -41,10 +41,15 @@ export async function benchEndToEnd(): Promise<void> {
 			await new Promise((r) => setTimeout(r, INTERVAL_MS));
 		}
 		await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('e2e bench timed out')), 120_000))]);
-		await Promise.all([push, pull].map((r) => new Promise((resolve) => {
-			r.on('complete', resolve);
-			r.cancel();
-		})));
+		await Promise.all(
+			[push, pull].map(
+				(r) =>
+					new Promise((resolve) => {
+						r.on('complete', resolve);
+						r.cancel();
+					})
+			)
+		);
 		emit({ name: 'e2e.submit_to_inbox_p95_ms', value: Math.round(percentile(latencies, 95)), unit: 'ms', p50: Math.round(percentile(latencies, 50)), samples: latencies.length, target: 2000 });
 	} finally {
 		await server.stop();

@@ -32,13 +32,27 @@ function* cases(count: number, categories: CategoryDoc[], next: () => number): G
 	for (let i = 0; i < count; i++) {
 		const category = categories[i % categories.length];
 		yield {
-			_id: `case:bench-${i}`, type: 'case', case_key: `bench-${i}`, ref: `26-${String(1_000_000 + i)}-0`, case_type: 'complaint',
-			status: i % 3 === 0 ? 'open' : 'closed', entity_id: category.entity_id, category_id: category.category_id,
-			subject: 'Bench case', body: 'Generated for the nearby benchmark.', locale: 'ar', citizen_id: 'cbench',
+			_id: `case:bench-${i}`,
+			type: 'case',
+			case_key: `bench-${i}`,
+			ref: `26-${String(1_000_000 + i)}-0`,
+			case_type: 'complaint',
+			status: i % 3 === 0 ? 'open' : 'closed',
+			entity_id: category.entity_id,
+			category_id: category.category_id,
+			subject: 'Bench case',
+			body: 'Generated for the nearby benchmark.',
+			locale: 'ar',
+			citizen_id: 'cbench',
 			location: { lat: BOX.south + next() * (BOX.north - BOX.south), lng: BOX.west + next() * (BOX.east - BOX.west) },
-			created_at: created, routed_at: created, updated_at: created,
+			created_at: created,
+			routed_at: created,
+			updated_at: created,
 			sla: { started_at: created, due_at: created, paused_at: null, stopped_at: null, paused_ms: 0 },
-			timeline: [], applied: [], rejected: [], version: 1
+			timeline: [],
+			applied: [],
+			rejected: [],
+			version: 1
 		};
 	}
 }
@@ -83,7 +97,15 @@ export async function benchNearby(): Promise<void> {
 			found += ((await response.json()) as { cases: unknown[] }).cases.length;
 			times.push(performance.now() - t0);
 		}
-		emit({ name: 'nearby.lookup_p95_ms', value: Math.round(percentile(times, 95) * 10) / 10, unit: 'ms', cases: CASES, queries: times.length, p50_ms: Math.round(percentile(times, 50) * 10) / 10, mean_found: Math.round((found / times.length) * 10) / 10 });
+		emit({
+			name: 'nearby.lookup_p95_ms',
+			value: Math.round(percentile(times, 95) * 10) / 10,
+			unit: 'ms',
+			cases: CASES,
+			queries: times.length,
+			p50_ms: Math.round(percentile(times, 50) * 10) / 10,
+			mean_found: Math.round((found / times.length) * 10) / 10
+		});
 	} finally {
 		await server.stop();
 		await removeBenchPlace(place);

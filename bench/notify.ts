@@ -56,18 +56,40 @@ export async function benchNotify(): Promise<void> {
 			await save(server.base, agent, reply);
 			await new Promise((r) => setTimeout(r, INTERVAL_MS));
 		}
-		const jobs = await waitFor(async () => {
-			const found = await server.store.use<SmsJob>(DB.SMS).list({ include_docs: true, startkey: 'job:', endkey: 'job:\ufff0' });
-			const mine = found.rows.flatMap((r) => (r.doc && sentAt.has(actionOf(r.doc) ?? '') ? [r.doc] : []));
-			return mine.length >= REPLIES ? mine : undefined;
-		}, 120_000, 'an SMS job for every reply');
+		const jobs = await waitFor(
+			async () => {
+				const found = await server.store.use<SmsJob>(DB.SMS).list({ include_docs: true, startkey: 'job:', endkey: 'job:\ufff0' });
+				const mine = found.rows.flatMap((r) => (r.doc && sentAt.has(actionOf(r.doc) ?? '') ? [r.doc] : []));
+				return mine.length >= REPLIES ? mine : undefined;
+			},
+			120_000,
+			'an SMS job for every reply'
+		);
 		const measured = jobs.map((job) => {
 			const sent = sentAt.get(actionOf(job)!)!;
 			return { kind: sent.kind, ms: Date.parse(job.created_at) - sent.at };
 		});
 		const latencies = measured.map((m) => m.ms);
-		const perKind = Object.fromEntries(KINDS.map((kind) => [`p95_${kind}`, Math.round(percentile(measured.filter((m) => m.kind === kind).map((m) => m.ms), 95))]));
-		emit({ name: 'notify.reply_to_sms_p95_ms', value: Math.round(percentile(latencies, 95)), unit: 'ms', p50: Math.round(percentile(latencies, 50)), ...perKind, samples: latencies.length, target: 2000 });
+		const perKind = Object.fromEntries(
+			KINDS.map((kind) => [
+				`p95_${kind}`,
+				Math.round(
+					percentile(
+						measured.filter((m) => m.kind === kind).map((m) => m.ms),
+						95
+					)
+				)
+			])
+		);
+		emit({
+			name: 'notify.reply_to_sms_p95_ms',
+			value: Math.round(percentile(latencies, 95)),
+			unit: 'ms',
+			p50: Math.round(percentile(latencies, 50)),
+			...perKind,
+			samples: latencies.length,
+			target: 2000
+		});
 	} finally {
 		await server.stop();
 		await removeBenchPlace(place);

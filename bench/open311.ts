@@ -86,7 +86,15 @@ export async function benchOpen311(): Promise<void> {
 			if (!response.ok) throw new Error(`${mix[i % mix.length]} answered ${response.status}`);
 			times.push(performance.now() - t0);
 		}
-		emit({ name: 'open311.requests_get_p95_ms', value: Math.round(percentile(times, 95) * 10) / 10, unit: 'ms', cases: CASES, queries: QUERIES, p50_ms: Math.round(percentile(times, 50) * 10) / 10, target_ms: 200 });
+		emit({
+			name: 'open311.requests_get_p95_ms',
+			value: Math.round(percentile(times, 95) * 10) / 10,
+			unit: 'ms',
+			cases: CASES,
+			queries: QUERIES,
+			p50_ms: Math.round(percentile(times, 50) * 10) / 10,
+			target_ms: 200
+		});
 	} finally {
 		await server.stop();
 		await removeBenchPlace(place);

@@ -82,7 +82,16 @@ export async function benchPublic(): Promise<void> {
 
 		const times: number[] = [];
 		for (let i = 0; i < REQUESTS; i++) times.push(await ttfb(`${server.base}${PAGES[i % PAGES.length]}`));
-		emit({ name: 'public.page_ttfb_p95_ms', value: Math.round(percentile(times, 95) * 10) / 10, unit: 'ms', p50_ms: Math.round(percentile(times, 50) * 10) / 10, requests: REQUESTS, pages: PAGES.length, cases: CASES, target_ms: 100 });
+		emit({
+			name: 'public.page_ttfb_p95_ms',
+			value: Math.round(percentile(times, 95) * 10) / 10,
+			unit: 'ms',
+			p50_ms: Math.round(percentile(times, 50) * 10) / 10,
+			requests: REQUESTS,
+			pages: PAGES.length,
+			cases: CASES,
+			target_ms: 100
+		});
 
 		const refreshes: number[] = [];
 		for (let i = 0; i < 10; i++) {

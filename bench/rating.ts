@@ -21,7 +21,11 @@ export async function benchRating(): Promise<void> {
 		const submits = Array.from({ length: RATINGS }, () => submitAction());
 		await push(server.base, citizen, submits);
 		await pullDoc(server.base, agent, 'e_works', `case:${submits.at(-1)!.case_key}`);
-		await push(server.base, agent, submits.map((s) => followUp(s.case_key, 'reply', { body: 'Done.' })));
+		await push(
+			server.base,
+			agent,
+			submits.map((s) => followUp(s.case_key, 'reply', { body: 'Done.' }))
+		);
 		let tokens: string[] = [];
 		const deadline = Date.now() + 120_000;
 		while (tokens.length < RATINGS) {

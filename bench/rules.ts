@@ -39,21 +39,21 @@ function submissions(catalogue: Category[]) {
 	return Array.from({ length: SUBMISSIONS }, (_, i) => {
 		const category = catalogue[i % catalogue.length];
 		return {
-		_id: `act:${randomUUID()}`,
-		type: 'action',
-		kind: 'submit',
-		case_key: randomUUID(),
-		client_time: new Date(now - 60_000).toISOString(),
-		device_id: `bench-${i % CITIZENS}`,
-		author: { user_id: `cbench${String(i % CITIZENS).padStart(6, '0')}`, role: 'citizen' },
-		received_at: new Date(now + i).toISOString(),
-		case_type: category.case_types[i % category.case_types.length],
-		category_id: category.category_id,
-		subject: `Request ${i}: street light out`,
-		body: 'The street light in front of house 1234, road 5678, block 910 has been out for a week.',
-		locale: i % 4 === 0 ? 'en' : 'ar',
-		location: { lat: 26.2 + (i % 100) / 1000, lng: 50.5 + (i % 100) / 1000 },
-		...(PHOTO_KB > 0 && i % PHOTO_EVERY === 0 ? { _attachments: { 'photo-1.jpg': { content_type: 'image/jpeg', data: PHOTO } } } : {})
+			_id: `act:${randomUUID()}`,
+			type: 'action',
+			kind: 'submit',
+			case_key: randomUUID(),
+			client_time: new Date(now - 60_000).toISOString(),
+			device_id: `bench-${i % CITIZENS}`,
+			author: { user_id: `cbench${String(i % CITIZENS).padStart(6, '0')}`, role: 'citizen' },
+			received_at: new Date(now + i).toISOString(),
+			case_type: category.case_types[i % category.case_types.length],
+			category_id: category.category_id,
+			subject: `Request ${i}: street light out`,
+			body: 'The street light in front of house 1234, road 5678, block 910 has been out for a week.',
+			locale: i % 4 === 0 ? 'en' : 'ar',
+			location: { lat: 26.2 + (i % 100) / 1000, lng: 50.5 + (i % 100) / 1000 },
+			...(PHOTO_KB > 0 && i % PHOTO_EVERY === 0 ? { _attachments: { 'photo-1.jpg': { content_type: 'image/jpeg', data: PHOTO } } } : {})
 		};
 	});
 }
@@ -107,7 +107,17 @@ export async function benchRules(): Promise<void> {
 		const status = engine.status();
 		if (status.rejected > 0) throw new Error(`${status.rejected} submissions were refused`);
 		const rate = (SUBMISSIONS / engineMs) * 1000;
-		emit({ name: 'rules.cases_per_s', value: Math.round(rate), unit: 'cases/s', cases: SUBMISSIONS, photos: photos(docs), photo_kb: PHOTO_KB, citizens: CITIZENS, batch: DEFAULT_ENGINE_BATCH_SIZE, target: store.embedded ? 1500 : 600 });
+		emit({
+			name: 'rules.cases_per_s',
+			value: Math.round(rate),
+			unit: 'cases/s',
+			cases: SUBMISSIONS,
+			photos: photos(docs),
+			photo_kb: PHOTO_KB,
+			citizens: CITIZENS,
+			batch: DEFAULT_ENGINE_BATCH_SIZE,
+			target: store.embedded ? 1500 : 600
+		});
 		emit({ name: 'rules.ratio_to_raw_write', value: Number((rate / rawRate).toFixed(3)), unit: 'ratio', ratio: Number((rate / rawRate).toFixed(3)) });
 	} finally {
 		await store.close();

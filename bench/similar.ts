@@ -40,7 +40,18 @@ export async function benchSimilar(): Promise<void> {
 		const heldScores = scorePairs(held);
 		const elapsed = performance.now() - started;
 		const result = measure(heldScores, threshold);
-		emit({ name: 'similar.q2q_f1', value: result.f1, unit: 'f1', pairs: result.pairs, precision: result.precision, recall: result.recall, threshold, production_threshold: SIMILAR_THRESHOLD, production_f1: measure(heldScores, SIMILAR_THRESHOLD).f1, target: 0.85 });
+		emit({
+			name: 'similar.q2q_f1',
+			value: result.f1,
+			unit: 'f1',
+			pairs: result.pairs,
+			precision: result.precision,
+			recall: result.recall,
+			threshold,
+			production_threshold: SIMILAR_THRESHOLD,
+			production_f1: measure(heldScores, SIMILAR_THRESHOLD).f1,
+			target: 0.85
+		});
 		emit({ name: 'similar.pair_us', value: Math.round((elapsed * 1000) / held.length), unit: 'µs', pairs: held.length });
 	} else {
 		process.stdout.write(JSON.stringify({ name: 'similar.q2q_f1', skipped: `${Q2Q} is absent (set BENCH_Q2Q)` }) + '\n');

@@ -102,7 +102,16 @@ export async function benchSla(): Promise<void> {
 			listed = (await entityWarnings(store, largest, window)).rows.length;
 			scans.push(performance.now() - start);
 		}
-		emit({ name: 'sla.warning_scan_ms', value: Math.round(percentile(scans, 95)), unit: 'ms', p50: Math.round(percentile(scans, 50)), cases: CASES, running: perEntity.get(largest), listed, target: 500 });
+		emit({
+			name: 'sla.warning_scan_ms',
+			value: Math.round(percentile(scans, 95)),
+			unit: 'ms',
+			p50: Math.round(percentile(scans, 50)),
+			cases: CASES,
+			running: perEntity.get(largest),
+			listed,
+			target: 500
+		});
 
 		const risks: number[] = [];
 		for (let i = 0; i < QUERIES; i++) {

@@ -33,13 +33,22 @@ export async function benchSms(): Promise<void> {
 		// Queued while the sender runs, a few at a time as the engine's invitation step does.
 		const start = performance.now();
 		for (let i = 0; i < MESSAGES; i += 4) {
-			await Promise.all(Array.from({ length: Math.min(4, MESSAGES - i) }, (_, j) => sender.enqueue({ source: `bench-${i + j}`, purpose: 'notice', to: `+9733${String(6100000 + i + j)}`, text: TEXT })));
+			await Promise.all(
+				Array.from({ length: Math.min(4, MESSAGES - i) }, (_, j) => sender.enqueue({ source: `bench-${i + j}`, purpose: 'notice', to: `+9733${String(6100000 + i + j)}`, text: TEXT }))
+			);
 		}
 		while (smsc.parts.length - before < MESSAGES) await new Promise((r) => setTimeout(r, 5));
 		const seconds = (performance.now() - start) / 1000;
 		await sender.stop();
 		const perS = MESSAGES / seconds;
-		emit({ name: 'sms.smpp_msgs_per_s', value: Math.round(perS), unit: 'msg/s', messages: MESSAGES, gateway_only_msgs_per_s: Math.round(rawPerS), ratio_to_gateway_only: Number((perS / rawPerS).toFixed(2)) });
+		emit({
+			name: 'sms.smpp_msgs_per_s',
+			value: Math.round(perS),
+			unit: 'msg/s',
+			messages: MESSAGES,
+			gateway_only_msgs_per_s: Math.round(rawPerS),
+			ratio_to_gateway_only: Number((perS / rawPerS).toFixed(2))
+		});
 	} finally {
 		await close();
 		await smsc.close();

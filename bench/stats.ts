@@ -105,9 +105,11 @@ export async function benchStats(): Promise<void> {
 
 		// The million cases, aggregated in memory by the code the engine's path and the rebuild use.
 		const buckets = new BucketSet();
-		const aggregateMs = (await timed(async () => {
-			for (const c of generateCases(CASES, categories, 1, [FROM, TO])) buckets.add(caseFacts(c, ctx));
-		}))[1];
+		const aggregateMs = (
+			await timed(async () => {
+				for (const c of generateCases(CASES, categories, 1, [FROM, TO])) buckets.add(caseFacts(c, ctx));
+			})
+		)[1];
 		const docs = [...buckets.docs.values()];
 		const writeMs = await bulkWrite(store, STATS_DB, docs);
 		emit({ name: 'stats.bulk_aggregate_cases_per_s', value: Math.round((CASES / aggregateMs) * 1000), unit: 'cases/s', cases: CASES, documents: docs.length, write_ms: Math.round(writeMs) });

@@ -32,10 +32,7 @@ function shade(x, y, maskable) {
 	const k = maskable ? 0.78 : 1;
 	const u = 0.5 + (x - 0.5) / k;
 	const v = 0.5 + (y - 0.5) / k;
-	const bubble = Math.min(
-		roundRect(u, v, 0.5, 0.45, 0.3, 0.21, 0.1),
-		triangle(u, v, [0.36, 0.6], [0.5, 0.6], [0.3, 0.8]) < 0 ? -1 : 1
-	);
+	const bubble = Math.min(roundRect(u, v, 0.5, 0.45, 0.3, 0.21, 0.1), triangle(u, v, [0.36, 0.6], [0.5, 0.6], [0.3, 0.8]) < 0 ? -1 : 1);
 	if (bubble <= 0) {
 		for (const cx of [0.37, 0.5, 0.63]) if (circle(u, v, cx, 0.45, 0.045) <= 0) return TEAL;
 		return WHITE;
@@ -49,12 +46,18 @@ function render(size, maskable) {
 	for (let py = 0; py < size; py++) {
 		const row = Buffer.alloc(1 + size * 4);
 		for (let px = 0; px < size; px++) {
-			let r = 0, g = 0, b = 0, a = 0;
+			let r = 0,
+				g = 0,
+				b = 0,
+				a = 0;
 			for (let sy = 0; sy < n; sy++)
 				for (let sx = 0; sx < n; sx++) {
 					const c = shade((px + (sx + 0.5) / n) / size, (py + (sy + 0.5) / n) / size, maskable);
 					if (!c) continue;
-					r += c[0]; g += c[1]; b += c[2]; a += 1;
+					r += c[0];
+					g += c[1];
+					b += c[2];
+					a += 1;
 				}
 			const o = 1 + px * 4;
 			if (a) {
@@ -93,12 +96,7 @@ function png(size, raw) {
 	header.writeUInt32BE(size, 4);
 	header[8] = 8; // bit depth
 	header[9] = 6; // RGBA
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', header),
-		chunk('IDAT', deflateSync(raw, { level: 9 })),
-		chunk('IEND', Buffer.alloc(0))
-	]);
+	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
 }
 
 const out = new URL('../static/icons/', import.meta.url);

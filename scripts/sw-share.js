@@ -21,7 +21,10 @@ export function installShareTarget(limits) {
 			.filter((value) => typeof value === 'string' && value.trim() !== '')
 			.join('\n')
 			.slice(0, limits.textChars);
-		const files = form.getAll('photos').filter((value) => value instanceof File).slice(0, limits.files);
+		const files = form
+			.getAll('photos')
+			.filter((value) => value instanceof File)
+			.slice(0, limits.files);
 		let index = 0;
 		for (const file of files) {
 			if (file.size > limits.fileBytes) continue;

@@ -90,7 +90,10 @@ describe('quotas', () => {
 describe('Open311', () => {
 	it('defaults to Bahrain and 60 requests a minute per key, and reads both variables', () => {
 		expect(parseEnv({}).open311).toEqual({ bounds: { south: 25.5, west: 50.3, north: 26.4, east: 50.9 }, keyRequestsPerMinute: 60 });
-		expect(parseEnv({ OPEN311_BOUNDS: '24.4, 51.0, 26.2, 51.7', OPEN311_KEY_REQUESTS_PER_MINUTE: '5' }).open311).toEqual({ bounds: { south: 24.4, west: 51, north: 26.2, east: 51.7 }, keyRequestsPerMinute: 5 });
+		expect(parseEnv({ OPEN311_BOUNDS: '24.4, 51.0, 26.2, 51.7', OPEN311_KEY_REQUESTS_PER_MINUTE: '5' }).open311).toEqual({
+			bounds: { south: 24.4, west: 51, north: 26.2, east: 51.7 },
+			keyRequestsPerMinute: 5
+		});
 	});
 
 	it.each(['26,50', '26.4,50.3,25.5,50.9', 'a,b,c,d', '-91,50,26,51', '25,50,26,51,1'])('names OPEN311_BOUNDS for "%s"', (value) => {

@@ -178,7 +178,7 @@ function oidc(source: Source): OidcEnv | null {
 	if (!issuer.startsWith('https:') && !isLoopback(new URL(issuer))) throw new EnvError('OIDC_ISSUER', 'expected an https URL');
 	const redirectUrl = url(source, 'OIDC_REDIRECT_URL')!;
 	if (!new URL(redirectUrl).pathname.endsWith('/api/auth/oidc/callback')) {
-		throw new EnvError('OIDC_REDIRECT_URL', 'expected this server\'s /api/auth/oidc/callback URL');
+		throw new EnvError('OIDC_REDIRECT_URL', "expected this server's /api/auth/oidc/callback URL");
 	}
 	return { issuer, clientId: source.OIDC_CLIENT_ID!, clientSecret: source.OIDC_CLIENT_SECRET!, redirectUrl };
 }

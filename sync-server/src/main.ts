@@ -68,7 +68,12 @@ export async function startServer(source: Record<string, string | undefined> = p
 		});
 		const port = (server.address() as AddressInfo).port;
 		log.info('listening; setting up the store', { url: `http://localhost:${port}`, store: store.embedded ? 'embedded' : shownUrl(store.url) });
-		const services = await whenStoreReady(store, env.couchdbUrl, () => startServices(env, store, rules, source, port, options), (fault) => (waiting.fault = fault));
+		const services = await whenStoreReady(
+			store,
+			env.couchdbUrl,
+			() => startServices(env, store, rules, source, port, options),
+			(fault) => (waiting.fault = fault)
+		);
 		app = createApp({ env, store, gateway: services.sms.asGateway(), engine: services.engine, sms: services.sms, push: services.push, publicPages: services.publicPages });
 		log.info('Tawasul is running', { url: `http://localhost:${port}`, store: store.embedded ? 'embedded' : 'couchdb' });
 		if (services.accounts.length > 0 && env.logLevel !== 'silent') printDemoAccounts(services.accounts, port, demoPasswordsPath(env.dataDir));

@@ -33,7 +33,13 @@ const MAX_TRIES = 8;
 type Change<T extends object, R> = (current: (T & nano.DocumentGetResponse) | null) => { next: T | null; result: R };
 
 /** The read–change–write round both updates run; `gave up` once `tries` rounds all conflicted. */
-async function updateRounds<T extends object, R>(db: nano.DocumentScope<T>, id: string, change: Change<T, R>, tries: number, pause?: (attempt: number) => Promise<void>): Promise<{ result: R } | 'gave up'> {
+async function updateRounds<T extends object, R>(
+	db: nano.DocumentScope<T>,
+	id: string,
+	change: Change<T, R>,
+	tries: number,
+	pause?: (attempt: number) => Promise<void>
+): Promise<{ result: R } | 'gave up'> {
 	for (let attempt = 0; attempt < tries; attempt++) {
 		if (attempt > 0 && pause) await pause(attempt);
 		const current = await getOrNull(db, id);

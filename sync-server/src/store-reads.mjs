@@ -13,12 +13,7 @@
 const SIMPLE_KEY_OPTIONS = new Set(['keys', 'include_docs', 'skip', 'limit', 'deleted']);
 
 function isDesignRange(opts) {
-	return (
-		opts.startkey === '_design/' &&
-		opts.endkey === '_design0' &&
-		Object.keys(opts).every((k) => ['startkey', 'endkey', 'include_docs', 'skip'].includes(k)) &&
-		(opts.skip ?? 0) === 0
-	);
+	return opts.startkey === '_design/' && opts.endkey === '_design0' && Object.keys(opts).every((k) => ['startkey', 'endkey', 'include_docs', 'skip'].includes(k)) && (opts.skip ?? 0) === 0;
 }
 
 function call(fn, ...args) {

@@ -59,12 +59,7 @@ async function probe(store: Store, couchdbUrl: string | null): Promise<string | 
 
 /** Runs `work` once the store answers, and again (with backoff) when it fails because the store
  * went away meanwhile; anything else, and wrong credentials, stop start-up. */
-export async function whenStoreReady<T>(
-	store: Store,
-	couchdbUrl: string | null,
-	work: () => Promise<T>,
-	report: (fault: string | null) => void = () => {}
-): Promise<T> {
+export async function whenStoreReady<T>(store: Store, couchdbUrl: string | null, work: () => Promise<T>, report: (fault: string | null) => void = () => {}): Promise<T> {
 	let wait = FIRST_WAIT_MS;
 	for (;;) {
 		const fault = await probe(store, couchdbUrl);

@@ -34,9 +34,7 @@ export interface Store {
 	close(): Promise<void>;
 }
 
-export async function openStore(
-	env: Pick<Env, 'couchdbUrl' | 'dataDir'> & Partial<Pick<Env, 'couchdbQ' | 'couchdbN' | 'couchdbDbPrefix'>>
-): Promise<Store> {
+export async function openStore(env: Pick<Env, 'couchdbUrl' | 'dataDir'> & Partial<Pick<Env, 'couchdbQ' | 'couchdbN' | 'couchdbDbPrefix'>>): Promise<Store> {
 	if (env.couchdbUrl) {
 		return wrap(env.couchdbUrl, false, env.couchdbDbPrefix ?? '', async () => {}, { q: env.couchdbQ ?? null, n: env.couchdbN ?? null });
 	}
@@ -57,9 +55,7 @@ function wrap(url: string, embedded: boolean, prefix: string, closeServer: () =>
 		: (name: string) => Promise.resolve(isPersonOrEntityDb(name) ? { q: 1 } : {});
 	const known = new Set<string>();
 	const parsed = new URL(url);
-	const authorization = parsed.username
-		? 'Basic ' + Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')
-		: null;
+	const authorization = parsed.username ? 'Basic ' + Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64') : null;
 	parsed.username = '';
 	parsed.password = '';
 	const base = parsed.toString().replace(/\/$/, '');

@@ -61,10 +61,14 @@ describe('three-node CouchDB cluster', () => {
 		const link = await waitFor(async () => (await ratingLinks(server.base, PHONE))[0], 20_000, 'rating SMS');
 		const rated = await fetch(`${server.base}/r/${link.token}`, form({ ...GOOD, comment: 'Quick work', lang: 'en' }));
 		expect(rated.status).toBe(201);
-		const withRating = await waitFor(async () => {
-			const doc = await server.store.use<{ ratings?: unknown[] }>(DB.CASES).get(`case:${submit.case_key}`);
-			return doc.ratings && doc.ratings.length === 1 ? doc : undefined;
-		}, 20_000, 'the rating on the case');
+		const withRating = await waitFor(
+			async () => {
+				const doc = await server.store.use<{ ratings?: unknown[] }>(DB.CASES).get(`case:${submit.case_key}`);
+				return doc.ratings && doc.ratings.length === 1 ? doc : undefined;
+			},
+			20_000,
+			'the rating on the case'
+		);
 		expect(withRating.ratings).toHaveLength(1);
 	});
 
@@ -79,13 +83,17 @@ describe('three-node CouchDB cluster', () => {
 		await outbox.replicate.to(remote(server.base, 'intake', citizen));
 		restartNodes();
 		const mirror = local('cluster-mirror');
-		const cases = await waitFor(async () => {
-			await mirror.replicate.from(remote(server.base, `u_${citizen.user.user_id}`, citizen));
-			const wanted = new Set(submits.map((s) => `case:${s.case_key}`));
-			const rows: { id: string; doc?: { ref: string } }[] = (await mirror.allDocs({ startkey: 'case:', endkey: 'case:\uffff', include_docs: true })).rows;
-			const burst = rows.filter((r) => wanted.has(r.id));
-			return burst.length === BURST ? burst.map((r) => r.doc!) : undefined;
-		}, 90_000, 'every case of the burst');
+		const cases = await waitFor(
+			async () => {
+				await mirror.replicate.from(remote(server.base, `u_${citizen.user.user_id}`, citizen));
+				const wanted = new Set(submits.map((s) => `case:${s.case_key}`));
+				const rows: { id: string; doc?: { ref: string } }[] = (await mirror.allDocs({ startkey: 'case:', endkey: 'case:\uffff', include_docs: true })).rows;
+				const burst = rows.filter((r) => wanted.has(r.id));
+				return burst.length === BURST ? burst.map((r) => r.doc!) : undefined;
+			},
+			90_000,
+			'every case of the burst'
+		);
 		const refs = cases.map((c: { ref: string }) => c.ref);
 		expect(refs.every(isValidReference)).toBe(true);
 		expect(new Set(refs).size).toBe(BURST);

@@ -80,13 +80,22 @@ describe('the coordinator', () => {
 		await page.getByRole('button', { name: t('mfa.enrol.confirm') }).click();
 		await expect.poll(() => path(page), { timeout: 15_000 }).toBe('/admin');
 
-		await page.getByRole('navigation', { name: t('nav.label') }).getByRole('link', { name: t('nav.admin') }).waitFor();
-		await page.getByRole('navigation', { name: t('admin.nav') }).getByRole('link', { name: t('admin.settings.title') }).click();
+		await page
+			.getByRole('navigation', { name: t('nav.label') })
+			.getByRole('link', { name: t('nav.admin') })
+			.waitFor();
+		await page
+			.getByRole('navigation', { name: t('admin.nav') })
+			.getByRole('link', { name: t('admin.settings.title') })
+			.click();
 		const days = page.getByLabel(t('admin.settings.response_days'));
 		await expect.poll(() => days.inputValue()).not.toBe('');
 		await days.fill('99');
 		await page.getByRole('button', { name: t('admin.save'), exact: true }).click();
-		await page.getByText(t('errors.out_of_range', { min: 1, max: 60 })).first().waitFor();
+		await page
+			.getByText(t('errors.out_of_range', { min: 1, max: 60 }))
+			.first()
+			.waitFor();
 		await days.fill('9');
 		await page.getByRole('button', { name: t('admin.save'), exact: true }).click();
 		await expect.poll(async () => (await api(coordinator, 'GET', '/api/admin/settings')).settings.response_days).toBe(9);
@@ -94,8 +103,14 @@ describe('the coordinator', () => {
 		await expect.poll(async () => (await (await fetch(`${app.base}/db/config/settings`)).json()).response_days).toBe(9);
 
 		// The change is in the audit trail, with who made it.
-		await page.getByRole('navigation', { name: t('nav.label') }).getByRole('link', { name: t('nav.audit') }).click();
-		const row = page.getByRole('row').filter({ hasText: t('audit.kind.admin.settings.update') }).first();
+		await page
+			.getByRole('navigation', { name: t('nav.label') })
+			.getByRole('link', { name: t('nav.audit') })
+			.click();
+		const row = page
+			.getByRole('row')
+			.filter({ hasText: t('audit.kind.admin.settings.update') })
+			.first();
 		await row.waitFor();
 		expect(await row.textContent()).toContain('Second Coordinator');
 
@@ -172,7 +187,12 @@ describe('signing out', () => {
 		await page.getByText(t('form.queued_offline')).waitFor();
 
 		const localDatabases = () =>
-			page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => /outbox-|mirror-u_/.test(n)).sort());
+			page.evaluate(async () =>
+				(await indexedDB.databases())
+					.map((d) => d.name ?? '')
+					.filter((n) => /outbox-|mirror-u_/.test(n))
+					.sort()
+			);
 		const before = await localDatabases();
 		expect(before.some((n) => n.includes('outbox-'))).toBe(true);
 
@@ -229,7 +249,10 @@ describe('signing out everywhere', () => {
 
 		await context.setOffline(true);
 		await everywhere.click();
-		await page.getByRole('alert').filter({ hasText: t('errors.network') }).waitFor();
+		await page
+			.getByRole('alert')
+			.filter({ hasText: t('errors.network') })
+			.waitFor();
 		expect(await everywhere.isVisible()).toBe(true);
 		expect((await fetch(`${app.base}/api/session`, { headers: { cookie: elsewhere.cookie } })).status).toBe(200);
 
@@ -282,7 +305,10 @@ const CHECKS: Check[] = [
 		ready: (p) => p.getByRole('dialog').waitFor(),
 		act: async (p, l) => {
 			await caption('admin.entities.caption')(p, l);
-			await p.getByRole('button', { name: msg(l, 'admin.entities.deactivate') }).first().click();
+			await p
+				.getByRole('button', { name: msg(l, 'admin.entities.deactivate') })
+				.first()
+				.click();
 		}
 	},
 	{ path: '/admin/categories', who: 'coordinator', ready: caption('admin.routing.caption') },

@@ -34,7 +34,9 @@ export function msg(locale: Locale, key: string, params: Record<string, string |
 
 /** A message with placeholders as a pattern: `{count}` and friends match anything. */
 export function msgPattern(locale: Locale, key: string): RegExp {
-	const parts = msg(locale, key).split(/\{\w+\}/).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+	const parts = msg(locale, key)
+		.split(/\{\w+\}/)
+		.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 	return new RegExp(parts.join('.+'));
 }
 

@@ -16,10 +16,7 @@ let coordinator: Session;
 const FIXTURE = readFileSync(new URL('../fixtures/ics/bahrain-2028.ics', import.meta.url), 'utf8');
 /** The national calendar of a leap year (its Eid runs into 29 February), with one impossible date. */
 const icsFor = (year: number) =>
-	FIXTURE.replaceAll('2028', String(year)).replace(
-		'END:VCALENDAR',
-		`BEGIN:VEVENT\r\nUID:bad@example\r\nDTSTART;VALUE=DATE:${year}0230\r\nSUMMARY:No such day\r\nEND:VEVENT\r\nEND:VCALENDAR`
-	);
+	FIXTURE.replaceAll('2028', String(year)).replace('END:VCALENDAR', `BEGIN:VEVENT\r\nUID:bad@example\r\nDTSTART;VALUE=DATE:${year}0230\r\nSUMMARY:No such day\r\nEND:VEVENT\r\nEND:VCALENDAR`);
 
 beforeAll(async () => {
 	coordinator = await signInStaff(app.base, 'coordinator');
@@ -48,13 +45,19 @@ describe('the end of the holiday calendar', () => {
 		// Today, far from the end: no warning.
 		await page.goto('/admin');
 		await page.getByRole('heading', { name: msg('en', 'admin.title') }).waitFor();
-		await page.getByRole('link', { name: msg('en', 'admin.holidays.title') }).first().waitFor();
+		await page
+			.getByRole('link', { name: msg('en', 'admin.holidays.title') })
+			.first()
+			.waitFor();
 		expect(await page.locator('.holiday-horizon').count()).toBe(0);
 		// Thirty days before the last holiday.
 		await page.clock.setFixedTime(new Date(Date.parse(`${last}T09:00:00Z`) - 30 * 86_400_000));
 		await page.goto('/admin');
 		await page.getByText(ends).waitFor();
-		await page.locator('.holiday-horizon').getByRole('link', { name: msg('en', 'admin.holidays.horizon.link') }).click();
+		await page
+			.locator('.holiday-horizon')
+			.getByRole('link', { name: msg('en', 'admin.holidays.horizon.link') })
+			.click();
 		await page.getByRole('heading', { name: msg('en', 'admin.holidays.title'), level: 1 }).waitFor();
 		await page.getByText(ends).waitFor();
 		await expectAccessible(page);
@@ -82,7 +85,9 @@ describe.each([
 		await page.locator('#holiday-import-add').waitFor();
 		expect(await rows(page, 'holiday-import-add').count()).toBe(7);
 		expect(await rows(page, 'holiday-import-refused').count()).toBe(1);
-		await rows(page, 'holiday-import-refused').getByText(t('admin.holidays.import.reason_text.invalid_date', { detail: `${year}0230` })).waitFor();
+		await rows(page, 'holiday-import-refused')
+			.getByText(t('admin.holidays.import.reason_text.invalid_date', { detail: `${year}0230` }))
+			.waitFor();
 		await expectAccessible(page);
 		// Nothing is saved by the preview.
 		const kept = async () => (await (await fetch(`${app.base}/api/admin/holidays/${year}`, { headers: { cookie: coordinator.cookie } })).json()).holidays.days.length;

@@ -198,7 +198,7 @@ describe('case lifecycle in the browser', () => {
 		await expect.poll(async () => (await fact(citizen, L, 'case.ref').textContent())?.trim(), { timeout: 30_000 }).toMatch(REF);
 	});
 
-	it('the entity\'s manager moves a suggestion to under study, then accepts it with a date; the citizen sees each step', async () => {
+	it("the entity's manager moves a suggestion to under study, then accepts it with a date; the citizen sees each step", async () => {
 		const L: Locale = 'en';
 		const t = (key: string) => msg(L, key);
 		const subject = 'Shade over the bus stops on Road 40';

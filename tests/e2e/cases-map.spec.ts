@@ -40,7 +40,10 @@ describe("a manager's open cases on the map", () => {
 				await addSession(context, app.base, manager);
 				const page = await context.newPage();
 				await page.goto('/staff');
-				await page.getByRole('navigation', { name: t('nav.label') }).getByRole('link', { name: t('nav.map') }).click();
+				await page
+					.getByRole('navigation', { name: t('nav.label') })
+					.getByRole('link', { name: t('nav.map') })
+					.click();
 				await page.getByRole('heading', { level: 1, name: t('staff.map.title') }).waitFor({ timeout: 20_000 });
 				await page.locator('#cases-map-count', { hasText: t('staff.map.count', { count: number(L, 3), without: number(L, 1) }) }).waitFor({ timeout: 20_000 });
 				const map = page.locator('.map');

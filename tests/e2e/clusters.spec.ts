@@ -46,7 +46,11 @@ async function staffPage(locale: Locale, viewport: { width: number; height: numb
 	return context.newPage();
 }
 
-const clusterItem = (page: Page, locale: Locale) => page.getByRole('list', { name: msg(locale, 'clusters.list') }).getByRole('listitem').filter({ hasText: FIRST });
+const clusterItem = (page: Page, locale: Locale) =>
+	page
+		.getByRole('list', { name: msg(locale, 'clusters.list') })
+		.getByRole('listitem')
+		.filter({ hasText: FIRST });
 
 describe('repeated cases', () => {
 	it('shows the manager the group and lets them move its study on by keyboard, in Arabic at 360 px', async () => {
@@ -98,7 +102,7 @@ describe('repeated cases', () => {
 		expect(await axe(page)).toEqual([]);
 	});
 
-	it('lists it for the minister\'s office with its entity and no link to the cases, in Arabic at 360 px', async () => {
+	it("lists it for the minister's office with its entity and no link to the cases, in Arabic at 360 px", async () => {
 		const L: Locale = 'ar';
 		const minister = await signInStaff(app.base, 'minister');
 		const page = await staffPage(L, PHONE, minister);

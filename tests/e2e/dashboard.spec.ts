@@ -58,7 +58,10 @@ describe('the minister', () => {
 		await page.getByRole('button', { name: t('staff.signin.submit'), exact: true }).click();
 		await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe('/dashboard');
 		await page.getByRole('heading', { level: 1, name: t('dashboard.title') }).waitFor();
-		await page.getByRole('navigation', { name: t('nav.label') }).getByRole('link', { name: t('nav.dashboard') }).waitFor();
+		await page
+			.getByRole('navigation', { name: t('nav.label') })
+			.getByRole('link', { name: t('nav.dashboard') })
+			.waitFor();
 
 		await expect.poll(() => tileValue(page, 'cases'), { timeout: 20_000 }).toBe('4');
 		expect(await tile(page, 'complaint').textContent()).toContain('3');
@@ -83,9 +86,19 @@ describe('the minister', () => {
 		const lines = csv.slice(1).trim().split('\r\n');
 		expect(lines[0].split(',').slice(0, 3)).toEqual([t('dashboard.col.entity'), t('dashboard.col.rank'), t('dashboard.col.cases')]);
 		expect(lines).toHaveLength(3);
-		expect(lines.map((l) => l.split(',')[2]).slice(1).sort()).toEqual(['1', '3']);
+		expect(
+			lines
+				.map((l) => l.split(',')[2])
+				.slice(1)
+				.sort()
+		).toEqual(['1', '3']);
 		const [xlsx] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="xlsx"][data-table="entities"]').click()]);
-		expect(fs.readFileSync((await xlsx.path())!).subarray(0, 2).toString()).toBe('PK');
+		expect(
+			fs
+				.readFileSync((await xlsx.path())!)
+				.subarray(0, 2)
+				.toString()
+		).toBe('PK');
 		await page.context().setOffline(false);
 
 		// The drill-down: the entity's categories.
@@ -141,7 +154,11 @@ describe('accessibility', () => {
 				await page.goto('/dashboard');
 				await page.getByRole('heading', { level: 1, name: msg(L, 'dashboard.title') }).waitFor();
 				await page.locator('[data-kpi="cases"]').waitFor({ timeout: 20_000 });
-				await page.getByRole('table', { name: msg(L, 'dashboard.ranking') }).locator('tbody tr').first().waitFor({ timeout: 20_000 });
+				await page
+					.getByRole('table', { name: msg(L, 'dashboard.ranking') })
+					.locator('tbody tr')
+					.first()
+					.waitFor({ timeout: 20_000 });
 				expect(await axe(page)).toEqual([]);
 				await page.goto(`/dashboard/report?year=${new Date().getFullYear()}`);
 				await page.locator('[data-figure="entities"]').waitFor({ timeout: 20_000 });

@@ -101,7 +101,10 @@ describe('the daily digest', () => {
 				expect(await axe(page)).toEqual([]);
 
 				// Each listed case opens by keyboard.
-				const link = digest.getByRole('link', { name: /./ }).filter({ has: page.locator('bdi') }).first();
+				const link = digest
+					.getByRole('link', { name: /./ })
+					.filter({ has: page.locator('bdi') })
+					.first();
 				const href = await link.getAttribute('href');
 				await link.focus();
 				await page.keyboard.press('Enter');

@@ -70,7 +70,10 @@ describe('possible duplicates panel', () => {
 		const page = await staffPage(L, DESKTOP);
 		await page.goto(`/staff/cases/${cases.primary.key}`);
 		const region = panel(page, L);
-		await region.getByRole('list', { name: msg(L, 'duplicates.linked_list') }).getByRole('link', { name: cases.duplicate.ref }).waitFor({ timeout: 20_000 });
+		await region
+			.getByRole('list', { name: msg(L, 'duplicates.linked_list') })
+			.getByRole('link', { name: cases.duplicate.ref })
+			.waitFor({ timeout: 20_000 });
 		await page.getByText(msg(L, 'duplicates.timeline.duplicate_added', { ref: cases.duplicate.ref })).waitFor();
 		expect(await axe(page)).toEqual([]);
 	});
@@ -86,7 +89,11 @@ describe('possible duplicates panel', () => {
 		await page.keyboard.press('Enter');
 		await region.getByText(msg(L, 'duplicates.linked_to')).waitFor({ state: 'detached', timeout: 20_000 });
 		await page.getByText(msg(L, 'duplicates.timeline.unlink', { ref: cases.primary.ref })).waitFor();
-		await region.getByRole('listitem').filter({ hasText: cases.primary.ref }).getByRole('button', { name: msg(L, 'duplicates.link') }).waitFor();
+		await region
+			.getByRole('listitem')
+			.filter({ hasText: cases.primary.ref })
+			.getByRole('button', { name: msg(L, 'duplicates.link') })
+			.waitFor();
 		expect(await axe(page)).toEqual([]);
 	});
 });

@@ -54,7 +54,10 @@ describe('enrolling a kiosk by its link', () => {
 		// The code is used up: the same link on another device enrols nothing.
 		const other = await (await app.context({ viewport: PHONE, bypassCSP: true })).newPage();
 		await other.goto(link);
-		await other.getByRole('button', { name: msg('en', 'kiosk.enrol.submit') }).or(other.getByRole('button', { name: msg('ar', 'kiosk.enrol.submit') })).click();
+		await other
+			.getByRole('button', { name: msg('en', 'kiosk.enrol.submit') })
+			.or(other.getByRole('button', { name: msg('ar', 'kiosk.enrol.submit') }))
+			.click();
 		await expect.poll(() => other.locator('#kiosk-enrolment-code-error').textContent()).toBeTruthy();
 	}, 90_000);
 });

@@ -50,92 +50,96 @@ describe('filing at a kiosk', () => {
 	it.each([
 		['ar', PHONE, '+97336100311'],
 		['en', DESKTOP, '+97336100312']
-	] as const)('files with a photo, shows the receipt, and the idle time-out wipes the citizen (%s, %o)', async (locale: Locale, viewport, phone) => {
-		const context = await app.context({ viewport, bypassCSP: true });
-		await preferLanguage(context, locale);
-		const page = await context.newPage();
-		const kioskId = await enrolledKiosk(page, locale, `Filing kiosk ${locale}`);
-		const before = await browserStores(page);
+	] as const)(
+		'files with a photo, shows the receipt, and the idle time-out wipes the citizen (%s, %o)',
+		async (locale: Locale, viewport, phone) => {
+			const context = await app.context({ viewport, bypassCSP: true });
+			await preferLanguage(context, locale);
+			const page = await context.newPage();
+			const kioskId = await enrolledKiosk(page, locale, `Filing kiosk ${locale}`);
+			const before = await browserStores(page);
 
-		await signInAtKiosk(page, app.base, phone, locale);
-		expect(await inSession(kioskId)).toBe(true);
-		// The kiosk's registered place is the case's location; the camera takes the photos.
-		expect(await page.locator('#location-lat').inputValue()).toBe('26.1552');
-		expect(await page.locator('#location-lng').inputValue()).toBe('50.6123');
-		const picker = page.getByLabel(msg(locale, 'kiosk.file.photo_label'));
-		expect(await picker.getAttribute('capture')).toBe('environment');
-		expect(await picker.getAttribute('accept')).not.toContain('pdf');
-		expect(await page.locator('form').getAttribute('autocomplete')).toBe('off');
-		expect(await axe(page)).toEqual([]);
+			await signInAtKiosk(page, app.base, phone, locale);
+			expect(await inSession(kioskId)).toBe(true);
+			// The kiosk's registered place is the case's location; the camera takes the photos.
+			expect(await page.locator('#location-lat').inputValue()).toBe('26.1552');
+			expect(await page.locator('#location-lng').inputValue()).toBe('50.6123');
+			const picker = page.getByLabel(msg(locale, 'kiosk.file.photo_label'));
+			expect(await picker.getAttribute('capture')).toBe('environment');
+			expect(await picker.getAttribute('accept')).not.toContain('pdf');
+			expect(await page.locator('form').getAttribute('autocomplete')).toBe('off');
+			expect(await axe(page)).toEqual([]);
 
-		// The app's own rules: nothing typed, the same named errors as on the phone.
-		await page.getByRole('button', { name: msg(locale, 'form.submit'), exact: true }).click();
-		await page.getByRole('heading', { level: 2, name: msg(locale, 'form.errors_title') }).waitFor();
-		expect(await page.locator('#subject-error').textContent()).toContain(msg(locale, 'form.subject.label'));
-		expect(await axe(page)).toEqual([]);
-		// The summary's link takes the person to the field without a history entry.
-		await page.locator('#summary-title + ul a[href="#subject"]').click();
-		expect(await page.evaluate(() => document.activeElement?.id)).toBe('subject');
-		// Whatever the browser itself might keep of this person, a store or a cache, goes too.
-		await page.evaluate(async () => {
-			await (await caches.open('citizen-scratch')).put('/scratch', new Response('citizen'));
-			await new Promise((resolve) => (indexedDB.open('citizen-scratch').onsuccess = (event) => resolve((event.target as IDBOpenDBRequest).result.close())));
-			sessionStorage.setItem('citizen', 'scratch');
-		});
+			// The app's own rules: nothing typed, the same named errors as on the phone.
+			await page.getByRole('button', { name: msg(locale, 'form.submit'), exact: true }).click();
+			await page.getByRole('heading', { level: 2, name: msg(locale, 'form.errors_title') }).waitFor();
+			expect(await page.locator('#subject-error').textContent()).toContain(msg(locale, 'form.subject.label'));
+			expect(await axe(page)).toEqual([]);
+			// The summary's link takes the person to the field without a history entry.
+			await page.locator('#summary-title + ul a[href="#subject"]').click();
+			expect(await page.evaluate(() => document.activeElement?.id)).toBe('subject');
+			// Whatever the browser itself might keep of this person, a store or a cache, goes too.
+			await page.evaluate(async () => {
+				await (await caches.open('citizen-scratch')).put('/scratch', new Response('citizen'));
+				await new Promise((resolve) => (indexedDB.open('citizen-scratch').onsuccess = (event) => resolve((event.target as IDBOpenDBRequest).result.close())));
+				sessionStorage.setItem('citizen', 'scratch');
+			});
 
-		const subject = `Broken bench at the centre ${locale}`;
-		const text = `The bench by the kiosk has been broken for a month; ${phone} is my number.`;
-		await page.locator('#case-type-complaint').check();
-		await page.locator('#category').selectOption('works-potholes');
-		await page.locator('#subject').fill(subject);
-		await page.locator('#body').fill(text);
-		await picker.setInputFiles({ name: 'camera.jpg', mimeType: 'image/jpeg', buffer: await smallImage('jpeg', 640, 480) });
-		await page.getByRole('list', { name: msg(locale, 'form.files.list_label') }).waitFor();
-		await page.getByRole('button', { name: msg(locale, 'form.submit'), exact: true }).click();
+			const subject = `Broken bench at the centre ${locale}`;
+			const text = `The bench by the kiosk has been broken for a month; ${phone} is my number.`;
+			await page.locator('#case-type-complaint').check();
+			await page.locator('#category').selectOption('works-potholes');
+			await page.locator('#subject').fill(subject);
+			await page.locator('#body').fill(text);
+			await picker.setInputFiles({ name: 'camera.jpg', mimeType: 'image/jpeg', buffer: await smallImage('jpeg', 640, 480) });
+			await page.getByRole('list', { name: msg(locale, 'form.files.list_label') }).waitFor();
+			await page.getByRole('button', { name: msg(locale, 'form.submit'), exact: true }).click();
 
-		await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.receipt.title') }).waitFor({ timeout: 20_000 });
-		const ref = (await page.locator('.ref').textContent())!.trim();
-		expect(isValidReference(ref)).toBe(true);
-		expect(await page.locator('.receipt').textContent()).toContain(msg(locale, 'kiosk.receipt.sms'));
-		const qr = page.getByRole('img', { name: msg(locale, 'kiosk.receipt.qr_alt') });
-		expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
-		const trackingUrl = (await page.locator('.url').textContent())!.trim();
-		expect(trackingUrl).toMatch(/\/cases\/[0-9a-f-]{36}$/);
-		expect(await axe(page)).toEqual([]);
+			await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.receipt.title') }).waitFor({ timeout: 20_000 });
+			const ref = (await page.locator('.ref').textContent())!.trim();
+			expect(isValidReference(ref)).toBe(true);
+			expect(await page.locator('.receipt').textContent()).toContain(msg(locale, 'kiosk.receipt.sms'));
+			const qr = page.getByRole('img', { name: msg(locale, 'kiosk.receipt.qr_alt') });
+			expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+			const trackingUrl = (await page.locator('.url').textContent())!.trim();
+			expect(trackingUrl).toMatch(/\/cases\/[0-9a-f-]{36}$/);
+			expect(await axe(page)).toEqual([]);
 
-		// On paper: the receipt alone, on an 80 mm roll (≈ 302 CSS px).
-		await page.emulateMedia({ media: 'print' });
-		expect((await page.locator('.receipt').boundingBox())!.width).toBeLessThanOrEqual(303);
-		expect(await page.getByRole('button', { name: msg(locale, 'kiosk.receipt.print'), includeHidden: true }).evaluate((b) => getComputedStyle(b).visibility)).toBe('hidden');
-		await page.emulateMedia({ media: 'screen' });
+			// On paper: the receipt alone, on an 80 mm roll (≈ 302 CSS px).
+			await page.emulateMedia({ media: 'print' });
+			expect((await page.locator('.receipt').boundingBox())!.width).toBeLessThanOrEqual(303);
+			expect(await page.getByRole('button', { name: msg(locale, 'kiosk.receipt.print'), includeHidden: true }).evaluate((b) => getComputedStyle(b).visibility)).toBe('hidden');
+			await page.emulateMedia({ media: 'screen' });
 
-		// Walking away: the countdown comes, is heard, and "I'm still here" keeps the session.
-		const warning = page.getByRole('region', { name: msg(locale, 'kiosk.idle.title') });
-		await warning.waitFor({ timeout: (IDLE_SECONDS + 5) * 1000 });
-		expect(await page.getByRole('timer').textContent()).toMatch(/\d|[٠-٩]/);
-		await expect.poll(() => page.locator('[aria-live]').allTextContents()).toContainEqual(expect.stringContaining(msg(locale, 'kiosk.idle.title')));
-		expect(await axe(page)).toEqual([]);
-		await page.getByRole('button', { name: msg(locale, 'kiosk.idle.still_here') }).click();
-		expect(await warning.count()).toBe(0);
-		expect(await page.locator('.ref').textContent()).toContain(ref);
+			// Walking away: the countdown comes, is heard, and "I'm still here" keeps the session.
+			const warning = page.getByRole('region', { name: msg(locale, 'kiosk.idle.title') });
+			await warning.waitFor({ timeout: (IDLE_SECONDS + 5) * 1000 });
+			expect(await page.getByRole('timer').textContent()).toMatch(/\d|[٠-٩]/);
+			await expect.poll(() => page.locator('[aria-live]').allTextContents()).toContainEqual(expect.stringContaining(msg(locale, 'kiosk.idle.title')));
+			expect(await axe(page)).toEqual([]);
+			await page.getByRole('button', { name: msg(locale, 'kiosk.idle.still_here') }).click();
+			expect(await warning.count()).toBe(0);
+			expect(await page.locator('.ref').textContent()).toContain(ref);
 
-		// Then nobody touches it: the session ends and the kiosk is ready for the next person.
-		await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.start.title') }).waitFor({ timeout: (IDLE_SECONDS + 10) * 1000 });
-		const content = await page.content();
-		for (const trace of [phone, phone.slice(4), subject, text, ref, trackingUrl]) expect(content).not.toContain(trace);
-		expect(await page.getByLabel(msg(locale, 'signin.phone.label')).inputValue()).toBe('');
-		const after = await browserStores(page);
-		expect(after.databases).toContain('tawasul-kiosk');
-		expect(after.databases.filter((name) => name !== 'tawasul-kiosk' && name !== '_pouch_mirror-config')).toEqual([]);
-		expect(after.caches.filter((name) => !name.startsWith('workbox-precache'))).toEqual([]);
-		expect(after.history).toBe(before.history);
-		expect(after.session).toBe(0);
-		expect(await context.cookies()).toEqual([]);
-		expect(await inSession(kioskId)).toBe(false);
-		// "Back" does not return to the case: there is no earlier entry of this kiosk to go to.
-		await page.goBack().catch(() => null);
-		expect(await page.content()).not.toContain(ref);
-	}, 240_000);
+			// Then nobody touches it: the session ends and the kiosk is ready for the next person.
+			await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.start.title') }).waitFor({ timeout: (IDLE_SECONDS + 10) * 1000 });
+			const content = await page.content();
+			for (const trace of [phone, phone.slice(4), subject, text, ref, trackingUrl]) expect(content).not.toContain(trace);
+			expect(await page.getByLabel(msg(locale, 'signin.phone.label')).inputValue()).toBe('');
+			const after = await browserStores(page);
+			expect(after.databases).toContain('tawasul-kiosk');
+			expect(after.databases.filter((name) => name !== 'tawasul-kiosk' && name !== '_pouch_mirror-config')).toEqual([]);
+			expect(after.caches.filter((name) => !name.startsWith('workbox-precache'))).toEqual([]);
+			expect(after.history).toBe(before.history);
+			expect(after.session).toBe(0);
+			expect(await context.cookies()).toEqual([]);
+			expect(await inSession(kioskId)).toBe(false);
+			// "Back" does not return to the case: there is no earlier entry of this kiosk to go to.
+			await page.goBack().catch(() => null);
+			expect(await page.content()).not.toContain(ref);
+		},
+		240_000
+	);
 
 	it('lets a citizen without a phone send a suggestion only, then "finish" wipes it at once', async () => {
 		const context = await app.context({ viewport: PHONE, bypassCSP: true });

@@ -86,19 +86,27 @@ describe('an offline kiosk', () => {
 		await expect.poll(() => storedOutbox(page), { timeout: 30_000 }).toEqual([]);
 		expect(dropped).toBeGreaterThanOrEqual(2);
 		const citizen = await signInCitizen(app.base, phone);
-		const mine = await waitFor(async () => {
-			const cases = await remote(app.base, userDb(citizen.user.user_id), citizen).allDocs({ include_docs: true });
-			return cases.rows.map((row: { doc: CaseDoc }) => row.doc).find((doc: CaseDoc) => doc.subject === subject);
-		}, 20_000, 'the case in the citizen replica');
+		const mine = await waitFor(
+			async () => {
+				const cases = await remote(app.base, userDb(citizen.user.user_id), citizen).allDocs({ include_docs: true });
+				return cases.rows.map((row: { doc: CaseDoc }) => row.doc).find((doc: CaseDoc) => doc.subject === subject);
+			},
+			20_000,
+			'the case in the citizen replica'
+		);
 		expect(isValidReference(mine.ref!)).toBe(true);
 		expect(mine.kiosk).toMatchObject({ kiosk_id, receipt_code: receiptCode });
 		expect(await remote(app.base, userDb(citizen.user.user_id), citizen).get(caseDocId(mine.case_key))).toMatchObject({ ref: mine.ref });
 		// The reference goes to the citizen by SMS, once.
-		const sms = await waitFor(async () => {
-			const { messages } = await (await fetch(`${app.base}/api/dev/sms?phone=${encodeURIComponent(phone)}`)).json();
-			const found = (messages as { text: string }[]).filter((m) => m.text.includes(mine.ref!));
-			return found.length ? found : undefined;
-		}, 20_000, 'reference SMS');
+		const sms = await waitFor(
+			async () => {
+				const { messages } = await (await fetch(`${app.base}/api/dev/sms?phone=${encodeURIComponent(phone)}`)).json();
+				const found = (messages as { text: string }[]).filter((m) => m.text.includes(mine.ref!));
+				return found.length ? found : undefined;
+			},
+			20_000,
+			'reference SMS'
+		);
 		expect(sms).toHaveLength(1);
 		// And the fleet view hears the outbox is empty again.
 		await expect.poll(async () => (await fleetEntry(kiosk_id)).outbox_length, { timeout: 20_000 }).toBe(0);

@@ -23,50 +23,57 @@ describe('the kiosk screen', () => {
 	it.each([
 		['ar', PHONE, '+97336100301'],
 		['en', DESKTOP, '+97336100302']
-	] as const)('enrols, starts a citizen session and finishes it (%s, %o)', async (locale: Locale, viewport, phone) => {
-		const { code } = await registerKiosk(`Kiosk ${locale}`);
-		const context = await app.context({ viewport, bypassCSP: true });
-		await preferLanguage(context, locale);
-		const page = await context.newPage();
-		await page.goto('/kiosk');
-		await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.enrol.title') }).waitFor();
-		// No way out of the kiosk: the site's navigation is not there.
-		expect(await page.getByRole('navigation').count()).toBe(0);
-		expect(await axe(page)).toEqual([]);
+	] as const)(
+		'enrols, starts a citizen session and finishes it (%s, %o)',
+		async (locale: Locale, viewport, phone) => {
+			const { code } = await registerKiosk(`Kiosk ${locale}`);
+			const context = await app.context({ viewport, bypassCSP: true });
+			await preferLanguage(context, locale);
+			const page = await context.newPage();
+			await page.goto('/kiosk');
+			await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.enrol.title') }).waitFor();
+			// No way out of the kiosk: the site's navigation is not there.
+			expect(await page.getByRole('navigation').count()).toBe(0);
+			expect(await axe(page)).toEqual([]);
 
-		await page.getByLabel(msg(locale, 'kiosk.enrol.code')).fill('AAAA-BBBB-CCCC');
-		await page.getByRole('button', { name: msg(locale, 'kiosk.enrol.submit') }).click();
-		await expect.poll(() => page.locator('#kiosk-enrolment-code-error').textContent()).toBe(msg(locale, 'errors.enrolment_code_invalid'));
+			await page.getByLabel(msg(locale, 'kiosk.enrol.code')).fill('AAAA-BBBB-CCCC');
+			await page.getByRole('button', { name: msg(locale, 'kiosk.enrol.submit') }).click();
+			await expect.poll(() => page.locator('#kiosk-enrolment-code-error').textContent()).toBe(msg(locale, 'errors.enrolment_code_invalid'));
 
-		await page.getByLabel(msg(locale, 'kiosk.enrol.code')).fill(code.toLowerCase());
-		await page.getByRole('button', { name: msg(locale, 'kiosk.enrol.submit') }).click();
-		await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.start.title') }).waitFor();
-		expect(await axe(page)).toEqual([]);
-		// The key is in IndexedDB as a CryptoKey that cannot be exported.
-		const stored = await page.evaluate(
-			() =>
-				new Promise<{ extractable: boolean; exported: string }>((resolve) => {
-					const open = indexedDB.open('tawasul-kiosk');
-					open.onsuccess = () => {
-						const get = open.result.transaction('device').objectStore('device').get('device');
-						get.onsuccess = async () => {
-							const key = get.result.key.privateKey as CryptoKey;
-							const exported = await crypto.subtle.exportKey('jwk', key).then(() => 'exported', (e: Error) => e.name);
-							resolve({ extractable: key.extractable, exported });
+			await page.getByLabel(msg(locale, 'kiosk.enrol.code')).fill(code.toLowerCase());
+			await page.getByRole('button', { name: msg(locale, 'kiosk.enrol.submit') }).click();
+			await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.start.title') }).waitFor();
+			expect(await axe(page)).toEqual([]);
+			// The key is in IndexedDB as a CryptoKey that cannot be exported.
+			const stored = await page.evaluate(
+				() =>
+					new Promise<{ extractable: boolean; exported: string }>((resolve) => {
+						const open = indexedDB.open('tawasul-kiosk');
+						open.onsuccess = () => {
+							const get = open.result.transaction('device').objectStore('device').get('device');
+							get.onsuccess = async () => {
+								const key = get.result.key.privateKey as CryptoKey;
+								const exported = await crypto.subtle.exportKey('jwk', key).then(
+									() => 'exported',
+									(e: Error) => e.name
+								);
+								resolve({ extractable: key.extractable, exported });
+							};
 						};
-					};
-				})
-		);
-		expect(stored).toEqual({ extractable: false, exported: 'InvalidAccessError' });
+					})
+			);
+			expect(stored).toEqual({ extractable: false, exported: 'InvalidAccessError' });
 
-		await signInAtKiosk(page, app.base, phone, locale);
-		expect(await axe(page)).toEqual([]);
+			await signInAtKiosk(page, app.base, phone, locale);
+			expect(await axe(page)).toEqual([]);
 
-		await page.getByRole('button', { name: msg(locale, 'kiosk.cancel') }).click();
-		await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.start.title') }).waitFor();
-		expect(await page.getByLabel(msg(locale, 'signin.phone.label')).inputValue()).toBe('');
-		expect(await page.content()).not.toContain(phone);
-	}, 90_000);
+			await page.getByRole('button', { name: msg(locale, 'kiosk.cancel') }).click();
+			await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.start.title') }).waitFor();
+			expect(await page.getByLabel(msg(locale, 'signin.phone.label')).inputValue()).toBe('');
+			expect(await page.content()).not.toContain(phone);
+		},
+		90_000
+	);
 
 	it('shows "out of service" once the coordinator revokes the kiosk', async () => {
 		const { kiosk_id, code } = await registerKiosk('Kiosk to revoke');

@@ -35,7 +35,10 @@ describe('Arabic and English', () => {
 		await page.getByRole('heading', { level: 1, name: msg('en', 'home.title') }).waitFor();
 		expect(await documentLanguage(page)).toEqual({ lang: 'en', dir: 'ltr', direction: 'ltr' });
 		expect(await page.title()).toBe(msg('en', 'app.name'));
-		await page.getByRole('navigation', { name: msg('en', 'nav.label') }).getByRole('link', { name: msg('en', 'nav.cases') }).waitFor();
+		await page
+			.getByRole('navigation', { name: msg('en', 'nav.label') })
+			.getByRole('link', { name: msg('en', 'nav.cases') })
+			.waitFor();
 
 		await page.reload();
 		await page.getByRole('heading', { level: 1, name: msg('en', 'home.title') }).waitFor();

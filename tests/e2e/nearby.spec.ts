@@ -74,7 +74,10 @@ describe('already reported nearby?', () => {
 
 		// Back on the form, the same case says it is followed already: no second button.
 		await reportPothole(page, L);
-		const again = page.getByRole('region', { name: t('nearby.title') }).getByRole('listitem').filter({ hasText: filed.ref });
+		const again = page
+			.getByRole('region', { name: t('nearby.title') })
+			.getByRole('listitem')
+			.filter({ hasText: filed.ref });
 		await again.getByText(t('nearby.already')).waitFor({ timeout: 20_000 });
 		expect(await again.getByRole('button').count()).toBe(0);
 	});
@@ -84,7 +87,11 @@ describe('already reported nearby?', () => {
 		const t = (key: string) => msg(L, key);
 		const page = await citizenPage(L, DESKTOP, '+97336000073');
 		await reportPothole(page, L);
-		await page.getByRole('region', { name: t('nearby.title') }).getByRole('listitem').filter({ hasText: filed.ref }).waitFor({ timeout: 20_000 });
+		await page
+			.getByRole('region', { name: t('nearby.title') })
+			.getByRole('listitem')
+			.filter({ hasText: filed.ref })
+			.waitFor({ timeout: 20_000 });
 		expect(await axe(page)).toEqual([]);
 
 		await page.context().setOffline(true);

@@ -57,7 +57,14 @@ describe('the app offline', () => {
 		await expectAppFromServiceWorker(page, await page.goto('/staff/signin'), msg('ar', 'staff.signin.title'));
 
 		// And the server's own paths are not faked from the cache.
-		expect(await page.evaluate(() => fetch('/api/session').then(() => 'answered', () => 'failed'))).toBe('failed');
+		expect(
+			await page.evaluate(() =>
+				fetch('/api/session').then(
+					() => 'answered',
+					() => 'failed'
+				)
+			)
+		).toBe('failed');
 	});
 
 	it('before any visit there is no app offline (the check above is not trivially true)', async () => {

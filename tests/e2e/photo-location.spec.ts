@@ -93,7 +93,10 @@ describe('the place a photo was taken', () => {
 			await offer.getByText(t('form.location.photo_none', { name: 'plain.jpg' })).waitFor({ timeout: 20_000 });
 			expect(await offer.getByRole('button').allTextContents()).toEqual([t('common.close')]);
 			// The list, not the announcement: a later one (the photo's place) may replace it at once.
-			await page.getByRole('list', { name: t('form.files.list_label') }).getByText('plain.jpg').waitFor({ timeout: 20_000 });
+			await page
+				.getByRole('list', { name: t('form.files.list_label') })
+				.getByText('plain.jpg')
+				.waitFor({ timeout: 20_000 });
 			expect(await coordinates(page)).toEqual({ lat: 0, lng: 0 });
 			expect(await axe(page)).toEqual([]);
 			await offer.getByRole('button', { name: t('common.close') }).click();
@@ -217,7 +220,12 @@ describe("the case's location on the staff case page", () => {
 				const map = page.locator('.map');
 				expect(await map.getAttribute('data-mode')).toBe('grid');
 				const seen = new Intl.DateTimeFormat(L === 'ar' ? 'ar-BH' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Bahrain' }).format(new Date('2026-12-06T06:30:00Z'));
-				expect(await page.locator('main dl dt', { hasText: t('case.observed') }).locator('+ dd').textContent()).toBe(seen);
+				expect(
+					await page
+						.locator('main dl dt', { hasText: t('case.observed') })
+						.locator('+ dd')
+						.textContent()
+				).toBe(seen);
 				// Shown, not edited: no pin to move and nothing to place.
 				expect(await page.locator('#case-map-pin').count()).toBe(0);
 				expect(await page.getByRole('button', { name: t('map.place') }).count()).toBe(0);

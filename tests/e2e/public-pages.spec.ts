@@ -148,6 +148,6 @@ describe("the coordinator's publishing screen", () => {
 		await page.getByLabel(msg(L, 'admin.published.field_title')).fill(`${TITLE} in Sitra`);
 		await page.getByRole('button', { name: msg(L, 'admin.published.save'), exact: true }).click();
 		await page.getByRole('rowheader', { name: new RegExp(`${TITLE} in Sitra`) }).waitFor();
-		expect((await (await fetch(`${app.base}/public/en`)).text())).toContain(`${TITLE} in Sitra`);
+		expect(await (await fetch(`${app.base}/public/en`)).text()).toContain(`${TITLE} in Sitra`);
 	});
 });

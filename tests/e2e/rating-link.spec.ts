@@ -24,10 +24,14 @@ beforeAll(async () => {
 	const inbox = remote(app.base, 'e_works', agent);
 	await waitFor(() => inbox.get(`case:${submit.case_key}`).catch(() => undefined), 15_000, 'the case in the inbox');
 	await push(agent, followUp(submit.case_key, 'reply', { body: 'تم إصلاح الحفرة صباح اليوم.' }));
-	link = await waitFor(async () => {
-		const { messages } = (await (await fetch(`${app.base}/api/dev/sms?phone=${encodeURIComponent(CITIZEN)}`)).json()) as { messages: { text: string }[] };
-		return messages.map((m) => /https?:\/\/\S+\/r\/[A-Za-z0-9_-]{43}/.exec(m.text)?.[0]).find(Boolean);
-	}, 20_000, 'the rating SMS');
+	link = await waitFor(
+		async () => {
+			const { messages } = (await (await fetch(`${app.base}/api/dev/sms?phone=${encodeURIComponent(CITIZEN)}`)).json()) as { messages: { text: string }[] };
+			return messages.map((m) => /https?:\/\/\S+\/r\/[A-Za-z0-9_-]{43}/.exec(m.text)?.[0]).find(Boolean);
+		},
+		20_000,
+		'the rating SMS'
+	);
 });
 
 describe('the rating link in a browser', () => {
@@ -43,7 +47,10 @@ describe('the rating link in a browser', () => {
 		// One criterion left out: the page says which, by the field, and keeps the rest.
 		const criteria = ['handling', 'clarity', 'courtesy', 'ease_of_use'];
 		for (const criterion of criteria.slice(0, 3)) {
-			await page.getByRole('group', { name: msg('ar', `rating.criteria.${criterion}`) }).getByLabel(msg('ar', 'rating.scale.4')).check();
+			await page
+				.getByRole('group', { name: msg('ar', `rating.criteria.${criterion}`) })
+				.getByLabel(msg('ar', 'rating.scale.4'))
+				.check();
 		}
 		await page.getByLabel(msg('ar', 'rating.comment')).fill('شكرًا <b>للفريق</b>');
 		await page.getByRole('button', { name: msg('ar', 'rating.submit') }).click();
@@ -51,7 +58,12 @@ describe('the rating link in a browser', () => {
 		const missing = page.getByRole('group', { name: msg('ar', 'rating.criteria.ease_of_use') });
 		expect(await missing.getAttribute('aria-describedby')).toBe('c-ease_of_use-error');
 		expect(await page.getByLabel(msg('ar', 'rating.comment')).inputValue()).toBe('شكرًا <b>للفريق</b>');
-		expect(await page.getByRole('group', { name: msg('ar', 'rating.criteria.handling') }).getByLabel(msg('ar', 'rating.scale.4')).isChecked()).toBe(true);
+		expect(
+			await page
+				.getByRole('group', { name: msg('ar', 'rating.criteria.handling') })
+				.getByLabel(msg('ar', 'rating.scale.4'))
+				.isChecked()
+		).toBe(true);
 		expect(await axe(page)).toEqual([]);
 
 		await missing.getByLabel(msg('ar', 'rating.scale.5')).check();

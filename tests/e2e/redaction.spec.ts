@@ -104,16 +104,20 @@ describe('redacting a photo in the staff case view', () => {
 		const caseKey = await caseWithPhoto('+97336000523');
 		const agent = await signInStaff(app.base, 'agent.works');
 		// The agent redacts through the API once the entity holds the photo.
-		await waitFor(async () => {
-			const attachments = (await fetch(`${app.base}/db/e_works/case:${caseKey}`, { headers: { cookie: agent.cookie } }).then((r) => r.json())).timeline?.[0]?.attachments;
-			if (!attachments?.length) return undefined;
-			const response = await fetch(`${app.base}/api/cases/${caseKey}/attachments/${encodeURIComponent(attachments[0].id)}/redact`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', cookie: agent.cookie },
-				body: JSON.stringify({ rects: [{ x: 0.25, y: 0.25, w: 0.5, h: 0.5 }] })
-			});
-			return response.ok ? true : undefined;
-		}, 20_000, 'the redaction');
+		await waitFor(
+			async () => {
+				const attachments = (await fetch(`${app.base}/db/e_works/case:${caseKey}`, { headers: { cookie: agent.cookie } }).then((r) => r.json())).timeline?.[0]?.attachments;
+				if (!attachments?.length) return undefined;
+				const response = await fetch(`${app.base}/api/cases/${caseKey}/attachments/${encodeURIComponent(attachments[0].id)}/redact`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', cookie: agent.cookie },
+					body: JSON.stringify({ rects: [{ x: 0.25, y: 0.25, w: 0.5, h: 0.5 }] })
+				});
+				return response.ok ? true : undefined;
+			},
+			20_000,
+			'the redaction'
+		);
 		const page = await openCase(L, PHONE, caseKey, 'manager.works');
 		await page.getByText(`photo-1.jpg — ${t('redaction.state_redacted')}`).waitFor({ timeout: 15_000 });
 		await page.getByRole('button', { name: t('redaction.revert'), exact: true }).click();

@@ -39,9 +39,7 @@ async function api(session: Session, method: string, path: string, body?: unknow
 }
 
 beforeAll(async () => {
-	[coordinator, minister, manager, agent] = await Promise.all(
-		['coordinator', 'minister', 'manager.works', 'agent.works'].map((username) => signInStaff(app.base, username))
-	);
+	[coordinator, minister, manager, agent] = await Promise.all(['coordinator', 'minister', 'manager.works', 'agent.works'].map((username) => signInStaff(app.base, username)));
 	await api(coordinator, 'POST', '/api/admin/entities', { entity_id: LONG_ID, name_ar: LONG_NAME_AR, name_en: LONG_NAME_EN });
 	await api(coordinator, 'POST', '/api/admin/categories', {
 		category_id: `${LONG_ID.slice(0, 60)}-c`,
@@ -57,11 +55,7 @@ beforeAll(async () => {
 	const second = submitAction({ subject: 'Street light out on Avenue 5', category_id: 'works-potholes' });
 	for (const action of [first, second, submitAction({ subject: 'A long one', category_id: `${LONG_ID.slice(0, 60)}-c` })]) await outbox.put(action);
 	await outbox.replicate.to(remote(app.base, 'intake', citizen));
-	await waitFor(
-		async () => ((await api(minister, 'GET', '/api/stats/overview')).overview.headline.cases === 3 ? true : undefined),
-		30_000,
-		'the three cases counted'
-	);
+	await waitFor(async () => ((await api(minister, 'GET', '/api/stats/overview')).overview.headline.cases === 3 ? true : undefined), 30_000, 'the three cases counted');
 	const rated = await answeredCase(app.base, await signInCitizen(app.base, '+97336000062'), agent, '+97336000062', { subject: 'Broken bench in the park' });
 	ratingPath = `/r/${rated.token}`;
 	await pullDoc(app.base, agent, 'e_works', `case:${first.case_key}`);
@@ -146,8 +140,7 @@ describe('tables fit their page', () => {
 });
 
 /** The digits of `text` as the page writes them in `locale` (Arabic-Indic in Arabic). */
-const digitsIn = (locale: Locale, text: string) =>
-	locale === 'ar' ? text.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d))) : text;
+const digitsIn = (locale: Locale, text: string) => (locale === 'ar' ? text.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d))) : text);
 
 describe('staff screens', () => {
 	for (const L of LOCALES) {
@@ -343,7 +336,12 @@ async function openComplaints(page: Page, L: Locale): Promise<string> {
 	const headers = await table.locator('thead th').allTextContents();
 	const column = headers.indexOf(msg(L, 'dashboard.col.open'));
 	// The row's header is the first cell; the figures follow it.
-	return ((await row.locator('td').nth(column - 1).textContent()) ?? '').trim();
+	return (
+		(await row
+			.locator('td')
+			.nth(column - 1)
+			.textContent()) ?? ''
+	).trim();
 }
 
 describe('dashboards', () => {
@@ -457,7 +455,10 @@ describe("a citizen's photos on this device", () => {
 				await page.locator('#storage-answer', { hasText: t(`form.storage.${persisted ? 'granted' : 'denied'}`) }).waitFor();
 				await page.locator('#files-input').setInputFiles({ name: 'pothole.jpg', mimeType: 'image/jpeg', buffer: await jpegWithGps(800, 600) });
 				// The list, not the announcement: a later one (the photo's place) may replace it at once.
-				await page.getByRole('list', { name: t('form.files.list_label') }).getByText('pothole.jpg').waitFor({ timeout: 20_000 });
+				await page
+					.getByRole('list', { name: t('form.files.list_label') })
+					.getByText('pothole.jpg')
+					.waitFor({ timeout: 20_000 });
 				await page.reload();
 				await page.getByLabel(t('form.subject.label'), { exact: true }).waitFor();
 				await page.getByText(t('form.saved')).or(page.locator('#files-input')).first().waitFor();
@@ -478,7 +479,16 @@ describe("a citizen's photos on this device", () => {
 				await context.setOffline(false);
 				await page.getByRole('link', { name: t('case.back_to_list') }).click();
 				await page.getByRole('heading', { level: 1, name: t('cases.title') }).waitFor();
-				expect(await page.evaluate((url) => fetch(url).then(() => 'open', () => 'revoked'), src)).toBe('revoked');
+				expect(
+					await page.evaluate(
+						(url) =>
+							fetch(url).then(
+								() => 'open',
+								() => 'revoked'
+							),
+						src
+					)
+				).toBe('revoked');
 				await context.close();
 			});
 

@@ -71,7 +71,10 @@ describe('sharing a photo from the gallery', () => {
 		await page.goto('/');
 		await share(page, [{ name: 'pothole.jpg', mimeType: 'image/jpeg', buffer: await smallImage('jpeg', 640, 480) }], 'حفرة');
 		await page.waitForURL(/\/new\?shared=failed/);
-		await page.getByRole('status').filter({ hasText: msg('ar', 'form.shared.nothing') }).waitFor();
+		await page
+			.getByRole('status')
+			.filter({ hasText: msg('ar', 'form.shared.nothing') })
+			.waitFor();
 		expect(await page.locator('#body').inputValue()).toBe('');
 		await context.close();
 	});

@@ -62,7 +62,10 @@ describe('due soon / late', () => {
 				const summary = page.getByRole('region', { name: t('staff.summary.title') });
 				await summary.getByRole('link', { name: t('staff.summary.warnings', { late: number(0), due_soon: number(2) }) }).waitFor({ timeout: 15_000 });
 				expect(await summary.getByRole('link').count()).toBe(1);
-				await page.getByRole('navigation', { name: t('nav.label') }).getByRole('link', { name: t('nav.due') }).click();
+				await page
+					.getByRole('navigation', { name: t('nav.label') })
+					.getByRole('link', { name: t('nav.due') })
+					.click();
 				await page.getByRole('heading', { level: 1, name: t('staff.due.title') }).waitFor();
 				expect(await page.locator('html').getAttribute('dir')).toBe(L === 'ar' ? 'rtl' : 'ltr');
 				const table = page.getByRole('table', { name: t('staff.due.caption') });
@@ -110,7 +113,10 @@ describe('needs attention', () => {
 				await page.goto('/staff');
 				const summary = page.getByRole('region', { name: t('staff.summary.title') });
 				await summary.getByRole('link', { name: t('staff.summary.attention', { count: new Intl.NumberFormat(L === 'ar' ? 'ar-BH' : 'en-GB').format(2) }) }).waitFor({ timeout: 15_000 });
-				await page.getByRole('navigation', { name: t('nav.label') }).getByRole('link', { name: t('nav.attention') }).click();
+				await page
+					.getByRole('navigation', { name: t('nav.label') })
+					.getByRole('link', { name: t('nav.attention') })
+					.click();
 				await page.getByRole('heading', { level: 1, name: t('staff.attention.title') }).waitFor();
 				const table = page.getByRole('table', { name: t('staff.attention.caption') });
 				await expect.poll(() => table.locator('tbody tr').count(), { timeout: 15_000 }).toBe(2);

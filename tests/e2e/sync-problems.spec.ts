@@ -56,7 +56,9 @@ describe.each<Locale>(['ar', 'en'])('sync problems are shown, in %s', (locale) =
 		// The gate refused it: the case page says so with the quota's own message, not "sending".
 		await expect.poll(() => page.getByText(t('errors.quota_exceeded')).count(), { timeout: 30_000 }).toBeGreaterThan(0);
 		await expect.poll(() => fact(page, locale, 'case.status_label').textContent()).toContain(t('case.status.rejected'));
-		await statusBar(page, locale).getByText(t('status.refused', { count: new Intl.NumberFormat(locale === 'ar' ? 'ar-BH' : 'en-GB').format(1) })).waitFor();
+		await statusBar(page, locale)
+			.getByText(t('status.refused', { count: new Intl.NumberFormat(locale === 'ar' ? 'ar-BH' : 'en-GB').format(1) }))
+			.waitFor();
 		expect(await fact(page, locale, 'case.ref').textContent()).toContain(t('case.no_ref_yet'));
 		await page.getByRole('heading', { level: 2, name: t('case.refused_actions') }).waitFor();
 

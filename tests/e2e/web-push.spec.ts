@@ -57,7 +57,7 @@ describe('the notifications toggle', () => {
 		expect(await axe(page)).toEqual([]);
 	});
 
-	it('says so when the browser\'s push service does not answer', async () => {
+	it("says so when the browser's push service does not answer", async () => {
 		// Chromium's test profiles are private windows, which have no push service: subscribing fails.
 		const { page, context } = await citizenPage(withKeys, '+97336000807', 'ar', PHONE);
 		await context.grantPermissions(['notifications'], { origin: withKeys.base });
@@ -81,7 +81,7 @@ describe('the notifications toggle', () => {
 });
 
 describe('a push reaching the service worker', () => {
-	it.each(['ar', 'en'] as const)('shows a notification in the payload\'s language (%s), naming the reference and leading to the case', async (locale) => {
+	it.each(['ar', 'en'] as const)("shows a notification in the payload's language (%s), naming the reference and leading to the case", async (locale) => {
 		const { page, context } = await citizenPage(withKeys, locale === 'ar' ? '+97336000805' : '+97336000806', locale, DESKTOP);
 		await context.grantPermissions(['notifications'], { origin: withKeys.base });
 		await serviceWorkerReady(page);
@@ -100,6 +100,8 @@ describe('a push reaching the service worker', () => {
 			page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, lang: n.lang, dir: n.dir, url: n.data?.url })));
 		await expect.poll(notifications, { timeout: 10_000 }).toHaveLength(1);
 		const shown = await notifications();
-		expect(shown).toEqual([{ title: msg(locale, 'push.title'), body: msg(locale, 'push.body.info_requested', { ref: '26-000123-4' }), lang: locale, dir: locale === 'ar' ? 'rtl' : 'ltr', url: `/cases/${caseKey}` }]);
+		expect(shown).toEqual([
+			{ title: msg(locale, 'push.title'), body: msg(locale, 'push.body.info_requested', { ref: '26-000123-4' }), lang: locale, dir: locale === 'ar' ? 'rtl' : 'ltr', url: `/cases/${caseKey}` }
+		]);
 	});
 });

@@ -31,10 +31,14 @@ async function submitCase(fields: Record<string, unknown> = {}) {
 	await outbox.replicate.to(remote(server.base, 'intake', citizen));
 	const own = citizen.user.databases.pull.find((db) => db.startsWith('u_'))!;
 	const mirror = local('mirror');
-	return waitFor(async () => {
-		await mirror.replicate.from(remote(server.base, own, citizen));
-		return (await mirror.get(`case:${action.case_key}`).catch(() => undefined)) as any;
-	}, 20_000, 'submitted case');
+	return waitFor(
+		async () => {
+			await mirror.replicate.from(remote(server.base, own, citizen));
+			return (await mirror.get(`case:${action.case_key}`).catch(() => undefined)) as any;
+		},
+		20_000,
+		'submitted case'
+	);
 }
 
 async function auditKinds(): Promise<string[]> {
@@ -155,10 +159,14 @@ describe('entities, categories and routing', () => {
 		await outbox.put(refused);
 		await outbox.replicate.to(remote(server.base, 'intake', citizen));
 		const own = local('own-retired');
-		const rejection = await waitFor(async () => {
-			await own.replicate.from(remote(server.base, `u_${citizen.user.user_id}`, citizen));
-			return (await own.get(`rejection:${refused._id}`).catch(() => undefined)) as { code: string } | undefined;
-		}, 20_000, 'rejection for the retired entity');
+		const rejection = await waitFor(
+			async () => {
+				await own.replicate.from(remote(server.base, `u_${citizen.user.user_id}`, citizen));
+				return (await own.get(`rejection:${refused._id}`).catch(() => undefined)) as { code: string } | undefined;
+			},
+			20_000,
+			'rejection for the retired entity'
+		);
 		expect(rejection.code).toBe('unknown_entity');
 
 		const back = await api('PUT', '/api/admin/entities/ports', coordinator, { active: true });
@@ -224,13 +232,16 @@ describe('entities, categories and routing', () => {
 		expect(kinds).toContain('admin.sms_template.update');
 	});
 
-	it('sends the sign-in code in the coordinator\'s wording, in the person\'s language', async () => {
+	it("sends the sign-in code in the coordinator's wording, in the person's language", async () => {
 		const saved = await api('PUT', '/api/admin/sms-templates/sign_in_code', coordinator, {
 			text_ar: 'رمز دخول تواصل {code} (صالح {minutes} دقائق)',
 			text_en: 'Tawasul code {code}, valid {minutes} min'
 		});
 		expect(saved.status).toBe(200);
-		for (const [locale, expected] of [['en', /^Tawasul code \d{6}, valid 5 min$/], ['ar', /^رمز دخول تواصل \d{6} \(صالح 5 دقائق\)$/]] as const) {
+		for (const [locale, expected] of [
+			['en', /^Tawasul code \d{6}, valid 5 min$/],
+			['ar', /^رمز دخول تواصل \d{6} \(صالح 5 دقائق\)$/]
+		] as const) {
 			const phone = locale === 'en' ? '+97336000441' : '+97336000442';
 			const sent = await fetch(`${server.base}/api/auth/otp/request`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, locale }) });
 			expect(sent.status).toBe(200);

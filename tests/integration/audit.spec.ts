@@ -32,11 +32,15 @@ async function push(session: Session, docs: Record<string, unknown>[]) {
 
 /** Waits until the coordinator's view of the trail holds an entry for every given action. */
 async function entriesFor(actionIds: string[]) {
-	return waitFor(async () => {
-		const { body } = await api('/api/audit?limit=200', coordinator);
-		const found = body.entries.filter((e: { action_id?: string }) => actionIds.includes(e.action_id!));
-		return found.length === actionIds.length ? found : undefined;
-	}, 20_000, 'audit entries');
+	return waitFor(
+		async () => {
+			const { body } = await api('/api/audit?limit=200', coordinator);
+			const found = body.entries.filter((e: { action_id?: string }) => actionIds.includes(e.action_id!));
+			return found.length === actionIds.length ? found : undefined;
+		},
+		20_000,
+		'audit entries'
+	);
 }
 
 beforeAll(async () => {
@@ -127,10 +131,14 @@ describe('sign-ins in the trail', () => {
 		const leaving = await signInStaff(server.base, 'agent.health');
 		expect((await api('/api/auth/logout', leaving, { method: 'POST' })).status).toBe(200);
 
-		const entries = await waitFor(async () => {
-			const found = await trail(coordinator);
-			return found.some((e) => e.kind === 'auth.sign_out' && e.actor?.user_id === leaving.user.user_id) ? found : undefined;
-		}, 10_000, 'sign-out entry');
+		const entries = await waitFor(
+			async () => {
+				const found = await trail(coordinator);
+				return found.some((e) => e.kind === 'auth.sign_out' && e.actor?.user_id === leaving.user.user_id) ? found : undefined;
+			},
+			10_000,
+			'sign-out entry'
+		);
 		const has = (match: Partial<Entry> & { user?: string }) =>
 			entries.some((e) => Object.entries(match).every(([k, v]) => (k === 'user' ? e.actor?.user_id === v : JSON.stringify(e[k as keyof Entry]) === JSON.stringify(v))));
 		expect(has({ kind: 'auth.sign_in.sms', outcome: 'applied', user: citizen.user.user_id })).toBe(true);
@@ -143,7 +151,7 @@ describe('sign-ins in the trail', () => {
 		expect(JSON.stringify(entries)).not.toContain('36000999');
 	});
 
-	it('shows a manager the sign-ins of their own entity\'s staff only', async () => {
+	it("shows a manager the sign-ins of their own entity's staff only", async () => {
 		const works = await trail(managerWorks);
 		const signIns = works.filter((e) => e.kind.startsWith('auth.'));
 		expect(signIns.some((e) => e.actor?.user_id === agentWorks.user.user_id)).toBe(true);
@@ -205,7 +213,12 @@ describe('who reads which entries', () => {
 	it('gives the coordinator everything or one entity; refuses everyone else', async () => {
 		const health = await api('/api/audit?entity=health&limit=200', coordinator);
 		for (const entry of health.body.entries) expect(entry.entity_ids).toContain('health');
-		for (const [session, status] of [[null, 401], [citizen, 403], [agentWorks, 403], [minister, 403]] as const) {
+		for (const [session, status] of [
+			[null, 401],
+			[citizen, 403],
+			[agentWorks, 403],
+			[minister, 403]
+		] as const) {
 			expect((await api('/api/audit', session)).status).toBe(status);
 		}
 	});

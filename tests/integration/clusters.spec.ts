@@ -26,7 +26,22 @@ const author = (s: Session) => ({ user_id: s.user.user_id, role: s.user.role, ..
 function submit(by: Session, at: Date, subject: string, category = 'works-potholes') {
 	const time = at.toISOString();
 	const caseKey = randomUUID();
-	const doc = { _id: `act:${randomUUID()}`, type: 'action', kind: 'submit', case_key: caseKey, client_time: time, device_id: 'clusters', author: author(by), received_at: time, case_type: 'complaint', category_id: category, subject, body: subject, locale: 'ar', location: { lat: 26.2235, lng: 50.5876 } };
+	const doc = {
+		_id: `act:${randomUUID()}`,
+		type: 'action',
+		kind: 'submit',
+		case_key: caseKey,
+		client_time: time,
+		device_id: 'clusters',
+		author: author(by),
+		received_at: time,
+		case_type: 'complaint',
+		category_id: category,
+		subject,
+		body: subject,
+		locale: 'ar',
+		location: { lat: 26.2235, lng: 50.5876 }
+	};
 	return { caseKey, doc };
 }
 
@@ -66,11 +81,15 @@ let stopped = false;
 afterAll(() => (stopped ? undefined : server?.stop()), 120_000);
 
 describe('clusters kept as cases arrive', () => {
-	it('gives the manager the entity\'s repeated clusters, the largest first, with trend, places and categories', async () => {
-		const clusters = await waitFor(async () => {
-			const found = await top(who.manager);
-			return found.length === 2 ? found : undefined;
-		}, 30_000, 'two clusters');
+	it("gives the manager the entity's repeated clusters, the largest first, with trend, places and categories", async () => {
+		const clusters = await waitFor(
+			async () => {
+				const found = await top(who.manager);
+				return found.length === 2 ? found : undefined;
+			},
+			30_000,
+			'two clusters'
+		);
 		const [light, water] = clusters;
 		expect(light).toMatchObject({ entity_id: 'works', size: 4, people: 2, status: 'open', places: [{ place: '26.22,50.59', count: 4 }], categories: [{ category_id: 'works-potholes', count: 4 }] });
 		expect(light.representative.subject).toBe(LIGHT[0]);
@@ -86,7 +105,7 @@ describe('clusters kept as cases arrive', () => {
 		expect((await top(who.manager)).map((c) => c.size)).toEqual([4, 2]);
 	});
 
-	it('shows the minister\'s office every entity without case keys, and keeps each manager to their own entity', async () => {
+	it("shows the minister's office every entity without case keys, and keeps each manager to their own entity", async () => {
 		const national = await top(who.minister);
 		expect(national.map((c) => c.size)).toEqual([4, 2]);
 		expect(national[0].case_keys).toEqual([]);
@@ -116,7 +135,7 @@ describe('studying a cluster', () => {
 		expect((await top(who.manager))[0].status).toBe('open');
 	});
 
-	it('lets the entity\'s manager mark it under study, then fixed, each in the audit trail', async () => {
+	it("lets the entity's manager mark it under study, then fixed, each in the audit trail", async () => {
 		const study = await post(who.manager, `/api/clusters/${lightId()}/status`, { status: 'under_study' });
 		expect(study.status).toBe(200);
 		expect((await study.json()).cluster.status).toBe('under_study');
@@ -132,10 +151,14 @@ describe('studying a cluster', () => {
 		const late = submit(who.citizen, new Date(), 'الليت طافي مرة ثانية في طريق ٣٢ مجمع ٣٣٨');
 		keys.late = late.caseKey;
 		await file([late]);
-		const answer = await waitFor(async () => {
-			const body = await (await get(who.agent, `/api/cases/${late.caseKey}/cluster`)).json();
-			return body.cluster ? body : undefined;
-		}, 30_000, 'the late case clustered');
+		const answer = await waitFor(
+			async () => {
+				const body = await (await get(who.agent, `/api/cases/${late.caseKey}/cluster`)).json();
+				return body.cluster ? body : undefined;
+			},
+			30_000,
+			'the late case clustered'
+		);
 		expect(answer).toMatchObject({ after_fix: true, cluster: { id: lightId(), status: 'fixed', size: 5, after_fix: 1 } });
 		const earlier = await (await get(who.agent, `/api/cases/${keys.light[1]}/cluster`)).json();
 		expect(earlier.after_fix).toBe(false);
@@ -158,11 +181,37 @@ describe('rebuilding from the cases', () => {
 describe('similar cases already linked', () => {
 	it('marks the primary a case is linked to', async () => {
 		const time = new Date().toISOString();
-		const link = { _id: `act:${randomUUID()}`, type: 'action', kind: 'link', case_key: keys.light[1], primary_key: keys.light[0], client_time: time, device_id: 'clusters', author: author(who.agent), received_at: time };
+		const link = {
+			_id: `act:${randomUUID()}`,
+			type: 'action',
+			kind: 'link',
+			case_key: keys.light[1],
+			primary_key: keys.light[0],
+			client_time: time,
+			device_id: 'clusters',
+			author: author(who.agent),
+			received_at: time
+		};
 		await server.store.use(DB.INTAKE).insert(link as never);
-		await waitFor(() => server.store.use<CaseDoc>(DB.CASES).get(`case:${keys.light[1]}`).then((c) => c.linked_to ?? undefined), 20_000, 'linked');
+		await waitFor(
+			() =>
+				server.store
+					.use<CaseDoc>(DB.CASES)
+					.get(`case:${keys.light[1]}`)
+					.then((c) => c.linked_to ?? undefined),
+			20_000,
+			'linked'
+		);
 		// The primary records the link with the server's own action, a batch later.
-		await waitFor(() => server.store.use<CaseDoc>(DB.CASES).get(`case:${keys.light[0]}`).then((c) => c.duplicates?.[0]), 20_000, 'recorded on the primary');
+		await waitFor(
+			() =>
+				server.store
+					.use<CaseDoc>(DB.CASES)
+					.get(`case:${keys.light[0]}`)
+					.then((c) => c.duplicates?.[0]),
+			20_000,
+			'recorded on the primary'
+		);
 		const body = await (await get(who.agent, `/api/cases/${keys.light[1]}/similar?limit=10`)).json();
 		const byKey = new Map(body.cases.map((c: { case_key: string; linked: boolean }) => [c.case_key, c.linked]));
 		expect(byKey.get(keys.light[0])).toBe(true);

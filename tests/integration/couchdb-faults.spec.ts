@@ -115,10 +115,14 @@ describe.runIf(available)('CouchDB faults', () => {
 		await outbox.put(submit);
 		await outbox.replicate.to(remote(started[2].base, 'intake', citizen));
 		const mirror = local('faults-empty-mirror');
-		await waitFor(async () => {
-			await mirror.replicate.from(remote(started[0].base, `u_${citizen.user.user_id}`, citizen));
-			return (await mirror.allDocs({ startkey: 'case:', endkey: 'case:\uffff' })).rows.length === 1 ? true : undefined;
-		}, 60_000, 'the case in the citizen\'s database');
+		await waitFor(
+			async () => {
+				await mirror.replicate.from(remote(started[0].base, `u_${citizen.user.user_id}`, citizen));
+				return (await mirror.allDocs({ startkey: 'case:', endkey: 'case:\uffff' })).rows.length === 1 ? true : undefined;
+			},
+			60_000,
+			"the case in the citizen's database"
+		);
 
 		expect((await couchGet(node, '/cases')).cluster).toMatchObject({ q: 3, n: 1 });
 		// intake keeps one shard whatever COUCHDB_Q says: its feed is the order the engine applies.
@@ -137,10 +141,14 @@ describe.runIf(available)('CouchDB faults', () => {
 		const node = await couchNode();
 		const port = await freePortBlock();
 		const starting = startChild({ COUCHDB_URL: node.url, PORT: String(port), DATA_DIR: tempDir() }, { readyTimeoutMs: 180_000 });
-		const down = await waitFor(async () => {
-			const h = await health(`http://127.0.0.1:${port}`);
-			return h.status === 503 && h.body.store === 'down' ? h : undefined;
-		}, 60_000, '/healthz while CouchDB is down');
+		const down = await waitFor(
+			async () => {
+				const h = await health(`http://127.0.0.1:${port}`);
+				return h.status === 503 && h.body.store === 'down' ? h : undefined;
+			},
+			60_000,
+			'/healthz while CouchDB is down'
+		);
 		expect(down.body).toMatchObject({ ok: false, starting: true });
 		expect(String(down.body.problem)).toMatch(/refused/);
 		// Everything else asks to come back, with a reason a person can read.
@@ -151,10 +159,14 @@ describe.runIf(available)('CouchDB faults', () => {
 		await node.start();
 		const child = await starting;
 		children.push(child);
-		const up = await waitFor(async () => {
-			const h = await health(child.base);
-			return h.status === 200 ? h : undefined;
-		}, 30_000, '/healthz once CouchDB is up');
+		const up = await waitFor(
+			async () => {
+				const h = await health(child.base);
+				return h.status === 200 ? h : undefined;
+			},
+			30_000,
+			'/healthz once CouchDB is up'
+		);
 		expect(up.body.store).toBe('up');
 		await child.kill('SIGTERM');
 		await node.stop();
@@ -187,10 +199,14 @@ describe.runIf(available)('CouchDB faults', () => {
 		const docs = Array.from({ length: 400 }, () => submitAction());
 		await outbox.bulkDocs(docs);
 		const pushing = outbox.replicate.to(remote(base, 'intake', citizen)).catch(() => null);
-		const before = await waitFor(async () => {
-			const h = await health(base);
-			return (h.body.engine?.processed ?? 0) >= 40 ? h.body.engine!.processed : undefined;
-		}, 60_000, 'engine progress');
+		const before = await waitFor(
+			async () => {
+				const h = await health(base);
+				return (h.body.engine?.processed ?? 0) >= 40 ? h.body.engine!.processed : undefined;
+			},
+			60_000,
+			'engine progress'
+		);
 		await node.stop();
 		const during = await health(base);
 		expect(during.status).toBe(503);
@@ -203,10 +219,16 @@ describe.runIf(available)('CouchDB faults', () => {
 		await waitFor(async () => ((await health(base)).status === 200 ? true : undefined), 60_000, 'health after the restart');
 		await outbox.replicate.to(remote(base, 'intake', citizen));
 
-		const cases = await waitFor(async () => {
-			const all = await inProcess!.store.use<{ ref: string; applied: string[]; rejected: string[]; timeline: { kind: string }[] }>('cases').list({ include_docs: true, startkey: 'case:', endkey: 'case:\uffff' });
-			return all.rows.length === docs.length ? all.rows.map((r) => r.doc!) : undefined;
-		}, 120_000, 'every case after the restart');
+		const cases = await waitFor(
+			async () => {
+				const all = await inProcess!.store
+					.use<{ ref: string; applied: string[]; rejected: string[]; timeline: { kind: string }[] }>('cases')
+					.list({ include_docs: true, startkey: 'case:', endkey: 'case:\uffff' });
+				return all.rows.length === docs.length ? all.rows.map((r) => r.doc!) : undefined;
+			},
+			120_000,
+			'every case after the restart'
+		);
 		expect(new Set(cases.map((c) => c.ref)).size).toBe(docs.length);
 		expect(cases.every((c) => isValidReference(c.ref))).toBe(true);
 		const ids = new Set(docs.map((d) => d._id));

@@ -21,15 +21,19 @@ describe('crash recovery', () => {
 		expect(processedAtKill).toBeLessThan(BURST);
 
 		const mirror = local('crash-mirror');
-		const cases = await waitFor(async () => {
-			const response = await fetch(`${child!.base}/healthz`);
-			const health = await response.json();
-			if (health.engine.last_error) return undefined;
-			// Read through the citizen's own database, as their device would.
-			await mirror.replicate.from(remote(child!.base, `u_${citizen.user.user_id}`, citizen));
-			const all = await mirror.allDocs({ include_docs: true, startkey: 'case:', endkey: 'case:\uffff' });
-			return all.rows.length === BURST ? all.rows.map((r: { doc: unknown }) => r.doc) : undefined;
-		}, 90_000, 'all cases after restart');
+		const cases = await waitFor(
+			async () => {
+				const response = await fetch(`${child!.base}/healthz`);
+				const health = await response.json();
+				if (health.engine.last_error) return undefined;
+				// Read through the citizen's own database, as their device would.
+				await mirror.replicate.from(remote(child!.base, `u_${citizen.user.user_id}`, citizen));
+				const all = await mirror.allDocs({ include_docs: true, startkey: 'case:', endkey: 'case:\uffff' });
+				return all.rows.length === BURST ? all.rows.map((r: { doc: unknown }) => r.doc) : undefined;
+			},
+			90_000,
+			'all cases after restart'
+		);
 		const refs = cases.map((c: { ref: string }) => c.ref);
 		expect(new Set(refs).size).toBe(BURST);
 		expect(refs.every(isValidReference)).toBe(true);

@@ -82,11 +82,15 @@ async function lateCases(server: Server): Promise<string[]> {
 		locale: 'en'
 	});
 	await server.store.use(DB.INTAKE).bulk({ docs: [submit(keys[0], 'works-potholes'), submit(keys[1], 'health-appointments')] as never[] });
-	const cases = await waitFor(async () => {
-		const found = await server.store.use<CaseDoc>(DB.CASES).fetch({ keys: keys.map((k) => `case:${k}`) });
-		const docs = found.rows.flatMap((r) => ('doc' in r && r.doc?.sla ? [r.doc as CaseDoc] : []));
-		return docs.length === 2 ? docs : undefined;
-	}, 30_000, 'the late cases');
+	const cases = await waitFor(
+		async () => {
+			const found = await server.store.use<CaseDoc>(DB.CASES).fetch({ keys: keys.map((k) => `case:${k}`) });
+			const docs = found.rows.flatMap((r) => ('doc' in r && r.doc?.sla ? [r.doc as CaseDoc] : []));
+			return docs.length === 2 ? docs : undefined;
+		},
+		30_000,
+		'the late cases'
+	);
 	return cases.map((c) => c.ref);
 }
 
@@ -116,7 +120,7 @@ afterAll(async () => {
 	await a?.stop();
 });
 
-describe('the managers\' daily digest', () => {
+describe("the managers' daily digest", () => {
 	it('lets a manager choose the SMS, and refuses anything but that choice', async () => {
 		const agent = await signInStaff(a.base, 'agent.works');
 		expect((await put(agent, '/api/sla/digest/sms', { enabled: true, locale: 'en' })).status).toBe(403);
@@ -128,7 +132,11 @@ describe('the managers\' daily digest', () => {
 		expect(chosen.status).toBe(200);
 		expect(await chosen.json()).toEqual({ enabled: true });
 		// The health manager's phone replies STOP.
-		const stop = await fetch(`${a.base}/api/sms/inbound`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ from: PHONES.health, text: 'STOP' }) });
+		const stop = await fetch(`${a.base}/api/sms/inbound`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ from: PHONES.health, text: 'STOP' })
+		});
 		expect((await stop.json()).keyword).toBe('stop');
 	});
 
@@ -141,10 +149,14 @@ describe('the managers\' daily digest', () => {
 
 	it('makes one digest per manager on a working day, and one SMS only where chosen and not stopped', async () => {
 		await setToday(a.store, false);
-		const made = await waitFor(async () => {
-			const docs = await digestsOfToday(a.store);
-			return docs.length === 3 && docs.every((d) => d.sms !== null) ? docs : undefined;
-		}, 20_000, 'three digests');
+		const made = await waitFor(
+			async () => {
+				const docs = await digestsOfToday(a.store);
+				return docs.length === 3 && docs.every((d) => d.sms !== null) ? docs : undefined;
+			},
+			20_000,
+			'three digests'
+		);
 		// Both instances keep looking: nothing is made or sent again.
 		await sleep(3_000);
 		await settled(a);
@@ -160,7 +172,14 @@ describe('the managers\' daily digest', () => {
 		expect(byManager[ids.health].late.map((c) => c.ref)).not.toContain(refs[0]);
 
 		const counts = byManager[ids.works].counts;
-		const expected = t('en', 'digest.sms.text', { day: today, late: String(counts.late), due_soon: String(counts.due_soon), low_ratings: String(counts.low_ratings), reopened: String(counts.reopened), link: 'https://tawasul.example/staff' });
+		const expected = t('en', 'digest.sms.text', {
+			day: today,
+			late: String(counts.late),
+			due_soon: String(counts.due_soon),
+			low_ratings: String(counts.low_ratings),
+			reopened: String(counts.reopened),
+			link: 'https://tawasul.example/staff'
+		});
 		expect(await textsTo(a.store, PHONES.works)).toEqual([expected]);
 		expect(await textsTo(a.store, PHONES.health)).toEqual([]);
 		expect(await textsTo(a.store, PHONES.quiet)).toEqual([]);
@@ -180,16 +199,25 @@ describe('the managers\' daily digest', () => {
 		b = null;
 		await a.stop();
 		a = await startInProcess(ENV);
-		const settledAgain = await waitFor(async () => {
-			const doc = await a.store.use<DigestDoc>(DB.DIGESTS).get(digestDocId(ids.works, today));
-			return doc.sms === 'queued' ? doc : undefined;
-		}, 20_000, 'the SMS of the digest settled again');
+		const settledAgain = await waitFor(
+			async () => {
+				const doc = await a.store.use<DigestDoc>(DB.DIGESTS).get(digestDocId(ids.works, today));
+				return doc.sms === 'queued' ? doc : undefined;
+			},
+			20_000,
+			'the SMS of the digest settled again'
+		);
 		await sleep(2_000);
 		await settled(a);
 		expect(settledAgain.made_at).toBe(works.made_at);
 		const docs = await digestsOfToday(a.store);
 		expect(docs).toHaveLength(3);
-		expect(docs.filter((d) => d.manager_id !== ids.works).map((d) => d._rev).sort()).toEqual(others.map((d) => d._rev).sort());
+		expect(
+			docs
+				.filter((d) => d.manager_id !== ids.works)
+				.map((d) => d._rev)
+				.sort()
+		).toEqual(others.map((d) => d._rev).sort());
 		expect(await textsTo(a.store, PHONES.works)).toHaveLength(1);
 	}, 60_000);
 });

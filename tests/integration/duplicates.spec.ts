@@ -103,7 +103,7 @@ describe('linking duplicates', () => {
 		expect((await caseOf(keys.alone)).linked_to).toBeUndefined();
 	});
 
-	it('refuses an agent\'s unlink and a transfer of a linked case', async () => {
+	it("refuses an agent's unlink and a transfer of a linked case", async () => {
 		const unlink = await act(who.agent, keys.third, 'unlink');
 		// The gate already refuses the kind from an agent: nothing reaches the case.
 		expect((await caseOf(keys.third)).linked_to?.case_key).toBe(keys.primary);
@@ -123,7 +123,7 @@ describe('linking duplicates', () => {
 		expect(audit.entries.find((e: { id: string }) => e.id === `audit:${unlink._id}`)).toMatchObject({ kind: 'unlink', actor: { user_id: who.manager.user.user_id, role: 'manager' } });
 	});
 
-	it('answers and closes every linked case with the primary\'s final reply, one rating SMS per citizen, also after a full replay', async () => {
+	it("answers and closes every linked case with the primary's final reply, one rating SMS per citizen, also after a full replay", async () => {
 		const reply = await act(who.agent, keys.primary, 'reply', { body: 'The road crew filled the pothole on Road 4417 this morning.' });
 		await waitFor(async () => ((await caseOf(keys.second)).status === 'closed' ? true : undefined), 20_000, 'linked case closed');
 		await settled(server!);

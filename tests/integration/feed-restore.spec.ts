@@ -30,11 +30,15 @@ describe('intake replaced', () => {
 		await outbox.replicate.to(remote(server.base, 'intake', citizen));
 		const mirror = local('restore-mirror');
 		const casesIn = async (base: string, count: number): Promise<CaseDoc[]> =>
-			waitFor(async () => {
-				await mirror.replicate.from(remote(base, `u_${citizen.user.user_id}`, citizen));
-				const all = await mirror.allDocs({ include_docs: true, startkey: 'case:', endkey: 'case:\uffff' });
-				return all.rows.length === count ? all.rows.map((r: { doc?: CaseDoc }) => r.doc!) : undefined;
-			}, 60_000, `${count} cases`);
+			waitFor(
+				async () => {
+					await mirror.replicate.from(remote(base, `u_${citizen.user.user_id}`, citizen));
+					const all = await mirror.allDocs({ include_docs: true, startkey: 'case:', endkey: 'case:\uffff' });
+					return all.rows.length === count ? all.rows.map((r: { doc?: CaseDoc }) => r.doc!) : undefined;
+				},
+				60_000,
+				`${count} cases`
+			);
 		const routed = await casesIn(server.base, 10);
 		await server.stop();
 		server = null;
@@ -57,11 +61,15 @@ describe('intake replaced', () => {
 		await outbox.replicate.to(remote(server.base, 'intake', citizen));
 		// Caught up: the engine's position is intake's latest (CouchDB's positions compared by number).
 		const position = (seq: string | number) => Number(String(seq).split('-')[0]);
-		await waitFor(async () => {
-			const health = await (await fetch(`${server!.base}/healthz`)).json();
-			const info = await server!.store.dbInfo('intake');
-			return info && position(health.engine.last_seq) === position(info.update_seq) ? true : undefined;
-		}, 30_000, 'the engine caught up');
+		await waitFor(
+			async () => {
+				const health = await (await fetch(`${server!.base}/healthz`)).json();
+				const info = await server!.store.dbInfo('intake');
+				return info && position(health.engine.last_seq) === position(info.update_seq) ? true : undefined;
+			},
+			30_000,
+			'the engine caught up'
+		);
 		expect(await casesIn(server.base, 11)).toHaveLength(11);
 
 		const byId = new Map(after.map((c) => [c._id, c]));

@@ -261,10 +261,14 @@ export async function crashMidBurst(options: {
 	await outbox.bulkDocs(docs);
 	// The push is still running when the server dies: a dropped connection mid-upload too.
 	const pushing = outbox.replicate.to(remote(first.base, 'intake', citizen)).catch(() => null);
-	const processedAtKill = await waitFor(async () => {
-		const health = await (await fetch(`${first.base}/healthz`)).json();
-		return health.engine.processed >= options.killAfter ? health.engine.processed : undefined;
-	}, 30_000, 'engine progress');
+	const processedAtKill = await waitFor(
+		async () => {
+			const health = await (await fetch(`${first.base}/healthz`)).json();
+			return health.engine.processed >= options.killAfter ? health.engine.processed : undefined;
+		},
+		30_000,
+		'engine progress'
+	);
 	await first.kill('SIGKILL');
 	await pushing;
 	const child = await startChild(options.env);
@@ -355,25 +359,28 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs 
  * checkpoint moves), then for the SMS sender to have sent what was queued. */
 export async function settled(server: Pick<Running, 'store'> & { base: string }): Promise<void> {
 	const position = (seq: string | number) => Number(String(seq).split('-')[0]);
-	await waitFor(async () => {
-		const health = await (await fetch(`${server.base}/healthz`)).json();
-		const info = await server.store.dbInfo('intake');
-		return info && health.engine && position(health.engine.last_seq) === position(info.update_seq) ? true : undefined;
-	}, 30_000, 'the engine caught up');
-	await waitFor(async () => {
-		const jobs = await server.store.use<{ status: string }>('sms').list({ include_docs: true, startkey: 'job:', endkey: 'job:\uffff' });
-		return jobs.rows.every((r) => !['queued', 'sending'].includes(r.doc!.status)) || undefined;
-	}, 30_000, 'the SMS queue drained');
+	await waitFor(
+		async () => {
+			const health = await (await fetch(`${server.base}/healthz`)).json();
+			const info = await server.store.dbInfo('intake');
+			return info && health.engine && position(health.engine.last_seq) === position(info.update_seq) ? true : undefined;
+		},
+		30_000,
+		'the engine caught up'
+	);
+	await waitFor(
+		async () => {
+			const jobs = await server.store.use<{ status: string }>('sms').list({ include_docs: true, startkey: 'job:', endkey: 'job:\uffff' });
+			return jobs.rows.every((r) => !['queued', 'sending'].includes(r.doc!.status)) || undefined;
+		},
+		30_000,
+		'the SMS queue drained'
+	);
 }
 
 /** Stops the server, makes its engine forget how far it read intake, and starts it again: the
  * engine then replays its whole feed, as a restart after a crash would. */
-export async function restartReplaying(
-	server: Running & { base: string },
-	dataDir: string,
-	env: Record<string, string>,
-	options: StartOptions = {}
-): Promise<Running & { base: string }> {
+export async function restartReplaying(server: Running & { base: string }, dataDir: string, env: Record<string, string>, options: StartOptions = {}): Promise<Running & { base: string }> {
 	await server.stop();
 	const store = await openLaneStore(dataDir);
 	const engine = store.use('engine');

@@ -34,17 +34,19 @@ describe('several instances on one store', () => {
 		first = await startInProcess({ ...SHARED, ...LEASE });
 		// Two more servers start at the same moment on the same store: neither may fail on the seed,
 		// the accounts or the design documents the others are writing.
-		const started = await Promise.all(
-			[1, 2].map((n) => startChild({ ...storeEnvOf(first!), ...SHARED, ...LEASE, DATA_DIR: tempDir(), ENGINE_INSTANCE: `child-${n}` }))
-		);
+		const started = await Promise.all([1, 2].map((n) => startChild({ ...storeEnvOf(first!), ...SHARED, ...LEASE, DATA_DIR: tempDir(), ENGINE_INSTANCE: `child-${n}` })));
 		children.push(...started);
 		// Hand the feed from the in-process server to a child, the one this test can kill.
 		await first.engine.stop();
-		const leader = await waitFor(async () => {
-			const states = await Promise.all(children.map(async (c) => ({ child: c, h: await health(c.base) })));
-			const holding = states.filter((s) => s.h.engine.leader);
-			return holding.length === 1 ? holding[0].child : undefined;
-		}, 20_000, 'a child to take the lease');
+		const leader = await waitFor(
+			async () => {
+				const states = await Promise.all(children.map(async (c) => ({ child: c, h: await health(c.base) })));
+				const holding = states.filter((s) => s.h.engine.leader);
+				return holding.length === 1 ? holding[0].child : undefined;
+			},
+			20_000,
+			'a child to take the lease'
+		);
 		const survivor = children.find((c) => c !== leader)!;
 
 		// Each citizen pushes through a different gate: the in-process server, the leader, the other child.
@@ -60,10 +62,14 @@ describe('several instances on one store', () => {
 		const pushes = outboxes.map((outbox, i) => outbox.replicate.to(remote(gates[i], 'intake', sessions[i])).catch(() => null));
 
 		let last: Health | null = null;
-		const before = await waitFor(async () => {
-			last = await health(leader.base);
-			return last.engine.processed >= 200 ? last.engine.processed : undefined;
-		}, 60_000, 'the leader to make progress').catch((error) => {
+		const before = await waitFor(
+			async () => {
+				last = await health(leader.base);
+				return last.engine.processed >= 200 ? last.engine.processed : undefined;
+			},
+			60_000,
+			'the leader to make progress'
+		).catch((error) => {
 			throw new Error(`${error.message}: ${JSON.stringify(last)}`);
 		});
 		await leader.kill('SIGKILL');
@@ -74,11 +80,15 @@ describe('several instances on one store', () => {
 		await outboxes[1].replicate.to(remote(survivor.base, 'intake', sessions[1]));
 		await Promise.all(outboxes.map((outbox, i) => (i === 1 ? null : outbox.replicate.to(remote(gates[i], 'intake', sessions[i])))));
 
-		const cases = await waitFor(async () => {
-			const all = await first!.store.use<CaseRow>('cases').list({ include_docs: true, startkey: 'case:', endkey: 'case:\uffff' });
-			const docs = all.rows.map((r) => r.doc!);
-			return docs.length === TOTAL ? docs : undefined;
-		}, 150_000, 'every case');
+		const cases = await waitFor(
+			async () => {
+				const all = await first!.store.use<CaseRow>('cases').list({ include_docs: true, startkey: 'case:', endkey: 'case:\uffff' });
+				const docs = all.rows.map((r) => r.doc!);
+				return docs.length === TOTAL ? docs : undefined;
+			},
+			150_000,
+			'every case'
+		);
 		const h = await health(survivor.base);
 		expect(h.engine.leader).toBe(true);
 		expect(h.engine.dead_letters).toBe(0);

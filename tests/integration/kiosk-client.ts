@@ -82,10 +82,14 @@ export function kioskClient(server: () => { base: string }, coordinator: () => S
 	}
 
 	async function receiptOf(kiosk: Kiosk, caseKey: string) {
-		return waitFor(async () => {
-			const response = await kiosk.call('GET', `/api/kiosk/receipt/${caseKey}`);
-			return response.status === 200 ? { response, body: await response.json() } : undefined;
-		}, 15_000, 'receipt');
+		return waitFor(
+			async () => {
+				const response = await kiosk.call('GET', `/api/kiosk/receipt/${caseKey}`);
+				return response.status === 200 ? { response, body: await response.json() } : undefined;
+			},
+			15_000,
+			'receipt'
+		);
 	}
 
 	return { admin, register, enrol, enrolledKiosk, smsTo, smsCode, identify, receiptOf };

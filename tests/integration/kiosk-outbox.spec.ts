@@ -16,7 +16,10 @@ import { complaint, errorCode, kioskClient, type Kiosk } from './kiosk-client.js
 
 let server: Awaited<ReturnType<typeof startInProcess>>;
 let coordinator: Session;
-const { admin, enrolledKiosk, identify, smsTo } = kioskClient(() => server, () => coordinator);
+const { admin, enrolledKiosk, identify, smsTo } = kioskClient(
+	() => server,
+	() => coordinator
+);
 
 beforeAll(async () => {
 	server = await startInProcess();
@@ -61,10 +64,14 @@ describe('a filing from the kiosk outbox', () => {
 		const mine = await citizenCase(phone, caseKey);
 		expect(isValidReference(mine.ref!)).toBe(true);
 		expect(mine).toMatchObject({ subject: complaint.subject, entity_id: 'works', kiosk: { kiosk_id: kiosk.id, receipt_code: kioskReceiptCode(queued.filing_id) } });
-		const bySms = await waitFor(async () => {
-			const found = (await smsTo(phone)).filter((m) => m.text.includes(mine.ref!));
-			return found.length > 0 ? found : undefined;
-		}, 15_000, 'reference SMS');
+		const bySms = await waitFor(
+			async () => {
+				const found = (await smsTo(phone)).filter((m) => m.text.includes(mine.ref!));
+				return found.length > 0 ? found : undefined;
+			},
+			15_000,
+			'reference SMS'
+		);
 		expect(bySms).toHaveLength(1);
 
 		// The same filing through the online door (its answer had been lost) is that case again.
@@ -73,7 +80,7 @@ describe('a filing from the kiosk outbox', () => {
 		expect([online.status, (await online.json()).case_key]).toEqual([202, caseKey]);
 	}, 60_000);
 
-	it('takes a suggestion without a grant as the kiosk\'s own, and nothing else', async () => {
+	it("takes a suggestion without a grant as the kiosk's own, and nothing else", async () => {
 		const kiosk = await enrolledKiosk('Kiosk outbox anonymous');
 		const refused = await kiosk.call('POST', '/api/kiosk/outbox', await sealed(kiosk, null));
 		expect([refused.status, await errorCode(refused)]).toEqual([403, 'kiosk_no_citizen']);
@@ -94,7 +101,7 @@ describe('the outbox door refuses', () => {
 			['sealed for another kiosk', await sealed(other, grant), 400, 'invalid_format'],
 			['under another filing id', { ...good, filing_id: randomUUID() }, 400, 'invalid_format'],
 			['changed', { ...good, sealed: { ...good.sealed, data: good.sealed.data.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) } }, 400, 'invalid_format'],
-			['with another kiosk\'s grant', await sealed(kiosk, otherGrant), 403, 'kiosk_citizen_mismatch'],
+			["with another kiosk's grant", await sealed(kiosk, otherGrant), 403, 'kiosk_citizen_mismatch'],
 			['with a forged grant', await sealed(kiosk, `${grant!.split('.')[0]}.${'A'.repeat(43)}`), 403, 'kiosk_citizen_mismatch'],
 			['without a filing id', { sealed: good.sealed }, 400, 'invalid_format'],
 			['with a filing id that is not one', { ...good, filing_id: '../../x' }, 400, 'invalid_format'],

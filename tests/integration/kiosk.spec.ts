@@ -25,7 +25,10 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-const { admin, register, enrol, enrolledKiosk, identify, receiptOf } = kioskClient(() => server, () => coordinator);
+const { admin, register, enrol, enrolledKiosk, identify, receiptOf } = kioskClient(
+	() => server,
+	() => coordinator
+);
 
 describe('a kiosk end to end', () => {
 	it('enrols, files for the citizen who proved their phone, shows the receipt and forgets them on finish', async () => {
@@ -49,10 +52,14 @@ describe('a kiosk end to end', () => {
 		// The receipt says nothing of the case's text.
 		expect(JSON.stringify(body)).not.toContain(complaint.body);
 		// The reference also comes by SMS, as the receipt stays on the kiosk.
-		await waitFor(async () => {
-			const outbox = await (await fetch(`${server.base}/api/dev/sms?phone=${encodeURIComponent(phone)}`)).json();
-			return (outbox.messages ?? outbox).some((m: { text: string }) => m.text.includes(body.receipt.ref)) || undefined;
-		}, 15_000, 'reference SMS');
+		await waitFor(
+			async () => {
+				const outbox = await (await fetch(`${server.base}/api/dev/sms?phone=${encodeURIComponent(phone)}`)).json();
+				return (outbox.messages ?? outbox).some((m: { text: string }) => m.text.includes(body.receipt.ref)) || undefined;
+			},
+			15_000,
+			'reference SMS'
+		);
 
 		// The case is the citizen's: it is in their own replica, marked with the kiosk.
 		const citizen = await signInCitizen(server.base, phone);
@@ -164,7 +171,11 @@ describe('bad input', () => {
 		const kiosk = await enrolledKiosk('Kiosk revoked');
 		await identify(kiosk, '+97336100202');
 		expect((await admin('POST', `/api/admin/kiosk-devices/${kiosk.id}/revoke`)).status).toBe(200);
-		for (const [method, path, body] of [['POST', '/api/kiosk/cases', complaint], ['POST', '/api/kiosk/heartbeat', {}], ['POST', '/api/kiosk/finish', undefined]] as const) {
+		for (const [method, path, body] of [
+			['POST', '/api/kiosk/cases', complaint],
+			['POST', '/api/kiosk/heartbeat', {}],
+			['POST', '/api/kiosk/finish', undefined]
+		] as const) {
 			const response = await kiosk.call(method, path, body);
 			expect([response.status, await errorCode(response)]).toEqual([403, 'kiosk_revoked']);
 		}
@@ -180,7 +191,7 @@ describe('bad input', () => {
 		expect((await kioskFetch(server.base, kiosk.id, key, 'POST', '/api/kiosk/heartbeat', {})).status).toBe(200);
 	}, 30_000);
 
-	it('files only for the citizen who identified, and reads no one\'s cases', async () => {
+	it("files only for the citizen who identified, and reads no one's cases", async () => {
 		const kiosk = await enrolledKiosk('Kiosk one citizen');
 		const someone = await signInCitizen(server.base, '+97336100203');
 		const own = await (await fetch(`${server.base}/api/session`, { headers: { cookie: someone.cookie } })).json();
@@ -230,7 +241,13 @@ describe('bad input', () => {
 
 	it.each([
 		[{ centre: 'Sitra service centre' }, [{ field: 'name', code: 'required' }]],
-		[{ name: '   ', centre: ' \t ' }, [{ field: 'name', code: 'required' }, { field: 'centre', code: 'required' }]],
+		[
+			{ name: '   ', centre: ' \t ' },
+			[
+				{ field: 'name', code: 'required' },
+				{ field: 'centre', code: 'required' }
+			]
+		],
 		[{ name: 'Kiosk', centre: 'c'.repeat(121) }, [{ field: 'centre', code: 'too_long', params: { max: 120 } }]],
 		[{ name: 'Kiosk', centre: 'Sitra', location: 7 }, [{ field: 'location', code: 'invalid_format' }]]
 	])('registers no kiosk without a name and a service centre, spaces alone included (%o)', async (input, fields) => {
@@ -257,7 +274,10 @@ describe('bad input', () => {
 		const four = Object.fromEntries([1, 2, 3, 4].map((n) => [`photo-${n}.jpg`, { content_type: 'image/jpeg', data: photo }]));
 		const tooMany = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, _attachments: four });
 		expect([tooMany.status, await errorCode(tooMany)]).toEqual([400, 'too_many_files']);
-		const disguised = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, _attachments: { 'photo-1.jpg': { content_type: 'image/jpeg', data: Buffer.from('<html><script>alert(1)</script></html>').toString('base64') } } });
+		const disguised = await kiosk.call('POST', '/api/kiosk/cases', {
+			...complaint,
+			_attachments: { 'photo-1.jpg': { content_type: 'image/jpeg', data: Buffer.from('<html><script>alert(1)</script></html>').toString('base64') } }
+		});
 		expect(disguised.status).toBe(400);
 		const huge = await kiosk.call('POST', '/api/kiosk/cases', { ...complaint, _attachments: { 'photo-1.jpg': { content_type: 'image/jpeg', data: 'A'.repeat(3_000_000) } } });
 		expect([huge.status, await errorCode(huge)]).toEqual([413, 'payload_too_large']);

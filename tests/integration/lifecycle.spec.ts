@@ -34,18 +34,26 @@ async function push(session: Session, docs: Record<string, unknown>[]) {
 
 async function pullCase(session: Session, db: string, caseKey: string, predicate: (doc: any) => boolean = () => true) {
 	const mirror = local('mirror');
-	return waitFor(async () => {
-		await mirror.replicate.from(remote(server.base, db, session));
-		const doc = await mirror.get(`case:${caseKey}`).catch(() => undefined);
-		return doc && predicate(doc) ? doc : undefined;
-	}, 15_000, `case ${caseKey} in ${db}`);
+	return waitFor(
+		async () => {
+			await mirror.replicate.from(remote(server.base, db, session));
+			const doc = await mirror.get(`case:${caseKey}`).catch(() => undefined);
+			return doc && predicate(doc) ? doc : undefined;
+		},
+		15_000,
+		`case ${caseKey} in ${db}`
+	);
 }
 
 describe('case lifecycle through the gate', () => {
 	it('routes a submission to the entity with a reference and a due date, and carries the reply back', async () => {
 		const submit = submitAction();
 		await push(citizen, [submit]);
-		const mine = await pullCase(citizen, citizen.user.databases.pull.find((d) => d.startsWith('u_'))!, submit.case_key);
+		const mine = await pullCase(
+			citizen,
+			citizen.user.databases.pull.find((d) => d.startsWith('u_'))!,
+			submit.case_key
+		);
 		expect(isValidReference(mine.ref)).toBe(true);
 		expect(mine.status).toBe('open');
 		expect(mine.entity_id).toBe('works');

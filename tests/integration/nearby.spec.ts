@@ -137,7 +137,7 @@ describe('following a nearby case', () => {
 		expect(listed.cases.find((c: { case_key: string }) => c.case_key === keys.near).supporters).toBe(1);
 	});
 
-	it('gives the follower the case read-only, without the other citizen\'s data', async () => {
+	it("gives the follower the case read-only, without the other citizen's data", async () => {
 		const mirrored = await pullDoc(server.base, who.follower, `u_${who.follower.user.user_id}`, `case:${keys.near}`);
 		expect(mirrored).toMatchObject({ followed: true, case_key: keys.near, status: 'open', subject: 'Pothole near', supporters: 1 });
 		for (const field of ['body', 'location', 'citizen_id', 'citizen_label', 'followers', 'applied', 'ref_seal', 'kiosk']) expect(mirrored).not.toHaveProperty(field);

@@ -57,7 +57,7 @@ describe('citizen notices by SMS', () => {
 		health = await signInStaff(server.base, 'agent.health');
 	});
 
-	it('texts the reference number of a case filed offline, once, in the case\'s language', async () => {
+	it("texts the reference number of a case filed offline, once, in the case's language", async () => {
 		// Made on the phone an hour before the network came back.
 		const submit = submitAction({ locale: 'ar', client_time: new Date(Date.now() - 3_600_000).toISOString() });
 		caseKey = submit.case_key;

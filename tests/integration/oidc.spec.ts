@@ -31,7 +31,13 @@ let controlBase = '';
 
 function listen(handler: http.RequestListener = () => {}): Promise<{ server: http.Server; base: string }> {
 	const s = http.createServer(handler);
-	closers.push(() => new Promise((resolve) => { s.closeAllConnections(); s.close(() => resolve()); }));
+	closers.push(
+		() =>
+			new Promise((resolve) => {
+				s.closeAllConnections();
+				s.close(() => resolve());
+			})
+	);
 	return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve({ server: s, base: `http://127.0.0.1:${(s.address() as AddressInfo).port}` })));
 }
 
@@ -47,7 +53,9 @@ async function freePort(): Promise<number> {
  * a person would do on the eKey pages, done through the provider's own interaction API. */
 function makeProvider(issuer: string, redirects: string[]) {
 	const p = new Provider(issuer, {
-		clients: [{ client_id: CLIENT.id, client_secret: CLIENT.secret, redirect_uris: redirects, response_types: ['code'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic' }],
+		clients: [
+			{ client_id: CLIENT.id, client_secret: CLIENT.secret, redirect_uris: redirects, response_types: ['code'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic' }
+		],
 		claims: { openid: ['sub'], profile: ['name'], phone: ['phone_number', 'phone_number_verified'] },
 		scopes: ['openid', 'profile', 'phone'],
 		pkce: { methods: ['S256'], required: () => true },
@@ -139,7 +147,10 @@ beforeAll(async () => {
 	controlBase = control.base;
 	const port = await freePort();
 	const base = `http://127.0.0.1:${port}`;
-	provider = makeProvider(idp.base, [base, skewed.base, control.base].map((b) => `${b}/api/auth/oidc/callback`));
+	provider = makeProvider(
+		idp.base,
+		[base, skewed.base, control.base].map((b) => `${b}/api/auth/oidc/callback`)
+	);
 	idp.server.on('request', provider.callback());
 	server = await startInProcess({
 		PORT: String(port),
@@ -151,7 +162,10 @@ beforeAll(async () => {
 	// The same routes with a client clock two hours ahead, so every ID token looks expired to it,
 	// and a control with the right clock, to show that the clock is the only difference.
 	const sessions = sessionServiceFor(server.store, { cookieSecure: false });
-	for (const [listener, skew] of [[skewed, 2 * 3600], [control, 0]] as const) {
+	for (const [listener, skew] of [
+		[skewed, 2 * 3600],
+		[control, 0]
+	] as const) {
 		const env = { issuer: idp.base, clientId: CLIENT.id, clientSecret: CLIENT.secret, redirectUrl: `${listener.base}/api/auth/oidc/callback` };
 		const service = createOidcService({ store: server.store, env, cookieSecure: false, clockSkewSeconds: skew });
 		const app = express();
@@ -266,7 +280,7 @@ describe('eKey sign-in (OpenID Connect, code + PKCE)', () => {
 		expect(browser.cookies(skewedBase).has('tw_session')).toBe(false);
 	});
 
-	it('refuses an ID token whose nonce is not this transaction\'s', async () => {
+	it("refuses an ID token whose nonce is not this transaction's", async () => {
 		const browser = new Browser();
 		const callback = await toCallback(browser, server.base);
 		const auth = server.store.use<any>('auth');

@@ -159,20 +159,28 @@ async function fileAndRoute(fields: Record<string, string> = {}): Promise<{ toke
 	expect(VALIDATE.errors(filed.body)).toBe(false);
 	const [{ token, service_notice }] = filed.body;
 	expect(service_notice).toMatch(/working days/);
-	const id = await waitFor(async () => {
-		const [entry] = await getJson(`tokens/${token}.json`, 'tokens');
-		return entry?.service_request_id as string | undefined;
-	}, 20_000, `token ${token}`);
+	const id = await waitFor(
+		async () => {
+			const [entry] = await getJson(`tokens/${token}.json`, 'tokens');
+			return entry?.service_request_id as string | undefined;
+		},
+		20_000,
+		`token ${token}`
+	);
 	return { token, id };
 }
 
 async function pullCase(session: Session, db: string, caseKey: string, predicate: (doc: any) => boolean = () => true) {
 	const mirror = local('mirror');
-	return waitFor(async () => {
-		await mirror.replicate.from(remote(server.base, db, session));
-		const doc = await mirror.get(`case:${caseKey}`).catch(() => undefined);
-		return doc && predicate(doc) ? doc : undefined;
-	}, 20_000, `case ${caseKey} in ${db}`);
+	return waitFor(
+		async () => {
+			await mirror.replicate.from(remote(server.base, db, session));
+			const doc = await mirror.get(`case:${caseKey}`).catch(() => undefined);
+			return doc && predicate(doc) ? doc : undefined;
+		},
+		20_000,
+		`case ${caseKey} in ${db}`
+	);
 }
 
 beforeAll(async () => {
@@ -233,7 +241,15 @@ describe('Open311 requests', () => {
 
 		// The entity's inbox holds it like any case the app submitted.
 		const inbox = await pullCase(agent, 'e_works', token);
-		expect(inbox).toMatchObject({ ref: id, entity_id: 'works', category_id: 'works-potholes', case_type: 'complaint', status: 'open', subject: 'Pothole by the school gate', location: { lat: 26.2235, lng: 50.5876 } });
+		expect(inbox).toMatchObject({
+			ref: id,
+			entity_id: 'works',
+			category_id: 'works-potholes',
+			case_type: 'complaint',
+			status: 'open',
+			subject: 'Pothole by the school gate',
+			location: { lat: 26.2235, lng: 50.5876 }
+		});
 		expect(inbox.citizen_id).toBe(`k${keyId}`);
 		// Filed by an application, not a person the entity can name (issue 16).
 		expect(inbox.citizen_label).toBeUndefined();
@@ -264,10 +280,14 @@ describe('Open311 requests', () => {
 		const outbox = local('outbox');
 		await outbox.put(reply);
 		await outbox.replicate.to(remote(server.base, 'intake', agent));
-		const answered = await waitFor(async () => {
-			const [row] = await getJson(`requests/${id}.json?locale=en`, 'requests');
-			return row.status === 'closed' ? row : undefined;
-		}, 20_000, 'answered request');
+		const answered = await waitFor(
+			async () => {
+				const [row] = await getJson(`requests/${id}.json?locale=en`, 'requests');
+				return row.status === 'closed' ? row : undefined;
+			},
+			20_000,
+			'answered request'
+		);
 		expect(answered.status_notes).toBe('Answered by the entity');
 		expect(answered.expected_datetime).toBeNull();
 		expect(JSON.stringify(answered)).not.toContain('Tuesday');
@@ -335,10 +355,14 @@ describe('Open311 request updates (the servicerequestupdates extension)', () => 
 		await send(followUp(token, 'request_info', { body: 'Which side of the gate is it?' }));
 		await send(followUp(token, 'reply', { body: 'Repaired on Tuesday by the crew.' }));
 
-		const steps = await waitFor(async () => {
-			const rows = await updates(`service_request_id=${id}&locale=en`);
-			return rows.length === 4 ? rows : undefined;
-		}, 20_000, 'four public steps');
+		const steps = await waitFor(
+			async () => {
+				const rows = await updates(`service_request_id=${id}&locale=en`);
+				return rows.length === 4 ? rows : undefined;
+			},
+			20_000,
+			'four public steps'
+		);
 		expect(steps.map((s) => [s.status, s.description])).toEqual([
 			['open', 'Received'],
 			['open', 'The entity sent an interim reply while it works on the request'],
@@ -367,7 +391,7 @@ describe('Open311 request updates (the servicerequestupdates extension)', () => 
 		expect(await updates(`start_date=${later}`)).toEqual([]);
 	});
 
-	it('refuses bad reads in the specification\'s shape', async () => {
+	it("refuses bad reads in the specification's shape", async () => {
 		const cases: [string, RegExp][] = [
 			['servicerequestupdates.json?start_date=yesterday', /start_date must be a w3 datetime/],
 			['servicerequestupdates.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z', /more than 90 days/],
@@ -383,7 +407,7 @@ describe('Open311 request updates (the servicerequestupdates extension)', () => 
 	});
 });
 
-describe('Open311 refusals, in the specification\'s shape', () => {
+describe("Open311 refusals, in the specification's shape", () => {
 	async function refusedPost(fields: Record<string, string>, status: number, pattern: RegExp) {
 		const asJson = await post(fields);
 		expect(asJson.status, asJson.text).toBe(status);

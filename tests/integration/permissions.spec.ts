@@ -22,16 +22,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 // ─── Who ──────────────────────────────────────────────────────────────────────────────────────
 
-const ROLES = [
-	'anonymous',
-	'citizenA',
-	'citizenB',
-	'agentWorks',
-	'agentHealth',
-	'managerWorks',
-	'coordinator',
-	'minister'
-] as const;
+const ROLES = ['anonymous', 'citizenA', 'citizenB', 'agentWorks', 'agentHealth', 'managerWorks', 'coordinator', 'minister'] as const;
 type RoleKey = (typeof ROLES)[number];
 
 const STAFF_LOGIN: Partial<Record<RoleKey, string>> = {
@@ -391,19 +382,23 @@ beforeAll(async () => {
 	const attId = `att:${caseA._id}:photo.jpg`;
 	// The year's national counters, written by the stats step once both cases are saved.
 	const statsDocId = `y:_all:${localDateOf(new Date(), 'Asia/Bahrain').slice(0, 4)}`;
-	await waitFor(async () => {
-		const ready = await Promise.all([
-			stored(dbOf.u_A, `case:${caseA.case_key}`),
-			stored(dbOf.u_A, attId),
-			stored('e_works', `case:${caseA.case_key}`),
-			stored('e_works', attId),
-			stored(dbOf.u_B, `case:${caseB.case_key}`),
-			stored('e_health', `case:${caseB.case_key}`),
-			stored(dbOf.u_agentWorks, agentRejectionId),
-			stored('stats', statsDocId)
-		]);
-		return ready.every(Boolean) ? true : undefined;
-	}, 20_000, 'seeded cases, attachment and rejection');
+	await waitFor(
+		async () => {
+			const ready = await Promise.all([
+				stored(dbOf.u_A, `case:${caseA.case_key}`),
+				stored(dbOf.u_A, attId),
+				stored('e_works', `case:${caseA.case_key}`),
+				stored('e_works', attId),
+				stored(dbOf.u_B, `case:${caseB.case_key}`),
+				stored('e_health', `case:${caseB.case_key}`),
+				stored(dbOf.u_agentWorks, agentRejectionId),
+				stored('stats', statsDocId)
+			]);
+			return ready.every(Boolean) ? true : undefined;
+		},
+		20_000,
+		'seeded cases, attachment and rejection'
+	);
 
 	const docIn: Partial<Record<Slot, string>> = {
 		config: 'settings',
@@ -575,9 +570,28 @@ const VARIANTS: Variant[] = [
 	{ name: 'query on db info', method: 'GET', path: (db) => `/db/${db}/?filter=_view` },
 	{ name: 'query on _local', method: 'GET', path: (db) => `/db/${db}/_local/${CHECKPOINT}?rev=1-0` },
 	// server-level endpoints of the store (express-pouchdb and CouchDB 3), under the gate's prefix
-	...['_uuids', '_active_tasks', '_replicate', '_up', '_membership', '_dbs_info', '_scheduler/jobs', '_node/_local/_config', '_node/_local/_stats', '_cluster_setup', '_db_updates', '_stats', '_log', '_restart', '_search_analyze'].map(
-		(endpoint): Variant => ({ name: `server ${endpoint}`, method: endpoint === '_replicate' || endpoint === '_restart' ? 'POST' : 'GET', path: () => `/db/${endpoint}`, body: endpoint === '_replicate' ? () => ({ source: 'auth', target: 'config' }) : undefined })
-	),
+	...[
+		'_uuids',
+		'_active_tasks',
+		'_replicate',
+		'_up',
+		'_membership',
+		'_dbs_info',
+		'_scheduler/jobs',
+		'_node/_local/_config',
+		'_node/_local/_stats',
+		'_cluster_setup',
+		'_db_updates',
+		'_stats',
+		'_log',
+		'_restart',
+		'_search_analyze'
+	].map((endpoint): Variant => ({
+		name: `server ${endpoint}`,
+		method: endpoint === '_replicate' || endpoint === '_restart' ? 'POST' : 'GET',
+		path: () => `/db/${endpoint}`,
+		body: endpoint === '_replicate' ? () => ({ source: 'auth', target: 'config' }) : undefined
+	})),
 	{ name: 'POST _session (store login)', method: 'POST', path: () => `/db/_session`, body: () => ({ name: 'tawasul', password: 'x' }) }
 ];
 const VARIANT_SLOTS: Slot[] = ['intake', 'config', 'u_A', 'u_B', 'e_works', 'e_health', 'stats', 'auth', 'cases'];
@@ -855,7 +869,7 @@ describe("pulling another person's database", () => {
 		expect(leaks(JSON.stringify(all), 'u_A')).toEqual([]);
 	});
 
-	it("an agent pulling another entity, and a citizen pulling an entity, get nothing", async () => {
+	it('an agent pulling another entity, and a citizen pulling an entity, get nothing', async () => {
 		for (const [who, db] of [
 			[sessions.agentHealth, 'e_works'],
 			[sessions.citizenA, 'e_works'],
@@ -883,7 +897,12 @@ describe('security headers', () => {
 		expect(answer.headers['x-content-type-options'], where).toBe('nosniff');
 		expect(answer.headers['referrer-policy'], where).toBe('no-referrer');
 		const csp = String(answer.headers['content-security-policy'] ?? '');
-		const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+		const directives = new Map(
+			csp
+				.split(';')
+				.map((d) => d.trim().split(/\s+/))
+				.map(([name, ...values]) => [name, values])
+		);
 		const scriptSrc = directives.get('script-src') ?? directives.get('default-src');
 		expect(scriptSrc, `${where}: script-src`).toBeTruthy();
 		expect(scriptSrc, where).not.toContain("'unsafe-inline'");

@@ -49,7 +49,9 @@ beforeAll(async () => {
 	counted.use = ((name: string) => {
 		const db = store.use(name);
 		if (name !== DB.PUBLIC) return db;
-		return Object.assign(Object.create(db), { list: (...args: Parameters<typeof db.list>) => (reads++, failing ? Promise.reject(Object.assign(new Error('store down'), { statusCode: 500 })) : db.list(...args)) });
+		return Object.assign(Object.create(db), {
+			list: (...args: Parameters<typeof db.list>) => (reads++, failing ? Promise.reject(Object.assign(new Error('store down'), { statusCode: 500 })) : db.list(...args))
+		});
 	}) as Store['use'];
 	pages = publicPages({ store: counted, publicUrl: 'https://tawasul.example', now: () => clock });
 	const app = express().use(pages.router);

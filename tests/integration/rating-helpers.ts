@@ -10,11 +10,15 @@ export async function push(base: string, session: Session, docs: Record<string, 
 
 export async function pullDoc(base: string, session: Session, db: string, id: string, predicate: (doc: any) => boolean = () => true) {
 	const mirror = local('mirror');
-	return waitFor(async () => {
-		await mirror.replicate.from(remote(base, db, session));
-		const doc = await mirror.get(id).catch(() => undefined);
-		return doc && predicate(doc) ? doc : undefined;
-	}, 20_000, `${id} in ${db}`);
+	return waitFor(
+		async () => {
+			await mirror.replicate.from(remote(base, db, session));
+			const doc = await mirror.get(id).catch(() => undefined);
+			return doc && predicate(doc) ? doc : undefined;
+		},
+		20_000,
+		`${id} in ${db}`
+	);
 }
 
 /** Every rating link texted to `phone`, newest first. */

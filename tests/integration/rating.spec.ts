@@ -57,13 +57,13 @@ describe('the rating invitation', () => {
 		expect(jobs).not.toContain(answered.token);
 	});
 
-	it('puts a token-free copy in the citizen\'s database for the app', async () => {
+	it("puts a token-free copy in the citizen's database for the app", async () => {
 		const copy = await pullDoc(server.base, citizen, `u_${citizen.user.user_id}`, `rating_invite:${answered.replyId}`);
 		expect(copy).toMatchObject({ type: 'rating_invite', case_key: answered.caseKey, entity_id: 'works', rated_at: null });
 		expect(JSON.stringify(copy)).not.toMatch(/token|hash/);
 	});
 
-	it('shows the entity, the question and the reply, in the citizen\'s language, without consuming the link', async () => {
+	it("shows the entity, the question and the reply, in the citizen's language, without consuming the link", async () => {
 		const head = await page(answered.token, { method: 'HEAD' });
 		expect(head.status).toBe(200);
 		const response = await page(answered.token);
@@ -174,10 +174,11 @@ describe('bad links', () => {
 describe('races', () => {
 	it('takes exactly one rating from 50 simultaneous submissions', async () => {
 		const answered = await answeredCase(server.base, citizen, agent, PHONE);
-		const statuses = await Promise.all(
-			Array.from({ length: 50 }, (_, i) => page(answered.token, form({ ...GOOD, comment: `attempt ${i}` })).then((r) => r.status))
-		);
-		expect(statuses.filter((s) => s === 201), statuses.join(",")).toHaveLength(1);
+		const statuses = await Promise.all(Array.from({ length: 50 }, (_, i) => page(answered.token, form({ ...GOOD, comment: `attempt ${i}` })).then((r) => r.status)));
+		expect(
+			statuses.filter((s) => s === 201),
+			statuses.join(',')
+		).toHaveLength(1);
 		expect(statuses.filter((s) => s === 409)).toHaveLength(49);
 		const rated = await pullDoc(server.base, agent, 'e_works', `case:${answered.caseKey}`, (d) => d.ratings?.length > 0);
 		expect(rated.ratings).toHaveLength(1);

@@ -55,7 +55,12 @@ describe(`redacting a photo (${LANE} store)`, () => {
 		expect(response.headers.get('content-security-policy')).toContain('sandbox');
 		const original = await grey(Buffer.from(await response.arrayBuffer()));
 		const shown = await grey((await pulledPhoto(world, world.agent, photo.photoId)).bytes);
-		const pristine = await grey((await world.server.store.fetch(`/intake/${encodeURIComponent(photo.photoId.slice(4, -12))}/photo-1.jpg`).then((r) => r.arrayBuffer()).then(Buffer.from)));
+		const pristine = await grey(
+			await world.server.store
+				.fetch(`/intake/${encodeURIComponent(photo.photoId.slice(4, -12))}/photo-1.jpg`)
+				.then((r) => r.arrayBuffer())
+				.then(Buffer.from)
+		);
 		expect(meanDifference(original, pristine, () => true)).toBe(0);
 		expect(meanDifference(original, shown, inFace)).toBeGreaterThan(80);
 

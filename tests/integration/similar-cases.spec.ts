@@ -15,7 +15,21 @@ const keys = {} as Record<'pothole' | 'sameInDialect' | 'otherRoad' | 'pavement'
 const author = (s: Session) => ({ user_id: s.user.user_id, role: s.user.role, ...(s.user.entity_id ? { entity_id: s.user.entity_id } : {}) });
 function submit(caseKey: string, at: Date, subject: string, body: string, category = 'works-potholes') {
 	const time = at.toISOString();
-	return { _id: `act:${randomUUID()}`, type: 'action', kind: 'submit', case_key: caseKey, client_time: time, device_id: 'similar', author: author(who.citizen), received_at: time, case_type: 'complaint', category_id: category, subject, body, locale: 'ar' };
+	return {
+		_id: `act:${randomUUID()}`,
+		type: 'action',
+		kind: 'submit',
+		case_key: caseKey,
+		client_time: time,
+		device_id: 'similar',
+		author: author(who.citizen),
+		received_at: time,
+		case_type: 'complaint',
+		category_id: category,
+		subject,
+		body,
+		locale: 'ar'
+	};
 }
 
 beforeAll(async () => {
@@ -34,18 +48,22 @@ beforeAll(async () => {
 			submit(keys.healthTwin, ago(1), 'حفرة كبيرة في الطريق', 'حفرة كبيرة في طريق ٤٤١٧ أمام المنزل رقم ١٢ وخطيرة على السيارات', 'health-appointments')
 		] as never[]
 	});
-	await waitFor(async () => {
-		const cases = await server.store.use<CaseDoc>(DB.CASES).fetch({ keys: Object.values(keys).map((k) => `case:${k}`) });
-		const docs = cases.rows.flatMap((r) => ('doc' in r && r.doc ? [r.doc as CaseDoc] : []));
-		return docs.length === Object.keys(keys).length ? true : undefined;
-	}, 30_000, 'cases applied');
+	await waitFor(
+		async () => {
+			const cases = await server.store.use<CaseDoc>(DB.CASES).fetch({ keys: Object.values(keys).map((k) => `case:${k}`) });
+			const docs = cases.rows.flatMap((r) => ('doc' in r && r.doc ? [r.doc as CaseDoc] : []));
+			return docs.length === Object.keys(keys).length ? true : undefined;
+		},
+		30_000,
+		'cases applied'
+	);
 }, 90_000);
 afterAll(() => server?.stop());
 
 const get = (session: Session | null, path: string) => fetch(`${server.base}${path}`, { headers: session ? { cookie: session.cookie } : {} });
 
 describe('GET /api/cases/:case_key/similar', () => {
-	it('gives an agent the entity\'s recent cases, the dialect paraphrase first and marked as a possible duplicate', async () => {
+	it("gives an agent the entity's recent cases, the dialect paraphrase first and marked as a possible duplicate", async () => {
 		const response = await get(who.agent, `/api/cases/${keys.pothole}/similar`);
 		expect(response.status).toBe(200);
 		expect(response.headers.get('cache-control')).toContain('no-store');

@@ -69,20 +69,33 @@ beforeAll(async () => {
 			submit(keys.health, monthAgo, 'health-appointments')
 		] as never[]
 	});
-	const answered = await waitFor(async () => {
-		const doc = await server.store.use<CaseDoc>(DB.CASES).get(`case:${keys.answered}`).catch(() => null);
-		return doc?.status === 'answered' ? doc : undefined;
-	}, 30_000, 'reply applied');
-	const reply = answered.timeline.find((e) => e.kind === 'reply')!;
-	await server.store.use(DB.INTAKE).insert(
-		action('rate', keys.answered, author(who.citizen), later(8), { reply_action_id: reply.action_id, scores: { handling: 1, clarity: 2, courtesy: 4, ease_of_use: 5 }, body: 'Nobody came' }) as never
+	const answered = await waitFor(
+		async () => {
+			const doc = await server.store
+				.use<CaseDoc>(DB.CASES)
+				.get(`case:${keys.answered}`)
+				.catch(() => null);
+			return doc?.status === 'answered' ? doc : undefined;
+		},
+		30_000,
+		'reply applied'
 	);
-	await waitFor(async () => {
-		const cases = await server.store.use<CaseDoc>(DB.CASES).fetch({ keys: Object.values(keys).map((k) => `case:${k}`) });
-		const docs = cases.rows.flatMap((r) => ('doc' in r && r.doc ? [r.doc as CaseDoc] : []));
-		const ready = docs.length === Object.keys(keys).length && docs.find((d) => d.case_key === keys.answered)?.low_rating && docs.find((d) => d.case_key === keys.reopened)?.reopened;
-		return ready ? true : undefined;
-	}, 30_000, 'cases applied');
+	const reply = answered.timeline.find((e) => e.kind === 'reply')!;
+	await server.store
+		.use(DB.INTAKE)
+		.insert(
+			action('rate', keys.answered, author(who.citizen), later(8), { reply_action_id: reply.action_id, scores: { handling: 1, clarity: 2, courtesy: 4, ease_of_use: 5 }, body: 'Nobody came' }) as never
+		);
+	await waitFor(
+		async () => {
+			const cases = await server.store.use<CaseDoc>(DB.CASES).fetch({ keys: Object.values(keys).map((k) => `case:${k}`) });
+			const docs = cases.rows.flatMap((r) => ('doc' in r && r.doc ? [r.doc as CaseDoc] : []));
+			const ready = docs.length === Object.keys(keys).length && docs.find((d) => d.case_key === keys.answered)?.low_rating && docs.find((d) => d.case_key === keys.reopened)?.reopened;
+			return ready ? true : undefined;
+		},
+		30_000,
+		'cases applied'
+	);
 }, 90_000);
 afterAll(() => server?.stop());
 
@@ -107,7 +120,7 @@ describe('GET /api/sla/warnings', () => {
 		expect(dates).toEqual([...dates].sort());
 	});
 
-	it('gives an agent their own cases and those nobody holds, not a colleague\'s', async () => {
+	it("gives an agent their own cases and those nobody holds, not a colleague's", async () => {
 		const body = await (await get(who.agent, '/api/sla/warnings')).json();
 		expect(listed(body)).toEqual({ [keys.late]: 'late', [keys.dueSoon]: 'due_soon' });
 	});
@@ -119,7 +132,7 @@ describe('GET /api/sla/warnings', () => {
 		expect(JSON.stringify(body)).not.toContain(keys.late);
 	});
 
-	it('refuses the minister\'s office, citizens and strangers', async () => {
+	it("refuses the minister's office, citizens and strangers", async () => {
 		expect((await get(who.minister, '/api/sla/warnings')).status).toBe(403);
 		expect((await get(who.citizen, '/api/sla/warnings')).status).toBe(403);
 		expect((await get(null, '/api/sla/warnings')).status).toBe(401);
@@ -152,7 +165,7 @@ describe('GET /api/sla/attention', () => {
 });
 
 describe('GET /api/sla/at-risk', () => {
-	it('gives the minister\'s office counts per entity, and nothing about the cases', async () => {
+	it("gives the minister's office counts per entity, and nothing about the cases", async () => {
 		const response = await get(who.minister, '/api/sla/at-risk');
 		expect(response.status).toBe(200);
 		const body = await response.json();

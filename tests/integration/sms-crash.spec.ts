@@ -21,7 +21,11 @@ async function signInOverSmpp(base: string, smsc: TestSmsc): Promise<Session> {
 	const before = smsc.parts.length;
 	await fetch(`${base}/api/auth/otp/request`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: PHONE, locale: 'en' }) });
 	const text = await waitFor(async () => smsc.parts.slice(before).find((p) => /\d{6}/.test(p.text))?.text, 10_000, 'code');
-	const verified = await fetch(`${base}/api/auth/otp/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: PHONE, code: /(\d{6})/.exec(text)![1] }) });
+	const verified = await fetch(`${base}/api/auth/otp/verify`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ phone: PHONE, code: /(\d{6})/.exec(text)![1] })
+	});
 	return { cookie: cookieOf(verified), user: (await verified.json()).user };
 }
 
@@ -48,10 +52,14 @@ describe('SMS across a crash', () => {
 		await outbox.bulkDocs(submits);
 		await outbox.replicate.to(remote(child.base, 'intake', citizen));
 		const inbox = local('crash-sms-inbox');
-		await waitFor(async () => {
-			await inbox.replicate.from(remote(child!.base, 'e_works', agent));
-			return (await inbox.allDocs({ startkey: 'case:', endkey: 'case:\uffff' })).rows.length >= BURST || undefined;
-		}, 60_000, 'cases in the inbox');
+		await waitFor(
+			async () => {
+				await inbox.replicate.from(remote(child!.base, 'e_works', agent));
+				return (await inbox.allDocs({ startkey: 'case:', endkey: 'case:\uffff' })).rows.length >= BURST || undefined;
+			},
+			60_000,
+			'cases in the inbox'
+		);
 
 		const replies = submits.map((s) => followUp(s.case_key, 'reply', { body: 'Repaired.' }));
 		const agentOutbox = local('crash-sms-agent');
@@ -69,20 +77,24 @@ describe('SMS across a crash', () => {
 		// Settled: every reply has its invitation, and the SMSC has heard nothing new for 2 s.
 		let last = -1;
 		let quietSince = Date.now();
-		const settled = await waitFor(async () => {
-			const health = await (await fetch(`${child!.base}/healthz`)).json();
-			await mirror.replicate.from(remote(child!.base, `u_${citizen.user.user_id}`, citizen));
-			const invites = (await mirror.allDocs({ startkey: 'rating_invite:', endkey: 'rating_invite:\uffff' })).rows.length;
-			const received = invitations().length;
-			if (received !== last) {
-				last = received;
-				quietSince = Date.now();
-			}
-			const distinct = new Set(invitations().map((p) => tokenOf(p.text))).size;
-			const uncertain = health.sms?.uncertain ?? 0;
-			const quiet = Date.now() - quietSince > 2000;
-			return invites === BURST && quiet && distinct + uncertain >= BURST ? { distinct, uncertain } : undefined;
-		}, 120_000, 'every invitation sent or accounted for');
+		const settled = await waitFor(
+			async () => {
+				const health = await (await fetch(`${child!.base}/healthz`)).json();
+				await mirror.replicate.from(remote(child!.base, `u_${citizen.user.user_id}`, citizen));
+				const invites = (await mirror.allDocs({ startkey: 'rating_invite:', endkey: 'rating_invite:\uffff' })).rows.length;
+				const received = invitations().length;
+				if (received !== last) {
+					last = received;
+					quietSince = Date.now();
+				}
+				const distinct = new Set(invitations().map((p) => tokenOf(p.text))).size;
+				const uncertain = health.sms?.uncertain ?? 0;
+				const quiet = Date.now() - quietSince > 2000;
+				return invites === BURST && quiet && distinct + uncertain >= BURST ? { distinct, uncertain } : undefined;
+			},
+			120_000,
+			'every invitation sent or accounted for'
+		);
 
 		const parts = invitations();
 		expect(parts.every((p) => p.concat === null)).toBe(true);

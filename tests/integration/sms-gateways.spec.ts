@@ -45,10 +45,7 @@ interface Setup {
 }
 
 const gateways: [string, () => Promise<Setup>][] = [
-	[
-		'outbox',
-		async () => ({ env: {}, inbox: async () => [], close: async () => {} })
-	],
+	['outbox', async () => ({ env: {}, inbox: async () => [], close: async () => {} })],
 	[
 		'http',
 		async () => {
@@ -63,7 +60,11 @@ const gateways: [string, () => Promise<Setup>][] = [
 					SMS_HTTP_SUCCESS: 'json:result=queued',
 					SMS_HTTP_ID_PATH: 'id'
 				},
-				inbox: async (phone) => provider.received.filter((m) => `+${m.to}` === phone).map((m) => m.text).reverse(),
+				inbox: async (phone) =>
+					provider.received
+						.filter((m) => `+${m.to}` === phone)
+						.map((m) => m.text)
+						.reverse(),
 				close: provider.close
 			};
 		}
@@ -74,7 +75,12 @@ const gateways: [string, () => Promise<Setup>][] = [
 			const smsc: TestSmsc = await startTestSmsc({ receipts: true });
 			return {
 				env: { SMS_GATEWAY: 'smpp', SMPP_URL: smsc.url, SMPP_SYSTEM_ID: 'tawasul', SMPP_PASSWORD: 'pw', SMPP_BIND: 'transceiver' },
-				inbox: async (phone) => smsc.messages().filter((m) => `+${m.to}` === phone).map((m) => m.text).reverse(),
+				inbox: async (phone) =>
+					smsc
+						.messages()
+						.filter((m) => `+${m.to}` === phone)
+						.map((m) => m.text)
+						.reverse(),
 				close: smsc.close
 			};
 		}
@@ -145,8 +151,20 @@ describe('SMPP specifics through the server', () => {
 	async function signIn(phone: string): Promise<Session> {
 		const before = smsc.messages().length;
 		await fetch(`${server.base}/api/auth/otp/request`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, locale: 'en' }) });
-		const text = await waitFor(async () => smsc.messages().slice(before).find((m) => `+${m.to}` === phone)?.text, 10_000, 'code');
-		const verified = await fetch(`${server.base}/api/auth/otp/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, code: /(\d{6})/.exec(text)![1] }) });
+		const text = await waitFor(
+			async () =>
+				smsc
+					.messages()
+					.slice(before)
+					.find((m) => `+${m.to}` === phone)?.text,
+			10_000,
+			'code'
+		);
+		const verified = await fetch(`${server.base}/api/auth/otp/verify`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ phone, code: /(\d{6})/.exec(text)![1] })
+		});
 		return { cookie: cookieOf(verified), user: (await verified.json()).user };
 	}
 
@@ -164,10 +182,14 @@ describe('SMPP specifics through the server', () => {
 		const citizen = await signIn(phone);
 		const sms = server.store.use<Record<string, unknown>>('sms');
 		const first = await answer(citizen);
-		const delivered = await waitFor(async () => {
-			const job = (await sms.get(`job:invite:${first}@${(await server.store.use<{ _rev: string }>('ratings').get(`invite:${first}`))._rev}`)) as Record<string, unknown>;
-			return job.status === 'delivered' ? job : undefined;
-		}, 15_000, 'receipt');
+		const delivered = await waitFor(
+			async () => {
+				const job = (await sms.get(`job:invite:${first}@${(await server.store.use<{ _rev: string }>('ratings').get(`invite:${first}`))._rev}`)) as Record<string, unknown>;
+				return job.status === 'delivered' ? job : undefined;
+			},
+			15_000,
+			'receipt'
+		);
 		expect(delivered.parts).toBe(3);
 		expect((delivered.delivered as string[]).length).toBe(3);
 		expect(smsc.binds).toEqual(expect.arrayContaining(['transmitter', 'receiver']));
@@ -176,12 +198,19 @@ describe('SMPP specifics through the server', () => {
 		await waitFor(async () => ((await sms.get(`optout:${phone}`).catch(() => null)) as { opted_out?: boolean } | null)?.opted_out || undefined, 5000, 'opt-out');
 		const received = smsc.parts.length;
 		const second = await answer(citizen);
-		const suppressed = await waitFor(async () => {
-			const invite = await server.store.use<{ _rev: string }>('ratings').get(`invite:${second}`).catch(() => null);
-			if (!invite) return undefined;
-			const job = (await sms.get(`job:invite:${second}@${invite._rev}`).catch(() => null)) as Record<string, unknown> | null;
-			return job?.status === 'opted_out' ? job : undefined;
-		}, 15_000, 'opted-out job');
+		const suppressed = await waitFor(
+			async () => {
+				const invite = await server.store
+					.use<{ _rev: string }>('ratings')
+					.get(`invite:${second}`)
+					.catch(() => null);
+				if (!invite) return undefined;
+				const job = (await sms.get(`job:invite:${second}@${invite._rev}`).catch(() => null)) as Record<string, unknown> | null;
+				return job?.status === 'opted_out' ? job : undefined;
+			},
+			15_000,
+			'opted-out job'
+		);
 		expect(suppressed.status).toBe('opted_out');
 		expect(smsc.parts.length).toBe(received);
 		// Sign-in codes still reach a number that said STOP: the person asked for them.
@@ -232,10 +261,14 @@ describe('HTTP provider webhooks', () => {
 		const providerId = `h${provider.received.indexOf(sent[0]) + 1}`;
 		expect((await post('/api/sms/receipt', { id: providerId, status: 'DELIVRD' })).status).toBe(200);
 		const jobs = await server.store.use<{ to?: string; status?: string; provider_ids?: string[] }>('sms').list({ include_docs: true });
-		const job = await waitFor(async () => {
-			const rows = (await server.store.use<{ to?: string; status?: string; provider_ids?: string[] }>('sms').list({ include_docs: true })).rows;
-			return rows.map((r) => r.doc!).find((d) => d.provider_ids?.includes(providerId) && d.status === 'delivered');
-		}, 5000, 'delivered');
+		const job = await waitFor(
+			async () => {
+				const rows = (await server.store.use<{ to?: string; status?: string; provider_ids?: string[] }>('sms').list({ include_docs: true })).rows;
+				return rows.map((r) => r.doc!).find((d) => d.provider_ids?.includes(providerId) && d.status === 'delivered');
+			},
+			5000,
+			'delivered'
+		);
 		expect(job.to).toBe(phone);
 		expect(jobs.rows.length).toBeGreaterThan(0);
 	});

@@ -27,26 +27,37 @@ beforeAll(async () => {
 	]);
 	Object.assign(who, { minister, manager, agent, citizen });
 	const submit = (i: number, category: string, type: string) =>
-		action('submit', randomUUID(), { user_id: `capi${i}`, role: 'citizen' }, {
-			case_type: type,
-			category_id: category,
-			subject: `Case ${i}`,
-			body: 'A clear description of the matter, long enough to pass the checks.',
-			locale: 'en'
-		});
+		action(
+			'submit',
+			randomUUID(),
+			{ user_id: `capi${i}`, role: 'citizen' },
+			{
+				case_type: type,
+				category_id: category,
+				subject: `Case ${i}`,
+				body: 'A clear description of the matter, long enough to pass the checks.',
+				locale: 'en'
+			}
+		);
 	await server.store.use(DB.INTAKE).bulk({
 		docs: [submit(1, 'works-potholes', 'complaint'), submit(2, 'works-potholes', 'complaint'), submit(3, 'works-potholes', 'suggestion'), submit(4, 'health-appointments', 'complaint')] as never[]
 	});
-	await waitFor(async () => {
-		const doc = await server.store.use<StatsDoc>(STATS_DB).get(`y:${NATIONAL}:${today().slice(0, 4)}`).catch(() => null);
-		const n = (doc?.cells['complaint|works']?.received ?? 0) + (doc?.cells['complaint|health']?.received ?? 0);
-		return n >= 3 ? true : undefined;
-	}, 30_000, 'cases counted');
+	await waitFor(
+		async () => {
+			const doc = await server.store
+				.use<StatsDoc>(STATS_DB)
+				.get(`y:${NATIONAL}:${today().slice(0, 4)}`)
+				.catch(() => null);
+			const n = (doc?.cells['complaint|works']?.received ?? 0) + (doc?.cells['complaint|health']?.received ?? 0);
+			return n >= 3 ? true : undefined;
+		},
+		30_000,
+		'cases counted'
+	);
 }, 60_000);
 afterAll(() => server?.stop());
 
-const get = (session: Session | null, query = '') =>
-	fetch(`${server.base}/api/stats/overview${query}`, { headers: session ? { cookie: session.cookie } : {} });
+const get = (session: Session | null, query = '') => fetch(`${server.base}/api/stats/overview${query}`, { headers: session ? { cookie: session.cookie } : {} });
 
 describe('GET /api/stats/overview', () => {
 	it('gives a manager their own entity, categories as the groups', async () => {

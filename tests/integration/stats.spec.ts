@@ -52,11 +52,15 @@ describe('statistics in the running server', () => {
 		});
 		await waitFor(async () => ((await stats()).get(`y:${NATIONAL}:${year()}`)?.cells['complaint|works']?.received === 30 ? true : undefined), 30_000, 'submissions counted');
 		await intake.bulk({ docs: keys.slice(0, 10).map((key) => action('reply', key, agent, { body: 'Scheduled for repair.' })) as never[] });
-		const national = await waitFor(async () => {
-			const doc = (await stats()).get(`y:${NATIONAL}:${year()}`);
-			const replied = (doc?.cells['complaint|works']?.replied ?? 0) + (doc?.cells['suggestion|works']?.replied ?? 0);
-			return replied === 10 ? doc : undefined;
-		}, 30_000, 'replies counted');
+		const national = await waitFor(
+			async () => {
+				const doc = (await stats()).get(`y:${NATIONAL}:${year()}`);
+				const replied = (doc?.cells['complaint|works']?.replied ?? 0) + (doc?.cells['suggestion|works']?.replied ?? 0);
+				return replied === 10 ? doc : undefined;
+			},
+			30_000,
+			'replies counted'
+		);
 		// The ten replies answered 7 complaints and 3 suggestions: those are no longer open (issue 16).
 		expect(national.cells['complaint|works']).toMatchObject({ received: 30, open: 23 });
 		expect(national.cells['suggestion|works']).toMatchObject({ received: 10, open: 7, sg_new: 10 });
@@ -105,10 +109,14 @@ describe('statistics across a kill -9', () => {
 		// The kill must land while work is still outstanding, or this test proves nothing.
 		expect(processedAtKill).toBeLessThan(BURST);
 		const mirror = local('stats-crash-mirror');
-		await waitFor(async () => {
-			await mirror.replicate.from(remote(child!.base, `u_${citizen.user.user_id}`, citizen));
-			return (await mirror.allDocs({ startkey: 'case:', endkey: 'case:\uffff' })).rows.length === BURST ? true : undefined;
-		}, 90_000, 'all cases after restart');
+		await waitFor(
+			async () => {
+				await mirror.replicate.from(remote(child!.base, `u_${citizen.user.user_id}`, citizen));
+				return (await mirror.allDocs({ startkey: 'case:', endkey: 'case:\uffff' })).rows.length === BURST ? true : undefined;
+			},
+			90_000,
+			'all cases after restart'
+		);
 		// SIGTERM lets the engine finish its batch, stats step included; then read the counters
 		// the way the report does, with the server gone.
 		await child!.kill('SIGTERM');

@@ -34,7 +34,10 @@ beforeAll(async () => {
 	manager = await signInStaff(server.base, 'manager.works');
 	agent = await signInStaff(server.base, 'agent.works');
 	// Both proposers have a name on their account (as an eKey sign-in gives); only one agrees to be named.
-	for (const [session, name] of [[named, 'Fatima Al-Sayed'], [unnamed, 'Hassan Radhi']] as const) {
+	for (const [session, name] of [
+		[named, 'Fatima Al-Sayed'],
+		[unnamed, 'Hassan Radhi']
+	] as const) {
 		const accounts = server.store.use<{ name: string }>('auth');
 		const account = await accounts.get(`account:${session.user.user_id}`);
 		await accounts.insert({ ...account, name });
@@ -57,10 +60,14 @@ async function step(session: Session, action: Record<string, unknown>): Promise<
 
 async function rejectionOf(session: Session, actionId: string): Promise<{ code: string }> {
 	const mirror = local('rejections');
-	return waitFor(async () => {
-		await mirror.replicate.from(remote(server.base, `u_${session.user.user_id}`, session));
-		return mirror.get(`rejection:${actionId}`).catch(() => undefined);
-	}, 20_000, `rejection of ${actionId}`);
+	return waitFor(
+		async () => {
+			await mirror.replicate.from(remote(server.base, `u_${session.user.user_id}`, session));
+			return mirror.get(`rejection:${actionId}`).catch(() => undefined);
+		},
+		20_000,
+		`rejection of ${actionId}`
+	);
 }
 
 async function published(): Promise<Record<string, unknown>[]> {
@@ -165,7 +172,12 @@ describe('decisions refused', () => {
 		const body = JSON.stringify(await response.json());
 		expect(body).toContain('too_long');
 		expect(body).toContain('reason');
-		expect(await server.store.use('intake').get(action._id).catch(() => null)).toBeNull();
+		expect(
+			await server.store
+				.use('intake')
+				.get(action._id)
+				.catch(() => null)
+		).toBeNull();
 	});
 
 	it('publishes the suggestion of a proposer who did not consent without their name', async () => {
@@ -198,7 +210,7 @@ describe('the public pages', () => {
 		const english = await en.text();
 		expect(english).toContain('<html lang="en" dir="ltr">');
 		expect(english).toContain('<meta property="og:locale" content="en_GB">');
-		expect(english).toContain("Citizens&#39; suggestions carried out");
+		expect(english).toContain('Citizens&#39; suggestions carried out');
 		expect(english).toContain('A citizen (name not shown)');
 
 		// A proxy's revalidation: the same page, unchanged, is not sent again.
@@ -227,7 +239,10 @@ describe('the public pages', () => {
 		server = await startInProcess(ENV);
 
 		const data = await (await fetch(`${server.base}/public/figures.json`)).json();
-		expect(data.periods.map((p: { year: number; complete: boolean }) => [p.year, p.complete])).toEqual([[year, false], [year - 1, true]]);
+		expect(data.periods.map((p: { year: number; complete: boolean }) => [p.year, p.complete])).toEqual([
+			[year, false],
+			[year - 1, true]
+		]);
 		const [current] = data.periods;
 		expect({ ...current.report, generated_at: null }).toEqual({ ...expected, generated_at: null });
 
@@ -306,7 +321,9 @@ describe('coordinators oversee what is published', () => {
 		// A replay of the implementing action (a restart after a crash) does not put it back.
 		const implementing = shade._id.split(':').slice(2).join(':');
 		expect(await publishSuggestion({ store: server.store }, { action_id: `act:${implementing}`, case_key: 'unused' })).toBe('not_implemented');
-		const caseKey = (await server.store.use<{ case_key: string; type: string; subject: string }>('cases').list({ include_docs: true })).rows.find((r) => r.doc?.subject === 'Shade at the bus stops of Road 12')!.doc!.case_key;
+		const caseKey = (await server.store.use<{ case_key: string; type: string; subject: string }>('cases').list({ include_docs: true })).rows.find(
+			(r) => r.doc?.subject === 'Shade at the bus stops of Road 12'
+		)!.doc!.case_key;
 		expect(await publishSuggestion({ store: server.store }, { action_id: `act:${implementing}`, case_key: caseKey })).toBe('already_published');
 		expect(await publicPage()).not.toContain('Shade at the bus stops');
 

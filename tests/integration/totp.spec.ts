@@ -54,7 +54,12 @@ describe('coordinator: second factor required', () => {
 		expect(cookieOf(first.response, 'tw_session')).not.toMatch(/^tw_session=/);
 		const pending = cookieOf(first.response, 'tw_mfa');
 		expect(first.response.headers.getSetCookie()[0]).toMatch(/HttpOnly; SameSite=Strict/);
-		for (const [method, path] of [['GET', '/api/session'], ['GET', '/db/intake/'], ['GET', '/api/admin/settings'], ['GET', '/api/audit']] as const) {
+		for (const [method, path] of [
+			['GET', '/api/session'],
+			['GET', '/db/intake/'],
+			['GET', '/api/admin/settings'],
+			['GET', '/api/audit']
+		] as const) {
 			expect((await call(method, path, { cookie: pending })).status, `${method} ${path}`).toBe(401);
 		}
 		// A pending enrolment is not a pending code check.

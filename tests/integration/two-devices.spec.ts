@@ -83,7 +83,10 @@ describe('two devices of one agent', () => {
 		await phone.pull();
 		await expect(phone.own.get(`rejection:${ask._id}`)).resolves.toMatchObject({ code: 'invalid_transition' });
 		for (const action of [reply, close, note, ask]) {
-			const refused = await laptop.own.get(`rejection:${action._id}`).then(() => true, () => false);
+			const refused = await laptop.own.get(`rejection:${action._id}`).then(
+				() => true,
+				() => false
+			);
 			expect(settled.doc.applied.includes(action._id) !== refused).toBe(true);
 		}
 	});

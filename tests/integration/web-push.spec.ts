@@ -42,10 +42,14 @@ const jobsOf = async (store: Store) => (await store.use<PushJob>('push').list({ 
 
 /** Waits until no push is queued or being sent. */
 async function drained(store: Store): Promise<PushJob[]> {
-	return waitFor(async () => {
-		const jobs = await jobsOf(store);
-		return jobs.every((job) => job.status !== 'queued' && job.status !== 'sending') ? jobs : undefined;
-	}, 20_000, 'the push queue drained');
+	return waitFor(
+		async () => {
+			const jobs = await jobsOf(store);
+			return jobs.every((job) => job.status !== 'queued' && job.status !== 'sending') ? jobs : undefined;
+		},
+		20_000,
+		'the push queue drained'
+	);
 }
 
 async function register(session: Session, device: DeviceSubscription, locale = 'ar'): Promise<Response> {
@@ -58,10 +62,13 @@ async function register(session: Session, device: DeviceSubscription, locale = '
 
 /** The decrypted pushes `device` received after `from` requests, as the service worker reads them. */
 function pushesTo(device: DeviceSubscription, name: string, from = 0): unknown[] {
-	return service.received.slice(from).filter((r) => r.device === name && r.status === 201).map((r) => JSON.parse(decryptPush(r.body, device)));
+	return service.received
+		.slice(from)
+		.filter((r) => r.device === name && r.status === 201)
+		.map((r) => JSON.parse(decryptPush(r.body, device)));
 }
 
-describe('Web Push to a citizen\'s devices', () => {
+describe("Web Push to a citizen's devices", () => {
 	let citizen: Session;
 	let works: Session;
 	let phone: DeviceSubscription;
@@ -80,7 +87,7 @@ describe('Web Push to a citizen\'s devices', () => {
 		expect(await (await fetch(`${server.base}/api/push/key`)).json()).toEqual({ enabled: true, public_key: VAPID.publicKey });
 	});
 
-	it('registers the citizen\'s devices', async () => {
+	it("registers the citizen's devices", async () => {
 		expect((await register(citizen, phone, 'en')).status).toBe(200);
 		expect((await register(citizen, old)).status).toBe(200);
 		expect((await subscriptionsOf(server.store, citizen.user.user_id)).map((s) => s.endpoint).sort()).toEqual([old.endpoint, phone.endpoint].sort());
@@ -144,7 +151,7 @@ describe('Web Push to a citizen\'s devices', () => {
 	});
 });
 
-describe('the push sender\'s retries', () => {
+describe("the push sender's retries", () => {
 	let store: Store;
 	const payload = { notice: 'info_requested', ref: 'TW-1', case_key: '00000000-0000-4000-8000-000000000001', locale: 'ar' as const };
 
@@ -170,7 +177,10 @@ describe('the push sender\'s retries', () => {
 		const broken = service.device('broken');
 		service.answer('flaky', 500, 503);
 		service.answer('broken', 500, 500, 500);
-		for (const [user, device] of [['u-flaky', flaky], ['u-broken', broken]] as const) {
+		for (const [user, device] of [
+			['u-flaky', flaky],
+			['u-broken', broken]
+		] as const) {
 			const sub = await saveSubscription(store, user, { endpoint: device.endpoint, keys: device.keys, locale: 'ar' }, new Date(), 5);
 			expect(await enqueuePush(store, 'notice:act-retry', sub._id, payload, new Date())).toBe(true);
 			// The same notice for the same device again: no second job.

@@ -43,7 +43,10 @@ describe('password lock-out under 50 parallel wrong passwords', () => {
 	it('checks at most the allowed number, refuses the rest with 429, never a 5xx, and then refuses the right password', async () => {
 		const replies = await Promise.all(Array.from({ length: PARALLEL }, (_, i) => post('/api/auth/login', { username: 'agent.health', password: `wrong-guess-${i}` })));
 		const counts = tally(replies);
-		expect(replies.filter((r) => r.status >= 500), JSON.stringify(counts)).toEqual([]);
+		expect(
+			replies.filter((r) => r.status >= 500),
+			JSON.stringify(counts)
+		).toEqual([]);
 		// Every reply is a checked wrong password or an unchecked refusal; no more checked than allowed.
 		expect(count(replies, 401, 'bad_credentials') + count(replies, 429, 'rate_limited'), JSON.stringify(counts)).toBe(PARALLEL);
 		expect(count(replies, 401, 'bad_credentials'), JSON.stringify(counts)).toBeLessThanOrEqual(LOCKOUT.maxFailures);
@@ -56,7 +59,10 @@ describe('password lock-out under 50 parallel wrong passwords', () => {
 		const password = demoPassword(server, 'manager.works');
 		const replies = await Promise.all(Array.from({ length: PARALLEL }, (_, i) => post('/api/auth/login', { username: 'manager.works', password: i === 30 ? password : `wrong-${i}` })));
 		const counts = JSON.stringify(tally(replies));
-		expect(replies.filter((r) => r.status >= 500), counts).toEqual([]);
+		expect(
+			replies.filter((r) => r.status >= 500),
+			counts
+		).toEqual([]);
 		expect(count(replies, 200, null) + count(replies, 401, 'bad_credentials') + count(replies, 429, 'rate_limited'), counts).toBe(PARALLEL);
 		// The right password is checked only while fewer than 5 failures are counted, and its
 		// success starts the count again (as one after another): at most 4 wrong ones before it and
@@ -78,7 +84,10 @@ describe('authenticator codes under 50 parallel tries of one pending sign-in', (
 		const wrong = (i: number) => String((Number(right) + 1000 + i) % 1_000_000).padStart(6, '0');
 		const replies = await Promise.all(Array.from({ length: PARALLEL }, (_, i) => post('/api/auth/totp', { code: wrong(i) }, pending)));
 		const counts = tally(replies);
-		expect(replies.filter((r) => r.status >= 500), JSON.stringify(counts)).toEqual([]);
+		expect(
+			replies.filter((r) => r.status >= 500),
+			JSON.stringify(counts)
+		).toEqual([]);
 		expect(count(replies, 400, 'totp_invalid'), JSON.stringify(counts)).toBeLessThanOrEqual(Math.min(MFA.maxAttempts, LOCKOUT.maxFailures));
 		expect(count(replies, 400, 'totp_invalid') + count(replies, 429, 'rate_limited') + count(replies, 401, 'mfa_expired'), JSON.stringify(counts)).toBe(PARALLEL);
 		const late = await post('/api/auth/totp', { code: right }, pending);
@@ -105,7 +114,10 @@ describe('SMS sign-in codes under 50 parallel wrong codes', () => {
 		const wrong = (i: number) => String((Number(right) + 1 + i) % 1_000_000).padStart(6, '0');
 		const replies = await Promise.all(Array.from({ length: PARALLEL }, (_, i) => post('/api/auth/otp/verify', { phone, code: wrong(i) })));
 		const counts = tally(replies);
-		expect(replies.filter((r) => r.status >= 500), JSON.stringify(counts)).toEqual([]);
+		expect(
+			replies.filter((r) => r.status >= 500),
+			JSON.stringify(counts)
+		).toEqual([]);
 		expect(count(replies, 400, 'otp_invalid'), JSON.stringify(counts)).toBeLessThanOrEqual(OTP.maxAttempts - 1);
 		expect(count(replies, 400, 'otp_invalid') + count(replies, 400, 'otp_used_up') + count(replies, 429, 'rate_limited')).toBe(PARALLEL);
 		expect(count(replies, 400, 'otp_used_up')).toBeGreaterThanOrEqual(1);
@@ -121,9 +133,7 @@ describe('SMS sign-in codes under 50 parallel wrong codes', () => {
 	});
 
 	it('caps code requests per client address with a localised 429 naming the wait', async () => {
-		const replies = await Promise.all(
-			Array.from({ length: OTP.perIp.max + 5 }, (_, i) => post('/api/auth/otp/request', { phone: `+9733610${String(i).padStart(4, '0')}`, locale: 'ar' }))
-		);
+		const replies = await Promise.all(Array.from({ length: OTP.perIp.max + 5 }, (_, i) => post('/api/auth/otp/request', { phone: `+9733610${String(i).padStart(4, '0')}`, locale: 'ar' })));
 		expect(replies.filter((r) => r.status >= 500)).toEqual([]);
 		// This file's earlier requests came from the same loopback address.
 		expect(count(replies, 200, null)).toBeLessThanOrEqual(OTP.perIp.max);

@@ -19,12 +19,34 @@ beforeAll(async () => {
 	server = await startInProcess();
 	await createStaff(server.store, { username: 'manager.health', password: 'a-health-manager-password', role: 'manager', name: 'Health manager', entity_id: 'health' });
 	const citizen = await signInCitizen(server.base, '+97336200951');
-	[manager, minister, healthManager] = await Promise.all([signInStaff(server.base, 'manager.works'), signInStaff(server.base, 'minister'), signInStaff(server.base, 'manager.health', 'a-health-manager-password')]);
+	[manager, minister, healthManager] = await Promise.all([
+		signInStaff(server.base, 'manager.works'),
+		signInStaff(server.base, 'minister'),
+		signInStaff(server.base, 'manager.health', 'a-health-manager-password')
+	]);
 	const action = submitAction({ author: { user_id: citizen.user.user_id, role: 'citizen' } });
 	clusterId = action.case_key as string;
 	await server.store.use(DB.INTAKE).insert({ ...action, received_at: new Date().toISOString() } as never);
-	await waitFor(async () => (await server.store.use<CaseDoc>(DB.CASES).get(`case:${clusterId}`).catch(() => undefined)) ?? undefined, 30_000, 'case applied');
-	await waitFor(async () => ((await server.store.use('clusters').get(`cluster:works:${clusterId}`).catch(() => undefined)) ? true : undefined), 30_000, 'cluster made');
+	await waitFor(
+		async () =>
+			(await server.store
+				.use<CaseDoc>(DB.CASES)
+				.get(`case:${clusterId}`)
+				.catch(() => undefined)) ?? undefined,
+		30_000,
+		'case applied'
+	);
+	await waitFor(
+		async () =>
+			(await server.store
+				.use('clusters')
+				.get(`cluster:works:${clusterId}`)
+				.catch(() => undefined))
+				? true
+				: undefined,
+		30_000,
+		'cluster made'
+	);
 }, 90_000);
 afterAll(() => server?.stop());
 
@@ -51,7 +73,7 @@ describe('clusters API under attack', () => {
 		expect(stored.status).toBe('open');
 	});
 
-	it('finds nothing for ids aimed at other documents or at another entity\'s cluster', async () => {
+	it("finds nothing for ids aimed at other documents or at another entity's cluster", async () => {
 		for (const id of ['_design%2Fclusters', '..%2F..%2Fauth', 'works%3A' + clusterId, randomUUID(), clusterId.toUpperCase()]) {
 			const response = await status(manager, id, { status: 'under_study' });
 			expect(response.status).toBe(404);

@@ -27,12 +27,12 @@ afterAll(async () => {
 });
 
 describe('duplicate links from a hostile device', () => {
-	it('refuses the server\'s kinds and fields, chosen keys and the server\'s ids at the gate', async () => {
+	it("refuses the server's kinds and fields, chosen keys and the server's ids at the gate", async () => {
 		const attempts: [Session, Record<string, unknown>, string | RegExp][] = [
 			[manager, followUp(keys[0], 'duplicate_added', { duplicate_key: keys[1] }), /not_allowed|forbidden/],
 			[agent, followUp(keys[0], 'duplicate_removed', { duplicate_key: keys[1] }), /not_allowed|forbidden/],
 			[agent, followUp(keys[0], 'unlink'), /not_allowed|forbidden/],
-			[agent, followUp(keys[1], 'reply', { body: 'A reply posing as the primary\'s copy.', primary_key: keys[0] }), 'unknown_field'],
+			[agent, followUp(keys[1], 'reply', { body: "A reply posing as the primary's copy.", primary_key: keys[0] }), 'unknown_field'],
 			[agent, followUp(keys[1], 'link', { primary_key: `case:${keys[0]}` }), 'invalid_format'],
 			[agent, followUp(keys[1], 'link', { primary_key: '../../_users' }), 'invalid_format'],
 			[agent, followUp(keys[1], 'link', { primary_key: 'a'.repeat(200_000) }), /invalid_format|too_large|payload_too_large/],

@@ -76,10 +76,14 @@ describe('no input stops the rules engine', () => {
 		]);
 
 		for (const [i, session] of others.entries()) {
-			const routed = await waitFor(async () => {
-				const cases = await casesOf(session);
-				return cases.length === pushed[i].length ? cases : undefined;
-			}, 60_000, 'the other citizens\' cases');
+			const routed = await waitFor(
+				async () => {
+					const cases = await casesOf(session);
+					return cases.length === pushed[i].length ? cases : undefined;
+				},
+				60_000,
+				"the other citizens' cases"
+			);
 			expect(routed.map((c) => c.case_key).sort()).toEqual([...pushed[i]].sort());
 			expect(routed.every((c) => c.entity_id === 'works' && c.ref)).toBe(true);
 		}
@@ -95,21 +99,29 @@ describe('no input stops the rules engine', () => {
 
 		// The author reads why, in their own database, as their device would.
 		const mirror = local(`stall-hostile-${randomUUID()}`);
-		const rejections = await waitFor(async () => {
-			await mirror.replicate.from(remote(server.base, `u_${hostile.user.user_id}`, hostile));
-			const all = await mirror.allDocs({ include_docs: true, startkey: 'rejection:', endkey: 'rejection:\uffff' });
-			return all.rows.length === oversized.length + large.length + 1 ? all.rows.map((r: { doc: { action_id: string; code: string } }) => r.doc) : undefined;
-		}, 30_000, 'the rejections');
+		const rejections = await waitFor(
+			async () => {
+				await mirror.replicate.from(remote(server.base, `u_${hostile.user.user_id}`, hostile));
+				const all = await mirror.allDocs({ include_docs: true, startkey: 'rejection:', endkey: 'rejection:\uffff' });
+				return all.rows.length === oversized.length + large.length + 1 ? all.rows.map((r: { doc: { action_id: string; code: string } }) => r.doc) : undefined;
+			},
+			30_000,
+			'the rejections'
+		);
 		const codeOf = new Map(rejections.map((r: { action_id: string; code: string }) => [r.action_id, r.code]));
 		for (const doc of oversized) expect(codeOf.get(doc._id)).toBe('too_large');
 		// The large ones fitted a batch each and were judged by the rules like any other action.
 		for (const doc of large) expect(codeOf.get(doc._id)).not.toBe('too_large');
 		expect(codeOf.get(malformed._id)).toBe('unprocessable');
 
-		const after = await waitFor(async () => {
-			const h = await health();
-			return h.status === 200 ? h : undefined;
-		}, 15_000, 'a healthy engine');
+		const after = await waitFor(
+			async () => {
+				const h = await health();
+				return h.status === 200 ? h : undefined;
+			},
+			15_000,
+			'a healthy engine'
+		);
 		expect(after.body.engine).toMatchObject({ state: 'up', stalled: false, last_error: null });
 	}, 180_000);
 
@@ -119,28 +131,40 @@ describe('no input stops the rules engine', () => {
 		const block = await cases.insert({ _id: '_design/block', validate_doc_update: "function () { throw({ forbidden: 'blocked for the test' }); }" });
 		const [citizen] = await Promise.all([signInCitizen(server.base, '+97336200004')]);
 		const pushed = await pushCases(citizen, 3);
-		const stalled = await waitFor(async () => {
-			const h = await health();
-			return h.status === 503 ? h : undefined;
-		}, 30_000, '/healthz to report the stall');
+		const stalled = await waitFor(
+			async () => {
+				const h = await health();
+				return h.status === 503 ? h : undefined;
+			},
+			30_000,
+			'/healthz to report the stall'
+		);
 		expect(stalled.body).toMatchObject({ ok: false, problem: 'engine_stalled', store: 'up', engine: { state: 'stalled', stalled: true } });
 		expect(stalled.body.engine.last_error).toMatch(/forbidden|blocked/);
 
 		await cases.destroy('_design/block', block.rev);
-		const routed = await waitFor(async () => {
-			const mine = await casesOf(citizen);
-			return mine.length === pushed.length ? mine : undefined;
-		}, 60_000, 'the blocked cases to be routed');
+		const routed = await waitFor(
+			async () => {
+				const mine = await casesOf(citizen);
+				return mine.length === pushed.length ? mine : undefined;
+			},
+			60_000,
+			'the blocked cases to be routed'
+		);
 		expect(routed).toHaveLength(3);
 		// Blocked actions are not anyone's fault: none of them was set aside.
 		const engineDb = server.store.use('engine');
 		for (const key of pushed) expect(routed.some((c) => c.case_key === key)).toBe(true);
 		const dead = await engineDb.list({ startkey: 'dead:', endkey: 'dead:\uffff' });
 		expect(dead.rows).toHaveLength(8 + 1);
-		const healthy = await waitFor(async () => {
-			const h = await health();
-			return h.status === 200 ? h : undefined;
-		}, 15_000, 'health to come back');
+		const healthy = await waitFor(
+			async () => {
+				const h = await health();
+				return h.status === 200 ? h : undefined;
+			},
+			15_000,
+			'health to come back'
+		);
 		expect(healthy.body.ok).toBe(true);
 	}, 120_000);
 
@@ -164,10 +188,14 @@ describe('no input stops the rules engine', () => {
 			const dead = await waitFor(() => server.store.use<{ code: string; error: string }>('engine').get(`dead:${poison._id}`), 90_000, 'the failing action set aside');
 			expect(dead.code).toBe('unprocessable');
 			expect(dead.error).toMatch(/^applied to its case; what follows failed: Cannot read properties/);
-			const routed = await waitFor(async () => {
-				const cases = await casesOf(hostile);
-				return goods.every((g) => cases.some((c) => c.case_key === g.case_key)) ? cases : undefined;
-			}, 60_000, 'the other actions of the batch');
+			const routed = await waitFor(
+				async () => {
+					const cases = await casesOf(hostile);
+					return goods.every((g) => cases.some((c) => c.case_key === g.case_key)) ? cases : undefined;
+				},
+				60_000,
+				'the other actions of the batch'
+			);
 			// Its case was saved before the failing step, and stays: only that step is left undone.
 			const saved = await server.store.use<{ applied: string[] }>('cases').get(`case:${poison.case_key}`);
 			expect(saved.applied).toEqual([poison._id]);

@@ -55,12 +55,40 @@ const value: fc.Arbitrary<unknown> = fc.oneof(
 	{ arbitrary: fc.record({ lat: fc.double(), lng: fc.double() }, { requiredKeys: [] }), weight: 1 }
 );
 
-const FIELDS = ['_id', '_rev', '_revisions', '_deleted', 'type', 'kind', 'case_key', 'client_time', 'device_id', 'author', 'received_at', 'case_type', 'entity_id', 'category_id', 'subject', 'body', 'location', 'locale', 'to_entity_id', 'reason', 'reply_action_id', 'scores', 'suggestion_state', '_attachments'];
+const FIELDS = [
+	'_id',
+	'_rev',
+	'_revisions',
+	'_deleted',
+	'type',
+	'kind',
+	'case_key',
+	'client_time',
+	'device_id',
+	'author',
+	'received_at',
+	'case_type',
+	'entity_id',
+	'category_id',
+	'subject',
+	'body',
+	'location',
+	'locale',
+	'to_entity_id',
+	'reason',
+	'reply_action_id',
+	'scores',
+	'suggestion_state',
+	'_attachments'
+];
 
-const attachment = fc.record({
-	content_type: fc.oneof(fc.constantFrom('image/jpeg', 'image/png', 'application/pdf', 'text/html', 'image/svg+xml'), oddString),
-	data: fc.oneof(fc.constantFrom('/9j/4AAQ', 'JVBERi0xLjcK', 'iVBORw0KGgo=', '!!!'), value)
-}, { requiredKeys: [] });
+const attachment = fc.record(
+	{
+		content_type: fc.oneof(fc.constantFrom('image/jpeg', 'image/png', 'application/pdf', 'text/html', 'image/svg+xml'), oddString),
+		data: fc.oneof(fc.constantFrom('/9j/4AAQ', 'JVBERi0xLjcK', 'iVBORw0KGgo=', '!!!'), value)
+	},
+	{ requiredKeys: [] }
+);
 
 const attachments = fc.dictionary(fc.oneof(fc.constantFrom('photo-1.jpg', 'document-1.pdf', '../x.jpg', 'a/b.png', '.jpg', 'photo\u0000.jpg'), oddString), fc.oneof(attachment, value), { maxKeys: 6 });
 

@@ -8,19 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admitActions } from '../../sync-server/src/gate/gate';
 import { EncodePool, GateBusy, IMAGE_MAX_SIDE } from '../../sync-server/src/gate/files';
 import { DEFAULT_QUOTAS } from '../../sync-server/src/gate/quota';
-import {
-	heic,
-	htmlJpegPolyglot,
-	jpegWithGps,
-	pdf,
-	PDF_WITH_EMBEDDED_FILE,
-	PDF_WITH_JAVASCRIPT,
-	pdfWithHiddenScript,
-	pngBomb,
-	POLYGLOT_HTML,
-	smallImage,
-	SVG_WITH_SCRIPT
-} from '../fixtures/files';
+import { heic, htmlJpegPolyglot, jpegWithGps, pdf, PDF_WITH_EMBEDDED_FILE, PDF_WITH_JAVASCRIPT, pdfWithHiddenScript, pngBomb, POLYGLOT_HTML, smallImage, SVG_WITH_SCRIPT } from '../fixtures/files';
 import { signInCitizen, startInProcess, submitAction, waitFor, type Session } from '../integration/harness';
 import { caseOf, engineAdvances, expectRefused, pushRaw, stored, uploadHuge, type Server } from './gate-helpers';
 
@@ -73,10 +61,14 @@ describe('images are made again on the server', () => {
 		await waitFor(() => caseOf(server, doc.case_key), 30_000, 'case with the photo');
 		const attId = `att:${doc._id}:photo-1.jpg`;
 		const url = `${server.base}/db/u_${citizen.user.user_id}/${encodeURIComponent(attId)}/photo-1.jpg`;
-		const served = await waitFor(async () => {
-			const response = await fetch(url, { headers: { cookie: citizen.cookie } });
-			return response.status === 200 ? response : undefined;
-		}, 30_000, 'the photo in the citizen database');
+		const served = await waitFor(
+			async () => {
+				const response = await fetch(url, { headers: { cookie: citizen.cookie } });
+				return response.status === 200 ? response : undefined;
+			},
+			30_000,
+			'the photo in the citizen database'
+		);
 		expect(served.headers.get('content-type')).toBe('image/jpeg');
 		expect(served.headers.get('content-disposition')).toMatch(/^attachment/);
 		expect(served.headers.get('x-content-type-options')).toBe('nosniff');
@@ -86,7 +78,10 @@ describe('images are made again on the server', () => {
 	}, 60_000);
 
 	it('a PNG is stored as WebP under the matching name; a small photo is not enlarged', async () => {
-		const doc = submitAction({ subject: 'A screenshot', _attachments: { 'photo-1.png': file('image/png', await smallImage('png', 64, 48)), 'photo-2.webp': file('image/webp', await smallImage('webp')) } });
+		const doc = submitAction({
+			subject: 'A screenshot',
+			_attachments: { 'photo-1.png': file('image/png', await smallImage('png', 64, 48)), 'photo-2.webp': file('image/webp', await smallImage('webp')) }
+		});
 		const answer = await pushRaw(server.base, citizen, [doc]);
 		expect(answer.results[0]?.ok, answer.text).toBe(true);
 		const kept = await storedFiles(doc._id);
@@ -163,7 +158,12 @@ describe('files refused by what they are', () => {
 		const names = ['../photo-1.jpg', '..%2Fphoto-1.jpg', 'a/../../photo-1.jpg'];
 		const docs = names.map((name) => submitAction({ _attachments: { [name]: photo } }));
 		const answer = await pushRaw(server.base, citizen, docs);
-		await expectRefused(server, answer, docs.map((d) => d._id), 'invalid_file_name');
+		await expectRefused(
+			server,
+			answer,
+			docs.map((d) => d._id),
+			'invalid_file_name'
+		);
 		const stub = submitAction({ _attachments: { 'photo-1.jpg': { content_type: 'image/jpeg', stub: true, digest: 'md5-AAAAAAAAAAAAAAAAAAAAAA==', length: 1024 ** 3 } } });
 		await expectRefused(server, await pushRaw(server.base, citizen, [stub]), [stub._id], 'required');
 		const huge = await uploadHuge(server.base, '/db/intake/_bulk_docs', citizen.cookie, 1024 ** 3);

@@ -64,10 +64,14 @@ describe('one strict schema per action kind', () => {
 		]);
 		for (const [i, doc] of [...citizenKinds, ...agentKinds].entries()) await expectRefused(server, answers[i], [doc._id], 'unknown_field');
 		expect(answers.at(-1)!.results[0].ok).toBe(true);
-		const after = await waitFor(async () => {
-			const doc = await caseOf(server, caseKey);
-			return doc?.applied.includes(twin._id) ? doc : undefined;
-		}, 30_000, 'the valid note');
+		const after = await waitFor(
+			async () => {
+				const doc = await caseOf(server, caseKey);
+				return doc?.applied.includes(twin._id) ? doc : undefined;
+			},
+			30_000,
+			'the valid note'
+		);
 		expect(after.timeline.filter((e: { action_id: string }) => e.action_id === twin._id)).toHaveLength(1);
 		for (const doc of [...citizenKinds, ...agentKinds]) expect([...after.applied, ...after.rejected]).not.toContain(doc._id);
 		await engineAdvances(server, citizen, 'after unknown fields');

@@ -28,10 +28,7 @@ describe('multi-megabyte actions pushed in parallel', () => {
 		const tooLongSubject = submitAction({ subject: 'S'.repeat(LIMITS.SUBJECT_MAX + 1) });
 		const padded = submitAction({ locale: 'en', body: 'Valid length', subject: 'Valid', category_id: 'works-potholes', case_type: 'complaint', extra: 'x'.repeat(300 * 1024) });
 		const valid = Array.from({ length: 6 }, (_, i) => submitAction({ subject: `Valid ${i}`, body: 'A valid complaint pushed beside the attack.' }));
-		const answers = await Promise.all([
-			...huge.map((doc, i) => pushRaw(server.base, citizen, [doc, valid[i]])),
-			pushRaw(server.base, other, [tooLongSubject, padded])
-		]);
+		const answers = await Promise.all([...huge.map((doc, i) => pushRaw(server.base, citizen, [doc, valid[i]])), pushRaw(server.base, other, [tooLongSubject, padded])]);
 		for (const [i, doc] of huge.entries()) {
 			await expectRefused(server, answers[i], [doc._id], 'payload_too_large');
 			expect(answers[i].results.find((r) => r.id === valid[i]._id)?.ok, answers[i].text).toBe(true);

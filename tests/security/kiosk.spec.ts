@@ -38,9 +38,7 @@ describe('kiosk enrolment and signatures under parallel attack', () => {
 		const key = await generateKioskKey();
 		expect((await enrol(code, key)).status).toBe(200);
 		const signed = await signKioskRequest(kiosk_id, key, { method: 'POST', path: '/api/kiosk/session/anonymous' });
-		const responses = await Promise.all(
-			Array.from({ length: PARALLEL }, () => fetch(`${server.base}/api/kiosk/session/anonymous`, { method: 'POST', headers: signed.headers }))
-		);
+		const responses = await Promise.all(Array.from({ length: PARALLEL }, () => fetch(`${server.base}/api/kiosk/session/anonymous`, { method: 'POST', headers: signed.headers })));
 		const codes = await Promise.all(responses.map(async (r) => (r.status === 200 ? 'ok' : ((await r.json()).error?.code as string))));
 		expect(codes.filter((c) => c === 'ok')).toHaveLength(1);
 		// The others are replays, or (when the store was too contended to decide) told to retry; never a 5xx.

@@ -50,7 +50,7 @@ describe('following under attack', () => {
 		expect(await stored(server, hostileDb(), `case:${keys.general}`)).toBeUndefined();
 	});
 
-	it('refuses a follow that carries fields of its own, another citizen\'s identity, or a staff session', async () => {
+	it("refuses a follow that carries fields of its own, another citizen's identity, or a staff session", async () => {
 		const padded = followUp(keys.pothole, 'follow', { followers: [{ user_id: hostile.user.user_id, locale: 'ar' }], supporters: 1000 });
 		await expectRefused(server, await pushRaw(server.base, hostile, [padded]), [padded._id], 'unknown_field');
 		const forged = followUp(keys.pothole, 'follow', { author: { user_id: owner.user.user_id, role: 'citizen' } });
@@ -63,7 +63,7 @@ describe('following under attack', () => {
 		expect((await stored(server, 'cases', `case:${keys.pothole}`))!.supporters).toBeUndefined();
 	});
 
-	it('gives a follower no way into the other citizen\'s data', async () => {
+	it("gives a follower no way into the other citizen's data", async () => {
 		await push(server.base, hostile, [followUp(keys.pothole, 'follow')]);
 		const copy = await pullDoc(server.base, hostile, hostileDb(), `case:${keys.pothole}`);
 		expect(JSON.stringify(copy)).not.toMatch(/plate 12345|Private detail/);

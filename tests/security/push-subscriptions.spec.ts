@@ -65,7 +65,7 @@ describe('push subscription doors under attack', () => {
 		expect(after.length).toBeLessThanOrEqual(3);
 	});
 
-	it('does not let one person remove another\'s device', async () => {
+	it("does not let one person remove another's device", async () => {
 		const mine = (await subscriptionsOf(server.store, citizen.user.user_id))[0];
 		const attempt = await call('DELETE', other, JSON.stringify({ endpoint: mine.endpoint }));
 		expect(await attempt.json()).toEqual({ removed: false });
@@ -73,7 +73,7 @@ describe('push subscription doors under attack', () => {
 		expect((await call('DELETE', other, JSON.stringify({ endpoint: mine.endpoint, user_id: citizen.user.user_id }))).status).toBe(400);
 	});
 
-	it('keeps the push database out of every device\'s reach', async () => {
+	it("keeps the push database out of every device's reach", async () => {
 		for (const path of ['/db/push', '/db/push/_all_docs?include_docs=true', '/db/push/_changes']) {
 			for (const session of [citizen, agent]) {
 				const response = await fetch(`${server.base}${path}`, { headers: { cookie: session.cookie } });

@@ -43,7 +43,6 @@ async function liveInIntake(ids: string[]): Promise<string[]> {
 	return rows.filter((r) => r.value && !r.value.deleted).map((r) => r.key);
 }
 
-
 describe('cases per hour', () => {
 	it('fifty parallel pushes of one citizen: exactly the quota gets in, every other is refused and shown to the citizen', async () => {
 		const citizen = await signInCitizen(server.base, '+97336300301');
@@ -137,13 +136,33 @@ describe('windows (fitActions)', () => {
 
 	it.each([
 		['two an hour, the third refused', [[0, 3]], [true, true, false]],
-		['an hour later two more fit, then the day is full', [[0, 2], [61, 2]], [true, true, true, false]],
-		['a day later everything fits again', [[0, 2], [61, 1], [24 * 60 + 1, 2]], [true, true, true, true, true]]
+		[
+			'an hour later two more fit, then the day is full',
+			[
+				[0, 2],
+				[61, 2]
+			],
+			[true, true, true, false]
+		],
+		[
+			'a day later everything fits again',
+			[
+				[0, 2],
+				[61, 1],
+				[24 * 60 + 1, 2]
+			],
+			[true, true, true, true, true]
+		]
 	] as const)('%s', (_label, steps, expected) => {
 		let buckets = {};
 		const outcome: boolean[] = [];
 		for (const [minutes, count] of steps) {
-			const fitted = fitActions(buckets, Array.from({ length: count }, () => submit), limits, t0 + minutes * 60_000);
+			const fitted = fitActions(
+				buckets,
+				Array.from({ length: count }, () => submit),
+				limits,
+				t0 + minutes * 60_000
+			);
 			buckets = fitted.buckets;
 			outcome.push(...fitted.fits);
 		}

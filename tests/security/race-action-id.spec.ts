@@ -86,7 +86,15 @@ describe('one action id, one body (finding 4)', () => {
 		expect(leaves).toHaveLength(1);
 		expect(String(winner.body)).toMatch(/^Device \d+ says/);
 		// The engine takes the one body in: the case exists once, with that text.
-		const caseDoc = await waitFor(() => server.store.use('cases').get(`case:${base.case_key}`).catch(() => undefined), 20_000, 'case');
+		const caseDoc = await waitFor(
+			() =>
+				server.store
+					.use('cases')
+					.get(`case:${base.case_key}`)
+					.catch(() => undefined),
+			20_000,
+			'case'
+		);
 		expect(caseDoc.body).toBe(winner.body);
 	});
 });
@@ -131,7 +139,7 @@ describe("the server's id space (finding 3)", () => {
 	});
 });
 
-describe("a rating the agent tried to pre-empt (finding 3)", () => {
+describe('a rating the agent tried to pre-empt (finding 3)', () => {
 	it('the agent cannot write the rating id first, and the citizen is told "rated" only once the rating is there', async () => {
 		const answered = await answeredCase(server.base, citizen, agent, RATING_PHONE);
 		for (const seed of [`rate:${answered.replyId}`, `reopen:${answered.replyId}`]) {
@@ -144,9 +152,13 @@ describe("a rating the agent tried to pre-empt (finding 3)", () => {
 		const stored = await server.store.use<{ kind: string; reply_action_id: string }>('intake').get(serverActionId(`rate:${answered.replyId}`));
 		expect(stored).toMatchObject({ kind: 'rate', reply_action_id: answered.replyId });
 		// The engine takes the rating into the case: nothing made it vanish.
-		await waitFor(async () => {
-			const caseDoc = await server.store.use<{ applied: string[] }>('cases').get(`case:${answered.caseKey}`);
-			return caseDoc.applied.includes(stored._id) ? true : undefined;
-		}, 20_000, 'rating applied');
+		await waitFor(
+			async () => {
+				const caseDoc = await server.store.use<{ applied: string[] }>('cases').get(`case:${answered.caseKey}`);
+				return caseDoc.applied.includes(stored._id) ? true : undefined;
+			},
+			20_000,
+			'rating applied'
+		);
 	});
 });

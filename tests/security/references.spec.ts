@@ -95,7 +95,10 @@ async function backup(server: Server, dbs: string[]): Promise<Map<string, object
 	for (const db of dbs) {
 		const response = await server.store.fetch(`/${db}/_all_docs?include_docs=true&attachments=true`);
 		const { rows } = (await response.json()) as { rows: { id: string; doc: object }[] };
-		dump.set(db, rows.filter((r) => !r.id.startsWith('_design/') && !r.id.startsWith('lease:') && !r.id.startsWith('checkpoint')).map((r) => r.doc));
+		dump.set(
+			db,
+			rows.filter((r) => !r.id.startsWith('_design/') && !r.id.startsWith('lease:') && !r.id.startsWith('checkpoint')).map((r) => r.doc)
+		);
 	}
 	return dump;
 }
@@ -204,11 +207,13 @@ describe('reference numbers survive the loss of the store', { timeout: 120_000 }
 		const sealed = (await server.store.use<{ ref_seal: string }>('cases').get(`case:${key}`)).ref_seal;
 		expect(sealed).toBeTruthy();
 		const claim = async (body: object) =>
-			(await fetch(`${server.base}/api/references/claims`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', cookie: citizen.session.cookie },
-				body: JSON.stringify({ claims: [body] })
-			})).json();
+			(
+				await fetch(`${server.base}/api/references/claims`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', cookie: citizen.session.cookie },
+					body: JSON.stringify({ claims: [body] })
+				})
+			).json();
 		const otherKey = '00000000-0000-4000-8000-000000000000';
 		// The same seal for another case, or another number for this case: refused.
 		expect(await claim({ case_key: otherKey, ref, ref_seal: sealed })).toEqual({ accepted: 0, refused: 1 });

@@ -22,14 +22,22 @@ beforeAll(async () => {
 	const action = submitAction({ category_id: 'works-potholes', author: { user_id: citizen.user.user_id, role: 'citizen' } });
 	caseKey = action.case_key as string;
 	await server.store.use(DB.INTAKE).insert({ ...action, received_at: new Date().toISOString() } as never);
-	await waitFor(async () => (await server.store.use<CaseDoc>(DB.CASES).get(`case:${caseKey}`).catch(() => undefined)) ?? undefined, 30_000, 'case applied');
+	await waitFor(
+		async () =>
+			(await server.store
+				.use<CaseDoc>(DB.CASES)
+				.get(`case:${caseKey}`)
+				.catch(() => undefined)) ?? undefined,
+		30_000,
+		'case applied'
+	);
 }, 90_000);
 afterAll(() => server?.stop());
 
 const get = (session: Session, path: string) => fetch(`${server.base}${path}`, { headers: { cookie: session.cookie } });
 
 describe('similar cases lookup under attack', () => {
-	it('finds nothing for keys aimed at other documents or another entity\'s case', async () => {
+	it("finds nothing for keys aimed at other documents or another entity's case", async () => {
 		for (const key of ['_design%2Fsimilar', '..%2F..%2Fauth', '%00', 'x'.repeat(300), randomUUID().toUpperCase()]) {
 			const response = await get(agent, `/api/cases/${key}/similar`);
 			expect(response.status).toBe(404);

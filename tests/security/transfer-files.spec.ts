@@ -21,7 +21,6 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-
 async function push(session: Session, doc: Record<string, unknown>) {
 	const outbox = local('outbox');
 	await outbox.put(doc);

@@ -40,7 +40,29 @@ function selfSignedCertificate(): { key: string; cert: string } {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'push-service-'));
 	const key = path.join(dir, 'key.pem');
 	const cert = path.join(dir, 'cert.pem');
-	execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+	execFileSync(
+		'openssl',
+		[
+			'req',
+			'-x509',
+			'-newkey',
+			'ec',
+			'-pkeyopt',
+			'ec_paramgen_curve:prime256v1',
+			'-nodes',
+			'-keyout',
+			key,
+			'-out',
+			cert,
+			'-days',
+			'1',
+			'-subj',
+			'/CN=127.0.0.1',
+			'-addext',
+			'subjectAltName=IP:127.0.0.1'
+		],
+		{ stdio: 'ignore' }
+	);
 	const pair = { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
 	fs.rmSync(dir, { recursive: true, force: true });
 	return pair;
@@ -107,7 +129,7 @@ export function verifyVapid(header: string | undefined, publicKey: string): { au
 	const match = /^vapid t=([\w-]+\.[\w-]+\.[\w-]+), k=([\w-]+)$/.exec(header ?? '');
 	if (!match) throw new Error(`not a VAPID Authorization header: ${header}`);
 	const [, token, key] = match;
-	if (key !== publicKey) throw new Error('VAPID key is not the server\'s');
+	if (key !== publicKey) throw new Error("VAPID key is not the server's");
 	const point = Buffer.from(key, 'base64url');
 	const jwk = { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') };
 	const [head, claims, signature] = token.split('.');

@@ -116,20 +116,17 @@ export const adminApi = {
 
 	categories: () => request<{ categories: CategoryDoc[] }>('GET', '/api/admin/categories').then((r) => r.categories),
 	createCategory: (input: CategoryInput) => request<{ category: CategoryDoc }>('POST', '/api/admin/categories', input).then((r) => r.category),
-	updateCategory: (id: string, change: Partial<Omit<CategoryInput, 'category_id'>>) =>
-		request<{ category: CategoryDoc }>('PUT', `/api/admin/categories/${path(id)}`, change).then((r) => r.category),
+	updateCategory: (id: string, change: Partial<Omit<CategoryInput, 'category_id'>>) => request<{ category: CategoryDoc }>('PUT', `/api/admin/categories/${path(id)}`, change).then((r) => r.category),
 	deleteCategory: (id: string) => request<unknown>('DELETE', `/api/admin/categories/${path(id)}`),
 	/** The whole category → entity table at once; answers with the categories that moved. */
-	saveRouting: (routes: Record<string, string>) =>
-		request<{ changed: Record<string, { from: string; to: string }> }>('PUT', '/api/admin/routing', { routes }).then((r) => r.changed),
+	saveRouting: (routes: Record<string, string>) => request<{ changed: Record<string, { from: string; to: string }> }>('PUT', '/api/admin/routing', { routes }).then((r) => r.changed),
 
 	settings: () => request<{ settings: SettingsDoc }>('GET', '/api/admin/settings').then((r) => r.settings),
 	saveSettings: (change: SettingsInput) => request<{ settings: SettingsDoc }>('PUT', '/api/admin/settings', change).then((r) => r.settings),
 
 	holidays: (year: number) => request<{ holidays: { year: number; days: HolidayDay[] } }>('GET', `/api/admin/holidays/${path(year)}`).then((r) => r.holidays.days),
 	/** Replaces the year's list; answers with it sorted by date. */
-	saveHolidays: (year: number, days: HolidayDay[]) =>
-		request<{ holidays: { days: HolidayDay[] } }>('PUT', `/api/admin/holidays/${path(year)}`, { days }).then((r) => r.holidays.days),
+	saveHolidays: (year: number, days: HolidayDay[]) => request<{ holidays: { days: HolidayDay[] } }>('PUT', `/api/admin/holidays/${path(year)}`, { days }).then((r) => r.holidays.days),
 
 	/** The last holiday kept in any year, for the warning before the list runs out. */
 	holidaysEnd: () => request<{ last: string | null; years: number[] }>('GET', '/api/admin/holidays'),
@@ -138,8 +135,7 @@ export const adminApi = {
 
 	smsDelivery: () => request<SmsDelivery>('GET', '/api/admin/sms/delivery'),
 	smsTemplates: () => request<{ templates: SmsTemplate[] }>('GET', '/api/admin/sms-templates').then((r) => r.templates),
-	saveSmsTemplate: (key: string, texts: Pick<SmsTemplate, 'text_ar' | 'text_en'>) =>
-		request<{ template: SmsTemplate }>('PUT', `/api/admin/sms-templates/${path(key)}`, texts).then((r) => r.template),
+	saveSmsTemplate: (key: string, texts: Pick<SmsTemplate, 'text_ar' | 'text_en'>) => request<{ template: SmsTemplate }>('PUT', `/api/admin/sms-templates/${path(key)}`, texts).then((r) => r.template),
 
 	staff: () => request<{ staff: Account[] }>('GET', '/api/admin/staff').then((r) => r.staff),
 	createStaff: (input: StaffInput) => request<{ account: Account } & NewPassword>('POST', '/api/admin/staff', input),
@@ -168,8 +164,7 @@ export const adminApi = {
 	published: () => request<{ suggestions: PublicSuggestionDoc[] }>('GET', '/api/admin/published').then((r) => r.suggestions),
 	rewordPublished: (id: string, change: Partial<Pick<PublicSuggestionDoc, 'title' | 'change'>>) =>
 		request<{ suggestion: PublicSuggestionDoc }>('POST', `/api/admin/published/${path(id)}/edit`, change).then((r) => r.suggestion),
-	withdrawPublished: (id: string, reason: string) =>
-		request<{ suggestion: PublicSuggestionDoc }>('POST', `/api/admin/published/${path(id)}/withdraw`, { reason }).then((r) => r.suggestion),
+	withdrawPublished: (id: string, reason: string) => request<{ suggestion: PublicSuggestionDoc }>('POST', `/api/admin/published/${path(id)}/withdraw`, { reason }).then((r) => r.suggestion),
 	restorePublished: (id: string) => request<{ suggestion: PublicSuggestionDoc }>('POST', `/api/admin/published/${path(id)}/restore`, {}).then((r) => r.suggestion)
 };
 

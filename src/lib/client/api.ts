@@ -20,8 +20,7 @@ export class ClientError extends Error {
 	}
 }
 
-const isErrorCode = (value: unknown): value is ErrorCode =>
-	typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+const isErrorCode = (value: unknown): value is ErrorCode => typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 
 function codeForStatus(status: number): ErrorCode {
 	if (status === 401) return 'unauthorized';
@@ -44,9 +43,7 @@ export async function errorFromResponse(response: Response): Promise<ClientError
 	}
 	const error = (body as { error?: { code?: unknown; message_key?: unknown; fields?: unknown } } | null)?.error;
 	const code = isErrorCode(error?.code) ? error.code : codeForStatus(response.status);
-	const fields = Array.isArray(error?.fields)
-		? (error.fields as FieldError[]).filter((f) => typeof f?.field === 'string' && isErrorCode(f.code))
-		: [];
+	const fields = Array.isArray(error?.fields) ? (error.fields as FieldError[]).filter((f) => typeof f?.field === 'string' && isErrorCode(f.code)) : [];
 	const messageKey = typeof error?.message_key === 'string' ? error.message_key : undefined;
 	return new ClientError(response.status, code, fields, messageKey);
 }
@@ -108,8 +105,7 @@ export const api = {
 	totpStatus: () => request<TotpStatus>('GET', '/api/auth/totp'),
 	totpDisable: (code: string) => request<{ enabled: false }>('POST', '/api/auth/totp/disable', { code }),
 	/** Other sessions end; this one is renewed. */
-	changePassword: (current_password: string, new_password: string) =>
-		request<{ user: SessionUser }>('POST', '/api/auth/password', { current_password, new_password }).then(user),
+	changePassword: (current_password: string, new_password: string) => request<{ user: SessionUser }>('POST', '/api/auth/password', { current_password, new_password }).then(user),
 	methods: () => request<{ otp: boolean; oidc: boolean }>('GET', '/api/auth/methods'),
 	session: () => request<{ user: SessionUser }>('GET', '/api/session').then(user),
 	logout: () => request<unknown>('POST', '/api/auth/logout', {}),
@@ -137,10 +133,7 @@ export function handleError(error: unknown): string {
 	if (!(error instanceof ClientError) && clientError.code === 'server') console.error(error);
 	// A limit the server names ({min}, {max}) travels with the field error of the same code.
 	const params = clientError.fields.find((f) => f.code === clientError.code)?.params ?? {};
-	const message =
-		clientError.messageKey && i18n.has(clientError.messageKey)
-			? t(clientError.messageKey, params)
-			: errorMessage(clientError.code, params);
+	const message = clientError.messageKey && i18n.has(clientError.messageKey) ? t(clientError.messageKey, params) : errorMessage(clientError.code, params);
 	announcer.announce(message, true);
 	return message;
 }

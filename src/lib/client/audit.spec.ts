@@ -13,9 +13,21 @@ describe('auditKindKey', () => {
 
 	it('names every admin change the server records', () => {
 		const kinds = [
-			'admin.entity.create', 'admin.entity.update', 'admin.category.create', 'admin.category.update', 'admin.category.delete',
-			'admin.routing.update', 'admin.settings.update', 'admin.holidays.update', 'admin.sms_template.update', 'admin.staff.create',
-			'admin.staff.update', 'admin.staff.password_reset', 'admin.staff.totp_reset', 'admin.kiosk.create', 'admin.kiosk.update',
+			'admin.entity.create',
+			'admin.entity.update',
+			'admin.category.create',
+			'admin.category.update',
+			'admin.category.delete',
+			'admin.routing.update',
+			'admin.settings.update',
+			'admin.holidays.update',
+			'admin.sms_template.update',
+			'admin.staff.create',
+			'admin.staff.update',
+			'admin.staff.password_reset',
+			'admin.staff.totp_reset',
+			'admin.kiosk.create',
+			'admin.kiosk.update',
 			'admin.kiosk.password_reset'
 		];
 		for (const kind of kinds) expect(auditKindKey(kind), kind).toBe(`audit.kind.${kind}`);

@@ -7,12 +7,7 @@ export type ActionState = 'queued' | 'sending' | 'accepted' | 'rejected';
 
 type Decisions = { applied?: string[]; rejected?: string[] };
 
-export function actionState(
-	actionId: string,
-	caseDoc: Decisions | undefined,
-	rejection: RejectionDoc | undefined,
-	online: boolean
-): ActionState {
+export function actionState(actionId: string, caseDoc: Decisions | undefined, rejection: RejectionDoc | undefined, online: boolean): ActionState {
 	// The case's own `rejected` list says so too, before the rejection doc has synced.
 	if (rejection || caseDoc?.rejected?.includes(actionId)) return 'rejected';
 	if (caseDoc?.applied?.includes(actionId)) return 'accepted';
@@ -94,12 +89,7 @@ export interface PendingAction {
 }
 
 /** The outbox actions of one case that the server's projection does not include yet (or refused). */
-export function pendingActions(
-	actions: ActionDoc[],
-	caseDoc: Decisions | undefined,
-	rejections: RejectionDoc[],
-	online: boolean
-): PendingAction[] {
+export function pendingActions(actions: ActionDoc[], caseDoc: Decisions | undefined, rejections: RejectionDoc[], online: boolean): PendingAction[] {
 	const rejectionOf = new Map(rejections.map((r) => [r.action_id, r]));
 	return actions
 		.map((action) => {

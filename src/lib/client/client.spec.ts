@@ -6,13 +6,10 @@ import { fitWithin, jpegName } from './images';
 import { parseLocation } from './outbox';
 
 describe('errorFromResponse', () => {
-	const response = (status: number, body: unknown) =>
-		new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+	const response = (status: number, body: unknown) => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 	it('keeps a known code, the fields and the message key', async () => {
-		const error = await errorFromResponse(
-			response(400, { error: { code: 'otp_invalid', message_key: 'errors.otp_invalid', fields: [{ field: 'code', code: 'otp_invalid' }] } })
-		);
+		const error = await errorFromResponse(response(400, { error: { code: 'otp_invalid', message_key: 'errors.otp_invalid', fields: [{ field: 'code', code: 'otp_invalid' }] } }));
 		expect(error).toMatchObject({ status: 400, code: 'otp_invalid', messageKey: 'errors.otp_invalid' });
 		expect(error.fields).toEqual([{ field: 'code', code: 'otp_invalid' }]);
 	});
@@ -111,9 +108,18 @@ describe('parseLocation', () => {
 	it.each([
 		[null, null],
 		[{ lat: '', lng: ' ' }, null],
-		[{ lat: '26.2235', lng: '50.5876' }, { lat: 26.2235, lng: 50.5876 }],
-		[{ lat: '26,5', lng: '50,1' }, { lat: 26.5, lng: 50.1 }],
-		[{ lat: '٢٦٫٥', lng: '٥٠٫١' }, { lat: 26.5, lng: 50.1 }],
+		[
+			{ lat: '26.2235', lng: '50.5876' },
+			{ lat: 26.2235, lng: 50.5876 }
+		],
+		[
+			{ lat: '26,5', lng: '50,1' },
+			{ lat: 26.5, lng: 50.1 }
+		],
+		[
+			{ lat: '٢٦٫٥', lng: '٥٠٫١' },
+			{ lat: 26.5, lng: 50.1 }
+		],
 		[{ lat: '91', lng: '50' }, 'invalid'],
 		[{ lat: 'abc', lng: '50' }, 'invalid'],
 		[{ lat: '26', lng: '' }, 'invalid']

@@ -33,7 +33,12 @@ describe('dashboard helpers', () => {
 		const reader = pouchReader({
 			allDocs: async (options: object) => {
 				expect(options).toMatchObject({ startkey: 'y:_all:2026', endkey: 'y:_all:2026', include_docs: true });
-				return { rows: [{ id: 'y:_all:2026', doc: { _id: 'y:_all:2026', type: 'stats', cells: {} } }, { id: 'x', doc: { type: 'other' } }] };
+				return {
+					rows: [
+						{ id: 'y:_all:2026', doc: { _id: 'y:_all:2026', type: 'stats', cells: {} } },
+						{ id: 'x', doc: { type: 'other' } }
+					]
+				};
 			}
 		});
 		expect(await reader.range('y:_all:2026', 'y:_all:2026')).toHaveLength(1);

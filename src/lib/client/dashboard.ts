@@ -92,18 +92,7 @@ export async function loadFromServer(query: DashboardQuery): Promise<DashboardDa
 export const round1 = (value: number | null | undefined) => (value === null || value === undefined ? null : Math.round(value * 10) / 10);
 
 /** The columns of a headline row in the tables and exports, in order. */
-export const HEADLINE_COLUMNS = [
-	'cases',
-	'inquiries',
-	'complaints',
-	'suggestions',
-	'within_period_pct',
-	'avg_days_to_reply',
-	'open',
-	'overdue',
-	'satisfaction',
-	'rating_response_rate_pct'
-] as const;
+export const HEADLINE_COLUMNS = ['cases', 'inquiries', 'complaints', 'suggestions', 'within_period_pct', 'avg_days_to_reply', 'open', 'overdue', 'satisfaction', 'rating_response_rate_pct'] as const;
 
 /** Mean of the criteria (1–5), or null without ratings. */
 function meanSatisfaction(h: Headline): number | null {

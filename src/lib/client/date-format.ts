@@ -13,11 +13,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** `date` written for `intlTag` (ar-BH keeps Arabic-Indic digits) in `calendar`, read in `timeZone`.
  * An explicit `options.calendar` wins: a Gregorian month of the statistics stays a Gregorian month. */
-export function formatDate(
-	date: Date,
-	settings: { intlTag: string; calendar: CalendarChoice; timeZone: string },
-	options: Intl.DateTimeFormatOptions = { dateStyle: 'long' }
-): string {
+export function formatDate(date: Date, settings: { intlTag: string; calendar: CalendarChoice; timeZone: string }, options: Intl.DateTimeFormatOptions = { dateStyle: 'long' }): string {
 	if (Number.isNaN(date.getTime())) return '';
 	const full: Intl.DateTimeFormatOptions = { calendar: settings.calendar, timeZone: settings.timeZone, ...options };
 	const key = `${settings.intlTag}|${JSON.stringify(full)}`;

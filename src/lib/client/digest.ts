@@ -1,7 +1,6 @@
 import type { DailyDigest } from '$lib/domain/digest';
 import { request } from './api';
 
-
 /** The manager's daily digest as GET /api/sla/digest returns it (sync-server/src/sla/digest.ts).
  * Made on the server once a working day; read when online, like the lists it gathers. */
 export interface DigestAnswer {

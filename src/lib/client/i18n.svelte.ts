@@ -1,7 +1,6 @@
 import { isCalendarChoice, formatDate, type CalendarChoice } from './date-format';
 import { CATALOGUES, interpolate, LOCALES, type Locale } from './messages';
 
-
 const STORAGE_KEY = 'tawasul.locale';
 const CALENDAR_KEY = 'tawasul.calendar';
 /** Intl tags: Bahraini Arabic (Arabic-Indic digits, Gregorian calendar) and British English. */

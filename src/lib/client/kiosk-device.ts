@@ -85,7 +85,13 @@ export async function enrol(code: string, appVersion: string): Promise<KioskDevi
 export async function saveDevice(device: KioskDevice): Promise<void> {
 	// A plain copy: the screen's reactive copy of the record cannot be cloned into IndexedDB.
 	const { kiosk_id, key, name, centre, outbox_key } = device;
-	const record: KioskDevice = { kiosk_id, key: { privateKey: key.privateKey, publicKey: key.publicKey }, name, centre, outbox_key: outbox_key ? { kid: outbox_key.kid, x: outbox_key.x, y: outbox_key.y } : null };
+	const record: KioskDevice = {
+		kiosk_id,
+		key: { privateKey: key.privateKey, publicKey: key.publicKey },
+		name,
+		centre,
+		outbox_key: outbox_key ? { kid: outbox_key.kid, x: outbox_key.x, y: outbox_key.y } : null
+	};
 	await run('readwrite', (store) => store.put(record, RECORD));
 }
 

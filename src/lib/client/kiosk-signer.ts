@@ -48,12 +48,7 @@ export interface SignedRequest {
 
 /** The four kiosk headers for one request. `now` is the device's clock: the server refuses a
  * time more than a minute from its own. */
-export async function signKioskRequest(
-	kioskId: string,
-	key: KioskKey,
-	request: { method: string; path: string; body?: string },
-	now = Date.now()
-): Promise<SignedRequest> {
+export async function signKioskRequest(kioskId: string, key: KioskKey, request: { method: string; path: string; body?: string }, now = Date.now()): Promise<SignedRequest> {
 	const bytes = new TextEncoder().encode(request.body ?? '');
 	const bodySha256 = hex(await crypto.subtle.digest('SHA-256', bytes));
 	const timestamp = String(now);

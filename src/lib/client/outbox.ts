@@ -12,7 +12,26 @@ import { validateSubmission } from './submission';
 
 /** The fields an action of each kind carries besides the envelope (docs/design.md, intake). */
 export type ActionFields = Partial<
-	Pick<ActionDoc, 'case_type' | 'entity_id' | 'category_id' | 'subject' | 'body' | 'location' | 'observed_at' | 'locale' | 'to_entity_id' | 'reason' | 'interim' | 'name_consent' | 'suggestion_state' | 'target_date' | 'implemented_on' | 'link' | 'primary_key'>
+	Pick<
+		ActionDoc,
+		| 'case_type'
+		| 'entity_id'
+		| 'category_id'
+		| 'subject'
+		| 'body'
+		| 'location'
+		| 'observed_at'
+		| 'locale'
+		| 'to_entity_id'
+		| 'reason'
+		| 'interim'
+		| 'name_consent'
+		| 'suggestion_state'
+		| 'target_date'
+		| 'implemented_on'
+		| 'link'
+		| 'primary_key'
+	>
 > & { case_key: string };
 
 export interface OutgoingFile {
@@ -106,7 +125,12 @@ export async function submitDraft(draftId: string): Promise<string> {
 	const errors = validateSubmission(draft, location, files);
 	if (errors.length) throw new ClientError(400, errors[0].code, errors);
 	const fields: ActionFields = { case_key: draft.id, ...submitFields(draft, location) };
-	const doc = await buildAction('submit', fields, files.map((f) => ({ name: f.name, blob: f.blob })), draftId);
+	const doc = await buildAction(
+		'submit',
+		fields,
+		files.map((f) => ({ name: f.name, blob: f.blob })),
+		draftId
+	);
 	try {
 		await outbox.put(doc);
 	} catch (error) {

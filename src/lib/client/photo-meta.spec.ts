@@ -37,9 +37,7 @@ describe('readPhotoMeta', () => {
 	});
 
 	it('has a time but no place when the camera had no fix (0, 0)', async () => {
-		const meta = await readPhotoMeta(
-			await photo({ GPSLatitudeRef: 'N', GPSLatitude: '0/1 0/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '0/1 0/1 0/1' }, { DateTimeOriginal: '2026:12:01 18:00:00' })
-		);
+		const meta = await readPhotoMeta(await photo({ GPSLatitudeRef: 'N', GPSLatitude: '0/1 0/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '0/1 0/1 0/1' }, { DateTimeOriginal: '2026:12:01 18:00:00' }));
 		expect(meta).toEqual({ location: null, taken_at: '2026-12-01T18:00:00' });
 	});
 });

@@ -132,21 +132,14 @@ export async function followedCaseKeys(): Promise<Set<string>> {
 	if (!name) return new Set();
 	const [cases, actions, rejections] = await Promise.all([byPrefix<CaseDoc>(await sync.mirror(name), 'case:'), outboxActions(), ownRejections()]);
 	const refused = new Set(rejections.filter((r) => r.code !== 'already_following').map((r) => r.action_id));
-	return new Set([
-		...cases.filter((c) => c.followed).map((c) => c.case_key),
-		...actions.filter((a) => a.kind === 'follow' && !refused.has(a._id)).map((a) => a.case_key)
-	]);
+	return new Set([...cases.filter((c) => c.followed).map((c) => c.case_key), ...actions.filter((a) => a.kind === 'follow' && !refused.has(a._id)).map((a) => a.case_key)]);
 }
 
 /** The citizen's cases: projected cases merged with submissions still in the outbox. */
 export async function citizenCases(online: boolean, dismissed: Set<string>): Promise<CaseListItem[]> {
 	const name = ownDb();
 	if (!name) return [];
-	const [cases, actions, rejections] = await Promise.all([
-		byPrefix<CaseDoc>(await sync.mirror(name), 'case:'),
-		outboxActions(),
-		ownRejections()
-	]);
+	const [cases, actions, rejections] = await Promise.all([byPrefix<CaseDoc>(await sync.mirror(name), 'case:'), outboxActions(), ownRejections()]);
 	return mergeCaseList({ cases, submits: actions.filter((a) => a.kind === 'submit'), rejections, online, dismissed });
 }
 
@@ -165,11 +158,7 @@ export async function caseView(caseKey: string, staff: boolean, online: boolean)
 	const user = sync.user;
 	if (!user) return null;
 	const dbName = staff && user.entity_id ? entityDb(user.entity_id) : userDb(user.user_id);
-	const [caseDoc, actions, rejections] = await Promise.all([
-		getOrUndefined<CaseDoc>(await sync.mirror(dbName), caseDocId(caseKey)),
-		outboxActions(),
-		ownRejections()
-	]);
+	const [caseDoc, actions, rejections] = await Promise.all([getOrUndefined<CaseDoc>(await sync.mirror(dbName), caseDocId(caseKey)), outboxActions(), ownRejections()]);
 	const mine = actions.filter((a) => a.case_key === caseKey);
 	const gone = !caseDoc && (await isDeleted(await sync.mirror(dbName), caseDocId(caseKey)));
 	return { dbName, caseDoc, gone, pending: pendingActions(mine, caseDoc, rejections, online) };
@@ -191,9 +180,7 @@ export async function countPending(): Promise<number> {
 	if (!user) return 0;
 	const actions = (await outboxActions()).filter((a) => !settled.has(a._id));
 	if (!actions.length) return 0;
-	const mirrors = await Promise.all(
-		user.databases.pull.filter((name) => name !== DB.CONFIG).map((name) => sync.mirror(name))
-	);
+	const mirrors = await Promise.all(user.databases.pull.filter((name) => name !== DB.CONFIG).map((name) => sync.mirror(name)));
 	const own = await sync.mirror(userDb(user.user_id));
 	let pending = 0;
 	for (const action of actions) {

@@ -44,7 +44,5 @@ export function countsByHolder(cases: readonly WarningCase[]): HolderCount[] {
 		row[c.warning] += 1;
 		counts.set(c.handler, row);
 	}
-	return [...counts.values()].sort(
-		(a, b) => Number(a.handler === null) - Number(b.handler === null) || b.late - a.late || b.due_soon - a.due_soon || (a.handler ?? '').localeCompare(b.handler ?? '')
-	);
+	return [...counts.values()].sort((a, b) => Number(a.handler === null) - Number(b.handler === null) || b.late - a.late || b.due_soon - a.due_soon || (a.handler ?? '').localeCompare(b.handler ?? ''));
 }

@@ -272,22 +272,24 @@ class Sync {
 	#recordRefusal(outbox: Database, error: { id?: string; reason?: string }): void {
 		const id = error.id;
 		if (!id) return;
-		this.#refusalWrites = this.#refusalWrites.then(async () => {
-			const action = await outbox.get<ActionDoc>(id).catch(() => null);
-			const current = await outbox.get<Refusals>(REFUSALS_ID).catch(() => ({ _id: REFUSALS_ID, refusals: {} }) as Refusals);
-			current.refusals[id] = {
-				_id: rejectionDocId(id),
-				type: 'rejection',
-				action_id: id,
-				case_key: action?.case_key ?? '',
-				kind: action?.kind ?? 'submit',
-				code: typeof error.reason === 'string' && /^[a-z_]{1,40}$/.test(error.reason) ? error.reason : 'forbidden',
-				at: new Date().toISOString()
-			};
-			await outbox.put(current);
-			this.refused = Object.keys(current.refusals).length;
-			this.#bump();
-		}).catch((failure) => console.warn('could not keep a refusal', failure));
+		this.#refusalWrites = this.#refusalWrites
+			.then(async () => {
+				const action = await outbox.get<ActionDoc>(id).catch(() => null);
+				const current = await outbox.get<Refusals>(REFUSALS_ID).catch(() => ({ _id: REFUSALS_ID, refusals: {} }) as Refusals);
+				current.refusals[id] = {
+					_id: rejectionDocId(id),
+					type: 'rejection',
+					action_id: id,
+					case_key: action?.case_key ?? '',
+					kind: action?.kind ?? 'submit',
+					code: typeof error.reason === 'string' && /^[a-z_]{1,40}$/.test(error.reason) ? error.reason : 'forbidden',
+					at: new Date().toISOString()
+				};
+				await outbox.put(current);
+				this.refused = Object.keys(current.refusals).length;
+				this.#bump();
+			})
+			.catch((failure) => console.warn('could not keep a refusal', failure));
 	}
 
 	#showError(): void {

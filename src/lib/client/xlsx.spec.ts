@@ -47,7 +47,17 @@ describe('zipStored', () => {
 
 describe('xlsxWorkbook', () => {
 	it('holds the OOXML parts and the cells, escaped', () => {
-		const files = unzip(xlsxWorkbook('الجهات <1>', [['الجهة', 'Cases'], ['وزارة الأشغال & <النقل>', 12], ['x', null, 3.5]], { rightToLeft: true }));
+		const files = unzip(
+			xlsxWorkbook(
+				'الجهات <1>',
+				[
+					['الجهة', 'Cases'],
+					['وزارة الأشغال & <النقل>', 12],
+					['x', null, 3.5]
+				],
+				{ rightToLeft: true }
+			)
+		);
 		expect([...files.keys()]).toEqual(['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/worksheets/sheet1.xml']);
 		const sheet = files.get('xl/worksheets/sheet1.xml')!;
 		expect(sheet).toContain('<c r="A1" t="inlineStr"><is><t xml:space="preserve">الجهة</t></is></c>');
@@ -60,7 +70,12 @@ describe('xlsxWorkbook', () => {
 	});
 
 	it('opens in an independent reader (ExcelJS) with its sheet name, direction, texts and numbers', async () => {
-		const rows = [['الجهة', 'Cases', 'On time %'], ['وزارة الأشغال & <النقل>', 12, 99.3], ['=SUM(1,2)', null, 0], ['x', 'y', -1.25]];
+		const rows = [
+			['الجهة', 'Cases', 'On time %'],
+			['وزارة الأشغال & <النقل>', 12, 99.3],
+			['=SUM(1,2)', null, 0],
+			['x', 'y', -1.25]
+		];
 		const book = new ExcelJS.Workbook();
 		await book.xlsx.load(xlsxWorkbook('الجهات <1>', rows, { rightToLeft: true }).buffer as ArrayBuffer);
 		expect(book.worksheets.map((sheet) => sheet.name)).toEqual(['الجهات <1>']);
@@ -86,7 +101,11 @@ describe('xlsxWorkbook', () => {
 
 describe('toCsv', () => {
 	it('starts with a BOM, quotes where needed and defuses formulas', () => {
-		const csv = toCsv([['الجهة', 'n'], ['a, "b"', 1], ['=1+1', null]]);
+		const csv = toCsv([
+			['الجهة', 'n'],
+			['a, "b"', 1],
+			['=1+1', null]
+		]);
 		expect(csv.charCodeAt(0)).toBe(0xfeff);
 		expect(csv.slice(1)).toBe('الجهة,n\r\n"a, ""b""",1\r\n\'=1+1,\r\n');
 	});

@@ -83,13 +83,15 @@ export function zipStored(files: { name: string; data: Uint8Array }[]): Uint8Arr
 
 /** Text safe inside XML, without the characters XML 1.0 forbids. */
 function xmlEscape(text: string): string {
-	return text
-		// eslint-disable-next-line no-control-regex
-		.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;');
+	return (
+		text
+			// eslint-disable-next-line no-control-regex
+			.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+			.replace(/&/g, '&amp;')
+			.replace(/</g, '&lt;')
+			.replace(/>/g, '&gt;')
+			.replace(/"/g, '&quot;')
+	);
 }
 
 /** A1-style column letters: 0 → A, 25 → Z, 26 → AA. */

@@ -174,7 +174,12 @@ describe('files', () => {
 
 	it('names files by what they are, whatever they were called', () => {
 		expect(attachmentNamesFor(['image/jpeg', 'application/pdf', 'image/png', 'image/jpeg'])).toEqual(['photo-1.jpg', 'document-1.pdf', 'photo-2.png', 'photo-3.jpg']);
-		for (const [name, type] of [['photo-2.png', 'image/png'], ['document-1.pdf', 'application/pdf'], ['photo-1.webp', 'image/webp']]) expect(isSafeAttachmentName(name, type)).toBe(true);
+		for (const [name, type] of [
+			['photo-2.png', 'image/png'],
+			['document-1.pdf', 'application/pdf'],
+			['photo-1.webp', 'image/webp']
+		])
+			expect(isSafeAttachmentName(name, type)).toBe(true);
 	});
 });
 

@@ -79,15 +79,21 @@ const ENVELOPE = {
 	_revisions: v.optional(v.strictObject({ start: v.literal(1, 'invalid_format'), ids: v.strictTuple([id(REV_HASH)], 'invalid_format') }, 'invalid_format')),
 	type: v.literal('action', 'invalid_format'),
 	case_key: id(UUID),
-	client_time: v.pipe(v.string('invalid_format'), v.regex(ISO_TIME, 'invalid_format'), v.check((s) => !Number.isNaN(Date.parse(s)), 'invalid_format')),
+	client_time: v.pipe(
+		v.string('invalid_format'),
+		v.regex(ISO_TIME, 'invalid_format'),
+		v.check((s) => !Number.isNaN(Date.parse(s)), 'invalid_format')
+	),
 	device_id: id(DEVICE_ID),
-	author: v.optional(
-		v.strictObject({ user_id: id(ID_PATTERN), role: v.picklist(ROLES, 'invalid_format'), entity_id: v.optional(id(ID_PATTERN)) }, 'invalid_format')
-	)
+	author: v.optional(v.strictObject({ user_id: id(ID_PATTERN), role: v.picklist(ROLES, 'invalid_format'), entity_id: v.optional(id(ID_PATTERN)) }, 'invalid_format'))
 };
 
 const body = text(LIMITS.BODY_MIN, LIMITS.BODY_MAX);
-const LOCAL_DATE_FIELD = v.pipe(v.string('invalid_date'), v.maxLength(10, 'invalid_date'), v.check((s: string) => isLocalDate(s), 'invalid_date'));
+const LOCAL_DATE_FIELD = v.pipe(
+	v.string('invalid_date'),
+	v.maxLength(10, 'invalid_date'),
+	v.check((s: string) => isLocalDate(s), 'invalid_date')
+);
 const reason = text(LIMITS.REASON_MIN, LIMITS.REASON_MAX);
 const kind = <K extends ActionKind>(name: K) => v.literal(name, 'invalid_format');
 
@@ -102,7 +108,14 @@ export const ACTION_SCHEMAS = {
 		subject: text(LIMITS.SUBJECT_MIN, LIMITS.SUBJECT_MAX),
 		body: text(LIMITS.SUBMIT_BODY_MIN, LIMITS.BODY_MAX),
 		location: v.optional(LOCATION),
-		observed_at: v.optional(v.pipe(v.string('invalid_format'), v.maxLength(40, 'invalid_format'), v.regex(ISO_TIME, 'invalid_format'), v.check((s) => !Number.isNaN(Date.parse(s)), 'invalid_format'))),
+		observed_at: v.optional(
+			v.pipe(
+				v.string('invalid_format'),
+				v.maxLength(40, 'invalid_format'),
+				v.regex(ISO_TIME, 'invalid_format'),
+				v.check((s) => !Number.isNaN(Date.parse(s)), 'invalid_format')
+			)
+		),
 		locale: v.optional(v.picklist(['ar', 'en'], 'invalid_format')),
 		name_consent: v.optional(v.boolean('invalid_format')),
 		_attachments: v.optional(FILES)
@@ -127,7 +140,13 @@ export const ACTION_SCHEMAS = {
 		reason: v.optional(reason),
 		target_date: v.optional(LOCAL_DATE_FIELD),
 		implemented_on: v.optional(LOCAL_DATE_FIELD),
-		link: v.optional(v.pipe(v.string('invalid_format'), v.maxLength(SUGGESTION_LINK_MAX, 'too_long'), v.check((s: string) => isPublicLink(s), 'invalid_format')))
+		link: v.optional(
+			v.pipe(
+				v.string('invalid_format'),
+				v.maxLength(SUGGESTION_LINK_MAX, 'too_long'),
+				v.check((s: string) => isPublicLink(s), 'invalid_format')
+			)
+		)
 	}),
 	// Staff mark this case as a duplicate of the primary case; its managers undo it (issue 13).
 	link: v.strictObject({ ...ENVELOPE, kind: kind('link'), primary_key: id(UUID) }),

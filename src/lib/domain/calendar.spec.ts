@@ -1,15 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-	addWorkingDays,
-	addWorkingMs,
-	endOfLocalDay,
-	isWorkingDay,
-	localDateOf,
-	makeCalendar,
-	startOfLocalDay,
-	workingMsBetween,
-	type WorkCalendar
-} from './calendar';
+import { addWorkingDays, addWorkingMs, endOfLocalDay, isWorkingDay, localDateOf, makeCalendar, startOfLocalDay, workingMsBetween, type WorkCalendar } from './calendar';
 import type { HolidaysDoc } from './doc-types';
 
 const HOUR = 3_600_000;

@@ -15,10 +15,7 @@ const DAY_MS = 86_400_000;
 const MAX_RESTING_DAYS = 366;
 const mod = (n: number, m: number) => ((n % m) + m) % m;
 
-export function makeCalendar(
-	settings: Pick<SettingsDoc, 'time_zone' | 'weekend'>,
-	holidays: HolidaysDoc[]
-): WorkCalendar {
+export function makeCalendar(settings: Pick<SettingsDoc, 'time_zone' | 'weekend'>, holidays: HolidaysDoc[]): WorkCalendar {
 	// Constructing the formatter now makes a misspelt zone fail when settings load, not mid-case.
 	formatterFor(settings.time_zone);
 	const days = holidays.flatMap((doc) => doc.days.map((day) => day.date));
@@ -120,7 +117,7 @@ export function addWorkingDays(start: Date, days: number, cal: WorkCalendar): Da
 	if (!Number.isInteger(days) || days < 0) throw new RangeError(`working days must be a whole number ≥ 0: ${days}`);
 	assertCanWork(cal);
 	let day = parseLocalDate(localDateOf(start, cal.timeZone));
-	for (let counted = 0, resting = 0; counted < days; ) {
+	for (let counted = 0, resting = 0; counted < days;) {
 		day += DAY_MS;
 		if (isWorkingDay(dateOfWall(day), cal)) {
 			counted++;
@@ -154,7 +151,7 @@ export function addWorkingMs(from: Date, ms: number, cal: WorkCalendar): Date {
 	assertCanWork(cal);
 	let cursor = wallTime(from.getTime(), cal.timeZone);
 	let left = ms;
-	for (let resting = 0; ; ) {
+	for (let resting = 0; ;) {
 		const dayStart = cursor - mod(cursor, DAY_MS);
 		const dayEnd = dayStart + DAY_MS;
 		if (isWorkingDay(dateOfWall(dayStart), cal)) {

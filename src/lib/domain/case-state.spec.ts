@@ -101,9 +101,7 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 	}
 };
 
-const table = CASE_STATUSES.flatMap((status) =>
-	Object.entries(EXPECTED[status]).map(([kind, outcome]) => [status, kind as ActionKind, outcome] as const)
-);
+const table = CASE_STATUSES.flatMap((status) => Object.entries(EXPECTED[status]).map(([kind, outcome]) => [status, kind as ActionKind, outcome] as const));
 
 describe('checkTransition', () => {
 	it.each(table)('%s + %s → %s', (status, kind, outcome) => {
@@ -155,7 +153,7 @@ describe('availableActions', () => {
 		['agent while waiting for the citizen', 'awaiting_citizen', AGENT, ['reply', 'transfer', 'note', 'close', 'link']],
 		['the citizen asked for info', 'awaiting_citizen', CITIZEN, ['provide_info']],
 		['the citizen otherwise', 'open', CITIZEN, []],
-		['the citizen on an answered case may reopen (rating is the server\'s)', 'answered', CITIZEN, ['reopen']],
+		["the citizen on an answered case may reopen (rating is the server's)", 'answered', CITIZEN, ['reopen']],
 		['the citizen on a closed case', 'closed', CITIZEN, ['reopen']],
 		['another entity', 'open', OTHER_AGENT, []],
 		['anyone on a closed case', 'closed', AGENT, []],

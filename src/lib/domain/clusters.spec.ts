@@ -21,7 +21,10 @@ function cluster(cases: CaseDoc[], windowDays = 90): ClusterIndex {
 }
 
 const docs = (index: ClusterIndex) => [...index.changed.values()].sort((a, b) => (a._id < b._id ? -1 : 1));
-const sizes = (index: ClusterIndex) => docs(index).map((d) => d.members.length).sort();
+const sizes = (index: ClusterIndex) =>
+	docs(index)
+		.map((d) => d.members.length)
+		.sort();
 
 describe('ClusterIndex', () => {
 	it('puts paraphrases of one complaint into one cluster and another problem into its own', () => {
@@ -124,7 +127,12 @@ describe('summarise', () => {
 		];
 		const [doc] = docs(cluster(cases));
 		const s = summarise(doc, new Date(at(3)));
-		expect(s.places).toEqual([{ place: '26.22,50.59', count: 1 }, { place: '26.22,50.58', count: 1 }].sort((a, b) => (a.place < b.place ? -1 : 1)));
+		expect(s.places).toEqual(
+			[
+				{ place: '26.22,50.59', count: 1 },
+				{ place: '26.22,50.58', count: 1 }
+			].sort((a, b) => (a.place < b.place ? -1 : 1))
+		);
 		expect(s.categories[0]).toEqual({ category_id: 'works-potholes', count: 2 });
 		expect(s.people).toBe(2);
 		expect(JSON.stringify(doc)).not.toContain('same');
@@ -136,14 +144,22 @@ describe('topClusters', () => {
 		const spam = Array.from({ length: 30 }, (_, i) => caseOf(WATER[i % 3], i * 0.01, { citizen_id: 'spammer' }));
 		const real = LIGHT.map((s, i) => caseOf(s, i * 0.01));
 		const index = cluster([...spam, ...real]);
-		const top = topClusters(docs(index).map((d) => summarise(d, new Date(at(1)))), 5);
+		const top = topClusters(
+			docs(index).map((d) => summarise(d, new Date(at(1)))),
+			5
+		);
 		expect(top.map((s) => s.size)).toEqual([4, 30]);
 		expect(top[1].people).toBe(1);
 	});
 
 	it('leaves clusters of one case out', () => {
 		const index = cluster([caseOf(LIGHT[0], 0), caseOf(WATER[0], 0)]);
-		expect(topClusters(docs(index).map((d) => summarise(d, new Date(at(1)))), 5)).toEqual([]);
+		expect(
+			topClusters(
+				docs(index).map((d) => summarise(d, new Date(at(1)))),
+				5
+			)
+		).toEqual([]);
 	});
 });
 

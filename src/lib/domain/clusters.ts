@@ -185,7 +185,9 @@ export class ClusterIndex {
 	private *candidates(prepared: PreparedText): Generator<Entry> {
 		const seen = new Set<string>();
 		const numbered = prepared.numbers.size > 0 && this.threshold >= NUMBER_MISMATCH_CEILING;
-		const indexes = numbered ? [[...prepared.numbers].map((n) => this.byNumber.get(n)), [...prepared.words].map((w) => this.byWordNumberless.get(w))] : [[...prepared.words].map((w) => this.byWord.get(w))];
+		const indexes = numbered
+			? [[...prepared.numbers].map((n) => this.byNumber.get(n)), [...prepared.words].map((w) => this.byWordNumberless.get(w))]
+			: [[...prepared.words].map((w) => this.byWord.get(w))];
 		for (const sets of indexes) {
 			for (const ids of sets) {
 				for (const id of ids ?? []) {
@@ -360,10 +362,19 @@ export function summarise(doc: ClusterDoc, now: Date, windowDays = DEFAULT_CLUST
 		this_week: thisWeek,
 		weekly_before: weeklyBefore,
 		trend,
-		places: counted(members.map((m) => m.p), 5).map(({ key, count }) => ({ place: key, count })),
-		categories: counted(members.map((m) => m.c), 5).map(({ key, count }) => ({ category_id: key, count })),
+		places: counted(
+			members.map((m) => m.p),
+			5
+		).map(({ key, count }) => ({ place: key, count })),
+		categories: counted(
+			members.map((m) => m.c),
+			5
+		).map(({ key, count }) => ({ category_id: key, count })),
 		after_fix: members.filter((m) => m.f).length,
-		case_keys: members.slice(-maxKeys).map((m) => m.k).reverse()
+		case_keys: members
+			.slice(-maxKeys)
+			.map((m) => m.k)
+			.reverse()
 	};
 }
 

@@ -1,8 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { detectContentType, sniffContentType } from './content-type';
 
-const bytes = (...parts: (number[] | string)[]) =>
-	new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
+const bytes = (...parts: (number[] | string)[]) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
 
 describe('detectContentType', () => {
 	it.each<[string, Uint8Array, string | null]>([

@@ -10,7 +10,13 @@ const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 const SIGNATURES: { type: AllowedContentType; parts: [offset: number, bytes: number[]][] }[] = [
 	{ type: 'image/jpeg', parts: [[0, [0xff, 0xd8, 0xff]]] },
 	{ type: 'image/png', parts: [[0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]]] },
-	{ type: 'image/webp', parts: [[0, ascii('RIFF')], [8, ascii('WEBP')]] },
+	{
+		type: 'image/webp',
+		parts: [
+			[0, ascii('RIFF')],
+			[8, ascii('WEBP')]
+		]
+	},
 	{ type: 'application/pdf', parts: [[0, ascii('%PDF-')]] }
 ];
 

@@ -5,9 +5,7 @@ import type { AttentionItem, WarningCase } from './sla-warning';
 
 /** Friday–Saturday weekend; 2026-01-04 is a Sunday. */
 const calendar = (timeZone: string, ...holidays: string[]) =>
-	makeCalendar({ time_zone: timeZone, weekend: [5, 6] }, [
-		{ _id: 'holidays:2026', type: 'holidays', year: 2026, days: holidays.map((date) => ({ date, name_ar: 'ع', name_en: 'H' })) }
-	]);
+	makeCalendar({ time_zone: timeZone, weekend: [5, 6] }, [{ _id: 'holidays:2026', type: 'holidays', year: 2026, days: holidays.map((date) => ({ date, name_ar: 'ع', name_en: 'H' })) }]);
 const SEVEN = parseDigestTime('07:00')!;
 
 describe('parseDigestTime', () => {
@@ -45,7 +43,7 @@ describe('digestDayAt', () => {
 		expect(digestDayAt(new Date(now), SEVEN, bahrain)).toBe(expected);
 	});
 
-	it('reads the day and the hour in the calendar\'s time zone, not the server\'s', () => {
+	it("reads the day and the hour in the calendar's time zone, not the server's", () => {
 		// 23:30 UTC on Sunday: Monday 02:30 in Riyadh (before the digest), Sunday 15:30 in Los Angeles.
 		const at = new Date('2026-01-04T23:30:00Z');
 		expect(digestDayAt(at, SEVEN, calendar('Asia/Riyadh'))).toBeNull();
@@ -99,7 +97,7 @@ describe('digestContent', () => {
 		expect(isQuietDigest(content.counts)).toBe(false);
 	});
 
-	it('is quiet with nothing to chase, and says when the server\'s lists were cut', () => {
+	it("is quiet with nothing to chase, and says when the server's lists were cut", () => {
 		const content = digestContent([], [], true);
 		expect(content.counts).toEqual({ late: 0, due_soon: 0, low_ratings: 0, reopened: 0 });
 		expect(isQuietDigest(content.counts)).toBe(true);

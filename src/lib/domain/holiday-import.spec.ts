@@ -73,7 +73,11 @@ describe('planHolidayImport', () => {
 	});
 
 	it('refuses days beyond the yearly limit and names that are too short or too long', () => {
-		const full = Array.from({ length: HOLIDAY_LIMITS.perYear - 1 }, (_, i) => ({ date: `2029-${String(1 + Math.floor(i / 28)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`, name_ar: 'يوم', name_en: 'Day' }));
+		const full = Array.from({ length: HOLIDAY_LIMITS.perYear - 1 }, (_, i) => ({
+			date: `2029-${String(1 + Math.floor(i / 28)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
+			name_ar: 'يوم',
+			name_en: 'Day'
+		}));
 		const result = plan(calendar(event('20291201', 'Last', ['DTEND;VALUE=DATE:20291203']), event('20291210', 'X'), event('20291211', 'L'.repeat(121))), { 2029: full });
 		expect(result.add.map((r) => r.date)).toEqual(['2029-12-01']);
 		expect(result.refused.map((r) => [r.date, r.refused])).toEqual([

@@ -18,17 +18,7 @@ export const HOLIDAY_LIMITS = {
 export type FileProblem = 'too_large' | 'not_calendar' | 'no_events' | 'too_many_events';
 
 type Refusal =
-	| 'invalid_date'
-	| 'missing_date'
-	| 'missing_name'
-	| 'name_length'
-	| 'end_before_start'
-	| 'too_many_days'
-	| 'recurring'
-	| 'year_out_of_range'
-	| 'duplicate_in_file'
-	| 'already_holiday'
-	| 'year_full';
+	'invalid_date' | 'missing_date' | 'missing_name' | 'name_length' | 'end_before_start' | 'too_many_days' | 'recurring' | 'year_out_of_range' | 'duplicate_in_file' | 'already_holiday' | 'year_full';
 
 /** One day of the file (or one event that has no readable day), added or refused. */
 export interface ImportRow {

@@ -34,7 +34,8 @@ interface ContentLine {
  * tab continues the previous one (folding), without that first character. */
 function unfold(text: string): { line: number; text: string }[] {
 	const out: { line: number; text: string }[] = [];
-	text.replace(/^\uFEFF/, '')
+	text
+		.replace(/^\uFEFF/, '')
 		.split(/\r\n|\n|\r/)
 		.forEach((raw, i) => {
 			const last = out[out.length - 1];
@@ -90,9 +91,7 @@ function dayOf(cl: ContentLine, timeZone: string, exclusiveEnd: boolean): string
 	if (m[7] === 'Z') {
 		const instant = new Date(`${day}T${m[4]}:${m[5]}:${m[6]}Z`);
 		local = localDateOf(instant, timeZone);
-		time = new Intl.DateTimeFormat('en-GB-u-nu-latn', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-			.format(instant)
-			.replace(/\D/g, '');
+		time = new Intl.DateTimeFormat('en-GB-u-nu-latn', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(instant).replace(/\D/g, '');
 	}
 	return exclusiveEnd && time !== '000000' ? nextDay(local) : local;
 }

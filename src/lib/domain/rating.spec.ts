@@ -75,7 +75,7 @@ describe('checkRating', () => {
 		expect(checkRating({ scores: full, comment }).ok).toBe(true);
 	});
 
-	it('keeps script in a comment as plain text (escaping is the page\'s job)', () => {
+	it("keeps script in a comment as plain text (escaping is the page's job)", () => {
 		const result = checkRating({ scores: full, comment: '<script>alert(1)</script>' });
 		expect(result.ok && result.comment).toBe('<script>alert(1)</script>');
 	});

@@ -69,7 +69,5 @@ export interface ReferenceClaim {
 /** What a device sends back (`POST /api/references/claims`) so that a server that lost its store
  * gives these cases their numbers again (docs/design.md, "Reference numbers"). */
 export function referenceClaims(cases: readonly { case_key?: unknown; ref?: unknown; ref_seal?: unknown }[]): ReferenceClaim[] {
-	return cases.flatMap((c) =>
-		typeof c.case_key === 'string' && typeof c.ref === 'string' && typeof c.ref_seal === 'string' ? [{ case_key: c.case_key, ref: c.ref, ref_seal: c.ref_seal }] : []
-	);
+	return cases.flatMap((c) => (typeof c.case_key === 'string' && typeof c.ref === 'string' && typeof c.ref_seal === 'string' ? [{ case_key: c.case_key, ref: c.ref, ref_seal: c.ref_seal }] : []));
 }

@@ -22,13 +22,7 @@ const category = (category_id: string, entity_id: string, case_types: CaseType[]
 
 const catalogue = makeCatalogue(
 	[entity('works'), entity('health'), entity('old-ministry', false)],
-	[
-		category('potholes', 'works', ['complaint']),
-		category('street-lights', 'works'),
-		category('clinics', 'health'),
-		category('archives', 'old-ministry'),
-		category('orphan', 'nowhere')
-	]
+	[category('potholes', 'works', ['complaint']), category('street-lights', 'works'), category('clinics', 'health'), category('archives', 'old-ministry'), category('orphan', 'nowhere')]
 );
 
 describe('resolveRoute', () => {

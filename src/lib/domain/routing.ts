@@ -9,9 +9,7 @@ export interface Catalogue {
 	categories: Map<string, CategoryDoc>;
 }
 
-export type RouteResult =
-	| { ok: true; entity_id: string; category_id: string }
-	| { ok: false; code: ErrorCode; field: string };
+export type RouteResult = { ok: true; entity_id: string; category_id: string } | { ok: false; code: ErrorCode; field: string };
 
 export function makeCatalogue(entities: EntityDoc[], categories: CategoryDoc[]): Catalogue {
 	return {
@@ -27,10 +25,7 @@ const activeEntity = (id: string | undefined, catalogue: Catalogue) => {
 
 /** `case_type`, when given, must be one the category accepts (a suggestions-only category cannot
  * take a complaint). */
-export function resolveRoute(
-	input: { entity_id?: string; category_id?: string; case_type?: CaseType },
-	catalogue: Catalogue
-): RouteResult {
+export function resolveRoute(input: { entity_id?: string; category_id?: string; case_type?: CaseType }, catalogue: Catalogue): RouteResult {
 	if (!input.category_id) return { ok: false, code: 'required', field: 'category_id' };
 	const category = catalogue.categories.get(input.category_id);
 	if (!category || (input.case_type && !category.case_types.includes(input.case_type))) {
@@ -55,15 +50,6 @@ export function suggestEntity(categoryId: string, catalogue: Catalogue): EntityD
 
 /** Categories a citizen may choose: of `entityId` (any entity when null), accepting `caseType`
  * (any type when null), and only those whose entity is active. */
-export function categoriesFor(
-	entityId: string | null | undefined,
-	caseType: CaseType | null | undefined,
-	catalogue: Catalogue
-): CategoryDoc[] {
-	return [...catalogue.categories.values()].filter(
-		(c) =>
-			(!entityId || c.entity_id === entityId) &&
-			(!caseType || c.case_types.includes(caseType)) &&
-			activeEntity(c.entity_id, catalogue) !== null
-	);
+export function categoriesFor(entityId: string | null | undefined, caseType: CaseType | null | undefined, catalogue: Catalogue): CategoryDoc[] {
+	return [...catalogue.categories.values()].filter((c) => (!entityId || c.entity_id === entityId) && (!caseType || c.case_types.includes(caseType)) && activeEntity(c.entity_id, catalogue) !== null);
 }

@@ -24,7 +24,6 @@ export interface PreparedText {
 	gramNorm: number;
 }
 
-
 export function prepareText(text: string): PreparedText {
 	const clipped = typeof text === 'string' ? text.slice(0, MAX_CHARS) : '';
 	const words = new Set<string>();

@@ -6,9 +6,7 @@ import { slaWarning, warningHorizon } from './sla-warning';
 
 /** Asia/Bahrain (UTC+3, no DST), Friday–Saturday weekend; 2026-01-04 is a Sunday. */
 const calendar = (...dates: string[]) =>
-	makeCalendar({ time_zone: 'Asia/Bahrain', weekend: [5, 6] }, [
-		{ _id: 'holidays:2026', type: 'holidays', year: 2026, days: dates.map((date) => ({ date, name_ar: 'ع', name_en: 'H' })) }
-	]);
+	makeCalendar({ time_zone: 'Asia/Bahrain', weekend: [5, 6] }, [{ _id: 'holidays:2026', type: 'holidays', year: 2026, days: dates.map((date) => ({ date, name_ar: 'ع', name_en: 'H' })) }]);
 /** A local Bahrain time as an instant. */
 const local = (s: string) => new Date(`${s}+03:00`);
 const endOfLocal = (day: string) => local(`${day}T23:59:59.999`);

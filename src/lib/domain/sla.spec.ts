@@ -1,26 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { makeCalendar } from './calendar';
 import type { SlaState } from './doc-types';
-import {
-	daysToReply,
-	isOverdue,
-	msLeft,
-	pauseSla,
-	repliedWithinPeriod,
-	restartSla,
-	resumeSla,
-	slaPhase,
-	startSla,
-	stopSla
-} from './sla';
+import { daysToReply, isOverdue, msLeft, pauseSla, repliedWithinPeriod, restartSla, resumeSla, slaPhase, startSla, stopSla } from './sla';
 
 const HOUR = 3_600_000;
 const at = (iso: string) => new Date(iso);
 /** Asia/Bahrain (UTC+3), Friday–Saturday weekend, optional holidays. */
 const bahrain = (...dates: string[]) =>
-	makeCalendar({ time_zone: 'Asia/Bahrain', weekend: [5, 6] }, [
-		{ _id: 'holidays:2026', type: 'holidays', year: 2026, days: dates.map((date) => ({ date, name_ar: 'ع', name_en: 'H' })) }
-	]);
+	makeCalendar({ time_zone: 'Asia/Bahrain', weekend: [5, 6] }, [{ _id: 'holidays:2026', type: 'holidays', year: 2026, days: dates.map((date) => ({ date, name_ar: 'ع', name_en: 'H' })) }]);
 const cal = bahrain();
 
 /** Routed Sunday 2026-03-15 10:00 local with 5 working days: due end of Sunday 2026-03-22 local. */

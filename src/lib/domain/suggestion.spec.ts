@@ -13,7 +13,11 @@ describe('suggestionStepErrors', () => {
 		['accepted with a target date in the past', { suggestion_state: 'accepted', target_date: '2026-12-05' }, ['target_date:date_in_past']],
 		['accepted with a day that does not exist', { suggestion_state: 'accepted', target_date: '2027-02-30' }, ['target_date:invalid_date']],
 		['accepted with a time, not a day', { suggestion_state: 'accepted', target_date: '2027-01-01T00:00Z' }, ['target_date:invalid_date']],
-		['implemented with what, when and a link', { suggestion_state: 'implemented', body: 'eKey registration at self-service machines.', implemented_on: TODAY, link: 'https://www.bahrain.bh/ekey' }, []],
+		[
+			'implemented with what, when and a link',
+			{ suggestion_state: 'implemented', body: 'eKey registration at self-service machines.', implemented_on: TODAY, link: 'https://www.bahrain.bh/ekey' },
+			[]
+		],
 		['implemented without saying what changed', { suggestion_state: 'implemented', implemented_on: TODAY }, ['body:required']],
 		['implemented tomorrow', { suggestion_state: 'implemented', body: 'Done.', implemented_on: '2026-12-07' }, ['implemented_on:date_in_future']],
 		['implemented with a javascript: link', { suggestion_state: 'implemented', body: 'Done.', implemented_on: TODAY, link: 'javascript:alert(1)' }, ['link:invalid_format']],
@@ -35,10 +39,21 @@ describe('suggestionStepErrors', () => {
 });
 
 describe('small checks', () => {
-	it.each([['2028-02-29', true], ['2027-02-29', false], ['2027-1-01', false], [20270101, false]])('isLocalDate(%j) = %s', (value, ok) => {
+	it.each([
+		['2028-02-29', true],
+		['2027-02-29', false],
+		['2027-1-01', false],
+		[20270101, false]
+	])('isLocalDate(%j) = %s', (value, ok) => {
 		expect(isLocalDate(value)).toBe(ok);
 	});
-	it.each([['https://www.moh.gov.bh/x', true], ['http://example.bh', true], ['ftp://example.bh', false], ['https://localhost', false], [`https://e.bh/${'a'.repeat(500)}`, false]])('isPublicLink(%j) = %s', (value, ok) => {
+	it.each([
+		['https://www.moh.gov.bh/x', true],
+		['http://example.bh', true],
+		['ftp://example.bh', false],
+		['https://localhost', false],
+		[`https://e.bh/${'a'.repeat(500)}`, false]
+	])('isPublicLink(%j) = %s', (value, ok) => {
 		expect(isPublicLink(value)).toBe(ok);
 	});
 	it('lets only managers decide', () => {
@@ -54,7 +69,10 @@ describe('publicSuggestionOf', () => {
 		subject: 'Register for eKey at the self-service machines',
 		created_at: '2026-01-10T08:00:00.000Z',
 		...(consent === undefined ? {} : { name_consent: consent }),
-		suggestion: suggestionDetails({ suggestion_state: 'implemented', body: ' eKey registration added to 40 machines. ', implemented_on: '2026-11-30', link: 'https://ekey.example.bh' }, '2026-12-01T09:00:00.000Z')
+		suggestion: suggestionDetails(
+			{ suggestion_state: 'implemented', body: ' eKey registration added to 40 machines. ', implemented_on: '2026-11-30', link: 'https://ekey.example.bh' },
+			'2026-12-01T09:00:00.000Z'
+		)
 	});
 
 	it('names the proposer only with their consent', () => {

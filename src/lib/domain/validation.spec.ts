@@ -88,16 +88,18 @@ describe('validateAction', () => {
 		['a reopening without a reason', action('reopen', { reason: undefined }), ['reason:required']],
 		['a reopening reason of two characters', action('reopen', { reason: 'no' }), ['reason:too_short']],
 		['a rating', action('rate', { reply_action_id: 'act:r1', scores: { handling: 1, clarity: 2, courtesy: 3, ease_of_use: 4 } }), []],
-		['a rating of six with a long comment', action('rate', { reply_action_id: 'act:r1', scores: { handling: 6, clarity: 2, courtesy: 3, ease_of_use: 4 }, body: 'x'.repeat(2001) }), ['scores.handling:invalid_format', 'body:too_long']],
+		[
+			'a rating of six with a long comment',
+			action('rate', { reply_action_id: 'act:r1', scores: { handling: 6, clarity: 2, courtesy: 3, ease_of_use: 4 }, body: 'x'.repeat(2001) }),
+			['scores.handling:invalid_format', 'body:too_long']
+		],
 		['a rating of no reply', action('rate', { reply_action_id: undefined, scores: { handling: 1, clarity: 2, courtesy: 3, ease_of_use: 4 } }), ['reply_action_id:required']]
 	])('%s', (_name, act, expected) => {
 		expect(codes(act)).toEqual(expected);
 	});
 
 	it('reports the limit that was exceeded, for the message', () => {
-		expect(validateAction(action('submit', { subject: 'ab' }))).toEqual([
-			{ field: 'subject', code: 'too_short', params: { min: LIMITS.SUBJECT_MIN } }
-		]);
+		expect(validateAction(action('submit', { subject: 'ab' }))).toEqual([{ field: 'subject', code: 'too_short', params: { min: LIMITS.SUBJECT_MIN } }]);
 	});
 });
 

@@ -30,7 +30,14 @@ describe('settings', () => {
 		]);
 	});
 
-	it.each([['Asia/Bahrain', true], ['UTC', true], ['America/Argentina/Buenos_Aires', true], ['Asia/Nowhere', false], ['', false], ['Asia/../x', false]])('time zone %s → %s', (zone, ok) => {
+	it.each([
+		['Asia/Bahrain', true],
+		['UTC', true],
+		['America/Argentina/Buenos_Aires', true],
+		['Asia/Nowhere', false],
+		['', false],
+		['Asia/../x', false]
+	])('time zone %s → %s', (zone, ok) => {
 		expect(isTimeZone(zone)).toBe(ok);
 	});
 });
@@ -75,7 +82,7 @@ describe('entities and categories', () => {
 });
 
 describe('holidays and SMS texts', () => {
-	it('sorts a year\'s holidays and refuses dates outside it, impossible ones and duplicates', () => {
+	it("sorts a year's holidays and refuses dates outside it, impossible ones and duplicates", () => {
 		const days = [
 			{ date: '2027-12-16', name_ar: 'العيد الوطني', name_en: 'National Day' },
 			{ date: '2027-01-01', name_ar: 'رأس السنة', name_en: 'New Year' }
@@ -100,7 +107,10 @@ describe('holidays and SMS texts', () => {
 	it('lets the citizen notices be reworded, never without the reference number (issue 16)', () => {
 		expect(smsTemplateFrom('notice_transferred', { text_ar: 'طلبك {ref} لدى {entity}', text_en: 'Case {ref} is with {entity}' }, '').key).toBe('notice_transferred');
 		expect(smsTemplateFrom('notice_interim_reply', { text_ar: 'جديد في {ref}', text_en: 'News on {ref}' }, '').key).toBe('notice_interim_reply');
-		expect(fieldsOf(() => smsTemplateFrom('notice_info_requested', { text_ar: 'تحتاج {entity} معلومات', text_en: '{entity} needs information' }, ''))).toEqual(['text_ar:placeholder_missing', 'text_en:placeholder_missing']);
+		expect(fieldsOf(() => smsTemplateFrom('notice_info_requested', { text_ar: 'تحتاج {entity} معلومات', text_en: '{entity} needs information' }, ''))).toEqual([
+			'text_ar:placeholder_missing',
+			'text_en:placeholder_missing'
+		]);
 		expect(fieldsOf(() => smsTemplateFrom('notice_reopened', { text_ar: '{ref} {link}', text_en: '{ref} {link}' }, ''))).toEqual(['text_ar:placeholder_unknown', 'text_en:placeholder_unknown']);
 	});
 });

@@ -1,6 +1,17 @@
 /** The coordinator's edits of `config` documents, validated and turned into the stored shape
  * (docs/design.md, `config`). Pure: the routes do the reading and writing. */
-import { CASE_TYPES, DOC_TYPES, ID_PATTERN, IDENTITY_LEVELS, type CaseType, type CategoryDoc, type EntityDoc, type HolidayDay, type HolidaysDoc, type SettingsDoc } from '../../../src/lib/domain/doc-types.js';
+import {
+	CASE_TYPES,
+	DOC_TYPES,
+	ID_PATTERN,
+	IDENTITY_LEVELS,
+	type CaseType,
+	type CategoryDoc,
+	type EntityDoc,
+	type HolidayDay,
+	type HolidaysDoc,
+	type SettingsDoc
+} from '../../../src/lib/domain/doc-types.js';
 import { TawasulError, type ErrorCode } from '../../../src/lib/domain/errors.js';
 import { HOLIDAY_LIMITS, readHolidayFile, type FileProblem } from '../../../src/lib/domain/holiday-import.js';
 import type { IcsEvent } from '../../../src/lib/domain/ical.js';
@@ -203,7 +214,10 @@ export function smsTemplateFrom(key: string, body: unknown, at: string): SmsTemp
 	const ar = fields.text('text_ar', { max: LIMITS.smsText });
 	const en = fields.text('text_en', { max: LIMITS.smsText });
 	const { placeholders: allowed, required } = SMS_TEXTS[key];
-	for (const [field, text] of [['text_ar', ar], ['text_en', en]] as const) {
+	for (const [field, text] of [
+		['text_ar', ar],
+		['text_en', en]
+	] as const) {
 		if (text === undefined) continue;
 		const used = placeholdersIn(text);
 		const unknown = used.find((name) => !(allowed as readonly string[]).includes(name));

@@ -106,138 +106,193 @@ export function configAdminRoutes(router: express.Router, ctx: AdminContext): vo
 }
 
 function entityRoutes(router: express.Router, ctx: AdminContext, docs: ConfigDocs): void {
-	router.get('/api/admin/entities', asyncHandler(async (_req, res) => {
-		coordinator(res);
-		res.json({ entities: await docs.list<EntityDoc>('entity:') });
-	}));
+	router.get(
+		'/api/admin/entities',
+		asyncHandler(async (_req, res) => {
+			coordinator(res);
+			res.json({ entities: await docs.list<EntityDoc>('entity:') });
+		})
+	);
 
-	router.post('/api/admin/entities', asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const entity = entityFrom(req.body, null);
-		await docs.create(entity, 'entity_id');
-		await auditChange(ctx, user, 'admin.entity.create', { type: 'entity', id: entity.entity_id }, { entityIds: [entity.entity_id], changes: changedFields(null, entity) });
-		res.status(201).json({ entity });
-	}));
+	router.post(
+		'/api/admin/entities',
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const entity = entityFrom(req.body, null);
+			await docs.create(entity, 'entity_id');
+			await auditChange(ctx, user, 'admin.entity.create', { type: 'entity', id: entity.entity_id }, { entityIds: [entity.entity_id], changes: changedFields(null, entity) });
+			res.status(201).json({ entity });
+		})
+	);
 
-	router.put('/api/admin/entities/:id', asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const done = await docs.change<EntityDoc>(entityDocId(req.params.id), (current) => entityFrom(req.body, current));
-		if (!done) throw new TawasulError(404, 'not_found');
-		await auditChange(ctx, user, 'admin.entity.update', { type: 'entity', id: req.params.id }, { entityIds: [req.params.id], changes: changedFields(done.before, done.after) });
-		res.json({ entity: done.after });
-	}));
+	router.put(
+		'/api/admin/entities/:id',
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const done = await docs.change<EntityDoc>(entityDocId(req.params.id), (current) => entityFrom(req.body, current));
+			if (!done) throw new TawasulError(404, 'not_found');
+			await auditChange(ctx, user, 'admin.entity.update', { type: 'entity', id: req.params.id }, { entityIds: [req.params.id], changes: changedFields(done.before, done.after) });
+			res.json({ entity: done.after });
+		})
+	);
 }
 
 /** Categories, and with them the category → entity table. */
 function categoryRoutes(router: express.Router, ctx: AdminContext, docs: ConfigDocs): void {
-	router.get('/api/admin/categories', asyncHandler(async (_req, res) => {
-		coordinator(res);
-		res.json({ categories: await docs.list<CategoryDoc>('category:') });
-	}));
+	router.get(
+		'/api/admin/categories',
+		asyncHandler(async (_req, res) => {
+			coordinator(res);
+			res.json({ categories: await docs.list<CategoryDoc>('category:') });
+		})
+	);
 
-	router.post('/api/admin/categories', asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const category = categoryFrom(req.body, null, await docs.activeEntity());
-		await docs.create(category, 'category_id');
-		await auditChange(ctx, user, 'admin.category.create', { type: 'category', id: category.category_id }, { entityIds: [category.entity_id], changes: changedFields(null, category) });
-		res.status(201).json({ category });
-	}));
+	router.post(
+		'/api/admin/categories',
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const category = categoryFrom(req.body, null, await docs.activeEntity());
+			await docs.create(category, 'category_id');
+			await auditChange(ctx, user, 'admin.category.create', { type: 'category', id: category.category_id }, { entityIds: [category.entity_id], changes: changedFields(null, category) });
+			res.status(201).json({ category });
+		})
+	);
 
-	router.put('/api/admin/categories/:id', asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const ok = await docs.activeEntity();
-		const done = await docs.change<CategoryDoc>(categoryDocId(req.params.id), (current) => categoryFrom(req.body, current, ok));
-		if (!done) throw new TawasulError(404, 'not_found');
-		await auditChange(ctx, user, 'admin.category.update', { type: 'category', id: req.params.id }, {
-			entityIds: [done.before.entity_id, done.after.entity_id],
-			changes: changedFields(done.before, done.after)
-		});
-		res.json({ category: done.after });
-	}));
+	router.put(
+		'/api/admin/categories/:id',
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const ok = await docs.activeEntity();
+			const done = await docs.change<CategoryDoc>(categoryDocId(req.params.id), (current) => categoryFrom(req.body, current, ok));
+			if (!done) throw new TawasulError(404, 'not_found');
+			await auditChange(
+				ctx,
+				user,
+				'admin.category.update',
+				{ type: 'category', id: req.params.id },
+				{
+					entityIds: [done.before.entity_id, done.after.entity_id],
+					changes: changedFields(done.before, done.after)
+				}
+			);
+			res.json({ category: done.after });
+		})
+	);
 
-	router.delete('/api/admin/categories/:id', asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const current = await docs.get<CategoryDoc>(categoryDocId(req.params.id));
-		if (!current?._rev) throw new TawasulError(404, 'not_found');
-		await docs.destroy(current);
-		await auditChange(ctx, user, 'admin.category.delete', { type: 'category', id: req.params.id }, { entityIds: [current.entity_id], changes: changedFields(strip(current), {}) });
-		res.json({ ok: true });
-	}));
+	router.delete(
+		'/api/admin/categories/:id',
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const current = await docs.get<CategoryDoc>(categoryDocId(req.params.id));
+			if (!current?._rev) throw new TawasulError(404, 'not_found');
+			await docs.destroy(current);
+			await auditChange(ctx, user, 'admin.category.delete', { type: 'category', id: req.params.id }, { entityIds: [current.entity_id], changes: changedFields(strip(current), {}) });
+			res.json({ ok: true });
+		})
+	);
 
-	router.get('/api/admin/routing', asyncHandler(async (_req, res) => {
-		coordinator(res);
-		const categories = await docs.list<CategoryDoc>('category:');
-		res.json({ routes: Object.fromEntries(categories.map((c) => [c.category_id, c.entity_id])) });
-	}));
+	router.get(
+		'/api/admin/routing',
+		asyncHandler(async (_req, res) => {
+			coordinator(res);
+			const categories = await docs.list<CategoryDoc>('category:');
+			res.json({ routes: Object.fromEntries(categories.map((c) => [c.category_id, c.entity_id])) });
+		})
+	);
 
-	router.put('/api/admin/routing', asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const categories = new Map((await docs.list<CategoryDoc>('category:')).map((c) => [c.category_id, c]));
-		const routes = routesFrom(req.body, (id) => categories.has(id), await docs.activeEntity());
-		const moved: Record<string, { from: string; to: string }> = {};
-		for (const [categoryId, entityId] of routes) {
-			if (categories.get(categoryId)!.entity_id === entityId) continue;
-			const done = await docs.change<CategoryDoc>(categoryDocId(categoryId), (current) => ({ ...current, entity_id: entityId }));
-			if (done) moved[categoryId] = { from: done.before.entity_id, to: entityId };
-		}
-		const entityIds = Object.values(moved).flatMap((m) => [m.from, m.to]);
-		if (Object.keys(moved).length > 0) await auditChange(ctx, user, 'admin.routing.update', { type: 'routing', id: 'categories' }, { entityIds, changes: moved });
-		res.json({ changed: moved });
-	}));
+	router.put(
+		'/api/admin/routing',
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const categories = new Map((await docs.list<CategoryDoc>('category:')).map((c) => [c.category_id, c]));
+			const routes = routesFrom(req.body, (id) => categories.has(id), await docs.activeEntity());
+			const moved: Record<string, { from: string; to: string }> = {};
+			for (const [categoryId, entityId] of routes) {
+				if (categories.get(categoryId)!.entity_id === entityId) continue;
+				const done = await docs.change<CategoryDoc>(categoryDocId(categoryId), (current) => ({ ...current, entity_id: entityId }));
+				if (done) moved[categoryId] = { from: done.before.entity_id, to: entityId };
+			}
+			const entityIds = Object.values(moved).flatMap((m) => [m.from, m.to]);
+			if (Object.keys(moved).length > 0) await auditChange(ctx, user, 'admin.routing.update', { type: 'routing', id: 'categories' }, { entityIds, changes: moved });
+			res.json({ changed: moved });
+		})
+	);
 }
 
 /** The unified response period, time zone and weekend; public holidays, one list per year. */
 function calendarRoutes(router: express.Router, ctx: AdminContext, docs: ConfigDocs): void {
-	router.get('/api/admin/settings', asyncHandler(async (_req, res) => {
-		coordinator(res);
-		const current = await docs.get<SettingsDoc>(SETTINGS_ID);
-		res.json({ settings: current ? strip(current) : DEFAULT_SETTINGS });
-	}));
+	router.get(
+		'/api/admin/settings',
+		asyncHandler(async (_req, res) => {
+			coordinator(res);
+			const current = await docs.get<SettingsDoc>(SETTINGS_ID);
+			res.json({ settings: current ? strip(current) : DEFAULT_SETTINGS });
+		})
+	);
 
-	router.put('/api/admin/settings', asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const result = await docs.replace<SettingsDoc>(SETTINGS_ID, (current) => settingsFrom(req.body, current ?? DEFAULT_SETTINGS));
-		await auditChange(ctx, user, 'admin.settings.update', { type: 'settings', id: SETTINGS_ID }, { changes: changedFields(result.before ?? DEFAULT_SETTINGS, result.after) });
-		res.json({ settings: result.after });
-	}));
+	router.put(
+		'/api/admin/settings',
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const result = await docs.replace<SettingsDoc>(SETTINGS_ID, (current) => settingsFrom(req.body, current ?? DEFAULT_SETTINGS));
+			await auditChange(ctx, user, 'admin.settings.update', { type: 'settings', id: SETTINGS_ID }, { changes: changedFields(result.before ?? DEFAULT_SETTINGS, result.after) });
+			res.json({ settings: result.after });
+		})
+	);
 
-	router.get('/api/admin/holidays/:year', asyncHandler(async (req, res) => {
-		coordinator(res);
-		const year = yearFrom(req.params.year);
-		const current = await docs.get<HolidaysDoc>(holidaysDocId(year));
-		res.json({ holidays: current ? strip(current) : { year, days: [] } });
-	}));
+	router.get(
+		'/api/admin/holidays/:year',
+		asyncHandler(async (req, res) => {
+			coordinator(res);
+			const year = yearFrom(req.params.year);
+			const current = await docs.get<HolidaysDoc>(holidaysDocId(year));
+			res.json({ holidays: current ? strip(current) : { year, days: [] } });
+		})
+	);
 
-	router.put('/api/admin/holidays/:year', asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const year = yearFrom(req.params.year);
-		const next = holidaysFrom(req.body, year);
-		const { before } = await docs.replace<HolidaysDoc>(holidaysDocId(year), () => next);
-		await auditChange(ctx, user, 'admin.holidays.update', { type: 'holidays', id: String(year) }, { changes: changedFields(before, next) });
-		res.json({ holidays: next });
-	}));
+	router.put(
+		'/api/admin/holidays/:year',
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const year = yearFrom(req.params.year);
+			const next = holidaysFrom(req.body, year);
+			const { before } = await docs.replace<HolidaysDoc>(holidaysDocId(year), () => next);
+			await auditChange(ctx, user, 'admin.holidays.update', { type: 'holidays', id: String(year) }, { changes: changedFields(before, next) });
+			res.json({ holidays: next });
+		})
+	);
 }
 
 /** Public holidays of every year at once: where the list ends (the admin home warns before it
  * runs out), and an iCalendar file previewed, then imported (issue 16). */
 function holidayImportRoutes(router: express.Router, ctx: AdminContext, docs: ConfigDocs): void {
-	router.get('/api/admin/holidays', asyncHandler(async (_req, res) => {
-		coordinator(res);
-		const years = await docs.list<HolidaysDoc>('holidays:');
-		const last = years.flatMap((doc) => doc.days.map((day) => day.date)).sort().at(-1) ?? null;
-		res.json({ last, years: years.filter((doc) => doc.days.length > 0).map((doc) => doc.year) });
-	}));
+	router.get(
+		'/api/admin/holidays',
+		asyncHandler(async (_req, res) => {
+			coordinator(res);
+			const years = await docs.list<HolidaysDoc>('holidays:');
+			const last =
+				years
+					.flatMap((doc) => doc.days.map((day) => day.date))
+					.sort()
+					.at(-1) ?? null;
+			res.json({ last, years: years.filter((doc) => doc.days.length > 0).map((doc) => doc.year) });
+		})
+	);
 
-	router.post('/api/admin/holidays/import', asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const settings = await docs.get<SettingsDoc>(SETTINGS_ID);
-		const file = holidayImportFrom(req.body, settings?.time_zone ?? DEFAULT_SETTINGS.time_zone);
-		const existing = new Map<number, HolidaysDoc['days']>();
-		for (const year of file.years) existing.set(year, (await docs.get<HolidaysDoc>(holidaysDocId(year)))?.days ?? []);
-		const plan = planHolidayImport(file.events, existing);
-		if (file.apply) await applyHolidayImport(ctx, user, docs, plan);
-		res.json({ plan, applied: file.apply });
-	}));
+	router.post(
+		'/api/admin/holidays/import',
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const settings = await docs.get<SettingsDoc>(SETTINGS_ID);
+			const file = holidayImportFrom(req.body, settings?.time_zone ?? DEFAULT_SETTINGS.time_zone);
+			const existing = new Map<number, HolidaysDoc['days']>();
+			for (const year of file.years) existing.set(year, (await docs.get<HolidaysDoc>(holidaysDocId(year)))?.days ?? []);
+			const plan = planHolidayImport(file.events, existing);
+			if (file.apply) await applyHolidayImport(ctx, user, docs, plan);
+			res.json({ plan, applied: file.apply });
+		})
+	);
 }
 
 /** Each year's list gets the plan's days; one that became a holiday since the preview is kept as
@@ -255,16 +310,22 @@ async function applyHolidayImport(ctx: AdminContext, user: SessionUser, docs: Co
 
 /** SMS texts in Arabic and English. */
 function smsTemplateRoutes(router: express.Router, ctx: AdminContext, docs: ConfigDocs): void {
-	router.get('/api/admin/sms-templates', asyncHandler(async (_req, res) => {
-		coordinator(res);
-		res.json({ templates: await docs.list<SmsTemplateDoc>('sms_template:') });
-	}));
+	router.get(
+		'/api/admin/sms-templates',
+		asyncHandler(async (_req, res) => {
+			coordinator(res);
+			res.json({ templates: await docs.list<SmsTemplateDoc>('sms_template:') });
+		})
+	);
 
-	router.put('/api/admin/sms-templates/:key', asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const next = smsTemplateFrom(req.params.key, req.body, new Date(ctx.now()).toISOString());
-		const { before } = await docs.replace<SmsTemplateDoc>(smsTemplateDocId(next.key), () => next);
-		await auditChange(ctx, user, 'admin.sms_template.update', { type: 'sms_template', id: next.key }, { changes: changedFields(before, next, ['_id', '_rev', 'type', 'updated_at']) });
-		res.json({ template: next });
-	}));
+	router.put(
+		'/api/admin/sms-templates/:key',
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const next = smsTemplateFrom(req.params.key, req.body, new Date(ctx.now()).toISOString());
+			const { before } = await docs.replace<SmsTemplateDoc>(smsTemplateDocId(next.key), () => next);
+			await auditChange(ctx, user, 'admin.sms_template.update', { type: 'sms_template', id: next.key }, { changes: changedFields(before, next, ['_id', '_rev', 'type', 'updated_at']) });
+			res.json({ template: next });
+		})
+	);
 }

@@ -34,21 +34,27 @@ function decisionOf(action: string, body: unknown): Moderation {
 export function publishingAdminRoutes(router: express.Router, ctx: AdminContext & { onPublicChange?: () => void }): void {
 	const { store } = ctx;
 
-	router.get('/api/admin/published', asyncHandler(async (_req, res) => {
-		requireRole(res, ['coordinator']);
-		res.json({ suggestions: await listPublished(store) });
-	}));
+	router.get(
+		'/api/admin/published',
+		asyncHandler(async (_req, res) => {
+			requireRole(res, ['coordinator']);
+			res.json({ suggestions: await listPublished(store) });
+		})
+	);
 
 	for (const action of ['withdraw', 'restore', 'edit'] as const) {
-		router.post(`/api/admin/published/:id/${action}`, asyncHandler(async (req, res) => {
-			const user = requireRole(res, ['coordinator']);
-			const decision = decisionOf(action, req.body);
-			const { doc, changes } = await moderate(store, req.params.id, decision, user.user_id, new Date(ctx.now()).toISOString());
-			if (Object.keys(changes).length > 0) {
-				await auditChange(ctx, user, `admin.published.${action}`, { type: 'public_suggestion', id: doc._id }, { entityIds: [doc.entity_id], changes });
-				ctx.onPublicChange?.();
-			}
-			res.json({ suggestion: doc });
-		}));
+		router.post(
+			`/api/admin/published/:id/${action}`,
+			asyncHandler(async (req, res) => {
+				const user = requireRole(res, ['coordinator']);
+				const decision = decisionOf(action, req.body);
+				const { doc, changes } = await moderate(store, req.params.id, decision, user.user_id, new Date(ctx.now()).toISOString());
+				if (Object.keys(changes).length > 0) {
+					await auditChange(ctx, user, `admin.published.${action}`, { type: 'public_suggestion', id: doc._id }, { entityIds: [doc.entity_id], changes });
+					ctx.onPublicChange?.();
+				}
+				res.json({ suggestion: doc });
+			})
+		);
 	}
 }

@@ -63,14 +63,17 @@ export function staffAdminRoutes(router: express.Router, ctx: AdminContext): voi
 
 	/** A lost or replaced authenticator: TOTP off, sessions ended; a coordinator enrols again at the
 	 * next sign-in, other staff may. */
-	router.post('/api/admin/staff/:user_id/totp/reset', asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const account = await target(ctx.store, 'staff', req.params.user_id);
-		await ctx.mfa.disable(account.user_id);
-		await signOut(ctx, account.user_id);
-		await auditChange(ctx, user, 'admin.staff.totp_reset', { type: 'staff', id: account.user_id }, { entityIds: [account.entity_id] });
-		res.json({ totp_enabled: false });
-	}));
+	router.post(
+		'/api/admin/staff/:user_id/totp/reset',
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const account = await target(ctx.store, 'staff', req.params.user_id);
+			await ctx.mfa.disable(account.user_id);
+			await signOut(ctx, account.user_id);
+			await auditChange(ctx, user, 'admin.staff.totp_reset', { type: 'staff', id: account.user_id }, { entityIds: [account.entity_id] });
+			res.json({ totp_enabled: false });
+		})
+	);
 }
 
 const coordinator = (res: express.Response) => requireRole(res, ['coordinator']);
@@ -81,62 +84,75 @@ function accountRoutes(router: express.Router, ctx: AdminContext, kind: Kind): v
 	const { store } = ctx;
 	const base = kind === 'staff' ? '/api/admin/staff' : '/api/admin/kiosks';
 
-	router.get(base, asyncHandler(async (req, res) => {
-		coordinator(res);
-		const role = typeof req.query.role === 'string' ? req.query.role : undefined;
-		const entity = typeof req.query.entity === 'string' ? req.query.entity : undefined;
-		const accounts = (await listStaff(store)).filter(
-			(a) => (kind === 'kiosk') === (a.role === 'kiosk') && (!role || a.role === role) && (!entity || a.entity_id === entity)
-		);
-		const totp = await totpEnabled(store, accounts.map((a) => a.user_id));
-		res.json({ [kind === 'staff' ? 'staff' : 'kiosks']: accounts.map((a) => view(a, totp.has(a.user_id))) });
-	}));
+	router.get(
+		base,
+		asyncHandler(async (req, res) => {
+			coordinator(res);
+			const role = typeof req.query.role === 'string' ? req.query.role : undefined;
+			const entity = typeof req.query.entity === 'string' ? req.query.entity : undefined;
+			const accounts = (await listStaff(store)).filter((a) => (kind === 'kiosk') === (a.role === 'kiosk') && (!role || a.role === role) && (!entity || a.entity_id === entity));
+			const totp = await totpEnabled(
+				store,
+				accounts.map((a) => a.user_id)
+			);
+			res.json({ [kind === 'staff' ? 'staff' : 'kiosks']: accounts.map((a) => view(a, totp.has(a.user_id))) });
+		})
+	);
 
-	router.put(`${base}/:user_id`, asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const before = await target(store, kind, req.params.user_id);
-		const change = kind === 'staff' ? await staffChange(req.body, before, user, (id) => activeEntity(store, id)) : kioskChange(req.body);
-		const after = await updateAccount(store, before.user_id, (current) => {
-			const next: AccountDoc = { ...current, ...change };
-			// Only agents and managers belong to an entity.
-			if (next.role !== 'agent' && next.role !== 'manager') delete next.entity_id;
-			for (const key of Object.keys(next) as (keyof AccountDoc)[]) if (next[key] === undefined) delete next[key];
-			return next;
-		});
-		if (!after) throw new TawasulError(404, 'not_found');
-		const changes = auditable(before, after);
-		if (changes.role || changes.entity_id || changes.disabled) await signOut(ctx, after.user_id);
-		await auditChange(ctx, user, `admin.${kind}.update`, { type: kind, id: after.user_id }, { entityIds: [before.entity_id, after.entity_id], changes });
-		const totp = await totpEnabled(store, [after.user_id]);
-		res.json({ account: view(after, totp.has(after.user_id)) });
-	}));
+	router.put(
+		`${base}/:user_id`,
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const before = await target(store, kind, req.params.user_id);
+			const change = kind === 'staff' ? await staffChange(req.body, before, user, (id) => activeEntity(store, id)) : kioskChange(req.body);
+			const after = await updateAccount(store, before.user_id, (current) => {
+				const next: AccountDoc = { ...current, ...change };
+				// Only agents and managers belong to an entity.
+				if (next.role !== 'agent' && next.role !== 'manager') delete next.entity_id;
+				for (const key of Object.keys(next) as (keyof AccountDoc)[]) if (next[key] === undefined) delete next[key];
+				return next;
+			});
+			if (!after) throw new TawasulError(404, 'not_found');
+			const changes = auditable(before, after);
+			if (changes.role || changes.entity_id || changes.disabled) await signOut(ctx, after.user_id);
+			await auditChange(ctx, user, `admin.${kind}.update`, { type: kind, id: after.user_id }, { entityIds: [before.entity_id, after.entity_id], changes });
+			const totp = await totpEnabled(store, [after.user_id]);
+			res.json({ account: view(after, totp.has(after.user_id)) });
+		})
+	);
 
 	// Password kiosks (role 'kiosk') can no longer file anything: the gate gives the role no action
 	// (gate/intake.ts) and the kiosk screen is for enrolled devices (kiosk/routes.ts, issue 12). The
 	// accounts left are listed to be disabled; none is made any more, nor given a new password.
 	if (kind === 'kiosk') return;
 
-	router.post(base, asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const input = await staffInput(req.body, (id) => activeEntity(store, id));
-		const password = temporaryPassword();
-		const account = await createStaff(store, { ...input, password }, ctx.now()).catch((error) => {
-			if (error instanceof TawasulError && error.status === 409) throw new TawasulError(409, 'already_exists', [{ field: 'username', code: 'already_exists' }]);
-			throw error;
-		});
-		await auditChange(ctx, user, `admin.${kind}.create`, { type: kind, id: account.user_id }, { entityIds: [account.entity_id], changes: auditable(null, account) });
-		res.status(201).json({ account: view(account, false), temporary_password: password });
-	}));
+	router.post(
+		base,
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const input = await staffInput(req.body, (id) => activeEntity(store, id));
+			const password = temporaryPassword();
+			const account = await createStaff(store, { ...input, password }, ctx.now()).catch((error) => {
+				if (error instanceof TawasulError && error.status === 409) throw new TawasulError(409, 'already_exists', [{ field: 'username', code: 'already_exists' }]);
+				throw error;
+			});
+			await auditChange(ctx, user, `admin.${kind}.create`, { type: kind, id: account.user_id }, { entityIds: [account.entity_id], changes: auditable(null, account) });
+			res.status(201).json({ account: view(account, false), temporary_password: password });
+		})
+	);
 
-	router.post(`${base}/:user_id/password`, asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const account = await target(store, kind, req.params.user_id);
-		const password = temporaryPassword();
-		await setPassword(store, account.user_id, password);
-		await signOut(ctx, account.user_id);
-		await auditChange(ctx, user, `admin.${kind}.password_reset`, { type: kind, id: account.user_id }, { entityIds: [account.entity_id] });
-		res.json({ temporary_password: password });
-	}));
+	router.post(
+		`${base}/:user_id/password`,
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const account = await target(store, kind, req.params.user_id);
+			const password = temporaryPassword();
+			await setPassword(store, account.user_id, password);
+			await signOut(ctx, account.user_id);
+			await auditChange(ctx, user, `admin.${kind}.password_reset`, { type: kind, id: account.user_id }, { entityIds: [account.entity_id] });
+			res.json({ temporary_password: password });
+		})
+	);
 }
 
 async function activeEntity(store: Store, id: string): Promise<boolean> {

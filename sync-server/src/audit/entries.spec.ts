@@ -18,7 +18,7 @@ const action = (fields: Partial<ActionDoc> = {}): ActionDoc => ({
 const caseAt = (entity_id: string) => ({ _id: 'case:x', ref: '26-000001-3', entity_id }) as unknown as CaseDoc;
 
 describe('case audit entries', () => {
-	it('say who, when (the gate\'s time), what, from which device, and carry no case text', () => {
+	it("say who, when (the gate's time), what, from which device, and carry no case text", () => {
 		const entry = caseAuditEntry(action(), caseAt('works'), { kind: 'applied', after: caseAt('works') }, AT);
 		expect(entry).toEqual({
 			_id: 'audit:act:11111111-2222-4333-8444-555555555555',
@@ -40,8 +40,22 @@ describe('case audit entries', () => {
 
 	it.each([
 		['a transfer belongs to both entities', action({ kind: 'transfer' }), caseAt('works'), { kind: 'applied' as const, after: caseAt('health') }, ['works', 'health'], true],
-		['a refusal keeps its code and the actor\'s entity', action({ author: { user_id: 's2', role: 'agent', entity_id: 'health' } }), caseAt('works'), { kind: 'rejected' as const, code: 'not_allowed' }, ['works', 'health'], false],
-		['a refused submit with no case is the coordinator\'s only', action({ kind: 'submit', author: { user_id: 'c1', role: 'citizen' } }), null, { kind: 'rejected' as const, code: 'unknown_category' }, [], false]
+		[
+			"a refusal keeps its code and the actor's entity",
+			action({ author: { user_id: 's2', role: 'agent', entity_id: 'health' } }),
+			caseAt('works'),
+			{ kind: 'rejected' as const, code: 'not_allowed' },
+			['works', 'health'],
+			false
+		],
+		[
+			"a refused submit with no case is the coordinator's only",
+			action({ kind: 'submit', author: { user_id: 'c1', role: 'citizen' } }),
+			null,
+			{ kind: 'rejected' as const, code: 'unknown_category' },
+			[],
+			false
+		]
 	])('%s', (_label, a, before, outcome, entities, hasRef) => {
 		const entry = caseAuditEntry(a, before, outcome, AT);
 		expect(entry.entity_ids).toEqual(entities);
@@ -58,7 +72,13 @@ describe('case audit entries', () => {
 
 describe('admin audit entries', () => {
 	it('name the coordinator, the target and the changes, each with its own id', () => {
-		const input = { actor: { user_id: 's9', role: 'coordinator' as const }, kind: 'admin.settings.update', target: { type: 'settings', id: 'settings' }, changes: { response_days: { from: 5, to: 20 } }, at: AT };
+		const input = {
+			actor: { user_id: 's9', role: 'coordinator' as const },
+			kind: 'admin.settings.update',
+			target: { type: 'settings', id: 'settings' },
+			changes: { response_days: { from: 5, to: 20 } },
+			at: AT
+		};
 		const [a, b] = [adminAuditEntry(input), adminAuditEntry(input)];
 		expect(a).toMatchObject({ source: 'admin', kind: 'admin.settings.update', at: AT, entity_ids: [], outcome: 'applied', changes: { response_days: { from: 5, to: 20 } } });
 		expect(a._id).toMatch(/^audit:adm:[0-9a-f-]{36}$/);
@@ -69,13 +89,13 @@ describe('admin audit entries', () => {
 describe('sign-in audit entries', () => {
 	const at = '2026-03-01T08:00:00.000Z';
 
-	it('puts a staff member\'s sign-in in their entity\'s scope', () => {
+	it("puts a staff member's sign-in in their entity's scope", () => {
 		const entry = authAuditEntry({ kind: 'auth.sign_in.password', actor: { user_id: 's1', role: 'agent', entity_id: 'works' }, at });
 		expect(entry).toMatchObject({ source: 'auth', kind: 'auth.sign_in.password', outcome: 'applied', entity_ids: ['works'], actor: { user_id: 's1', role: 'agent', entity_id: 'works' } });
 		expect(entry._id).toMatch(/^audit:auth:[0-9a-f-]{36}$/);
 	});
 
-	it('keeps a citizen\'s and an unknown person\'s attempts for the coordinators alone', () => {
+	it("keeps a citizen's and an unknown person's attempts for the coordinators alone", () => {
 		expect(authAuditEntry({ kind: 'auth.sign_in.sms', actor: { user_id: 'c1', role: 'citizen' }, at }).entity_ids).toEqual([]);
 		const refused = authAuditEntry({ kind: 'auth.sign_in.password', actor: null, at, outcome: 'refused', code: 'bad_credentials', target: { type: 'username', id: 'admin' } });
 		expect(refused).toMatchObject({ actor: null, entity_ids: [], outcome: 'refused', code: 'bad_credentials', target: { type: 'username', id: 'admin' } });

@@ -123,14 +123,7 @@ export function adminAuditEntry(input: {
  * the coordinators'. A refusal without a known account names what was tried in `target` (a
  * username, or a phone number masked to its country code and last two digits).
  */
-export function authAuditEntry(input: {
-	kind: string;
-	actor: AuditActor | null;
-	at: string;
-	outcome?: 'applied' | 'refused';
-	code?: string;
-	target?: { type: string; id: string };
-}): AuditDoc {
+export function authAuditEntry(input: { kind: string; actor: AuditActor | null; at: string; outcome?: 'applied' | 'refused'; code?: string; target?: { type: string; id: string } }): AuditDoc {
 	const entry = serverEntry('auth', input.kind, input.at, input.actor, input.actor?.entity_id ? [input.actor.entity_id] : [], input.outcome ?? 'applied');
 	if (input.code) entry.code = input.code;
 	if (input.target) entry.target = input.target;

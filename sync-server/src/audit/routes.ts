@@ -50,13 +50,7 @@ function decodeCursor(value: string | undefined, scope: string, from: string | n
 	} catch {
 		throw bad('cursor');
 	}
-	const ok =
-		Array.isArray(key) &&
-		key.length === 3 &&
-		key.every((part) => typeof part === 'string') &&
-		key[0] === scope &&
-		(!from || key[1] >= from) &&
-		(!to || key[1] <= to);
+	const ok = Array.isArray(key) && key.length === 3 && key.every((part) => typeof part === 'string') && key[0] === scope && (!from || key[1] >= from) && (!to || key[1] <= to);
 	if (!ok) throw bad('cursor');
 	return key as [string, string, string];
 }

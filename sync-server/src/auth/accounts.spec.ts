@@ -88,8 +88,17 @@ describe('databasesFor', () => {
 
 	it('session users carry no password hash or lock-out state', () => {
 		const user = toSessionUser({
-			_id: 'account:s1', type: 'account', user_id: 's1', role: 'agent', name: 'N', entity_id: 'works',
-			username: 'n', password_hash: '$argon2id$…', failed_logins: 2, locked_until: null, created_at: ''
+			_id: 'account:s1',
+			type: 'account',
+			user_id: 's1',
+			role: 'agent',
+			name: 'N',
+			entity_id: 'works',
+			username: 'n',
+			password_hash: '$argon2id$…',
+			failed_logins: 2,
+			locked_until: null,
+			created_at: ''
 		});
 		expect(Object.keys(user).sort()).toEqual(['databases', 'entity_id', 'name', 'role', 'user_id']);
 	});

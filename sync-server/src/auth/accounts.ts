@@ -103,11 +103,7 @@ async function ensureCitizen(store: Store, user_id: string, fields: { name: stri
  * in by SMS code and by eKey is one account; the eKey subject is linked to that account for the
  * times the provider sends no verified phone. Without either link, a new citizen without a phone.
  */
-export async function findOrCreateEkeyCitizen(
-	store: Store,
-	identity: { issuer: string; subject: string; phone: string | null; name?: string },
-	now = Date.now()
-): Promise<AccountDoc> {
+export async function findOrCreateEkeyCitizen(store: Store, identity: { issuer: string; subject: string; phone: string | null; name?: string }, now = Date.now()): Promise<AccountDoc> {
 	const subjectId = ekeyDocId(identity.issuer, identity.subject);
 	if (identity.phone) {
 		const account = await findOrCreateCitizen(store, identity.phone, { name: identity.name, now });

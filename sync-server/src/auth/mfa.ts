@@ -171,8 +171,7 @@ function pendingSignIns(deps: MfaDeps): PendingSignIns {
 
 		dropPending,
 
-		clearCookie: () => cookie('', 0, deps.env.cookieSecure),
-
+		clearCookie: () => cookie('', 0, deps.env.cookieSecure)
 	};
 }
 
@@ -221,7 +220,9 @@ function authenticators(deps: MfaDeps): Authenticators {
 			const at = now();
 			await store.ensureDb(DB.AUTH);
 			const sealed = sealFor(account.user_id, secret);
-			const started = await updateDoc(totpDb(), totpDocId(account.user_id), (current) => (current?.enabled ? { next: null, result: false } : { next: pendingEnrolment(current, account.user_id, sealed, at), result: true }));
+			const started = await updateDoc(totpDb(), totpDocId(account.user_id), (current) =>
+				current?.enabled ? { next: null, result: false } : { next: pendingEnrolment(current, account.user_id, sealed, at), result: true }
+			);
 			if (!started) throw new TawasulError(409, 'totp_already_enabled');
 			return { secret, otpauth_uri: otpauthUri(secret, account.username ?? account.user_id) };
 		},
@@ -231,7 +232,15 @@ function authenticators(deps: MfaDeps): Authenticators {
 				userId,
 				code,
 				(doc, at) => (!doc.enabled && doc.pending_secret && doc.pending_expires_at && at < Date.parse(doc.pending_expires_at) ? doc.pending_secret : null),
-				(doc, step, at) => ({ ...doc, enabled: true, secret: sealFor(userId, doc.pending_secret!), last_step: step, pending_secret: null, pending_expires_at: null, enabled_at: new Date(at).toISOString() })
+				(doc, step, at) => ({
+					...doc,
+					enabled: true,
+					secret: sealFor(userId, doc.pending_secret!),
+					last_step: step,
+					pending_secret: null,
+					pending_expires_at: null,
+					enabled_at: new Date(at).toISOString()
+				})
 			);
 		},
 

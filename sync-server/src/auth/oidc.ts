@@ -157,12 +157,7 @@ async function discover(env: OidcEnv, clockSkewSeconds: number | undefined): Pro
 
 /** Exchanges the callback's code (state, nonce and PKCE checked) and reads who the provider
  * says the citizen is; the phone from the user-info endpoint when the ID token lacks it. */
-async function provenIdentity(
-	found: client.Configuration,
-	redirectUrl: string,
-	query: string,
-	tx: TransactionDoc
-): Promise<{ subject: string; phone: string | null; name: string | undefined }> {
+async function provenIdentity(found: client.Configuration, redirectUrl: string, query: string, tx: TransactionDoc): Promise<{ subject: string; phone: string | null; name: string | undefined }> {
 	// The registered redirect URL, not the Host header: the token request must name exactly it.
 	const callback = new URL(redirectUrl);
 	callback.search = query;

@@ -118,7 +118,9 @@ export function createOtpService(deps: OtpDeps): OtpService {
 			pepper = null;
 			throw error;
 		});
-		return createHmac('sha256', await pepper).update(e164 + code).digest();
+		return createHmac('sha256', await pepper)
+			.update(e164 + code)
+			.digest();
 	}
 
 	/** Takes one code from the global cap, held in the store so it bounds every instance together. */

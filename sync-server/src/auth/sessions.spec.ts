@@ -56,7 +56,10 @@ describe('session cookie', () => {
 	});
 
 	it('parses cookie headers with spacing and values containing =', () => {
-		expect([...parseCookies(' a=1 ;b = x=y;; c')]).toEqual([['a', '1'], ['b', 'x=y']]);
+		expect([...parseCookies(' a=1 ;b = x=y;; c')]).toEqual([
+			['a', '1'],
+			['b', 'x=y']
+		]);
 	});
 });
 

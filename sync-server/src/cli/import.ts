@@ -8,8 +8,7 @@ import { MappingError, parseMapping } from '../import/mapping.js';
 import type { Rejection } from '../import/rows.js';
 import { args, openCliStore, run, UsageError } from './common.js';
 
-const USAGE =
-	'usage: npm run import -- --map <mapping.json> [--encoding utf-8|windows-1256|…] [--create-entities] [--dry-run] [--rejects <file.csv>] <file.csv>';
+const USAGE = 'usage: npm run import -- --map <mapping.json> [--encoding utf-8|windows-1256|…] [--create-entities] [--dry-run] [--rejects <file.csv>] <file.csv>';
 const SHOWN = 20;
 
 function progressBar(): (p: Progress) => void {

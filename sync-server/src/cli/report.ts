@@ -11,9 +11,7 @@ import { parseEnv } from '../env.js';
 import { args, openCliStore, run, UsageError } from './common.js';
 
 const MOST_REPEATED = 10;
-const USAGE =
-	'usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--format json|csv] ' +
-	'[--no-due excluded|on_time] [--unreplied-past-due late|pending]';
+const USAGE = 'usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--format json|csv] ' + '[--no-due excluded|on_time] [--unreplied-past-due late|pending]';
 
 function choice<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
 	if (value === undefined) return fallback;

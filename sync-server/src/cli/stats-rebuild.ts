@@ -18,8 +18,7 @@ run(async () => {
 		if (process.stderr.isTTY) process.stderr.write('\n');
 		const seconds = ((performance.now() - started) / 1000).toFixed(1);
 		process.stdout.write(
-			`rebuilt from ${result.cases} cases in ${seconds} s: ${result.written} buckets written, ` +
-				`${result.deleted} removed, ${result.unchanged} already right (batch ${result.batch})\n`
+			`rebuilt from ${result.cases} cases in ${seconds} s: ${result.written} buckets written, ` + `${result.deleted} removed, ${result.unchanged} already right (batch ${result.batch})\n`
 		);
 		return true;
 	} finally {

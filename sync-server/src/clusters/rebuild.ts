@@ -76,11 +76,14 @@ export async function rebuildClusters(store: Store, options: ClustersRebuildOpti
 	await store.ensureDb(DB.ENGINE);
 	// A store no server has run on yet has no cases: that is nothing to cluster, not an error.
 	await store.ensureDb(DB.CASES);
-	const marker = await store.use<{ type: string; started_at: string }>(DB.ENGINE).insert({ _id: CLUSTERS_REBUILD_MARKER_ID, type: DOC_TYPES.COUNTER, started_at: now.toISOString() }).catch(async (error: { statusCode?: number }) => {
-		if (error.statusCode !== 409) throw error;
-		const old = await store.use(DB.ENGINE).get(CLUSTERS_REBUILD_MARKER_ID);
-		return store.use<{ type: string; started_at: string }>(DB.ENGINE).insert({ _id: CLUSTERS_REBUILD_MARKER_ID, _rev: old._rev, type: DOC_TYPES.COUNTER, started_at: now.toISOString() });
-	});
+	const marker = await store
+		.use<{ type: string; started_at: string }>(DB.ENGINE)
+		.insert({ _id: CLUSTERS_REBUILD_MARKER_ID, type: DOC_TYPES.COUNTER, started_at: now.toISOString() })
+		.catch(async (error: { statusCode?: number }) => {
+			if (error.statusCode !== 409) throw error;
+			const old = await store.use(DB.ENGINE).get(CLUSTERS_REBUILD_MARKER_ID);
+			return store.use<{ type: string; started_at: string }>(DB.ENGINE).insert({ _id: CLUSTERS_REBUILD_MARKER_ID, _rev: old._rev, type: DOC_TYPES.COUNTER, started_at: now.toISOString() });
+		});
 	await ensureClusterDbs(store);
 	const carried = await studies(store);
 	await store.dropDb(DB.CLUSTERS);

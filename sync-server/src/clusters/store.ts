@@ -79,12 +79,14 @@ export async function getOrNull<T extends object>(store: Store, id: string): Pro
 	}
 }
 
-
 /** The most repeated clusters of `scope` (an entity, or every entity) over the window ending `now`. */
 export async function mostRepeated(store: Store, scope: string, options: { windowDays: number; now: Date; limit: number }): Promise<ClusterSummary[]> {
 	const since = new Date(options.now.getTime() - options.windowDays * 86_400_000).toISOString();
 	const docs = scope === NATIONAL ? await repeatedClusters(store, since) : await activeClusters(store, scope, since);
-	return topClusters(docs.map((d) => summarise(d, options.now, options.windowDays)), options.limit);
+	return topClusters(
+		docs.map((d) => summarise(d, options.now, options.windowDays)),
+		options.limit
+	);
 }
 
 /** What the minister's office and reports are shown of a cluster: what it is about and where,

@@ -15,11 +15,7 @@ interface FullAttachment {
 }
 
 /** The `att:` documents the given actions require, for the cases as they now stand. */
-export async function attachmentWrites(
-	store: Store,
-	actions: ActionDoc[],
-	cases: Map<string, CaseDoc>
-): Promise<Projection[]> {
+export async function attachmentWrites(store: Store, actions: ActionDoc[], cases: Map<string, CaseDoc>): Promise<Projection[]> {
 	const needs = new Map<string, Set<string>>(); // action id → target databases
 	// Copies made by a transfer are written at the case's version, above an earlier removal.
 	const copyVersion = new Map<string, number>(); // action id → revision of its copies

@@ -1,11 +1,6 @@
 /** The business settings the rules read: entities, categories, the response period, the
  * calendar. Loaded from the `config` database and reloaded when it changes, without a restart. */
-import type {
-	CategoryDoc,
-	EntityDoc,
-	HolidaysDoc,
-	SettingsDoc
-} from '../../../src/lib/domain/doc-types.js';
+import type { CategoryDoc, EntityDoc, HolidaysDoc, SettingsDoc } from '../../../src/lib/domain/doc-types.js';
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import { makeCalendar, type WorkCalendar } from '../../../src/lib/domain/calendar.js';
 import type { Store } from '../store.js';

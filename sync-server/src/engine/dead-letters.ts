@@ -55,6 +55,12 @@ export async function saveDeadLetters(store: Store, docs: Record<string, unknown
 /** Records the dead letters and tells the authors; durable before the checkpoint passes them. */
 export async function setAside(store: Store, items: SetAside[]): Promise<void> {
 	const at = new Date().toISOString();
-	await saveDeadLetters(store, items.map((item) => deadLetterDoc(item, at)));
-	await writeProjections(store, items.flatMap((item) => authorNotice(item, at) ?? []));
+	await saveDeadLetters(
+		store,
+		items.map((item) => deadLetterDoc(item, at))
+	);
+	await writeProjections(
+		store,
+		items.flatMap((item) => authorNotice(item, at) ?? [])
+	);
 }

@@ -74,10 +74,7 @@ export interface EngineOptions {
 	secretsKey?: Buffer | null;
 }
 
-type Outcome =
-	| { kind: 'applied'; after: CaseDoc }
-	| { kind: 'rejected'; code: string; fields?: unknown }
-	| { kind: 'failed'; error: string };
+type Outcome = { kind: 'applied'; after: CaseDoc } | { kind: 'rejected'; code: string; fields?: unknown } | { kind: 'failed'; error: string };
 
 export class RulesEngine {
 	private readonly catalogue: CatalogueSource;
@@ -328,9 +325,7 @@ export class RulesEngine {
 	 * writes what follows from the saved cases; null when the batch holds no action. */
 	private async beginBatch(changes: Change[]): Promise<(() => Promise<void>) | null> {
 		const catalogue = await this.catalogue.get();
-		const actions = inDeviceOrder(
-			changes.flatMap((c) => (c.doc && !c.deleted && c.doc.type === DOC_TYPES.ACTION && !c.id.startsWith('_design/') ? [c.doc] : []))
-		);
+		const actions = inDeviceOrder(changes.flatMap((c) => (c.doc && !c.deleted && c.doc.type === DOC_TYPES.ACTION && !c.id.startsWith('_design/') ? [c.doc] : [])));
 		if (actions.length === 0) return null;
 		const cases = await this.loadCases(actions);
 		const changed = new Set<string>();
@@ -412,13 +407,7 @@ export class RulesEngine {
 
 	/** Runs the rules once: they are pure, so an error would only repeat (and burn a reference
 	 * number each time). A broken rule fails the action, with every broken rule named. */
-	private decide(
-		action: ActionDoc,
-		current: CaseDoc | null,
-		catalogue: Catalogue,
-		reserve: ReturnType<ReferenceCounters['begin']>,
-		cases: ReadonlyMap<string, CaseDoc>
-	): Outcome {
+	private decide(action: ActionDoc, current: CaseDoc | null, catalogue: Catalogue, reserve: ReturnType<ReferenceCounters['begin']>, cases: ReadonlyMap<string, CaseDoc>): Outcome {
 		const work: Work = {
 			action,
 			before: current,
@@ -487,12 +476,7 @@ export class RulesEngine {
 function inDeviceOrder(actions: ActionDoc[]): ActionDoc[] {
 	return actions
 		.map((action, index) => ({ action, index }))
-		.sort(
-			(a, b) =>
-				(a.action.received_at ?? '').localeCompare(b.action.received_at ?? '') ||
-				(a.action.client_time ?? '').localeCompare(b.action.client_time ?? '') ||
-				a.index - b.index
-		)
+		.sort((a, b) => (a.action.received_at ?? '').localeCompare(b.action.received_at ?? '') || (a.action.client_time ?? '').localeCompare(b.action.client_time ?? '') || a.index - b.index)
 		.map(({ action }) => action);
 }
 

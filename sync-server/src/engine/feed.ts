@@ -26,11 +26,7 @@ interface FeedPage {
 }
 
 /** One page of the feed, ids and positions only. */
-async function readChanges(
-	store: Store,
-	query: { since: string | number; limit: number },
-	signal: AbortSignal
-): Promise<FeedPage> {
+async function readChanges(store: Store, query: { since: string | number; limit: number }, signal: AbortSignal): Promise<FeedPage> {
 	const params = new URLSearchParams({ since: String(query.since), limit: String(query.limit), feed: 'normal' });
 	const response = await store.fetch(`/${DB.INTAKE}/_changes?${params}`, { signal });
 	if (!response.ok) throw new Error(`intake feed answered ${response.status}`);
@@ -71,7 +67,11 @@ async function fetchPrefix(store: Store, rows: FeedRow[], budget: number): Promi
 	let size = 1;
 	while (count < rows.length) {
 		const group = rows.slice(count, count + size);
-		const got = await fetchDocs(store, group.map((r) => r.id), budget - bytes);
+		const got = await fetchDocs(
+			store,
+			group.map((r) => r.id),
+			budget - bytes
+		);
 		if (got) {
 			for (const [id, doc] of got.docs) docs.set(id, doc);
 			count += group.length;
@@ -130,13 +130,7 @@ async function readCapped(response: Response, cap: number, abort: AbortControlle
 
 /** The usual case in one request: the feed with its documents, when it fits in `budget`. When it
  * does not, the feed is read again without documents and they are fetched in a bounded prefix. */
-export async function readBounded(
-	store: Store,
-	query: { since: string | number; limit: number; timeoutMs: number },
-	signal: AbortSignal,
-	budget: number,
-	idsFirst = false
-): Promise<BoundedBatch> {
+export async function readBounded(store: Store, query: { since: string | number; limit: number; timeoutMs: number }, signal: AbortSignal, budget: number, idsFirst = false): Promise<BoundedBatch> {
 	if (idsFirst) return fetchBounded(store, await readChanges(store, query, signal), budget);
 	const abort = new AbortController();
 	const follow = () => abort.abort();

@@ -91,7 +91,7 @@ describe('engine lease', () => {
 		expect(await new Lease(store, name, 'b', host(0).options).acquire()).toBe(true);
 	});
 
-	it('keeps an old holder from moving the checkpoint back over the new holder\'s', async () => {
+	it("keeps an old holder from moving the checkpoint back over the new holder's", async () => {
 		const old = new Checkpoint(store, `feed-${n++}`);
 		await old.load();
 		await old.save('10');

@@ -4,16 +4,33 @@ import { citizenView, projectCase, withRevision } from './projections.js';
 
 function caseDoc(fields: Partial<CaseDoc> = {}): CaseDoc {
 	return {
-		_id: 'case:k1', _rev: '3-abc', type: 'case', case_key: 'k1', ref: '26-000001-5', case_type: 'complaint', status: 'open',
-		entity_id: 'health', category_id: 'c', subject: 's', body: 'b', location: null, locale: 'ar', citizen_id: 'c0001',
-		created_at: '2026-01-01T00:00:00Z', routed_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+		_id: 'case:k1',
+		_rev: '3-abc',
+		type: 'case',
+		case_key: 'k1',
+		ref: '26-000001-5',
+		case_type: 'complaint',
+		status: 'open',
+		entity_id: 'health',
+		category_id: 'c',
+		subject: 's',
+		body: 'b',
+		location: null,
+		locale: 'ar',
+		citizen_id: 'c0001',
+		created_at: '2026-01-01T00:00:00Z',
+		routed_at: '2026-01-01T00:00:00Z',
+		updated_at: '2026-01-01T00:00:00Z',
 		sla: { started_at: '', due_at: '', paused_at: null, stopped_at: null, paused_ms: 0 },
 		timeline: [
 			{ action_id: 'act:1', kind: 'submit', at: '', author_role: 'citizen', author_id: 'c0001' },
 			{ action_id: 'act:2', kind: 'note', at: '', author_role: 'agent', author_id: 's1', body: 'internal remark' },
 			{ action_id: 'act:3', kind: 'transfer', at: '', author_role: 'agent', author_id: 's1', from_entity_id: 'works', to_entity_id: 'health' }
 		],
-		applied: ['act:1', 'act:2', 'act:3'], rejected: [], version: 3, ...fields
+		applied: ['act:1', 'act:2', 'act:3'],
+		rejected: [],
+		version: 3,
+		...fields
 	};
 }
 

@@ -102,7 +102,14 @@ function followerView(caseDoc: CaseDoc): Record<string, unknown> & { _id: string
 		supporters: caseDoc.supporters ?? 0,
 		timeline: caseDoc.timeline
 			.filter((e) => FOLLOWER_KINDS.has(e.kind))
-			.map((e) => ({ action_id: e.action_id, kind: e.kind, at: e.at, author_role: e.author_role, ...(e.interim ? { interim: true } : {}), ...(e.kind === 'transfer' ? { from_entity_id: e.from_entity_id, to_entity_id: e.to_entity_id } : {}) })),
+			.map((e) => ({
+				action_id: e.action_id,
+				kind: e.kind,
+				at: e.at,
+				author_role: e.author_role,
+				...(e.interim ? { interim: true } : {}),
+				...(e.kind === 'transfer' ? { from_entity_id: e.from_entity_id, to_entity_id: e.to_entity_id } : {})
+			})),
 		version: caseDoc.version
 	};
 }
@@ -152,15 +159,7 @@ export function projectCase(caseDoc: CaseDoc): { writes: Projection[]; targets: 
 	return { writes, targets: citizen ? [citizen, entity] : [entity] };
 }
 
-export function rejectionDoc(
-	actionId: string,
-	caseKey: string,
-	kind: RejectionDoc['kind'],
-	code: string,
-	at: string,
-	authorId: string,
-	fields?: unknown
-): Projection {
+export function rejectionDoc(actionId: string, caseKey: string, kind: RejectionDoc['kind'], code: string, at: string, authorId: string, fields?: unknown): Projection {
 	const db = userDb(authorId);
 	const doc = { _id: rejectionDocId(actionId), type: DOC_TYPES.REJECTION, action_id: actionId, case_key: caseKey, kind, code, fields, at };
 	return { db, doc: withRevision(doc, db, 1) };

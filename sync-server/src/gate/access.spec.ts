@@ -70,15 +70,11 @@ describe('parseDbPath', () => {
 
 describe('canonicalQuery', () => {
 	it('passes what PouchDB replication sends, re-encoded', () => {
-		expect(canonicalQuery('changes', 'style=all_docs&feed=longpoll&heartbeat=10000&since=12&limit=100')).toBe(
-			'?style=all_docs&feed=longpoll&heartbeat=10000&since=12&limit=100'
-		);
+		expect(canonicalQuery('changes', 'style=all_docs&feed=longpoll&heartbeat=10000&since=12&limit=100')).toBe('?style=all_docs&feed=longpoll&heartbeat=10000&since=12&limit=100');
 		expect(canonicalQuery('changes', 'since=34-g1AAAAF_reJzLYWBg-4')).toBe('?since=34-g1AAAAF_reJzLYWBg-4');
 		expect(canonicalQuery('changes', 'since=now')).toBe('?since=now');
 		expect(canonicalQuery('bulk_get', 'revs=true&latest=true')).toBe('?revs=true&latest=true');
-		expect(canonicalQuery('all_docs', `include_docs=true&conflicts=true&keys=${encodeURIComponent('["case:a","b"]')}`)).toBe(
-			'?include_docs=true&conflicts=true&keys=%5B%22case%3Aa%22%2C%22b%22%5D'
-		);
+		expect(canonicalQuery('all_docs', `include_docs=true&conflicts=true&keys=${encodeURIComponent('["case:a","b"]')}`)).toBe('?include_docs=true&conflicts=true&keys=%5B%22case%3Aa%22%2C%22b%22%5D');
 		expect(canonicalQuery('doc', `revs=true&open_revs=${encodeURIComponent('["1-abc","2-def"]')}&latest=true`)).not.toBeNull();
 		expect(canonicalQuery('doc', 'open_revs=all')).toBe('?open_revs=all');
 		expect(canonicalQuery('attachment', 'rev=3-0f')).toBe('?rev=3-0f');

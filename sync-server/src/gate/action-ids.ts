@@ -95,14 +95,15 @@ export async function createActions(store: Store, docs: ActionBody[]): Promise<W
 	// first, which refuses it as "actions are immutable". Either way the stored action decides.
 	const clashed = results.flatMap((r, i) => (r.error === 'conflict' || r.error === 'forbidden' ? [i] : []));
 	if (clashed.length === 0) return results;
-	const stored = await storedActions(store, clashed.map((i) => fresh[i]._id));
+	const stored = await storedActions(
+		store,
+		clashed.map((i) => fresh[i]._id)
+	);
 	for (const i of clashed) {
 		const existing = stored.get(fresh[i]._id);
 		if (!existing) continue;
 		results[i] =
-			existing !== 'deleted' && sameAction(existing, fresh[i])
-				? { id: fresh[i]._id, ok: true, rev: String(existing._rev) }
-				: { id: fresh[i]._id, error: 'forbidden', reason: 'duplicate_action' };
+			existing !== 'deleted' && sameAction(existing, fresh[i]) ? { id: fresh[i]._id, ok: true, rev: String(existing._rev) } : { id: fresh[i]._id, error: 'forbidden', reason: 'duplicate_action' };
 	}
 	return results;
 }
@@ -146,7 +147,10 @@ export async function intakeRevsDiff(store: Store, body: unknown): Promise<Recor
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
 	const asked = Object.entries(body as Record<string, unknown>);
 	if (asked.length > 1000 || asked.some(([, revs]) => !Array.isArray(revs) || revs.some((r) => typeof r !== 'string'))) return null;
-	const there = await idStates(store, asked.map(([id]) => id));
+	const there = await idStates(
+		store,
+		asked.map(([id]) => id)
+	);
 	const answer: Record<string, { missing: string[] }> = {};
 	for (const [id, revs] of asked) if (!there.has(id)) answer[id] = { missing: revs as string[] };
 	return answer;

@@ -140,9 +140,7 @@ async function reencodeImage(bytes: Buffer, type: AllowedContentType): Promise<{
 	if (width * height > IMAGE_MAX_PIXELS) return { ok: false, reason: 'image_too_large' };
 	const out: AllowedContentType = type === 'image/jpeg' ? 'image/jpeg' : 'image/webp';
 	try {
-		const image = sharp(bytes, { limitInputPixels: IMAGE_MAX_PIXELS, failOn: 'error' })
-			.rotate()
-			.resize({ width: IMAGE_MAX_SIDE, height: IMAGE_MAX_SIDE, fit: 'inside', withoutEnlargement: true });
+		const image = sharp(bytes, { limitInputPixels: IMAGE_MAX_PIXELS, failOn: 'error' }).rotate().resize({ width: IMAGE_MAX_SIDE, height: IMAGE_MAX_SIDE, fit: 'inside', withoutEnlargement: true });
 		const data = await (out === 'image/jpeg' ? image.jpeg({ quality: JPEG_QUALITY }) : image.webp({ quality: WEBP_QUALITY })).toBuffer();
 		return { ok: true, content_type: out, data };
 	} catch {

@@ -170,7 +170,9 @@ async function forward(store: Store, req: Request, res: Response, parsed: Parsed
 		res.end();
 		return;
 	}
-	Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream).on('error', () => res.destroy()).pipe(res);
+	Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream)
+		.on('error', () => res.destroy())
+		.pipe(res);
 }
 
 export interface BulkResult {
@@ -255,7 +257,14 @@ export async function admitActions(
 	// whole request (GateBusy) and the quota is not charged for it.
 	const ticket = pool.reserve(accepted.filter(({ index }) => !results.has(index)).reduce((n, { doc }) => n + imagesIn(doc._attachments as never), 0));
 	try {
-		await refuseOverQuota(store, quotas, user, accepted.filter(({ index, doc }) => !results.has(index) && !live.has(String(doc._id))), results, at);
+		await refuseOverQuota(
+			store,
+			quotas,
+			user,
+			accepted.filter(({ index, doc }) => !results.has(index) && !live.has(String(doc._id))),
+			results,
+			at
+		);
 		// Files are judged and re-encoded last, the costly step, for what passed everything else.
 		for (const { index, doc } of accepted) {
 			if (results.has(index) || !doc._attachments) continue;
@@ -274,7 +283,10 @@ export async function admitActions(
 	// Every round is created by the store's atomic create, whichever protocol the device spoke
 	// (action-ids.ts): one id, one body, however many write it at once.
 	for (const round of deviceOrderRounds(pending)) {
-		const written = await createActions(store, round.map((a) => a.doc as Parameters<typeof createActions>[1][number]));
+		const written = await createActions(
+			store,
+			round.map((a) => a.doc as Parameters<typeof createActions>[1][number])
+		);
 		round.forEach(({ index }, i) => results.set(index, written[i]));
 	}
 	const refused = [...results.values()].filter((r) => r.error);
@@ -312,7 +324,10 @@ function deviceOrderRounds(actions: Accepted[]): Accepted[][] {
  * case). Two writers racing past this check still meet the store's atomic create. */
 async function refuseRemovedActions(store: Store, accepted: Accepted[], results: Map<number, BulkResult>): Promise<Set<string>> {
 	const open = accepted.filter(({ index }) => !results.has(index));
-	const states = await idStates(store, open.map((a) => String(a.doc._id)));
+	const states = await idStates(
+		store,
+		open.map((a) => String(a.doc._id))
+	);
 	for (const { index, doc } of open) {
 		if (states.get(String(doc._id)) === 'removed') results.set(index, { id: String(doc._id), error: 'forbidden', reason: 'duplicate_action' });
 	}
@@ -323,10 +338,21 @@ async function refuseRemovedActions(store: Store, accepted: Accepted[], results:
  * already in `intake` is not charged again. */
 async function refuseOverQuota(store: Store, quotas: Quotas, user: SessionUser, open: Accepted[], results: Map<number, BulkResult>, at: Date): Promise<void> {
 	if (open.length === 0) return;
-	const charged = await chargeQuota(store, quotas, user, open.map((a) => a.doc as unknown as ActionDoc), at.getTime());
+	const charged = await chargeQuota(
+		store,
+		quotas,
+		user,
+		open.map((a) => a.doc as unknown as ActionDoc),
+		at.getTime()
+	);
 	const over = open.filter((_, i) => !charged[i].ok);
 	for (const { index, doc } of over) results.set(index, { id: String(doc._id), error: 'forbidden', reason: 'quota_exceeded' });
-	await recordGateRefusals(store, over.map((a) => a.doc as unknown as ActionDoc), 'quota_exceeded', at.toISOString());
+	await recordGateRefusals(
+		store,
+		over.map((a) => a.doc as unknown as ActionDoc),
+		'quota_exceeded',
+		at.toISOString()
+	);
 }
 
 async function revsDiff(store: Store, req: Request, res: Response): Promise<void> {

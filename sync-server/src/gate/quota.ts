@@ -76,8 +76,7 @@ export function fitActions(buckets: Record<string, Usage>, actions: ActionDoc[],
 	const current = Math.floor(now / BUCKET_MS);
 	const kept: Record<string, Usage> = {};
 	for (const [key, usage] of Object.entries(buckets)) if (Number(key) > current - DAY_BUCKETS) kept[key] = { ...usage };
-	const sum = (span: number, field: keyof Usage) =>
-		Object.entries(kept).reduce((total, [key, usage]) => (Number(key) > current - span ? total + usage[field] : total), 0);
+	const sum = (span: number, field: keyof Usage) => Object.entries(kept).reduce((total, [key, usage]) => (Number(key) > current - span ? total + usage[field] : total), 0);
 	let hourCases = sum(HOUR_BUCKETS, 'cases');
 	let dayCases = sum(DAY_BUCKETS, 'cases');
 	let dayBytes = sum(DAY_BUCKETS, 'bytes');

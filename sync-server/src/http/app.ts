@@ -89,7 +89,9 @@ export function createApp(deps: AppDeps): express.Express {
 		const ok = store && (!engine || engineState === 'up');
 		const problem = !store ? 'store_down' : engineState === 'down' ? 'engine_down' : engineState === 'stalled' ? 'engine_stalled' : null;
 		res.setHeader('Cache-Control', 'no-store');
-		res.status(ok ? 200 : 503).json({ ok, problem, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engineState } : null, sms: deps.sms?.status() ?? null, push: deps.push?.status() ?? null });
+		res
+			.status(ok ? 200 : 503)
+			.json({ ok, problem, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engineState } : null, sms: deps.sms?.status() ?? null, push: deps.push?.status() ?? null });
 	});
 
 	// Which mode the server runs in, for the app's "development" ribbon (no sign-in needed).

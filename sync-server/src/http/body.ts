@@ -37,5 +37,10 @@ export function readStrings<K extends string>(body: unknown, limits: Record<K, {
 /** Refuses any field not in `allowed`, naming up to five of them (a body, or a query string). */
 export function onlyFields(object: object, allowed: readonly string[]): void {
 	const extra = Object.keys(object).filter((key) => !allowed.includes(key));
-	if (extra.length) throw new TawasulError(400, 'unknown_field', extra.slice(0, 5).map((field) => ({ field: field.slice(0, 40), code: 'unknown_field' as const })));
+	if (extra.length)
+		throw new TawasulError(
+			400,
+			'unknown_field',
+			extra.slice(0, 5).map((field) => ({ field: field.slice(0, 40), code: 'unknown_field' as const }))
+		);
 }

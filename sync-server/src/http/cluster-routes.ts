@@ -70,45 +70,55 @@ export function clusterRouter(deps: Deps): express.Router {
 	const changeAllowed = windowQuota(CHANGES_PER_HOUR, 3_600_000, () => now().getTime());
 	const ensure = onceUntilFailed(() => ensureClusterDbs(deps.store));
 
-	router.get('/api/clusters', asyncHandler(async (req, res) => {
-		const user = requireRole(res, ['manager', 'minister', 'coordinator']);
-		if (!readAllowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
-		onlyFields(req.query, ['scope', 'limit']);
-		const scope = scopeFor(user, queryText(req.query.scope, 'scope'));
-		const limit = parseLimit(queryText(req.query.limit, 'limit'));
-		await ensure();
-		const at = now();
-		const top = await mostRepeated(deps.store, scope, { windowDays: deps.windowDays, now: at, limit });
-		res.setHeader('Cache-Control', 'no-store');
-		res.json({ scope, window_days: deps.windowDays, at: at.toISOString(), clusters: user.role === 'manager' ? top : top.map(withoutCases) });
-	}));
+	router.get(
+		'/api/clusters',
+		asyncHandler(async (req, res) => {
+			const user = requireRole(res, ['manager', 'minister', 'coordinator']);
+			if (!readAllowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
+			onlyFields(req.query, ['scope', 'limit']);
+			const scope = scopeFor(user, queryText(req.query.scope, 'scope'));
+			const limit = parseLimit(queryText(req.query.limit, 'limit'));
+			await ensure();
+			const at = now();
+			const top = await mostRepeated(deps.store, scope, { windowDays: deps.windowDays, now: at, limit });
+			res.setHeader('Cache-Control', 'no-store');
+			res.json({ scope, window_days: deps.windowDays, at: at.toISOString(), clusters: user.role === 'manager' ? top : top.map(withoutCases) });
+		})
+	);
 
-	router.post('/api/clusters/:cluster_id/status', small, asyncHandler(async (req, res) => {
-		const user = requireRole(res, ['manager']);
-		if (!changeAllowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
-		const body = readObject(req.body);
-		onlyFields(body, ['status']);
-		const status = body.status;
-		if (!isClusterStatus(status)) throw new TawasulError(400, 'invalid_format', [{ field: 'status', code: 'invalid_format' }]);
-		if (!CASE_KEY.test(req.params.cluster_id) || !user.entity_id) throw new TawasulError(404, 'not_found');
-		await ensure();
-		const doc = await changeStatus(deps.store, clusterDocId(user.entity_id, req.params.cluster_id), status, user, now().toISOString());
-		res.setHeader('Cache-Control', 'no-store');
-		res.json({ cluster: summarise(doc, now(), deps.windowDays) });
-	}));
+	router.post(
+		'/api/clusters/:cluster_id/status',
+		small,
+		asyncHandler(async (req, res) => {
+			const user = requireRole(res, ['manager']);
+			if (!changeAllowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
+			const body = readObject(req.body);
+			onlyFields(body, ['status']);
+			const status = body.status;
+			if (!isClusterStatus(status)) throw new TawasulError(400, 'invalid_format', [{ field: 'status', code: 'invalid_format' }]);
+			if (!CASE_KEY.test(req.params.cluster_id) || !user.entity_id) throw new TawasulError(404, 'not_found');
+			await ensure();
+			const doc = await changeStatus(deps.store, clusterDocId(user.entity_id, req.params.cluster_id), status, user, now().toISOString());
+			res.setHeader('Cache-Control', 'no-store');
+			res.json({ cluster: summarise(doc, now(), deps.windowDays) });
+		})
+	);
 	router.use('/api/clusters', errorHandler);
 
-	router.get('/api/cases/:case_key/cluster', asyncHandler(async (req, res) => {
-		const user = requireRole(res, ['agent', 'manager']);
-		if (!readAllowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
-		onlyFields(req.query, []);
-		const caseDoc = await entityCase(deps.store, user, req.params.case_key);
-		await ensure();
-		const doc = await clusterOfCase(deps.store, caseDoc.entity_id, caseDoc.case_key);
-		const member = doc?.members.find((m) => m.k === caseDoc.case_key);
-		res.setHeader('Cache-Control', 'no-store');
-		res.json({ case_key: caseDoc.case_key, cluster: doc ? summarise(doc, now(), deps.windowDays) : null, after_fix: member?.f === 1 });
-	}));
+	router.get(
+		'/api/cases/:case_key/cluster',
+		asyncHandler(async (req, res) => {
+			const user = requireRole(res, ['agent', 'manager']);
+			if (!readAllowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
+			onlyFields(req.query, []);
+			const caseDoc = await entityCase(deps.store, user, req.params.case_key);
+			await ensure();
+			const doc = await clusterOfCase(deps.store, caseDoc.entity_id, caseDoc.case_key);
+			const member = doc?.members.find((m) => m.k === caseDoc.case_key);
+			res.setHeader('Cache-Control', 'no-store');
+			res.json({ case_key: caseDoc.case_key, cluster: doc ? summarise(doc, now(), deps.windowDays) : null, after_fix: member?.f === 1 });
+		})
+	);
 	return router;
 }
 

@@ -51,7 +51,12 @@ export function digestRouter(deps: { store: Store; time: string; now?: () => num
 			const [digest, account, { calendar }] = await Promise.all([latestDigest(deps.store, user.user_id), getAccount(deps.store, user.user_id), catalogue.get()]);
 			const phone = account?.phone ? normalizePhone(account.phone) : null;
 			res.setHeader('Cache-Control', 'no-store');
-			res.json({ today: localDateOf(new Date(now()), calendar.timeZone), time: deps.time, digest: shown(digest), sms: { enabled: account?.digest_sms === true, phone: phone ? maskPhone(phone) : null } });
+			res.json({
+				today: localDateOf(new Date(now()), calendar.timeZone),
+				time: deps.time,
+				digest: shown(digest),
+				sms: { enabled: account?.digest_sms === true, phone: phone ? maskPhone(phone) : null }
+			});
 		})
 	);
 

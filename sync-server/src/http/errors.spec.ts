@@ -12,13 +12,19 @@ let base: string;
 beforeAll(async () => {
 	setLogLevel('silent');
 	const app = express();
-	app.get('/known', asyncHandler(async () => {
-		throw new TawasulError(422, 'too_long', [{ field: 'body', code: 'too_long', params: { max: 5000 } }]);
-	}));
-	app.get('/crash', asyncHandler(async () => {
-		const error = new Error('ENOENT: /srv/tawasul/data/secret.db at http://admin:hunter2@couch:5984');
-		throw error;
-	}));
+	app.get(
+		'/known',
+		asyncHandler(async () => {
+			throw new TawasulError(422, 'too_long', [{ field: 'body', code: 'too_long', params: { max: 5000 } }]);
+		})
+	);
+	app.get(
+		'/crash',
+		asyncHandler(async () => {
+			const error = new Error('ENOENT: /srv/tawasul/data/secret.db at http://admin:hunter2@couch:5984');
+			throw error;
+		})
+	);
 	app.get('/sync-crash', () => {
 		throw new Error('sync failure in /srv/app.ts');
 	});

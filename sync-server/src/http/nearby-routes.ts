@@ -38,7 +38,12 @@ function degrees(raw: unknown, limit: number, field: string, errors: FieldError[
 
 function parseNearbyQuery(query: Record<string, unknown>): NearbyQuery {
 	const unknown = Object.keys(query).filter((k) => !(FIELDS as readonly string[]).includes(k));
-	if (unknown.length > 0) throw new TawasulError(400, 'unknown_field', unknown.slice(0, 5).map((field) => ({ field, code: 'unknown_field' })));
+	if (unknown.length > 0)
+		throw new TawasulError(
+			400,
+			'unknown_field',
+			unknown.slice(0, 5).map((field) => ({ field, code: 'unknown_field' }))
+		);
 	const errors: FieldError[] = [];
 	const categoryId = typeof query.category_id === 'string' && ID_PATTERN.test(query.category_id) ? query.category_id : null;
 	if (categoryId === null) errors.push({ field: 'category_id', code: query.category_id === undefined ? 'required' : 'invalid_format' });

@@ -37,7 +37,15 @@ export function similarRouter(deps: { store: Store; now?: () => Date }): express
 			const user = requireRole(res, ['agent', 'manager']);
 			if (!allowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
 			const keys = Object.keys(req.query);
-			if (keys.some((k) => k !== 'limit')) throw new TawasulError(400, 'unknown_field', keys.filter((k) => k !== 'limit').slice(0, 5).map((field) => ({ field, code: 'unknown_field' })));
+			if (keys.some((k) => k !== 'limit'))
+				throw new TawasulError(
+					400,
+					'unknown_field',
+					keys
+						.filter((k) => k !== 'limit')
+						.slice(0, 5)
+						.map((field) => ({ field, code: 'unknown_field' }))
+				);
 			const limit = parseLimit(req.query.limit);
 			const caseKey = req.params.case_key;
 			const caseDoc = await entityCase(deps.store, user, caseKey);

@@ -32,7 +32,7 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1
 function compile(format: string): { regex: RegExp; parts: Part[] } {
 	let source = '';
 	const parts: Part[] = [];
-	for (let i = 0; i < format.length; ) {
+	for (let i = 0; i < format.length;) {
 		const token = TOKENS.find(([t]) => format.startsWith(t, i));
 		if (token) {
 			source += token[2];

@@ -39,11 +39,13 @@ function windows1256(text: string): Buffer {
 	const decoder = new TextDecoder('windows-1256');
 	const bytes = new Map<string, number>();
 	for (let b = 0; b < 256; b++) bytes.set(decoder.decode(Uint8Array.of(b)), b);
-	return Buffer.from([...text].map((ch) => {
-		const b = bytes.get(ch);
-		if (b === undefined) throw new Error(`not in windows-1256: ${ch}`);
-		return b;
-	}));
+	return Buffer.from(
+		[...text].map((ch) => {
+			const b = bytes.get(ch);
+			if (b === undefined) throw new Error(`not in windows-1256: ${ch}`);
+			return b;
+		})
+	);
 }
 
 const mapping = parseMapping({
@@ -85,7 +87,12 @@ function write(name: string, lines: string[], encode: (s: string) => Buffer = wi
 const run = (file: string, options: Partial<ImportOptions> = {}) => importCsv(store, { mapping, file, encoding: 'windows-1256', ...options });
 
 async function yearCells(entity: string): Promise<StatsDoc['cells']> {
-	return (await store.use<StatsDoc>(STATS_DB).get(`y:${entity}:2019`).catch(() => ({ cells: {} }) as StatsDoc)).cells;
+	return (
+		await store
+			.use<StatsDoc>(STATS_DB)
+			.get(`y:${entity}:2019`)
+			.catch(() => ({ cells: {} }) as StatsDoc)
+	).cells;
 }
 
 describe('legacy import', () => {
@@ -174,7 +181,13 @@ describe('legacy import', () => {
 	});
 
 	it('writes nothing on a dry run', async () => {
-		const summary = await run(write('dry.csv', ROWS.filter((row) => !row.startsWith('1003'))), { dryRun: true });
+		const summary = await run(
+			write(
+				'dry.csv',
+				ROWS.filter((row) => !row.startsWith('1003'))
+			),
+			{ dryRun: true }
+		);
 		expect([summary.created, summary.rejected]).toEqual([2, 6]);
 		expect((await store.use(DB.CASES).list()).rows).toHaveLength(0);
 		expect((await store.use(STATS_DB).list()).rows).toHaveLength(0);

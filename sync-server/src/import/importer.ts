@@ -65,7 +65,10 @@ function stableJson(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
 	if (value && typeof value === 'object') {
 		const entries = Object.entries(value).filter(([k, v]) => v !== undefined && k !== '_rev' && k !== 'version');
-		return `{${entries.sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+		return `{${entries
+			.sort(([a], [b]) => a.localeCompare(b))
+			.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`)
+			.join(',')}}`;
 	}
 	return JSON.stringify(value);
 }
@@ -155,7 +158,10 @@ async function writeBatch(
 	const fresh = resolver.takeNew();
 	if (batch.length === 0 && fresh.length === 0) return;
 	const counts = { created: 0, updated: 0, unchanged: 0 };
-	const existing = await existingCases(store, batch.map((b) => b.doc._id));
+	const existing = await existingCases(
+		store,
+		batch.map((b) => b.doc._id)
+	);
 
 	const writes: { doc: ImportedCase; line: number }[] = [];
 	const settled: ImportedCase[] = [];
@@ -205,9 +211,7 @@ async function writeBatch(
  * The revision follows the case's version, so projecting an unchanged case again changes nothing.
  * Legacy cases have no citizen account: nothing goes to a person's database. */
 function staffCopies(cases: ImportedCase[], wasOpen: Set<string>): Projection[] {
-	return cases
-		.filter((c) => c.status !== 'closed' || wasOpen.has(c._id))
-		.flatMap((c) => projectCase(c).writes);
+	return cases.filter((c) => c.status !== 'closed' || wasOpen.has(c._id)).flatMap((c) => projectCase(c).writes);
 }
 
 /** The cases already stored under these ids: first which exist (cheap, no bodies), then the

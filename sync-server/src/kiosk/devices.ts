@@ -160,7 +160,16 @@ export async function enrolKiosk(store: Store, rawCode: string, publicKey: Kiosk
 	const enrolled = await updateContended(db, kioskDocId(pointer.kiosk_id), (current) => {
 		const usable = current?.type === 'kiosk_device' && !current.revoked_at && current.enrolment?.code_sha256 === sha && Date.parse(current.enrolment.expires_at) > now;
 		if (!usable) return { next: null, result: null };
-		const next: KioskDoc = { ...current, enrolment: null, public_key: publicKey, enrolled_at: new Date(now).toISOString(), last_seen_at: new Date(now).toISOString(), app_version: appVersion, nonces: {}, session: null };
+		const next: KioskDoc = {
+			...current,
+			enrolment: null,
+			public_key: publicKey,
+			enrolled_at: new Date(now).toISOString(),
+			last_seen_at: new Date(now).toISOString(),
+			app_version: appVersion,
+			nonces: {},
+			session: null
+		};
 		return { next, result: next };
 	});
 	if (!enrolled) throw invalid();
@@ -191,12 +200,7 @@ function signatureValid(jwk: KioskPublicJwk, text: string, signature: string): b
  * kiosk_signature_invalid), and the nonce is new (401 kiosk_replay). Records the contact for the
  * fleet view in the same write that takes the nonce.
  */
-export async function admitSignedRequest(
-	store: Store,
-	headers: KioskHeaders,
-	request: { method: string; path: string; bodySha256: string },
-	now: number
-): Promise<KioskDoc> {
+export async function admitSignedRequest(store: Store, headers: KioskHeaders, request: { method: string; path: string; bodySha256: string }, now: number): Promise<KioskDoc> {
 	const kiosk = await getKiosk(store, headers.kioskId);
 	if (!kiosk || (!kiosk.public_key && !kiosk.revoked_at)) throw new TawasulError(401, 'kiosk_unknown');
 	if (kiosk.revoked_at) throw new TawasulError(403, 'kiosk_revoked');

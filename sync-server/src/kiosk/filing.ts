@@ -91,31 +91,34 @@ function readPlaintext(text: string): { grant: unknown; fields: Record<string, u
  * server's, not this kiosk's or too old, is refused for good (400 / 403): the kiosk drops it.
  */
 export function outboxRoute(router: express.Router, ctx: KioskContext, signed: SignedRoute, keys: OutboxKeys | null): void {
-	router.post('/api/kiosk/outbox', ...signed(async (_req, res, { kiosk, body }) => {
-		if (!keys) throw new TawasulError(503, 'unavailable');
-		const filingId = readFilingId(body.filing_id);
-		const sealed = readSealedFiling(body.sealed, SEALED_DATA_MAX);
-		if (!filingId || !sealed) throw new TawasulError(400, 'invalid_format', [{ field: 'sealed', code: 'invalid_format' }]);
-		const text = keys.open(sealed, kiosk.kiosk_id, filingId);
-		let plain: ReturnType<typeof readPlaintext>;
-		try {
-			if (text === null) throw new Error('sealed filing does not open');
-			plain = readPlaintext(text);
-		} catch {
-			log.warn('kiosk outbox filing refused', { kiosk_id: kiosk.kiosk_id, filing_id: filingId, reason: 'sealed' });
-			throw new TawasulError(400, 'invalid_format', [{ field: 'sealed', code: 'invalid_format' }]);
-		}
-		let filer: Filer = { citizen_id: null, phone: null };
-		if (plain.grant !== null && plain.grant !== undefined) {
-			const grant = readGrant(ctx.env.secretsKey!, plain.grant, kiosk.kiosk_id, ctx.now());
-			if (!grant) {
-				log.warn('kiosk outbox filing refused', { kiosk_id: kiosk.kiosk_id, filing_id: filingId, reason: 'grant' });
-				throw new TawasulError(403, 'kiosk_citizen_mismatch');
+	router.post(
+		'/api/kiosk/outbox',
+		...signed(async (_req, res, { kiosk, body }) => {
+			if (!keys) throw new TawasulError(503, 'unavailable');
+			const filingId = readFilingId(body.filing_id);
+			const sealed = readSealedFiling(body.sealed, SEALED_DATA_MAX);
+			if (!filingId || !sealed) throw new TawasulError(400, 'invalid_format', [{ field: 'sealed', code: 'invalid_format' }]);
+			const text = keys.open(sealed, kiosk.kiosk_id, filingId);
+			let plain: ReturnType<typeof readPlaintext>;
+			try {
+				if (text === null) throw new Error('sealed filing does not open');
+				plain = readPlaintext(text);
+			} catch {
+				log.warn('kiosk outbox filing refused', { kiosk_id: kiosk.kiosk_id, filing_id: filingId, reason: 'sealed' });
+				throw new TawasulError(400, 'invalid_format', [{ field: 'sealed', code: 'invalid_format' }]);
 			}
-			filer = { citizen_id: grant.citizen_id, phone: grant.phone };
-		}
-		const caseKey = await fileCase(ctx, kiosk, filer, plain.fields, filingId);
-		log.info('kiosk outbox filing received', { kiosk_id: kiosk.kiosk_id, filing_id: filingId });
-		res.status(201).json({ case_key: caseKey, receipt_code: kioskReceiptCode(filingId) });
-	}, KIOSK_DEFERRED_BODY_MAX));
+			let filer: Filer = { citizen_id: null, phone: null };
+			if (plain.grant !== null && plain.grant !== undefined) {
+				const grant = readGrant(ctx.env.secretsKey!, plain.grant, kiosk.kiosk_id, ctx.now());
+				if (!grant) {
+					log.warn('kiosk outbox filing refused', { kiosk_id: kiosk.kiosk_id, filing_id: filingId, reason: 'grant' });
+					throw new TawasulError(403, 'kiosk_citizen_mismatch');
+				}
+				filer = { citizen_id: grant.citizen_id, phone: grant.phone };
+			}
+			const caseKey = await fileCase(ctx, kiosk, filer, plain.fields, filingId);
+			log.info('kiosk outbox filing received', { kiosk_id: kiosk.kiosk_id, filing_id: filingId });
+			res.status(201).json({ case_key: caseKey, receipt_code: kioskReceiptCode(filingId) });
+		}, KIOSK_DEFERRED_BODY_MAX)
+	);
 }

@@ -129,35 +129,48 @@ const coordinator = (res: Response) => requireRole(res, ['coordinator']);
 function fleetRoutes(router: express.Router, ctx: KioskContext): void {
 	const { store, env, now, admin } = ctx;
 	const base = FLEET;
-	router.get(base, asyncHandler(async (_req, res) => {
-		coordinator(res);
-		const at = now();
-		const kiosks = (await listKiosks(store)).map((k) => fleetView(k, at, env.kiosk.staleAfterMs));
-		res.json({ kiosks, stale_after_minutes: env.kiosk.staleAfterMs / 60_000 });
-	}));
+	router.get(
+		base,
+		asyncHandler(async (_req, res) => {
+			coordinator(res);
+			const at = now();
+			const kiosks = (await listKiosks(store)).map((k) => fleetView(k, at, env.kiosk.staleAfterMs));
+			res.json({ kiosks, stale_after_minutes: env.kiosk.staleAfterMs / 60_000 });
+		})
+	);
 
-	router.post(base, json, asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const { kiosk, code } = await registerKiosk(store, readNewKiosk(req.body), user.user_id, now());
-		await auditChange(admin, user, 'admin.kiosk.create', { type: 'kiosk', id: kiosk.kiosk_id }, { changes: { name: kiosk.name, centre: kiosk.centre, location: kiosk.location } });
-		res.status(201).json({ kiosk: fleetView(kiosk, now(), env.kiosk.staleAfterMs), enrolment_code: code, expires_at: kiosk.enrolment!.expires_at });
-	}));
+	router.post(
+		base,
+		json,
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const { kiosk, code } = await registerKiosk(store, readNewKiosk(req.body), user.user_id, now());
+			await auditChange(admin, user, 'admin.kiosk.create', { type: 'kiosk', id: kiosk.kiosk_id }, { changes: { name: kiosk.name, centre: kiosk.centre, location: kiosk.location } });
+			res.status(201).json({ kiosk: fleetView(kiosk, now(), env.kiosk.staleAfterMs), enrolment_code: code, expires_at: kiosk.enrolment!.expires_at });
+		})
+	);
 
-	router.post(`${base}/:kiosk_id/code`, asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const issued = ID.test(req.params.kiosk_id) ? await reissueCode(store, req.params.kiosk_id, now()) : null;
-		if (!issued) throw new TawasulError(404, 'not_found');
-		await auditChange(admin, user, 'admin.kiosk.update', { type: 'kiosk', id: issued.kiosk.kiosk_id }, { changes: { enrolment: 'reissued' } });
-		res.json({ kiosk: fleetView(issued.kiosk, now(), env.kiosk.staleAfterMs), enrolment_code: issued.code, expires_at: issued.kiosk.enrolment!.expires_at });
-	}));
+	router.post(
+		`${base}/:kiosk_id/code`,
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const issued = ID.test(req.params.kiosk_id) ? await reissueCode(store, req.params.kiosk_id, now()) : null;
+			if (!issued) throw new TawasulError(404, 'not_found');
+			await auditChange(admin, user, 'admin.kiosk.update', { type: 'kiosk', id: issued.kiosk.kiosk_id }, { changes: { enrolment: 'reissued' } });
+			res.json({ kiosk: fleetView(issued.kiosk, now(), env.kiosk.staleAfterMs), enrolment_code: issued.code, expires_at: issued.kiosk.enrolment!.expires_at });
+		})
+	);
 
-	router.post(`${base}/:kiosk_id/revoke`, asyncHandler(async (req, res) => {
-		const user = coordinator(res);
-		const kiosk = ID.test(req.params.kiosk_id) ? await revokeKiosk(store, req.params.kiosk_id, now()) : null;
-		if (!kiosk) throw new TawasulError(404, 'not_found');
-		await auditChange(admin, user, 'admin.kiosk.update', { type: 'kiosk', id: kiosk.kiosk_id }, { changes: { revoked: true } });
-		res.json({ kiosk: fleetView(kiosk, now(), env.kiosk.staleAfterMs) });
-	}));
+	router.post(
+		`${base}/:kiosk_id/revoke`,
+		asyncHandler(async (req, res) => {
+			const user = coordinator(res);
+			const kiosk = ID.test(req.params.kiosk_id) ? await revokeKiosk(store, req.params.kiosk_id, now()) : null;
+			if (!kiosk) throw new TawasulError(404, 'not_found');
+			await auditChange(admin, user, 'admin.kiosk.update', { type: 'kiosk', id: kiosk.kiosk_id }, { changes: { revoked: true } });
+			res.json({ kiosk: fleetView(kiosk, now(), env.kiosk.staleAfterMs) });
+		})
+	);
 }
 
 /** A kiosk's name, service centre and location, trimmed: a name or centre of spaces alone is as
@@ -166,30 +179,39 @@ function readNewKiosk(body: unknown): NewKiosk {
 	const input = readStrings(body, { name: { max: 120 }, centre: { max: 120 }, location: { max: 200, optional: true } });
 	const kiosk = { name: input.name!.trim(), centre: input.centre!.trim(), location: input.location?.trim() ?? '' };
 	const blank = (['name', 'centre'] as const).filter((field) => !kiosk[field]);
-	if (blank.length) throw new TawasulError(400, 'required', blank.map((field) => ({ field, code: 'required' as const })));
+	if (blank.length)
+		throw new TawasulError(
+			400,
+			'required',
+			blank.map((field) => ({ field, code: 'required' as const }))
+		);
 	return kiosk;
 }
 
 /** The device's first request: its one-time code and its public key. */
 function enrolRoute(router: express.Router, ctx: KioskContext): void {
 	const { store, now, failedEnrolments } = ctx;
-	router.post('/api/kiosk/enrol', json, asyncHandler(async (req, res) => {
-		const address = req.ip ?? 'unknown';
-		if (failedEnrolments.full(address, now())) throw new TawasulError(429, 'rate_limited');
-		let kiosk: KioskDoc;
-		try {
-			const body = readObject(req.body);
-			const { code, app_version } = readStrings(body, { code: { max: 32 }, app_version: { max: 40, optional: true } });
-			const publicKey = readPublicJwk(body.public_key);
-			if (!publicKey) throw new TawasulError(400, 'invalid_format', [{ field: 'public_key', code: 'invalid_format' }]);
-			kiosk = await enrolKiosk(store, code!, publicKey, app_version ?? null, now());
-		} catch (error) {
-			if (error instanceof TawasulError && error.status === 400) failedEnrolments.hit(address, now());
-			throw error;
-		}
-		log.info('kiosk enrolled', { kiosk_id: kiosk.kiosk_id });
-		res.json({ kiosk: { kiosk_id: kiosk.kiosk_id, name: kiosk.name, centre: kiosk.centre, location: kiosk.location }, outbox_key: ctx.keys?.publicKey ?? null });
-	}));
+	router.post(
+		'/api/kiosk/enrol',
+		json,
+		asyncHandler(async (req, res) => {
+			const address = req.ip ?? 'unknown';
+			if (failedEnrolments.full(address, now())) throw new TawasulError(429, 'rate_limited');
+			let kiosk: KioskDoc;
+			try {
+				const body = readObject(req.body);
+				const { code, app_version } = readStrings(body, { code: { max: 32 }, app_version: { max: 40, optional: true } });
+				const publicKey = readPublicJwk(body.public_key);
+				if (!publicKey) throw new TawasulError(400, 'invalid_format', [{ field: 'public_key', code: 'invalid_format' }]);
+				kiosk = await enrolKiosk(store, code!, publicKey, app_version ?? null, now());
+			} catch (error) {
+				if (error instanceof TawasulError && error.status === 400) failedEnrolments.hit(address, now());
+				throw error;
+			}
+			log.info('kiosk enrolled', { kiosk_id: kiosk.kiosk_id });
+			res.json({ kiosk: { kiosk_id: kiosk.kiosk_id, name: kiosk.name, centre: kiosk.centre, location: kiosk.location }, outbox_key: ctx.keys?.publicKey ?? null });
+		})
+	);
 }
 
 /** Every other kiosk route: the raw body is read (bounded) so its hash can be checked against
@@ -225,105 +247,126 @@ function signedRoute(ctx: KioskContext) {
 function sessionRoutes(router: express.Router, ctx: KioskContext, signed: SignedRoute): void {
 	const { store, now, otp } = ctx;
 	// Sent once a minute while the kiosk is idle, so the fleet view's "last contact" stays fresh.
-	router.post('/api/kiosk/heartbeat', ...signed(async (_req, res, { kiosk, body }) => {
-		if (!ctx.heartbeats.hit(kiosk.kiosk_id, now())) throw new TawasulError(429, 'rate_limited');
-		const { app_version } = readStrings(body, { app_version: { max: 40, optional: true } });
-		const errors = body.errors ?? [];
-		if (!Array.isArray(errors) || errors.length > 10 || errors.some((e) => typeof e !== 'string' || e.length > 300)) {
-			throw new TawasulError(400, 'invalid_format', [{ field: 'errors', code: 'invalid_format' }]);
-		}
-		const outbox = body.outbox_length;
-		if (outbox !== undefined && (typeof outbox !== 'number' || !Number.isInteger(outbox) || outbox < 0 || outbox > 100_000)) {
-			throw new TawasulError(400, 'invalid_format', [{ field: 'outbox_length', code: 'invalid_format' }]);
-		}
-		await recordHeartbeat(store, kiosk.kiosk_id, { app_version, outbox_length: outbox, errors: errors as string[] }, now());
-		res.json({
-			ok: true,
-			kiosk: { name: kiosk.name, centre: kiosk.centre, location: kiosk.location },
-			in_session: liveSession(kiosk, now()) !== null,
-			idle_timeout_ms: ctx.env.kiosk.idleMs,
-			outbox_key: ctx.keys?.publicKey ?? null
-		});
-	}, KIOSK_HEARTBEAT_BODY_MAX));
+	router.post(
+		'/api/kiosk/heartbeat',
+		...signed(async (_req, res, { kiosk, body }) => {
+			if (!ctx.heartbeats.hit(kiosk.kiosk_id, now())) throw new TawasulError(429, 'rate_limited');
+			const { app_version } = readStrings(body, { app_version: { max: 40, optional: true } });
+			const errors = body.errors ?? [];
+			if (!Array.isArray(errors) || errors.length > 10 || errors.some((e) => typeof e !== 'string' || e.length > 300)) {
+				throw new TawasulError(400, 'invalid_format', [{ field: 'errors', code: 'invalid_format' }]);
+			}
+			const outbox = body.outbox_length;
+			if (outbox !== undefined && (typeof outbox !== 'number' || !Number.isInteger(outbox) || outbox < 0 || outbox > 100_000)) {
+				throw new TawasulError(400, 'invalid_format', [{ field: 'outbox_length', code: 'invalid_format' }]);
+			}
+			await recordHeartbeat(store, kiosk.kiosk_id, { app_version, outbox_length: outbox, errors: errors as string[] }, now());
+			res.json({
+				ok: true,
+				kiosk: { name: kiosk.name, centre: kiosk.centre, location: kiosk.location },
+				in_session: liveSession(kiosk, now()) !== null,
+				idle_timeout_ms: ctx.env.kiosk.idleMs,
+				outbox_key: ctx.keys?.publicKey ?? null
+			});
+		}, KIOSK_HEARTBEAT_BODY_MAX)
+	);
 
 	// The citizen asks for a code to their phone; the kiosk stands for the address in the
 	// per-address limit, so one kiosk cannot spray codes at many numbers.
-	router.post('/api/kiosk/session/code', ...signed(async (_req, res, { kiosk, body }) => {
-		const { phone, locale } = readStrings(body, { phone: { max: 32 }, locale: { max: 5, optional: true } });
-		if (locale !== undefined && locale !== 'ar' && locale !== 'en') throw new TawasulError(400, 'invalid_format', [{ field: 'locale', code: 'invalid_format' }]);
-		const sent = await otp.request({ phone: phone!, locale: locale ?? 'ar', ip: `kiosk:${kiosk.kiosk_id}` });
-		res.json({ sent: true, expires_in: sent.expires_in });
-	}));
+	router.post(
+		'/api/kiosk/session/code',
+		...signed(async (_req, res, { kiosk, body }) => {
+			const { phone, locale } = readStrings(body, { phone: { max: 32 }, locale: { max: 5, optional: true } });
+			if (locale !== undefined && locale !== 'ar' && locale !== 'en') throw new TawasulError(400, 'invalid_format', [{ field: 'locale', code: 'invalid_format' }]);
+			const sent = await otp.request({ phone: phone!, locale: locale ?? 'ar', ip: `kiosk:${kiosk.kiosk_id}` });
+			res.json({ sent: true, expires_in: sent.expires_in });
+		})
+	);
 
-	router.post('/api/kiosk/session', ...signed(async (_req, res, { kiosk, body }) => {
-		const { phone, code } = readStrings(body, { phone: { max: 32 }, code: { max: 16 } });
-		const e164 = await otp.verify({ phone: phone!, code: code! });
-		const citizen = await findOrCreateCitizen(store, e164, { now: now() });
-		const session = await startSession(ctx, kiosk.kiosk_id, { citizen_id: citizen.user_id, phone: e164 });
-		// Kept by the kiosk in memory for this session, sealed into a filing it must queue offline.
-		const grant = ctx.env.secretsKey ? issueGrant(ctx.env.secretsKey, { kiosk_id: kiosk.kiosk_id, citizen_id: citizen.user_id, phone: e164, issued_at: now() }) : null;
-		res.json({ session: { identified: true, started_at: session.started_at, grant } });
-	}));
+	router.post(
+		'/api/kiosk/session',
+		...signed(async (_req, res, { kiosk, body }) => {
+			const { phone, code } = readStrings(body, { phone: { max: 32 }, code: { max: 16 } });
+			const e164 = await otp.verify({ phone: phone!, code: code! });
+			const citizen = await findOrCreateCitizen(store, e164, { now: now() });
+			const session = await startSession(ctx, kiosk.kiosk_id, { citizen_id: citizen.user_id, phone: e164 });
+			// Kept by the kiosk in memory for this session, sealed into a filing it must queue offline.
+			const grant = ctx.env.secretsKey ? issueGrant(ctx.env.secretsKey, { kiosk_id: kiosk.kiosk_id, citizen_id: citizen.user_id, phone: e164, issued_at: now() }) : null;
+			res.json({ session: { identified: true, started_at: session.started_at, grant } });
+		})
+	);
 
-	router.post('/api/kiosk/session/anonymous', ...signed(async (_req, res, { kiosk }) => {
-		const session = await startSession(ctx, kiosk.kiosk_id, { citizen_id: null, phone: null });
-		res.json({ session: { identified: false, started_at: session.started_at, case_types: KIOSK_ANONYMOUS_CASE_TYPES } });
-	}));
+	router.post(
+		'/api/kiosk/session/anonymous',
+		...signed(async (_req, res, { kiosk }) => {
+			const session = await startSession(ctx, kiosk.kiosk_id, { citizen_id: null, phone: null });
+			res.json({ session: { identified: false, started_at: session.started_at, case_types: KIOSK_ANONYMOUS_CASE_TYPES } });
+		})
+	);
 }
 
 /** Filing for the session's citizen, the receipt of what was filed, and finishing. */
 function caseRoutes(router: express.Router, ctx: KioskContext, signed: SignedRoute): void {
 	const { store, env, now, catalogues } = ctx;
-	router.post('/api/kiosk/cases', ...signed(async (_req, res, { kiosk, body }) => {
-		const session = liveSession(kiosk, now());
-		if (!session) throw new TawasulError(409, 'kiosk_no_citizen');
-		// The device may name the citizen it thinks it files for; it must be the one who proved
-		// their phone in this session, never someone else.
-		const { citizen_id: claimed, filing_id: filingId, ...fields } = body;
-		if (claimed !== undefined && claimed !== session.citizen_id) throw new TawasulError(403, 'kiosk_citizen_mismatch');
-		const caseKey = await fileCase(ctx, kiosk, session, fields, readFilingId(filingId));
-		await updateKiosk(store, kiosk.kiosk_id, (current) =>
-			current.session && current.session.started_at === session.started_at && !current.session.case_keys.includes(caseKey)
-				? { ...current, session: { ...current.session, case_keys: [...current.session.case_keys, caseKey].slice(-20) } }
-				: null
-		);
-		res.status(202).json({ case_key: caseKey });
-	}, KIOSK_CASE_BODY_MAX));
+	router.post(
+		'/api/kiosk/cases',
+		...signed(async (_req, res, { kiosk, body }) => {
+			const session = liveSession(kiosk, now());
+			if (!session) throw new TawasulError(409, 'kiosk_no_citizen');
+			// The device may name the citizen it thinks it files for; it must be the one who proved
+			// their phone in this session, never someone else.
+			const { citizen_id: claimed, filing_id: filingId, ...fields } = body;
+			if (claimed !== undefined && claimed !== session.citizen_id) throw new TawasulError(403, 'kiosk_citizen_mismatch');
+			const caseKey = await fileCase(ctx, kiosk, session, fields, readFilingId(filingId));
+			await updateKiosk(store, kiosk.kiosk_id, (current) =>
+				current.session && current.session.started_at === session.started_at && !current.session.case_keys.includes(caseKey)
+					? { ...current, session: { ...current.session, case_keys: [...current.session.case_keys, caseKey].slice(-20) } }
+					: null
+			);
+			res.status(202).json({ case_key: caseKey });
+		}, KIOSK_CASE_BODY_MAX)
+	);
 
 	// The receipt of a case this kiosk filed in the session still open: reference, entity, due
 	// date and where to follow it. Nothing of the case's text, and nothing of any other case.
-	router.get('/api/kiosk/receipt/:case_key', ...signed(async (req, res, { kiosk }) => {
-		const caseKey = String(req.params.case_key);
-		const session = liveSession(kiosk, now());
-		if (!session) throw new TawasulError(409, 'kiosk_no_citizen');
-		if (!UUID.test(caseKey) || !session.case_keys.includes(caseKey)) throw new TawasulError(404, 'not_found');
-		const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(caseKey));
-		if (!caseDoc?.ref) {
-			const refused = await getOrNull(store.use<ActionDoc>(DB.INTAKE), `act:${caseKey}`);
-			// The engine has not reached it yet (or refused it: the action is gone from intake).
-			res.status(refused ? 202 : 404).json(refused ? { pending: true } : { error: { code: 'not_found', message_key: 'errors.not_found' } });
-			return;
-		}
-		const entity = (await catalogues.get()).entities.get(caseDoc.entity_id);
-		res.json({
-			receipt: {
-				ref: caseDoc.ref,
-				case_type: caseDoc.case_type,
-				entity_id: caseDoc.entity_id,
-				entity_name: entity ? { ar: entity.name_ar, en: entity.name_en } : null,
-				created_at: caseDoc.created_at,
-				due_at: caseDoc.sla.due_at,
-				tracking_url: new URL(`/cases/${caseKey}`, env.publicUrl).toString(),
-				kiosk: { name: kiosk.name, centre: kiosk.centre },
-				sms: session.phone !== null
+	router.get(
+		'/api/kiosk/receipt/:case_key',
+		...signed(async (req, res, { kiosk }) => {
+			const caseKey = String(req.params.case_key);
+			const session = liveSession(kiosk, now());
+			if (!session) throw new TawasulError(409, 'kiosk_no_citizen');
+			if (!UUID.test(caseKey) || !session.case_keys.includes(caseKey)) throw new TawasulError(404, 'not_found');
+			const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(caseKey));
+			if (!caseDoc?.ref) {
+				const refused = await getOrNull(store.use<ActionDoc>(DB.INTAKE), `act:${caseKey}`);
+				// The engine has not reached it yet (or refused it: the action is gone from intake).
+				res.status(refused ? 202 : 404).json(refused ? { pending: true } : { error: { code: 'not_found', message_key: 'errors.not_found' } });
+				return;
 			}
-		});
-	}));
+			const entity = (await catalogues.get()).entities.get(caseDoc.entity_id);
+			res.json({
+				receipt: {
+					ref: caseDoc.ref,
+					case_type: caseDoc.case_type,
+					entity_id: caseDoc.entity_id,
+					entity_name: entity ? { ar: entity.name_ar, en: entity.name_en } : null,
+					created_at: caseDoc.created_at,
+					due_at: caseDoc.sla.due_at,
+					tracking_url: new URL(`/cases/${caseKey}`, env.publicUrl).toString(),
+					kiosk: { name: kiosk.name, centre: kiosk.centre },
+					sms: session.phone !== null
+				}
+			});
+		})
+	);
 
-	router.post('/api/kiosk/finish', ...signed(async (_req, res, { kiosk }) => {
-		await updateKiosk(store, kiosk.kiosk_id, (current) => (current.session ? { ...current, session: null } : null));
-		res.json({ finished: true });
-	}));
+	router.post(
+		'/api/kiosk/finish',
+		...signed(async (_req, res, { kiosk }) => {
+			await updateKiosk(store, kiosk.kiosk_id, (current) => (current.session ? { ...current, session: null } : null));
+			res.json({ finished: true });
+		})
+	);
 }
 
 async function startSession(ctx: KioskContext, kioskId: string, who: { citizen_id: string | null; phone: string | null }) {

@@ -60,9 +60,7 @@ export async function issueKey(store: Store, name: string, createdBy: string, no
 
 export async function listKeys(store: Store): Promise<ApiKeyView[]> {
 	const result = await store.use<ApiKeyDoc>(DB.AUTH).list({ startkey: 'apikey:', endkey: 'apikey:\ufff0', include_docs: true });
-	return result.rows
-		.flatMap((row) => (row.doc?.type === DOC_TYPES.API_KEY ? [viewOf(row.doc)] : []))
-		.sort((a, b) => b.created_at.localeCompare(a.created_at));
+	return result.rows.flatMap((row) => (row.doc?.type === DOC_TYPES.API_KEY ? [viewOf(row.doc)] : [])).sort((a, b) => b.created_at.localeCompare(a.created_at));
 }
 
 /** Revoking twice keeps the first revocation; an unknown key is 404. */

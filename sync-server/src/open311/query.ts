@@ -37,7 +37,13 @@ export function one(params: Params, name: string): string | undefined {
 	return values[0] === '' ? undefined : values[0];
 }
 
-const list = (value: string | undefined) => (value ? value.split(',').map((v) => v.trim()).filter(Boolean) : []);
+const list = (value: string | undefined) =>
+	value
+		? value
+				.split(',')
+				.map((v) => v.trim())
+				.filter(Boolean)
+		: [];
 
 export type ParsedQuery = { kind: 'ids'; ids: string[] } | { kind: 'search'; query: RequestQuery };
 

@@ -54,9 +54,7 @@ async function view(store: Store, name: 'by_filter' | 'by_ref', params: Record<s
 	await ensureRequestViews(store);
 	const query = new URLSearchParams(params);
 	const path = `/${DB.CASES}/${OPEN311_DESIGN_ID}/_view/${name}?${query}`;
-	const response = keys
-		? await store.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keys }) })
-		: await store.fetch(path);
+	const response = keys ? await store.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keys }) }) : await store.fetch(path);
 	if (!response.ok) throw new Error(`open311 view ${name} answered ${response.status}`);
 	const { rows } = (await response.json()) as { rows: { value: PublicRow }[] };
 	return rows.map((row) => row.value);

@@ -45,7 +45,12 @@ function handle(fn: Handler): express.RequestHandler {
 			if (!formatOf(req)) throw fail(404, `format ${req.params.format} is not served: use json or xml`);
 			let locale: Locale = 'ar';
 			const asked = one(searchParams(req), 'locale');
-			if (asked !== undefined) locale = readLocale(asked) ?? (() => { throw fail(400, 'locale must be ar or en'); })();
+			if (asked !== undefined)
+				locale =
+					readLocale(asked) ??
+					(() => {
+						throw fail(400, 'locale must be ar or en');
+					})();
 			await fn(req, res, format, locale);
 		};
 		run().catch((error) => {
@@ -114,70 +119,103 @@ interface Open311Context {
 /** Discovery and the service list: what can be reported, from the catalogue. */
 function serviceRoutes(router: express.Router, ctx: Open311Context): void {
 	const { env, catalogue } = ctx;
-	router.get(`${OPEN311_BASE}/discovery.:format`, handle(async (_req, res, format) => {
-		await catalogue();
-		res.setHeader('Cache-Control', 'public, max-age=60');
-		send(res, format, 200, 'discovery', {
-			changeset: ctx.changeset(),
-			contact: `Tawasul, the national suggestions and complaints system: ${env.publicUrl}`,
-			key_service: 'API keys are issued by the national coordinators of Tawasul to the organisations that file requests.',
-			endpoints: [
-				{ specification: SPECIFICATION, url: `${env.publicUrl}${OPEN311_BASE}`, changeset: ctx.changeset(), type: env.production ? 'production' : 'test', formats: ['text/xml', 'application/json'] }
-			]
-		});
-	}));
+	router.get(
+		`${OPEN311_BASE}/discovery.:format`,
+		handle(async (_req, res, format) => {
+			await catalogue();
+			res.setHeader('Cache-Control', 'public, max-age=60');
+			send(res, format, 200, 'discovery', {
+				changeset: ctx.changeset(),
+				contact: `Tawasul, the national suggestions and complaints system: ${env.publicUrl}`,
+				key_service: 'API keys are issued by the national coordinators of Tawasul to the organisations that file requests.',
+				endpoints: [
+					{ specification: SPECIFICATION, url: `${env.publicUrl}${OPEN311_BASE}`, changeset: ctx.changeset(), type: env.production ? 'production' : 'test', formats: ['text/xml', 'application/json'] }
+				]
+			});
+		})
+	);
 
-	router.get(`${OPEN311_BASE}/services.:format`, handle(async (_req, res, format, locale) => {
-		res.setHeader('Cache-Control', 'public, max-age=60');
-		send(res, format, 200, 'services', serviceList(await catalogue(), locale));
-	}));
+	router.get(
+		`${OPEN311_BASE}/services.:format`,
+		handle(async (_req, res, format, locale) => {
+			res.setHeader('Cache-Control', 'public, max-age=60');
+			send(res, format, 200, 'services', serviceList(await catalogue(), locale));
+		})
+	);
 
-	router.get(`${OPEN311_BASE}/services/:code.:format`, handle(async (req, res, format, locale) => {
-		const category = findService(await catalogue(), req.params.code);
-		if (!category) throw fail(404, `service_code ${req.params.code} was not found`);
-		res.setHeader('Cache-Control', 'public, max-age=60');
-		send(res, format, 200, 'service_definition', definitionOf(category, locale));
-	}));
+	router.get(
+		`${OPEN311_BASE}/services/:code.:format`,
+		handle(async (req, res, format, locale) => {
+			const category = findService(await catalogue(), req.params.code);
+			if (!category) throw fail(404, `service_code ${req.params.code} was not found`);
+			res.setHeader('Cache-Control', 'public, max-age=60');
+			send(res, format, 200, 'service_definition', definitionOf(category, locale));
+		})
+	);
 }
 
 /** Requests read by query, by id and by the token a partner got when filing. */
 function requestReadRoutes(router: express.Router, ctx: Open311Context): void {
 	const { store, now, catalogue } = ctx;
-	router.get(`${OPEN311_BASE}/requests.:format`, handle(async (req, res, format, locale) => {
-		const known = await catalogue();
-		const parsed = parseRequestQuery(searchParams(req), known, now());
-		const rows = parsed.kind === 'ids' ? orderedBy(parsed.ids, await requestsByRef(store, parsed.ids)) : await searchRequests(store, parsed.query);
-		res.setHeader('Cache-Control', 'no-cache');
-		send(res, format, 200, 'service_requests', rows.map((row) => requestOf(row, known, locale)));
-	}));
+	router.get(
+		`${OPEN311_BASE}/requests.:format`,
+		handle(async (req, res, format, locale) => {
+			const known = await catalogue();
+			const parsed = parseRequestQuery(searchParams(req), known, now());
+			const rows = parsed.kind === 'ids' ? orderedBy(parsed.ids, await requestsByRef(store, parsed.ids)) : await searchRequests(store, parsed.query);
+			res.setHeader('Cache-Control', 'no-cache');
+			send(
+				res,
+				format,
+				200,
+				'service_requests',
+				rows.map((row) => requestOf(row, known, locale))
+			);
+		})
+	);
 
-	router.get(`${OPEN311_BASE}/requests/:id.:format`, handle(async (req, res, format, locale) => {
-		const [row] = await requestsByRef(store, [req.params.id]);
-		if (!row) throw fail(404, `service_request_id ${req.params.id} was not found`);
-		res.setHeader('Cache-Control', 'no-cache');
-		send(res, format, 200, 'service_requests', [requestOf(row, await catalogue(), locale)]);
-	}));
+	router.get(
+		`${OPEN311_BASE}/requests/:id.:format`,
+		handle(async (req, res, format, locale) => {
+			const [row] = await requestsByRef(store, [req.params.id]);
+			if (!row) throw fail(404, `service_request_id ${req.params.id} was not found`);
+			res.setHeader('Cache-Control', 'no-cache');
+			send(res, format, 200, 'service_requests', [requestOf(row, await catalogue(), locale)]);
+		})
+	);
 
 	// The updates extension: the public steps of the requests, oldest first.
-	router.get(`${OPEN311_BASE}/servicerequestupdates.:format`, handle(async (req, res, format, locale) => {
-		const rows = await searchUpdates(store, parseUpdatesQuery(searchParams(req), now()));
-		const known = await catalogue();
-		res.setHeader('Cache-Control', 'no-cache');
-		send(res, format, 200, 'service_request_updates', rows.map((row) => updateOf(row, known, locale)));
-	}));
+	router.get(
+		`${OPEN311_BASE}/servicerequestupdates.:format`,
+		handle(async (req, res, format, locale) => {
+			const rows = await searchUpdates(store, parseUpdatesQuery(searchParams(req), now()));
+			const known = await catalogue();
+			res.setHeader('Cache-Control', 'no-cache');
+			send(
+				res,
+				format,
+				200,
+				'service_request_updates',
+				rows.map((row) => updateOf(row, known, locale))
+			);
+		})
+	);
 
-	router.get(`${OPEN311_BASE}/tokens/:token.:format`, handle(async (req, res, format) => {
-		const token = req.params.token;
-		if (!TOKEN.test(token)) throw fail(404, `token ${token} was not found`);
-		res.setHeader('Cache-Control', 'no-cache');
-		const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(token));
-		// Only a case filed through Open311 has its action named by its case key.
-		if (caseDoc?.ref && caseDoc.applied.includes(`act:${token}`)) return send(res, format, 200, 'service_requests', [{ service_request_id: caseDoc.ref, token }]);
-		// Not routed yet: the action waits in intake. Gone from intake: the engine refused it.
-		const action = await getOrNull(store.use<ActionDoc>(DB.INTAKE), `act:${token}`);
-		if (action?.device_id === 'open311') return send(res, format, 200, 'service_requests', [{ token }]);
-		throw fail(404, `token ${token} was not found, or its request was refused`);
-	}));
+	router.get(
+		`${OPEN311_BASE}/tokens/:token.:format`,
+		handle(async (req, res, format) => {
+			const token = req.params.token;
+			if (!TOKEN.test(token)) throw fail(404, `token ${token} was not found`);
+			res.setHeader('Cache-Control', 'no-cache');
+			const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(token));
+			// Only a case filed through Open311 has its action named by its case key.
+			if (caseDoc?.ref && caseDoc.applied.includes(`act:${token}`)) return send(res, format, 200, 'service_requests', [{ service_request_id: caseDoc.ref, token }]);
+			// Not routed yet: the action waits in intake. Gone from intake: the engine refused it.
+			const action = await getOrNull(store.use<ActionDoc>(DB.INTAKE), `act:${token}`);
+			if (action?.device_id === 'open311') return send(res, format, 200, 'service_requests', [{ token }]);
+			throw fail(404, `token ${token} was not found, or its request was refused`);
+		})
+	);
 }
 
 /** Filing a request with an API key, rate-limited per key. */

@@ -64,7 +64,11 @@ export function buildRequest(form: Form, catalogue: Catalogue, bounds: Open311En
 	const description = single(form, 'description');
 	if (!description) problem('description is required');
 	else if ([...description].length > DESCRIPTION_MAX) problem(`description is longer than ${DESCRIPTION_MAX} characters`);
-	for (const [name, value] of [['description', description], ['attribute[subject]', subject], ['address_string', single(form, 'address_string')]] as const) {
+	for (const [name, value] of [
+		['description', description],
+		['attribute[subject]', subject],
+		['address_string', single(form, 'address_string')]
+	] as const) {
 		if (value && MARKUP.test(value)) problem(`${name} may not contain HTML or code`);
 	}
 	if (single(form, 'address_id')) problem('address_id is not supported: send lat and long, or address_string');

@@ -10,7 +10,14 @@ function mapOf(doc: unknown): [unknown, UpdateRow][] {
 	return emitted;
 }
 
-const step = (kind: string, at: string, fields: Record<string, unknown> = {}) => ({ action_id: `act:${at}`, kind, at: `2026-03-0${at}T08:00:00.000Z`, author_role: 'agent', author_id: 'a', ...fields });
+const step = (kind: string, at: string, fields: Record<string, unknown> = {}) => ({
+	action_id: `act:${at}`,
+	kind,
+	at: `2026-03-0${at}T08:00:00.000Z`,
+	author_role: 'agent',
+	author_id: 'a',
+	...fields
+});
 
 const suggestion = {
 	type: 'case',
@@ -51,7 +58,9 @@ describe('Open311 request updates', () => {
 	});
 
 	it('describes each step with a fixed note in the asked language, naming the entity a case went to', () => {
-		const rows = mapOf(suggestion).filter(([key]) => (key as string[])[0] === '*').map(([, value]) => value);
+		const rows = mapOf(suggestion)
+			.filter(([key]) => (key as string[])[0] === '*')
+			.map(([, value]) => value);
 		const en = rows.map((row) => updateOf(row, catalogue, 'en'));
 		expect(en.map((u) => [u.status, u.description])).toEqual([
 			['open', 'Received'],

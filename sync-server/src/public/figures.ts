@@ -44,7 +44,5 @@ export async function publicPeriods(store: Store, entities: Map<string, EntityDo
 		{ year, complete: false, from: `${year}-01-01`, to: today },
 		{ year: year - 1, complete: true, from: `${year - 1}-01-01`, to: `${year - 1}-12-31` }
 	];
-	return Promise.all(
-		ranges.map(async ({ year, complete, from, to }) => ({ year, complete, report: await buildReport(reader, { from, to, names, now }) }))
-	);
+	return Promise.all(ranges.map(async ({ year, complete, from, to }) => ({ year, complete, report: await buildReport(reader, { from, to, names, now }) })));
 }

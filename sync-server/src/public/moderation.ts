@@ -26,20 +26,11 @@ export async function listPublished(store: Store, limit = MODERATION_LIST_MAX): 
 	}
 }
 
-export type Moderation =
-	| { kind: 'withdraw'; reason: string }
-	| { kind: 'restore' }
-	| { kind: 'edit'; title?: string; change?: string };
+export type Moderation = { kind: 'withdraw'; reason: string } | { kind: 'restore' } | { kind: 'edit'; title?: string; change?: string };
 
 /** Applies one decision to a published suggestion and returns it as saved, with what changed
  * for the audit trail. A decision that changes nothing writes nothing. */
-export async function moderate(
-	store: Store,
-	id: string,
-	decision: Moderation,
-	by: string,
-	at: string
-): Promise<{ doc: PublicSuggestionDoc; changes: Record<string, { from: unknown; to: unknown }> }> {
+export async function moderate(store: Store, id: string, decision: Moderation, by: string, at: string): Promise<{ doc: PublicSuggestionDoc; changes: Record<string, { from: unknown; to: unknown }> }> {
 	if (!SUGGESTION_ID.test(id)) throw new TawasulError(404, 'not_found');
 	await store.ensureDb(DB.PUBLIC);
 	return updateDoc(store.use<PublicSuggestionDoc>(DB.PUBLIC), id, (current) => {

@@ -22,8 +22,7 @@ const suggestion = (fields: Partial<PublicSuggestionDoc> = {}): PublicSuggestion
 	...fields
 });
 
-const render = (locale: 'ar' | 'en', suggestions: PublicSuggestionDoc[]) =>
-	renderPublicList({ locale, publicUrl: 'https://tawasul.example', suggestions, entities: new Map([['works', WORKS]]) });
+const render = (locale: 'ar' | 'en', suggestions: PublicSuggestionDoc[]) => renderPublicList({ locale, publicUrl: 'https://tawasul.example', suggestions, entities: new Map([['works', WORKS]]) });
 
 describe('the public list', () => {
 	it('escapes what people wrote: a title or a change cannot add markup or tags', () => {
@@ -72,17 +71,40 @@ describe('dates and the sitemap', () => {
 });
 
 const figuresRow = (fields: Partial<ReportRow>): ReportRow => ({
-	scope: 'entity', entity_id: 'works', name_ar: 'وزارة الأشغال', name_en: 'Ministry of Works', entities: null,
-	cases: 0, inquiries: 0, complaints: 0, inquiries_and_complaints: 0, suggestions: 0, replied: 0,
-	within_period_pct: null, within_period_pct_due_only: null, within_period_pct_no_due_on_time: null, avg_days_to_reply: null,
-	open: 0, overdue: 0, no_due: 0, suggestions_under_study: 0, suggestions_implemented: 0,
-	satisfaction_handling: null, satisfaction_clarity: null, satisfaction_courtesy: null, satisfaction_ease_of_use: null, rating_response_rate_pct: null,
+	scope: 'entity',
+	entity_id: 'works',
+	name_ar: 'وزارة الأشغال',
+	name_en: 'Ministry of Works',
+	entities: null,
+	cases: 0,
+	inquiries: 0,
+	complaints: 0,
+	inquiries_and_complaints: 0,
+	suggestions: 0,
+	replied: 0,
+	within_period_pct: null,
+	within_period_pct_due_only: null,
+	within_period_pct_no_due_on_time: null,
+	avg_days_to_reply: null,
+	open: 0,
+	overdue: 0,
+	no_due: 0,
+	suggestions_under_study: 0,
+	suggestions_implemented: 0,
+	satisfaction_handling: null,
+	satisfaction_clarity: null,
+	satisfaction_courtesy: null,
+	satisfaction_ease_of_use: null,
+	rating_response_rate_pct: null,
 	...fields
 });
 
 const period = (year: number, complete: boolean, national: Partial<ReportRow>, entities: Partial<ReportRow>[]): PublicPeriod => {
 	const report: Report = {
-		from: `${year}-01-01`, to: complete ? `${year}-12-31` : `${year}-06-30`, generated_at: '2026-06-30T10:00:00.000Z', conventions: DEFAULT_CONVENTIONS,
+		from: `${year}-01-01`,
+		to: complete ? `${year}-12-31` : `${year}-06-30`,
+		generated_at: '2026-06-30T10:00:00.000Z',
+		conventions: DEFAULT_CONVENTIONS,
 		national: figuresRow({ scope: 'national', entity_id: null, name_ar: null, name_en: null, ...national }),
 		entities: entities.map(figuresRow)
 	};

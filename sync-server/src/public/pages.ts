@@ -179,9 +179,7 @@ function cell(locale: Locale, row: ReportRow, field: keyof ReportRow, kind: 'cou
 
 function periodSection(locale: Locale, period: PublicPeriod, index: number): string {
 	const { report } = period;
-	const heading = period.complete
-		? t(locale, 'public.figures.year', { year: period.year })
-		: t(locale, 'public.figures.year_to_date', { year: period.year, to: formatDay(report.to, locale) });
+	const heading = period.complete ? t(locale, 'public.figures.year', { year: period.year }) : t(locale, 'public.figures.year_to_date', { year: period.year, to: formatDay(report.to, locale) });
 	const id = `period-${index}`;
 	const national = `<dl>${NATIONAL.map(([key, field, kind]) => `<dt>${escapeHtml(t(locale, `public.figures.${key}`))}</dt><dd ${cell(locale, report.national, field, kind)}</dd>`).join('')}</dl>`;
 	if (!report.entities.length) {
@@ -190,7 +188,10 @@ function periodSection(locale: Locale, period: PublicPeriod, index: number): str
 	const name = (row: ReportRow) => (locale === 'en' ? row.name_en : row.name_ar) ?? row.entity_id ?? '';
 	const head = `<tr><th scope="col">${escapeHtml(t(locale, 'public.figures.entity'))}</th>${BY_ENTITY.map(([key]) => `<th scope="col">${escapeHtml(t(locale, `public.figures.${key}`))}</th>`).join('')}</tr>`;
 	const rows = report.entities
-		.map((row) => `<tr data-entity="${escapeHtml(row.entity_id ?? '')}"><th scope="row">${escapeHtml(name(row))}</th>${BY_ENTITY.map(([, field, kind]) => `<td ${cell(locale, row, field, kind)}</td>`).join('')}</tr>`)
+		.map(
+			(row) =>
+				`<tr data-entity="${escapeHtml(row.entity_id ?? '')}"><th scope="row">${escapeHtml(name(row))}</th>${BY_ENTITY.map(([, field, kind]) => `<td ${cell(locale, row, field, kind)}</td>`).join('')}</tr>`
+		)
 		.join('\n');
 	const caption = escapeHtml(t(locale, 'public.figures.by_entity', { period: heading }));
 	return `<section aria-labelledby="${id}" data-year="${period.year}"><h2 id="${id}">${escapeHtml(heading)}</h2>${national}

@@ -62,7 +62,13 @@ export function publishHandler(deps: PublishDeps): (effects: SideEffect[]) => Pr
 			if (done) continue;
 			log.error('publishing a suggestion failed', { key: effect.key, error: lastError });
 			await deps.store.ensureDb(DB.ENGINE);
-			await insertOnce(deps.store.use(DB.ENGINE), { _id: `dead:${effect.key}`, type: DOC_TYPES.DEAD_LETTER, effect: effect.key, error: lastError, at: new Date((deps.now ?? Date.now)()).toISOString() });
+			await insertOnce(deps.store.use(DB.ENGINE), {
+				_id: `dead:${effect.key}`,
+				type: DOC_TYPES.DEAD_LETTER,
+				effect: effect.key,
+				error: lastError,
+				at: new Date((deps.now ?? Date.now)()).toISOString()
+			});
 		}
 	};
 }

@@ -75,14 +75,16 @@ function snapshots(deps: { store: Store; now: () => number }): { current(): Prom
 		}));
 		pending = started;
 		// A failed read is not kept: the next reader tries again, and a stale snapshot stays served.
-		started.then(
-			(fresh) => {
-				if (pending === started) snapshot = Promise.resolve(fresh);
-			},
-			(error: unknown) => log.warn('public pages could not be read', { error: (error as Error)?.message })
-		).finally(() => {
-			if (pending === started) pending = null;
-		});
+		started
+			.then(
+				(fresh) => {
+					if (pending === started) snapshot = Promise.resolve(fresh);
+				},
+				(error: unknown) => log.warn('public pages could not be read', { error: (error as Error)?.message })
+			)
+			.finally(() => {
+				if (pending === started) pending = null;
+			});
 		return started;
 	}
 
@@ -137,7 +139,11 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 		router.get(path, async (req, res, next) => {
 			try {
 				const s = await held.current();
-				send(req, res, rendered(s, key, type, () => render(s)));
+				send(
+					req,
+					res,
+					rendered(s, key, type, () => render(s))
+				);
 			} catch (error) {
 				next(error);
 			}

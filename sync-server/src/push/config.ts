@@ -49,7 +49,8 @@ function vapid(source: Source): VapidKeys | null {
 	const privateKey = source.VAPID_PRIVATE_KEY!;
 	const subject = source.VAPID_SUBJECT!;
 	const publicBytes = base64UrlBytes(publicKey);
-	if (!publicBytes || publicBytes.length !== 65 || publicBytes[0] !== 4) throw new EnvError('VAPID_PUBLIC_KEY', 'expected the base64url of a 65-byte uncompressed P-256 public key (npm run vapid-keys)');
+	if (!publicBytes || publicBytes.length !== 65 || publicBytes[0] !== 4)
+		throw new EnvError('VAPID_PUBLIC_KEY', 'expected the base64url of a 65-byte uncompressed P-256 public key (npm run vapid-keys)');
 	const privateBytes = base64UrlBytes(privateKey);
 	if (!privateBytes || privateBytes.length !== 32) throw new EnvError('VAPID_PRIVATE_KEY', 'expected the base64url of a 32-byte P-256 private key (npm run vapid-keys)');
 	if (!publicFor(privateBytes)?.equals(publicBytes)) throw new EnvError('VAPID_PUBLIC_KEY', 'is not the public key of VAPID_PRIVATE_KEY');

@@ -43,7 +43,13 @@ export function pushNoticeHandler(deps: PushNoticeDeps): (effects: SideEffect[])
 			}
 			log.error('citizen push failed', { key: effect.key, error: lastError });
 			await deps.store.ensureDb(DB.ENGINE);
-			await insertOnce(deps.store.use(DB.ENGINE), { _id: `dead:push:${effect.key}`, type: DOC_TYPES.DEAD_LETTER, effect: effect.key, error: lastError, at: new Date((deps.now ?? Date.now)()).toISOString() });
+			await insertOnce(deps.store.use(DB.ENGINE), {
+				_id: `dead:push:${effect.key}`,
+				type: DOC_TYPES.DEAD_LETTER,
+				effect: effect.key,
+				error: lastError,
+				at: new Date((deps.now ?? Date.now)()).toISOString()
+			});
 		});
 		if (queued > 0) deps.sender.kick();
 	};

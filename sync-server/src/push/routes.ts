@@ -54,7 +54,12 @@ export function pushRouter(deps: { store: Store; push: PushEnv; now?: () => Date
 			const user = changer(res);
 			const endpoint = (req.body as { endpoint?: unknown } | undefined)?.endpoint;
 			const extra = Object.keys((req.body as object | undefined) ?? {}).filter((key) => key !== 'endpoint');
-			if (extra.length) throw new TawasulError(400, 'unknown_field', extra.slice(0, 5).map((field) => ({ field, code: 'unknown_field' })));
+			if (extra.length)
+				throw new TawasulError(
+					400,
+					'unknown_field',
+					extra.slice(0, 5).map((field) => ({ field, code: 'unknown_field' }))
+				);
 			if (typeof endpoint !== 'string' || endpoint === '' || endpoint.length > MAX_ENDPOINT_LENGTH) throw new TawasulError(400, 'invalid_format', [{ field: 'endpoint', code: 'invalid_format' }]);
 			const removed = await removeSubscriptionDoc(deps.store, subscriptionDocId(user.user_id, endpoint));
 			res.setHeader('Cache-Control', 'no-store');

@@ -98,7 +98,10 @@ export class PushSender {
 		);
 		if (stale.length === 0) return;
 		const iso = new Date(now).toISOString();
-		const marked = await savePushJobs(this.store, stale.map((job) => ({ ...job, status: 'uncertain', claim: null, error: 'interrupted between claim and answer', updated_at: iso })));
+		const marked = await savePushJobs(
+			this.store,
+			stale.map((job) => ({ ...job, status: 'uncertain', claim: null, error: 'interrupted between claim and answer', updated_at: iso }))
+		);
 		this.counts.uncertain += marked.length;
 		log.warn('push jobs interrupted by a crash marked uncertain, not resent', { count: marked.length });
 	}

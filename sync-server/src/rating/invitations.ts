@@ -55,7 +55,13 @@ export function invitationHandler(deps: InvitationDeps): (effects: SideEffect[])
 			}
 			log.error('rating invitation failed', { key: effect.key, error: lastError });
 			await deps.store.ensureDb(DB.ENGINE);
-			await insertOnce(deps.store.use(DB.ENGINE), { _id: `dead:${effect.key}`, type: DOC_TYPES.DEAD_LETTER, effect: effect.key, error: lastError, at: new Date((deps.now ?? Date.now)()).toISOString() });
+			await insertOnce(deps.store.use(DB.ENGINE), {
+				_id: `dead:${effect.key}`,
+				type: DOC_TYPES.DEAD_LETTER,
+				effect: effect.key,
+				error: lastError,
+				at: new Date((deps.now ?? Date.now)()).toISOString()
+			});
 		});
 	};
 }

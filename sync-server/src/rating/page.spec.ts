@@ -7,7 +7,14 @@ const facts = { entityName: 'وزارة الأشغال', ref: '26-000001-7', sub
 describe('rating page', () => {
 	it('escapes everything a person or the store wrote', () => {
 		expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
-		const html = renderForm({ locale: 'ar', token: 'A'.repeat(43), facts, expiresAt: '2026-03-15T09:00:00Z', timeZone: 'Asia/Bahrain', values: { scores: {}, comment: '</textarea><script>x</script>' } });
+		const html = renderForm({
+			locale: 'ar',
+			token: 'A'.repeat(43),
+			facts,
+			expiresAt: '2026-03-15T09:00:00Z',
+			timeZone: 'Asia/Bahrain',
+			values: { scores: {}, comment: '</textarea><script>x</script>' }
+		});
 		expect(html).not.toContain('<img src=x');
 		expect(html).not.toContain('<script>x');
 		expect(html).toContain('Fixed &quot;soon&quot; &amp; done');
@@ -31,7 +38,10 @@ describe('rating page', () => {
 			expiresAt: '2026-03-15T09:00:00Z',
 			timeZone: 'Asia/Bahrain',
 			values: { scores: { clarity: '4' }, comment: '' },
-			errors: [{ field: 'scores.handling', code: 'required' }, { field: 'comment', code: 'too_long', params: { max: 2000 } }]
+			errors: [
+				{ field: 'scores.handling', code: 'required' },
+				{ field: 'comment', code: 'too_long', params: { max: 2000 } }
+			]
 		});
 		expect(html).toMatch(/<fieldset aria-describedby="c-handling-error" aria-invalid="true">\s*<legend>How your case was handled<\/legend>/);
 		expect(html).toContain('<a href="#c-handling">');
@@ -62,7 +72,7 @@ describe('SMS texts', async () => {
 	const { fillSmsText } = await import('../../../src/lib/domain/sms-texts.js');
 	const params = { entity: 'Ministry of Works', ref: '26-000001-7', link: 'https://t.bh/r/x' };
 
-	it('come from the catalogue in the citizen\'s language', () => {
+	it("come from the catalogue in the citizen's language", () => {
 		expect(fillSmsText('rating_invite', builtInSmsText('rating_invite', 'en'), params)).toBe(
 			'Tawasul: Ministry of Works replied to your case 26-000001-7. Rate the reply within 14 days: https://t.bh/r/x'
 		);
@@ -71,7 +81,7 @@ describe('SMS texts', async () => {
 		expect(fillSmsText('sign_in_code', builtInSmsText('sign_in_code', 'ar'), { code: '123456', minutes: '5' })).toBe('رمز الدخول إلى تواصل: 123456. صالح لمدة 5 دقائق.');
 	});
 
-	it('follow the coordinator\'s wording, and never lose the link', () => {
+	it("follow the coordinator's wording, and never lose the link", () => {
 		expect(fillSmsText('rating_invite', 'Rate {ref}: {link}', params)).toBe('Rate 26-000001-7: https://t.bh/r/x');
 		expect(fillSmsText('rating_invite', 'Please rate {entity}', params)).toBe('Please rate Ministry of Works https://t.bh/r/x');
 	});

@@ -42,9 +42,7 @@ button{font:inherit;font-weight:600;min-block-size:2.75rem;padding:.5rem 1.5rem;
 
 function layout(locale: Locale, title: string, body: string, switchHref: string | null): string {
 	const other: Locale = locale === 'ar' ? 'en' : 'ar';
-	const switcher = switchHref
-		? `<a href="${escapeHtml(switchHref)}" lang="${other}" hreflang="${other}">${escapeHtml(t(locale, 'lang.switch'))}</a>`
-		: '';
+	const switcher = switchHref ? `<a href="${escapeHtml(switchHref)}" lang="${other}" hreflang="${other}">${escapeHtml(t(locale, 'lang.switch'))}</a>` : '';
 	return `<!doctype html>
 <html lang="${locale}" dir="${locale === 'ar' ? 'rtl' : 'ltr'}">
 <head>
@@ -160,8 +158,7 @@ ${commentError ? `<p class="error" id="comment-error">${escapeHtml(errorText(loc
 
 export type StatePage = 'expired' | 'used' | 'unknown' | 'malformed' | 'too_large' | 'busy';
 
-const localNumbers = (params: Record<string, string | number>, locale: Locale) =>
-	Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'number' ? formatNumber(v, locale) : v]));
+const localNumbers = (params: Record<string, string | number>, locale: Locale) => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'number' ? formatNumber(v, locale) : v]));
 
 export function renderState(locale: Locale, state: StatePage, params: Record<string, string | number> = {}, switchHref: string | null = null): string {
 	const title = t(locale, `rating.state.${state}_title`);

@@ -83,7 +83,7 @@ describe('the window on the server clock', () => {
 		}
 	});
 
-	it('texts the link in the case\'s language and keeps the token out of the store', async () => {
+	it("texts the link in the case's language and keeps the token out of the store", async () => {
 		const token = await invite(7);
 		expect(sent.at(-1)!.text).toMatch(/^Tawasul: works replied to your case 26-000001-7\. Rate the reply within 14 days: https:\/\/t\.example\/r\//);
 		expect(sent.at(-1)!.secret).toBe(token);

@@ -68,12 +68,12 @@ class LinkPages {
 	/** Resolves the token to an invitation that may still be rated, or answers with the right page. */
 	async openInvite(req: Request, res: Response): Promise<InviteDoc | null> {
 		const token = req.params.token;
-		if (!TOKEN_PATTERN.test(token)) return this.state(req, res, 'malformed', null), null;
+		if (!TOKEN_PATTERN.test(token)) return (this.state(req, res, 'malformed', null), null);
 		const invite = await inviteByToken(this.store, token);
-		if (!invite) return this.state(req, res, 'unknown', null), null;
+		if (!invite) return (this.state(req, res, 'unknown', null), null);
 		const s = await inviteState(this.store, invite, new Date(this.now()));
-		if (s === 'used') return this.state(req, res, 'used', invite), null;
-		if (s === 'expired') return this.state(req, res, 'expired', invite, { date: await this.expiredDate(invite, this.localeOf(req, invite)) }), null;
+		if (s === 'used') return (this.state(req, res, 'used', invite), null);
+		if (s === 'expired') return (this.state(req, res, 'expired', invite, { date: await this.expiredDate(invite, this.localeOf(req, invite)) }), null);
 		return invite;
 	}
 

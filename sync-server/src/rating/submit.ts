@@ -30,19 +30,13 @@ export async function inviteState(store: Store, invite: InviteDoc, now: Date): P
 	const rating = await getRating(store, invite.reply_action_id);
 	if (rating) {
 		// The link answers "already rated" either way; what is left undone is retried at the next touch.
-		await finishRating(store, rating, invite).catch((error: Error) =>
-			log.warn('finishing a rating failed, will retry at the next touch of its link', { rating: rating._id, error: error.message })
-		);
+		await finishRating(store, rating, invite).catch((error: Error) => log.warn('finishing a rating failed, will retry at the next touch of its link', { rating: rating._id, error: error.message }));
 		return 'used';
 	}
 	return isWithinWindow(invite.created_at, now) ? 'open' : 'expired';
 }
 
-export type SubmitOutcome =
-	| { kind: 'rated'; rating: RatingDoc; low: boolean }
-	| { kind: 'invalid'; errors: FieldError[] }
-	| { kind: 'expired' }
-	| { kind: 'used' };
+export type SubmitOutcome = { kind: 'rated'; rating: RatingDoc; low: boolean } | { kind: 'invalid'; errors: FieldError[] } | { kind: 'expired' } | { kind: 'used' };
 
 export async function submitRating(deps: SubmitDeps, invite: InviteDoc, input: RatingInput, via: RatingDoc['via']): Promise<SubmitOutcome> {
 	const now = new Date(deps.now());
@@ -121,10 +115,7 @@ async function insertAction(store: Store, action: ActionDoc): Promise<void> {
  * may differ between two requests that raced to write it. */
 function isSameServerAction(stored: ActionDoc, action: ActionDoc): boolean {
 	return (
-		stored.kind === action.kind &&
-		stored.case_key === action.case_key &&
-		stored.author?.user_id === action.author?.user_id &&
-		(stored.reply_action_id ?? null) === (action.reply_action_id ?? null)
+		stored.kind === action.kind && stored.case_key === action.case_key && stored.author?.user_id === action.author?.user_id && (stored.reply_action_id ?? null) === (action.reply_action_id ?? null)
 	);
 }
 
@@ -136,7 +127,10 @@ export async function reopenThroughLink(deps: SubmitDeps, invite: InviteDoc, rea
 	const text = typeof reason === 'string' ? reason.trim() : '';
 	const length = [...text].length;
 	if (length < LIMITS.REASON_MIN || length > LIMITS.REASON_MAX) {
-		return { kind: 'invalid', errors: [{ field: 'reason', code: length ? (length < LIMITS.REASON_MIN ? 'too_short' : 'too_long') : 'required', params: { min: LIMITS.REASON_MIN, max: LIMITS.REASON_MAX } }] };
+		return {
+			kind: 'invalid',
+			errors: [{ field: 'reason', code: length ? (length < LIMITS.REASON_MIN ? 'too_short' : 'too_long') : 'required', params: { min: LIMITS.REASON_MIN, max: LIMITS.REASON_MAX } }]
+		};
 	}
 	const now = new Date(deps.now());
 	const caseDoc = await getOrNull(deps.store.use<CaseDoc>(DB.CASES), caseDocId(invite.case_key));

@@ -26,7 +26,9 @@ describe('redactImage', () => {
 	});
 
 	it('keeps a WebP a WebP', async () => {
-		const webp = await sharp(await checkeredPhoto(100, 80)).webp().toBuffer();
+		const webp = await sharp(await checkeredPhoto(100, 80))
+			.webp()
+			.toBuffer();
 		const made = await redactImage(webp, 'image/webp', [{ x: 0, y: 0, w: 1, h: 1 }]);
 		expect(made.ok && made.content_type).toBe('image/webp');
 	});

@@ -57,60 +57,72 @@ export function redactionRouter(deps: Deps): express.Router {
 	const originalAllowed = windowQuota(ORIGINALS_PER_HOUR, HOUR_MS, () => now().getTime());
 	const path = '/api/cases/:case_key/attachments/:attachment_id';
 
-	router.post(`${path}/redact`, small, asyncHandler(async (req, res) => {
-		const user = requireRole(res, ['agent', 'manager']);
-		if (!redactAllowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
-		const body = readObject(req.body);
-		onlyFields(body, ['rects']);
-		const rects = checkRects(body.rects);
-		if (!rects.ok) throw new TawasulError(400, rects.code, rects.fields);
-		const caseDoc = await entityCase(deps.store, user, req.params.case_key);
-		const attachmentId = req.params.attachment_id;
-		photoOf(caseDoc, attachmentId);
-		const count = await redact(deps, { caseDoc, attachmentId, rects: rects.rects, user, at: now().toISOString() });
-		res.setHeader('Cache-Control', 'no-store');
-		res.json({ attachment_id: attachmentId, shown: 'redacted', count });
-	}));
+	router.post(
+		`${path}/redact`,
+		small,
+		asyncHandler(async (req, res) => {
+			const user = requireRole(res, ['agent', 'manager']);
+			if (!redactAllowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
+			const body = readObject(req.body);
+			onlyFields(body, ['rects']);
+			const rects = checkRects(body.rects);
+			if (!rects.ok) throw new TawasulError(400, rects.code, rects.fields);
+			const caseDoc = await entityCase(deps.store, user, req.params.case_key);
+			const attachmentId = req.params.attachment_id;
+			photoOf(caseDoc, attachmentId);
+			const count = await redact(deps, { caseDoc, attachmentId, rects: rects.rects, user, at: now().toISOString() });
+			res.setHeader('Cache-Control', 'no-store');
+			res.json({ attachment_id: attachmentId, shown: 'redacted', count });
+		})
+	);
 
-	router.post(`${path}/revert`, small, asyncHandler(async (req, res) => {
-		const user = requireRole(res, ['manager']);
-		if (!redactAllowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
-		onlyFields(readObject(req.body), []);
-		const caseDoc = await entityCase(deps.store, user, req.params.case_key);
-		const attachmentId = req.params.attachment_id;
-		const { ref, actionId } = photoOf(caseDoc, attachmentId);
-		const record = await readRecord(deps.store, attachmentId);
-		if (!record || record.shown !== 'redacted') throw new TawasulError(409, 'invalid_transition');
-		const at = now().toISOString();
-		const shown = await readShown(deps.store, caseDoc, attachmentId);
-		const original = await readOriginal(deps.store, actionId, ref.name);
-		await saveRecord(deps.store, nextRecord(record, { attachmentId, caseKey: caseDoc.case_key, at, by: user.user_id }));
-		await writeShown(deps.store, caseDoc, shown, original, false);
-		await writeAudit(deps.store, [redactionAuditEntry({ kind: 'redaction.revert', user, caseDoc, attachmentId, at })]);
-		res.setHeader('Cache-Control', 'no-store');
-		res.json({ attachment_id: attachmentId, shown: 'original' });
-	}));
+	router.post(
+		`${path}/revert`,
+		small,
+		asyncHandler(async (req, res) => {
+			const user = requireRole(res, ['manager']);
+			if (!redactAllowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
+			onlyFields(readObject(req.body), []);
+			const caseDoc = await entityCase(deps.store, user, req.params.case_key);
+			const attachmentId = req.params.attachment_id;
+			const { ref, actionId } = photoOf(caseDoc, attachmentId);
+			const record = await readRecord(deps.store, attachmentId);
+			if (!record || record.shown !== 'redacted') throw new TawasulError(409, 'invalid_transition');
+			const at = now().toISOString();
+			const shown = await readShown(deps.store, caseDoc, attachmentId);
+			const original = await readOriginal(deps.store, actionId, ref.name);
+			await saveRecord(deps.store, nextRecord(record, { attachmentId, caseKey: caseDoc.case_key, at, by: user.user_id }));
+			await writeShown(deps.store, caseDoc, shown, original, false);
+			await writeAudit(deps.store, [redactionAuditEntry({ kind: 'redaction.revert', user, caseDoc, attachmentId, at })]);
+			res.setHeader('Cache-Control', 'no-store');
+			res.json({ attachment_id: attachmentId, shown: 'original' });
+		})
+	);
 
-	router.post(`${path}/original`, small, asyncHandler(async (req, res) => {
-		const user = requireRole(res, ['agent', 'manager']);
-		if (!originalAllowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
-		const body = readObject(req.body);
-		onlyFields(body, ['reason']);
-		const reason = checkReason(body.reason);
-		if (!reason.ok) throw new TawasulError(400, reason.field.code, [reason.field]);
-		const caseDoc = await entityCase(deps.store, user, req.params.case_key);
-		const attachmentId = req.params.attachment_id;
-		const { ref, actionId } = photoOf(caseDoc, attachmentId);
-		const original = await readOriginal(deps.store, actionId, ref.name);
-		const at = now().toISOString();
-		// Recorded before a byte leaves: an original nobody can account for is never sent.
-		await writeAudit(deps.store, [redactionAuditEntry({ kind: 'redaction.view_original', user, caseDoc, attachmentId, at, reason: reason.reason })]);
-		res.setHeader('Cache-Control', 'no-store');
-		res.setHeader('Content-Type', original.content_type);
-		res.setHeader('Content-Disposition', 'attachment');
-		res.setHeader('Content-Security-Policy', ATTACHMENT_CSP);
-		res.end(original.data);
-	}));
+	router.post(
+		`${path}/original`,
+		small,
+		asyncHandler(async (req, res) => {
+			const user = requireRole(res, ['agent', 'manager']);
+			if (!originalAllowed(user.user_id)) throw new TawasulError(429, 'rate_limited');
+			const body = readObject(req.body);
+			onlyFields(body, ['reason']);
+			const reason = checkReason(body.reason);
+			if (!reason.ok) throw new TawasulError(400, reason.field.code, [reason.field]);
+			const caseDoc = await entityCase(deps.store, user, req.params.case_key);
+			const attachmentId = req.params.attachment_id;
+			const { ref, actionId } = photoOf(caseDoc, attachmentId);
+			const original = await readOriginal(deps.store, actionId, ref.name);
+			const at = now().toISOString();
+			// Recorded before a byte leaves: an original nobody can account for is never sent.
+			await writeAudit(deps.store, [redactionAuditEntry({ kind: 'redaction.view_original', user, caseDoc, attachmentId, at, reason: reason.reason })]);
+			res.setHeader('Cache-Control', 'no-store');
+			res.setHeader('Content-Type', original.content_type);
+			res.setHeader('Content-Disposition', 'attachment');
+			res.setHeader('Content-Security-Policy', ATTACHMENT_CSP);
+			res.end(original.data);
+		})
+	);
 	// A body the parser refused (too large, not JSON) is answered in the project's error shape.
 	router.use(path, errorHandler);
 	return router;

@@ -90,7 +90,7 @@ describe('citizen notices (issue 16)', () => {
 		expect(notices(collectEffects(RULES, withoutPhone, run(withoutPhone, null)))).toEqual([]);
 	});
 
-	it('judges offline filing by the gate\'s time against the device\'s, and not at all without both', () => {
+	it("judges offline filing by the gate's time against the device's, and not at all without both", () => {
 		expect(filedOffline({ client_time: '2026-03-01T07:00:00Z', received_at: '2026-03-01T07:04:59Z' })).toBe(false);
 		expect(filedOffline({ client_time: '2026-03-01T07:00:00Z', received_at: '2026-03-01T07:05:00Z' })).toBe(true);
 		// A device clock running ahead never makes a case look offline.

@@ -25,10 +25,29 @@ let n = 0;
 function caseDoc(extra: Partial<CaseDoc> = {}): CaseDoc {
 	const at = '2026-12-14T07:00:00.000Z';
 	return {
-		_id: `case:${KEY}`, type: 'case', case_key: KEY, ref: '26-000001-0', case_type: 'complaint', status: 'open', entity_id: 'works', category_id: 'works-potholes',
-		subject: 'Pothole', body: 'My plate 55123 fell in.', location: { lat: 26.2, lng: 50.5 }, locale: 'ar', citizen_id: 'c0', citizen_label: { name: 'Ahmed Ali', masked_phone: '+973 3600 ••01' }, created_at: at, routed_at: at, updated_at: at,
+		_id: `case:${KEY}`,
+		type: 'case',
+		case_key: KEY,
+		ref: '26-000001-0',
+		case_type: 'complaint',
+		status: 'open',
+		entity_id: 'works',
+		category_id: 'works-potholes',
+		subject: 'Pothole',
+		body: 'My plate 55123 fell in.',
+		location: { lat: 26.2, lng: 50.5 },
+		locale: 'ar',
+		citizen_id: 'c0',
+		citizen_label: { name: 'Ahmed Ali', masked_phone: '+973 3600 ••01' },
+		created_at: at,
+		routed_at: at,
+		updated_at: at,
 		sla: { started_at: at, due_at: '2026-12-21T20:59:59.999Z', paused_at: null, stopped_at: null, paused_ms: 0 },
-		timeline: [{ action_id: 'act:submit', kind: 'submit', at, author_role: 'citizen', author_id: 'c0' }], applied: ['act:submit'], rejected: [], version: 1, ...extra
+		timeline: [{ action_id: 'act:submit', kind: 'submit', at, author_role: 'citizen', author_id: 'c0' }],
+		applied: ['act:submit'],
+		rejected: [],
+		version: 1,
+		...extra
 	};
 }
 
@@ -55,7 +74,10 @@ function followed(before: CaseDoc, ...ids: string[]): CaseDoc {
 describe('follow rule', () => {
 	it('counts each citizen once, in the order they came, with the language of their notices', () => {
 		const after = followed(caseDoc(), 'c1', 'c2e');
-		expect(after.followers).toEqual([{ user_id: 'c1', locale: 'ar' }, { user_id: 'c2e', locale: 'en' }]);
+		expect(after.followers).toEqual([
+			{ user_id: 'c1', locale: 'ar' },
+			{ user_id: 'c2e', locale: 'en' }
+		]);
 		expect(after.supporters).toBe(2);
 		expect(after.status).toBe('open');
 		expect(after.timeline.map((e) => e.kind)).toEqual(['submit', 'follow', 'follow']);
@@ -98,7 +120,7 @@ describe('follow rule', () => {
 });
 
 describe('projections of a followed case', () => {
-	it('writes the new follower\'s copy after a follow, every follower\'s after a step they see, none after a note', () => {
+	it("writes the new follower's copy after a follow, every follower's after a step they see, none after a note", () => {
 		const one = followed(caseDoc(), 'c1');
 		const two = followed(one, 'c2');
 		expect(projectCase(two).writes.map((w) => w.db)).toEqual(['u_c0', 'e_works', 'u_c2']);
@@ -108,7 +130,7 @@ describe('projections of a followed case', () => {
 		expect(projectCase(answered).writes.map((w) => w.db)).toEqual(['u_c0', 'e_works', 'u_c1', 'u_c2']);
 	});
 
-	it('shows a follower the case without the other citizen\'s data, staff the count only, the owner no follower', () => {
+	it("shows a follower the case without the other citizen's data, staff the count only, the owner no follower", () => {
 		const answered = run(action('reply', agent, { body: 'Dear Ahmed, filled.' }), followed(caseDoc(), 'c1')) as CaseDoc;
 		const byDb = Object.fromEntries(projectCase(answered).writes.map((w) => [w.db, w.doc]));
 		const copy = byDb.u_c1;

@@ -21,9 +21,28 @@ let n = 0;
 function caseDoc(key: string, extra: Partial<CaseDoc> = {}): CaseDoc {
 	const at = '2026-12-14T07:00:00.000Z';
 	return {
-		_id: `case:${key}`, type: 'case', case_key: key, ref: `26-00000${++n}-0`, case_type: 'complaint', status: 'open', entity_id: 'works', category_id: 'works-roads',
-		subject: 'Pothole', body: 'A pothole on Road 4417.', location: null, locale: 'en', citizen_id: `c${n}`, created_at: at, routed_at: at, updated_at: at,
-		sla: { started_at: at, due_at: '2026-12-21T20:59:59.999Z', paused_at: null, stopped_at: null, paused_ms: 0 }, timeline: [], applied: [], rejected: [], version: 1, ...extra
+		_id: `case:${key}`,
+		type: 'case',
+		case_key: key,
+		ref: `26-00000${++n}-0`,
+		case_type: 'complaint',
+		status: 'open',
+		entity_id: 'works',
+		category_id: 'works-roads',
+		subject: 'Pothole',
+		body: 'A pothole on Road 4417.',
+		location: null,
+		locale: 'en',
+		citizen_id: `c${n}`,
+		created_at: at,
+		routed_at: at,
+		updated_at: at,
+		sla: { started_at: at, due_at: '2026-12-21T20:59:59.999Z', paused_at: null, stopped_at: null, paused_ms: 0 },
+		timeline: [],
+		applied: [],
+		rejected: [],
+		version: 1,
+		...extra
 	};
 }
 
@@ -51,7 +70,7 @@ const code = (fn: () => unknown) => {
 };
 
 describe('link rule', () => {
-	it('links a duplicate and asks for the primary\'s side once, under an id fixed by the link', () => {
+	it("links a duplicate and asks for the primary's side once, under an id fixed by the link", () => {
 		const primary = caseDoc(KEYS.a);
 		const link = action('link', KEYS.b, { primary_key: KEYS.a });
 		const after = run(link, [primary, caseDoc(KEYS.b)]).after!;
@@ -62,7 +81,7 @@ describe('link rule', () => {
 		expect(collectEffects(RULES, link, after)).toEqual(collectEffects(RULES, link, structuredClone(after)));
 	});
 
-	it('keeps the primary\'s list as the duplicate stands, whatever order the server\'s actions come in', () => {
+	it("keeps the primary's list as the duplicate stands, whatever order the server's actions come in", () => {
 		const primary = caseDoc(KEYS.a);
 		const linked = caseDoc(KEYS.b, { linked_to: { case_key: KEYS.a, ref: primary.ref } });
 		const added = { _id: serverActionId('x'), duplicate_key: KEYS.b };
@@ -73,7 +92,7 @@ describe('link rule', () => {
 		expect(code(() => run(action('duplicate_added', KEYS.a, { duplicate_key: KEYS.b }), [primary, linked]))).toBe('not_allowed');
 	});
 
-	it('lists the linked cases on the primary\'s final reply and asks for one copy each', () => {
+	it("lists the linked cases on the primary's final reply and asks for one copy each", () => {
 		const primary = caseDoc(KEYS.a, { duplicates: [{ case_key: KEYS.b, ref: '26-1' }] });
 		const reply = action('reply', KEYS.a, { body: 'Filled the pothole.' });
 		const after = run(reply, [primary]).after!;
@@ -88,7 +107,7 @@ describe('link rule', () => {
 		expect(collectEffects(RULES, second, again).filter((e) => e.kind === 'server_action')).toEqual([]);
 	});
 
-	it('closes a linked case with the server\'s copy only, and only while it is linked to that primary', () => {
+	it("closes a linked case with the server's copy only, and only while it is linked to that primary", () => {
 		const primary = caseDoc(KEYS.a);
 		const linked = caseDoc(KEYS.b, { linked_to: { case_key: KEYS.a, ref: primary.ref } });
 		const copy = action('reply', KEYS.b, { _id: serverActionId('copy'), body: 'Filled the pothole.', primary_key: KEYS.a });

@@ -21,10 +21,7 @@ export const openCase: Rule = {
 	filter: (work) => work.action.kind === 'submit',
 	apply(work, ctx) {
 		const { action, at } = work;
-		const route = resolveRoute(
-			{ entity_id: action.entity_id, category_id: action.category_id },
-			ctx.catalogue
-		);
+		const route = resolveRoute({ entity_id: action.entity_id, category_id: action.category_id }, ctx.catalogue);
 		if (!route.ok) {
 			work.fields = [{ field: route.field, code: route.code }];
 			throw new TawasulError(422, route.code, work.fields);

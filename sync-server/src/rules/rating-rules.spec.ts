@@ -132,7 +132,10 @@ describe('rating-invite effects', () => {
 	});
 
 	it('asks no invitation for an interim reply, which cannot be rated nor reopened from (issue 16)', () => {
-		const opened = run(action('submit', '2026-03-01T07:00:00.000Z', { case_type: 'complaint', category_id: 'works-roads', subject: 'Broken light', body: 'The street light on Road 12 is out.' }), null);
+		const opened = run(
+			action('submit', '2026-03-01T07:00:00.000Z', { case_type: 'complaint', category_id: 'works-roads', subject: 'Broken light', body: 'The street light on Road 12 is out.' }),
+			null
+		);
 		const update = action('reply', REPLIED, { body: 'A crew is booked.', interim: true });
 		const updated = run(update, opened);
 		expect(collectEffects(RULES, update, updated).filter((e) => e.kind === 'rating_invite')).toEqual([]);

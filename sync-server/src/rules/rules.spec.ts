@@ -9,7 +9,16 @@ const catalogue = buildCatalogue([
 	{ _id: 'entity:health', type: 'entity', entity_id: 'health', name_ar: 'وزارة الصحة', name_en: 'Ministry of Health', active: true },
 	{ _id: 'entity:closed', type: 'entity', entity_id: 'closed', name_ar: 'جهة', name_en: 'Closed body', active: false },
 	{ _id: 'category:works-roads', type: 'category', category_id: 'works-roads', entity_id: 'works', name_ar: 'الطرق', name_en: 'Roads', case_types: ['inquiry', 'complaint', 'suggestion'] },
-	{ _id: 'category:works-conduct', type: 'category', category_id: 'works-conduct', entity_id: 'works', name_ar: 'سلوك موظف', name_en: 'Staff conduct', case_types: ['complaint'], identity: 'contact_hidden' },
+	{
+		_id: 'category:works-conduct',
+		type: 'category',
+		category_id: 'works-conduct',
+		entity_id: 'works',
+		name_ar: 'سلوك موظف',
+		name_en: 'Staff conduct',
+		case_types: ['complaint'],
+		identity: 'contact_hidden'
+	},
 	{ _id: 'settings', type: 'settings', response_days: 5, time_zone: 'Asia/Bahrain', weekend: [5, 6], transfer_restarts_clock: false },
 	{ _id: 'holidays:2026', type: 'holidays', year: 2026, days: [{ date: '2026-12-16', name_ar: 'العيد الوطني', name_en: 'National Day' }] }
 ]);
@@ -50,8 +59,7 @@ function refusal(a: ActionDoc, before: CaseDoc | null): string {
 	return 'accepted';
 }
 
-const submit = () =>
-	action('submit', { case_type: 'complaint', category_id: 'works-roads', subject: 'Broken light', body: 'The street light on Road 12 is out.', locale: 'en' });
+const submit = () => action('submit', { case_type: 'complaint', category_id: 'works-roads', subject: 'Broken light', body: 'The street light on Road 12 is out.', locale: 'en' });
 
 describe('rules pipeline', () => {
 	it('opens a routed case with a reference and a due date that skips the weekend and a holiday', () => {
@@ -150,7 +158,13 @@ describe('rules pipeline', () => {
 });
 
 describe('a rule that breaks', () => {
-	const throwing = (name: string, error: Error): Rule => ({ name, filter: () => true, apply: () => { throw error; } });
+	const throwing = (name: string, error: Error): Rule => ({
+		name,
+		filter: () => true,
+		apply: () => {
+			throw error;
+		}
+	});
 	const ran: string[] = [];
 	const probe = (name: string): Rule => ({ name, filter: () => true, apply: () => void ran.push(name) });
 
@@ -172,7 +186,7 @@ describe('a rule that breaks', () => {
 		expect(runRules([throwing('b', new Error('boom')), refuse], work(), ctx).map((f) => f.rule)).toEqual(['b', 'refuse']);
 	});
 
-	it('a rule whose effects break is reported, and the other rules\' effects still come', () => {
+	it("a rule whose effects break is reported, and the other rules' effects still come", () => {
 		const opened = run(submit(), null).after!;
 		const failures: string[] = [];
 		const effectsOf = (name: string, fn: () => ReturnType<NonNullable<Rule['effects']>>): Rule => ({ name, filter: () => false, apply: () => {}, effects: fn });

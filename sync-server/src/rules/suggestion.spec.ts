@@ -41,7 +41,16 @@ function refusal(a: ActionDoc, before: CaseDoc, at = AT): string {
 }
 
 const submitted = (consent?: boolean) =>
-	run(action('submit', CITIZEN, { case_type: 'suggestion', category_id: 'works-general', subject: 'eKey at self-service machines', body: 'Let people register for eKey at the machines.', ...(consent === undefined ? {} : { name_consent: consent }) }), null);
+	run(
+		action('submit', CITIZEN, {
+			case_type: 'suggestion',
+			category_id: 'works-general',
+			subject: 'eKey at self-service machines',
+			body: 'Let people register for eKey at the machines.',
+			...(consent === undefined ? {} : { name_consent: consent })
+		}),
+		null
+	);
 
 describe('the suggestion lifecycle in the rules', () => {
 	it('goes received → under study → accepted → implemented, telling the citizen each time and publishing once', () => {

@@ -56,7 +56,12 @@ describe('catalogue', () => {
 
 	it('has the unified settings of the contract', () => {
 		expect(SETTINGS).toEqual({
-			_id: 'settings', type: 'settings', response_days: 5, time_zone: 'Asia/Bahrain', weekend: [5, 6], transfer_restarts_clock: false
+			_id: 'settings',
+			type: 'settings',
+			response_days: 5,
+			time_zone: 'Asia/Bahrain',
+			weekend: [5, 6],
+			transfer_restarts_clock: false
 		});
 	});
 

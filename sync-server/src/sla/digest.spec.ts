@@ -31,7 +31,14 @@ beforeAll(async () => {
 	({ store, close } = await openTestStore());
 	for (const db of [DB.CASES, DB.CONFIG, DB.SMS]) await store.ensureDb(db);
 	await setOptOut(store, '+97336500002', true, NOW);
-	await store.use(DB.CONFIG).insert({ _id: smsTemplateDocId('manager_digest'), type: 'sms_template', key: 'manager_digest', text_ar: 'ملخص {day}: {late} متأخرة', text_en: 'Digest {day}: {late} late, {due_soon} soon {link}', updated_at: NOW.toISOString() } satisfies SmsTemplateDoc);
+	await store.use(DB.CONFIG).insert({
+		_id: smsTemplateDocId('manager_digest'),
+		type: 'sms_template',
+		key: 'manager_digest',
+		text_ar: 'ملخص {day}: {late} متأخرة',
+		text_en: 'Digest {day}: {late} late, {due_soon} soon {link}',
+		updated_at: NOW.toISOString()
+	} satisfies SmsTemplateDoc);
 });
 afterAll(() => close());
 
@@ -69,7 +76,7 @@ describe('deliverDigest', () => {
 	});
 	const ctx = { now: NOW, day: DAY, calendar: makeCalendar({ time_zone: 'Asia/Bahrain', weekend: [5, 6] }, []), threshold: 2 };
 
-	it('makes the day\'s digest once, and settles its SMS once, also when a pass died before settling it', async () => {
+	it("makes the day's digest once, and settles its SMS once, also when a pass died before settling it", async () => {
 		const queued: NewJob[] = [];
 		const quietManager = manager({ user_id: 's-quiet' });
 		expect(await deliverDigest(deps(queued), quietManager, ctx)).toBe(true);
@@ -90,7 +97,7 @@ describe('deliverDigest', () => {
 		expect(await getJob(store, jobDocId(digestSmsSource('s-busy', DAY)))).toMatchObject({ purpose: 'digest', to: '+97336500001', status: 'queued' });
 	});
 
-	it('gives a manager their latest digest and no one else\'s', async () => {
+	it("gives a manager their latest digest and no one else's", async () => {
 		const db = store.use<DigestDoc>(DB.DIGESTS);
 		const older = await db.get(digestDocId('s-quiet', DAY));
 		await db.insert({ ...older, _id: digestDocId('s-quiet', '2026-01-01'), _rev: undefined, day: '2026-01-01' });

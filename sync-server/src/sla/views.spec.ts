@@ -91,7 +91,11 @@ describe('attention', () => {
 	});
 
 	it('lists a reopened case by its latest reopening until it is closed', () => {
-		const timeline = [entry('submit', 'citizen', 'c1', 'a'), entry('reopen', 'citizen', 'c1', '2026-01-05T00:00:00.000Z', { reason: 'first' }), entry('reopen', 'citizen', 'c1', '2026-01-07T00:00:00.000Z', { reason: 'Still broken' })];
+		const timeline = [
+			entry('submit', 'citizen', 'c1', 'a'),
+			entry('reopen', 'citizen', 'c1', '2026-01-05T00:00:00.000Z', { reason: 'first' }),
+			entry('reopen', 'citizen', 'c1', '2026-01-07T00:00:00.000Z', { reason: 'Still broken' })
+		];
 		expect(run('attention', caseDoc({ reopened: 2, timeline }))).toEqual([
 			[['attention', 'works', '2026-01-07T00:00:00.000Z'], expect.objectContaining({ kind: 'reopened', reason: 'Still broken', reopened: 2 })]
 		]);

@@ -7,8 +7,23 @@ describe('attentionItem', () => {
 	const low: AttentionValue = { ...base, kind: 'low_rating', scores: { handling: 1, clarity: 3, courtesy: 2, ease_of_use: 5 }, min_score: 1, comment: 'Slow' };
 
 	it.each([
-		['the criteria at or below the threshold', 2, [['handling', 1], ['courtesy', 2]]],
-		['more of them under a higher threshold', 3, [['handling', 1], ['clarity', 3], ['courtesy', 2]]],
+		[
+			'the criteria at or below the threshold',
+			2,
+			[
+				['handling', 1],
+				['courtesy', 2]
+			]
+		],
+		[
+			'more of them under a higher threshold',
+			3,
+			[
+				['handling', 1],
+				['clarity', 3],
+				['courtesy', 2]
+			]
+		],
 		['the lowest when the threshold was lowered since the rating', 0, [['handling', 1]]]
 	])('shows %s', (_label, threshold, expected) => {
 		const item = attentionItem('case:k1', low, threshold as number);

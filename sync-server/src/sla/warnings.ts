@@ -89,10 +89,7 @@ export async function entitiesAtRisk(store: Store, entityIds: readonly string[],
 		const counted = await Promise.all(
 			chunk.map(async (entity_id) => {
 				// Late: due strictly before now (isOverdue); due soon: from now to the horizon.
-				const [late, dueSoon] = await Promise.all([
-					count(store, ['due', entity_id], ['due', entity_id, now], false),
-					count(store, ['due', entity_id, now], ['due', entity_id, until], true)
-				]);
+				const [late, dueSoon] = await Promise.all([count(store, ['due', entity_id], ['due', entity_id, now], false), count(store, ['due', entity_id, now], ['due', entity_id, until], true)]);
 				return { entity_id, late, due_soon: dueSoon };
 			})
 		);

@@ -91,7 +91,14 @@ describe('http gateway', () => {
 	});
 
 	it('is configured from the environment, with clear errors', () => {
-		const env = parseEnv({ SMS_GATEWAY: 'http', SMS_HTTP_URL: url, SMS_HTTP_FORMAT: 'form', SMS_HTTP_HEADERS: '{"X-Key":"abc"}', SMS_HTTP_BODY: '{"to":"{to}","msg":"{text}"}', SMS_HTTP_SUCCESS: 'json:ok=true' });
+		const env = parseEnv({
+			SMS_GATEWAY: 'http',
+			SMS_HTTP_URL: url,
+			SMS_HTTP_FORMAT: 'form',
+			SMS_HTTP_HEADERS: '{"X-Key":"abc"}',
+			SMS_HTTP_BODY: '{"to":"{to}","msg":"{text}"}',
+			SMS_HTTP_SUCCESS: 'json:ok=true'
+		});
 		expect(env.sms.http).toMatchObject({ url, format: 'form', headers: { 'X-Key': 'abc' }, body: { to: '{to}', msg: '{text}' }, success: 'json:ok=true' });
 		expect(() => parseEnv({ SMS_GATEWAY: 'http' })).toThrow(/SMS_HTTP_URL/);
 		expect(() => parseEnv({ SMS_GATEWAY: 'http', SMS_HTTP_URL: url, SMS_HTTP_HEADERS: '[1]' })).toThrow(/SMS_HTTP_HEADERS/);

@@ -127,11 +127,9 @@ async function viewDocs(store: Store, view: string, query: Record<string, string
 	return body.rows.flatMap((row) => (row.doc ? [row.doc] : []));
 }
 
-export const dueJobs = (store: Store, now: Date, limit: number) =>
-	viewDocs(store, 'due', { endkey: JSON.stringify(now.toISOString()), limit: String(limit) });
+export const dueJobs = (store: Store, now: Date, limit: number) => viewDocs(store, 'due', { endkey: JSON.stringify(now.toISOString()), limit: String(limit) });
 
-export const claimedBefore = (store: Store, before: Date, limit: number) =>
-	viewDocs(store, 'sending', { endkey: JSON.stringify(before.toISOString()), limit: String(limit) });
+export const claimedBefore = (store: Store, before: Date, limit: number) => viewDocs(store, 'sending', { endkey: JSON.stringify(before.toISOString()), limit: String(limit) });
 
 export const jobsByProviderId = (store: Store, providerId: string) => viewDocs(store, 'by_provider', { key: JSON.stringify(providerId) });
 

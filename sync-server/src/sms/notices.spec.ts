@@ -36,9 +36,26 @@ async function transferredCase(phone: string | null, options: { account?: boolea
 	const id = ++n;
 	const citizenId = options.citizen ?? `c-notice-${id}`;
 	if (options.account !== false && citizenId !== LEGACY_CITIZEN_ID) {
-		await store.use(DB.AUTH).insert({ _id: accountDocId(citizenId), type: 'account', user_id: citizenId, role: 'citizen', name: '', ...(phone ? { phone } : {}), failed_logins: 0, locked_until: null, created_at: NOW.toISOString() });
+		await store.use(DB.AUTH).insert({
+			_id: accountDocId(citizenId),
+			type: 'account',
+			user_id: citizenId,
+			role: 'citizen',
+			name: '',
+			...(phone ? { phone } : {}),
+			failed_logins: 0,
+			locked_until: null,
+			created_at: NOW.toISOString()
+		});
 	}
-	const entry = (kind: TimelineEntry['kind'], extra: Partial<TimelineEntry> = {}): TimelineEntry => ({ action_id: `act:${kind}-${id}`, kind, at: NOW.toISOString(), author_role: 'agent', author_id: 's1', ...extra });
+	const entry = (kind: TimelineEntry['kind'], extra: Partial<TimelineEntry> = {}): TimelineEntry => ({
+		action_id: `act:${kind}-${id}`,
+		kind,
+		at: NOW.toISOString(),
+		author_role: 'agent',
+		author_id: 's1',
+		...extra
+	});
 	const caseKey = `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`;
 	const caseDoc = {
 		_id: `case:${caseKey}`,
@@ -56,7 +73,7 @@ async function transferredCase(phone: string | null, options: { account?: boolea
 }
 
 describe('citizen notices', () => {
-	it('queues one SMS per action, in the case\'s language, naming both entities; asked again, nothing more', async () => {
+	it("queues one SMS per action, in the case's language, naming both entities; asked again, nothing more", async () => {
 		const { effect, caseDoc } = await transferredCase('+97336000701');
 		expect(await queueNotice(deps(), effect)).toBe('queued');
 		const job = await getJob(store, jobDocId(`notice:${effect.action_id}`));
@@ -68,8 +85,15 @@ describe('citizen notices', () => {
 		expect((await getJob(store, jobDocId(`notice:${arabic.effect.action_id}`)))!.text).toContain('من وزارة الأشغال إلى وزارة الصحة');
 	});
 
-	it('uses the coordinator\'s wording when there is one', async () => {
-		await store.use(DB.CONFIG).insert({ _id: 'sms_template:notice_transferred', type: 'sms_template', key: 'notice_transferred', text_ar: 'طلبك {ref} لدى {entity}', text_en: 'Case {ref} is now with {entity}', updated_at: NOW.toISOString() });
+	it("uses the coordinator's wording when there is one", async () => {
+		await store.use(DB.CONFIG).insert({
+			_id: 'sms_template:notice_transferred',
+			type: 'sms_template',
+			key: 'notice_transferred',
+			text_ar: 'طلبك {ref} لدى {entity}',
+			text_en: 'Case {ref} is now with {entity}',
+			updated_at: NOW.toISOString()
+		});
 		const { effect, caseDoc } = await transferredCase('+97336000703');
 		await queueNotice(deps(), effect);
 		expect((await getJob(store, jobDocId(`notice:${effect.action_id}`)))!.text).toBe(`Case ${caseDoc.ref} is now with Ministry of Health`);
@@ -81,14 +105,22 @@ describe('citizen notices', () => {
 		['a phone that is not a mobile number', () => transferredCase('+9731700000'), 'invalid_phone'],
 		['a citizen without an account', () => transferredCase('+97336000704', { account: false }), 'no_account'],
 		['a case imported from a legacy system', () => transferredCase(null, { citizen: LEGACY_CITIZEN_ID }), 'no_account'],
-		['a number that replied STOP', async () => {
-			await setOptOut(store, '+97336000705', true, NOW);
-			return transferredCase('+97336000705');
-		}, 'opted_out'],
-		['an action the case does not hold', async () => {
-			const { effect } = await transferredCase('+97336000706');
-			return { effect: { ...effect, action_id: 'act:elsewhere', key: 'notice:act:elsewhere' } };
-		}, 'no_case']
+		[
+			'a number that replied STOP',
+			async () => {
+				await setOptOut(store, '+97336000705', true, NOW);
+				return transferredCase('+97336000705');
+			},
+			'opted_out'
+		],
+		[
+			'an action the case does not hold',
+			async () => {
+				const { effect } = await transferredCase('+97336000706');
+				return { effect: { ...effect, action_id: 'act:elsewhere', key: 'notice:act:elsewhere' } };
+			},
+			'no_case'
+		]
 	])('queues nothing for %s, and logs why without the number', async (_name, make, reason) => {
 		const { effect } = await make();
 		const info = vi.spyOn(log, 'info');

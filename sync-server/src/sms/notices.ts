@@ -55,7 +55,8 @@ export function noticeHandler(deps: NoticeDeps): (effects: SideEffect[]) => Prom
 			for (let attempt = 1; attempt <= TRIES; attempt++) {
 				try {
 					const outcome = effect.kind === 'citizen_notice' ? await queueNotice(deps, effect) : await queueFollowerNotice(deps, effect);
-					if (outcome !== 'queued' && outcome !== 'already_queued') log.info('citizen notice not sent', { key: effect.key, notice: effect.kind === 'citizen_notice' ? effect.notice : effect.kind, reason: outcome });
+					if (outcome !== 'queued' && outcome !== 'already_queued')
+						log.info('citizen notice not sent', { key: effect.key, notice: effect.kind === 'citizen_notice' ? effect.notice : effect.kind, reason: outcome });
 					return;
 				} catch (error) {
 					lastError = (error as Error).message;
@@ -63,7 +64,13 @@ export function noticeHandler(deps: NoticeDeps): (effects: SideEffect[]) => Prom
 			}
 			log.error('citizen notice failed', { key: effect.key, error: lastError });
 			await deps.store.ensureDb(DB.ENGINE);
-			await insertOnce(deps.store.use(DB.ENGINE), { _id: `dead:${effect.key}`, type: DOC_TYPES.DEAD_LETTER, effect: effect.key, error: lastError, at: new Date((deps.now ?? Date.now)()).toISOString() });
+			await insertOnce(deps.store.use(DB.ENGINE), {
+				_id: `dead:${effect.key}`,
+				type: DOC_TYPES.DEAD_LETTER,
+				effect: effect.key,
+				error: lastError,
+				at: new Date((deps.now ?? Date.now)()).toISOString()
+			});
 		});
 	};
 }

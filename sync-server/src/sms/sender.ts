@@ -172,7 +172,10 @@ export class SmsSender {
 	private async process(jobs: SmsJob[]): Promise<void> {
 		const claimed = await this.claim(jobs);
 		if (claimed.length === 0) return;
-		const stopped = await optedOut(this.store, claimed.filter((j) => j.purpose !== 'otp').map((j) => j.to));
+		const stopped = await optedOut(
+			this.store,
+			claimed.filter((j) => j.purpose !== 'otp').map((j) => j.to)
+		);
 		const outcomes: SmsJob[] = [];
 		for (const job of claimed) this.finishing.set(job._id, []);
 		try {
@@ -220,7 +223,16 @@ export class SmsSender {
 				this.providerJobs.delete(id);
 			}
 			this.counts.sent++;
-			return this.redacted({ ...base, status: outcome?.held ? 'held' : 'sent', attempts: job.attempts + 1, provider_ids: providerIds, parts: outcome?.parts ?? 1, delivered: [], sent_at: iso, error: undefined });
+			return this.redacted({
+				...base,
+				status: outcome?.held ? 'held' : 'sent',
+				attempts: job.attempts + 1,
+				provider_ids: providerIds,
+				parts: outcome?.parts ?? 1,
+				delivered: [],
+				sent_at: iso,
+				error: undefined
+			});
 		} catch (error) {
 			const retryable = !(error instanceof SmsSendError) || error.retryable;
 			const attempts = job.attempts + 1;

@@ -15,7 +15,16 @@ afterEach(async () => {
 	smsc = null;
 });
 
-const config = (url: string, bind: SmppConfig['bind'] = 'transceiver'): SmppConfig => ({ url, systemId: 'tawasul', password: 'secret', systemType: '', bind, sender: 'Tawasul', enquireLinkMs: 30_000, timeoutMs: 2000 });
+const config = (url: string, bind: SmppConfig['bind'] = 'transceiver'): SmppConfig => ({
+	url,
+	systemId: 'tawasul',
+	password: 'secret',
+	systemType: '',
+	bind,
+	sender: 'Tawasul',
+	enquireLinkMs: 30_000,
+	timeoutMs: 2000
+});
 
 function collect() {
 	const receipts: Parameters<GatewayEvents['receipt']>[0][] = [];
@@ -34,7 +43,7 @@ const until = async (check: () => boolean, ms = 3000) => {
 const ARABIC = 'تواصل: ردّت وزارة الأشغال على طلبك 26-000123-7. قيّم الرد خلال 14 يومًا: https://tawasul.example/r/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCd';
 
 describe('smpp gateway', () => {
-	it.each(['transceiver', 'transmitter'] as const)('as %s: sends Arabic as UCS-2 in concatenated parts and gets each part\'s receipt', async (bind) => {
+	it.each(['transceiver', 'transmitter'] as const)("as %s: sends Arabic as UCS-2 in concatenated parts and gets each part's receipt", async (bind) => {
 		smsc = await startTestSmsc({ receipts: true });
 		const { receipts, events } = collect();
 		gateway = createSmppGateway(config(smsc.url, bind));
@@ -89,7 +98,10 @@ describe('smpp gateway', () => {
 	});
 
 	it.each([
-		[{ receipted_message_id: 'm9', message_state: 2 }, { provider_id: 'm9', state: 'delivered' }],
+		[
+			{ receipted_message_id: 'm9', message_state: 2 },
+			{ provider_id: 'm9', state: 'delivered' }
+		],
 		[{ short_message: { message: 'id:m7 sub:001 dlvrd:000 submit date:2601010000 done date:2601010000 stat:UNDELIV err:001 text:' } }, { provider_id: 'm7', state: 'failed', detail: 'UNDELIV' }],
 		[{ short_message: { message: 'id:m8 stat:ENROUTE' } }, { provider_id: 'm8', state: 'pending' }],
 		[{ short_message: { message: 'no id here' } }, null]

@@ -41,10 +41,7 @@ class Link {
 	ready(timeoutMs: number): Promise<SmppSession> {
 		if (this.closed) return Promise.reject(new SmsSendError('gateway closed', true));
 		this.bound ??= this.connect();
-		return Promise.race([
-			this.bound,
-			new Promise<SmppSession>((_, reject) => setTimeout(() => reject(new SmsSendError('SMSC not reachable', true)), timeoutMs).unref())
-		]);
+		return Promise.race([this.bound, new Promise<SmppSession>((_, reject) => setTimeout(() => reject(new SmsSendError('SMSC not reachable', true)), timeoutMs).unref())]);
 	}
 
 	private connect(): Promise<SmppSession> {

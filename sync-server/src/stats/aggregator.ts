@@ -172,7 +172,10 @@ export class StatsAggregator {
 		for (let attempt = 1; ; attempt++) {
 			try {
 				const last = await this.settle();
-				const stored = await this.fetch<FactsDoc>(STATS_FACTS_DB, cases.map((c) => c._id));
+				const stored = await this.fetch<FactsDoc>(
+					STATS_FACTS_DB,
+					cases.map((c) => c._id)
+				);
 				const changes = await this.changesFor(cases, stored, recheck);
 				if (changes.length === 0) return 0;
 				const journal: JournalDoc = { _id: JOURNAL_ID, type: JOURNAL_DOC_TYPE, n: last.n + 1, done: false, changes };
@@ -211,7 +214,10 @@ export class StatsAggregator {
 		const delta = new BucketSet();
 		for (const change of journal.changes) delta.change(change.before, change.after);
 		const touched = [...delta.docs.values()].filter((d) => Object.keys(d.cells).length > 0);
-		const buckets = await this.fetch<StatsDoc>(STATS_DB, touched.map((d) => d._id));
+		const buckets = await this.fetch<StatsDoc>(
+			STATS_DB,
+			touched.map((d) => d._id)
+		);
 		const bucketWrites = touched.flatMap((d) => {
 			const stored = buckets.get(d._id) ?? null;
 			return stored && stored.batch >= n ? [] : [applyDelta(stored, d, n)];
@@ -219,7 +225,12 @@ export class StatsAggregator {
 		await this.bulk(STATS_DB, bucketWrites);
 		this.options.afterStep?.('buckets', n);
 
-		const facts = knownFacts ?? (await this.fetch<FactsDoc>(STATS_FACTS_DB, journal.changes.map((c) => c.id)));
+		const facts =
+			knownFacts ??
+			(await this.fetch<FactsDoc>(
+				STATS_FACTS_DB,
+				journal.changes.map((c) => c.id)
+			));
 		const factWrites = journal.changes.flatMap((c): FactsDoc[] => {
 			const stored = facts.get(c.id);
 			if (stored && stored.batch >= n) return [];

@@ -29,7 +29,11 @@ describe('case facts', () => {
 	it.each<[string, CaseDoc, Counters]>([
 		['unreplied past its due date: expired and overdue', makeCase(), { received: 1, open: 1, expired: 1, overdue: 1 }],
 		['closed without a reply: expired, no longer overdue', makeCase({ status: 'closed' }), { received: 1, expired: 1 }],
-		['waiting for the citizen: the clock is frozen, not late', makeCase({ sla: { started_at: AT, due_at: DUE, paused_at: '2019-03-11T07:00:00.000Z', stopped_at: null, paused_ms: 0 }, status: 'awaiting_citizen' }), { received: 1, open: 1 }],
+		[
+			'waiting for the citizen: the clock is frozen, not late',
+			makeCase({ sla: { started_at: AT, due_at: DUE, paused_at: '2019-03-11T07:00:00.000Z', stopped_at: null, paused_ms: 0 }, status: 'awaiting_citizen' }),
+			{ received: 1, open: 1 }
+		],
 		['imported without a due date', makeCase({ sla: { started_at: AT, due_at: null as unknown as string, paused_at: null, stopped_at: null, paused_ms: 0 } }), { received: 1, open: 1, no_due: 1 }]
 	])('%s', (_label, caseDoc, expected) => {
 		expect(counters(caseDoc)).toEqual(expected);
@@ -57,8 +61,14 @@ describe('case facts', () => {
 		expect(facts.day).toBe('2020-01-01');
 		expect(facts.week).toBe('2019-12-29');
 		expect(contributions(facts).map((c) => c.id)).toEqual([
-			'd:works:2020-01-01', 'd:_all:2020-01-01', 'w:works:2019-12-29', 'w:_all:2019-12-29',
-			'm:works:2020-01', 'm:_all:2020-01', 'y:works:2020', 'y:_all:2020'
+			'd:works:2020-01-01',
+			'd:_all:2020-01-01',
+			'w:works:2019-12-29',
+			'w:_all:2019-12-29',
+			'm:works:2020-01',
+			'm:_all:2020-01',
+			'y:works:2020',
+			'y:_all:2020'
 		]);
 		expect(contributions(facts)[1].cell).toBe('complaint|works');
 	});

@@ -140,7 +140,10 @@ export function caseFacts(caseDoc: CaseDoc, ctx: FactsContext): CaseFacts {
 	const ratings = caseDoc.ratings ?? [];
 	put('rated', ratings.length);
 	for (const criterion of RATING_CRITERIA) {
-		put(`rating_sum_${criterion}`, ratings.reduce((sum, r) => sum + (r.scores[criterion] ?? 0), 0));
+		put(
+			`rating_sum_${criterion}`,
+			ratings.reduce((sum, r) => sum + (r.scores[criterion] ?? 0), 0)
+		);
 	}
 	return {
 		entity_id: caseDoc.entity_id,

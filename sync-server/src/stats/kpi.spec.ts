@@ -72,8 +72,7 @@ describe('overview and drill-down', () => {
 	}
 	const buckets = new BucketSet();
 	for (const c of cases) buckets.add(caseFacts(c, ctx));
-	const inRange = (from: string, to: string, entity?: string) =>
-		cases.filter((c) => c.created_at.slice(0, 10) >= from && c.created_at.slice(0, 10) <= to && (!entity || c.entity_id === entity));
+	const inRange = (from: string, to: string, entity?: string) => cases.filter((c) => c.created_at.slice(0, 10) >= from && c.created_at.slice(0, 10) <= to && (!entity || c.entity_id === entity));
 
 	it.each([
 		['2019-01-01', '2020-12-31'],
@@ -83,9 +82,7 @@ describe('overview and drill-down', () => {
 		const reader = memoryReader(buckets);
 		const national = await nationalOverview(reader, { from, to, trend: 'm' });
 		expect(national.headline.cases).toBe(inRange(from, to).length);
-		expect(national.groups.map((g) => [g.id, g.headline.cases])).toEqual(
-			['health', 'works'].map((e) => [e, inRange(from, to, e).length]).filter(([, n]) => n !== 0)
-		);
+		expect(national.groups.map((g) => [g.id, g.headline.cases])).toEqual(['health', 'works'].map((e) => [e, inRange(from, to, e).length]).filter(([, n]) => n !== 0));
 		expect(national.trend.reduce((sum, p) => sum + p.headline.cases, 0)).toBe(national.headline.cases);
 		const works = await entityDrillDown(reader, 'works', { from, to, trend: 'w', weekStart: 0 });
 		expect(works.headline.cases).toBe(inRange(from, to, 'works').length);

@@ -149,9 +149,7 @@ export async function rebuildStats(store: Store, options: RebuildOptions = {}): 
 		writes.push({ ...doc, batch, ...(old ? { _rev: old._rev } : {}) });
 	}
 	// A bucket left with no cells (its cases moved elsewhere) counts nothing, like a missing one.
-	const deletions = [...existing.values()]
-		.filter((old) => Object.keys(old.cells ?? {}).length > 0)
-		.map((old) => ({ _id: old._id, _rev: old._rev, _deleted: true }));
+	const deletions = [...existing.values()].filter((old) => Object.keys(old.cells ?? {}).length > 0).map((old) => ({ _id: old._id, _rev: old._rev, _deleted: true }));
 	await bulk(store, STATS_DB, [...writes, ...deletions]);
 
 	const journal: JournalDoc = { _id: JOURNAL_ID, type: JOURNAL_DOC_TYPE, n: batch, done: true, changes: [] };

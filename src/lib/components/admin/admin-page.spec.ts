@@ -78,15 +78,18 @@ describe('RowAction', () => {
 		expect(action.active).toBe(false);
 
 		steps.length = 0;
-		await action.run(() => Promise.reject(new ClientError(403, 'forbidden')), 'done', async () => steps.push('after'));
+		await action.run(
+			() => Promise.reject(new ClientError(403, 'forbidden')),
+			'done',
+			async () => steps.push('after')
+		);
 		expect(steps).toEqual([]);
 		expect(action.active).toBe(false);
 	});
 });
 
 describe('RecordForm', () => {
-	const entity = (entity_id: string, active = true): EntityDoc =>
-		({ _id: `entity:${entity_id}`, type: 'entity', entity_id, name_ar: `ع ${entity_id}`, name_en: `E ${entity_id}`, active });
+	const entity = (entity_id: string, active = true): EntityDoc => ({ _id: `entity:${entity_id}`, type: 'entity', entity_id, name_ar: `ع ${entity_id}`, name_en: `E ${entity_id}`, active });
 
 	const editorFor = () =>
 		new RecordForm<EntityDoc, { entity_id: string; name_ar: string }>(

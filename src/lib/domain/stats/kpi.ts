@@ -2,17 +2,7 @@
  * ranking of entities and `npm run report`. Pure. */
 import type { CaseType } from '../doc-types.js';
 import { RATING_CRITERIA, type RatingCriterion } from '../rating.js';
-import {
-	splitCell,
-	SUGGESTION_STATES,
-	zeroTotals,
-	type Conventions,
-	type Counter,
-	type Counters,
-	type StatsDoc,
-	type SuggestionState,
-	type Totals
-} from './model.js';
+import { splitCell, SUGGESTION_STATES, zeroTotals, type Conventions, type Counter, type Counters, type StatsDoc, type SuggestionState, type Totals } from './model.js';
 
 export interface CellFilter {
 	case_types?: readonly CaseType[];
@@ -133,11 +123,7 @@ export function headline(totals: Totals, byType: Map<string, Totals> | null, con
 		transferred: totals.transferred,
 		reopened: totals.reopened,
 		suggestions_by_state: Object.fromEntries(SUGGESTION_STATES.map((s) => [s, totals[`sg_${s}`]])) as Record<SuggestionState, number>,
-		satisfaction:
-			rated > 0
-				? (Object.fromEntries(RATING_CRITERIA.map((c) => [c, totals[`rating_sum_${c}`] / rated])) as Record<RatingCriterion, number>)
-				: null,
+		satisfaction: rated > 0 ? (Object.fromEntries(RATING_CRITERIA.map((c) => [c, totals[`rating_sum_${c}`] / rated])) as Record<RatingCriterion, number>) : null,
 		rating_response_rate_pct: totals.rating_invited > 0 ? pct(rated, totals.rating_invited) : null
 	};
 }
-

@@ -45,7 +45,11 @@ describe('periods', () => {
 	});
 
 	it('covers every day of a range once, whatever the range', () => {
-		for (const [from, to] of [['2018-11-17', '2021-02-03'], ['2020-02-28', '2020-03-01'], ['2019-06-01', '2019-06-30']]) {
+		for (const [from, to] of [
+			['2018-11-17', '2021-02-03'],
+			['2020-02-28', '2020-03-01'],
+			['2019-06-01', '2019-06-30']
+		]) {
 			const days: string[] = [];
 			for (const p of planRange(from, to)) {
 				const b = periodBounds(p.level, p.period);

@@ -95,7 +95,7 @@ export function planRange(from: string, to: string): PlannedPeriod[] {
 	const end = toMs(to);
 	if (toMs(from) > end) throw new RangeError(`the range ends before it starts: ${from} … ${to}`);
 	const plan: PlannedPeriod[] = [];
-	for (let day = from; toMs(day) <= end; ) {
+	for (let day = from; toMs(day) <= end;) {
 		const year = periodBounds('y', day.slice(0, 4));
 		const month = periodBounds('m', day.slice(0, 7));
 		if (day === year.from && toMs(year.to) <= end) {
@@ -149,7 +149,7 @@ export interface TrendPoint {
 export function trendPoints(level: 'w' | 'm' | 'y', from: string, to: string, weekStart: number): TrendPoint[] {
 	const points: TrendPoint[] = [];
 	const end = toMs(to);
-	for (let day = from; toMs(day) <= end; ) {
+	for (let day = from; toMs(day) <= end;) {
 		const period = periodOf(level, day, weekStart);
 		const bounds = periodBounds(level, period);
 		const clippedTo = toMs(bounds.to) <= end ? bounds.to : to;

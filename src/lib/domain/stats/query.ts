@@ -70,8 +70,24 @@ export async function overview(reader: StatsReader, scope: string, query: RangeQ
 		to: query.to,
 		conventions,
 		headline: headline(total(all), byType, conventions),
-		by_type: Object.fromEntries(CASE_TYPES.map((type) => [type, headline(byType.get(type)!, typeMap((c) => c.case_type === type), conventions)])) as Record<CaseType, Headline>,
-		groups: subs.map((id) => ({ id, headline: headline(total((c) => c.sub === id), typeMap((c) => c.sub === id), conventions) })),
+		by_type: Object.fromEntries(
+			CASE_TYPES.map((type) => [
+				type,
+				headline(
+					byType.get(type)!,
+					typeMap((c) => c.case_type === type),
+					conventions
+				)
+			])
+		) as Record<CaseType, Headline>,
+		groups: subs.map((id) => ({
+			id,
+			headline: headline(
+				total((c) => c.sub === id),
+				typeMap((c) => c.sub === id),
+				conventions
+			)
+		})),
 		trend: points.map((p, i) => {
 			const docs = pick(pointIds[i]);
 			return { period: p.period, from: p.from, to: p.to, headline: headline(sumDocs(docs, query.filter), sumBy(docs, 'type', query.filter), conventions) };

@@ -8,7 +8,18 @@ import { nationalOverview, type StatsReader } from './query.js';
 /** The headline's counts and shares, as the report shows them (rounded). */
 type HeadlineFigures = Pick<
 	Headline,
-	'cases' | 'inquiries' | 'complaints' | 'suggestions' | 'replied' | 'within_period_pct' | 'within_period_pct_due_only' | 'within_period_pct_no_due_on_time' | 'avg_days_to_reply' | 'open' | 'overdue' | 'no_due'
+	| 'cases'
+	| 'inquiries'
+	| 'complaints'
+	| 'suggestions'
+	| 'replied'
+	| 'within_period_pct'
+	| 'within_period_pct_due_only'
+	| 'within_period_pct_no_due_on_time'
+	| 'avg_days_to_reply'
+	| 'open'
+	| 'overdue'
+	| 'no_due'
 >;
 
 export interface ReportRow extends HeadlineFigures {
@@ -98,9 +109,6 @@ const csvField = (value: unknown) => {
 export function reportCsv(report: Report): string {
 	const rows = [report.national, ...report.entities];
 	const columns = Object.keys(report.national) as (keyof ReportRow)[];
-	const lines = [
-		['from', 'to', ...columns].join(','),
-		...rows.map((r) => [report.from, report.to, ...columns.map((c) => r[c])].map(csvField).join(','))
-	];
+	const lines = [['from', 'to', ...columns].join(','), ...rows.map((r) => [report.from, report.to, ...columns.map((c) => r[c])].map(csvField).join(','))];
 	return lines.join('\r\n') + '\r\n';
 }
