@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import type { ActionDoc } from '../../../src/lib/domain/doc-types.js';
-import { authorNotice, deadLetterDoc, malformed } from './dead-letters.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB, type ActionDoc } from '../../../src/lib/domain/doc-types.js';
+import { manualClock, openTestStore } from '../../../tests/support/test-store.js';
+import type { Store } from '../store.js';
+import { authorNotice, deadLetterDoc, malformed, tryEffect } from './dead-letters.js';
 
 const good = {
 	_id: 'act:1',
@@ -42,5 +44,39 @@ describe('actions the engine sets aside', () => {
 	it('writes no notice when the action does not say who wrote it', () => {
 		expect(authorNotice({ action_id: 'act:2', header: null, code: 'too_large', reason: 'r' }, 'now')).toBeNull();
 		expect(authorNotice({ action_id: 'act:2', header: { ...good, author: undefined }, code: 'unprocessable', reason: 'r' }, 'now')).toBeNull();
+	});
+});
+
+describe("a batch's side effect", () => {
+	let store: Store;
+	let close: () => Promise<void>;
+	const clock = manualClock();
+	beforeAll(async () => {
+		({ store, close } = await openTestStore());
+	});
+	afterAll(() => close());
+
+	it('answers what the effect gave when one of its three tries succeeds, and keeps no dead letter', async () => {
+		let tries = 0;
+		const result = await tryEffect({ store, now: clock.now }, { key: 'notice:a1' }, 'notice failed', async () => {
+			if (++tries < 3) throw new Error(`try ${tries}`);
+			return 'queued';
+		});
+		expect([result, tries]).toEqual(['queued', 3]);
+		await store.ensureDb(DB.ENGINE);
+		await expect(store.use(DB.ENGINE).get('dead:notice:a1')).rejects.toMatchObject({ statusCode: 404 });
+	});
+
+	it('after three failures keeps the last error as a dead letter, once, under the id given', async () => {
+		let tries = 0;
+		const fail = async () => {
+			throw new Error(`gateway down ${++tries}`);
+		};
+		expect(await tryEffect({ store, now: clock.now }, { key: 'rating:a2' }, 'invitation failed', fail, 'dead:push:rating:a2')).toBeUndefined();
+		expect(tries).toBe(3);
+		// The batch replayed after a crash meets the same failure: the first record stands.
+		expect(await tryEffect({ store, now: clock.now }, { key: 'rating:a2' }, 'invitation failed', fail, 'dead:push:rating:a2')).toBeUndefined();
+		const dead = await store.use(DB.ENGINE).get('dead:push:rating:a2');
+		expect(dead).toMatchObject({ type: 'dead_letter', effect: 'rating:a2', error: 'gateway down 3', at: new Date(clock.now()).toISOString() });
 	});
 });

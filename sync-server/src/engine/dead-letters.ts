@@ -3,6 +3,8 @@
  * feed for everyone else (issue 10). A replay writes the same records again: conflicts are fine. */
 import type { ActionDoc } from '../../../src/lib/domain/doc-types.js';
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
+import { log } from '../log.js';
+import { insertOnce } from '../store-docs.js';
 import type { Store } from '../store.js';
 import { rejectionDoc, type Projection } from './projections.js';
 import { writeProjections } from './writer.js';
@@ -63,4 +65,31 @@ export async function setAside(store: Store, items: SetAside[]): Promise<void> {
 		store,
 		items.flatMap((item) => authorNotice(item, at) ?? [])
 	);
+}
+
+/** How many times a batch's side effect (a notice, an invitation, a push, a publication) is tried. */
+const EFFECT_TRIES = 3;
+
+/** Runs one side effect of a batch: up to EFFECT_TRIES times, then the last error is logged as
+ * `failure` and kept as the dead letter `deadId` in `engine` (written once, so a replay of the
+ * batch finds it there), and undefined is returned: one bad case never holds up the feed. */
+export async function tryEffect<T>(deps: { store: Store; now?: () => number }, effect: { key: string }, failure: string, run: () => Promise<T>, deadId = `dead:${effect.key}`): Promise<T | undefined> {
+	let lastError = '';
+	for (let attempt = 1; attempt <= EFFECT_TRIES; attempt++) {
+		try {
+			return await run();
+		} catch (error) {
+			lastError = (error as Error).message;
+		}
+	}
+	log.error(failure, { key: effect.key, error: lastError });
+	await deps.store.ensureDb(DB.ENGINE);
+	await insertOnce(deps.store.use(DB.ENGINE), {
+		_id: deadId,
+		type: DOC_TYPES.DEAD_LETTER,
+		effect: effect.key,
+		error: lastError,
+		at: new Date((deps.now ?? Date.now)()).toISOString()
+	});
+	return undefined;
 }

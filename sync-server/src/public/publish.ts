@@ -6,10 +6,11 @@
  * they agreed to it. Its id is the implementation date and the implementing action's id, so a
  * replay, a restart or a second instance finds it there and writes nothing twice; the date in
  * front lets the page list the newest first with one `_all_docs` range read. */
-import { caseDocId, DB, DOC_TYPES, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import { caseDocId, DB, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { publicSuggestionOf, type PublicSuggestionDoc } from '../../../src/lib/domain/suggestion.js';
 import { accountDocId, type AccountDoc } from '../auth/types.js';
 import { getOrNull, insertOnce } from '../store-docs.js';
+import { tryEffect } from '../engine/dead-letters.js';
 import { log } from '../log.js';
 import type { PublishSuggestionEffect, SideEffect } from '../rules/types.js';
 import type { Store } from '../store.js';
@@ -22,8 +23,6 @@ export interface PublishDeps {
 }
 
 export type PublishOutcome = 'published' | 'already_published' | 'not_implemented';
-
-const TRIES = 3;
 
 /** The public id: the implementing action's own id without its prefix (a random UUID the
  * device made), never the case key, which opens the case in the app. */
@@ -48,26 +47,9 @@ export function publishHandler(deps: PublishDeps): (effects: SideEffect[]) => Pr
 	return async (effects) => {
 		for (const effect of effects) {
 			if (effect.kind !== 'publish_suggestion') continue;
-			let lastError = '';
-			let done = false;
-			for (let attempt = 1; attempt <= TRIES && !done; attempt++) {
-				try {
-					const outcome = await publishSuggestion(deps, effect);
-					if (outcome === 'not_implemented') log.info('suggestion not published', { key: effect.key, reason: outcome });
-					done = true;
-				} catch (error) {
-					lastError = (error as Error).message;
-				}
-			}
-			if (done) continue;
-			log.error('publishing a suggestion failed', { key: effect.key, error: lastError });
-			await deps.store.ensureDb(DB.ENGINE);
-			await insertOnce(deps.store.use(DB.ENGINE), {
-				_id: `dead:${effect.key}`,
-				type: DOC_TYPES.DEAD_LETTER,
-				effect: effect.key,
-				error: lastError,
-				at: new Date((deps.now ?? Date.now)()).toISOString()
+			await tryEffect(deps, effect, 'publishing a suggestion failed', async () => {
+				const outcome = await publishSuggestion(deps, effect);
+				if (outcome === 'not_implemented') log.info('suggestion not published', { key: effect.key, reason: outcome });
 			});
 		}
 	};

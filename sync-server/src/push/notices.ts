@@ -3,12 +3,12 @@
  * source is the SMS job's (`notice:<action id>`, or `rating:<action id>`), so a replay, a second
  * instance or a restart finds the jobs there and queues nothing. A push is only a nudge: it
  * carries the reference and the kind of news, and the case itself arrives by replication. */
-import { caseDocId, DB, DOC_TYPES, LEGACY_CITIZEN_ID, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import { caseDocId, DB, LEGACY_CITIZEN_ID, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { forEachLimited } from '../engine/attachments.js';
-import { log } from '../log.js';
+import { tryEffect } from '../engine/dead-letters.js';
 import type { CitizenNoticeEffect, RatingInviteEffect, SideEffect } from '../rules/types.js';
 import { noticeSource } from '../sms/notices.js';
-import { getOrNull, insertOnce } from '../store-docs.js';
+import { getOrNull } from '../store-docs.js';
 import type { Store } from '../store.js';
 import { enqueuePush } from './jobs.js';
 import type { PushSender } from './sender.js';
@@ -22,8 +22,6 @@ export interface PushNoticeDeps {
 
 type PushedEffect = CitizenNoticeEffect | RatingInviteEffect;
 
-const TRIES = 3;
-
 const sourceOf = (effect: PushedEffect) => (effect.kind === 'citizen_notice' ? noticeSource(effect.action_id) : `rating:${effect.action_id}`);
 
 /** The engine's onEffects for pushes: each effect tried a few times, then dead-lettered. */
@@ -32,24 +30,7 @@ export function pushNoticeHandler(deps: PushNoticeDeps): (effects: SideEffect[])
 		const pushed = effects.filter((e): e is PushedEffect => e.kind === 'citizen_notice' || e.kind === 'rating_invite');
 		let queued = 0;
 		await forEachLimited(pushed, 4, async (effect) => {
-			let lastError = '';
-			for (let attempt = 1; attempt <= TRIES; attempt++) {
-				try {
-					queued += await queuePushes(deps, effect);
-					return;
-				} catch (error) {
-					lastError = (error as Error).message;
-				}
-			}
-			log.error('citizen push failed', { key: effect.key, error: lastError });
-			await deps.store.ensureDb(DB.ENGINE);
-			await insertOnce(deps.store.use(DB.ENGINE), {
-				_id: `dead:push:${effect.key}`,
-				type: DOC_TYPES.DEAD_LETTER,
-				effect: effect.key,
-				error: lastError,
-				at: new Date((deps.now ?? Date.now)()).toISOString()
-			});
+			queued += (await tryEffect(deps, effect, 'citizen push failed', () => queuePushes(deps, effect), `dead:push:${effect.key}`)) ?? 0;
 		});
 		if (queued > 0) deps.sender.kick();
 	};

@@ -15,6 +15,7 @@ import { accountDocId } from '../auth/types.js';
 import { forEachLimited } from '../engine/attachments.js';
 import { withRevision } from '../engine/projections.js';
 import { writeProjections } from '../engine/writer.js';
+import { tryEffect } from '../engine/dead-letters.js';
 import { log } from '../log.js';
 import type { SideEffect } from '../rules/types.js';
 import { getJob, jobDocId, type NewJob } from '../sms/jobs.js';
@@ -32,8 +33,6 @@ export interface InvitationDeps {
 	now?: () => number;
 }
 
-const TRIES = 3;
-
 function ratingLink(publicUrl: string, token: string): string {
 	return `${publicUrl}/r/${token}`;
 }
@@ -44,24 +43,7 @@ export function invitationHandler(deps: InvitationDeps): (effects: SideEffect[])
 	return async (effects) => {
 		const invites = effects.filter((e) => e.kind === 'rating_invite');
 		await forEachLimited(invites, 4, async (effect) => {
-			let lastError = '';
-			for (let attempt = 1; attempt <= TRIES; attempt++) {
-				try {
-					await inviteForReply(deps, effect.case_key, effect.action_id);
-					return;
-				} catch (error) {
-					lastError = (error as Error).message;
-				}
-			}
-			log.error('rating invitation failed', { key: effect.key, error: lastError });
-			await deps.store.ensureDb(DB.ENGINE);
-			await insertOnce(deps.store.use(DB.ENGINE), {
-				_id: `dead:${effect.key}`,
-				type: DOC_TYPES.DEAD_LETTER,
-				effect: effect.key,
-				error: lastError,
-				at: new Date((deps.now ?? Date.now)()).toISOString()
-			});
+			await tryEffect(deps, effect, 'rating invitation failed', () => inviteForReply(deps, effect.case_key, effect.action_id));
 		});
 	};
 }

@@ -7,12 +7,13 @@
  * action, never from the case as it stands later, so the same action always gives the same text.
  * A number that replied STOP, a missing or invalid number, or a case without a citizen account
  * queues nothing, and the reason is logged (without the number). */
-import { caseDocId, DB, DOC_TYPES, LEGACY_CITIZEN_ID, type CaseDoc, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
+import { caseDocId, DB, LEGACY_CITIZEN_ID, type CaseDoc, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
 import { normalizePhone } from '../../../src/lib/domain/phone.js';
 import type { SmsTextKey } from '../../../src/lib/domain/sms-texts.js';
-import { getOrNull, insertOnce } from '../store-docs.js';
+import { getOrNull } from '../store-docs.js';
 import { accountDocId, type AccountDoc } from '../auth/types.js';
 import { forEachLimited } from '../engine/attachments.js';
+import { tryEffect } from '../engine/dead-letters.js';
 import { log } from '../log.js';
 import type { CitizenNotice, CitizenNoticeEffect, FollowerNoticeEffect, SideEffect } from '../rules/types.js';
 import type { Store } from '../store.js';
@@ -43,35 +44,18 @@ const TEXT_OF: Record<CitizenNotice, SmsTextKey> = {
 
 export const noticeSource = (actionId: string) => `notice:${actionId}`;
 
-const TRIES = 3;
-
 /** The engine's onEffects for notices: each tried a few times, then dead-lettered, so one bad
  * case never holds up the feed. */
 export function noticeHandler(deps: NoticeDeps): (effects: SideEffect[]) => Promise<void> {
 	return async (effects) => {
 		const notices = effects.filter((e): e is CitizenNoticeEffect | FollowerNoticeEffect => e.kind === 'citizen_notice' || e.kind === 'follower_notice');
-		await forEachLimited(notices, 4, async (effect) => {
-			let lastError = '';
-			for (let attempt = 1; attempt <= TRIES; attempt++) {
-				try {
-					const outcome = effect.kind === 'citizen_notice' ? await queueNotice(deps, effect) : await queueFollowerNotice(deps, effect);
-					if (outcome !== 'queued' && outcome !== 'already_queued')
-						log.info('citizen notice not sent', { key: effect.key, notice: effect.kind === 'citizen_notice' ? effect.notice : effect.kind, reason: outcome });
-					return;
-				} catch (error) {
-					lastError = (error as Error).message;
-				}
-			}
-			log.error('citizen notice failed', { key: effect.key, error: lastError });
-			await deps.store.ensureDb(DB.ENGINE);
-			await insertOnce(deps.store.use(DB.ENGINE), {
-				_id: `dead:${effect.key}`,
-				type: DOC_TYPES.DEAD_LETTER,
-				effect: effect.key,
-				error: lastError,
-				at: new Date((deps.now ?? Date.now)()).toISOString()
-			});
-		});
+		await forEachLimited(notices, 4, (effect) =>
+			tryEffect(deps, effect, 'citizen notice failed', async () => {
+				const outcome = effect.kind === 'citizen_notice' ? await queueNotice(deps, effect) : await queueFollowerNotice(deps, effect);
+				if (outcome !== 'queued' && outcome !== 'already_queued')
+					log.info('citizen notice not sent', { key: effect.key, notice: effect.kind === 'citizen_notice' ? effect.notice : effect.kind, reason: outcome });
+			})
+		);
 	};
 }
 
