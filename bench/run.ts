@@ -16,6 +16,7 @@ import { benchNotify } from './notify.js';
 import { benchNearby } from './nearby.js';
 import { benchClusters } from './clusters.js';
 import { benchKiosk } from './kiosk.js';
+import { benchPhoto } from './photo.js';
 
 const only = process.argv[2];
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -33,7 +34,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
 	notify: benchNotify,
 	nearby: benchNearby,
 	clusters: benchClusters,
-	kiosk: benchKiosk
+	kiosk: benchKiosk,
+	photo: benchPhoto
 };
 
 for (const [name, run] of Object.entries(BENCHES)) {

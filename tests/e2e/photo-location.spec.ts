@@ -4,6 +4,7 @@
  * server. In Arabic and English, on a phone (360 px) and a desktop (1,366 px). */
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { PHOTO_MEASURE } from '../../src/lib/domain/photo.js';
 import { jpegWithGps, smallImage } from '../fixtures/files.js';
 import { local, remote, signInCitizen, signInStaff, submitAction } from '../integration/harness.js';
 import { pullDoc } from '../integration/rating-helpers.js';
@@ -44,7 +45,12 @@ describe('the place a photo was taken', () => {
 				await page.getByText(t('map.grid_no_tiles')).waitFor();
 				expect(await map.locator('svg.grid line').count()).toBeGreaterThan(2);
 
-				await page.locator('#files-input').setInputFiles({ name: 'pothole.jpg', mimeType: 'image/jpeg', buffer: await jpegWithGps(800, 600) });
+				const photo = await jpegWithGps(800, 600);
+				await page.locator('#files-input').setInputFiles({ name: 'pothole.jpg', mimeType: 'image/jpeg', buffer: photo });
+				// The page measures each photo it makes ready (what `npm run bench photo` reads).
+				const measured = () => page.evaluate((name) => performance.getEntriesByName(name).map((entry) => (entry as PerformanceMeasure).detail), PHOTO_MEASURE);
+				await expect.poll(measured, { timeout: 20_000 }).toEqual([{ bytes_in: photo.length, bytes_out: expect.any(Number) }]);
+				expect((await measured())[0].bytes_out).toBeGreaterThan(0);
 				const offer = page.locator('#location-photo');
 				await offer.getByText(t('form.location.photo_found', { name: 'pothole.jpg', lat: digits(L, 26.22667), lng: digits(L, 50.58833) })).waitFor({ timeout: 20_000 });
 				// Offered, not applied.

@@ -1,3 +1,4 @@
+import { PHOTO_MEASURE } from '$lib/domain/photo';
 import { detectContentType, LIMITS } from '$lib/domain/validation';
 import { ClientError } from './api';
 import { jpegName, reencodeImage } from './images';
@@ -26,10 +27,14 @@ export async function prepareFile(file: Blob & { name?: string }): Promise<Prepa
 		}
 		return { blob: file.type === type ? file : new Blob([file], { type }), name };
 	}
+	const started = performance.now();
+	let blob: Blob;
 	try {
-		return { blob: await reencodeImage(file), name: jpegName(name) };
+		blob = await reencodeImage(file);
 	} catch {
 		// Signature says image but the browser cannot decode it: broken or disguised.
 		throw new ClientError(415, 'unsupported_file_type');
 	}
+	performance.measure(PHOTO_MEASURE, { start: started, detail: { bytes_in: file.size, bytes_out: blob.size } });
+	return { blob, name: jpegName(name) };
 }
