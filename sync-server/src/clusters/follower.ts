@@ -24,8 +24,6 @@ const WRITE_CHUNK = 500;
 const DAY_MS = 86_400_000;
 const HELD_MS = 5 * 60_000;
 
-class Conflict extends Error {}
-
 export class ClusterFollower implements CaseSink {
 	readonly name = 'clusters';
 	private readonly queue = new SerialQueue();
@@ -57,9 +55,7 @@ export class ClusterFollower implements CaseSink {
 				list.push(c);
 				byEntity.set(c.entity_id, list);
 			}
-			let added = 0;
-			for (const [entityId, list] of [...byEntity].sort(([a], [b]) => (a < b ? -1 : 1))) added += await this.addToEntity(entityId, list);
-			return added;
+			return this.place(byEntity);
 		});
 	}
 
@@ -67,33 +63,52 @@ export class ClusterFollower implements CaseSink {
 		return this.queue.idle();
 	}
 
-	private async addToEntity(entityId: string, cases: CaseDoc[]): Promise<number> {
-		for (let attempt = 1; ; attempt++) {
-			try {
-				return await this.tryEntity(entityId, cases);
-			} catch (error) {
-				if (!(error instanceof Conflict) || attempt >= MAX_ATTEMPTS) throw error;
-			}
+	/** One lookup of which cases a cluster holds and one write for the whole batch, every entity
+	 * together: on CouchDB each lookup after a write first brings the `members` view up to date,
+	 * so a lookup and a write per entity cost a view update per entity. A conflict starts only the
+	 * entities it touched again, from fresh documents. */
+	private async place(byEntity: Map<string, CaseDoc[]>): Promise<number> {
+		let pending = [...byEntity.keys()].sort();
+		let added = 0;
+		for (let attempt = 1; pending.length > 0; attempt++) {
+			const conflicted = await this.tryEntities(pending.map((entityId) => [entityId, byEntity.get(entityId)!] as const));
+			added += conflicted.added;
+			if (conflicted.entities.size === 0) break;
+			if (attempt >= MAX_ATTEMPTS) throw new Error(`clusters of ${[...conflicted.entities].join(', ')} kept conflicting`);
+			pending = pending.filter((entityId) => conflicted.entities.has(entityId));
 		}
+		return added;
 	}
 
-	private async tryEntity(entityId: string, cases: CaseDoc[]): Promise<number> {
-		const unique = new Map(cases.map((c) => [c.case_key, c]));
-		const known = await clusteredKeys(this.store, [...unique.keys()]);
-		const fresh = [...unique.values()].filter((c) => !known.has(c.case_key)).sort(arrivalOrder);
-		if (fresh.length === 0) return 0;
-		const since = new Date(Date.parse(fresh[0].created_at) - this.windowDays * DAY_MS).toISOString();
-		const index = await this.indexOf(entityId, since);
-		index.startBatch();
+	private async tryEntities(work: ReadonlyArray<readonly [string, CaseDoc[]]>): Promise<{ added: number; entities: Set<string> }> {
+		const known = await clusteredKeys(this.store, [...new Set(work.flatMap(([, cases]) => cases.map((c) => c.case_key)))]);
+		const owner = new Map<string, string>();
+		const placed = new Map<string, number>();
+		const changed: ClusterDoc[] = [];
 		try {
-			for (const c of fresh) index.add(c);
-			await this.writeClusters([...index.changed.values()]);
-		} catch (error) {
+			for (const [entityId, cases] of work) {
+				const fresh = [...new Map(cases.map((c) => [c.case_key, c])).values()].filter((c) => !known.has(c.case_key)).sort(arrivalOrder);
+				if (fresh.length === 0) continue;
+				const since = new Date(Date.parse(fresh[0].created_at) - this.windowDays * DAY_MS).toISOString();
+				const index = await this.indexOf(entityId, since);
+				index.startBatch();
+				for (const c of fresh) index.add(c);
+				for (const doc of index.changed.values()) {
+					changed.push(doc);
+					owner.set(doc._id, entityId);
+				}
+				placed.set(entityId, index.placed.size);
+			}
+			const entities = await this.writeClusters(changed, owner);
 			// What is held may no longer be what is stored: read it again next time.
-			this.indexes.delete(entityId);
+			for (const entityId of entities) this.indexes.delete(entityId);
+			let added = 0;
+			for (const [entityId, count] of placed) if (!entities.has(entityId)) added += count;
+			return { added, entities };
+		} catch (error) {
+			for (const [entityId] of work) this.indexes.delete(entityId);
 			throw error;
 		}
-		return index.placed.size;
 	}
 
 	/** The entity's open clusters, kept between batches: this follower is their one writer besides a
@@ -109,16 +124,21 @@ export class ClusterFollower implements CaseSink {
 		return index;
 	}
 
-	/** Writes the clusters with the revisions they were read at, and keeps the new revisions. */
-	private async writeClusters(docs: ClusterDoc[]): Promise<void> {
+	/** Writes the clusters with the revisions they were read at and keeps the new revisions;
+	 * returns the entities whose writes conflicted. */
+	private async writeClusters(docs: ClusterDoc[], owner: ReadonlyMap<string, string>): Promise<Set<string>> {
+		const conflicted = new Set<string>();
 		for (let i = 0; i < docs.length; i += WRITE_CHUNK) {
 			const chunk = docs.slice(i, i + WRITE_CHUNK);
 			const results = await this.store.use<ClusterDoc>(DB.CLUSTERS).bulk({ docs: chunk });
-			const failed = results.find((r) => r.error);
-			if (failed?.error === 'conflict') throw new Conflict(failed.id);
+			const failed = results.find((r) => r.error && r.error !== 'conflict');
 			if (failed) throw new Error(`writing clusters/${failed.id} failed: ${failed.error}`);
-			results.forEach((r, n) => (chunk[n]._rev = r.rev));
+			results.forEach((r, n) => {
+				if (r.error) conflicted.add(owner.get(chunk[n]._id)!);
+				else chunk[n]._rev = r.rev;
+			});
 		}
+		return conflicted;
 	}
 
 	private async rebuildUnderWay(): Promise<boolean> {
