@@ -72,6 +72,8 @@ export interface EngineOptions {
 	onEffects?: (effects: SideEffect[]) => Promise<void>;
 	/** Seals every reference to its case (references.ts); the server's SECRETS_KEY. */
 	secretsKey?: Buffer | null;
+	/** One `_bulk_docs` per database on the embedded store too, as on CouchDB (writer.ts). */
+	projectionsPerDatabase?: boolean;
 }
 
 type Outcome = { kind: 'applied'; after: CaseDoc } | { kind: 'rejected'; code: string; fields?: unknown } | { kind: 'failed'; error: string };
@@ -394,7 +396,7 @@ export class RulesEngine {
 			// Projections and the sinks (the dashboard's counters) both follow the saved cases and
 			// are idempotent, so they are written side by side; the checkpoint waits for both.
 			await Promise.all([
-				attachmentWrites(this.store, withFiles, cases).then((files) => writeProjections(this.store, [...projections, ...files, ...extra])),
+				attachmentWrites(this.store, withFiles, cases).then((files) => writeProjections(this.store, [...projections, ...files, ...extra], { perDatabase: this.options.projectionsPerDatabase })),
 				...(this.options.sinks ?? []).map((sink) => sink.casesSaved(saved))
 			]);
 			if (deadLetters.length > 0) await this.saveDeadLetters(deadLetters);

@@ -16,7 +16,9 @@ function check(db: string, results: BulkResult[]): void {
 	if (failed) throw new Error(`projection ${failed.id} in ${db}: ${failed.error}`);
 }
 
-export async function writeProjections(store: Store, projections: Projection[]): Promise<void> {
+/** `perDatabase` makes the embedded store too take one `_bulk_docs` per database, as CouchDB
+ * does: `npm run bench rules` prints the engine's figure both ways. */
+export async function writeProjections(store: Store, projections: Projection[], options: { perDatabase?: boolean } = {}): Promise<void> {
 	const byDb = new Map<string, Projection['doc'][]>();
 	for (const { db, doc } of projections) {
 		const docs = byDb.get(db) ?? [];
@@ -25,7 +27,7 @@ export async function writeProjections(store: Store, projections: Projection[]):
 	}
 	if (byDb.size === 0) return;
 	await forEachLimited([...byDb.keys()], PARALLEL_DATABASES, (db) => store.ensureDb(db));
-	if (store.embedded) {
+	if (store.embedded && !options.perDatabase) {
 		const response = await store.fetch('/_tawasul_projections', {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
