@@ -34,6 +34,15 @@ describe('outbox gateway', () => {
 		expect(all.map((m) => m.id)).toEqual(['b-1']);
 	});
 
+	it('orders by the time each was stored, not by the feed, which a sharded CouchDB gives shard by shard', async () => {
+		const times = [Date.parse('2026-03-01T10:00:05Z'), Date.parse('2026-03-01T10:00:00Z')];
+		const gateway = createOutboxGateway(store, () => times.shift()!);
+		await gateway.send({ id: 'c-newer', to: '+97336000013', text: 'code 222222' });
+		await gateway.send({ id: 'c-older', to: '+97336000013', text: 'code 111111' });
+		const listed = await listOutbox(store, { phone: '+97336000013', limit: 1 });
+		expect(listed.map((m) => m.id)).toEqual(['c-newer']);
+	});
+
 	it('createGateway picks the outbox for SMS_GATEWAY=outbox', async () => {
 		const gateway = createGateway({ smsGateway: 'outbox', sms: { sender: 'Tawasul', maxAttempts: 5, perNumberPerHour: 10, http: null, smpp: null, inboundToken: null } }, store);
 		expect(gateway.name).toBe('outbox');

@@ -56,22 +56,22 @@ export interface OutboxMessage {
 const SCAN_LIMIT = 1000;
 
 /**
- * Newest first, optionally for one phone. Read from the changes feed backwards, which is
- * insertion order even for messages stored in the same millisecond; it looks at the last
- * SCAN_LIMIT messages only, enough for the development outbox it serves (a production gateway
- * hands messages on and is never listed).
+ * Newest first, optionally for one phone, by the time each was stored. The changes feed read
+ * backwards gives the last SCAN_LIMIT messages, enough for the development outbox it serves (a
+ * production gateway hands messages on and is never listed), but not their order on CouchDB: a
+ * database of more than one shard lists each shard's changes in turn, so an older sign-in code
+ * could come first. The feed's order breaks ties within one millisecond.
  */
 export async function listOutbox(store: Store, options: { phone?: string; limit: number }): Promise<OutboxMessage[]> {
 	await store.ensureDb(DB.SMS);
 	const feed = await store.use<SmsDoc>(DB.SMS).changes({ descending: true, include_docs: true, limit: SCAN_LIMIT });
 	const messages: OutboxMessage[] = [];
 	for (const change of feed.results) {
-		if (messages.length >= options.limit) break;
 		// nano's change type leaves out `doc`, which include_docs adds.
 		const doc = (change as { doc?: SmsDoc }).doc;
 		if (!doc || change.deleted || doc.type !== 'sms') continue;
 		if (options.phone && doc.to !== options.phone) continue;
 		messages.push({ id: doc._id.slice('sms:'.length), to: doc.to, text: doc.text, status: doc.status, created_at: doc.created_at });
 	}
-	return messages;
+	return messages.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0)).slice(0, options.limit);
 }
