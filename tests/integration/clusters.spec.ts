@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterSummary } from '../../src/lib/domain/clusters.js';
+import { clusterDocId, type ClusterDoc, type ClusterSummary } from '../../src/lib/domain/clusters.js';
 import { DB, type CaseDoc } from '../../src/lib/domain/doc-types.js';
 import { createStaff } from '../../sync-server/src/auth/accounts.js';
 import { ClusterFollower } from '../../sync-server/src/clusters/follower.js';
@@ -218,6 +218,61 @@ describe('similar cases already linked', () => {
 		expect(byKey.get(keys.light[2])).toBe(false);
 		const primary = await (await get(who.agent, `/api/cases/${keys.light[0]}/similar?limit=10`)).json();
 		expect(primary.cases.find((c: { case_key: string }) => c.case_key === keys.light[1]).linked).toBe(true);
+	});
+});
+
+describe('a transferred case', () => {
+	const transfer = (caseKey: string) => ({
+		_id: `act:${randomUUID()}`,
+		type: 'action',
+		kind: 'transfer',
+		case_key: caseKey,
+		client_time: new Date().toISOString(),
+		device_id: 'clusters',
+		author: author(who.agent),
+		received_at: new Date().toISOString(),
+		to_entity_id: 'health',
+		reason: 'Standing water by a clinic: public health.'
+	});
+	const clusterDocs = async () => (await server.store.use<ClusterDoc>(DB.CLUSTERS).list({ include_docs: true })).rows.flatMap((r) => (r.doc?.type === 'cluster' ? [r.doc] : []));
+	const holding = async (caseKey: string) => (await clusterDocs()).filter((d) => d.members.some((m) => m.k === caseKey)).map((d) => d.entity_id);
+
+	it('leaves the old entity’s cluster and joins the new entity’s', async () => {
+		const [first, second] = keys.water;
+		await file([{ caseKey: first, doc: transfer(first) }]);
+		expect(await holding(first)).toEqual(['health']);
+		// The cluster it started keeps the other case; its representative is no longer the works' to open.
+		const works = (await clusterDocs()).find((d) => d._id === clusterDocId('works', first))!;
+		expect(works.members.map((m) => m.k)).toEqual([second]);
+		expect(works.samples.map((s) => s.k)).toEqual([second]);
+		expect(works.representative).toEqual({ case_key: '', ref: '', subject: WATER[0] });
+		const atHealth = await (await get(who.healthManager, `/api/cases/${first}/cluster`)).json();
+		expect(atHealth.cluster).toMatchObject({ entity_id: 'health', size: 1, case_keys: [first] });
+		expect((await get(who.agent, `/api/cases/${first}/cluster`)).status).toBe(404);
+	});
+
+	it('deletes the old cluster once its last case has gone, and the cases cluster together again', async () => {
+		const [first, second] = keys.water;
+		await file([{ caseKey: second, doc: transfer(second) }]);
+		expect(await holding(second)).toEqual(['health']);
+		expect((await clusterDocs()).some((d) => d._id === clusterDocId('works', first))).toBe(false);
+		expect((await top(who.manager)).map((c) => c.size)).toEqual([5]);
+		expect((await top(who.healthManager)).map((c) => [c.size, [...c.case_keys].sort()])).toEqual([[2, [first, second].sort()]]);
+		// A replay changes nothing.
+		expect(await new ClusterFollower(server.store).add(await allCases())).toBe(0);
+		expect((await top(who.healthManager)).map((c) => c.size)).toEqual([2]);
+	});
+
+	it('takes a case out again when a crash left it in both entities’ clusters', async () => {
+		const [first] = keys.water;
+		const light = (await clusterDocs()).find((d) => d._id === clusterDocId('works', keys.light[0]))!;
+		const stray = { ...light, members: [...light.members, { k: first, at: light.last_at, c: 'works-potholes', p: null, u: 'ffffffff' }] };
+		await server.store.use<ClusterDoc>(DB.CLUSTERS).insert(stray);
+		expect((await holding(first)).sort()).toEqual(['health', 'works']);
+		const moved = (await allCases()).filter((c) => c.case_key === first);
+		expect(await new ClusterFollower(server.store).add(moved)).toBe(0);
+		expect(await holding(first)).toEqual(['health']);
+		expect((await clusterDocs()).find((d) => d._id === light._id)!.members).toEqual(light.members);
 	});
 });
 

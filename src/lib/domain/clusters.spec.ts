@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { makeCase } from '../../../tests/support/stats-cases';
 import type { CaseDoc } from './doc-types';
-import { arrivalOrder, ClusterIndex, clusterTransitionAllowed, personHash, placeKey, summarise, topClusters, type ClusterDoc } from './clusters';
+import { arrivalOrder, ClusterIndex, clusterTransitionAllowed, personHash, placeKey, summarise, topClusters, withoutMembers, type ClusterDoc } from './clusters';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-03-01T08:00:00Z');
@@ -94,6 +94,28 @@ describe('ClusterIndex', () => {
 		const after = next.add(caseOf(LIGHT[2], 3))!;
 		expect(after.members.map((m) => m.f ?? 0)).toEqual([0, 0, 1]);
 		expect(summarise(after, new Date(at(3))).after_fix).toBe(1);
+	});
+});
+
+describe('a case transferred away', () => {
+	const light = () => docs(cluster(LIGHT.map((s, i) => caseOf(s, i))))[0];
+
+	it('leaves the cluster, which keeps its other cases and ends at their latest', () => {
+		const doc = light();
+		const [first, , , last] = doc.members.map((m) => m.k);
+		const after = withoutMembers(doc, new Set([first, last]))!;
+		expect(after.members.map((m) => m.k)).toEqual(doc.members.slice(1, 3).map((m) => m.k));
+		expect(after.samples.map((s) => s.k)).not.toContain(first);
+		expect(after.representative).toEqual({ case_key: '', ref: '', subject: LIGHT[0] });
+		expect(after.last_at).toBe(at(2));
+		expect(withoutMembers(doc, new Set(['another']))).toBe(doc);
+		expect(withoutMembers(doc, new Set(doc.members.map((m) => m.k)))).toBeNull();
+	});
+
+	it('is placed by an index only if the index has not forgotten the clusters of its window', () => {
+		const index = cluster([caseOf(LIGHT[0], 0), caseOf(WATER[0], 200)]);
+		expect(index.canPlace(at(200))).toBe(true);
+		expect(index.canPlace(at(199))).toBe(false);
 	});
 });
 

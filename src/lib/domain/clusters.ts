@@ -56,6 +56,8 @@ interface ClusterStatusChange {
 export interface ClusterDoc {
 	_id: string;
 	_rev?: string;
+	/** Written when its last case was transferred away. */
+	_deleted?: true;
 	type: typeof DOC_TYPES.CLUSTER;
 	entity_id: string;
 	/** The key of the case that started it. */
@@ -136,6 +138,9 @@ export class ClusterIndex {
 	/** From each number named to the clusters whose texts name it. */
 	private readonly byNumber = new Map<string, Set<string>>();
 	private expiredDay = '';
+	/** The window start the clusters were last expired at: a case whose window starts earlier may
+	 * belong to a cluster this index has already forgotten. */
+	private expiredSince = '';
 	/** Cases already in a cluster: a replayed case changes nothing. */
 	private readonly members = new Set<string>();
 	readonly changed = new Map<string, ClusterDoc>();
@@ -157,6 +162,12 @@ export class ClusterIndex {
 	startBatch(): void {
 		this.changed.clear();
 		this.placed.clear();
+	}
+
+	/** Whether a case that arrived at `at` can still be placed here: cases come in arrival order,
+	 * except a case transferred in from another entity, which may be older than what was placed. */
+	canPlace(at: string): boolean {
+		return windowStart(at, this.windowDays) >= this.expiredSince;
 	}
 
 	has(caseKey: string): boolean {
@@ -221,6 +232,7 @@ export class ClusterIndex {
 		const day = since.slice(0, 10);
 		if (day === this.expiredDay) return;
 		this.expiredDay = day;
+		this.expiredSince = since;
 		for (const [id, entry] of this.entries) {
 			if (entry.doc.last_at >= since) continue;
 			this.unindex(id, entry);
@@ -297,6 +309,18 @@ function joined(doc: ClusterDoc, member: ClusterMember, text: string): ClusterDo
 		samples,
 		members: [...doc.members, flagged]
 	};
+}
+
+/** The cluster without the cases that left its entity (transferred): their texts stop attracting
+ * new cases, and a representative that left is shown by its subject alone, since the entity can no
+ * longer open it. Null when no case is left: the cluster is then deleted. */
+export function withoutMembers(doc: ClusterDoc, leaving: ReadonlySet<string>): ClusterDoc | null {
+	const members = doc.members.filter((m) => !leaving.has(m.k));
+	if (members.length === doc.members.length) return doc;
+	if (members.length === 0) return null;
+	const samples = doc.samples.filter((s) => !leaving.has(s.k));
+	const representative = leaving.has(doc.representative.case_key) ? { case_key: '', ref: '', subject: doc.representative.subject } : doc.representative;
+	return { ...doc, members, samples: samples.length > 0 ? samples : doc.samples.slice(0, 1), representative, last_at: members.reduce((last, m) => (m.at > last ? m.at : last), members[0].at) };
 }
 
 type ClusterTrend = 'rising' | 'steady' | 'falling';

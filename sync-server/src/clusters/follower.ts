@@ -2,21 +2,24 @@
  * batch once they are saved, like the statistics, and the feed checkpoint waits for it.
  *
  * Why a replay or a restart counts no case twice, with no transactions in CouchDB:
- * 1. A case is clustered once, when it is first seen: a case that a cluster holds (the `members`
- *    view) is skipped, so its later versions — replies, closing — and a replayed batch change nothing.
+ * 1. A case is clustered once by each entity that holds it: a case that a cluster of its entity
+ *    holds (the `members` view) is skipped, so its later versions — replies, closing — and a
+ *    replayed batch change nothing. A case transferred to another entity leaves the clusters of the
+ *    one before and joins the new entity's when the follower sees it there (so a rebuild, which
+ *    places it at its arrival, may place it differently among the new entity's clusters).
  * 2. Each cluster document is written with the revision it was read at; a conflict (a manager
  *    changed a cluster's status meanwhile, or a crash left part of a batch written) starts the
  *    entity's cases again from fresh documents, and the cases already written are then skipped (1).
  * Everything a case's placement depends on is measured from the cases' own times (domain
  * `ClusterIndex`), so the rebuild, which runs the same index over the cases in arrival order,
  * arrives at the same clusters. */
-import { arrivalOrder, ClusterIndex, clusteredCase, DEFAULT_CLUSTER_WINDOW_DAYS, type ClusterDoc } from '../../../src/lib/domain/clusters.js';
+import { arrivalOrder, ClusterIndex, clusteredCase, DEFAULT_CLUSTER_WINDOW_DAYS, withoutMembers, type ClusterDoc } from '../../../src/lib/domain/clusters.js';
 import { DB, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import type { CaseSink } from '../engine/engine.js';
 import type { Store } from '../store.js';
 import { log } from '../log.js';
 import { CLUSTERS_REBUILD_MARKER_ID } from './rebuild.js';
-import { activeClusters, clusteredKeys, ensureClusterDbs } from './store.js';
+import { activeClusters, clusterHolders, clustersById, ensureClusterDbs } from './store.js';
 import { onceUntilFailed, SerialQueue } from '../once.js';
 
 const MAX_ATTEMPTS = 8;
@@ -81,43 +84,69 @@ export class ClusterFollower implements CaseSink {
 	}
 
 	private async tryEntities(work: ReadonlyArray<readonly [string, CaseDoc[]]>): Promise<{ added: number; entities: Set<string> }> {
-		const known = await clusteredKeys(this.store, [...new Set(work.flatMap(([, cases]) => cases.map((c) => c.case_key)))]);
-		const owner = new Map<string, string>();
+		const holders = await clusterHolders(this.store, [...new Set(work.flatMap(([, cases]) => cases.map((c) => c.case_key)))]);
+		const owner = new Map<string, Set<string>>();
 		const placed = new Map<string, number>();
 		const changed: ClusterDoc[] = [];
+		const leaving = new Map<string, { keys: Set<string>; entities: Set<string> }>();
+		const touched = new Set<string>();
 		try {
 			for (const [entityId, cases] of work) {
-				const fresh = [...new Map(cases.map((c) => [c.case_key, c])).values()].filter((c) => !known.has(c.case_key)).sort(arrivalOrder);
+				const fresh: CaseDoc[] = [];
+				for (const c of new Map(cases.map((c) => [c.case_key, c])).values()) {
+					const held = holders.get(c.case_key) ?? [];
+					for (const h of held.filter((h) => h.entity_id !== entityId)) {
+						const left = leaving.get(h.id) ?? { keys: new Set<string>(), entities: new Set<string>() };
+						left.keys.add(c.case_key);
+						left.entities.add(entityId);
+						leaving.set(h.id, left);
+						touched.add(h.entity_id);
+					}
+					if (!held.some((h) => h.entity_id === entityId)) fresh.push(c);
+				}
+				fresh.sort(arrivalOrder);
 				if (fresh.length === 0) continue;
-				const since = new Date(Date.parse(fresh[0].created_at) - this.windowDays * DAY_MS).toISOString();
-				const index = await this.indexOf(entityId, since);
+				const index = await this.indexOf(entityId, fresh[0].created_at);
 				index.startBatch();
 				for (const c of fresh) index.add(c);
 				for (const doc of index.changed.values()) {
 					changed.push(doc);
-					owner.set(doc._id, entityId);
+					owner.set(doc._id, new Set([entityId]));
 				}
 				placed.set(entityId, index.placed.size);
 			}
+			for (const doc of await this.departures(leaving)) {
+				changed.push(doc);
+				owner.set(doc._id, leaving.get(doc._id)!.entities);
+			}
 			const entities = await this.writeClusters(changed, owner);
 			// What is held may no longer be what is stored: read it again next time.
-			for (const entityId of entities) this.indexes.delete(entityId);
+			for (const entityId of [...entities, ...touched]) this.indexes.delete(entityId);
 			let added = 0;
 			for (const [entityId, count] of placed) if (!entities.has(entityId)) added += count;
 			return { added, entities };
 		} catch (error) {
-			for (const [entityId] of work) this.indexes.delete(entityId);
+			for (const entityId of [...work.map(([entityId]) => entityId), ...touched]) this.indexes.delete(entityId);
 			throw error;
 		}
+	}
+
+	/** The clusters of former entities without the cases transferred away from them: a case belongs
+	 * to the clusters of the entity that holds it now. Written with the revision read, so a conflict
+	 * starts the receiving entity again, which finds the case still held and takes it out again. */
+	private async departures(leaving: ReadonlyMap<string, { keys: Set<string> }>): Promise<ClusterDoc[]> {
+		const docs = await clustersById(this.store, [...leaving.keys()]);
+		return docs.map((doc) => withoutMembers(doc, leaving.get(doc._id)!.keys) ?? { ...doc, _deleted: true });
 	}
 
 	/** The entity's open clusters, kept between batches: this follower is their one writer besides a
 	 * manager's status change, which makes the next write of that cluster conflict and be read again.
 	 * Read again after `HELD_MS` too: another instance may have held the engine's lease meanwhile and
 	 * started clusters this one would not know. */
-	private async indexOf(entityId: string, since: string): Promise<ClusterIndex> {
+	private async indexOf(entityId: string, firstArrival: string): Promise<ClusterIndex> {
+		const since = new Date(Date.parse(firstArrival) - this.windowDays * DAY_MS).toISOString();
 		const held = this.indexes.get(entityId);
-		if (held && held.since <= since && Date.now() - held.loaded < HELD_MS) return held.index;
+		if (held && held.since <= since && held.index.canPlace(firstArrival) && Date.now() - held.loaded < HELD_MS) return held.index;
 		const index = new ClusterIndex(entityId, this.windowDays);
 		index.load(await activeClusters(this.store, entityId, since));
 		this.indexes.set(entityId, { index, since, loaded: Date.now() });
@@ -126,7 +155,7 @@ export class ClusterFollower implements CaseSink {
 
 	/** Writes the clusters with the revisions they were read at and keeps the new revisions;
 	 * returns the entities whose writes conflicted. */
-	private async writeClusters(docs: ClusterDoc[], owner: ReadonlyMap<string, string>): Promise<Set<string>> {
+	private async writeClusters(docs: ClusterDoc[], owner: ReadonlyMap<string, ReadonlySet<string>>): Promise<Set<string>> {
 		const conflicted = new Set<string>();
 		for (let i = 0; i < docs.length; i += WRITE_CHUNK) {
 			const chunk = docs.slice(i, i + WRITE_CHUNK);
@@ -134,7 +163,7 @@ export class ClusterFollower implements CaseSink {
 			const failed = results.find((r) => r.error && r.error !== 'conflict');
 			if (failed) throw new Error(`writing clusters/${failed.id} failed: ${failed.error}`);
 			results.forEach((r, n) => {
-				if (r.error) conflicted.add(owner.get(chunk[n]._id)!);
+				if (r.error) for (const entityId of owner.get(chunk[n]._id)!) conflicted.add(entityId);
 				else chunk[n]._rev = r.rev;
 			});
 		}

@@ -18,7 +18,7 @@ const REPEATED_MAP = `function (doc) {
   if (doc.type === 'cluster' && doc.members && doc.members.length >= 2) emit(doc.last_at, null);
 }`;
 const MEMBERS_MAP = `function (doc) {
-  if (doc.type === 'cluster') doc.members.forEach(function (m) { emit(m.k, doc.cluster_id); });
+  if (doc.type === 'cluster') doc.members.forEach(function (m) { emit(m.k, [doc.entity_id, doc._id]); });
 }`;
 const PAGE = 1000;
 
@@ -56,18 +56,38 @@ async function repeatedClusters(store: Store, since: string): Promise<ClusterDoc
 	}
 }
 
-/** Which of these cases are in a cluster already. */
-export async function clusteredKeys(store: Store, caseKeys: string[]): Promise<Set<string>> {
-	if (caseKeys.length === 0) return new Set();
-	const held = await store.use(DB.CLUSTERS).view('clusters', 'members', { keys: caseKeys });
-	return new Set(held.rows.map((row) => String(row.key)));
+/** A cluster holding a case: its entity and document id. */
+export interface ClusterHolder {
+	entity_id: string;
+	id: string;
 }
 
-/** The cluster a case is in. */
+/** The clusters that hold each of these cases: one, or for a moment two when a transferred case
+ * has joined its new entity's cluster and not yet left the old one. */
+export async function clusterHolders(store: Store, caseKeys: string[]): Promise<Map<string, ClusterHolder[]>> {
+	const out = new Map<string, ClusterHolder[]>();
+	if (caseKeys.length === 0) return out;
+	const held = await store.use(DB.CLUSTERS).view<[string, string]>('clusters', 'members', { keys: caseKeys });
+	for (const row of held.rows) {
+		const [entityId, id] = row.value;
+		const list = out.get(String(row.key)) ?? [];
+		list.push({ entity_id: entityId, id });
+		out.set(String(row.key), list);
+	}
+	return out;
+}
+
+/** The cluster of the entity that holds the case now. */
 export async function clusterOfCase(store: Store, entityId: string, caseKey: string): Promise<ClusterDoc | null> {
 	const held = await store.use<ClusterDoc>(DB.CLUSTERS).view('clusters', 'members', { key: caseKey, include_docs: true });
-	const doc = held.rows[0]?.doc;
-	return doc && doc.entity_id === entityId ? doc : null;
+	return held.rows.map((row) => row.doc).find((doc) => doc?.entity_id === entityId) ?? null;
+}
+
+/** The cluster documents with these ids that exist. */
+export async function clustersById(store: Store, ids: string[]): Promise<ClusterDoc[]> {
+	if (ids.length === 0) return [];
+	const found = await store.use<ClusterDoc>(DB.CLUSTERS).fetch({ keys: ids });
+	return found.rows.flatMap((row) => ('doc' in row && row.doc ? [row.doc] : []));
 }
 
 export async function getOrNull<T extends object>(store: Store, id: string): Promise<T | null> {
