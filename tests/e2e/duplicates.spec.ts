@@ -11,8 +11,8 @@ let agent: Session;
 let manager: Session;
 const cases = {} as Record<'primary' | 'duplicate', { key: string; ref: string }>;
 
-async function file(citizen: Session, subject: string, body: string) {
-	const submit = submitAction({ subject, body, locale: 'ar' });
+async function file(citizen: Session, subject: string, body: string, fields: Record<string, unknown> = {}) {
+	const submit = submitAction({ subject, body, locale: 'ar', ...fields });
 	const outbox = local('duplicates-outbox');
 	await outbox.put(submit);
 	await outbox.replicate.to(remote(app.base, 'intake', citizen));
@@ -94,6 +94,51 @@ describe('possible duplicates panel', () => {
 			.filter({ hasText: cases.primary.ref })
 			.getByRole('button', { name: msg(L, 'duplicates.link') })
 			.waitFor();
+		expect(await axe(page)).toEqual([]);
+	});
+});
+
+describe('similar suggestions', () => {
+	const suggestions = {} as Record<'primary' | 'merged', { key: string; ref: string }>;
+	const region = (page: Page, locale: Locale) => page.getByRole('region', { name: msg(locale, 'duplicates.merge_title') });
+
+	beforeAll(async () => {
+		const [first, second] = await Promise.all([signInCitizen(app.base, '+97336000053'), signInCitizen(app.base, '+97336000054')]);
+		const suggest = (citizen: Session, subject: string, body: string) => file(citizen, subject, body, { case_type: 'suggestion', category_id: 'works-general' });
+		suggestions.primary = await suggest(first, 'مظلات في مواقف الحافلات', 'نقترح تركيب مظلات في مواقف الحافلات على شارع الشيخ خليفة لحماية الركاب من الشمس');
+		suggestions.merged = await suggest(second, 'مظلات لمواقف الباص', 'اقتراح تركيب مظلات بمواقف الباص في شارع الشيخ خليفة لأن الشمس قوية على الركاب');
+	});
+
+	it('merges a suggestion into a similar one by keyboard, in English on a desktop', async () => {
+		const L: Locale = 'en';
+		const page = await staffPage(L, DESKTOP);
+		await page.goto(`/staff/cases/${suggestions.merged.key}`);
+		const item = region(page, L).getByRole('listitem').filter({ hasText: suggestions.primary.ref });
+		await item.waitFor({ timeout: 20_000 });
+		// A complaint is never offered to merge a suggestion with.
+		expect(await region(page, L).getByRole('listitem').filter({ hasText: cases.primary.ref }).count()).toBe(0);
+		const button = item.getByRole('button', { name: msg(L, 'duplicates.merge') });
+		await button.focus();
+		await page.keyboard.press('Enter');
+		await region(page, L)
+			.locator('p', { hasText: msg(L, 'duplicates.merged_into') })
+			.waitFor({ timeout: 20_000 });
+		expect(await axe(page)).toEqual([]);
+	});
+
+	it('leaves the decision to the primary: its manager sees why, in Arabic at 360 px', async () => {
+		const L: Locale = 'ar';
+		const page = await staffPage(L, PHONE, manager);
+		await page.goto(`/staff/cases/${suggestions.merged.key}`);
+		await page.getByText(msg(L, 'errors.suggestion_merged')).waitFor({ timeout: 20_000 });
+		expect(await page.locator('summary', { hasText: msg(L, 'staff.case.suggestion.legend') }).count()).toBe(0);
+		expect(await axe(page)).toEqual([]);
+		await page.goto(`/staff/cases/${suggestions.primary.key}`);
+		await region(page, L)
+			.getByRole('list', { name: msg(L, 'duplicates.merged_list') })
+			.getByRole('link', { name: suggestions.merged.ref })
+			.waitFor({ timeout: 20_000 });
+		await page.locator('summary', { hasText: msg(L, 'staff.case.suggestion.legend') }).waitFor();
 		expect(await axe(page)).toEqual([]);
 	});
 });

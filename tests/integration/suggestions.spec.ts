@@ -351,3 +351,70 @@ describe('coordinators oversee what is published', () => {
 		expect((await admin('GET', '/api/admin/published', coordinator)).body.suggestions.find((s: { _id: string }) => s._id === one._id)).toEqual(one);
 	});
 });
+
+describe('similar suggestions merged', () => {
+	const PHONES = { first: '+97336000721', second: '+97336000722', late: '+97336000723' };
+	const keys = { first: '', second: '', late: '' };
+	const sessions = {} as Record<keyof typeof PHONES, Session>;
+	const target = () => dayAfter(TODAY(), 45);
+	const latest = async (phone: string, since: string[]) => (await texts(phone)).filter((text) => !since.includes(text));
+
+	beforeAll(async () => {
+		for (const [who, phone] of Object.entries(PHONES) as [keyof typeof PHONES, string][]) sessions[who] = await signInCitizen(server.base, phone);
+		keys.first = await propose(sessions.first, 'Drinking water fountains in the public parks', false);
+		keys.second = await propose(sessions.second, 'Water fountains for drinking in parks', false);
+		keys.late = await propose(sessions.late, 'Please put drinking fountains in the parks', false);
+	});
+
+	it('offers only suggestions as candidates to merge a suggestion with', async () => {
+		const similar = await (await fetch(`${server.base}/api/cases/${keys.second}/similar?limit=20`, { headers: { cookie: agent.cookie } })).json();
+		const candidates = similar.cases.map((c: { case_key: string }) => c.case_key);
+		expect(candidates).toContain(keys.first);
+		const kinds = await Promise.all(candidates.map(async (key: string) => (await pullDoc(server.base, manager, 'e_works', `case:${key}`)).case_type));
+		expect(new Set(kinds)).toEqual(new Set(['suggestion']));
+	});
+
+	it('tells each merged proposer of each step decided on the primary, once', async () => {
+		await step(agent, followUp(keys.second, 'link', { primary_key: keys.first }));
+		const before = { first: await texts(PHONES.first), second: await texts(PHONES.second) };
+		await step(manager, followUp(keys.first, 'suggestion_status', { suggestion_state: 'accepted', target_date: target() }));
+		for (const who of ['first', 'second'] as const) {
+			const added = await latest(PHONES[who], before[who]);
+			expect(added).toHaveLength(1);
+			expect(added[0]).toMatch(new RegExp(`plans to carry it out by ${target()}`));
+		}
+		const merged = await pullDoc(server.base, sessions.second, `u_${sessions.second.user.user_id}`, `case:${keys.second}`, (doc) => doc.suggestion_state === 'accepted');
+		expect(merged.suggestion).toMatchObject({ state: 'accepted', target_date: target() });
+	});
+
+	it('refuses a step taken on a merged suggestion itself', async () => {
+		const action = followUp(keys.second, 'suggestion_status', { suggestion_state: 'declined', reason: 'Merged elsewhere.' });
+		await step(manager, action);
+		expect((await rejectionOf(manager, action._id)).code).toBe('suggestion_merged');
+	});
+
+	it('gives a suggestion merged later the step the primary stands at, and publishes one suggestion counting every proposer', async () => {
+		const before = await texts(PHONES.late);
+		await step(agent, followUp(keys.late, 'link', { primary_key: keys.first }));
+		await waitFor(async () => ((await latest(PHONES.late, before)).length === 1 ? true : undefined), 20_000, 'the late proposer told');
+		expect((await latest(PHONES.late, before))[0]).toMatch(new RegExp(`plans to carry it out by ${target()}`));
+
+		const already = (await published()).length;
+		const told = { first: await texts(PHONES.first), second: await texts(PHONES.second), late: await texts(PHONES.late) };
+		await step(manager, followUp(keys.first, 'suggestion_status', { suggestion_state: 'implemented', body: 'Fountains in all 24 public parks.', implemented_on: TODAY() }));
+		await settled(server);
+		for (const who of ['first', 'second', 'late'] as const) {
+			const added = await latest(PHONES[who], told[who]);
+			expect(added).toHaveLength(1);
+			expect(added[0]).toMatch(/carried out your suggestion/);
+		}
+		const docs = await published();
+		expect(docs).toHaveLength(already + 1);
+		const fountains = docs.find((d) => d.title === 'Drinking water fountains in the public parks')!;
+		expect(fountains).toMatchObject({ proposers: 3, change: 'Fountains in all 24 public parks.' });
+		const page = await (await fetch(`${server.base}/public/en`)).text();
+		expect(page).toMatch(/People who proposed it<\/dt><dd>3<\/dd>/);
+		const arabic = await (await fetch(`${server.base}/public`)).text();
+		expect(arabic).toContain('<dt>عدد من اقترحه</dt><dd>٣</dd>');
+	});
+});

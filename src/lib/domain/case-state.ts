@@ -56,15 +56,16 @@ const STAFF_ROLES = new Set(['agent', 'manager']);
 
 /** Who may act: the citizen who owns the case for their kinds, the case's own entity's staff for
  * theirs. Coordinators and ministers watch; they do not write on cases. */
-function mayAct(kind: ActionKind, author: ActionAuthor | undefined, caseDoc: CaseFacts | null): boolean {
+function mayAct(kind: ActionKind, author: ActionAuthor | undefined, caseDoc: CaseFacts | null, copied = false): boolean {
 	if (!author) return false;
 	if (kind === 'submit') return author.role === 'citizen';
 	if (!caseDoc) return false;
 	if (CITIZEN_KINDS.has(kind)) return author.role === 'citizen' && author.user_id === caseDoc.citizen_id;
 	// Any citizen but the one who filed it may follow a case (issue 15).
 	if (kind === 'follow') return author.role === 'citizen' && author.user_id !== caseDoc.citizen_id;
-	// The entity's managers decide on a suggestion; its agents answer it like any other case.
-	if (kind === 'suggestion_status' && !mayDecideSuggestion(author)) return false;
+	// The entity's managers decide on a suggestion; its agents answer it like any other case. A
+	// merged suggestion's copy of its primary's step is the server's, in the name of whoever merged it.
+	if (kind === 'suggestion_status' && !copied && !mayDecideSuggestion(author)) return false;
 	// A link is undone by the entity's managers only (issue 13).
 	if (kind === 'unlink' && author.role !== 'manager') return false;
 	return STAFF_ROLES.has(author.role) && !!author.entity_id && author.entity_id === caseDoc.entity_id;
@@ -81,7 +82,7 @@ export function checkTransition(caseDoc: CaseFacts | null, action: ActionDoc): T
 	const rule = Object.hasOwn(TRANSITIONS, action.kind) ? TRANSITIONS[action.kind] : undefined;
 	if (!rule) return { ok: false, code: 'invalid_transition' };
 	if (!caseDoc) return { ok: false, code: 'case_not_found' };
-	if (!mayAct(action.kind, action.author, caseDoc)) return { ok: false, code: 'not_allowed' };
+	if (!mayAct(action.kind, action.author, caseDoc, action.kind === 'suggestion_status' && !!action.primary_key)) return { ok: false, code: 'not_allowed' };
 	if (!rule.from.includes(caseDoc.status)) return { ok: false, code: 'invalid_transition' };
 	// An interim reply says where the case stands while the entity works on it: the case stays
 	// where it is, and once answered there is nothing interim left to say.
@@ -93,6 +94,10 @@ export function checkTransition(caseDoc: CaseFacts | null, action: ActionDoc): T
 	}
 	if (action.kind === 'suggestion_status') {
 		if (caseDoc.case_type !== 'suggestion') return { ok: false, code: 'invalid_transition' };
+		// A merged suggestion follows its primary's steps, copied by the server (rules/link.ts
+		// checks the copy); staff decide on the primary.
+		if (action.primary_key) return { ok: true, next: caseDoc.status };
+		if (caseDoc.linked_to) return { ok: false, code: 'suggestion_merged' };
 		if (!action.suggestion_state || !nextSuggestionStates(caseDoc).includes(action.suggestion_state)) return { ok: false, code: 'invalid_transition' };
 	}
 	return { ok: true, next: rule.to ?? caseDoc.status };
@@ -110,7 +115,7 @@ export function availableActions(caseDoc: CaseFacts, author: ActionAuthor): Acti
 			kind !== 'follow' &&
 			mayAct(kind, author, caseDoc) &&
 			TRANSITIONS[kind].from.includes(caseDoc.status) &&
-			(kind !== 'suggestion_status' || (caseDoc.case_type === 'suggestion' && nextSuggestionStates(caseDoc).length > 0)) &&
+			(kind !== 'suggestion_status' || (caseDoc.case_type === 'suggestion' && !caseDoc.linked_to && nextSuggestionStates(caseDoc).length > 0)) &&
 			(kind !== 'link' || !isLinked(caseDoc)) &&
 			(kind !== 'unlink' || !!caseDoc.linked_to)
 	);

@@ -47,4 +47,10 @@ describe('availableActions with links', () => {
 		expect(availableActions({ ...base, linked_to: link('b') }, MANAGER)).toContain('unlink');
 		expect(availableActions(base, MANAGER)).not.toContain('unlink');
 	});
+
+	it('offers no decision on a suggestion merged into another: it follows its primary', () => {
+		const suggestion = { ...base, case_type: 'suggestion' as const };
+		expect(availableActions(suggestion, MANAGER)).toContain('suggestion_status');
+		expect(availableActions({ ...suggestion, linked_to: link('b') }, MANAGER)).not.toContain('suggestion_status');
+	});
 });

@@ -92,6 +92,9 @@ export const ERROR_CODES = [
 	'already_linked',
 	'not_linked',
 	'case_linked',
+	// Merging similar suggestions (issue 14).
+	'link_kind_mismatch',
+	'suggestion_merged',
 	// Following a case instead of filing it again (issue 15).
 	'already_following',
 	'followers_full',

@@ -130,6 +130,9 @@ export interface PublicSuggestionDoc {
 	link?: string;
 	proposed_on: string;
 	proposer_name: string | null;
+	/** How many people proposed it: the proposer and those whose suggestions were merged into it
+	 * before it was carried out (absent when one). */
+	proposers?: number;
 	published_at: string;
 	/** Taken off the public pages by a coordinator, with the reason; restoring removes it. */
 	withdrawn?: { at: string; by: string; reason: string };
@@ -145,7 +148,7 @@ export const publicSuggestionDocId = (implementedOn: string, publicId: string) =
 
 /** The public record of an implemented suggestion, or null when the case is not one. */
 export function publicSuggestionOf(
-	caseDoc: Pick<CaseDoc, 'case_type' | 'entity_id' | 'category_id' | 'subject' | 'created_at' | 'name_consent' | 'suggestion'>,
+	caseDoc: Pick<CaseDoc, 'case_type' | 'entity_id' | 'category_id' | 'subject' | 'created_at' | 'name_consent' | 'suggestion' | 'duplicates'>,
 	publicId: string,
 	proposerName: string | null,
 	now: string
@@ -165,6 +168,7 @@ export function publicSuggestionOf(
 		...(details.link ? { link: details.link } : {}),
 		proposed_on: caseDoc.created_at.slice(0, 10),
 		proposer_name: name,
+		...(caseDoc.duplicates?.length ? { proposers: 1 + caseDoc.duplicates.length } : {}),
 		published_at: now
 	};
 }

@@ -62,6 +62,9 @@ export function formatDay(day: string, locale: Locale): string {
 	return new Intl.DateTimeFormat(locale === 'ar' ? 'ar-BH-u-ca-gregory' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
 }
 
+/** A count in the page's digits, as its dates are. */
+const formatCount = (n: number, locale: Locale) => new Intl.NumberFormat(locale === 'ar' ? 'ar-BH' : 'en-GB').format(n);
+
 function item(locale: Locale, s: PublicSuggestionDoc, entities: Map<string, EntityDoc>): string {
 	const entity = entities.get(s.entity_id);
 	const entityName = entity ? (locale === 'en' ? entity.name_en : entity.name_ar) : s.entity_id;
@@ -76,7 +79,7 @@ ${link}<dl>
 <dt>${escapeHtml(t(locale, 'public.implemented_on'))}</dt><dd><time datetime="${escapeHtml(s.implemented_on)}">${escapeHtml(formatDay(s.implemented_on, locale))}</time></dd>
 <dt>${escapeHtml(t(locale, 'public.proposed_on'))}</dt><dd><time datetime="${escapeHtml(s.proposed_on)}">${escapeHtml(formatDay(s.proposed_on, locale))}</time></dd>
 <dt>${escapeHtml(t(locale, 'public.proposer'))}</dt><dd dir="auto">${escapeHtml(proposer)}</dd>
-</dl>
+${s.proposers && s.proposers > 1 ? `<dt>${escapeHtml(t(locale, 'public.proposers'))}</dt><dd>${escapeHtml(formatCount(s.proposers, locale))}</dd>\n` : ''}</dl>
 </article></li>`;
 }
 

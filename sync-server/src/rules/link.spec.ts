@@ -11,7 +11,7 @@ import { collectEffects, RULES, runRules, type Work } from './index.js';
 const catalogue = buildCatalogue([
 	{ _id: 'entity:works', type: 'entity', entity_id: 'works', name_ar: 'الأشغال', name_en: 'Works', active: true },
 	{ _id: 'entity:health', type: 'entity', entity_id: 'health', name_ar: 'الصحة', name_en: 'Health', active: true },
-	{ _id: 'category:works-roads', type: 'category', category_id: 'works-roads', entity_id: 'works', name_ar: 'الطرق', name_en: 'Roads', case_types: ['complaint'] },
+	{ _id: 'category:works-roads', type: 'category', category_id: 'works-roads', entity_id: 'works', name_ar: 'الطرق', name_en: 'Roads', case_types: ['complaint', 'suggestion'] },
 	{ _id: 'settings', type: 'settings', response_days: 5, time_zone: 'Asia/Bahrain', weekend: [5, 6], transfer_restarts_clock: false }
 ]);
 const agent = { user_id: 's1', role: 'agent' as const, entity_id: 'works' };
@@ -131,5 +131,80 @@ describe('link rule', () => {
 		const linked = caseDoc(KEYS.b, { linked_to: { case_key: KEYS.a, ref: '26-1' } });
 		expect(code(() => run(action('transfer', KEYS.b, { to_entity_id: 'health', reason: 'Not ours to fix' }), [linked]))).toBe('case_linked');
 		expect(run(action('unlink', KEYS.b, { author: manager }), [linked]).after!.linked_to).toBeUndefined();
+	});
+
+	it('refuses to merge a suggestion into a complaint, either way round', () => {
+		const suggestion = (key: string) => caseDoc(key, { case_type: 'suggestion' });
+		expect(code(() => run(action('link', KEYS.b, { primary_key: KEYS.a }), [caseDoc(KEYS.a), suggestion(KEYS.b)]))).toBe('link_kind_mismatch');
+		expect(code(() => run(action('link', KEYS.b, { primary_key: KEYS.a }), [suggestion(KEYS.a), caseDoc(KEYS.b)]))).toBe('link_kind_mismatch');
+		expect(run(action('link', KEYS.b, { primary_key: KEYS.a }), [suggestion(KEYS.a), suggestion(KEYS.b)]).after!.linked_to?.case_key).toBe(KEYS.a);
+	});
+});
+
+describe('merged suggestions', () => {
+	const manager = { ...agent, role: 'manager' as const };
+	const accept = { author: manager, suggestion_state: 'accepted' as const, target_date: '2027-03-01', body: 'We will add shaded seats.' };
+
+	it('copies each step on the primary onto every merged suggestion, once, and publishes only the primary', () => {
+		const primary = caseDoc(KEYS.a, { case_type: 'suggestion', duplicates: [{ case_key: KEYS.b, ref: '26-1' }] });
+		const step = action('suggestion_status', KEYS.a, accept);
+		const after = run(step, [primary]).after!;
+		expect(after.suggestion_state).toBe('accepted');
+		expect(after.timeline.at(-1)!.answers).toEqual([KEYS.b]);
+		const copies = collectEffects(RULES, step, after).filter((e) => e.kind === 'server_action');
+		expect(copies.map((e) => e.kind === 'server_action' && e.action)).toEqual([
+			expect.objectContaining({
+				_id: serverActionId(`suggestion_status:${step._id}:${KEYS.b}`),
+				kind: 'suggestion_status',
+				case_key: KEYS.b,
+				primary_key: KEYS.a,
+				suggestion_state: 'accepted',
+				target_date: '2027-03-01',
+				body: 'We will add shaded seats.'
+			})
+		]);
+		const implemented = action('suggestion_status', KEYS.a, { author: manager, suggestion_state: 'implemented', implemented_on: '2026-12-14', body: 'Shaded seats at 12 stops.' });
+		const done = run(implemented, [after]).after!;
+		expect(collectEffects(RULES, implemented, done).filter((e) => e.kind === 'publish_suggestion')).toHaveLength(1);
+	});
+
+	it("lets a merged suggestion take the server's copy only, whatever its own state, and not a device's step", () => {
+		const primary = caseDoc(KEYS.a, { case_type: 'suggestion', suggestion_state: 'implemented' });
+		const merged = caseDoc(KEYS.b, { case_type: 'suggestion', linked_to: { case_key: KEYS.a, ref: primary.ref } });
+		const copy = action('suggestion_status', KEYS.b, {
+			_id: serverActionId('copy'),
+			author: manager,
+			suggestion_state: 'implemented',
+			implemented_on: '2026-12-14',
+			body: 'Shaded seats.',
+			primary_key: KEYS.a
+		});
+		const after = run(copy, [primary, merged]).after!;
+		expect(after.suggestion_state).toBe('implemented');
+		expect(after.timeline.at(-1)).toMatchObject({ kind: 'suggestion_status', primary_key: KEYS.a, linked_ref: primary.ref });
+		// The copy of an implemented step publishes nothing: the primary is published.
+		expect(collectEffects(RULES, copy, after).filter((e) => e.kind === 'publish_suggestion')).toEqual([]);
+		expect(code(() => run(action('suggestion_status', KEYS.b, accept), [primary, merged]))).toBe('suggestion_merged');
+		expect(code(() => run(action('suggestion_status', KEYS.b, { ...accept, primary_key: KEYS.a }), [primary, merged]))).toBe('not_allowed');
+		expect(code(() => run(copy, [primary, caseDoc(KEYS.b, { case_type: 'suggestion' })]))).toBe('not_linked');
+	});
+
+	it('gives a suggestion merged into one already decided the step the primary stands at', () => {
+		const decided = { state: 'accepted' as const, decided_at: '2026-12-01T08:00:00.000Z', target_date: '2026-12-10', note: 'Seats next month.' };
+		const primary = caseDoc(KEYS.a, { case_type: 'suggestion', suggestion_state: 'accepted', suggestion: decided });
+		const merged = caseDoc(KEYS.b, { case_type: 'suggestion', linked_to: { case_key: KEYS.a, ref: primary.ref } });
+		const added = action('duplicate_added', KEYS.a, { _id: serverActionId('added'), duplicate_key: KEYS.b });
+		const after = run(added, [primary, merged]).after!;
+		const copies = collectEffects(RULES, added, after).filter((e) => e.kind === 'server_action');
+		expect(copies.map((e) => e.kind === 'server_action' && e.action)).toEqual([
+			expect.objectContaining({ kind: 'suggestion_status', case_key: KEYS.b, primary_key: KEYS.a, suggestion_state: 'accepted', target_date: '2026-12-10', body: 'Seats next month.' })
+		]);
+		// Its target date has passed by the time the copy is taken: the primary's check stands.
+		const copy = copies[0].kind === 'server_action' ? copies[0].action : null;
+		expect(run(copy!, [primary, merged]).after!.suggestion_state).toBe('accepted');
+		// A complaint linked to a complaint is given nothing.
+		const complaint = caseDoc(KEYS.a);
+		const plain = run(added, [complaint, caseDoc(KEYS.b, { linked_to: { case_key: KEYS.a, ref: complaint.ref } })]).after!;
+		expect(collectEffects(RULES, added, plain).filter((e) => e.kind === 'server_action')).toEqual([]);
 	});
 });

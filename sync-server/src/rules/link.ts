@@ -6,10 +6,16 @@
  * reply of its own id: each linked case is closed with that reply and its citizen is invited to
  * rate it like any other reply, once, since the copy's id is fixed by the reply and the case.
  *
+ * Merged suggestions (issue 14) follow their primary the same way: each step a manager takes on
+ * the primary (`suggestion_status`) is copied onto every merged suggestion by an action of the
+ * server's, and a suggestion merged into one already decided is given the primary's current step,
+ * so every proposer hears of every decision once.
+ *
  * The primary's list is rebuilt from the duplicate's own state whenever the server's action
  * comes, so a late or repeated `duplicate_added` after an unlink leaves the list right. */
 import { linkRefusal, withDuplicate } from '../../../src/lib/domain/duplicates.js';
 import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import type { SuggestionDetails } from '../../../src/lib/domain/suggestion.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { isServerActionId, serverActionId } from '../gate/action-ids.js';
 import type { Rule, SideEffect, Work } from './types.js';
@@ -23,7 +29,7 @@ function isCopiedReply(action: ActionDoc): boolean {
 
 export const link: Rule = {
 	name: 'link',
-	filter: (work) => work.after !== null && (LINK_KINDS.has(work.action.kind) || work.action.kind === 'reply' || work.action.kind === 'transfer'),
+	filter: (work) => work.after !== null && (LINK_KINDS.has(work.action.kind) || work.action.kind === 'reply' || work.action.kind === 'transfer' || work.action.kind === 'suggestion_status'),
 	apply(work, ctx) {
 		const after = work.after!;
 		const { action } = work;
@@ -46,6 +52,8 @@ export const link: Rule = {
 				return reconcile(work, ctx.caseOf(action.duplicate_key ?? ''));
 			case 'reply':
 				return reply(work, ctx.caseOf(action.primary_key ?? ''));
+			case 'suggestion_status':
+				return suggestionStep(work, ctx.caseOf(action.primary_key ?? ''));
 			case 'transfer':
 				// A linked case stays with its entity: the link would cross entities otherwise.
 				if (after.linked_to || after.duplicates?.length) throw new TawasulError(409, 'case_linked');
@@ -62,9 +70,42 @@ export const link: Rule = {
 		if (action.kind === 'reply' && entry.answers?.length) {
 			return entry.answers.map((key) => serverAction(action, 'reply', key, entry.at, { primary_key: caseDoc.case_key, body: entry.body }));
 		}
+		if (action.kind === 'suggestion_status' && entry.answers?.length) {
+			return entry.answers.map((key) => serverAction(action, 'suggestion_status', key, entry.at, { primary_key: caseDoc.case_key, ...stepOf(action) }));
+		}
+		const merged = action.kind === 'duplicate_added' && caseDoc.suggestion && caseDoc.duplicates?.some((d) => d.case_key === action.duplicate_key);
+		if (merged) return [serverAction(action, 'suggestion_status', action.duplicate_key!, entry.at, { primary_key: caseDoc.case_key, ...detailsAsStep(caseDoc.suggestion!) })];
 		return [];
 	}
 };
+
+/** What a step carries, as the manager sent it. */
+function stepOf(action: ActionDoc): Partial<ActionDoc> {
+	const { suggestion_state, body, reason, target_date, implemented_on, link } = action;
+	return Object.fromEntries(Object.entries({ suggestion_state, body, reason, target_date, implemented_on, link }).filter(([, value]) => value !== undefined));
+}
+
+/** The step that put the primary where it stands, for a suggestion merged into it afterwards. */
+function detailsAsStep(details: SuggestionDetails): Partial<ActionDoc> {
+	const { state, note, reason, target_date, implemented_on, link } = details;
+	return stepOf({ suggestion_state: state, body: note, reason, target_date, implemented_on, link } as ActionDoc);
+}
+
+/** A step on a primary suggestion names the merged suggestions it reaches; a copy of it is taken
+ * only by a suggestion still merged into that primary. */
+function suggestionStep(work: Work, primary: CaseDoc | null): void {
+	const { action } = work;
+	const after = work.after!;
+	if (action.primary_key) {
+		if (!isServerActionId(action._id)) throw new TawasulError(403, 'not_allowed');
+		const linked = after.linked_to;
+		if (!linked || linked.case_key !== action.primary_key) throw new TawasulError(409, 'not_linked');
+		work.entry = { primary_key: linked.case_key, linked_ref: primary?.ref ?? linked.ref };
+		return;
+	}
+	const answers = (after.duplicates ?? []).map((d) => d.case_key);
+	if (answers.length > 0) work.entry = { answers };
+}
 
 /** The primary's list follows the duplicate: in it while the duplicate is linked to this case. */
 function reconcile(work: Work, duplicate: CaseDoc | null): void {

@@ -12,6 +12,8 @@ export const suggestionPublish: Rule = {
 	},
 	effects(action, caseDoc): SideEffect[] {
 		if (action.kind !== 'suggestion_status' || action.suggestion_state !== 'implemented') return [];
+		// A merged suggestion is published once, as its primary, with its proposers counted.
+		if (action.primary_key) return [];
 		if (caseDoc.suggestion_state !== 'implemented' || !caseDoc.timeline.some((e) => e.action_id === action._id)) return [];
 		return [{ kind: 'publish_suggestion', key: `publish:${action._id}`, action_id: action._id, case_key: caseDoc.case_key }];
 	}

@@ -1,9 +1,10 @@
-/** The most similar recent cases of the same entity (issue 13): a view of `cases` by entity and
+/** The most similar recent cases of the same entity and kind (issue 13): a view of `cases` by entity and
  * arrival time gives the entity's cases of the last `windowDays` days (at most `MAX_CANDIDATES`, the
  * newest first), and each is scored against the case with the production `similarity`. */
 import { DB, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { prepareText, similarity, SIMILAR_THRESHOLD } from '../../../src/lib/domain/similar.js';
 import { comparedText } from '../../../src/lib/domain/clusters.js';
+import { isSuggestion } from '../../../src/lib/domain/duplicates.js';
 import type { Store } from '../store.js';
 import { ensureDesignDoc } from '../store-design.js';
 
@@ -12,7 +13,7 @@ const VIEW = 'recent';
 /** Each case's text as compared: its subject and the start of its body (ES5, for CouchDB). */
 const RECENT_MAP = `function (doc) {
   if (doc.type !== 'case' || !doc.entity_id || !doc.created_at) return;
-  emit([doc.entity_id, doc.created_at], { ref: doc.ref, subject: doc.subject || '', text: ((doc.subject || '') + ' ' + (doc.body || '')).slice(0, 1000), category_id: doc.category_id, status: doc.status });
+  emit([doc.entity_id, doc.created_at], { ref: doc.ref, subject: doc.subject || '', text: ((doc.subject || '') + ' ' + (doc.body || '')).slice(0, 1000), category_id: doc.category_id, status: doc.status, suggestion: doc.case_type === 'suggestion' });
 }`;
 const MAX_CANDIDATES = 2000;
 const DAY_MS = 86_400_000;
@@ -38,7 +39,7 @@ export interface SimilarCase {
 interface RecentRow {
 	id: string;
 	key: [string, string];
-	value: { ref: string; subject: string; text: string; category_id: string; status: string };
+	value: { ref: string; subject: string; text: string; category_id: string; status: string; suggestion: boolean };
 }
 
 export async function similarCases(store: Store, caseDoc: CaseDoc, options: { limit: number; windowDays: number; now: Date }): Promise<SimilarCase[]> {
@@ -53,7 +54,9 @@ export async function similarCases(store: Store, caseDoc: CaseDoc, options: { li
 	const linked = new Set([caseDoc.linked_to?.case_key, ...(caseDoc.duplicates ?? []).map((d) => d.case_key)]);
 	const scored: SimilarCase[] = [];
 	for (const row of result.rows) {
-		if (row.id === caseDoc._id) continue;
+		// Suggestions are compared with suggestions, complaints and inquiries with each other: only
+		// those can be linked (domain/duplicates.ts).
+		if (row.id === caseDoc._id || row.value.suggestion !== isSuggestion(caseDoc)) continue;
 		const score = similarity(self, row.value.text);
 		if (score <= 0) continue;
 		const caseKey = row.id.slice('case:'.length);
