@@ -117,7 +117,7 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 	// The repeated-case clusters follow them the same way (issue 13).
 	const clusters = new ClusterFollower(store, env.clusterWindowDays);
 	// The public pages hold what they list for a short while; a publication here drops it at once.
-	const pages = publicPages({ store, publicUrl: env.publicUrl });
+	const pages = publicPages({ store, publicUrl: env.publicUrl, map: env.map });
 	const engine = new RulesEngine(store, {
 		rules: rules ?? RULES,
 		sinks: [stats, clusters],

@@ -1,6 +1,7 @@
 /** The public pages in a real browser (issue 14): an implemented suggestion, published by the
  * server, shows on /public and /public/en without signing in and without JavaScript, fits a
- * 360 px screen, and axe finds no WCAG 2 A/AA violation in either language or screen size. */
+ * 360 px screen, and axe finds no WCAG 2 A/AA violation in either language or screen size; so do
+ * the figures and the map of public places reported. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { localDateOf } from '../../src/lib/domain/calendar.js';
 import { followUp, local, remote, signInCitizen, signInStaff, submitAction, waitFor, type Session } from '../integration/harness.js';
@@ -19,9 +20,13 @@ async function push(session: Session, doc: Record<string, unknown>) {
 beforeAll(async () => {
 	const citizen = await signInCitizen(app.base, '+97336000731');
 	const manager = await signInStaff(app.base, 'manager.works');
+	const inbox = remote(app.base, 'e_works', manager);
+	// A pothole, a public place: it is on the map of public places reported.
+	const pothole = submitAction();
+	await push(citizen, pothole);
+	await waitFor(() => inbox.get(`case:${pothole.case_key}`).catch(() => undefined), 15_000, 'the pothole in the inbox');
 	const submit = submitAction({ case_type: 'suggestion', category_id: 'works-general', subject: TITLE, body: 'The bus stops have no shade in summer.' });
 	await push(citizen, submit);
-	const inbox = remote(app.base, 'e_works', manager);
 	await waitFor(() => inbox.get(`case:${submit.case_key}`).catch(() => undefined), 15_000, 'the suggestion in the inbox');
 	const today = localDateOf(new Date(), 'Asia/Bahrain');
 	await push(manager, followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'accepted', target_date: today }));
@@ -71,6 +76,36 @@ describe.each([
 		const page = await app.page({ viewport, bypassCSP: true, serviceWorkers: 'block' });
 		await page.goto(path);
 		await page.locator('tr[data-entity="works"]').waitFor();
+		const violations: Violation[] = await axe(page);
+		expect(violations).toEqual([]);
+	});
+});
+
+describe.each([
+	['/public/reports', 'ar', PHONE],
+	['/public/reports', 'ar', DESKTOP],
+	['/public/en/reports', 'en', PHONE],
+	['/public/en/reports', 'en', DESKTOP]
+] as const)('%s (%s) at %o', (path, locale, viewport) => {
+	it('shows the map and its tables without JavaScript, fits the screen, and has no WCAG 2 A/AA violations', async () => {
+		const bare = await app.page({ viewport, javaScriptEnabled: false });
+		await bare.goto(path);
+		expect(await bare.evaluate(() => document.documentElement.lang)).toBe(locale);
+		const map = bare.getByRole('img', { name: new RegExp(msg(locale, 'public.reports.map_label').split('{')[0]) });
+		expect(await map.count()).toBe(1);
+		const box = await map.boundingBox();
+		expect(box!.width).toBeGreaterThan(200);
+		expect(box!.width).toBeLessThanOrEqual(viewport.width);
+		await bare
+			.getByRole('table', { name: msg(locale, 'public.reports.by_category') })
+			.getByRole('rowheader')
+			.first()
+			.waitFor();
+		expect(await bare.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+		const page = await app.page({ viewport, bypassCSP: true, serviceWorkers: 'block' });
+		await page.goto(path);
+		await page.getByRole('table', { name: msg(locale, 'public.reports.by_category') }).waitFor();
 		const violations: Violation[] = await axe(page);
 		expect(violations).toEqual([]);
 	});

@@ -109,7 +109,7 @@ export function createApp(deps: AppDeps): express.Express {
 
 	app.use(sessionMiddleware({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	app.use(authRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
-	const pages = deps.publicPages ?? publicPages({ store: deps.store, publicUrl: deps.env.publicUrl });
+	const pages = deps.publicPages ?? publicPages({ store: deps.store, publicUrl: deps.env.publicUrl, map: deps.env.map });
 	app.use(adminRouter({ store: deps.store, env: deps.env, onPublicChange: () => pages.invalidate() }));
 	// Self-service kiosks: enrolment, signed device requests, the fleet view (issue 12).
 	app.use(kioskRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));

@@ -10,7 +10,7 @@ import { statusOf } from '../store-docs.js';
 import type { Store } from '../store.js';
 import type { PublicPeriod } from './pages.js';
 
-async function timeZoneOf(store: Store): Promise<string> {
+export async function timeZoneOf(store: Store): Promise<string> {
 	try {
 		return (await store.use<SettingsDoc>(DB.CONFIG).get('settings')).time_zone;
 	} catch (error) {

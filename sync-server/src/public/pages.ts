@@ -13,6 +13,8 @@ export const PUBLIC_PATHS: Record<Locale, string> = { ar: '/public', en: '/publi
 /** The national and per-entity figures of the annual report, and the same as open data. */
 export const FIGURES_PATHS: Record<Locale, string> = { ar: '/public/figures', en: '/public/en/figures' };
 export const FIGURES_JSON_PATH = '/public/figures.json';
+/** The public-place reports of the last months on a map (public/reports-page.ts). */
+export const REPORTS_PATHS: Record<Locale, string> = { ar: '/public/reports', en: '/public/en/reports' };
 
 /** One year of the annual report as published: a past year whole, or this year so far. */
 export interface PublicPeriod {
@@ -45,6 +47,11 @@ caption{text-align:start;font-weight:600;padding:.5rem}
 th,td{padding:.4rem .6rem;border-block-start:1px solid #e3e6e9;text-align:start;vertical-align:top}
 td{white-space:nowrap}
 a{color:#0b5d4b}
+.map{margin:1rem 0;background:#fff;border:1px solid #d0d5da;border-radius:.5rem;padding:.5rem}
+.map svg{display:block;inline-size:100%;block-size:auto;max-block-size:80vh}
+.legend{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;list-style:none;margin:.5rem 0 0;padding:0}
+.legend svg{inline-size:1rem;block-size:1rem;vertical-align:middle;margin-inline-end:.4rem}
+.attribution{font-size:.85rem;margin:.25rem 0 0}
 :focus-visible{outline:3px solid #f2b705;outline-offset:2px}
 `;
 
@@ -62,9 +69,6 @@ export function formatDay(day: string, locale: Locale): string {
 	return new Intl.DateTimeFormat(locale === 'ar' ? 'ar-BH-u-ca-gregory' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
 }
 
-/** A count in the page's digits, as its dates are. */
-const formatCount = (n: number, locale: Locale) => new Intl.NumberFormat(locale === 'ar' ? 'ar-BH' : 'en-GB').format(n);
-
 function item(locale: Locale, s: PublicSuggestionDoc, entities: Map<string, EntityDoc>): string {
 	const entity = entities.get(s.entity_id);
 	const entityName = entity ? (locale === 'en' ? entity.name_en : entity.name_ar) : s.entity_id;
@@ -79,7 +83,7 @@ ${link}<dl>
 <dt>${escapeHtml(t(locale, 'public.implemented_on'))}</dt><dd><time datetime="${escapeHtml(s.implemented_on)}">${escapeHtml(formatDay(s.implemented_on, locale))}</time></dd>
 <dt>${escapeHtml(t(locale, 'public.proposed_on'))}</dt><dd><time datetime="${escapeHtml(s.proposed_on)}">${escapeHtml(formatDay(s.proposed_on, locale))}</time></dd>
 <dt>${escapeHtml(t(locale, 'public.proposer'))}</dt><dd dir="auto">${escapeHtml(proposer)}</dd>
-${s.proposers && s.proposers > 1 ? `<dt>${escapeHtml(t(locale, 'public.proposers'))}</dt><dd>${escapeHtml(formatCount(s.proposers, locale))}</dd>\n` : ''}</dl>
+${s.proposers && s.proposers > 1 ? `<dt>${escapeHtml(t(locale, 'public.proposers'))}</dt><dd>${escapeHtml(formatNumber(s.proposers, locale))}</dd>\n` : ''}</dl>
 </article></li>`;
 }
 
@@ -95,13 +99,14 @@ interface Shell {
 
 /** The page around the content: Open Graph tags, canonical address, the other language, and
  * links between the public pages. */
-function renderShell(page: Shell): string {
+export function renderShell(page: Shell): string {
 	const { locale, publicUrl, paths, title, description } = page;
 	const other: Locale = locale === 'ar' ? 'en' : 'ar';
 	const url = `${publicUrl}${paths[locale]}`;
 	const pages = [
 		[PUBLIC_PATHS[locale], t(locale, 'public.figures.suggestions_link')],
-		[FIGURES_PATHS[locale], t(locale, 'public.figures.link')]
+		[FIGURES_PATHS[locale], t(locale, 'public.figures.link')],
+		[REPORTS_PATHS[locale], t(locale, 'public.reports.link')]
 	].map(([href, label]) => `<li><a href="${href}"${href === paths[locale] ? ' aria-current="page"' : ''}>${escapeHtml(label)}</a></li>`);
 	return `<!doctype html>
 <html lang="${locale}" dir="${locale === 'ar' ? 'rtl' : 'ltr'}">
@@ -216,7 +221,7 @@ export function renderFigures(page: FiguresPage): string {
 
 /** The sitemap: every public page, in both languages, each naming its other language. */
 export function renderSitemap(publicUrl: string, lastModified: string | null): string {
-	const urls = [PUBLIC_PATHS, FIGURES_PATHS].flatMap((paths) =>
+	const urls = [PUBLIC_PATHS, FIGURES_PATHS, REPORTS_PATHS].flatMap((paths) =>
 		(['ar', 'en'] as const).map((locale) => {
 			const alternates = (['ar', 'en'] as const).map((l) => `<xhtml:link rel="alternate" hreflang="${l}" href="${escapeHtml(`${publicUrl}${paths[l]}`)}"/>`).join('');
 			const lastmod = lastModified && paths === PUBLIC_PATHS ? `<lastmod>${escapeHtml(lastModified)}</lastmod>` : '';

@@ -1,5 +1,6 @@
 /** The public pages without sign-in (issue 14): `/public` (Arabic), `/public/en`, the figures
- * `/public/figures`, `/public/en/figures` and `/public/figures.json`, and `/sitemap.xml`. They
+ * `/public/figures`, `/public/en/figures` and `/public/figures.json`, the public-place reports on a
+ * map `/public/reports` and `/public/en/reports`, and `/sitemap.xml`. They
  * take no input but their path, so a request cannot make them do more work;
  * what they show is read with one `_all_docs` range of at most PUBLIC_LIST_MAX documents and held
  * in memory for CACHE_MS (dropped at once when this instance publishes or a coordinator changes
@@ -15,8 +16,11 @@ import { listPublished } from './moderation.js';
 import { log } from '../log.js';
 import type { Store } from '../store.js';
 import type { Locale } from '../rating/i18n.js';
-import { publicPeriods } from './figures.js';
-import { FIGURES_JSON_PATH, FIGURES_PATHS, PUBLIC_PATHS, renderFigures, renderPublicList, renderSitemap, type PublicPeriod } from './pages.js';
+import { publicPeriods, timeZoneOf } from './figures.js';
+import { FIGURES_JSON_PATH, FIGURES_PATHS, PUBLIC_PATHS, REPORTS_PATHS, renderFigures, renderPublicList, renderSitemap, type PublicPeriod } from './pages.js';
+import { readPublicReports } from './reports.js';
+import { renderReports, type ReportsPage } from './reports-page.js';
+import { DEFAULT_COUNTRY_BOUNDS } from '../../../src/lib/domain/geo.js';
 
 /** The newest implemented suggestions shown; more than a national year's worth. */
 const PUBLIC_LIST_MAX = 500;
@@ -29,6 +33,7 @@ interface Snapshot {
 	suggestions: PublicSuggestionDoc[];
 	entities: Map<string, EntityDoc>;
 	periods: PublicPeriod[];
+	reports: Awaited<ReturnType<typeof readPublicReports>>;
 	/** Each page rendered once per snapshot, with its ETag. */
 	rendered: Map<string, Rendered>;
 }
@@ -66,11 +71,12 @@ function snapshots(deps: { store: Store; now: () => number }): { current(): Prom
 	function read(): Promise<Snapshot> {
 		if (pending) return pending;
 		const at = now();
-		const started = Promise.all([readSuggestions(deps.store), readEntities(deps.store)]).then(async ([suggestions, entities]) => ({
+		const started = Promise.all([readSuggestions(deps.store), readEntities(deps.store), timeZoneOf(deps.store)]).then(async ([suggestions, entities, timeZone]) => ({
 			at,
 			suggestions,
 			entities,
 			periods: await publicPeriods(deps.store, entities, new Date(at)),
+			reports: await readPublicReports(deps.store, new Date(at), timeZone),
 			rendered: new Map<string, Rendered>()
 		}));
 		pending = started;
@@ -130,7 +136,8 @@ function send(req: express.Request, res: express.Response, page: Rendered): void
 
 const HTML = 'text/html; charset=utf-8';
 
-export function publicPages(deps: { store: Store; publicUrl: string; now?: () => number }): PublicPages {
+export function publicPages(deps: { store: Store; publicUrl: string; now?: () => number; map?: ReportsPage['map'] }): PublicPages {
+	const map = deps.map ?? { tileUrl: null, attribution: '', bounds: DEFAULT_COUNTRY_BOUNDS };
 	const publicUrl = deps.publicUrl.replace(/\/+$/, '');
 	const held = snapshots({ store: deps.store, now: deps.now ?? Date.now });
 	const router = express.Router();
@@ -151,6 +158,7 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 	for (const locale of ['ar', 'en'] as Locale[]) {
 		page(PUBLIC_PATHS[locale], `list:${locale}`, HTML, (s) => renderPublicList({ locale, publicUrl, suggestions: s.suggestions, entities: s.entities }));
 		page(FIGURES_PATHS[locale], `figures:${locale}`, HTML, (s) => renderFigures({ locale, publicUrl, periods: s.periods }));
+		page(REPORTS_PATHS[locale], `reports:${locale}`, HTML, (s) => renderReports({ locale, publicUrl, ...s.reports, entities: s.entities, map }));
 	}
 	page(FIGURES_JSON_PATH, 'figures.json', 'application/json; charset=utf-8', (s) => JSON.stringify({ periods: s.periods }));
 	page('/sitemap.xml', 'sitemap', 'application/xml; charset=utf-8', (s) => {

@@ -1,0 +1,56 @@
+/** The public reports the public pages put on a map (issue 14): a view of `cases` by category and
+ * arrival time that holds, for each case with a place, only its entity, status, supporters and
+ * place rounded to about a kilometre — never a reference, a text or a citizen — and one range read
+ * per public-place category over the last `PUBLIC_REPORT_DAYS` days, never a scan. A duplicate
+ * linked to its primary is left out: the primary stands for it. */
+import { localDateOf } from '../../../src/lib/domain/calendar.js';
+import { DB, type CaseStatus, type CategoryDoc } from '../../../src/lib/domain/doc-types.js';
+import { PUBLIC_REPORT_DAYS, PUBLIC_REPORTS_MAX, summariseReports, type PublicReport, type PublicReports } from '../../../src/lib/domain/public-reports.js';
+import type { Store } from '../store.js';
+import { ensureDesignDoc } from '../store-design.js';
+
+const DESIGN_ID = '_design/public_reports';
+const VIEW = 'by_category';
+const BY_CATEGORY_MAP = `function (doc) {
+  if (doc.type !== 'case' || doc.linked_to || !doc.location || typeof doc.location.lat !== 'number' || typeof doc.location.lng !== 'number') return;
+  if (!isFinite(doc.location.lat) || !isFinite(doc.location.lng)) return;
+  emit([doc.category_id, doc.created_at], { e: doc.entity_id, s: doc.status, lat: Math.round(doc.location.lat * 100) / 100, lng: Math.round(doc.location.lng * 100) / 100, n: doc.supporters || 0 });
+}`;
+const DAY_MS = 86_400_000;
+
+interface Row {
+	value: { e: string; s: CaseStatus; lat: number; lng: number; n: number };
+}
+
+function ensurePublicReportViews(store: Store): Promise<void> {
+	return ensureDesignDoc(store, DB.CASES, DESIGN_ID, { views: { [VIEW]: { map: BY_CATEGORY_MAP } } });
+}
+
+async function publicPlaceCategories(store: Store): Promise<Map<string, CategoryDoc>> {
+	const rows = await store.use<CategoryDoc>(DB.CONFIG).list({ startkey: 'category:', endkey: 'category:\uffff', include_docs: true });
+	return new Map(rows.rows.flatMap((row) => (row.doc?.type === 'category' && row.doc.public_place ? [[row.doc.category_id, row.doc] as const] : [])));
+}
+
+/** The public-place reports of the last `PUBLIC_REPORT_DAYS` days as the public pages show them,
+ * and the categories they are counted in. */
+export async function readPublicReports(store: Store, now: Date, timeZone: string): Promise<{ reports: PublicReports; categories: Map<string, CategoryDoc> }> {
+	const from = new Date(now.getTime() - PUBLIC_REPORT_DAYS * DAY_MS);
+	const since = localDateOf(from, timeZone);
+	const reports: PublicReport[] = [];
+	let truncated = false;
+	const categories = await publicPlaceCategories(store);
+	await ensurePublicReportViews(store);
+	for (const categoryId of [...categories.keys()].sort()) {
+		const left = PUBLIC_REPORTS_MAX - reports.length;
+		// Newest first, so that past the limit the oldest are the ones left out.
+		const page = await store
+			.use(DB.CASES)
+			.view<Row['value']>('public_reports', VIEW, { startkey: [categoryId, '\ufff0'], endkey: [categoryId, from.toISOString()], descending: true, limit: left + 1 });
+		for (const row of page.rows.slice(0, left)) reports.push({ category_id: categoryId, entity_id: row.value.e, status: row.value.s, lat: row.value.lat, lng: row.value.lng, supporters: row.value.n });
+		if (page.rows.length > left) {
+			truncated = true;
+			break;
+		}
+	}
+	return { reports: summariseReports(reports, since, truncated), categories };
+}
