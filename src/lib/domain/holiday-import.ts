@@ -18,7 +18,18 @@ export const HOLIDAY_LIMITS = {
 export type FileProblem = 'too_large' | 'not_calendar' | 'no_events' | 'too_many_events';
 
 type Refusal =
-	'invalid_date' | 'missing_date' | 'missing_name' | 'name_length' | 'end_before_start' | 'too_many_days' | 'recurring' | 'year_out_of_range' | 'duplicate_in_file' | 'already_holiday' | 'year_full';
+	| 'invalid_date'
+	| 'missing_date'
+	| 'invalid_recurrence'
+	| 'missing_name'
+	| 'name_length'
+	| 'end_before_start'
+	| 'too_many_days'
+	| 'recurring'
+	| 'year_out_of_range'
+	| 'duplicate_in_file'
+	| 'already_holiday'
+	| 'year_full';
 
 /** One day of the file (or one event that has no readable day), added or refused. */
 export interface ImportRow {
@@ -64,7 +75,7 @@ function names(event: IcsEvent): { name_ar: string; name_en: string } {
 /** Why a whole event is refused before its days are looked at, if it is. */
 function eventRefusal(event: IcsEvent, days: string[]): Refusal | null {
 	if (event.problem) return event.problem;
-	if (event.recurring) return 'recurring';
+	if (event.rule || event.rdates.length > 0) return 'recurring';
 	const { name_ar, name_en } = names(event);
 	if (!name_ar && !name_en) return 'missing_name';
 	const { min, max } = HOLIDAY_LIMITS.name;
