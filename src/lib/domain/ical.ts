@@ -96,7 +96,7 @@ function contentLine(line: number, text: string): ContentLine | null {
 const unescapeText = (value: string) => value.replace(/\\([\\;,nN])/g, (_m, c: string) => (c === 'n' || c === 'N' ? ' ' : c)).trim();
 
 /** 'YYYY-MM-DD' when it names a real day, else null (30 February, 29 February of 2027). */
-function calendarDate(y: string, m: string, d: string): string | null {
+export function calendarDate(y: string, m: string, d: string): string | null {
 	const date = `${y}-${m}-${d}`;
 	const parsed = new Date(`${date}T00:00:00Z`);
 	return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date ? date : null;
