@@ -156,6 +156,21 @@ describe('repeating events', () => {
 		expect(dates(plan(text))).toEqual(['2028-12-16', '2028-12-17', '2029-12-16', '2029-12-17', '2030-12-16', '2030-12-17']);
 	});
 
+	it('moves the occurrence that another event replaces (RECURRENCE-ID with the same UID)', () => {
+		const master = event('20280501', 'Labour Day', ['UID:labour@example', 'RRULE:FREQ=YEARLY;COUNT=3']);
+		const moved = event('20290502', 'Labour Day (moved)', ['UID:labour@example', 'RECURRENCE-ID;VALUE=DATE:20290501']);
+		const other = event('20290501', 'Other calendar', ['UID:other@example', 'RECURRENCE-ID;VALUE=DATE:20300501']);
+		const result = plan(calendar(master, moved, other));
+		expect(result.add.map((r) => [r.line, r.date])).toEqual([
+			[3, '2028-05-01'],
+			[3, '2030-05-01'],
+			[9, '2029-05-02'],
+			// A replacement whose UID names no event here is an event of its own.
+			[15, '2029-05-01']
+		]);
+		expect(result.repeating).toMatchObject([{ line: 3, added: 2 }]);
+	});
+
 	it('refuses the occurrences outside the years kept and adds the others', () => {
 		const late = plan(yearly('20990501', ['RRULE:FREQ=YEARLY;COUNT=4']));
 		expect(dates(late)).toEqual(['2099-05-01', '2100-05-01']);

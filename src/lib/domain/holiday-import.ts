@@ -2,7 +2,7 @@
  * and why. The coordinator's screen previews with this and the server applies the same plan, so
  * what was shown is what happens (issue 16). Pure: the caller reads the existing holidays. */
 import type { HolidayDay } from './doc-types';
-import { isYearlyOnItsDate, repeatBound, repeatStarts } from './holiday-repeat';
+import { isYearlyOnItsDate, repeatBound, repeatStarts, withReplacements } from './holiday-repeat';
 import { nextDay, parseIcs, type IcsEvent } from './ical';
 
 export const HOLIDAY_LIMITS = {
@@ -123,12 +123,13 @@ export function readHolidayFile(text: string, timeZone: string, lastYear?: numbe
 	if (!file.isCalendar) return { problem: 'not_calendar' };
 	if (file.events.length === 0) return { problem: 'no_events' };
 	if (file.events.length > HOLIDAY_LIMITS.events) return { problem: 'too_many_events' };
-	if (dayBound(file.events, lastYear) > HOLIDAY_LIMITS.daysPerImport) return { problem: 'too_many_days' };
+	const events = withReplacements(file.events);
+	if (dayBound(events, lastYear) > HOLIDAY_LIMITS.daysPerImport) return { problem: 'too_many_days' };
 	const years = new Set<number>();
-	for (const event of file.events) {
+	for (const event of events) {
 		for (const day of occurrencesOf(event, lastYear).flat()) if (inYears(yearOf(day))) years.add(yearOf(day));
 	}
-	return { problem: null, events: file.events, years: [...years].sort((a, b) => a - b) };
+	return { problem: null, events, years: [...years].sort((a, b) => a - b) };
 }
 
 function names(event: IcsEvent): { name_ar: string; name_en: string } {

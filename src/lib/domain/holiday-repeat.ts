@@ -58,6 +58,20 @@ export function repeatStarts(event: IcsEvent & { start: string }, fillTo: number
 	return [...starts].sort();
 }
 
+/** A VEVENT with RECURRENCE-ID replaces one occurrence of the event with the same UID (RFC 5545
+ * §3.8.4.4): Outlook and Google export a holiday moved in one year that way. The replaced day is
+ * taken out of the repeating event, as an EXDATE would; the replacement is an event of its own. */
+export function withReplacements(events: IcsEvent[]): IcsEvent[] {
+	const replaced = new Map<string, string[]>();
+	for (const event of events) {
+		if (event.uid !== undefined && event.recurrenceId !== undefined) replaced.set(event.uid, [...(replaced.get(event.uid) ?? []), event.recurrenceId]);
+	}
+	return events.map((event) => {
+		const days = event.uid !== undefined && event.recurrenceId === undefined ? replaced.get(event.uid) : undefined;
+		return days ? { ...event, exdates: [...event.exdates, ...days] } : event;
+	});
+}
+
 /** At most how many occurrences repeatStarts gives, worked out without making them, so that a rule
  * asking for COUNT=100000 is refused before anything is expanded. */
 export function repeatBound(event: IcsEvent & { start: string }, fillTo: number): number {

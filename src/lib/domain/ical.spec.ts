@@ -91,6 +91,8 @@ describe('parseIcs: repeats (RRULE, RDATE, EXDATE)', () => {
 			null
 		]);
 		expect(events[2].exdates).toEqual(['2028-12-16']);
+		expect(events[2].uid).toBe('national-day@holidays.gov.bh');
+		expect(events[0].uid).toBe('040000008200E00074C5B7101A82E00800000000A0B1C2D3E4F5010000000000000000100000001A2B3C4D5E6F708192A3B4C5D6E7F8');
 		expect(events[2].summary.en).toBe('National Day and Accession Day of His Majesty the King');
 	});
 
@@ -124,7 +126,9 @@ describe('parseIcs: repeats (RRULE, RDATE, EXDATE)', () => {
 		['RRULE:FREQ=YEARLY;COUNT'],
 		['RDATE;VALUE=DATE:20290501,20300230'],
 		['RDATE;VALUE=PERIOD:20290501T000000Z/P1D'],
-		['EXDATE:next year']
+		['EXDATE:next year'],
+		['RECURRENCE-ID;RANGE=THISANDFUTURE;VALUE=DATE:20290501'],
+		['RECURRENCE-ID:sometime']
 	])('%s cannot be read', (line) => {
 		const event = repeat(line);
 		expect(event.problem).toBe('invalid_recurrence');
@@ -134,6 +138,11 @@ describe('parseIcs: repeats (RRULE, RDATE, EXDATE)', () => {
 	it('refuses a second RRULE rather than read half of a union', () => {
 		const event = repeat('RRULE:FREQ=YEARLY', 'RRULE:FREQ=YEARLY;INTERVAL=2');
 		expect([event.problem, event.raw]).toEqual(['invalid_recurrence', 'FREQ=YEARLY;INTERVAL=2']);
+	});
+
+	it('reads the day an event replaces (RECURRENCE-ID), as written or in the national zone', () => {
+		expect(repeat('UID:labour@example', 'RECURRENCE-ID;VALUE=DATE:20290501')).toMatchObject({ uid: 'labour@example', recurrenceId: '2029-05-01', problem: null });
+		expect(repeat('RECURRENCE-ID:20290430T210000Z').recurrenceId).toBe('2029-05-01');
 	});
 
 	it('gathers RDATE and EXDATE days from every line, dates and date-times alike', () => {

@@ -1,7 +1,7 @@
 /** A small reader of iCalendar files (RFC 5545) for public holidays: the VEVENTs' all-day dates,
- * names and repeats (RRULE, RDATE, EXDATE). Only what a holiday calendar needs is read; everything
- * else in the file is skipped. Which repeats are taken is the import's decision
- * (holiday-import.ts): this reader only says what the file asks for.
+ * names and repeats (RRULE, RDATE, EXDATE, RECURRENCE-ID). Only what a holiday calendar needs is
+ * read; everything else in the file is skipped. Which repeats are taken is the import's decision
+ * (holiday-repeat.ts): this reader only says what the file asks for.
  * Pure: the coordinator's browser previews with it and the server decides with it (issue 16). */
 import { localDateOf } from './calendar';
 
@@ -19,8 +19,11 @@ export interface IcsEvent {
 	/** RDATE and EXDATE days ('YYYY-MM-DD'), each property's values in file order. */
 	rdates: string[];
 	exdates: string[];
+	/** UID, and the RECURRENCE-ID day of an event that replaces one occurrence of another. */
+	uid?: string;
+	recurrenceId?: string;
 	problem: 'missing_date' | 'invalid_date' | 'invalid_recurrence' | null;
-	/** The raw DTSTART, DTEND, RRULE, RDATE or EXDATE that could not be read, as the file has it. */
+	/** The raw DTSTART, DTEND or repeat property that could not be read, as the file has it. */
 	raw?: string;
 }
 
@@ -198,9 +201,17 @@ function fail(event: IcsEvent, problem: NonNullable<IcsEvent['problem']>, raw: s
 	event.raw = raw.trim().slice(0, 80);
 }
 
-/** RRULE, RDATE and EXDATE. RFC 5545 lets RRULE appear once (SHOULD NOT more): a second one would
- * be a union of rules this reader does not work out, so it makes the repeat unreadable. */
+/** RRULE, RDATE, EXDATE and RECURRENCE-ID. RFC 5545 lets RRULE appear once (SHOULD NOT more): a
+ * second one would be a union of rules this reader does not work out, so it makes the repeat
+ * unreadable. A RECURRENCE-ID with RANGE=THISANDFUTURE replaces every later occurrence as well,
+ * which is not one day: unreadable too. */
 function readRepeat(event: IcsEvent, cl: ContentLine, timeZone: string): void {
+	if (cl.name === 'RECURRENCE-ID') {
+		const day = cl.params.RANGE ? null : dayOf(cl.value, timeZone, false);
+		if (day) event.recurrenceId = day;
+		else fail(event, 'invalid_recurrence', cl.value);
+		return;
+	}
 	if (cl.name === 'RRULE') {
 		const rule = event.rule ? null : readRule(cl.value, timeZone);
 		if (rule) event.rule = rule;
@@ -227,7 +238,8 @@ function readEvent(lines: ContentLine[], startLine: number, timeZone: string): I
 			const language = (cl.params.LANGUAGE ?? '').toLowerCase().slice(0, 2);
 			const slot = language === 'ar' || language === 'en' ? language : 'any';
 			event.summary[slot] = unescapeText(cl.value);
-		} else if (cl.name === 'RRULE' || cl.name === 'RDATE' || cl.name === 'EXDATE') readRepeat(event, cl, timeZone);
+		} else if (cl.name === 'UID') event.uid = cl.value.trim();
+		else if (['RRULE', 'RDATE', 'EXDATE', 'RECURRENCE-ID'].includes(cl.name)) readRepeat(event, cl, timeZone);
 	}
 	if (!sawStart && !event.problem) event.problem = 'missing_date';
 	return event;
