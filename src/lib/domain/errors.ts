@@ -54,6 +54,8 @@ export const ERROR_CODES = [
 	// A holiday calendar file with no events, or more than a national calendar has (issue 16).
 	'calendar_empty',
 	'too_many_events',
+	// Its repeats (RRULE, RDATE) would add more days than an import takes.
+	'calendar_too_many_days',
 	// A suggestion's target date before today; an implementation dated after today.
 	'date_in_past',
 	'date_in_future',

@@ -188,17 +188,19 @@ const FILE_PROBLEM_ERRORS: Record<FileProblem, [ErrorCode, Record<string, number
 	too_large: ['file_too_large', { max: `${HOLIDAY_LIMITS.fileBytes / 1024} KB` }],
 	not_calendar: ['invalid_format'],
 	no_events: ['calendar_empty'],
-	too_many_events: ['too_many_events', { max: HOLIDAY_LIMITS.events }]
+	too_many_events: ['too_many_events', { max: HOLIDAY_LIMITS.events }],
+	too_many_days: ['calendar_too_many_days', { max: HOLIDAY_LIMITS.daysPerImport }]
 };
 
 /** An iCalendar file of public holidays to preview or import: `{ ics, apply }`. The file is read
- * by the same code as the coordinator's preview (src/lib/domain/holiday-import.ts). */
-export function holidayImportFrom(body: unknown, timeZone: string): { events: IcsEvent[]; years: number[]; apply: boolean } {
+ * by the same code as the coordinator's preview (src/lib/domain/holiday-import.ts); `lastYear` is
+ * where open-ended yearly repeats stop (lastYearToFill). */
+export function holidayImportFrom(body: unknown, timeZone: string, lastYear: number): { events: IcsEvent[]; years: number[]; apply: boolean } {
 	const fields = new Fields(body, ['ics', 'apply']);
 	const raw = fields.raw('ics');
 	const apply = fields.boolean('apply');
 	if (typeof raw !== 'string' || raw.trim() === '') fields.fail('ics', 'required');
-	const file = typeof raw === 'string' && raw.trim() !== '' ? readHolidayFile(raw, timeZone) : null;
+	const file = typeof raw === 'string' && raw.trim() !== '' ? readHolidayFile(raw, timeZone, lastYear) : null;
 	if (file?.problem) fields.fail('ics', ...FILE_PROBLEM_ERRORS[file.problem]);
 	fields.done();
 	if (!file || file.problem) throw new TawasulError(400, 'invalid_format');

@@ -9,7 +9,8 @@ import type express from 'express';
 import type nano from 'nano';
 import { DB, type CategoryDoc, type EntityDoc, type HolidaysDoc, type SettingsDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
-import { addedByYear, planHolidayImport, type ImportPlan } from '../../../src/lib/domain/holiday-import.js';
+import { localDateOf } from '../../../src/lib/domain/calendar.js';
+import { addedByYear, lastYearToFill, planHolidayImport, type ImportPlan } from '../../../src/lib/domain/holiday-import.js';
 import { getOrNull, insertOnce, updateDoc } from '../store-docs.js';
 import { DEFAULT_SETTINGS } from '../engine/catalogue.js';
 import { asyncHandler } from '../http/errors.js';
@@ -285,10 +286,14 @@ function holidayImportRoutes(router: express.Router, ctx: AdminContext, docs: Co
 		asyncHandler(async (req, res) => {
 			const user = coordinator(res);
 			const settings = await docs.get<SettingsDoc>(SETTINGS_ID);
-			const file = holidayImportFrom(req.body, settings?.time_zone ?? DEFAULT_SETTINGS.time_zone);
+			const timeZone = settings?.time_zone ?? DEFAULT_SETTINGS.time_zone;
+			// The preview and the import expand open-ended repeats to the same year, unless the year
+			// turned in between; the coordinator's screen checks the file with the same rule.
+			const lastYear = lastYearToFill(localDateOf(new Date(ctx.now()), timeZone));
+			const file = holidayImportFrom(req.body, timeZone, lastYear);
 			const existing = new Map<number, HolidaysDoc['days']>();
 			for (const year of file.years) existing.set(year, (await docs.get<HolidaysDoc>(holidaysDocId(year)))?.days ?? []);
-			const plan = planHolidayImport(file.events, existing);
+			const plan = planHolidayImport(file.events, existing, lastYear);
 			if (file.apply) await applyHolidayImport(ctx, user, docs, plan);
 			res.json({ plan, applied: file.apply });
 		})
