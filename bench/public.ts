@@ -4,15 +4,20 @@
  *   `/public/en/figures` and `/public/figures.json`, as readers and crawlers ask for them;
  * - public.page_cold_ms: the first of them after the server started, which reads everything the
  *   pages hold (the published suggestions, the entities, the figures of both years);
- * - public.refresh_ms: that read alone, as each instance repeats it every 30 seconds at most.
+ * - public.refresh_ms: that read alone, as each instance repeats it every 30 seconds at most;
+ * - public.reports_cold_ms and public.reports_refresh_ms: the read of the public places reported
+ *   (`/public/reports`) over BENCH_PUBLIC_REPORTS (default 50,000) case documents of public-place
+ *   categories filed in the last 90 days, the first one building the view, then as refreshed.
  * The million cases are aggregated into `stats` through the engine's own facts and bucket code
  * (as bench/stats.ts does); 500 implemented suggestions are published. */
 import { randomUUID } from 'node:crypto';
-import { DB, type CategoryDoc, type EntityDoc } from '../src/lib/domain/doc-types.js';
+import { DB, type CaseDoc, type CategoryDoc, type EntityDoc } from '../src/lib/domain/doc-types.js';
 import { STATS_DB } from '../src/lib/domain/stats/model.js';
 import { publicSuggestionDocId, type PublicSuggestionDoc } from '../src/lib/domain/suggestion.js';
 import { publicPeriods } from '../sync-server/src/public/figures.js';
 import { listPublished } from '../sync-server/src/public/moderation.js';
+import { readPublicReports } from '../sync-server/src/public/reports.js';
+import type { Store } from '../sync-server/src/store.js';
 import { BucketSet } from '../sync-server/src/stats/buckets.js';
 import { caseFacts } from '../sync-server/src/stats/facts.js';
 import { startInProcess } from '../tests/integration/harness.js';
@@ -23,7 +28,8 @@ import { benchPlace, benchServerEnv, removeBenchPlace } from './store.js';
 const CASES = Number(process.env.BENCH_PUBLIC_CASES ?? 1_000_000);
 const SUGGESTIONS = 500;
 const REQUESTS = Number(process.env.BENCH_PUBLIC_REQUESTS ?? 500);
-const PAGES = ['/public', '/public/en', '/public/figures', '/public/en/figures', '/public/figures.json'];
+const REPORTS = Number(process.env.BENCH_PUBLIC_REPORTS ?? 50_000);
+const PAGES = ['/public', '/public/en', '/public/figures', '/public/en/figures', '/public/figures.json', '/public/reports', '/public/en/reports'];
 
 async function ttfb(url: string): Promise<number> {
 	const start = performance.now();
@@ -55,6 +61,32 @@ function suggestions(categories: CategoryDoc[], lastYear: number): PublicSuggest
 	});
 }
 
+/** Public-place cases of the last 90 days, each with a place in the country, in the cases
+ * database as the engine writes them; then the page's read, first and as refreshed. */
+async function benchReports(store: Store, categories: CategoryDoc[], now: Date): Promise<void> {
+	const publicPlaces = categories.filter((c) => c.public_place);
+	const from = new Date(now.getTime() - 89 * 86_400_000).toISOString().slice(0, 10);
+	const docs: CaseDoc[] = [];
+	let i = 0;
+	for (const c of generateCases(REPORTS, publicPlaces, 5, [from, now.toISOString().slice(0, 10)])) {
+		// A spread over the main island, a few hundred areas of about a kilometre.
+		docs.push({ ...c, location: { lat: 26.0 + ((i * 7919) % 2500) / 10_000, lng: 50.45 + ((i * 104_729) % 1500) / 10_000 } });
+		i++;
+	}
+	await bulkWrite(store, DB.CASES, docs);
+	const first = performance.now();
+	const cold = await readPublicReports(store, now, 'Asia/Bahrain');
+	emit({ name: 'public.reports_cold_ms', value: Math.round(performance.now() - first), unit: 'ms', cases: REPORTS, areas: cold.reports.areas.length });
+	if (cold.reports.total !== REPORTS) throw new Error(`the reports page counted ${cold.reports.total} of ${REPORTS}`);
+	const times: number[] = [];
+	for (let n = 0; n < 10; n++) {
+		const start = performance.now();
+		await readPublicReports(store, now, 'Asia/Bahrain');
+		times.push(performance.now() - start);
+	}
+	emit({ name: 'public.reports_refresh_ms', value: Math.round(percentile(times, 50)), unit: 'ms', p95_ms: Math.round(percentile(times, 95)), cases: REPORTS, cache_s: 30 });
+}
+
 export async function benchPublic(): Promise<void> {
 	const place = benchPlace('public');
 	const server = await startInProcess(benchServerEnv(place));
@@ -76,6 +108,7 @@ export async function benchPublic(): Promise<void> {
 		await bulkWrite(server.store, STATS_DB, [...buckets.docs.values()]);
 		await server.store.ensureDb(DB.PUBLIC);
 		await bulkWrite(server.store, DB.PUBLIC, suggestions(categories, year - 1));
+		await benchReports(server.store, categories, now);
 
 		const cold = await ttfb(`${server.base}/public/figures`);
 		emit({ name: 'public.page_cold_ms', value: Math.round(cold), unit: 'ms', cases: CASES, suggestions: SUGGESTIONS, stats_documents: buckets.docs.size });

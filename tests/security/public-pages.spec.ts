@@ -20,6 +20,16 @@ describe('the public pages as a hostile client finds them', () => {
 		expect(figures.status).toBe(200);
 		const data = await (await fetch(`${server.base}/public/figures.json`)).json();
 		expect(data.periods.map((p: { report: { national: { cases: number } } }) => p.report.national.cases)).toEqual([0, 0]);
+		const reports = await fetch(`${server.base}/public/en/reports`);
+		expect(reports.status).toBe(200);
+		expect(await reports.text()).toContain('No report of a public place in this period.');
+	});
+
+	it('take no query on the map of public places either: a crowd asking for more gets the same page', async () => {
+		const plain = await fetch(`${server.base}/public/reports`);
+		const crowd = await Promise.all(Array.from({ length: 100 }, (_, i) => fetch(`${server.base}/public/reports?category=${i}&since=1970-01-01&limit=1000000`)));
+		expect(new Set(crowd.map((r) => r.headers.get('etag')))).toEqual(new Set([plain.headers.get('etag')]));
+		await Promise.all(crowd.map((r) => r.arrayBuffer()));
 	});
 
 	it('ignore the query: the same page, the same ETag, nothing of the query echoed', async () => {

@@ -143,7 +143,11 @@ describe('repeating events', () => {
 		['RDATE without a rule, one already a rule day', '20280501', ['RDATE;VALUE=DATE:20300501', 'RDATE;VALUE=DATE:20280501,20290502'], 2040, ['2028-05-01', '2029-05-02', '2030-05-01']],
 		['29 February skips common years and 2100', '20960229', ['RRULE:FREQ=YEARLY;COUNT=2'], 2040, ['2096-02-29']],
 		['29 February, COUNT counts only real days', '20280229', ['RRULE:FREQ=YEARLY;COUNT=3'], 2040, ['2028-02-29', '2032-02-29', '2036-02-29']],
-		['29 February, open-ended', '20280229', ['RRULE:FREQ=YEARLY'], 2035, ['2028-02-29', '2032-02-29']]
+		['29 February, open-ended', '20280229', ['RRULE:FREQ=YEARLY'], 2035, ['2028-02-29', '2032-02-29']],
+		// New Year exported with its first year long past: filled from the year of the import (2036 − 10) on.
+		['open-ended, started long before the import', '20050101', ['RRULE:FREQ=YEARLY'], 2036, Array.from({ length: 11 }, (_, i) => `${2026 + i}-01-01`)],
+		['every other year, started long before the import', '20050101', ['RRULE:FREQ=YEARLY;INTERVAL=2'], 2036, ['2027-01-01', '2029-01-01', '2031-01-01', '2033-01-01', '2035-01-01']],
+		['COUNT started long before: as many as it names, past years included', '20050101', ['RRULE:FREQ=YEARLY;COUNT=2'], 2036, ['2005-01-01', '2006-01-01']]
 	] as const)('%s', (_name, start, extra, lastYear, expected) => {
 		const result = plan(yearly(start, [...extra]), {}, lastYear);
 		expect(dates(result)).toEqual(expected);
@@ -226,7 +230,7 @@ describe('repeating events', () => {
 describe('the bound on the days an import makes', () => {
 	const distinct = (i: number) => `20${String(1 + Math.floor(i / 28)).padStart(2, '0')}`;
 	const startOf = (i: number) => `2001${String(1 + Math.floor(i / 28)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}`;
-	const openEnded = (count: number) => calendar(...Array.from({ length: count }, (_, i) => event(startOf(i), `Day ${distinct(i)}`, ['RRULE:FREQ=YEARLY'])));
+	const openEnded = (count: number) => calendar(...Array.from({ length: count }, (_, i) => event(startOf(i), `Day ${distinct(i)}`, ['RRULE:FREQ=YEARLY;UNTIL=21001231'])));
 
 	it('takes a file at the bound: twenty days a year for a hundred years', () => {
 		const text = openEnded(20);

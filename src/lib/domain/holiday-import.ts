@@ -2,7 +2,7 @@
  * and why. The coordinator's screen previews with this and the server applies the same plan, so
  * what was shown is what happens (issue 16). Pure: the caller reads the existing holidays. */
 import type { HolidayDay } from './doc-types';
-import { isYearlyOnItsDate, repeatBound, repeatStarts, withReplacements } from './holiday-repeat';
+import { isYearlyOnItsDate, repeatBound, repeatStarts, withReplacements, type FillYears } from './holiday-repeat';
 import { nextDay, parseIcs, type IcsEvent } from './ical';
 
 export const HOLIDAY_LIMITS = {
@@ -78,8 +78,13 @@ export function lastYearToFill(today: string): number {
 	return Math.min(yearOf(today) + HOLIDAY_LIMITS.repeatYears, HOLIDAY_LIMITS.year.max);
 }
 
-/** `lastYear` as the caller gave it, or ten years after the event's start; never past the limit. */
-const fillTo = (start: string, lastYear: number | undefined) => Math.min(lastYear ?? yearOf(start) + HOLIDAY_LIMITS.repeatYears, HOLIDAY_LIMITS.year.max);
+/** The years an open-ended repeat fills: up to `lastYear` as the caller gave it, from the year
+ * it was worked out on (today's); without it, the ten years from the event's start. Never past
+ * the limit. */
+function fillOf(start: string, lastYear: number | undefined): FillYears {
+	const to = Math.min(lastYear ?? yearOf(start) + HOLIDAY_LIMITS.repeatYears, HOLIDAY_LIMITS.year.max);
+	return { from: lastYear === undefined ? yearOf(start) : lastYear - HOLIDAY_LIMITS.repeatYears, to };
+}
 
 /** Whether the event's occurrences are its repeat's: not for one refused before its days are read. */
 const expands = (event: IcsEvent): event is IcsEvent & { start: string } => event.start !== null && !event.problem && (event.rule === null || isYearlyOnItsDate(event.rule, event.start));
@@ -104,14 +109,14 @@ function daysFrom(start: string, count: number): string[] {
  * same length as DTSTART→DTEND. */
 function occurrencesOf(event: IcsEvent, lastYear: number | undefined): string[][] {
 	if (!event.start) return [];
-	const starts = expands(event) ? repeatStarts(event, fillTo(event.start, lastYear)) : [event.start];
+	const starts = expands(event) ? repeatStarts(event, fillOf(event.start, lastYear)) : [event.start];
 	return starts.map((start) => daysFrom(start, spanOf(event)));
 }
 
 /** At most how many days (rows) the events make, without making them. */
 function dayBound(events: IcsEvent[], lastYear: number | undefined): number {
 	let total = 0;
-	for (const event of events) total += (expands(event) ? repeatBound(event, fillTo(event.start, lastYear)) : 1) * Math.max(1, spanOf(event));
+	for (const event of events) total += (expands(event) ? repeatBound(event, fillOf(event.start, lastYear)) : 1) * Math.max(1, spanOf(event));
 	return total;
 }
 

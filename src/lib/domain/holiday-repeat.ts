@@ -29,23 +29,37 @@ export function isYearlyOnItsDate(rule: IcsRule, start: string): boolean {
 	);
 }
 
-/** The years the rule names after DTSTART's, with the last one it may reach: UNTIL's year, the
- * caller's `fillTo` for an open-ended rule, and for COUNT the last year a date can be written in
- * (the count stops it first). */
-function ruleYears(start: string, rule: IcsRule, fillTo: number): { first: number; last: number } {
-	const last = rule.until !== null ? yearOf(rule.until) : rule.count === null ? fillTo : LAST_WRITABLE_YEAR;
-	return { first: yearOf(start), last: Math.min(last, LAST_WRITABLE_YEAR) };
+/** The years an open-ended repeat is filled in: an export whose first year is long past (New Year
+ * since 2005) brings the years from the import on, not the years gone by. */
+export interface FillYears {
+	from: number;
+	to: number;
+}
+
+/** The first and last years the rule's occurrences may fall in: from DTSTART's year (for an
+ * open-ended rule, the first of its years at or after `fill.from`) to UNTIL's year, `fill.to` for
+ * an open-ended rule, and for COUNT the last year a date can be written in (the count stops it
+ * first). */
+function ruleYears(start: string, rule: IcsRule, fill: FillYears): { first: number; last: number } {
+	const openEnded = rule.until === null && rule.count === null;
+	const last = rule.until !== null ? yearOf(rule.until) : openEnded ? fill.to : LAST_WRITABLE_YEAR;
+	const startYear = yearOf(start);
+	const first = openEnded && fill.from > startYear ? startYear + Math.ceil((fill.from - startYear) / rule.interval) * rule.interval : startYear;
+	return { first, last: Math.min(last, LAST_WRITABLE_YEAR) };
 }
 
 /** The first day of each occurrence of a taken repeat, in order and each once. A 29 February start
  * skips common years, which RFC 5545 ignores as invalid dates and does not count towards COUNT. */
-export function repeatStarts(event: IcsEvent & { start: string }, fillTo: number): string[] {
-	const starts = new Set([event.start]);
+export function repeatStarts(event: IcsEvent & { start: string }, fill: FillYears): string[] {
 	const rule = event.rule;
+	const starts = new Set<string>();
+	const { first, last } = rule ? ruleYears(event.start, rule, fill) : { first: yearOf(event.start), last: 0 };
+	// DTSTART is the first occurrence, unless an open-ended repeat is filled from a later year.
+	const fromStart = first === yearOf(event.start);
+	if (fromStart) starts.add(event.start);
 	if (rule) {
-		const { first, last } = ruleYears(event.start, rule, fillTo);
 		const [, month, day] = event.start.split('-');
-		for (let year = first + rule.interval, made = 1; year <= last && made < (rule.count ?? Infinity); year += rule.interval) {
+		for (let year = fromStart ? first + rule.interval : first, made = fromStart ? 1 : 0; year <= last && made < (rule.count ?? Infinity); year += rule.interval) {
 			const date = calendarDate(String(year).padStart(4, '0'), month, day);
 			if (date === null) continue;
 			if (rule.until !== null && date > rule.until) break;
@@ -74,10 +88,10 @@ export function withReplacements(events: IcsEvent[]): IcsEvent[] {
 
 /** At most how many occurrences repeatStarts gives, worked out without making them, so that a rule
  * asking for COUNT=100000 is refused before anything is expanded. */
-export function repeatBound(event: IcsEvent & { start: string }, fillTo: number): number {
+export function repeatBound(event: IcsEvent & { start: string }, fill: FillYears): number {
 	let fromRule = 1;
 	if (event.rule) {
-		const { first, last } = ruleYears(event.start, event.rule, fillTo);
+		const { first, last } = ruleYears(event.start, event.rule, fill);
 		fromRule = Math.min(Math.max(0, Math.floor((last - first) / event.rule.interval)) + 1, event.rule.count ?? Infinity);
 	}
 	return fromRule + event.rdates.length;

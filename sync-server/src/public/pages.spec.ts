@@ -63,8 +63,9 @@ describe('dates and the sitemap', () => {
 
 	it('lists both languages, each naming the other, with the last publication', () => {
 		const xml = renderSitemap('https://tawasul.example', '2026-12-01T09:00:00.000Z');
-		expect(xml.match(/<url>/g)).toHaveLength(4);
+		expect(xml.match(/<url>/g)).toHaveLength(6);
 		expect(xml).toContain('<loc>https://tawasul.example/public/en/figures</loc><xhtml:link');
+		expect(xml).toContain('<loc>https://tawasul.example/public/reports</loc><xhtml:link');
 		expect(xml).toContain('<loc>https://tawasul.example/public/en</loc><lastmod>2026-12-01T09:00:00.000Z</lastmod>');
 		expect(renderSitemap('https://tawasul.example', null)).not.toContain('lastmod');
 	});

@@ -4,7 +4,8 @@
  * take no input but their path, so a request cannot make them do more work;
  * what they show is read with one `_all_docs` range of at most PUBLIC_LIST_MAX documents and held
  * in memory for CACHE_MS (dropped at once when this instance publishes or a coordinator changes
- * what is published), each page rendered once from it; past CACHE_MS the held pages are still
+ * what is published; the public places reported, the one read that grows with the cases, for
+ * REPORTS_MS), each page rendered once from it; past CACHE_MS the held pages are still
  * served while the next read runs, so a crowd of readers or of crawlers costs the store one read
  * per period and no reader waits for it. Responses carry an ETag and may be cached by
  * browsers and proxies: they hold nothing personal. */
@@ -25,6 +26,9 @@ import { DEFAULT_COUNTRY_BOUNDS } from '../../../src/lib/domain/geo.js';
 /** The newest implemented suggestions shown; more than a national year's worth. */
 const PUBLIC_LIST_MAX = 500;
 export const CACHE_MS = 30_000;
+/** The public places reported are read again at most this often: their read goes through every
+ * report of three months, and a few minutes change nothing a reader of the map would see. */
+const REPORTS_MS = 5 * 60_000;
 /** Browsers and proxies: fresh for five minutes, served stale for a day while they revalidate. */
 const PUBLIC_CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=86400';
 
@@ -67,6 +71,16 @@ function snapshots(deps: { store: Store; now: () => number }): { current(): Prom
 	let snapshot: Promise<Snapshot> | null = null;
 	/** The read under way, if any. */
 	let pending: Promise<Snapshot> | null = null;
+	/** The public places reported last read, kept across snapshots for REPORTS_MS. */
+	let reports: { at: number; value: Snapshot['reports'] } | null = null;
+
+	function readReports(at: number, timeZone: string): Promise<Snapshot['reports']> {
+		if (reports && at - reports.at < REPORTS_MS) return Promise.resolve(reports.value);
+		return readPublicReports(deps.store, new Date(at), timeZone).then((value) => {
+			reports = { at, value };
+			return value;
+		});
+	}
 
 	function read(): Promise<Snapshot> {
 		if (pending) return pending;
@@ -76,7 +90,7 @@ function snapshots(deps: { store: Store; now: () => number }): { current(): Prom
 			suggestions,
 			entities,
 			periods: await publicPeriods(deps.store, entities, new Date(at)),
-			reports: await readPublicReports(deps.store, new Date(at), timeZone),
+			reports: await readReports(at, timeZone),
 			rendered: new Map<string, Rendered>()
 		}));
 		pending = started;
