@@ -105,6 +105,52 @@ describe.each([
 		await expect.poll(() => rows(page, 'holidays-caption').count()).toBe(7);
 	});
 
+	it('previews a calendar of yearly holidays: the days each repeat adds, and a weekly repeat refused with its reason', async () => {
+		const first = year + 8;
+		const ics = [
+			'BEGIN:VCALENDAR',
+			'VERSION:2.0',
+			'BEGIN:VEVENT',
+			'UID:new-year@example',
+			`DTSTART;VALUE=DATE:${first}0101`,
+			'RRULE:FREQ=YEARLY;COUNT=3',
+			"SUMMARY:New Year's Day",
+			'END:VEVENT',
+			'BEGIN:VEVENT',
+			'UID:labour@example',
+			`DTSTART;VALUE=DATE:${first}0501`,
+			`RRULE:FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=1;UNTIL=${first + 2}0501`,
+			'SUMMARY:Labour Day',
+			'END:VEVENT',
+			'BEGIN:VEVENT',
+			'UID:weekly@example',
+			`DTSTART;VALUE=DATE:${first}0107`,
+			'RRULE:FREQ=WEEKLY;BYDAY=FR',
+			'SUMMARY:Every Friday',
+			'END:VEVENT',
+			'END:VCALENDAR'
+		].join('\r\n');
+		const page = await coordinatorPage(locale, viewport);
+		await page.goto('/admin/holidays');
+		await page.getByRole('heading', { name: t('admin.holidays.import.title') }).waitFor();
+		await page.getByLabel(t('admin.holidays.import.file')).setInputFiles({ name: 'yearly.ics', mimeType: 'text/calendar', buffer: Buffer.from(ics) });
+		await page.locator('#holiday-import-add').waitFor();
+		expect(await rows(page, 'holiday-import-add').count()).toBe(6);
+		const repeats = page.getByRole('list', { name: t('admin.holidays.import.repeats_caption') }).getByRole('listitem');
+		expect(await repeats.count()).toBe(2);
+		expect(await repeats.first().textContent()).toContain("New Year's Day");
+		// "…Days to be added: 3, from … to …", in the digits of the language.
+		const before = msg(locale, 'admin.holidays.import.repeats').split('{count}')[0];
+		expect(await repeats.first().textContent()).toMatch(new RegExp(`${before.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[3٣]`));
+		await rows(page, 'holiday-import-refused')
+			.getByText(t('admin.holidays.import.reason_text.recurrence_unsupported', { detail: 'FREQ=WEEKLY;BYDAY=FR' }))
+			.waitFor();
+		await expectAccessible(page);
+		await page.getByRole('button', { name: msgPattern(locale, 'admin.holidays.import.confirm') }).click();
+		const kept = async () => (await (await fetch(`${app.base}/api/admin/holidays/${first + 1}`, { headers: { cookie: coordinator.cookie } })).json()).holidays.days.length;
+		await expect.poll(kept).toBe(2);
+	});
+
 	it('shows dates in the Hijri calendar (Umm al-Qura) when asked, and keeps the choice', async () => {
 		const page = await coordinatorPage(locale, viewport);
 		await page.goto('/admin/holidays');
