@@ -32,6 +32,7 @@ beforeAll(async () => {
 	await push(manager, followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'accepted', target_date: today }));
 	await push(manager, followUp(submit.case_key, 'suggestion_status', { suggestion_state: 'implemented', body: CHANGE, implemented_on: today }));
 	await waitFor(async () => ((await (await fetch(`${app.base}/public/en`)).text()).includes(TITLE) ? true : undefined), 20_000, 'the publication');
+	await waitFor(async () => ((await (await fetch(`${app.base}/public/en/reports`)).text()).includes('<figure class="map">') ? true : undefined), 20_000, 'the map');
 });
 
 describe.each([

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/lib/domain/doc-types.js';
-import { settled, signInCitizen, signInStaff, startInProcess, type Session } from './harness.js';
+import { settled, signInCitizen, signInStaff, startInProcess, waitFor, type Session } from './harness.js';
 
 let server: Awaited<ReturnType<typeof startInProcess>>;
 let citizen: Session;
@@ -52,10 +52,25 @@ beforeAll(async () => {
 	await file([...near, far, duplicate, privateCategory, old]);
 	const now = new Date();
 	await file([action(agent, 'reply', far.case_key, now, { body: 'The roundabout was resurfaced this morning.' }), action(agent, 'link', duplicate.case_key, now, { primary_key: near[0].case_key })]);
+	// The first read of the reports runs beside the other public pages: the map comes once it is done.
+	await waitFor(async () => ((await (await fetch(`${server.base}/public/en/reports`)).text()).includes('<figure class="map">') ? true : undefined), 20_000, 'the map');
 }, 120_000);
 afterAll(() => server?.stop(), 120_000);
 
 describe('public places reported', () => {
+	it('says the map is being prepared while its first read runs, and the other pages do not wait for it', async () => {
+		const fresh = await startInProcess();
+		try {
+			const [reports, list] = await Promise.all([fetch(`${fresh.base}/public/en/reports`), fetch(`${fresh.base}/public/en`)]);
+			expect(list.status).toBe(200);
+			const html = await reports.text();
+			expect(html.includes('The map of public places reported is being prepared.') || html.includes('No report of a public place in this period.')).toBe(true);
+			await waitFor(async () => ((await (await fetch(`${fresh.base}/public/en/reports`)).text()).includes('No report of a public place') ? true : undefined), 20_000, 'the empty map');
+		} finally {
+			await fresh.stop();
+		}
+	}, 120_000);
+
 	it('shows the reports by area on a map, waiting or answered, in English', async () => {
 		const html = await page('/public/en/reports');
 		expect(html).toContain('<html lang="en" dir="ltr">');

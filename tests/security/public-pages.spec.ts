@@ -2,7 +2,7 @@
  * a query, a body, a method other than GET or a crowd of parallel readers changes nothing of what
  * they send, and what they send is the same for everyone, so no personal data can ride on it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInProcess, tempDir } from '../integration/harness.js';
+import { startInProcess, tempDir, waitFor } from '../integration/harness.js';
 
 let server: Awaited<ReturnType<typeof startInProcess>>;
 
@@ -20,9 +20,8 @@ describe('the public pages as a hostile client finds them', () => {
 		expect(figures.status).toBe(200);
 		const data = await (await fetch(`${server.base}/public/figures.json`)).json();
 		expect(data.periods.map((p: { report: { national: { cases: number } } }) => p.report.national.cases)).toEqual([0, 0]);
-		const reports = await fetch(`${server.base}/public/en/reports`);
-		expect(reports.status).toBe(200);
-		expect(await reports.text()).toContain('No report of a public place in this period.');
+		const reports = async () => (await fetch(`${server.base}/public/en/reports`)).text();
+		await waitFor(async () => ((await reports()).includes('No report of a public place in this period.') ? true : undefined), 20_000, 'the empty map');
 	});
 
 	it('take no query on the map of public places either: a crowd asking for more gets the same page', async () => {

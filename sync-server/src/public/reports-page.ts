@@ -14,7 +14,8 @@ import { formatDay, renderShell, REPORTS_PATHS } from './pages.js';
 export interface ReportsPage {
 	locale: Locale;
 	publicUrl: string;
-	reports: PublicReports;
+	/** Null while the first read of them is under way. */
+	reports: PublicReports | null;
 	categories: Map<string, CategoryDoc>;
 	entities: Map<string, EntityDoc>;
 	map: { tileUrl: string | null; attribution: string; bounds: Bounds };
@@ -38,8 +39,8 @@ function marker(x: number, y: number, size: number, waiting: boolean): string {
 		: `<rect x="${(x - size).toFixed(1)}" y="${(y - size).toFixed(1)}" width="${(2 * size).toFixed(1)}" height="${(2 * size).toFixed(1)}" fill="${fill}" fill-opacity=".85" stroke="#fff" stroke-width="1.5"/>`;
 }
 
-function drawMap(page: ReportsPage): string {
-	const { locale, reports, map } = page;
+function drawMap(page: ReportsPage, reports: PublicReports): string {
+	const { locale, map } = page;
 	const { bounds } = map;
 	const zoom = zoomToFit(bounds, MAP_FIT_PX, MAP_FIT_PX);
 	const centre = boundsCentre(bounds);
@@ -87,8 +88,8 @@ function table(caption: string, head: string[], rows: string[][]): string {
 	return `<div class="wide" role="region" tabindex="0" aria-label="${escapeHtml(caption)}"><table><caption>${escapeHtml(caption)}</caption><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
-function tables(page: ReportsPage): string {
-	const { locale, reports } = page;
+function tables(page: ReportsPage, reports: PublicReports): string {
+	const { locale } = page;
 	const name = (doc: { name_ar: string; name_en: string } | undefined, id: string) => escapeHtml(doc ? (locale === 'en' ? doc.name_en : doc.name_ar) : id);
 	const counts = (c: { waiting: number; answered: number; supporters: number }) => [n(c.waiting, locale), n(c.answered, locale), n(c.supporters, locale)];
 	const columns = ['waiting', 'answered', 'supporters'].map((key) => t(locale, `public.reports.${key}`));
@@ -107,9 +108,18 @@ function tables(page: ReportsPage): string {
 
 export function renderReports(page: ReportsPage): string {
 	const { locale, reports } = page;
+	if (!reports)
+		return renderShell({
+			locale,
+			publicUrl: page.publicUrl,
+			paths: REPORTS_PATHS,
+			title: t(locale, 'public.reports.title'),
+			description: t(locale, 'public.reports.description'),
+			body: `<p>${escapeHtml(t(locale, 'public.reports.preparing'))}</p>`
+		});
 	const intro = t(locale, 'public.reports.intro', { days: n(PUBLIC_REPORT_DAYS, locale), since: formatDay(reports.since, locale) });
 	const truncated = reports.truncated ? `<p>${escapeHtml(t(locale, 'public.reports.truncated'))}</p>` : '';
-	const content = reports.total === 0 ? `<p>${escapeHtml(t(locale, 'public.reports.none'))}</p>` : `${drawMap(page)}\n${truncated}${tables(page)}`;
+	const content = reports.total === 0 ? `<p>${escapeHtml(t(locale, 'public.reports.none'))}</p>` : `${drawMap(page, reports)}\n${truncated}${tables(page, reports)}`;
 	return renderShell({
 		locale,
 		publicUrl: page.publicUrl,

@@ -37,7 +37,8 @@ interface Snapshot {
 	suggestions: PublicSuggestionDoc[];
 	entities: Map<string, EntityDoc>;
 	periods: PublicPeriod[];
-	reports: Awaited<ReturnType<typeof readPublicReports>>;
+	/** Null until the first read of them is done (see `latestReports`). */
+	reports: Awaited<ReturnType<typeof readPublicReports>> | null;
 	/** Each page rendered once per snapshot, with its ETag. */
 	rendered: Map<string, Rendered>;
 }
@@ -71,15 +72,27 @@ function snapshots(deps: { store: Store; now: () => number }): { current(): Prom
 	let snapshot: Promise<Snapshot> | null = null;
 	/** The read under way, if any. */
 	let pending: Promise<Snapshot> | null = null;
-	/** The public places reported last read, kept across snapshots for REPORTS_MS. */
-	let reports: { at: number; value: Snapshot['reports'] } | null = null;
+	/** The public places reported last read, kept across snapshots for REPORTS_MS, and the read
+	 * under way. They are read beside the snapshots, never in their way: the first read on a store
+	 * of many cases builds their view, which may take a minute, and the other pages do not wait
+	 * for it; until it is done the map says it is being prepared. */
+	let reports: { at: number; value: NonNullable<Snapshot['reports']> } | null = null;
+	let reportsPending: Promise<unknown> | null = null;
 
-	function readReports(at: number, timeZone: string): Promise<Snapshot['reports']> {
-		if (reports && at - reports.at < REPORTS_MS) return Promise.resolve(reports.value);
-		return readPublicReports(deps.store, new Date(at), timeZone).then((value) => {
-			reports = { at, value };
-			return value;
-		});
+	function latestReports(at: number, timeZone: string): Snapshot['reports'] {
+		if (!reportsPending && (!reports || at - reports.at >= REPORTS_MS)) {
+			reportsPending = readPublicReports(deps.store, new Date(at), timeZone)
+				.then(
+					(value) => {
+						// The first map replaces the page that said it was being prepared at once.
+						if (!reports) snapshot = null;
+						reports = { at, value };
+					},
+					(error: unknown) => log.warn('public places reported could not be read', { error: (error as Error)?.message })
+				)
+				.finally(() => (reportsPending = null));
+		}
+		return reports?.value ?? null;
 	}
 
 	function read(): Promise<Snapshot> {
@@ -90,7 +103,7 @@ function snapshots(deps: { store: Store; now: () => number }): { current(): Prom
 			suggestions,
 			entities,
 			periods: await publicPeriods(deps.store, entities, new Date(at)),
-			reports: await readReports(at, timeZone),
+			reports: latestReports(at, timeZone),
 			rendered: new Map<string, Rendered>()
 		}));
 		pending = started;
@@ -98,6 +111,8 @@ function snapshots(deps: { store: Store; now: () => number }): { current(): Prom
 		started
 			.then(
 				(fresh) => {
+					// The first reports may have come in while this read ran.
+					if (!fresh.reports && reports) fresh.reports = reports.value;
 					if (pending === started) snapshot = Promise.resolve(fresh);
 				},
 				(error: unknown) => log.warn('public pages could not be read', { error: (error as Error)?.message })
@@ -172,7 +187,9 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 	for (const locale of ['ar', 'en'] as Locale[]) {
 		page(PUBLIC_PATHS[locale], `list:${locale}`, HTML, (s) => renderPublicList({ locale, publicUrl, suggestions: s.suggestions, entities: s.entities }));
 		page(FIGURES_PATHS[locale], `figures:${locale}`, HTML, (s) => renderFigures({ locale, publicUrl, periods: s.periods }));
-		page(REPORTS_PATHS[locale], `reports:${locale}`, HTML, (s) => renderReports({ locale, publicUrl, ...s.reports, entities: s.entities, map }));
+		page(REPORTS_PATHS[locale], `reports:${locale}`, HTML, (s) =>
+			renderReports({ locale, publicUrl, reports: s.reports?.reports ?? null, categories: s.reports?.categories ?? new Map(), entities: s.entities, map })
+		);
 	}
 	page(FIGURES_JSON_PATH, 'figures.json', 'application/json; charset=utf-8', (s) => JSON.stringify({ periods: s.periods }));
 	page('/sitemap.xml', 'sitemap', 'application/xml; charset=utf-8', (s) => {
