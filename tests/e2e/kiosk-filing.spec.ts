@@ -175,4 +175,30 @@ describe('filing at a kiosk', () => {
 		expect(await page.content()).not.toContain(subject);
 		expect(await inSession(kioskId)).toBe(false);
 	}, 90_000);
+
+	it('lets a person without a phone report a street light in a category of anonymous reporting, in English on a desktop', async () => {
+		await coordinatorCall('PUT', '/api/admin/categories/works-street-lights', { identity: 'anonymous' });
+		try {
+			const context = await app.context({ viewport: DESKTOP, bypassCSP: true });
+			await preferLanguage(context, 'en');
+			const page = await context.newPage();
+			await enrolledKiosk(page, 'en', 'Kiosk anonymous reporting');
+			await page.getByRole('button', { name: msg('en', 'kiosk.without_phone.start') }).click();
+			await page.getByRole('heading', { level: 1, name: msg('en', 'kiosk.file.title') }).waitFor();
+			// A complaint too, now: the category of anonymous reporting takes complaints.
+			await page.locator('#case-type-complaint').check();
+			const offered = await page.locator('#category option[value]:not([value=""])').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+			expect(offered).toEqual(['works-street-lights']);
+			expect(await axe(page)).toEqual([]);
+			await page.locator('#category').selectOption('works-street-lights');
+			await page.locator('#subject').fill('Street light out on Road 1510');
+			await page.locator('#body').fill('The light by the mosque on Road 1510 has been out for a week.');
+			await page.getByRole('button', { name: msg('en', 'form.submit'), exact: true }).click();
+			await page.getByRole('heading', { level: 1, name: msg('en', 'kiosk.receipt.title') }).waitFor({ timeout: 20_000 });
+			expect(isValidReference((await page.locator('.ref').textContent())!.trim())).toBe(true);
+			expect(await page.locator('.receipt').textContent()).toContain(msg('en', 'kiosk.receipt.no_sms'));
+		} finally {
+			await coordinatorCall('PUT', '/api/admin/categories/works-street-lights', { identity: 'named' });
+		}
+	}, 90_000);
 });

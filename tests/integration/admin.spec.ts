@@ -189,7 +189,12 @@ describe('entities, categories and routing', () => {
 		expect(JSON.stringify(seen)).not.toContain('0333');
 		// Still the citizen's own case.
 		expect(filed.citizen_id).toBe(citizen.user.user_id);
-		expect((await api('PUT', '/api/admin/categories/ports-noise', coordinator, { identity: 'anonymous' })).body.error.fields).toEqual([{ field: 'identity', code: 'invalid_format' }]);
+		expect((await api('PUT', '/api/admin/categories/ports-noise', coordinator, { identity: 'secret' })).body.error.fields).toEqual([{ field: 'identity', code: 'invalid_format' }]);
+		// Anonymous reporting: nobody shown, and staff told it is an anonymous report.
+		expect((await api('PUT', '/api/admin/categories/ports-noise', coordinator, { identity: 'anonymous' })).body.category).toMatchObject({ identity: 'anonymous' });
+		const anonymous = await entityCopy((await submitCase({ category_id: 'ports-noise' })).case_key);
+		expect(anonymous).toMatchObject({ contact_hidden: true, anonymous: true });
+		expect(anonymous.citizen_label).toBeUndefined();
 		await api('PUT', '/api/admin/categories/ports-noise', coordinator, { identity: 'named' });
 	});
 

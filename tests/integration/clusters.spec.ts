@@ -263,6 +263,16 @@ describe('a transferred case', () => {
 		expect((await top(who.healthManager)).map((c) => c.size)).toEqual([2]);
 	});
 
+	it('writes a cluster once when in one batch a case joins it and another leaves it', async () => {
+		const leaving = keys.light[3];
+		const joining = submit(who.citizen, new Date(), 'الليت طافي للمرة الثالثة في طريق ٣٢ مجمع ٣٣٨');
+		await file([joining, { caseKey: leaving, doc: transfer(leaving) }]);
+		const light = (await clusterDocs()).find((d) => d._id === clusterDocId('works', keys.light[0]))!;
+		expect(light.members.map((m) => m.k)).toContain(joining.caseKey);
+		expect(light.members.map((m) => m.k)).not.toContain(leaving);
+		expect(await holding(leaving)).toEqual(['health']);
+	});
+
 	it('takes a case out again when a crash left it in both entities’ clusters', async () => {
 		const [first] = keys.water;
 		const light = (await clusterDocs()).find((d) => d._id === clusterDocId('works', keys.light[0]))!;
@@ -286,7 +296,8 @@ describe('npm run report', () => {
 		const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'sync-server/src/cli/report.ts', '--from', `${year}-01-01`, '--to', `${year}-12-31`], { env });
 		const report = JSON.parse(stdout);
 		expect(report.most_repeated.window_days).toBe(90);
-		expect(report.most_repeated.clusters.map((c: ClusterSummary) => c.size)).toEqual([5, 2]);
+		// Works' street light, and at Health the two water cases and a street light transferred there.
+		expect(report.most_repeated.clusters.map((c: ClusterSummary) => c.size)).toEqual([5, 2, 2]);
 		expect(report.most_repeated.clusters[0]).toMatchObject({ status: 'fixed', case_keys: [], representative: { case_key: '', ref: '', subject: LIGHT[0] } });
 	}, 120_000);
 });

@@ -91,6 +91,39 @@ describe('a kiosk end to end', () => {
 		expect(body.receipt.sms).toBe(false);
 	}, 30_000);
 
+	it('files a complaint without a phone in a category of anonymous reporting, shown to staff as an anonymous report', async () => {
+		const kiosk = await enrolledKiosk('Kiosk anonymous reporting');
+		const session = await (await kiosk.call('POST', '/api/kiosk/session/anonymous')).json();
+		expect(session.session.case_types).toEqual(['suggestion']);
+		const lights = { ...complaint, category_id: 'works-street-lights', subject: 'Street light out on Road 1510' };
+		const before = await kiosk.call('POST', '/api/kiosk/cases', lights);
+		expect([before.status, await errorCode(before)]).toEqual([403, 'kiosk_no_citizen']);
+
+		const set = await admin('PUT', '/api/admin/categories/works-street-lights', { identity: 'anonymous' });
+		expect(set.status).toBe(200);
+		try {
+			await waitFor(
+				async () => ((await (await kiosk.call('POST', '/api/kiosk/session/anonymous')).json()).session.case_types.includes('complaint') ? true : undefined),
+				15_000,
+				'the category read again'
+			);
+			const filed = await kiosk.call('POST', '/api/kiosk/cases', lights);
+			expect(filed.status).toBe(202);
+			const { case_key } = await filed.json();
+			const { body } = await receiptOf(kiosk, case_key);
+			expect(body.receipt.sms).toBe(false);
+			// Another category still needs a phone for a complaint.
+			const potholes = await kiosk.call('POST', '/api/kiosk/cases', complaint);
+			expect([potholes.status, await errorCode(potholes)]).toEqual([403, 'kiosk_no_citizen']);
+			const agent = await signInStaff(server.base, 'agent.works');
+			const seen: Record<string, unknown> = await waitFor(() => remote(server.base, 'e_works', agent).get(caseDocId(case_key)), 15_000, 'entity replica');
+			expect(seen).toMatchObject({ anonymous: true, contact_hidden: true, kiosk: { kiosk_id: kiosk.id } });
+			expect(seen.citizen_label).toBeUndefined();
+		} finally {
+			await admin('PUT', '/api/admin/categories/works-street-lights', { identity: 'named' });
+		}
+	}, 60_000);
+
 	it('shows the coordinator each kiosk with its last contact, version and errors, flagging the silent ones', async () => {
 		const kiosk = await enrolledKiosk('Kiosk fleet');
 		const beat = await kiosk.call('POST', '/api/kiosk/heartbeat', { app_version: '1.2.4', outbox_length: 2, errors: ['printer: out of paper'] });

@@ -395,7 +395,11 @@ describe('similar suggestions merged', () => {
 
 	it('gives a suggestion merged later the step the primary stands at, and publishes one suggestion counting every proposer', async () => {
 		const before = await texts(PHONES.late);
-		await step(agent, followUp(keys.late, 'link', { primary_key: keys.first }));
+		// Merged into a suggestion already accepted, it takes that decision: a manager's to make.
+		const byAgent = followUp(keys.late, 'link', { primary_key: keys.first });
+		await step(agent, byAgent);
+		expect((await rejectionOf(agent, byAgent._id)).code).toBe('not_allowed');
+		await step(manager, followUp(keys.late, 'link', { primary_key: keys.first }));
 		await waitFor(async () => ((await latest(PHONES.late, before)).length === 1 ? true : undefined), 20_000, 'the late proposer told');
 		expect((await latest(PHONES.late, before))[0]).toMatch(new RegExp(`plans to carry it out by ${target()}`));
 

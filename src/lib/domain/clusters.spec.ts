@@ -112,6 +112,17 @@ describe('a case transferred away', () => {
 		expect(withoutMembers(doc, new Set(doc.members.map((m) => m.k)))).toBeNull();
 	});
 
+	it('returns to the cluster it started when it comes back and matches no other', () => {
+		const cases = LIGHT.map((s, i) => caseOf(s, i));
+		const doc = docs(cluster(cases))[0];
+		const index = new ClusterIndex('works');
+		index.load([withoutMembers(doc, new Set([cases[0].case_key]))!]);
+		const back = index.add({ ...cases[0], subject: WATER[0] })!;
+		// Its own id is taken by the cluster it started: it joins it rather than write over it.
+		expect(back._id).toBe(doc._id);
+		expect(back.members.map((m) => m.k)).toEqual([...doc.members.slice(1).map((m) => m.k), cases[0].case_key]);
+	});
+
 	it('is placed by an index only if the index has not forgotten the clusters of its window', () => {
 		const index = cluster([caseOf(LIGHT[0], 0), caseOf(WATER[0], 200)]);
 		expect(index.canPlace(at(200))).toBe(true);

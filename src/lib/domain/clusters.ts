@@ -184,7 +184,10 @@ export class ClusterIndex {
 		this.expire(since);
 		const best = this.best(prepared, since);
 		const member: ClusterMember = { k: caseDoc.case_key, at: caseDoc.created_at, c: caseDoc.category_id, p: placeKey(caseDoc.location), u: personHash(caseDoc.citizen_id ?? '') };
-		const doc = best ? joined(best.doc, member, text) : started(caseDoc, member, text, this.carried);
+		// A case transferred away and back that matches no cluster returns to the one it started,
+		// which holds its id.
+		const home = best ? null : this.entries.get(clusterDocId(this.entityId, caseDoc.case_key));
+		const doc = best ? joined(best.doc, member, text) : home ? joined(home.doc, member, text) : started(caseDoc, member, text, this.carried);
 		this.put(doc, { k: caseDoc.case_key, prepared });
 		this.changed.set(doc._id, doc);
 		this.placed.set(caseDoc.case_key, doc._id);
@@ -302,7 +305,7 @@ function joined(doc: ClusterDoc, member: ClusterMember, text: string): ClusterDo
 	const flagged: ClusterMember = statusAt(doc.history, member.at) === 'fixed' ? { ...member, f: 1 } : member;
 	// The first case's text stays: it is what the cluster is about; the latest ones follow its drift.
 	const [first, ...rest] = doc.samples;
-	const samples = [first, ...[...rest, { k: member.k, text }].slice(-(CLUSTER_SAMPLES - 1))];
+	const samples = first ? [first, ...[...rest, { k: member.k, text }].slice(-(CLUSTER_SAMPLES - 1))] : [{ k: member.k, text }];
 	return {
 		...doc,
 		last_at: member.at > doc.last_at ? member.at : doc.last_at,
@@ -320,7 +323,8 @@ export function withoutMembers(doc: ClusterDoc, leaving: ReadonlySet<string>): C
 	if (members.length === 0) return null;
 	const samples = doc.samples.filter((s) => !leaving.has(s.k));
 	const representative = leaving.has(doc.representative.case_key) ? { case_key: '', ref: '', subject: doc.representative.subject } : doc.representative;
-	return { ...doc, members, samples: samples.length > 0 ? samples : doc.samples.slice(0, 1), representative, last_at: members.reduce((last, m) => (m.at > last ? m.at : last), members[0].at) };
+	// With no sample left the cluster attracts no new case; its other cases stay counted in it.
+	return { ...doc, members, samples, representative, last_at: members.reduce((last, m) => (m.at > last ? m.at : last), members[0].at) };
 }
 
 type ClusterTrend = 'rising' | 'steady' | 'falling';

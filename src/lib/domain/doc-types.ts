@@ -277,9 +277,11 @@ export interface CaseDoc {
 	citizen_id: string;
 	/** How staff see the citizen: a name or a masked phone, never the id or the whole number. */
 	citizen_label?: CitizenLabel;
-	/** Filed in a category whose staff are not shown who filed (`identity: 'contact_hidden'`): no
-	 * label was kept. */
+	/** Filed in a category whose staff are not shown who filed (`identity: 'contact_hidden'` or
+	 * `'anonymous'`): no label was kept. */
 	contact_hidden?: true;
+	/** Filed in a category of anonymous reporting (`identity: 'anonymous'`): staff are told so. */
+	anonymous?: true;
 	/** Filed at a self-service kiosk: which one (issue 12). */
 	kiosk?: KioskStamp;
 	created_at: string;
@@ -375,11 +377,12 @@ export interface CategoryDoc {
 	 * open cases of this category nearby and may follow one instead (issue 15). Absent: false. */
 	public_place?: boolean;
 	/** What the entity's staff are shown of who filed (issue 14, identity levels): `named`, the name
-	 * or masked phone; `contact_hidden`, neither. Absent: named. */
+	 * or masked phone; `contact_hidden`, neither; `anonymous`, neither, and anyone may also report
+	 * without an account, at a kiosk without giving a phone. Absent: named. */
 	identity?: IdentityLevel;
 }
 
-export const IDENTITY_LEVELS = ['named', 'contact_hidden'] as const;
+export const IDENTITY_LEVELS = ['named', 'contact_hidden', 'anonymous'] as const;
 export type IdentityLevel = (typeof IDENTITY_LEVELS)[number];
 
 export interface SettingsDoc {

@@ -6,8 +6,9 @@
  * be accepted. */
 import type { ActionAuthor, CaseDoc, CaseStatus } from './doc-types';
 import type { ErrorCode } from './errors';
+import { mayDecideSuggestion } from './suggestion';
 
-export type LinkFacts = Pick<CaseDoc, 'case_key' | 'status' | 'entity_id'> & Partial<Pick<CaseDoc, 'linked_to' | 'duplicates' | 'case_type'>>;
+export type LinkFacts = Pick<CaseDoc, 'case_key' | 'status' | 'entity_id'> & Partial<Pick<CaseDoc, 'linked_to' | 'duplicates' | 'case_type' | 'suggestion_state'>>;
 
 /** Only cases still waiting for their answer are linked: an answered case has its own reply. */
 export const LINKABLE_STATUSES: readonly CaseStatus[] = ['open', 'awaiting_citizen'];
@@ -29,6 +30,8 @@ export function linkRefusal(duplicate: LinkFacts, primary: LinkFacts | null, aut
 	// A suggestion is merged into a suggestion, a complaint or an inquiry linked to one of those:
 	// a decision on a suggestion answers no complaint.
 	if (isSuggestion(duplicate) !== isSuggestion(primary)) return 'link_kind_mismatch';
+	// A suggestion merged into one already decided takes that decision: only those who decide may.
+	if (isSuggestion(primary) && (primary.suggestion_state ?? 'new') !== 'new' && !mayDecideSuggestion(author)) return 'not_allowed';
 	// One level only: a primary is never itself a duplicate, a duplicate never a primary.
 	if (isLinked(duplicate) || primary.linked_to) return 'already_linked';
 	return null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kioskCoordinates } from './kiosk-session.js';
+import { fileableWithoutPhone, kioskCoordinates, typesWithoutPhone } from './kiosk-session.js';
 
 describe('kioskCoordinates (issue 12)', () => {
 	it.each([
@@ -13,5 +13,23 @@ describe('kioskCoordinates (issue 12)', () => {
 		[null, null]
 	] as const)('reads %j as %j', (location, expected) => {
 		expect(kioskCoordinates(location)).toEqual(expected);
+	});
+});
+
+describe('filing without a phone', () => {
+	const category = (identity: 'named' | 'contact_hidden' | 'anonymous', case_types: ('inquiry' | 'complaint' | 'suggestion')[] = ['complaint', 'suggestion']) => ({ identity, case_types });
+
+	it('takes a suggestion anywhere, and a complaint only in a category of anonymous reporting that takes complaints', () => {
+		expect(fileableWithoutPhone('suggestion', undefined)).toBe(true);
+		expect(fileableWithoutPhone('complaint', category('named'))).toBe(false);
+		expect(fileableWithoutPhone('complaint', category('contact_hidden'))).toBe(false);
+		expect(fileableWithoutPhone('complaint', category('anonymous'))).toBe(true);
+		expect(fileableWithoutPhone('inquiry', category('anonymous'))).toBe(false);
+		expect(fileableWithoutPhone('complaint', undefined)).toBe(false);
+	});
+
+	it('offers the types of the categories of anonymous reporting beside suggestions', () => {
+		expect(typesWithoutPhone([category('named', ['complaint', 'inquiry'])])).toEqual(['suggestion']);
+		expect(typesWithoutPhone([category('named', ['inquiry']), category('anonymous', ['complaint'])])).toEqual(['suggestion', 'complaint']);
 	});
 });

@@ -115,9 +115,15 @@ export class ClusterFollower implements CaseSink {
 				}
 				placed.set(entityId, index.placed.size);
 			}
-			for (const doc of await this.departures(leaving)) {
-				changed.push(doc);
-				owner.set(doc._id, leaving.get(doc._id)!.entities);
+			// A cluster the old entity's own new cases changed in this batch is written once, as changed
+			// and without the cases that left, its conflict then starting both entities again.
+			const pendingAt = new Map(changed.map((doc, i) => [doc._id, i]));
+			for (const doc of await this.departures(leaving, changed)) {
+				const entities = leaving.get(doc._id)!.entities;
+				const at = pendingAt.get(doc._id);
+				if (at === undefined) changed.push(doc);
+				else changed[at] = doc;
+				owner.set(doc._id, new Set([...(owner.get(doc._id) ?? []), ...entities]));
 			}
 			const entities = await this.writeClusters(changed, owner);
 			// What is held may no longer be what is stored: read it again next time.
@@ -134,9 +140,13 @@ export class ClusterFollower implements CaseSink {
 	/** The clusters of former entities without the cases transferred away from them: a case belongs
 	 * to the clusters of the entity that holds it now. Written with the revision read, so a conflict
 	 * starts the receiving entity again, which finds the case still held and takes it out again. */
-	private async departures(leaving: ReadonlyMap<string, { keys: Set<string> }>): Promise<ClusterDoc[]> {
-		const docs = await clustersById(this.store, [...leaving.keys()]);
-		return docs.map((doc) => withoutMembers(doc, leaving.get(doc._id)!.keys) ?? { ...doc, _deleted: true });
+	private async departures(leaving: ReadonlyMap<string, { keys: Set<string> }>, changed: readonly ClusterDoc[]): Promise<ClusterDoc[]> {
+		const pending = new Map(changed.filter((doc) => leaving.has(doc._id)).map((doc) => [doc._id, doc]));
+		const read = await clustersById(
+			this.store,
+			[...leaving.keys()].filter((id) => !pending.has(id))
+		);
+		return [...pending.values(), ...read].map((doc) => withoutMembers(doc, leaving.get(doc._id)!.keys) ?? { ...doc, _deleted: true });
 	}
 
 	/** The entity's open clusters, kept between batches: this follower is their one writer besides a

@@ -10,8 +10,8 @@
  *   into any filing it must queue. A deferred filing is accepted only from the kiosk named in its
  *   grant (signed request), within KIOSK_DEFERRED_MAX_MS of the proof, for that citizen only, on
  *   that citizen's quota. A kiosk cannot make a grant, so it cannot file for a phone nobody proved
- *   there; without a grant it files only what needs no phone (KIOSK_ANONYMOUS_CASE_TYPES), on
- *   its own quota.
+ *   there; without a grant it files only what needs no phone (a suggestion, or a case in a
+ *   category of anonymous reporting: `fileableWithoutPhone`), on its own quota.
  * - The case key: derived from the kiosk and its filing id, so a filing sent twice is one case. */
 import { createDecipheriv, createECDH, createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { KIOSK_DEFERRED_MAX_MS, KIOSK_OUTBOX_INFO, sealContext, type KioskOutboxKey, type SealedFiling } from '../../../src/lib/domain/kiosk-outbox.js';

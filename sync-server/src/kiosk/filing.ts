@@ -7,7 +7,7 @@ import type express from 'express';
 import { DB, type ActionDoc, type CaseType } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { FILING_ID, kioskReceiptCode, readSealedFiling } from '../../../src/lib/domain/kiosk-outbox.js';
-import { KIOSK_ANONYMOUS_CASE_TYPES, KIOSK_PHOTOS_MAX } from '../../../src/lib/domain/kiosk-session.js';
+import { fileableWithoutPhone, KIOSK_PHOTOS_MAX } from '../../../src/lib/domain/kiosk-session.js';
 import type { SessionUser } from '../auth/types.js';
 import { admitActions } from '../gate/gate.js';
 import { idStates } from '../gate/action-ids.js';
@@ -50,7 +50,7 @@ async function filedBefore(ctx: KioskContext, kioskId: string, actionId: string)
  * attempt answers with the first one's case key and writes nothing. */
 export async function fileCase(ctx: KioskContext, kiosk: KioskDoc, filer: Filer, fields: Record<string, unknown>, filingId: string | null): Promise<string> {
 	const { store, env, now } = ctx;
-	if (!filer.citizen_id && !KIOSK_ANONYMOUS_CASE_TYPES.includes(fields.case_type as CaseType)) {
+	if (!filer.citizen_id && !fileableWithoutPhone(fields.case_type as CaseType, (await ctx.catalogues.get()).categories.get(String(fields.category_id)))) {
 		throw new TawasulError(403, 'kiosk_no_citizen', [{ field: 'case_type', code: 'kiosk_no_citizen' }]);
 	}
 	const photos = fields._attachments;

@@ -11,7 +11,7 @@ import express, { type Request, type Response } from 'express';
 import { DB, caseDocId, type ActionDoc, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { KIOSK_ID, readKioskHeaders, readPublicJwk } from '../../../src/lib/domain/kiosk-signing.js';
-import { KIOSK_ANONYMOUS_CASE_TYPES, KIOSK_SESSION_MAX_MS } from '../../../src/lib/domain/kiosk-session.js';
+import { KIOSK_SESSION_MAX_MS, typesWithoutPhone } from '../../../src/lib/domain/kiosk-session.js';
 import { findOrCreateCitizen } from '../auth/accounts.js';
 import { mfaServiceFor } from '../auth/mfa.js';
 import { sessionServiceFor } from '../auth/sessions.js';
@@ -300,7 +300,7 @@ function sessionRoutes(router: express.Router, ctx: KioskContext, signed: Signed
 		'/api/kiosk/session/anonymous',
 		...signed(async (_req, res, { kiosk }) => {
 			const session = await startSession(ctx, kiosk.kiosk_id, { citizen_id: null, phone: null });
-			res.json({ session: { identified: false, started_at: session.started_at, case_types: KIOSK_ANONYMOUS_CASE_TYPES } });
+			res.json({ session: { identified: false, started_at: session.started_at, case_types: typesWithoutPhone((await ctx.catalogues.get()).categories.values()) } });
 		})
 	);
 }

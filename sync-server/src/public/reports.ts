@@ -36,21 +36,24 @@ async function publicPlaceCategories(store: Store): Promise<Map<string, Category
 export async function readPublicReports(store: Store, now: Date, timeZone: string): Promise<{ reports: PublicReports; categories: Map<string, CategoryDoc> }> {
 	const from = new Date(now.getTime() - PUBLIC_REPORT_DAYS * DAY_MS);
 	const since = localDateOf(from, timeZone);
-	const reports: PublicReport[] = [];
-	let truncated = false;
+	const read: { at: string; report: PublicReport }[] = [];
 	const categories = await publicPlaceCategories(store);
 	await ensurePublicReportViews(store);
 	for (const categoryId of [...categories.keys()].sort()) {
-		const left = PUBLIC_REPORTS_MAX - reports.length;
-		// Newest first, so that past the limit the oldest are the ones left out.
+		// Each category's newest, then the newest of all: past the limit the oldest are left out.
 		const page = await store
 			.use(DB.CASES)
-			.view<Row['value']>('public_reports', VIEW, { startkey: [categoryId, '\ufff0'], endkey: [categoryId, from.toISOString()], descending: true, limit: left + 1 });
-		for (const row of page.rows.slice(0, left)) reports.push({ category_id: categoryId, entity_id: row.value.e, status: row.value.s, lat: row.value.lat, lng: row.value.lng, supporters: row.value.n });
-		if (page.rows.length > left) {
-			truncated = true;
-			break;
+			.view<Row['value']>('public_reports', VIEW, { startkey: [categoryId, '\ufff0'], endkey: [categoryId, from.toISOString()], descending: true, limit: PUBLIC_REPORTS_MAX + 1 });
+		for (const row of page.rows) {
+			const key: unknown = row.key;
+			read.push({
+				at: Array.isArray(key) ? String(key[1]) : '',
+				report: { category_id: categoryId, entity_id: row.value.e, status: row.value.s, lat: row.value.lat, lng: row.value.lng, supporters: row.value.n }
+			});
 		}
 	}
+	const truncated = read.length > PUBLIC_REPORTS_MAX;
+	if (truncated) read.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+	const reports = read.slice(0, PUBLIC_REPORTS_MAX).map((r) => r.report);
 	return { reports: summariseReports(reports, since, truncated), categories };
 }

@@ -66,7 +66,9 @@ async function readEntities(store: Store): Promise<Map<string, EntityDoc>> {
 
 /** The held snapshot and the read under way: one read at a time, whoever asks; readers never
  * wait for a refresh once there is something to show. */
-function snapshots(deps: { store: Store; now: () => number }): { current(): Promise<Snapshot>; invalidate(): void } {
+type ReadReports = typeof readPublicReports;
+
+function snapshots(deps: { store: Store; now: () => number; readReports: ReadReports }): { current(): Promise<Snapshot>; invalidate(): void } {
 	const { now } = deps;
 	/** What is served; a stale one still is, while the next is read. */
 	let snapshot: Promise<Snapshot> | null = null;
@@ -81,7 +83,8 @@ function snapshots(deps: { store: Store; now: () => number }): { current(): Prom
 
 	function latestReports(at: number, timeZone: string): Snapshot['reports'] {
 		if (!reportsPending && (!reports || at - reports.at >= REPORTS_MS)) {
-			reportsPending = readPublicReports(deps.store, new Date(at), timeZone)
+			reportsPending = deps
+				.readReports(deps.store, new Date(at), timeZone)
 				.then(
 					(value) => {
 						// The first map replaces the page that said it was being prepared at once.
@@ -152,8 +155,9 @@ function rendered(s: Snapshot, key: string, type: string, render: () => string):
 	return page;
 }
 
-function send(req: express.Request, res: express.Response, page: Rendered): void {
-	res.setHeader('Cache-Control', PUBLIC_CACHE_CONTROL);
+/** A page that will change in a moment (the map being prepared) is not to be kept by proxies. */
+function send(req: express.Request, res: express.Response, page: Rendered, lasting = true): void {
+	res.setHeader('Cache-Control', lasting ? PUBLIC_CACHE_CONTROL : 'no-cache');
 	res.setHeader('ETag', page.etag);
 	res.setHeader('Vary', 'Accept-Encoding');
 	if (req.headers['if-none-match'] === page.etag) {
@@ -165,20 +169,21 @@ function send(req: express.Request, res: express.Response, page: Rendered): void
 
 const HTML = 'text/html; charset=utf-8';
 
-export function publicPages(deps: { store: Store; publicUrl: string; now?: () => number; map?: ReportsPage['map'] }): PublicPages {
+export function publicPages(deps: { store: Store; publicUrl: string; now?: () => number; map?: ReportsPage['map']; readReports?: ReadReports }): PublicPages {
 	const map = deps.map ?? { tileUrl: null, attribution: '', bounds: DEFAULT_COUNTRY_BOUNDS };
 	const publicUrl = deps.publicUrl.replace(/\/+$/, '');
-	const held = snapshots({ store: deps.store, now: deps.now ?? Date.now });
+	const held = snapshots({ store: deps.store, now: deps.now ?? Date.now, readReports: deps.readReports ?? readPublicReports });
 	const router = express.Router();
 	/** One page: its path, its key in the snapshot, its type and how it is rendered. */
-	const page = (path: string, key: string, type: string, render: (s: Snapshot) => string) =>
+	const page = (path: string, key: string, type: string, render: (s: Snapshot) => string, lasting: (s: Snapshot) => boolean = () => true) =>
 		router.get(path, async (req, res, next) => {
 			try {
 				const s = await held.current();
 				send(
 					req,
 					res,
-					rendered(s, key, type, () => render(s))
+					rendered(s, key, type, () => render(s)),
+					lasting(s)
 				);
 			} catch (error) {
 				next(error);
@@ -187,8 +192,12 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 	for (const locale of ['ar', 'en'] as Locale[]) {
 		page(PUBLIC_PATHS[locale], `list:${locale}`, HTML, (s) => renderPublicList({ locale, publicUrl, suggestions: s.suggestions, entities: s.entities }));
 		page(FIGURES_PATHS[locale], `figures:${locale}`, HTML, (s) => renderFigures({ locale, publicUrl, periods: s.periods }));
-		page(REPORTS_PATHS[locale], `reports:${locale}`, HTML, (s) =>
-			renderReports({ locale, publicUrl, reports: s.reports?.reports ?? null, categories: s.reports?.categories ?? new Map(), entities: s.entities, map })
+		page(
+			REPORTS_PATHS[locale],
+			`reports:${locale}`,
+			HTML,
+			(s) => renderReports({ locale, publicUrl, reports: s.reports?.reports ?? null, categories: s.reports?.categories ?? new Map(), entities: s.entities, map }),
+			(s) => s.reports !== null
 		);
 	}
 	page(FIGURES_JSON_PATH, 'figures.json', 'application/json; charset=utf-8', (s) => JSON.stringify({ periods: s.periods }));

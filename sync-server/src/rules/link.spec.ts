@@ -189,15 +189,34 @@ describe('merged suggestions', () => {
 		expect(code(() => run(copy, [primary, caseDoc(KEYS.b, { case_type: 'suggestion' })]))).toBe('not_linked');
 	});
 
+	it('lets only a manager merge a suggestion into one already decided, since it then takes that decision', () => {
+		const primary = caseDoc(KEYS.a, { case_type: 'suggestion', suggestion_state: 'declined' });
+		const merge = (author: ActionDoc['author']) => action('link', KEYS.b, { author, primary_key: KEYS.a });
+		expect(code(() => run(merge(agent), [primary, caseDoc(KEYS.b, { case_type: 'suggestion' })]))).toBe('not_allowed');
+		expect(run(merge(manager), [primary, caseDoc(KEYS.b, { case_type: 'suggestion' })]).after!.linked_to?.case_key).toBe(KEYS.a);
+		// Into one not decided yet, an agent may: the manager's later steps reach it.
+		expect(run(merge(agent), [caseDoc(KEYS.a, { case_type: 'suggestion' }), caseDoc(KEYS.b, { case_type: 'suggestion' })]).after!.linked_to?.case_key).toBe(KEYS.a);
+	});
+
 	it('gives a suggestion merged into one already decided the step the primary stands at', () => {
 		const decided = { state: 'accepted' as const, decided_at: '2026-12-01T08:00:00.000Z', target_date: '2026-12-10', note: 'Seats next month.' };
-		const primary = caseDoc(KEYS.a, { case_type: 'suggestion', suggestion_state: 'accepted', suggestion: decided });
+		const timeline = [{ action_id: 'act:step-1', kind: 'suggestion_status' as const, at: decided.decided_at, author_role: 'manager' as const, author_id: 's2', suggestion_state: 'accepted' as const }];
+		const primary = caseDoc(KEYS.a, { case_type: 'suggestion', suggestion_state: 'accepted', suggestion: decided, timeline });
 		const merged = caseDoc(KEYS.b, { case_type: 'suggestion', linked_to: { case_key: KEYS.a, ref: primary.ref } });
-		const added = action('duplicate_added', KEYS.a, { _id: serverActionId('added'), duplicate_key: KEYS.b });
+		const added = action('duplicate_added', KEYS.a, { _id: serverActionId('added'), author: manager, duplicate_key: KEYS.b });
 		const after = run(added, [primary, merged]).after!;
 		const copies = collectEffects(RULES, added, after).filter((e) => e.kind === 'server_action');
 		expect(copies.map((e) => e.kind === 'server_action' && e.action)).toEqual([
-			expect.objectContaining({ kind: 'suggestion_status', case_key: KEYS.b, primary_key: KEYS.a, suggestion_state: 'accepted', target_date: '2026-12-10', body: 'Seats next month.' })
+			// Under the id the step's own copy has: merged again later, or as the step was taken, the proposer hears of it once.
+			expect.objectContaining({
+				_id: serverActionId(`suggestion_status:act:step-1:${KEYS.b}`),
+				kind: 'suggestion_status',
+				case_key: KEYS.b,
+				primary_key: KEYS.a,
+				suggestion_state: 'accepted',
+				target_date: '2026-12-10',
+				body: 'Seats next month.'
+			})
 		]);
 		// Its target date has passed by the time the copy is taken: the primary's check stands.
 		const copy = copies[0].kind === 'server_action' ? copies[0].action : null;

@@ -74,7 +74,10 @@ export const link: Rule = {
 			return entry.answers.map((key) => serverAction(action, 'suggestion_status', key, entry.at, { primary_key: caseDoc.case_key, ...stepOf(action) }));
 		}
 		const merged = action.kind === 'duplicate_added' && caseDoc.suggestion && caseDoc.duplicates?.some((d) => d.case_key === action.duplicate_key);
-		if (merged) return [serverAction(action, 'suggestion_status', action.duplicate_key!, entry.at, { primary_key: caseDoc.case_key, ...detailsAsStep(caseDoc.suggestion!) })];
+		// Under the id the step's own copy would have: merged, unmerged and merged again, or merged
+		// as the step is taken, the proposer still hears of the step once.
+		const step = [...caseDoc.timeline].reverse().find((e) => e.kind === 'suggestion_status' && !e.primary_key);
+		if (merged && step) return [serverAction(action, 'suggestion_status', action.duplicate_key!, entry.at, { primary_key: caseDoc.case_key, ...detailsAsStep(caseDoc.suggestion!) }, step.action_id)];
 		return [];
 	}
 };
@@ -138,9 +141,11 @@ function reply(work: Work, primary: CaseDoc | null): void {
 	if (answers.length > 0) work.entry = { answers };
 }
 
-function serverAction(source: ActionDoc, kind: ActionDoc['kind'], caseKey: string, at: string, fields: Partial<ActionDoc>): SideEffect {
+/** The server's action of `kind` on `caseKey` for `source`, under an id fixed by the action it
+ * follows (`idOf`, the source unless said otherwise) and the case. */
+function serverAction(source: ActionDoc, kind: ActionDoc['kind'], caseKey: string, at: string, fields: Partial<ActionDoc>, idOf = source._id): SideEffect {
 	const action: ActionDoc = {
-		_id: serverActionId(`${kind}:${source._id}:${caseKey}`),
+		_id: serverActionId(`${kind}:${idOf}:${caseKey}`),
 		type: 'action',
 		kind,
 		case_key: caseKey,

@@ -28,7 +28,8 @@ export const openCase: Rule = {
 		}
 		const iso = at.toISOString();
 		// A category may keep who filed from its staff (issue 14, identity levels): no label then.
-		const contactHidden = ctx.catalogue.categories.get(route.category_id)?.identity === 'contact_hidden';
+		const identity = ctx.catalogue.categories.get(route.category_id)?.identity;
+		const contactHidden = identity === 'contact_hidden' || identity === 'anonymous';
 		work.after = {
 			_id: caseDocId(action.case_key),
 			type: DOC_TYPES.CASE,
@@ -46,6 +47,7 @@ export const openCase: Rule = {
 			citizen_id: action.author!.user_id,
 			...(action.citizen_label && !contactHidden ? { citizen_label: action.citizen_label } : {}),
 			...(contactHidden ? { contact_hidden: true as const } : {}),
+			...(identity === 'anonymous' ? { anonymous: true as const } : {}),
 			...(action.kiosk ? { kiosk: action.kiosk } : {}),
 			created_at: iso,
 			routed_at: iso,
