@@ -126,10 +126,18 @@ describe('filing at a kiosk', () => {
 			const content = await page.content();
 			for (const trace of [phone, phone.slice(4), subject, text, ref, trackingUrl]) expect(content).not.toContain(trace);
 			expect(await page.getByLabel(msg(locale, 'signin.phone.label')).inputValue()).toBe('');
+			// The start screen comes first; the wipe of the browser's stores follows within moments.
+			const left = async () => {
+				const stores = await browserStores(page);
+				return {
+					databases: stores.databases.filter((name) => name !== 'tawasul-kiosk' && name !== '_pouch_mirror-config'),
+					caches: stores.caches.filter((name) => !name.startsWith('workbox-precache')),
+					session: stores.session
+				};
+			};
+			await expect.poll(left).toEqual({ databases: [], caches: [], session: 0 });
 			const after = await browserStores(page);
 			expect(after.databases).toContain('tawasul-kiosk');
-			expect(after.databases.filter((name) => name !== 'tawasul-kiosk' && name !== '_pouch_mirror-config')).toEqual([]);
-			expect(after.caches.filter((name) => !name.startsWith('workbox-precache'))).toEqual([]);
 			expect(after.history).toBe(before.history);
 			expect(after.session).toBe(0);
 			expect(await context.cookies()).toEqual([]);
