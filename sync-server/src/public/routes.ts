@@ -87,8 +87,9 @@ function snapshots(deps: { store: Store; now: () => number; readReports: ReadRep
 				.readReports(deps.store, new Date(at), timeZone)
 				.then(
 					(value) => {
-						// The first map replaces the page that said it was being prepared at once.
-						if (!reports) snapshot = null;
+						// The first map replaces the page that said it was being prepared at once, in the
+						// snapshot held: the other pages are not read again for it.
+						if (!reports) void snapshot?.then((held) => withReports(held, value));
 						reports = { at, value };
 					},
 					(error: unknown) => log.warn('public places reported could not be read', { error: (error as Error)?.message })
@@ -115,7 +116,7 @@ function snapshots(deps: { store: Store; now: () => number; readReports: ReadRep
 			.then(
 				(fresh) => {
 					// The first reports may have come in while this read ran.
-					if (!fresh.reports && reports) fresh.reports = reports.value;
+					if (reports) withReports(fresh, reports.value);
 					if (pending === started) snapshot = Promise.resolve(fresh);
 				},
 				(error: unknown) => log.warn('public pages could not be read', { error: (error as Error)?.message })
@@ -142,6 +143,14 @@ function snapshots(deps: { store: Store; now: () => number; readReports: ReadRep
 			pending = null;
 		}
 	};
+}
+
+/** The snapshot with the first reports read, when it was made before them: the page rendered
+ * from it without them is dropped. */
+function withReports(s: Snapshot, value: NonNullable<Snapshot['reports']>): void {
+	if (s.reports) return;
+	s.reports = value;
+	for (const key of [...s.rendered.keys()]) if (key.startsWith('reports:')) s.rendered.delete(key);
 }
 
 /** A page of a snapshot, rendered the first time it is asked for. */
