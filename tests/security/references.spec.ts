@@ -93,7 +93,16 @@ async function allRefs(server: Server): Promise<string[]> {
 async function backup(server: Server, dbs: string[]): Promise<Map<string, object[]>> {
 	const dump = new Map<string, object[]>();
 	for (const db of dbs) {
-		const response = await server.store.fetch(`/${db}/_all_docs?include_docs=true&attachments=true`);
+		// The entity's and the citizen's databases are made as the engine first writes to them,
+		// which on a loaded machine may come a moment after the case has its number.
+		const response = await waitFor(
+			async () => {
+				const answer = await server.store.fetch(`/${db}/_all_docs?include_docs=true&attachments=true`);
+				return answer.ok ? answer : undefined;
+			},
+			20_000,
+			`a backup of ${db}`
+		);
 		const { rows } = (await response.json()) as { rows: { id: string; doc: object }[] };
 		dump.set(
 			db,
