@@ -264,13 +264,24 @@ describe('a transferred case', () => {
 	});
 
 	it('writes a cluster once when in one batch a case joins it and another leaves it', async () => {
-		const leaving = keys.light[3];
-		const joining = submit(who.citizen, new Date(), 'الليت طافي للمرة الثالثة في طريق ٣٢ مجمع ٣٣٨');
-		await file([joining, { caseKey: leaving, doc: transfer(leaving) }]);
+		const cases = server.store.use<CaseDoc>(DB.CASES);
+		const leaving = { ...(await cases.get(`case:${keys.light[3]}`)), entity_id: 'health' };
+		const joining = { ...(await cases.get(`case:${keys.light[2]}`)), case_key: randomUUID(), created_at: new Date().toISOString() };
+		// Every write of the clusters, to see that none names a cluster twice.
+		const written: string[][] = [];
+		const recording: typeof server.store = Object.create(server.store);
+		recording.use = ((name: string) => {
+			const db = server.store.use(name);
+			if (name !== DB.CLUSTERS) return db;
+			return Object.assign(Object.create(db), { bulk: (body: { docs: { _id: string }[] }) => (written.push(body.docs.map((d) => d._id)), db.bulk(body as never)) });
+		}) as typeof server.store.use;
+		await new ClusterFollower(recording).add([joining, leaving]);
+		expect(written.length).toBeGreaterThan(0);
+		for (const ids of written) expect(new Set(ids).size).toBe(ids.length);
 		const light = (await clusterDocs()).find((d) => d._id === clusterDocId('works', keys.light[0]))!;
-		expect(light.members.map((m) => m.k)).toContain(joining.caseKey);
-		expect(light.members.map((m) => m.k)).not.toContain(leaving);
-		expect(await holding(leaving)).toEqual(['health']);
+		expect(light.members.map((m) => m.k)).toContain(joining.case_key);
+		expect(light.members.map((m) => m.k)).not.toContain(leaving.case_key);
+		expect(await holding(leaving.case_key)).toEqual(['health']);
 	});
 
 	it('takes a case out again when a crash left it in both entities’ clusters', async () => {

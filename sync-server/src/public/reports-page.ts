@@ -108,24 +108,20 @@ function tables(page: ReportsPage, reports: PublicReports): string {
 
 export function renderReports(page: ReportsPage): string {
 	const { locale, reports } = page;
-	if (!reports)
-		return renderShell({
-			locale,
-			publicUrl: page.publicUrl,
-			paths: REPORTS_PATHS,
-			title: t(locale, 'public.reports.title'),
-			description: t(locale, 'public.reports.description'),
-			body: `<p>${escapeHtml(t(locale, 'public.reports.preparing'))}</p>`
-		});
-	const intro = t(locale, 'public.reports.intro', { days: n(PUBLIC_REPORT_DAYS, locale), since: formatDay(reports.since, locale) });
-	const truncated = reports.truncated ? `<p>${escapeHtml(t(locale, 'public.reports.truncated'))}</p>` : '';
-	const content = reports.total === 0 ? `<p>${escapeHtml(t(locale, 'public.reports.none'))}</p>` : `${drawMap(page, reports)}\n${truncated}${tables(page, reports)}`;
 	return renderShell({
 		locale,
 		publicUrl: page.publicUrl,
 		paths: REPORTS_PATHS,
 		title: t(locale, 'public.reports.title'),
 		description: t(locale, 'public.reports.description'),
-		body: `<p>${escapeHtml(intro)}</p>\n<p>${escapeHtml(t(locale, 'public.reports.privacy'))}</p>\n${content}`
+		body: reports ? reportsBody(page, reports) : `<p>${escapeHtml(t(locale, 'public.reports.preparing'))}</p>`
 	});
+}
+
+function reportsBody(page: ReportsPage, reports: PublicReports): string {
+	const { locale } = page;
+	const intro = t(locale, 'public.reports.intro', { days: n(PUBLIC_REPORT_DAYS, locale), since: formatDay(reports.since, locale) });
+	const truncated = reports.truncated ? `<p>${escapeHtml(t(locale, 'public.reports.truncated'))}</p>` : '';
+	const content = reports.total === 0 ? `<p>${escapeHtml(t(locale, 'public.reports.none'))}</p>` : `${drawMap(page, reports)}\n${truncated}${tables(page, reports)}`;
+	return `<p>${escapeHtml(intro)}</p>\n<p>${escapeHtml(t(locale, 'public.reports.privacy'))}</p>\n${content}`;
 }
