@@ -92,5 +92,24 @@ export function kioskClient(server: () => { base: string }, coordinator: () => S
 		);
 	}
 
-	return { admin, register, enrol, enrolledKiosk, smsTo, smsCode, identify, receiptOf };
+	/** The kiosk shows a QR code to sign in from one's own phone: its link and token. */
+	async function showLink(kiosk: Kiosk): Promise<{ token: string; url: string; expires_at: string }> {
+		const shown = await kiosk.call('POST', '/api/kiosk/session/link');
+		expect(shown.status).toBe(200);
+		return (await shown.json()).link;
+	}
+
+	/** The citizen's phone answers a kiosk link, signed in as `session`. */
+	async function onPhone(session: Session | null, action: 'view' | 'confirm' | 'decline', token: unknown): Promise<Response> {
+		return admin('POST', `/api/kiosk-link/${action}`, { token }, session);
+	}
+
+	/** The kiosk asks once whether its link was confirmed. */
+	async function poll(kiosk: Kiosk, token: string): Promise<{ status: string; session?: { identified: boolean; grant: string | null; phone_end: string | null } }> {
+		const asked = await kiosk.call('POST', '/api/kiosk/session/link/poll', { token });
+		expect(asked.status).toBe(200);
+		return asked.json();
+	}
+
+	return { admin, register, enrol, enrolledKiosk, smsTo, smsCode, identify, receiptOf, showLink, onPhone, poll };
 }

@@ -81,6 +81,7 @@ export const ERROR_CODES = [
 	'enrolment_code_invalid',
 	'kiosk_no_citizen',
 	'kiosk_citizen_mismatch',
+	'kiosk_link_expired',
 	'kiosk_password_retired',
 	// Files the gate refuses after reading their content (sync-server/src/gate/files.ts).
 	'heic_unsupported',

@@ -45,3 +45,22 @@ export function kioskCoordinates(location: string | null | undefined): { lat: st
 /** The user-timing measure the kiosk screen records for each session it ends: from the time-out
  * (or "finish") to a clean device (`npm run bench`, kiosk.session_wipe_ms). */
 export const WIPE_MEASURE = 'kiosk.session_wipe';
+
+/** The page a citizen's phone opens from the kiosk's QR code to sign in there from their own
+ * phone (sync-server/src/kiosk/phone-link.ts), and the address parameter carrying the link. */
+export const KIOSK_LINK_PATH = '/kiosk-link';
+export const KIOSK_LINK_PARAM = 't';
+
+/** Where a kiosk's link stands: waiting for the phone, confirmed there (the kiosk opens the
+ * session), declined there, taken by the kiosk, or past its time. */
+export type KioskLinkStatus = 'waiting' | 'confirmed' | 'declined' | 'used' | 'expired';
+
+/** How often the kiosk asks whether its link was confirmed. */
+export const KIOSK_LINK_POLL_MS = 2_000;
+
+/** The session a kiosk opens once the citizen confirmed its link on their phone. */
+export interface KioskPhoneSession {
+	grant: string | null;
+	/** The last digits of the citizen's number, to show who is signed in; null without one. */
+	phone_end: string | null;
+}

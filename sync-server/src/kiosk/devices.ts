@@ -113,7 +113,7 @@ export async function registerKiosk(store: Store, input: NewKiosk, actor: string
 	return { kiosk, code };
 }
 
-async function getKiosk(store: Store, kioskId: string): Promise<KioskDoc | null> {
+export async function getKiosk(store: Store, kioskId: string): Promise<KioskDoc | null> {
 	const doc = await getOrNull(await kioskDb(store), kioskDocId(kioskId));
 	return doc?.type === 'kiosk_device' ? doc : null;
 }

@@ -29,6 +29,7 @@ import { log } from '../log.js';
 import { auditChange, type AdminContext } from '../admin/context.js';
 import { issueGrant, outboxKeys, type OutboxKeys } from './deferred.js';
 import { fileCase, outboxRoute, readFilingId } from './filing.js';
+import { citizenLinkRoutes, kioskLinkRoutes } from './phone-link.js';
 import { admitSignedRequest, enrolKiosk, fleetView, listKiosks, recordHeartbeat, registerKiosk, reissueCode, revokeKiosk, updateKiosk, type KioskDoc, type NewKiosk } from './devices.js';
 
 /** A kiosk request's body: a code, a phone, a heartbeat. */
@@ -94,9 +95,11 @@ export function kioskRouter(deps: KioskDeps): express.Router {
 	sessionRoutes(router, ctx, signed);
 	caseRoutes(router, ctx, signed);
 	outboxRoute(router, ctx, signed, ctx.keys);
+	kioskLinkRoutes(router, ctx, signed, (who, kiosk) => startSession(ctx, kiosk.kiosk_id, who));
+	citizenLinkRoutes(router, ctx);
 
 	// A kiosk's refusals are JSON like every other API error, the body parser's included.
-	router.use('/api/kiosk', (error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
+	router.use(['/api/kiosk', '/api/kiosk-link'], (error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
 		void _next;
 		sendError(res, error);
 	});

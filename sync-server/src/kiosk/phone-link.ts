@@ -1,0 +1,199 @@
+/** Signing in at a kiosk from one's own phone (issue 12, "eKey where configured"). The kiosk shows
+ * a QR code; the citizen scans it, signs in on their phone (eKey, or the phone's sign-in code) and
+ * confirms there; the kiosk, asking every few seconds, then opens its session for that citizen.
+ * The kiosk never sees the citizen's eKey credentials, and nothing of the provider's session is
+ * left in the kiosk's browser for the next person.
+ *
+ *   POST /api/kiosk/session/link        (signed)   → { link: { token, url, expires_at } }
+ *   POST /api/kiosk/session/link/poll   (signed)   { token } → { status } (+ session when confirmed)
+ *   POST /api/kiosk-link/view           (citizen)  { token } → { kiosk: { name, centre }, status }
+ *   POST /api/kiosk-link/confirm        (citizen)  { token } → { confirmed: true }
+ *   POST /api/kiosk-link/decline        (citizen)  { token } → { declined: true }
+ *
+ * One document per kiosk, `kiosk_link:<kiosk_id>` in the `auth` database, holds the kiosk's one
+ * link at a time (a new QR code replaces the last), as a SHA-256 of its secret: the database
+ * does not grow with the links shown. Each change is written with the read revision, so a link is
+ * confirmed once and opens one session, even on two server instances at once. */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import express, { type Response } from 'express';
+import { DB } from '../../../src/lib/domain/doc-types.js';
+import { TawasulError } from '../../../src/lib/domain/errors.js';
+import { KIOSK_ID } from '../../../src/lib/domain/kiosk-signing.js';
+import { KIOSK_LINK_PATH, KIOSK_LINK_PARAM, type KioskLinkStatus } from '../../../src/lib/domain/kiosk-session.js';
+import { SlidingWindow } from '../auth/rate-limit.js';
+import type { SessionUser } from '../auth/types.js';
+import { asyncHandler } from '../http/errors.js';
+import { json, readStrings } from '../http/body.js';
+import { requireRole } from '../http/guards.js';
+import { log } from '../log.js';
+import { getOrNull, updateContended } from '../store-docs.js';
+import { issueGrant } from './deferred.js';
+import { getKiosk, type KioskDoc } from './devices.js';
+import type { KioskContext, SignedRoute } from './routes.js';
+
+/** How long a QR code works: scanning, signing in with eKey and confirming take a minute or two. */
+const LINK_TTL_MS = 5 * 60_000;
+/** Looks at, confirmations and refusals of links per citizen per minute (per instance): a person
+ * confirms one; a client trying tokens is stopped long before it could guess 144 bits. */
+const CITIZEN_TRIES_PER_MINUTE = 20;
+const SECRET = /^[A-Za-z0-9_-]{24}$/;
+
+interface LinkDoc {
+	_id: string;
+	type: 'kiosk_link';
+	kiosk_id: string;
+	secret_sha256: string;
+	created_at: string;
+	expires_at: string;
+	status: 'waiting' | 'confirmed' | 'declined' | 'used';
+	/** Who confirmed it on their phone. */
+	citizen_id: string | null;
+	phone: string | null;
+}
+
+const linkDocId = (kioskId: string) => `kiosk_link:${kioskId}`;
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+/** The kiosk and the secret a token names, or null for anything that is not a token. */
+function readToken(token: string | undefined): { kioskId: string; secret: string } | null {
+	if (!token) return null;
+	const dot = token.indexOf('.');
+	const kioskId = token.slice(0, dot);
+	const secret = token.slice(dot + 1);
+	return dot > 0 && KIOSK_ID.test(kioskId) && SECRET.test(secret) ? { kioskId, secret } : null;
+}
+
+/** Whether the document is the link this secret opens (compared in constant time). */
+function opens(doc: LinkDoc | null, secret: string): doc is LinkDoc {
+	if (doc?.type !== 'kiosk_link') return false;
+	const given = sha256(secret);
+	const kept = Buffer.from(doc.secret_sha256, 'hex');
+	return kept.length === given.length && timingSafeEqual(kept, given);
+}
+
+/** What the citizen's phone and the kiosk are told of a link: a confirmed link the kiosk has not
+ * yet taken is still "confirmed"; one past its time is "expired" whatever it was. */
+function statusOf(doc: LinkDoc, now: number): KioskLinkStatus {
+	if (doc.status === 'waiting' && now > Date.parse(doc.expires_at)) return 'expired';
+	return doc.status;
+}
+
+const linkDb = (ctx: KioskContext) => ctx.store.use<LinkDoc>(DB.AUTH);
+
+/** The kiosk's side: a new QR code, then asking whether it was confirmed. */
+export function kioskLinkRoutes(
+	router: express.Router,
+	ctx: KioskContext,
+	signed: SignedRoute,
+	startSession: (who: { citizen_id: string; phone: string | null }, kiosk: KioskDoc) => Promise<{ started_at: string }>
+): void {
+	router.post(
+		'/api/kiosk/session/link',
+		...signed(async (_req, res, { kiosk }) => {
+			const at = ctx.now();
+			const secret = randomBytes(18).toString('base64url');
+			const doc: LinkDoc = {
+				_id: linkDocId(kiosk.kiosk_id),
+				type: 'kiosk_link',
+				kiosk_id: kiosk.kiosk_id,
+				secret_sha256: sha256(secret).toString('hex'),
+				created_at: new Date(at).toISOString(),
+				expires_at: new Date(at + LINK_TTL_MS).toISOString(),
+				status: 'waiting',
+				citizen_id: null,
+				phone: null
+			};
+			await updateContended(linkDb(ctx), doc._id, () => ({ next: doc, result: null }));
+			const token = `${kiosk.kiosk_id}.${secret}`;
+			const url = new URL(KIOSK_LINK_PATH, ctx.env.publicUrl);
+			url.searchParams.set(KIOSK_LINK_PARAM, token);
+			res.json({ link: { token, url: url.toString(), expires_at: doc.expires_at } });
+		})
+	);
+
+	router.post(
+		'/api/kiosk/session/link/poll',
+		...signed(async (_req, res, { kiosk, body }) => {
+			const read = readToken(readStrings(body, { token: { max: 80 } }).token);
+			if (read?.kioskId !== kiosk.kiosk_id) throw new TawasulError(400, 'invalid_format', [{ field: 'token', code: 'invalid_format' }]);
+			const at = ctx.now();
+			// Taking a confirmed link marks it used in the same write: one link, one session.
+			const taken = await updateContended<LinkDoc, { status: KioskLinkStatus; doc: LinkDoc | null }>(linkDb(ctx), linkDocId(kiosk.kiosk_id), (current) => {
+				if (!opens(current, read.secret)) return { next: null, result: { status: 'expired', doc: null } };
+				const status = statusOf(current, at);
+				if (status !== 'confirmed' || !current.citizen_id) return { next: null, result: { status, doc: null } };
+				return { next: { ...current, status: 'used' }, result: { status, doc: current } };
+			});
+			if (!taken.doc?.citizen_id) {
+				res.json({ status: taken.status });
+				return;
+			}
+			const who = { citizen_id: taken.doc.citizen_id, phone: taken.doc.phone };
+			const session = await startSession(who, kiosk);
+			const grant = ctx.env.secretsKey ? issueGrant(ctx.env.secretsKey, { kiosk_id: kiosk.kiosk_id, ...who, issued_at: at }) : null;
+			log.info('kiosk session opened from a phone', { kiosk_id: kiosk.kiosk_id });
+			res.json({ status: 'confirmed', session: { identified: true, started_at: session.started_at, grant, phone_end: who.phone ? who.phone.slice(-4) : null } });
+		})
+	);
+}
+
+/** The citizen's side, on their own phone, signed in. */
+export function citizenLinkRoutes(router: express.Router, ctx: KioskContext): void {
+	const tries = new SlidingWindow(CITIZEN_TRIES_PER_MINUTE, 60_000);
+	const citizen = (res: Response): SessionUser => {
+		const user = requireRole(res, ['citizen']);
+		if (!tries.hit(user.user_id, ctx.now())) throw new TawasulError(429, 'rate_limited');
+		return user;
+	};
+	router.use('/api/kiosk-link', (_req, res, next) => {
+		res.setHeader('Cache-Control', 'no-store');
+		next();
+	});
+
+	router.post(
+		'/api/kiosk-link/view',
+		json,
+		asyncHandler(async (req, res) => {
+			citizen(res);
+			const { doc, kiosk } = await readLink(ctx, req.body);
+			res.json({ kiosk: { name: kiosk.name, centre: kiosk.centre }, status: statusOf(doc, ctx.now()), expires_at: doc.expires_at });
+		})
+	);
+
+	for (const [path, to] of [
+		['/api/kiosk-link/confirm', 'confirmed'],
+		['/api/kiosk-link/decline', 'declined']
+	] as const) {
+		router.post(
+			path,
+			json,
+			asyncHandler(async (req, res) => {
+				const user = citizen(res);
+				const { kiosk, secret } = await readLink(ctx, req.body);
+				const at = ctx.now();
+				const done = await updateContended<LinkDoc, KioskLinkStatus>(linkDb(ctx), linkDocId(kiosk.kiosk_id), (current) => {
+					if (!opens(current, secret)) return { next: null, result: 'expired' };
+					const status = statusOf(current, at);
+					if (status !== 'waiting') return { next: null, result: status };
+					const next: LinkDoc = to === 'confirmed' ? { ...current, status: to, citizen_id: user.user_id, phone: user.phone ?? null } : { ...current, status: to };
+					return { next, result: to };
+				});
+				if (done !== to) throw new TawasulError(409, 'kiosk_link_expired');
+				log.info(`kiosk link ${to}`, { kiosk_id: kiosk.kiosk_id });
+				res.json({ [to]: true });
+			})
+		);
+	}
+}
+
+/** The link a citizen's request names, with its kiosk; 404 for a token that names none (a wrong
+ * secret, a kiosk gone or revoked), 409 for one no longer waiting. */
+async function readLink(ctx: KioskContext, body: unknown): Promise<{ doc: LinkDoc; kiosk: KioskDoc; secret: string }> {
+	const read = readToken(readStrings(body, { token: { max: 80 } }).token);
+	if (!read) throw new TawasulError(400, 'invalid_format', [{ field: 'token', code: 'invalid_format' }]);
+	const doc = await getOrNull(linkDb(ctx), linkDocId(read.kioskId));
+	if (!opens(doc, read.secret)) throw new TawasulError(404, 'not_found');
+	const kiosk = await getKiosk(ctx.store, read.kioskId);
+	if (!kiosk || kiosk.revoked_at) throw new TawasulError(404, 'not_found');
+	return { doc, kiosk, secret: read.secret };
+}
