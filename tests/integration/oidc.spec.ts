@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOidcService } from '../../sync-server/src/auth/oidc.js';
 import { sessionServiceFor } from '../../sync-server/src/auth/sessions.js';
 import { oidcRouter } from '../../sync-server/src/http/oidc-routes.js';
-import { signInCitizen, startInProcess } from './harness.js';
+import { remote, signInCitizen, signInStaff, startInProcess, waitFor, type Session } from './harness.js';
+import { complaint, kioskClient } from './kiosk-client.js';
+import { caseDocId, userDb } from '../../src/lib/domain/doc-types.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
 const CLIENT = { id: 'tawasul', secret: 'a-test-client-secret-of-some-length' };
@@ -299,4 +301,58 @@ describe('eKey sign-in (OpenID Connect, code + PKCE)', () => {
 			expect(landed.headers.get('location')).toBe('/');
 		}
 	});
+});
+
+describe('eKey at a kiosk, from the citizen’s own phone (issue 12)', () => {
+	let coordinator: Session;
+	const kiosks = kioskClient(
+		() => server,
+		() => coordinator
+	);
+
+	/** The kiosk's QR code opened on a phone that signs in with eKey on the way: the link's page
+	 * is where the eKey sign-in comes back to, and the phone confirms from there. */
+	async function confirmWithEkey(token: string, url: string): Promise<string> {
+		const target = new URL(url);
+		const phone = new Browser();
+		const landed = await phone.get((await toCallback(phone, server.base, target.pathname + target.search)).href);
+		expect(landed.headers.get('location')).toBe(target.pathname + target.search);
+		const cookie = `tw_session=${phone.cookies(server.base).get('tw_session')}`;
+		const confirmed = await kiosks.onPhone({ cookie, user: { user_id: '', role: 'citizen', databases: { pull: [] } } }, 'confirm', token);
+		expect(confirmed.status).toBe(200);
+		return (await sessionOf(phone, server.base)).user_id;
+	}
+
+	beforeAll(async () => {
+		coordinator = await signInStaff(server.base, 'coordinator');
+	});
+
+	it('opens the kiosk for the eKey citizen, with the number eKey verified, and files in their name', async () => {
+		signingInAs = 'ekey-1001';
+		const kiosk = await kiosks.enrolledKiosk('Kiosk eKey');
+		const link = await kiosks.showLink(kiosk);
+		const citizenId = await confirmWithEkey(link.token, link.url);
+		const opened = await kiosks.poll(kiosk, link.token);
+		expect(opened).toMatchObject({ status: 'confirmed', session: { identified: true, phone_end: '0444' } });
+		const filed = await kiosk.call('POST', '/api/kiosk/cases', complaint);
+		expect(filed.status).toBe(202);
+		const { case_key } = await filed.json();
+		expect((await kiosks.receiptOf(kiosk, case_key)).body.receipt.sms).toBe(true);
+		const citizen = await signInCitizen(server.base, '+97336000444');
+		expect(citizen.user.user_id).toBe(citizenId);
+		const mine = await waitFor(() => remote(server.base, userDb(citizenId), citizen).get(caseDocId(case_key)), 15_000, 'citizen replica');
+		expect(mine).toMatchObject({ citizen_id: citizenId, kiosk: { name: 'Kiosk eKey' } });
+	}, 60_000);
+
+	it('opens it without SMS for an eKey citizen whose number is not verified', async () => {
+		signingInAs = 'ekey-1002';
+		const kiosk = await kiosks.enrolledKiosk('Kiosk eKey no phone');
+		const link = await kiosks.showLink(kiosk);
+		await confirmWithEkey(link.token, link.url);
+		expect(await kiosks.poll(kiosk, link.token)).toMatchObject({ status: 'confirmed', session: { identified: true, phone_end: null } });
+		const filed = await kiosk.call('POST', '/api/kiosk/cases', complaint);
+		expect(filed.status).toBe(202);
+		const { case_key } = await filed.json();
+		expect((await kiosks.receiptOf(kiosk, case_key)).body.receipt.sms).toBe(false);
+	}, 60_000);
 });
