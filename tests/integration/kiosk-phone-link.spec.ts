@@ -109,6 +109,19 @@ describe('signing in at a kiosk from one’s own phone', () => {
 		expect((await onPhone(citizen, 'confirm', link.token)).status).toBe(404);
 	}, 60_000);
 
+	it('a link past its five minutes can no longer be confirmed, nor opens the kiosk', async () => {
+		const kiosk = await enrolledKiosk('Kiosk expired link');
+		const link = await showLink(kiosk);
+		const citizen = await signInCitizen(server.base, '+97336100305');
+		const auth = server.store.use<any>('auth');
+		const doc = await auth.get(`kiosk_link:${kiosk.id}`);
+		await auth.insert({ ...doc, expires_at: new Date(Date.now() - 1_000).toISOString() });
+		expect(await (await onPhone(citizen, 'view', link.token)).json()).toMatchObject({ status: 'expired' });
+		const late = await onPhone(citizen, 'confirm', link.token);
+		expect([late.status, await errorCode(late)]).toEqual([409, 'kiosk_link_expired']);
+		expect(await poll(kiosk, link.token)).toEqual({ status: 'expired' });
+	}, 60_000);
+
 	it('limits how many links one citizen can try in a minute', async () => {
 		const kiosk = await enrolledKiosk('Kiosk tries');
 		const link = await showLink(kiosk);

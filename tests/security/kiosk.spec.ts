@@ -4,7 +4,7 @@
  * enrolment guesses from one address is cut off; none of it gets a 5xx. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKioskKey, kioskFetch, publicJwk, signKioskRequest } from '../../src/lib/client/kiosk-signer.js';
-import { signInStaff, startInProcess, type Session } from '../integration/harness.js';
+import { signInCitizen, signInStaff, startInProcess, type Session } from '../integration/harness.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
 let server: Server;
@@ -33,6 +33,28 @@ const enrol = async (code: string, key: Awaited<ReturnType<typeof generateKioskK
 	fetch(`${server.base}/api/kiosk/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, public_key: await publicJwk(key) }) });
 
 describe('kiosk enrolment and signatures under parallel attack', () => {
+	it('opens one session from a phone link, however many phones and polls race for it', async () => {
+		const { kiosk_id, code } = await register('Kiosk linked');
+		const key = await generateKioskKey();
+		expect((await enrol(code, key)).status).toBe(200);
+		const call = (path: string, body?: unknown) => kioskFetch(server.base, kiosk_id, key, 'POST', path, body);
+		const { link } = await (await call('/api/kiosk/session/link')).json();
+		const citizens = await Promise.all(Array.from({ length: 10 }, (_, i) => signInCitizen(server.base, `+9733620${String(i).padStart(4, '0')}`)));
+		const confirms = await Promise.all(
+			citizens.map((citizen) =>
+				fetch(`${server.base}/api/kiosk-link/confirm`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: citizen.cookie }, body: JSON.stringify({ token: link.token }) })
+			)
+		);
+		const statuses = confirms.map((r) => r.status);
+		expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+		expect(statuses.every((s) => s === 200 || s === 409 || s === 429)).toBe(true);
+
+		const polls = await Promise.all(Array.from({ length: PARALLEL }, () => call('/api/kiosk/session/link/poll', { token: link.token })));
+		const answers = await Promise.all(polls.map(async (r) => (r.status === 200 ? ((await r.json()).status as string) : `http ${r.status}`)));
+		expect(answers.filter((a) => a === 'confirmed')).toHaveLength(1);
+		expect(answers.every((a) => a === 'confirmed' || a === 'used' || a === 'http 429')).toBe(true);
+	}, 60_000);
+
 	it('accepts one captured request once, however many copies arrive together', async () => {
 		const { kiosk_id, code } = await register('Kiosk replayed');
 		const key = await generateKioskKey();

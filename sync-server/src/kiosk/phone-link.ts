@@ -171,14 +171,14 @@ export function citizenLinkRoutes(router: express.Router, ctx: KioskContext): vo
 				const user = citizen(res);
 				const { kiosk, secret } = await readLink(ctx, req.body);
 				const at = ctx.now();
-				const done = await updateContended<LinkDoc, KioskLinkStatus>(linkDb(ctx), linkDocId(kiosk.kiosk_id), (current) => {
-					if (!opens(current, secret)) return { next: null, result: 'expired' };
-					const status = statusOf(current, at);
-					if (status !== 'waiting') return { next: null, result: status };
+				// Whether this request made the change: a link confirmed by someone else a moment
+				// before reads as "confirmed" too, and must not count as this person's.
+				const changed = await updateContended<LinkDoc, boolean>(linkDb(ctx), linkDocId(kiosk.kiosk_id), (current) => {
+					if (!opens(current, secret) || statusOf(current, at) !== 'waiting') return { next: null, result: false };
 					const next: LinkDoc = to === 'confirmed' ? { ...current, status: to, citizen_id: user.user_id, phone: user.phone ?? null } : { ...current, status: to };
-					return { next, result: to };
+					return { next, result: true };
 				});
-				if (done !== to) throw new TawasulError(409, 'kiosk_link_expired');
+				if (!changed) throw new TawasulError(409, 'kiosk_link_expired');
 				log.info(`kiosk link ${to}`, { kiosk_id: kiosk.kiosk_id });
 				res.json({ [to]: true });
 			})
