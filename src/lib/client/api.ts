@@ -33,6 +33,12 @@ function codeForStatus(status: number): ErrorCode {
 	return 'server';
 }
 
+/** A field error as the server sends it: anything else in the body's list is dropped. */
+function isFieldError(value: unknown): value is FieldError {
+	const field = value as Partial<FieldError> | null;
+	return typeof field?.field === 'string' && isErrorCode(field.code);
+}
+
 /** Turns a non-2xx response into a ClientError, trusting the body's code only if it is one we know. */
 export async function errorFromResponse(response: Response): Promise<ClientError> {
 	let body: unknown = null;
@@ -43,7 +49,7 @@ export async function errorFromResponse(response: Response): Promise<ClientError
 	}
 	const error = (body as { error?: { code?: unknown; message_key?: unknown; fields?: unknown } } | null)?.error;
 	const code = isErrorCode(error?.code) ? error.code : codeForStatus(response.status);
-	const fields = Array.isArray(error?.fields) ? (error.fields as FieldError[]).filter((f) => typeof f?.field === 'string' && isErrorCode(f.code)) : [];
+	const fields = Array.isArray(error?.fields) ? (error.fields as unknown[]).filter(isFieldError) : [];
 	const messageKey = typeof error?.message_key === 'string' ? error.message_key : undefined;
 	return new ClientError(response.status, code, fields, messageKey);
 }
