@@ -112,7 +112,8 @@ export const api = {
 	totpDisable: (code: string) => request<{ enabled: false }>('POST', '/api/auth/totp/disable', { code }),
 	/** Other sessions end; this one is renewed. */
 	changePassword: (current_password: string, new_password: string) => request<{ user: SessionUser }>('POST', '/api/auth/password', { current_password, new_password }).then(user),
-	methods: () => request<{ otp: boolean; oidc: boolean }>('GET', '/api/auth/methods'),
+	/** A server without a provider configured (or an older one) may leave a method out. */
+	methods: () => request<{ otp?: boolean; oidc?: boolean }>('GET', '/api/auth/methods'),
 	session: () => request<{ user: SessionUser }>('GET', '/api/session').then(user),
 	logout: () => request<unknown>('POST', '/api/auth/logout', {}),
 	logoutAll: () => request<unknown>('POST', '/api/auth/logout-all', {})
