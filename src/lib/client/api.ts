@@ -33,6 +33,12 @@ function codeForStatus(status: number): ErrorCode {
 	return 'server';
 }
 
+/** A field error as the server sends it: anything else in the body's list is dropped. */
+function isFieldError(value: unknown): value is FieldError {
+	const field = value as Partial<FieldError> | null;
+	return typeof field?.field === 'string' && isErrorCode(field.code);
+}
+
 /** Turns a non-2xx response into a ClientError, trusting the body's code only if it is one we know. */
 export async function errorFromResponse(response: Response): Promise<ClientError> {
 	let body: unknown = null;
@@ -43,7 +49,7 @@ export async function errorFromResponse(response: Response): Promise<ClientError
 	}
 	const error = (body as { error?: { code?: unknown; message_key?: unknown; fields?: unknown } } | null)?.error;
 	const code = isErrorCode(error?.code) ? error.code : codeForStatus(response.status);
-	const fields = Array.isArray(error?.fields) ? (error.fields as FieldError[]).filter((f) => typeof f?.field === 'string' && isErrorCode(f.code)) : [];
+	const fields = Array.isArray(error?.fields) ? (error.fields as unknown[]).filter(isFieldError) : [];
 	const messageKey = typeof error?.message_key === 'string' ? error.message_key : undefined;
 	return new ClientError(response.status, code, fields, messageKey);
 }
@@ -106,7 +112,8 @@ export const api = {
 	totpDisable: (code: string) => request<{ enabled: false }>('POST', '/api/auth/totp/disable', { code }),
 	/** Other sessions end; this one is renewed. */
 	changePassword: (current_password: string, new_password: string) => request<{ user: SessionUser }>('POST', '/api/auth/password', { current_password, new_password }).then(user),
-	methods: () => request<{ otp: boolean; oidc: boolean }>('GET', '/api/auth/methods'),
+	/** A server without a provider configured (or an older one) may leave a method out. */
+	methods: () => request<{ otp?: boolean; oidc?: boolean }>('GET', '/api/auth/methods'),
 	session: () => request<{ user: SessionUser }>('GET', '/api/session').then(user),
 	logout: () => request<unknown>('POST', '/api/auth/logout', {}),
 	logoutAll: () => request<unknown>('POST', '/api/auth/logout-all', {})

@@ -96,8 +96,9 @@ export const HEADLINE_COLUMNS = ['cases', 'inquiries', 'complaints', 'suggestion
 
 /** Mean of the criteria (1–5), or null without ratings. */
 function meanSatisfaction(h: Headline): number | null {
-	if (!h.satisfaction) return null;
-	const values = RATING_CRITERIA.map((c) => h.satisfaction![c]);
+	const satisfaction = h.satisfaction;
+	if (!satisfaction) return null;
+	const values = RATING_CRITERIA.map((c) => satisfaction[c]);
 	return values.reduce((a, b) => a + b, 0) / values.length;
 }
 

@@ -1,4 +1,3 @@
-import type { CaseType } from '$lib/domain/doc-types';
 import { ClientError } from './api';
 import { db, type DraftFileRecord, type DraftRecord } from './local-db';
 import { isQuotaError } from './storage';
@@ -6,7 +5,7 @@ import { isQuotaError } from './storage';
 export type DraftFields = Omit<DraftRecord, 'id' | 'user_id' | 'updated_at'>;
 
 export const emptyDraftFields = (): DraftFields => ({
-	case_type: 'complaint' as CaseType,
+	case_type: 'complaint',
 	entity_id: '',
 	category_id: '',
 	subject: '',
@@ -52,7 +51,7 @@ export async function claimDrafts(userId: string): Promise<void> {
  * (a shared phone or a kiosk keeps nothing of them), in one transaction. */
 export async function forgetDrafts(userId: string): Promise<void> {
 	await db.transaction('rw', db.drafts, db.draftFiles, async () => {
-		const ids = (await db.drafts.where('user_id').equals(userId).primaryKeys()) as string[];
+		const ids: string[] = await db.drafts.where('user_id').equals(userId).primaryKeys();
 		await db.draftFiles.where('draft_id').anyOf(ids).delete();
 		await db.drafts.bulkDelete(ids);
 	});

@@ -11,9 +11,10 @@ export function fieldErrorMessage(error: FieldError, label?: string): string {
 	return errorMessage(error.code, params);
 }
 
-/** The first error of each field, keyed by field name, for `aria-describedby` wiring. */
-export function errorsByField(errors: FieldError[]): Record<string, FieldError> {
-	const out: Record<string, FieldError> = {};
+/** The first error of each field, keyed by field name, for `aria-describedby` wiring; a field
+ * without an error has no entry. */
+export function errorsByField(errors: FieldError[]): Partial<Record<string, FieldError>> {
+	const out: Partial<Record<string, FieldError>> = {};
 	for (const error of errors) {
 		const field = error.field.startsWith('_attachments') ? 'files' : error.field;
 		out[field] ??= error;

@@ -96,7 +96,10 @@ class I18n {
 	/** The message for `key` in the current language; numbers in `params` are formatted for it.
 	 * An unknown key is returned as is, so a gap is visible rather than blank. */
 	t = (key: string, params: Params = {}): string => {
-		const template = CATALOGUES[this.locale][key] ?? CATALOGUES.ar[key] ?? key;
+		// A key neither catalogue has (a code from the server, a gap in a translation) reads as undefined.
+		const current: Partial<Record<string, string>> = CATALOGUES[this.locale];
+		const arabic: Partial<Record<string, string>> = CATALOGUES.ar;
+		const template = current[key] ?? arabic[key] ?? key;
 		const strings: Record<string, string> = {};
 		for (const [name, value] of Object.entries(params)) {
 			strings[name] = typeof value === 'number' ? this.number(value) : value;

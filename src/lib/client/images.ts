@@ -25,7 +25,16 @@ function makeCanvas(width: number, height: number): Canvas {
 
 function encode(canvas: Canvas, quality: number): Promise<Blob> {
 	if ('convertToBlob' in canvas) return canvas.convertToBlob({ type: 'image/jpeg', quality });
-	return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('encode failed'))), 'image/jpeg', quality));
+	return new Promise((resolve, reject) => {
+		canvas.toBlob(
+			(blob) => {
+				if (blob) resolve(blob);
+				else reject(new Error('encode failed'));
+			},
+			'image/jpeg',
+			quality
+		);
+	});
 }
 
 /** Re-encodes an image as JPEG, longest side ≤ 1600 px and ≤ 500 KB, trying lower qualities

@@ -32,8 +32,12 @@ function open(): Promise<IDBDatabase> {
 			if (event.oldVersion < 1) request.result.createObjectStore(STORE);
 			if (event.oldVersion < 2) request.result.createObjectStore(OUTBOX_STORE);
 		};
-		request.onsuccess = () => resolve(request.result);
-		request.onerror = () => reject(request.error);
+		request.onsuccess = () => {
+			resolve(request.result);
+		};
+		request.onerror = () => {
+			reject(request.error ?? new Error('the kiosk database did not open'));
+		};
 	});
 }
 
@@ -43,8 +47,12 @@ export async function run<T>(mode: IDBTransactionMode, work: (store: IDBObjectSt
 	try {
 		return await new Promise<T>((resolve, reject) => {
 			const request = work(db.transaction(storeName, mode).objectStore(storeName));
-			request.onsuccess = () => resolve(request.result);
-			request.onerror = () => reject(request.error);
+			request.onsuccess = () => {
+				resolve(request.result);
+			};
+			request.onerror = () => {
+				reject(request.error ?? new Error('a request on the kiosk database failed'));
+			};
 		});
 	} finally {
 		db.close();

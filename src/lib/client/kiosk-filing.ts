@@ -106,7 +106,9 @@ const KEPT_CACHE = /^workbox-precache/;
 function deleteDatabase(name: string): Promise<void> {
 	return new Promise((resolve) => {
 		const request = indexedDB.deleteDatabase(name);
-		request.onsuccess = request.onerror = () => resolve();
+		request.onsuccess = request.onerror = () => {
+			resolve();
+		};
 		// An open connection that does not let go must not stop the wipe of the rest.
 		request.onblocked = () => setTimeout(resolve, 1_000);
 	});
@@ -115,8 +117,11 @@ function deleteDatabase(name: string): Promise<void> {
 /** After a citizen leaves: every browser store but the device key's and the public config, every
  * cache but the app's own shell, and session storage. */
 export async function wipeBrowserStores(): Promise<void> {
-	const databases = (await indexedDB.databases?.()) ?? [];
-	await Promise.all(databases.filter((d) => d.name && !KEPT_DATABASES.has(d.name)).map((d) => deleteDatabase(d.name!)));
+	// Browsers without `indexedDB.databases()` (older Firefox) cannot list what to delete.
+	const factory: Partial<Pick<IDBFactory, 'databases'>> = indexedDB;
+	const databases = (await factory.databases?.()) ?? [];
+	const names = databases.flatMap((d) => (d.name && !KEPT_DATABASES.has(d.name) ? [d.name] : []));
+	await Promise.all(names.map((name) => deleteDatabase(name)));
 	if ('caches' in globalThis) {
 		const names = await caches.keys();
 		await Promise.all(names.filter((name) => !KEPT_CACHE.test(name)).map((name) => caches.delete(name)));

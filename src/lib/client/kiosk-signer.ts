@@ -17,14 +17,15 @@ export interface KioskKey {
 
 /** A new device key; the private half can sign and never leave. */
 export async function generateKioskKey(): Promise<KioskKey> {
-	const pair = (await crypto.subtle.generateKey(ALGORITHM, false, ['sign', 'verify'])) as CryptoKeyPair;
+	const pair = await crypto.subtle.generateKey(ALGORITHM, false, ['sign', 'verify']);
 	return { privateKey: pair.privateKey, publicKey: pair.publicKey };
 }
 
 /** The public half as the enrolment request sends it. */
 export async function publicJwk(key: KioskKey): Promise<KioskPublicJwk> {
-	const jwk = await crypto.subtle.exportKey('jwk', key.publicKey);
-	return { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! };
+	const { x, y } = await crypto.subtle.exportKey('jwk', key.publicKey);
+	if (!x || !y) throw new Error('the kiosk key was exported without its x and y coordinates');
+	return { kty: 'EC', crv: 'P-256', x, y };
 }
 
 function base64url(bytes: Uint8Array): string {

@@ -37,12 +37,16 @@ export function liveDexie<T, D = void>(query: (deps: D) => T | Promise<T>, deps:
 		let subscription: { unsubscribe(): void } | null = null;
 		let stopped = false;
 		// Dexie is loaded with the first live query, not with every page that imports this module.
-		untrack(() =>
+		void untrack(() =>
 			import('dexie').then(({ liveQuery }) => {
 				if (stopped) return;
 				subscription = liveQuery(() => query(args)).subscribe({
-					next: (value) => result.resolve(value),
-					error: (error) => result.reject(error)
+					next: (value) => {
+						result.resolve(value);
+					},
+					error: (error: unknown) => {
+						result.reject(error);
+					}
 				});
 			})
 		);
@@ -64,11 +68,16 @@ export function livePouch<T, D = void>(load: (deps: D) => Promise<T>, deps: () =
 	let run = 0;
 	$effect(() => {
 		const args = deps();
-		void sync.revision;
+		// Read so that the effect re-runs whenever a local database changes.
+		const _revision = sync.revision;
 		const mine = ++run;
 		untrack(() => load(args)).then(
-			(value) => mine === run && result.resolve(value),
-			(error) => mine === run && result.reject(error)
+			(value) => {
+				if (mine === run) result.resolve(value);
+			},
+			(error: unknown) => {
+				if (mine === run) result.reject(error);
+			}
 		);
 	});
 	return result;

@@ -39,7 +39,8 @@ function point(latitude: unknown, longitude: unknown): GeoPoint | null {
 export async function readPhotoMeta(bytes: Uint8Array): Promise<PhotoMeta> {
 	let exif: Record<string, unknown> | undefined;
 	try {
-		exif = await parse(bytes, { exif: { pick: ['DateTimeOriginal', 'OffsetTimeOriginal'] }, gps: true, reviveValues: false });
+		// exifr types its answer as `any`: what a file's bytes say is read field by field below.
+		exif = (await parse(bytes, { exif: { pick: ['DateTimeOriginal', 'OffsetTimeOriginal'] }, gps: true, reviveValues: false })) as Record<string, unknown> | undefined;
 	} catch {
 		// "Unknown file format": a PNG or WebP carries no camera EXIF worth offering.
 		return NO_META;

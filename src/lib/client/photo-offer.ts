@@ -50,10 +50,16 @@ export function readInWorker(file: Blob): Promise<PhotoMeta> {
 			worker.terminate();
 			resolve(meta);
 		};
-		const timer = setTimeout(() => done(none), WORKER_TIMEOUT_MS);
-		worker.onmessage = (event: MessageEvent<PhotoMeta>) => done(event.data);
+		const timer = setTimeout(() => {
+			done(none);
+		}, WORKER_TIMEOUT_MS);
+		worker.onmessage = (event: MessageEvent<PhotoMeta>) => {
+			done(event.data);
+		};
 		// The worker failed to load or crashed: the photo offers nothing.
-		worker.onerror = () => done(none);
+		worker.onerror = () => {
+			done(none);
+		};
 		worker.postMessage(file);
 	});
 }

@@ -20,7 +20,8 @@ declare module 'pouchdb-browser' {
 	}
 	export interface AllDocsResult<T> {
 		total_rows: number;
-		rows: { id: string; key: string; value: { rev: string; deleted?: boolean }; doc?: T & Doc; error?: string }[];
+		/** A key asked for by `keys` that the database lacks comes back with `error` and no `value`. */
+		rows: { id: string; key: string; value?: { rev: string; deleted?: boolean }; doc?: T & Doc; error?: string }[];
 	}
 	export interface EventSource<Self> {
 		on(event: string, listener: (...args: never[]) => void): Self;
@@ -40,7 +41,8 @@ declare module 'pouchdb-browser' {
 		put(doc: { _id: string; _rev?: string; _deleted?: boolean; _attachments?: Doc['_attachments'] }): Promise<{ ok: boolean; id: string; rev: string }>;
 		allDocs<T = Doc>(options?: AllDocsOptions): Promise<AllDocsResult<T>>;
 		getAttachment(docId: string, name: string): Promise<Blob>;
-		changes(options: { since?: 'now' | number | string; live?: boolean; include_docs?: boolean }): EventSource<unknown>;
+		/** `since`: a sequence, or 'now' for changes from this moment on. */
+		changes(options: { since?: number | string; live?: boolean; include_docs?: boolean }): EventSource<unknown>;
 		replicate: {
 			to(target: Database, options?: ReplicateOptions): Replication;
 			from(source: Database, options?: ReplicateOptions): Replication;

@@ -23,6 +23,8 @@ export async function registerServiceWorker(onUpdateWaiting: () => void): Promis
 export async function applyUpdate(): Promise<void> {
 	if (!workbox) return;
 	await flushAll();
-	workbox.addEventListener('controlling', () => location.reload());
+	workbox.addEventListener('controlling', () => {
+		location.reload();
+	});
 	workbox.messageSkipWaiting();
 }

@@ -188,7 +188,8 @@ export async function countPending(): Promise<number> {
 		let applied = false;
 		for (const mirror of mirrors) {
 			const id = caseDocId(action.case_key);
-			const doc = await getOrUndefined<CaseDoc>(mirror, id);
+			// A case written before `applied` and `rejected` existed has neither.
+			const doc = await getOrUndefined<Partial<CaseDoc>>(mirror, id);
 			if (doc?.applied?.includes(action._id) || doc?.rejected?.includes(action._id)) applied = true;
 			// A case deleted from a mirror was transferred away: the server took this device's
 			// actions on it into account before it could do that.
@@ -204,7 +205,7 @@ export async function countPending(): Promise<number> {
 export async function attachmentBlob(dbName: string, attachmentId: string): Promise<Blob> {
 	const db = await sync.mirror(dbName);
 	const doc = await db.get(attachmentId, { attachments: true, binary: true });
-	const first = Object.values(doc._attachments ?? {})[0];
+	const first = Object.values(doc._attachments ?? {}).at(0);
 	if (!first || !(first.data instanceof Blob)) throw Object.assign(new Error('attachment not synced'), { status: 404 });
 	return first.data;
 }

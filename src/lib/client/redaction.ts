@@ -35,7 +35,7 @@ export async function originalPhoto(caseKey: string, attachmentId: string, reaso
 export async function shownPhoto(dbName: string, attachmentId: string): Promise<{ blob: Blob; redacted: boolean; rev: string }> {
 	const db = await sync.mirror(dbName);
 	const doc = await db.get<{ redacted?: boolean }>(attachmentId, { attachments: true, binary: true });
-	const first = Object.values(doc._attachments ?? {})[0];
+	const first = Object.values(doc._attachments ?? {}).at(0);
 	if (!first || !('data' in first) || !(first.data instanceof Blob)) throw Object.assign(new Error('attachment not synced'), { status: 404 });
 	return { blob: first.data, redacted: doc.redacted === true, rev: doc._rev ?? '' };
 }

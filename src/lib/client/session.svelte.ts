@@ -4,12 +4,18 @@ const STORAGE_KEY = 'tawasul.user';
 const STAFF_ROLES = new Set(['agent', 'manager', 'coordinator']);
 const ACCOUNT_ROLES = new Set(['agent', 'manager', 'coordinator', 'minister']);
 
+/** What localStorage holds may be from an older version of the app, or edited by hand. */
+function isCachedUser(value: unknown): value is SessionUser {
+	const user = value as Partial<SessionUser> | null;
+	return typeof user?.user_id === 'string' && Array.isArray(user.databases?.pull);
+}
+
 function cachedUser(): SessionUser | null {
 	try {
 		const raw = localStorage.getItem(STORAGE_KEY);
 		if (!raw) return null;
-		const user = JSON.parse(raw) as SessionUser;
-		return typeof user?.user_id === 'string' && Array.isArray(user.databases?.pull) ? user : null;
+		const user: unknown = JSON.parse(raw);
+		return isCachedUser(user) ? user : null;
 	} catch {
 		return null;
 	}

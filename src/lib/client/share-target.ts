@@ -17,9 +17,9 @@ export async function takeSharedItems(): Promise<SharedItems | null> {
 	try {
 		const meta = await cache.match('/share-target/meta');
 		if (!meta) return null;
-		const { text, files: count, dropped } = (await meta.json()) as { text: string; files: number; dropped: number };
+		const { text, files: count, dropped } = (await meta.json()) as { text?: unknown; files?: unknown; dropped?: unknown };
 		const files: File[] = [];
-		for (let i = 0; i < count; i++) {
+		for (let i = 0; i < Number(count); i++) {
 			const stored = await cache.match(`/share-target/file/${i}`);
 			if (!stored) continue;
 			const name = decodeURIComponent(stored.headers.get('x-file-name') ?? 'photo');

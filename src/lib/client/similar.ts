@@ -34,6 +34,7 @@ export async function possibleDuplicates(caseKey: string): Promise<SimilarCase[]
 }
 
 export function shortSubject(subject: string, max = SUBJECT_SHOWN): string {
-	const chars = [...subject.trim()];
+	// Code points, so a subject is never cut inside a surrogate pair.
+	const chars = Array.from(subject.trim());
 	return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
 }

@@ -6,7 +6,7 @@ import { ClientError, type SessionUser } from './api';
 /** PouchDB is loaded on first use, so pages that never sync (home, sign-in) do not download it. */
 type PouchConstructor = new (name: string, options?: DatabaseOptions) => Database;
 let pouchModule: Promise<PouchConstructor> | null = null;
-const loadPouch = () => (pouchModule ??= import('pouchdb-browser').then((m) => m.default as PouchConstructor));
+const loadPouch = () => (pouchModule ??= import('pouchdb-browser').then((m) => m.default));
 
 const LAST_SYNC_KEY = 'tawasul.last_sync';
 /** Replication retries with exponential back-off, capped so a returning network is noticed soon. */
@@ -52,6 +52,12 @@ async function sendReferenceClaims(mirrors: Database[]): Promise<void> {
 			body: JSON.stringify({ claims: claims.slice(i, i + CLAIMS_PER_REQUEST) })
 		});
 	}
+}
+
+/** The database every write goes to. A user cached by an older version of the app may name none. */
+function pushDb(user: SessionUser): string {
+	const { push }: { push?: string } = user.databases;
+	return push || DB.INTAKE;
 }
 
 /** Sends the session cookie with every replication request (same origin, but explicit). */
@@ -108,7 +114,9 @@ class Sync {
 		const update = () => (this.online = navigator.onLine);
 		const reconnect = () => {
 			update();
-			void this.reconnect().catch((error) => console.warn('sync could not restart', error));
+			void this.reconnect().catch((error: unknown) => {
+				console.warn('sync could not restart', error);
+			});
 		};
 		addEventListener('online', reconnect);
 		addEventListener('offline', update);
@@ -146,7 +154,9 @@ class Sync {
 		if (!db) {
 			db = loadPouch().then((PouchDB) => {
 				const local = new PouchDB(name, { auto_compaction: true });
-				local.changes({ since: 'now', live: true }).on('change', () => this.#bump());
+				local.changes({ since: 'now', live: true }).on('change', () => {
+					this.#bump();
+				});
 				return local;
 			});
 			this.#databases.set(name, db);
@@ -190,8 +200,10 @@ class Sync {
 		await Promise.race([sendReferenceClaims(mirrors).catch(() => undefined), timeout]);
 		// Not this.outbox(): it waits for the queue this set-up is running in, and would never return.
 		const outbox = await this.local(outboxName(user.user_id));
-		const push = outbox.replicate.to(this.#remote(PouchDB, user.databases.push || DB.INTAKE), { ...LIVE, batch_size: PUSH_BATCH_SIZE });
-		push.on('denied', (error: { id?: string; reason?: string }) => this.#recordRefusal(outbox, error));
+		const push = outbox.replicate.to(this.#remote(PouchDB, pushDb(user)), { ...LIVE, batch_size: PUSH_BATCH_SIZE });
+		push.on('denied', (error: { id?: string; reason?: string }) => {
+			this.#recordRefusal(outbox, error);
+		});
 		this.#userReplications.push(this.#track(push));
 		void this.#countRefusals(outbox);
 		for (const dbName of user.databases.pull) {
@@ -208,10 +220,16 @@ class Sync {
 	async pushOutbox(user: SessionUser, timeoutMs = PUSH_TIMEOUT_MS): Promise<boolean> {
 		const PouchDB = await loadPouch();
 		const outbox = await this.local(outboxName(user.user_id));
-		const replication = outbox.replicate.to(this.#remote(PouchDB, user.databases.push || DB.INTAKE), { batch_size: PUSH_BATCH_SIZE });
-		replication.on('denied', (error: { id?: string; reason?: string }) => this.#recordRefusal(outbox, error));
+		const replication = outbox.replicate.to(this.#remote(PouchDB, pushDb(user)), { batch_size: PUSH_BATCH_SIZE });
+		replication.on('denied', (error: { id?: string; reason?: string }) => {
+			this.#recordRefusal(outbox, error);
+		});
 		let timer: ReturnType<typeof setTimeout> | undefined;
-		const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
+		const timeout = new Promise<null>((resolve) => {
+			timer = setTimeout(() => {
+				resolve(null);
+			}, timeoutMs);
+		});
 		try {
 			const result = (await Promise.race([replication, timeout])) as { ok?: boolean; doc_write_failures?: number } | null;
 			return result !== null && result.ok !== false && !result.doc_write_failures;
@@ -275,7 +293,7 @@ class Sync {
 		this.#refusalWrites = this.#refusalWrites
 			.then(async () => {
 				const action = await outbox.get<ActionDoc>(id).catch(() => null);
-				const current = await outbox.get<Refusals>(REFUSALS_ID).catch(() => ({ _id: REFUSALS_ID, refusals: {} }) as Refusals);
+				const current: Refusals = await outbox.get<Refusals>(REFUSALS_ID).catch(() => ({ _id: REFUSALS_ID, refusals: {} }));
 				current.refusals[id] = {
 					_id: rejectionDocId(id),
 					type: 'rejection',
@@ -289,7 +307,9 @@ class Sync {
 				this.refused = Object.keys(current.refusals).length;
 				this.#bump();
 			})
-			.catch((failure) => console.warn('could not keep a refusal', failure));
+			.catch((failure: unknown) => {
+				console.warn('could not keep a refusal', failure);
+			});
 	}
 
 	#showError(): void {
@@ -314,8 +334,12 @@ class Sync {
 			this.#showError();
 		};
 		replication
-			.on('active', () => setActive(true))
-			.on('change', () => this.#synced(replication))
+			.on('active', () => {
+				setActive(true);
+			})
+			.on('change', () => {
+				this.#synced(replication);
+			})
 			.on('paused', (error?: { status?: number }) => {
 				setActive(false);
 				if (error) failed(error);
@@ -326,7 +350,9 @@ class Sync {
 				setActive(false);
 				failed(error);
 			})
-			.on('complete', () => setActive(false));
+			.on('complete', () => {
+				setActive(false);
+			});
 		return replication;
 	}
 
