@@ -122,6 +122,15 @@ export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** The citizen of a case imported from a legacy system: no account, no database of their own. */
 export const LEGACY_CITIZEN_ID = 'legacy';
 
+/** The author of an anonymous public report (sync-server/src/report/anonymous.ts): `anon-` and a
+ * pseudonym of the number that proved it. No account, no database of their own. */
+export const ANONYMOUS_AUTHOR_PREFIX = 'anon-';
+
+/** Whether a case's citizen has an account, with a database of their own and a number to tell. */
+export function hasAccount(citizenId: string): boolean {
+	return citizenId !== LEGACY_CITIZEN_ID && !citizenId.startsWith(ANONYMOUS_AUTHOR_PREFIX);
+}
+
 export function userDb(userId: string): string {
 	if (!ID_PATTERN.test(userId)) throw new Error(`invalid user id: ${userId}`);
 	return `u_${userId}`;

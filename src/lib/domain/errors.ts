@@ -82,6 +82,7 @@ export const ERROR_CODES = [
 	'kiosk_no_citizen',
 	'kiosk_citizen_mismatch',
 	'kiosk_link_expired',
+	'anonymous_not_allowed',
 	'kiosk_password_retired',
 	// Files the gate refuses after reading their content (sync-server/src/gate/files.ts).
 	'heic_unsupported',

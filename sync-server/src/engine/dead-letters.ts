@@ -2,7 +2,7 @@
  * reason, and their author is told in their own database, so one bad action never stops the
  * feed for everyone else (issue 10). A replay writes the same records again: conflicts are fine. */
 import type { ActionDoc } from '../../../src/lib/domain/doc-types.js';
-import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
+import { DB, DOC_TYPES, hasAccount } from '../../../src/lib/domain/doc-types.js';
 import { log } from '../log.js';
 import { insertOnce } from '../store-docs.js';
 import type { Store } from '../store.js';
@@ -42,7 +42,7 @@ export function deadLetterDoc(item: SetAside, at: string): Record<string, unknow
 /** The rejection the author reads, when the action says who wrote it and about which case. */
 export function authorNotice(item: SetAside, at: string): Projection | null {
 	const h = item.header;
-	if (!h || typeof h.author?.user_id !== 'string' || typeof h.case_key !== 'string' || typeof h.kind !== 'string') return null;
+	if (!h || typeof h.author?.user_id !== 'string' || !hasAccount(h.author.user_id) || typeof h.case_key !== 'string' || typeof h.kind !== 'string') return null;
 	return rejectionDoc(item.action_id, h.case_key, h.kind, item.code, typeof h.received_at === 'string' ? h.received_at : at, h.author.user_id);
 }
 

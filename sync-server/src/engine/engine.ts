@@ -5,7 +5,7 @@
  * and reference numbers reserved before the crash are never handed out twice. */
 import { performance } from 'node:perf_hooks';
 import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
-import { caseDocId, DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
+import { caseDocId, DB, DOC_TYPES, hasAccount } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { localDateOf } from '../../../src/lib/domain/calendar.js';
 import { collectEffects, runRules, type Rule, type RuleFailure, type SideEffect, type Work } from '../rules/index.js';
@@ -377,7 +377,8 @@ export class RulesEngine {
 				cases.set(id, { ...current, rejected: [...current.rejected, action._id] });
 				changed.add(id);
 			}
-			if (action.author?.user_id) {
+			// An anonymous report's author has no database to be told in.
+			if (action.author?.user_id && hasAccount(action.author.user_id)) {
 				const fields = outcome.kind === 'rejected' ? outcome.fields : undefined;
 				extra.push(rejectionDoc(action._id, action.case_key, action.kind, code, at, action.author.user_id, fields));
 			}

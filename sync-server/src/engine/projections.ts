@@ -4,7 +4,7 @@
  * no-op in CouchDB, and a newer one extends the same branch, so no read is needed first. */
 import { createHash } from 'node:crypto';
 import type { CaseDoc, RejectionDoc, TimelineEntry } from '../../../src/lib/domain/doc-types.js';
-import { entityDb, LEGACY_CITIZEN_ID, userDb, rejectionDocId, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
+import { entityDb, hasAccount, userDb, rejectionDocId, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 
 /** CouchDB keeps 1000 revisions by default; cases rarely reach 100 versions. */
 const MAX_ANCESTRY = 100;
@@ -144,8 +144,8 @@ export function formerEntityDbs(caseDoc: CaseDoc): string[] {
 /** The projections of one case at its current version, including its removal from the
  * databases of entities that transferred it away. */
 export function projectCase(caseDoc: CaseDoc): { writes: Projection[]; targets: string[] } {
-	// A case imported from a legacy system has no citizen account to project to.
-	const citizen = caseDoc.citizen_id === LEGACY_CITIZEN_ID ? null : userDb(caseDoc.citizen_id);
+	// A case imported from a legacy system, or an anonymous report, has no citizen account to project to.
+	const citizen = hasAccount(caseDoc.citizen_id) ? userDb(caseDoc.citizen_id) : null;
 	const entity = entityDb(caseDoc.entity_id);
 	const writes: Projection[] = [
 		...(citizen ? [{ db: citizen, doc: withRevision(citizenView(caseDoc), citizen, caseDoc.version) }] : []),

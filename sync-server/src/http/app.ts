@@ -1,4 +1,5 @@
 /** The one HTTP server: security headers, health, the auth API, the sync gate and the built PWA. */
+import { anonymousReportRouter } from '../report/anonymous.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
@@ -113,6 +114,8 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(adminRouter({ store: deps.store, env: deps.env, onPublicChange: () => pages.invalidate() }));
 	// Self-service kiosks: enrolment, signed device requests, the fleet view (issue 12).
 	app.use(kioskRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
+	// Anonymous public reporting without an account, proven by an SMS code (issue 14).
+	app.use(anonymousReportRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	// Web Push: the VAPID key, and a citizen's devices (issue 16).
 	app.use(pushRouter({ store: deps.store, push: deps.env.push }));
 	app.use(auditRouter({ store: deps.store }));

@@ -3,7 +3,7 @@
  * source is the SMS job's (`notice:<action id>`, or `rating:<action id>`), so a replay, a second
  * instance or a restart finds the jobs there and queues nothing. A push is only a nudge: it
  * carries the reference and the kind of news, and the case itself arrives by replication. */
-import { caseDocId, DB, LEGACY_CITIZEN_ID, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import { caseDocId, DB, hasAccount, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { forEachLimited } from '../engine/attachments.js';
 import { tryEffect } from '../engine/dead-letters.js';
 import type { CitizenNoticeEffect, RatingInviteEffect, SideEffect } from '../rules/types.js';
@@ -39,7 +39,7 @@ export function pushNoticeHandler(deps: PushNoticeDeps): (effects: SideEffect[])
 /** Queues the effect's push for each of the citizen's devices; how many were new. */
 async function queuePushes(deps: PushNoticeDeps, effect: PushedEffect): Promise<number> {
 	const caseDoc = await getOrNull(deps.store.use<CaseDoc>(DB.CASES), caseDocId(effect.case_key));
-	if (!caseDoc || caseDoc.citizen_id === LEGACY_CITIZEN_ID) return 0;
+	if (!caseDoc || !hasAccount(caseDoc.citizen_id)) return 0;
 	const subscriptions = await subscriptionsOf(deps.store, caseDoc.citizen_id);
 	const notice = effect.kind === 'citizen_notice' ? effect.notice : 'final_reply';
 	const now = new Date((deps.now ?? Date.now)());

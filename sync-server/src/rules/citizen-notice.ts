@@ -9,7 +9,7 @@
  * says the entity replied, so one reply is one SMS. Notes, closing, the citizen's own answers and
  * ratings send nothing. Each step of a suggestion is told (issue 14): under study, accepted with
  * its target date, implemented, declined. */
-import { LEGACY_CITIZEN_ID, type ActionDoc, type ActionKind } from '../../../src/lib/domain/doc-types.js';
+import { hasAccount, type ActionDoc, type ActionKind } from '../../../src/lib/domain/doc-types.js';
 import type { CitizenNotice, Rule, SideEffect } from './types.js';
 
 /** A submission the gate received this long after the device made it was filed offline: the
@@ -54,7 +54,7 @@ export const citizenNotice: Rule = {
 		const notice = noticeFor(action);
 		if (!notice || !caseDoc.timeline.some((e) => e.action_id === action._id)) return [];
 		// A case imported from a legacy system has no citizen account to text.
-		if (caseDoc.citizen_id === LEGACY_CITIZEN_ID) return [];
+		if (!hasAccount(caseDoc.citizen_id)) return [];
 		return [{ kind: 'citizen_notice', notice, key: `notice:${action._id}`, action_id: action._id, case_key: caseDoc.case_key }];
 	}
 };

@@ -2,7 +2,7 @@
  * the case; the rule names a side effect, derived from the saved case so that a replay after a
  * crash derives the same one, which the engine hands to the rating service once the projections
  * are durable. The service keys everything on the reply's action id: one invitation, one SMS. */
-import { LEGACY_CITIZEN_ID } from '../../../src/lib/domain/doc-types.js';
+import { hasAccount } from '../../../src/lib/domain/doc-types.js';
 import type { Rule, SideEffect } from './types.js';
 
 export const ratingInvite: Rule = {
@@ -15,7 +15,7 @@ export const ratingInvite: Rule = {
 	effects(action, caseDoc): SideEffect[] {
 		if (action.kind !== 'reply' || action.interim || !caseDoc.timeline.some((e) => e.action_id === action._id)) return [];
 		// A case imported from a legacy system has no citizen account to invite.
-		if (caseDoc.citizen_id === LEGACY_CITIZEN_ID) return [];
+		if (!hasAccount(caseDoc.citizen_id)) return [];
 		return [{ kind: 'rating_invite', key: `invite:${action._id}`, action_id: action._id, case_key: caseDoc.case_key }];
 	}
 };

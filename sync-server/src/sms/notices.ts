@@ -7,7 +7,7 @@
  * action, never from the case as it stands later, so the same action always gives the same text.
  * A number that replied STOP, a missing or invalid number, or a case without a citizen account
  * queues nothing, and the reason is logged (without the number). */
-import { caseDocId, DB, LEGACY_CITIZEN_ID, type CaseDoc, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
+import { caseDocId, DB, hasAccount, type CaseDoc, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
 import { normalizePhone } from '../../../src/lib/domain/phone.js';
 import type { SmsTextKey } from '../../../src/lib/domain/sms-texts.js';
 import { getOrNull } from '../store-docs.js';
@@ -64,7 +64,7 @@ export async function queueNotice(deps: NoticeDeps, effect: Pick<CitizenNoticeEf
 	const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(effect.case_key));
 	const index = caseDoc?.timeline.findIndex((e) => e.action_id === effect.action_id) ?? -1;
 	if (!caseDoc || index < 0) return 'no_case';
-	if (caseDoc.citizen_id === LEGACY_CITIZEN_ID) return 'no_account';
+	if (!hasAccount(caseDoc.citizen_id)) return 'no_account';
 	const phone = await phoneOf(store, caseDoc.citizen_id);
 	if (!phone.ok) return phone.outcome;
 

@@ -1,0 +1,206 @@
+/** Anonymous public reporting from one's own phone or browser, without an account (issue 14,
+ * identity levels): in a category of anonymous reporting, anyone may report what they see in a
+ * public place. The proof that a person is behind the report, not a script, is a short SMS code
+ * (no captcha); the number is used for that proof and the per-person limits only: no account is
+ * made, the case names no one, staff see "Anonymous report", and no SMS follows.
+ *
+ *   POST /api/report/code      { phone, locale? }           → { sent, expires_in } (the sign-in code's limits)
+ *   POST /api/report/verify    { phone, code }              → { grant } (30 minutes, this door only)
+ *   POST /api/report           { grant, filing_id, ...case } → 202 { case_key, receipt_token }
+ *   POST /api/report/receipt   { case_key, receipt_token }  → { receipt } once the case is numbered, 202 before
+ *
+ * A report is filed as a pseudonymous author, `anon-` and 64 bits of an HMAC of the number under
+ * SECRETS_KEY: the same person's reports count against one quota (QUOTA_CASES_PER_HOUR/DAY),
+ * while the case, the intake and the logs hold no number. With the same grant and `filing_id`,
+ * a second attempt (the answer to the first was lost) answers the first's case and files nothing. */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import express, { type Request } from 'express';
+import { ANONYMOUS_AUTHOR_PREFIX, caseDocId, DB, type ActionDoc, type CaseDoc, type CaseType } from '../../../src/lib/domain/doc-types.js';
+import { TawasulError } from '../../../src/lib/domain/errors.js';
+import { FILING_ID } from '../../../src/lib/domain/kiosk-outbox.js';
+import { KIOSK_PHOTOS_MAX } from '../../../src/lib/domain/kiosk-session.js';
+import { createOtpService, type OtpService } from '../auth/otp.js';
+import { SlidingWindow } from '../auth/rate-limit.js';
+import type { SessionUser } from '../auth/types.js';
+import { CatalogueSource } from '../engine/catalogue.js';
+import type { Env } from '../env.js';
+import { admitActions } from '../gate/gate.js';
+import { asyncHandler, sendError } from '../http/errors.js';
+import { json, readObject, readStrings } from '../http/body.js';
+import { log } from '../log.js';
+import type { SmsGateway } from '../sms/gateway.js';
+import type { Store } from '../store.js';
+import { getOrNull } from '../store-docs.js';
+
+/** A report's body: the case's text and up to KIOSK_PHOTOS_MAX photos re-encoded on the device
+ * (≤ 500 KB each, base64 in `_attachments`), as at a kiosk. */
+const REPORT_BODY_MAX = '2500kb';
+/** How long a proven number may file (and retry a filing) without a new code. */
+const GRANT_MS = 30 * 60_000;
+/** Reports, verifications and receipts one client address may send a minute (per instance). */
+const REQUESTS_PER_ADDRESS_PER_MINUTE = 30;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export interface AnonymousReportDeps {
+	store: Store;
+	env: Env;
+	gateway: SmsGateway;
+	otp?: OtpService;
+	now?: () => number;
+}
+
+const hmac = (key: Buffer, label: string, text: string) => createHmac('sha256', key).update(`tawasul/${label}/v1\n${text}`).digest();
+
+/** The pseudonymous author of a number's reports: stable, and not the number. */
+export function anonymousAuthor(secretsKey: Buffer, e164: string): string {
+	return ANONYMOUS_AUTHOR_PREFIX + hmac(secretsKey, 'anonymous-author', e164).subarray(0, 8).toString('hex');
+}
+
+function issueGrant(secretsKey: Buffer, author: string, at: number): string {
+	const payload = Buffer.from(JSON.stringify([author, at])).toString('base64url');
+	return `${payload}.${hmac(secretsKey, 'anonymous-grant', payload).toString('base64url')}`;
+}
+
+/** The author a grant names, when it is the server's own and not older than GRANT_MS. */
+function readGrant(secretsKey: Buffer, token: string | undefined, now: number): string | null {
+	const [payload, mac, ...rest] = (token ?? '').split('.');
+	if (!payload || !mac || rest.length) return null;
+	const given = Buffer.from(mac, 'base64url');
+	const expected = hmac(secretsKey, 'anonymous-grant', payload);
+	if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+	try {
+		const parsed: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+		if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'number') return null;
+		const [author, at] = parsed as [string, number];
+		return now - at <= GRANT_MS && at - now <= 60_000 ? author : null;
+	} catch {
+		return null;
+	}
+}
+
+/** The case key of a filing: the same for each attempt, out of reach of anyone without the grant. */
+function reportCaseKey(author: string, filingId: string): string {
+	const hex = createHash('sha256').update(`anonymous-report\n${author}\n${filingId}`).digest('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[parseInt(hex[16], 16) % 4]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const receiptToken = (secretsKey: Buffer, caseKey: string) => hmac(secretsKey, 'anonymous-receipt', caseKey).toString('base64url');
+
+export function anonymousReportRouter(deps: AnonymousReportDeps): express.Router {
+	const { store, env } = deps;
+	const now = deps.now ?? Date.now;
+	const otp = deps.otp ?? createOtpService({ store, gateway: deps.gateway, limits: env.signInCodes });
+	const catalogues = new CatalogueSource(store);
+	const perAddress = new SlidingWindow(REQUESTS_PER_ADDRESS_PER_MINUTE, 60_000);
+	const router = express.Router();
+	const key = (): Buffer => {
+		if (!env.secretsKey) throw new TawasulError(503, 'unavailable');
+		return env.secretsKey;
+	};
+	const limited = (req: Request) => {
+		if (!perAddress.hit(req.ip ?? 'unknown', now())) throw new TawasulError(429, 'rate_limited');
+	};
+	router.use('/api/report', (_req, res, next) => {
+		res.setHeader('Cache-Control', 'no-store');
+		next();
+	});
+
+	router.post(
+		'/api/report/code',
+		json,
+		asyncHandler(async (req, res) => {
+			key();
+			const { phone, locale } = readStrings(req.body, { phone: { max: 32 }, locale: { max: 5, optional: true } });
+			if (locale !== undefined && locale !== 'ar' && locale !== 'en') throw new TawasulError(400, 'invalid_format', [{ field: 'locale', code: 'invalid_format' }]);
+			const sent = await otp.request({ phone: phone ?? '', locale: locale ?? 'ar', ip: req.ip ?? 'unknown' });
+			res.json({ sent: true, expires_in: sent.expires_in });
+		})
+	);
+
+	router.post(
+		'/api/report/verify',
+		json,
+		asyncHandler(async (req, res) => {
+			const secretsKey = key();
+			limited(req);
+			const { phone, code } = readStrings(req.body, { phone: { max: 32 }, code: { max: 16 } });
+			const e164 = await otp.verify({ phone: phone ?? '', code: code ?? '' });
+			res.json({ grant: issueGrant(secretsKey, anonymousAuthor(secretsKey, e164), now()) });
+		})
+	);
+
+	router.post(
+		'/api/report',
+		express.json({ limit: REPORT_BODY_MAX, strict: true }),
+		asyncHandler(async (req, res) => {
+			const secretsKey = key();
+			limited(req);
+			const { grant, filing_id: filingId, ...fields } = readObject(req.body);
+			const author = readGrant(secretsKey, typeof grant === 'string' && grant.length <= 400 ? grant : undefined, now());
+			if (!author) throw new TawasulError(401, 'unauthorized', [{ field: 'grant', code: 'unauthorized' }]);
+			if (typeof filingId !== 'string' || !FILING_ID.test(filingId)) throw new TawasulError(400, 'invalid_format', [{ field: 'filing_id', code: 'invalid_format' }]);
+			const category = (await catalogues.get()).categories.get(String(fields.category_id));
+			if (category?.identity !== 'anonymous' || !category.case_types.includes(fields.case_type as CaseType)) {
+				throw new TawasulError(403, 'anonymous_not_allowed', [{ field: 'category_id', code: 'anonymous_not_allowed' }]);
+			}
+			const caseKey = await fileReport(store, env, author, fields, filingId, new Date(now()));
+			res.status(202).json({ case_key: caseKey, receipt_token: receiptToken(secretsKey, caseKey) });
+		})
+	);
+
+	router.post(
+		'/api/report/receipt',
+		json,
+		asyncHandler(async (req, res) => {
+			const secretsKey = key();
+			limited(req);
+			const { case_key: caseKey, receipt_token: token } = readStrings(req.body, { case_key: { max: 36 }, receipt_token: { max: 64 } });
+			const expected = Buffer.from(caseKey && UUID.test(caseKey) ? receiptToken(secretsKey, caseKey) : '');
+			const given = Buffer.from(token ?? '');
+			if (!caseKey || expected.length === 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) throw new TawasulError(404, 'not_found');
+			const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(caseKey));
+			if (!caseDoc?.ref) {
+				const waiting = await getOrNull(store.use<ActionDoc>(DB.INTAKE), `act:${caseKey}`);
+				res.status(waiting ? 202 : 404).json(waiting ? { pending: true } : { error: { code: 'not_found', message_key: 'errors.not_found' } });
+				return;
+			}
+			const entity = (await catalogues.get()).entities.get(caseDoc.entity_id);
+			res.json({
+				receipt: {
+					ref: caseDoc.ref,
+					case_type: caseDoc.case_type,
+					entity_name: entity ? { ar: entity.name_ar, en: entity.name_en } : null,
+					created_at: caseDoc.created_at,
+					due_at: caseDoc.sla.due_at
+				}
+			});
+		})
+	);
+
+	router.use('/api/report', (error: unknown, _req: Request, res: express.Response, _next: express.NextFunction) => {
+		void _next;
+		sendError(res, error);
+	});
+	return router;
+}
+
+/** Files the report through the gate as any case is (its schema, its checks of the photos, the
+ * author's quota); returns the case key, the same for a filing sent again. */
+async function fileReport(store: Store, env: Env, author: string, fields: Record<string, unknown>, filingId: string, at: Date): Promise<string> {
+	const photos = fields._attachments;
+	if (photos && typeof photos === 'object' && Object.keys(photos).length > KIOSK_PHOTOS_MAX) {
+		throw new TawasulError(400, 'too_many_files', [{ field: 'files', code: 'too_many_files', params: { max: KIOSK_PHOTOS_MAX } }]);
+	}
+	const caseKey = reportCaseKey(author, filingId);
+	const action = { ...fields, _id: `act:${caseKey}`, type: 'action', kind: 'submit', case_key: caseKey, client_time: at.toISOString(), device_id: 'anonymous-report' };
+	const user: SessionUser = { user_id: author, role: 'citizen', name: '', databases: { pull: [], push: DB.INTAKE } };
+	const [result] = await admitActions(store, env.quotas, user, [action], at, true);
+	// Sent again after a lost answer: the first attempt wrote it (the case key is the filing's).
+	if (result?.reason === 'duplicate_action' || result?.error === 'conflict') return caseKey;
+	if (result?.error) {
+		const code = (result.reason === 'forbidden' || !result.reason ? 'invalid_format' : result.reason) as TawasulError['code'];
+		throw new TawasulError(code === 'quota_exceeded' ? 429 : 400, code, result.field ? [{ field: result.field, code }] : undefined);
+	}
+	log.info('anonymous report received', { case_key: caseKey });
+	return caseKey;
+}

@@ -1,0 +1,127 @@
+/** Issue 14, identity levels: anonymous public reporting without an account. In a category of
+ * anonymous reporting, a person proves a number by SMS code (no captcha) and files a report that
+ * names no one: no account is made, the case, intake and the entity's copy hold no number, staff
+ * see "Anonymous report", and no SMS follows. Sent twice with the same filing id it is one case;
+ * every refusal of the door is replayed. */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseDocId, userDb } from '../../src/lib/domain/doc-types.js';
+import { isValidReference } from '../../src/lib/domain/reference.js';
+import { newestSignInCode, remote, signInStaff, startInProcess, waitFor, type Session } from './harness.js';
+
+let server: Awaited<ReturnType<typeof startInProcess>>;
+let coordinator: Session;
+const CATEGORY = 'works-street-lights';
+const report = {
+	case_type: 'complaint',
+	category_id: CATEGORY,
+	subject: 'Street light out on Road 1510',
+	body: 'The street light in front of house 12 on Road 1510 has been out for a week; the road is dark at night.',
+	locale: 'en',
+	location: { lat: 26.2235, lng: 50.5876 }
+};
+
+beforeAll(async () => {
+	server = await startInProcess();
+	coordinator = await signInStaff(server.base, 'coordinator');
+	const set = await call('PUT', `/api/admin/categories/${CATEGORY}`, { identity: 'anonymous' }, coordinator.cookie);
+	expect(set.status).toBe(200);
+}, 60_000);
+
+afterAll(async () => {
+	await server?.stop();
+});
+
+function call(method: string, path: string, body?: unknown, cookie?: string): Promise<Response> {
+	return fetch(`${server.base}${path}`, {
+		method,
+		headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}) },
+		body: body === undefined ? undefined : JSON.stringify(body)
+	});
+}
+
+const errorOf = async (response: Response) => [response.status, (await response.json()).error?.code];
+
+async function smsTo(phone: string): Promise<{ text: string }[]> {
+	const outbox = await (await fetch(`${server.base}/api/dev/sms?phone=${encodeURIComponent(phone)}`)).json();
+	return outbox.messages ?? outbox;
+}
+
+/** The number proved by its SMS code: the door's grant. */
+async function prove(phone: string): Promise<string> {
+	expect((await call('POST', '/api/report/code', { phone, locale: 'en' })).status).toBe(200);
+	const code = newestSignInCode(await smsTo(phone));
+	const verified = await call('POST', '/api/report/verify', { phone, code });
+	expect(verified.status).toBe(200);
+	return (await verified.json()).grant;
+}
+
+describe('anonymous public reporting without an account', () => {
+	it('files a report that names no one, once however often it is sent, with a receipt', async () => {
+		const phone = '+97336100501';
+		const grant = await prove(phone);
+		const filingId = randomUUID();
+		const first = await call('POST', '/api/report', { ...report, grant, filing_id: filingId });
+		expect(first.status).toBe(202);
+		expect(first.headers.get('cache-control')).toBe('no-store');
+		const { case_key, receipt_token } = await first.json();
+		// The answer was lost; the device sends it again: the same case, nothing new.
+		const again = await call('POST', '/api/report', { ...report, grant, filing_id: filingId });
+		expect(again.status).toBe(202);
+		expect((await again.json()).case_key).toBe(case_key);
+
+		const receipt = await waitFor(
+			async () => {
+				const response = await call('POST', '/api/report/receipt', { case_key, receipt_token });
+				return response.status === 200 ? (await response.json()).receipt : undefined;
+			},
+			15_000,
+			'receipt'
+		);
+		expect(isValidReference(receipt.ref)).toBe(true);
+		expect(receipt.entity_name.en).toBeTruthy();
+
+		const caseDoc = await server.store.use<any>('cases').get(caseDocId(case_key));
+		expect(caseDoc.citizen_id).toMatch(/^anon-[0-9a-f]{16}$/);
+		expect(JSON.stringify(caseDoc)).not.toContain(phone.slice(-7));
+		const agent = await signInStaff(server.base, 'agent.works');
+		const seen: Record<string, unknown> = await waitFor(() => remote(server.base, 'e_works', agent).get(caseDocId(case_key)), 15_000, 'entity replica');
+		expect(seen).toMatchObject({ anonymous: true, contact_hidden: true });
+		expect(seen.citizen_label).toBeUndefined();
+		// No account, no database of its own, and no SMS but the code.
+		expect(await server.store.dbInfo(userDb(caseDoc.citizen_id))).toBeNull();
+		const accounts = await server.store.use<any>('auth').list({ include_docs: true });
+		expect(accounts.rows.some((row: { doc?: { phone?: string } }) => row.doc?.phone === phone)).toBe(false);
+		expect((await smsTo(phone)).filter((m) => !/\b\d{6}\b/.test(m.text))).toEqual([]);
+
+		// The same number's reports count against one quota, under its pseudonym.
+		const second = await call('POST', '/api/report', { ...report, grant, filing_id: randomUUID(), subject: 'Another street light out on Road 1512' });
+		expect(second.status).toBe(202);
+		const secondKey: string = (await second.json()).case_key;
+		const other = await waitFor(() => server.store.use<any>('cases').get(caseDocId(secondKey)), 15_000, 'second case');
+		expect(other.citizen_id).toBe(caseDoc.citizen_id);
+	}, 60_000);
+
+	it('refuses a category that is not anonymous, a grant not the server’s, and bad input', async () => {
+		const grant = await prove('+97336100502');
+		const named = await call('POST', '/api/report', { ...report, category_id: 'works-potholes', grant, filing_id: randomUUID() });
+		expect(await errorOf(named)).toEqual([403, 'anonymous_not_allowed']);
+		const inquiry = await call('POST', '/api/report', { ...report, case_type: 'inquiry', grant, filing_id: randomUUID() });
+		expect(await errorOf(inquiry)).toEqual([403, 'anonymous_not_allowed']);
+		for (const forged of [undefined, 'x', `${grant.split('.')[0]}.AAAA`, grant.replace(/^./, (c: string) => (c === 'W' ? 'X' : 'W'))]) {
+			const response = await call('POST', '/api/report', { ...report, grant: forged, filing_id: randomUUID() });
+			expect(await errorOf(response)).toEqual([401, 'unauthorized']);
+		}
+		expect((await call('POST', '/api/report', { ...report, grant, filing_id: 'not-a-uuid' })).status).toBe(400);
+		const unknownField = await call('POST', '/api/report', { ...report, grant, filing_id: randomUUID(), citizen_id: 'u-someone' });
+		expect(unknownField.status).toBe(400);
+		const empty = await call('POST', '/api/report', { case_type: 'complaint', category_id: CATEGORY, grant, filing_id: randomUUID() });
+		expect(empty.status).toBe(400);
+		const huge = await fetch(`${server.base}/api/report`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...report, grant, body: 'x'.repeat(3_000_000) }) });
+		expect(huge.status).toBe(413);
+		const wrongCode = await call('POST', '/api/report/verify', { phone: '+97336100502', code: '000000' });
+		expect(wrongCode.status).toBe(400);
+		const receipt = await call('POST', '/api/report/receipt', { case_key: randomUUID(), receipt_token: 'A'.repeat(43) });
+		expect(receipt.status).toBe(404);
+	}, 60_000);
+});
