@@ -104,30 +104,7 @@ export function anonymousReportRouter(deps: AnonymousReportDeps): express.Router
 		res.setHeader('Cache-Control', 'no-store');
 		next();
 	});
-
-	router.post(
-		'/api/report/code',
-		json,
-		asyncHandler(async (req, res) => {
-			key();
-			const { phone, locale } = readStrings(req.body, { phone: { max: 32 }, locale: { max: 5, optional: true } });
-			if (locale !== undefined && locale !== 'ar' && locale !== 'en') throw new TawasulError(400, 'invalid_format', [{ field: 'locale', code: 'invalid_format' }]);
-			const sent = await otp.request({ phone: phone ?? '', locale: locale ?? 'ar', ip: req.ip ?? 'unknown' });
-			res.json({ sent: true, expires_in: sent.expires_in });
-		})
-	);
-
-	router.post(
-		'/api/report/verify',
-		json,
-		asyncHandler(async (req, res) => {
-			const secretsKey = key();
-			limited(req);
-			const { phone, code } = readStrings(req.body, { phone: { max: 32 }, code: { max: 16 } });
-			const e164 = await otp.verify({ phone: phone ?? '', code: code ?? '' });
-			res.json({ grant: issueGrant(secretsKey, anonymousAuthor(secretsKey, e164), now()) });
-		})
-	);
+	proofRoutes(router, { otp, key, limited, now });
 
 	router.post(
 		'/api/report',
@@ -177,11 +154,45 @@ export function anonymousReportRouter(deps: AnonymousReportDeps): express.Router
 		})
 	);
 
+	// Four arguments make it Express's error handler.
 	router.use('/api/report', (error: unknown, _req: Request, res: express.Response, _next: express.NextFunction) => {
-		void _next;
 		sendError(res, error);
 	});
 	return router;
+}
+
+interface ProofDeps {
+	otp: OtpService;
+	key: () => Buffer;
+	limited: (req: Request) => void;
+	now: () => number;
+}
+
+/** The proof that a person is behind a report: an SMS code to a number, then a grant for it. */
+function proofRoutes(router: express.Router, { otp, key, limited, now }: ProofDeps): void {
+	router.post(
+		'/api/report/code',
+		json,
+		asyncHandler(async (req, res) => {
+			key();
+			const { phone, locale } = readStrings(req.body, { phone: { max: 32 }, locale: { max: 5, optional: true } });
+			if (locale !== undefined && locale !== 'ar' && locale !== 'en') throw new TawasulError(400, 'invalid_format', [{ field: 'locale', code: 'invalid_format' }]);
+			const sent = await otp.request({ phone: phone ?? '', locale: locale ?? 'ar', ip: req.ip ?? 'unknown' });
+			res.json({ sent: true, expires_in: sent.expires_in });
+		})
+	);
+
+	router.post(
+		'/api/report/verify',
+		json,
+		asyncHandler(async (req, res) => {
+			const secretsKey = key();
+			limited(req);
+			const { phone, code } = readStrings(req.body, { phone: { max: 32 }, code: { max: 16 } });
+			const e164 = await otp.verify({ phone: phone ?? '', code: code ?? '' });
+			res.json({ grant: issueGrant(secretsKey, anonymousAuthor(secretsKey, e164), now()) });
+		})
+	);
 }
 
 /** Files the report through the gate as any case is (its schema, its checks of the photos, the
@@ -194,7 +205,7 @@ async function fileReport(store: Store, env: Env, author: string, fields: Record
 	const caseKey = reportCaseKey(author, filingId);
 	const action = { ...fields, _id: `act:${caseKey}`, type: 'action', kind: 'submit', case_key: caseKey, client_time: at.toISOString(), device_id: 'anonymous-report' };
 	const user: SessionUser = { user_id: author, role: 'citizen', name: '', databases: { pull: [], push: DB.INTAKE } };
-	const [result] = await admitActions(store, env.quotas, user, [action], at, true);
+	const result = (await admitActions(store, env.quotas, user, [action], at, true)).at(0);
 	// Sent again after a lost answer: the first attempt wrote it (the case key is the filing's).
 	if (result?.reason === 'duplicate_action' || result?.error === 'conflict') return caseKey;
 	if (result?.error) {
