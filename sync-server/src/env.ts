@@ -174,13 +174,18 @@ function oidc(source: Source): OidcEnv | null {
 	if (given.length === 0) return null;
 	const missing = OIDC_VARIABLES.find((name) => !source[name]);
 	if (missing) throw new EnvError(missing, `required when ${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set (eKey sign-in needs all four)`);
-	const issuer = url(source, 'OIDC_ISSUER')!;
+	// All four are set (checked just above); `set` says so to the types.
+	const set = <T>(name: (typeof OIDC_VARIABLES)[number], value: T | null | undefined): T => {
+		if (value === null || value === undefined) throw new EnvError(name, 'required');
+		return value;
+	};
+	const issuer = set('OIDC_ISSUER', url(source, 'OIDC_ISSUER'));
 	if (!issuer.startsWith('https:') && !isLoopback(new URL(issuer))) throw new EnvError('OIDC_ISSUER', 'expected an https URL');
-	const redirectUrl = url(source, 'OIDC_REDIRECT_URL')!;
+	const redirectUrl = set('OIDC_REDIRECT_URL', url(source, 'OIDC_REDIRECT_URL'));
 	if (!new URL(redirectUrl).pathname.endsWith('/api/auth/oidc/callback')) {
 		throw new EnvError('OIDC_REDIRECT_URL', "expected this server's /api/auth/oidc/callback URL");
 	}
-	return { issuer, clientId: source.OIDC_CLIENT_ID!, clientSecret: source.OIDC_CLIENT_SECRET!, redirectUrl };
+	return { issuer, clientId: set('OIDC_CLIENT_ID', source.OIDC_CLIENT_ID), clientSecret: set('OIDC_CLIENT_SECRET', source.OIDC_CLIENT_SECRET), redirectUrl };
 }
 
 /** CouchDB database names start with a lowercase letter; the prefix keeps every name valid. */

@@ -20,8 +20,16 @@ function write(level: Exclude<Level, 'silent'>, msg: string, fields: Record<stri
 }
 
 export const log = {
-	debug: (msg: string, fields?: Record<string, unknown>) => write('debug', msg, fields),
-	info: (msg: string, fields?: Record<string, unknown>) => write('info', msg, fields),
-	warn: (msg: string, fields?: Record<string, unknown>) => write('warn', msg, fields),
-	error: (msg: string, fields?: Record<string, unknown>) => write('error', msg, fields)
+	debug: (msg: string, fields?: Record<string, unknown>) => {
+		write('debug', msg, fields);
+	},
+	info: (msg: string, fields?: Record<string, unknown>) => {
+		write('info', msg, fields);
+	},
+	warn: (msg: string, fields?: Record<string, unknown>) => {
+		write('warn', msg, fields);
+	},
+	error: (msg: string, fields?: Record<string, unknown>) => {
+		write('error', msg, fields);
+	}
 };

@@ -59,7 +59,10 @@ export async function startServer(source: Record<string, string | undefined> = p
 	// everything else asks to come back later (see starting()).
 	const waiting = { fault: null as string | null };
 	let app: express.Express | null = null;
-	const server = http.createServer((req, res) => (app ? app(req, res) : starting(req, res, waiting.fault)));
+	const server = http.createServer((req, res) => {
+		if (app) app(req, res);
+		else starting(req, res, waiting.fault);
+	});
 	try {
 		await new Promise<void>((resolve, reject) => {
 			server.once('listening', resolve);
@@ -131,7 +134,12 @@ async function startServices(env: Env, store: Store, rules: readonly Rule[] | nu
 			invitationHandler({ store, enqueue: (job) => sms.enqueue(job), publicUrl: env.publicUrl }),
 			noticeHandler({ store, enqueue: (job) => sms.enqueue(job) }),
 			...(push ? [pushNoticeHandler({ store, sender: push })] : []),
-			publishHandler({ store, onPublished: () => pages.invalidate() }),
+			publishHandler({
+				store,
+				onPublished: () => {
+					pages.invalidate();
+				}
+			}),
 			serverActionHandler(store)
 		])
 	});
@@ -197,9 +205,14 @@ function starting(req: http.IncomingMessage, res: http.ServerResponse, fault: st
 
 function closeServer(server: http.Server): Promise<void> {
 	return new Promise<void>((resolve) => {
-		if (!server.listening) return resolve();
+		if (!server.listening) {
+			resolve();
+			return;
+		}
 		server.closeAllConnections();
-		server.close(() => resolve());
+		server.close(() => {
+			resolve();
+		});
 	});
 }
 
@@ -223,17 +236,20 @@ function printDemoAccounts(accounts: Awaited<ReturnType<typeof seedStore>>, port
 	);
 }
 
-const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!);
+const script = process.argv[1];
+const isMain = script && import.meta.url.endsWith(script.slice(script.lastIndexOf('/') + 1));
 if (isMain) {
 	startServer().then(
 		(running) => {
-			const shutdown = () => running.stop().then(() => process.exit(0));
+			const shutdown = () => {
+				void running.stop().then(() => process.exit(0));
+			};
 			process.once('SIGINT', shutdown);
 			process.once('SIGTERM', shutdown);
 		},
-		(error) => {
+		(error: unknown) => {
 			if (error instanceof EnvError) process.stderr.write(`${error.message}\n`);
-			else log.error('start-up failed', { error: (error as Error).message });
+			else log.error('start-up failed', { error: error instanceof Error ? error.message : String(error) });
 			process.exit(1);
 		}
 	);

@@ -5,7 +5,7 @@
 export function onceUntilFailed(setup: () => Promise<void>): () => Promise<void> {
 	let ready: Promise<void> | null = null;
 	return () => {
-		ready ??= setup().catch((error) => {
+		ready ??= setup().catch((error: unknown) => {
 			ready = null;
 			throw error;
 		});

@@ -6,7 +6,7 @@ import { asyncHandler } from '../http/errors.js';
 import { requireRole } from '../http/guards.js';
 import { issueKey, listKeys, revokeKey } from '../open311/keys.js';
 import { auditChange, type AdminContext } from './context.js';
-import { Fields } from './fields.js';
+import { Fields, required } from './fields.js';
 
 export function apiKeyAdminRoutes(router: express.Router, ctx: AdminContext): void {
 	const { store } = ctx;
@@ -26,7 +26,7 @@ export function apiKeyAdminRoutes(router: express.Router, ctx: AdminContext): vo
 			const fields = new Fields(req.body, ['name']);
 			const name = fields.text('name', { min: 3, max: 120 });
 			fields.done();
-			const { key, apiKey } = await issueKey(store, name!, user.user_id, new Date(ctx.now()));
+			const { key, apiKey } = await issueKey(store, required(name, 'name'), user.user_id, new Date(ctx.now()));
 			await auditChange(ctx, user, 'admin.api_key.create', { type: 'api_key', id: key.key_id }, { changes: { name: { from: null, to: key.name } } });
 			res.status(201).json({ key, api_key: apiKey });
 		})

@@ -16,7 +16,7 @@ import { TawasulError, type ErrorCode } from '../../../src/lib/domain/errors.js'
 import { HOLIDAY_LIMITS, readHolidayFile, type FileProblem } from '../../../src/lib/domain/holiday-import.js';
 import type { IcsEvent } from '../../../src/lib/domain/ical.js';
 import { isSmsTextKey, placeholdersIn, SMS_TEXTS } from '../../../src/lib/domain/sms-texts.js';
-import { Fields } from './fields.js';
+import { Fields, required } from './fields.js';
 
 const LIMITS = {
 	name: { min: 2, max: 120 },
@@ -53,13 +53,14 @@ export function entityFrom(body: unknown, current: EntityDoc | null): EntityDoc 
 	const { name_ar, name_en } = names(fields, current !== null);
 	const active = fields.boolean('active', { optional: true });
 	fields.done();
+	const entityId = required(id, 'entity_id');
 	return {
 		...(current ?? {}),
-		_id: entityDocId(id!),
+		_id: entityDocId(entityId),
 		type: DOC_TYPES.ENTITY,
-		entity_id: id!,
-		name_ar: name_ar ?? current!.name_ar,
-		name_en: name_en ?? current!.name_en,
+		entity_id: entityId,
+		name_ar: required(name_ar ?? current?.name_ar, 'name_ar'),
+		name_en: required(name_en ?? current?.name_en, 'name_en'),
 		active: active ?? current?.active ?? true
 	};
 }
@@ -78,15 +79,16 @@ export function categoryFrom(body: unknown, current: CategoryDoc | null, entityO
 	// What staff are shown of who filed (issue 14, identity levels).
 	const identity = fields.oneOf('identity', IDENTITY_LEVELS, { optional: true });
 	fields.done();
+	const categoryId = required(id, 'category_id');
 	return {
 		...(current ?? {}),
-		_id: categoryDocId(id!),
+		_id: categoryDocId(categoryId),
 		type: DOC_TYPES.CATEGORY,
-		category_id: id!,
-		entity_id: entity ?? current!.entity_id,
-		name_ar: name_ar ?? current!.name_ar,
-		name_en: name_en ?? current!.name_en,
-		case_types: caseTypes ?? current!.case_types,
+		category_id: categoryId,
+		entity_id: required(entity ?? current?.entity_id, 'entity_id'),
+		name_ar: required(name_ar ?? current?.name_ar, 'name_ar'),
+		name_en: required(name_en ?? current?.name_en, 'name_en'),
+		case_types: required(caseTypes ?? current?.case_types, 'case_types'),
 		public_place: publicPlace ?? current?.public_place ?? false,
 		identity: identity ?? current?.identity ?? 'named'
 	};
@@ -165,15 +167,18 @@ export function holidaysFrom(body: unknown, year: number): HolidaysDoc {
 	else if (raw.length > LIMITS.holidaysPerYear) fields.fail('days', 'out_of_range', { min: 0, max: LIMITS.holidaysPerYear });
 	else {
 		raw.forEach((day, i) => {
-			if (typeof day !== 'object' || day === null || Array.isArray(day)) return fields.fail(`days.${i}`, 'invalid_format');
+			if (typeof day !== 'object' || day === null || Array.isArray(day)) {
+				fields.fail(`days.${i}`, 'invalid_format');
+				return;
+			}
 			const item = new Fields(day, ['date', 'name_ar', 'name_en']);
-			const date = (day as { date?: unknown })?.date;
+			const date = item.raw('date');
 			if (!isDateIn(date, year)) fields.fail(`days.${i}.date`, 'invalid_date');
 			else if (days.some((d) => d.date === date)) fields.fail(`days.${i}.date`, 'already_exists');
 			const { name_ar, name_en } = names(item, false);
 			try {
 				item.done();
-				if (isDateIn(date, year)) days.push({ date, name_ar: name_ar!, name_en: name_en! });
+				if (isDateIn(date, year)) days.push({ date, name_ar: required(name_ar, 'name_ar'), name_en: required(name_en, 'name_en') });
 			} catch (error) {
 				for (const f of (error as TawasulError).fields) fields.fail(`days.${i}.${f.field}`, f.code, f.params);
 			}
@@ -204,7 +209,7 @@ export function holidayImportFrom(body: unknown, timeZone: string, lastYear: num
 	if (file?.problem) fields.fail('ics', ...FILE_PROBLEM_ERRORS[file.problem]);
 	fields.done();
 	if (!file || file.problem) throw new TawasulError(400, 'invalid_format');
-	return { events: file.events, years: file.years, apply: apply! };
+	return { events: file.events, years: file.years, apply: required(apply, 'apply') };
 }
 
 /** One of the SMS texts (src/lib/domain/sms-texts.ts) in both languages. Both must use the same
@@ -215,7 +220,7 @@ export function smsTemplateFrom(key: string, body: unknown, at: string): SmsTemp
 	const fields = new Fields(body, ['text_ar', 'text_en']);
 	const ar = fields.text('text_ar', { max: LIMITS.smsText });
 	const en = fields.text('text_en', { max: LIMITS.smsText });
-	const { placeholders: allowed, required } = SMS_TEXTS[key];
+	const { placeholders: allowed, required: needed } = SMS_TEXTS[key];
 	for (const [field, text] of [
 		['text_ar', ar],
 		['text_en', en]
@@ -223,7 +228,7 @@ export function smsTemplateFrom(key: string, body: unknown, at: string): SmsTemp
 		if (text === undefined) continue;
 		const used = placeholdersIn(text);
 		const unknown = used.find((name) => !(allowed as readonly string[]).includes(name));
-		const missing = (required as readonly string[]).find((name) => !used.includes(name));
+		const missing = (needed as readonly string[]).find((name) => !used.includes(name));
 		if (unknown) fields.fail(field, 'placeholder_unknown', { placeholder: `{${unknown}}` });
 		else if (missing) fields.fail(field, 'placeholder_missing', { placeholder: `{${missing}}` });
 	}
@@ -233,7 +238,7 @@ export function smsTemplateFrom(key: string, body: unknown, at: string): SmsTemp
 		if (odd) fields.fail(inAr.has(odd) ? 'text_en' : 'text_ar', 'placeholder_mismatch', { placeholder: `{${odd}}` });
 	}
 	fields.done();
-	return { _id: smsTemplateDocId(key), type: DOC_TYPES.SMS_TEMPLATE, key, text_ar: ar!, text_en: en!, updated_at: at };
+	return { _id: smsTemplateDocId(key), type: DOC_TYPES.SMS_TEMPLATE, key, text_ar: required(ar, 'text_ar'), text_en: required(en, 'text_en'), updated_at: at };
 }
 
 /** The fields whose values differ, for the audit entry. */

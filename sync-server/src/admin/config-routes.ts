@@ -38,7 +38,6 @@ import {
 
 const strip = <T extends { _rev?: string }>(doc: T): Omit<T, '_rev'> => {
 	const { _rev, ...rest } = doc;
-	void _rev;
 	return rest;
 };
 
@@ -61,8 +60,8 @@ class ConfigDocs {
 	}
 
 	/** Creates a document that must not exist yet; 409 'already_exists' naming `field` otherwise. */
-	async create<T extends { _id: string }>(doc: T, field: string): Promise<void> {
-		if (!(await insertOnce(this.db<T>(), doc))) throw new TawasulError(409, 'already_exists', [{ field, code: 'already_exists' }]);
+	async create(doc: { _id: string }, field: string): Promise<void> {
+		if (!(await insertOnce(this.db<{ _id: string }>(), doc))) throw new TawasulError(409, 'already_exists', [{ field, code: 'already_exists' }]);
 	}
 
 	/** Read, change, write with the read revision (again on a conflict). Null when missing. */
@@ -209,7 +208,9 @@ function categoryRoutes(router: express.Router, ctx: AdminContext, docs: ConfigD
 			const routes = routesFrom(req.body, (id) => categories.has(id), await docs.activeEntity());
 			const moved: Record<string, { from: string; to: string }> = {};
 			for (const [categoryId, entityId] of routes) {
-				if (categories.get(categoryId)!.entity_id === entityId) continue;
+				const category = categories.get(categoryId);
+				if (!category) throw new Error(`Routing: category ${categoryId} passed the check but is not in the list read`);
+				if (category.entity_id === entityId) continue;
 				const done = await docs.change<CategoryDoc>(categoryDocId(categoryId), (current) => ({ ...current, entity_id: entityId }));
 				if (done) moved[categoryId] = { from: done.before.entity_id, to: entityId };
 			}

@@ -40,42 +40,74 @@ export class Fields {
 	text(name: string, options: { min?: number; max: number; optional?: boolean; pattern?: RegExp }): string | undefined {
 		if (this.missing(name, options.optional ?? false)) return undefined;
 		const value = this.body[name];
-		if (typeof value !== 'string') return this.fail(name, 'invalid_format');
+		if (typeof value !== 'string') {
+			this.fail(name, 'invalid_format');
+			return undefined;
+		}
 		const text = value.trim();
-		if (text.length < (options.min ?? 1)) return this.fail(name, 'too_short', { min: options.min ?? 1 });
-		if (text.length > options.max) return this.fail(name, 'too_long', { max: options.max });
-		if (options.pattern && !options.pattern.test(text)) return this.fail(name, 'invalid_format');
+		if (text.length < (options.min ?? 1)) {
+			this.fail(name, 'too_short', { min: options.min ?? 1 });
+			return undefined;
+		}
+		if (text.length > options.max) {
+			this.fail(name, 'too_long', { max: options.max });
+			return undefined;
+		}
+		if (options.pattern && !options.pattern.test(text)) {
+			this.fail(name, 'invalid_format');
+			return undefined;
+		}
 		return text;
 	}
 
 	integer(name: string, options: { min: number; max: number; optional?: boolean }): number | undefined {
 		if (this.missing(name, options.optional ?? false)) return undefined;
 		const value = this.body[name];
-		if (typeof value !== 'number' || !Number.isInteger(value)) return this.fail(name, 'invalid_format');
-		if (value < options.min || value > options.max) return this.fail(name, 'out_of_range', { min: options.min, max: options.max });
+		if (typeof value !== 'number' || !Number.isInteger(value)) {
+			this.fail(name, 'invalid_format');
+			return undefined;
+		}
+		if (value < options.min || value > options.max) {
+			this.fail(name, 'out_of_range', { min: options.min, max: options.max });
+			return undefined;
+		}
 		return value;
 	}
 
 	boolean(name: string, options: { optional?: boolean } = {}): boolean | undefined {
-		if (this.body[name] === undefined) return options.optional ? undefined : this.fail(name, 'required');
 		const value = this.body[name];
-		return typeof value === 'boolean' ? value : this.fail(name, 'invalid_format');
+		if (value === undefined) {
+			if (!options.optional) this.fail(name, 'required');
+			return undefined;
+		}
+		if (typeof value === 'boolean') return value;
+		this.fail(name, 'invalid_format');
+		return undefined;
 	}
 
 	oneOf<T extends string>(name: string, allowed: readonly T[], options: { optional?: boolean } = {}): T | undefined {
 		if (this.missing(name, options.optional ?? false)) return undefined;
 		const value = this.body[name];
-		return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : this.fail(name, 'invalid_format');
+		if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+		this.fail(name, 'invalid_format');
+		return undefined;
 	}
 
 	/** A list of distinct values, each one of `allowed`. */
 	listOf<T extends string | number>(name: string, allowed: readonly T[], options: { min: number; max: number; optional?: boolean }): T[] | undefined {
-		if (this.body[name] === undefined) return options.optional ? undefined : this.fail(name, 'required');
 		const value = this.body[name];
-		if (!Array.isArray(value) || value.some((v) => !(allowed as readonly unknown[]).includes(v)) || new Set(value).size !== value.length) {
-			return this.fail(name, 'invalid_format');
+		if (value === undefined) {
+			if (!options.optional) this.fail(name, 'required');
+			return undefined;
 		}
-		if (value.length < options.min || value.length > options.max) return this.fail(name, 'out_of_range', { min: options.min, max: options.max });
+		if (!Array.isArray(value) || value.some((v) => !(allowed as readonly unknown[]).includes(v)) || new Set(value).size !== value.length) {
+			this.fail(name, 'invalid_format');
+			return undefined;
+		}
+		if (value.length < options.min || value.length > options.max) {
+			this.fail(name, 'out_of_range', { min: options.min, max: options.max });
+			return undefined;
+		}
 		return value as T[];
 	}
 
@@ -87,4 +119,11 @@ export class Fields {
 	done(): void {
 		if (this.errors.length) throw new TawasulError(400, this.errors[0].code, this.errors);
 	}
+}
+
+/** A value read by a field that was required, once `done()` has passed: a required field that was
+ * missing or refused has thrown there, so this only throws if a route reads a field it did not require. */
+export function required<T>(value: T | undefined, field: string): T {
+	if (value === undefined) throw new TawasulError(400, 'required', [{ field, code: 'required' }]);
+	return value;
 }

@@ -9,7 +9,7 @@ import { asyncHandler } from '../http/errors.js';
 import { requireRole } from '../http/guards.js';
 import { listPublished, moderate, type Moderation } from '../public/moderation.js';
 import { auditChange, type AdminContext } from './context.js';
-import { Fields } from './fields.js';
+import { Fields, required } from './fields.js';
 
 const REASON_MAX = 500;
 
@@ -18,7 +18,7 @@ function decisionOf(action: string, body: unknown): Moderation {
 		const fields = new Fields(body, ['reason']);
 		const reason = fields.text('reason', { min: 3, max: REASON_MAX });
 		fields.done();
-		return { kind: 'withdraw', reason: cleanUserText(reason!) };
+		return { kind: 'withdraw', reason: cleanUserText(required(reason, 'reason')) };
 	}
 	if (action === 'restore') {
 		new Fields(body, []).done();

@@ -18,7 +18,7 @@ import { asyncHandler } from '../http/errors.js';
 import { requireRole } from '../http/guards.js';
 import { auditChange, type AdminContext } from './context.js';
 import { changedFields } from './config-docs.js';
-import { Fields } from './fields.js';
+import { Fields, required } from './fields.js';
 import type { Store } from '../store.js';
 import { getOrNull } from '../store-docs.js';
 
@@ -52,7 +52,7 @@ function view(account: AccountDoc, totp: boolean) {
 
 /** Audit changes without the values of personal fields. */
 function auditable(before: AccountDoc | null, after: AccountDoc) {
-	const changes = changedFields(before, after, ['_id', '_rev', 'type', 'password_hash', 'failed_logins', 'locked_until', 'created_at']);
+	const changes: Partial<ReturnType<typeof changedFields>> = changedFields(before, after, ['_id', '_rev', 'type', 'password_hash', 'failed_logins', 'locked_until', 'created_at']);
 	if (changes.phone) changes.phone = { from: '…', to: '…' };
 	return changes;
 }
@@ -109,8 +109,8 @@ function accountRoutes(router: express.Router, ctx: AdminContext, kind: Kind): v
 				const next: AccountDoc = { ...current, ...change };
 				// Only agents and managers belong to an entity.
 				if (next.role !== 'agent' && next.role !== 'manager') delete next.entity_id;
-				for (const key of Object.keys(next) as (keyof AccountDoc)[]) if (next[key] === undefined) delete next[key];
-				return next;
+				// Fields left undefined (such as `disabled` turned off) are dropped rather than kept as empty keys.
+				return Object.fromEntries(Object.entries(next).filter(([, value]) => value !== undefined)) as AccountDoc;
 			});
 			if (!after) throw new TawasulError(404, 'not_found');
 			const changes = auditable(before, after);
@@ -132,7 +132,7 @@ function accountRoutes(router: express.Router, ctx: AdminContext, kind: Kind): v
 			const user = coordinator(res);
 			const input = await staffInput(req.body, (id) => activeEntity(store, id));
 			const password = temporaryPassword();
-			const account = await createStaff(store, { ...input, password }, ctx.now()).catch((error) => {
+			const account = await createStaff(store, { ...input, password }, ctx.now()).catch((error: unknown) => {
 				if (error instanceof TawasulError && error.status === 409) throw new TawasulError(409, 'already_exists', [{ field: 'username', code: 'already_exists' }]);
 				throw error;
 			});
@@ -187,7 +187,13 @@ async function staffInput(body: unknown, entityOk: (id: string) => Promise<boole
 		else if (!(await entityOk(entity))) fields.fail('entity_id', 'unknown_entity');
 	}
 	fields.done();
-	return { username: username!.toLowerCase(), name: name!, role: role!, ...(role === 'agent' || role === 'manager' ? { entity_id: entity } : {}), ...(phone ? { phone } : {}) };
+	return {
+		username: required(username, 'username').toLowerCase(),
+		name: required(name, 'name'),
+		role: required(role, 'role'),
+		...(role === 'agent' || role === 'manager' ? { entity_id: entity } : {}),
+		...(phone ? { phone } : {})
+	};
 }
 
 async function staffChange(body: unknown, current: AccountDoc, actor: SessionUser, entityOk: (id: string) => Promise<boolean>): Promise<Partial<AccountDoc>> {
@@ -232,5 +238,7 @@ function phoneOf(fields: Fields): string | undefined {
 	const raw = fields.text('phone', { max: 32, optional: true });
 	if (raw === undefined) return undefined;
 	const e164 = normalizePhone(raw);
-	return e164 ?? fields.fail('phone', 'invalid_phone');
+	if (e164 !== null) return e164;
+	fields.fail('phone', 'invalid_phone');
+	return undefined;
 }

@@ -67,7 +67,9 @@ export function auditRouter(deps: { store: Store }): express.Router {
 			if (user.role === 'manager') {
 				// Their own entity, whether or not they name it; naming another is refused, not emptied.
 				if (entity !== undefined && entity !== user.entity_id) throw new TawasulError(403, 'forbidden');
-				scope = user.entity_id!;
+				// A manager's session always names their entity; one that does not is refused rather than shown everything.
+				if (user.entity_id === undefined) throw new TawasulError(403, 'forbidden');
+				scope = user.entity_id;
 			} else {
 				scope = entity ?? ALL_SCOPE;
 			}

@@ -96,11 +96,10 @@ export async function queryAudit(store: Store, query: AuditQuery): Promise<Audit
 	const response = await store.fetch(`/${DB.AUDIT}/${AUDIT_DESIGN_ID}/_view/by_scope?${params}`);
 	if (!response.ok) throw new Error(`audit view answered ${response.status}`);
 	const { rows } = (await response.json()) as { rows: { key: [string, string, string]; doc?: AuditDoc & { _rev?: string } }[] };
-	const inScope = rows.filter((row) => row.key[0] === query.scope && row.doc && (query.scope === '*' || row.doc.entity_ids.includes(query.scope)));
+	const inScope = rows.flatMap(({ key, doc }) => (key[0] === query.scope && doc && (query.scope === '*' || doc.entity_ids.includes(query.scope)) ? [{ key, doc }] : []));
 	const page = inScope.slice(0, query.limit);
 	const entries = page.map(({ doc }) => {
-		const { _id, _rev, ...entry } = doc!;
-		void _rev;
+		const { _id, _rev, ...entry } = doc;
 		return { id: _id, ...entry };
 	});
 	return { entries, next: inScope.length > query.limit ? inScope[query.limit].key : null };

@@ -12,6 +12,7 @@ import type { Store } from '../store.js';
 import { getOrNull, insertOnce, updateDoc } from '../store-docs.js';
 import { hashPassword } from './passwords.js';
 import { accountDocId, newUserId, type AccountDoc } from './types.js';
+import { storedAs } from './doc-type.js';
 
 interface ClaimDoc {
 	_id: string;
@@ -158,14 +159,14 @@ export async function createStaff(store: Store, input: NewStaff, now = Date.now(
  * so one `_all_docs` range lists them without a view, on CouchDB and the embedded store alike. */
 export async function listStaff(store: Store): Promise<AccountDoc[]> {
 	const result = await (await accountsDb(store)).list({ startkey: accountDocId('s'), endkey: accountDocId('s\ufff0'), include_docs: true });
-	return result.rows.flatMap((row) => (row.doc && row.doc.type === 'account' && row.doc.role !== 'citizen' ? [row.doc as AccountDoc] : []));
+	return result.rows.flatMap((row) => (storedAs(row.doc, 'account') && row.doc.role !== 'citizen' ? [row.doc] : []));
 }
 
 /** Changes an account with the read revision (retrying on a conflict); `change` returns the next
  * version, or null to leave it. Null when there is no such account. */
 export async function updateAccount(store: Store, userId: string, change: (current: AccountDoc) => AccountDoc | null): Promise<AccountDoc | null> {
 	return updateDoc(await accountsDb(store), accountDocId(userId), (current) => {
-		if (!current || current.type !== 'account') return { next: null, result: null };
+		if (!storedAs(current, 'account')) return { next: null, result: null };
 		const next = change(current);
 		return { next, result: next ?? current };
 	});
@@ -182,7 +183,6 @@ export async function setPassword(store: Store, userId: string, password: string
 	const hash = await hashPassword(password);
 	return updateAccount(store, userId, (current) => {
 		const { must_change_password: _done, ...rest } = current;
-		void _done;
 		return { ...rest, password_hash: hash, failed_logins: 0, locked_until: null };
 	});
 }

@@ -15,6 +15,7 @@ import { updateContended } from '../store-docs.js';
 import { findStaff } from './accounts.js';
 import { burnVerifyTime, isLocked, LOCKOUT, verifyPassword } from './passwords.js';
 import { accountDocId, type AccountDoc } from './types.js';
+import { storedAs } from './doc-type.js';
 
 const accounts = (store: Store) => store.use<AccountDoc>(DB.AUTH);
 
@@ -26,7 +27,7 @@ function locked(account: AccountDoc, now: number): AccountDoc {
  * account is locked or its allowed attempts are all taken (then it locks now). */
 export async function reserveAttempt(store: Store, userId: string, now = Date.now()): Promise<void> {
 	const outcome = await updateContended(accounts(store), accountDocId(userId), (current) => {
-		if (!current || current.type !== 'account') return { next: null, result: 'missing' as const };
+		if (!storedAs(current, 'account')) return { next: null, result: 'missing' as const };
 		if (isLocked(current, now)) return { next: null, result: 'locked' as const };
 		// Full: the attempts in flight used the allowance (or one crashed before settling).
 		if (current.failed_logins >= LOCKOUT.maxFailures) return { next: locked(current, now), result: 'locked' as const };
@@ -40,7 +41,7 @@ export async function reserveAttempt(store: Store, userId: string, now = Date.no
  * account. Says whether the account is locked now. */
 export async function settleFailure(store: Store, userId: string, now = Date.now()): Promise<boolean> {
 	return updateContended(accounts(store), accountDocId(userId), (current) => {
-		if (!current || current.type !== 'account') return { next: null, result: false };
+		if (!storedAs(current, 'account')) return { next: null, result: false };
 		if (isLocked(current, now)) return { next: null, result: true };
 		if (current.failed_logins < LOCKOUT.maxFailures) return { next: null, result: false };
 		return { next: locked(current, now), result: true };
@@ -54,7 +55,7 @@ export async function settleFailure(store: Store, userId: string, now = Date.now
  */
 async function settleSuccess(store: Store, userId: string, reset: boolean): Promise<AccountDoc | null> {
 	return updateContended(accounts(store), accountDocId(userId), (current) => {
-		if (!current || current.type !== 'account') return { next: null, result: null };
+		if (!storedAs(current, 'account')) return { next: null, result: null };
 		if (reset) {
 			if (current.failed_logins === 0 && current.locked_until === null) return { next: null, result: current };
 			const next = { ...current, failed_logins: 0, locked_until: null };

@@ -19,6 +19,7 @@ import { getOrNull, statusOf, updateContended, updateDoc } from '../store-docs.j
 import { base32Decode, matchStep, newSecret, otpauthUri } from './totp.js';
 import { isSealed, seal, unseal } from './sealing.js';
 import type { AccountDoc } from './types.js';
+import { storedAs } from './doc-type.js';
 
 export const MFA = {
 	pendingMs: 5 * 60_000,
@@ -127,7 +128,7 @@ function pendingSignIns(deps: MfaDeps): PendingSignIns {
 		const doc = await getOrNull(pendingDb(), id);
 		if (!doc) return;
 		try {
-			await pendingDb().destroy(id, doc._rev!);
+			await pendingDb().destroy(id, doc._rev);
 		} catch (error) {
 			// Someone else spent it at the same moment: it is gone either way.
 			if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
@@ -152,7 +153,7 @@ function pendingSignIns(deps: MfaDeps): PendingSignIns {
 		async pending(token) {
 			if (!token) return null;
 			const doc = await getOrNull(pendingDb(), pendingDocId(token));
-			if (!doc || doc.type !== DOC_TYPES.MFA_PENDING) return null;
+			if (!storedAs(doc, DOC_TYPES.MFA_PENDING)) return null;
 			if (now() >= Date.parse(doc.expires_at) || doc.attempts >= MFA.maxAttempts) {
 				await dropPending(token);
 				return null;
@@ -163,7 +164,7 @@ function pendingSignIns(deps: MfaDeps): PendingSignIns {
 		takeAttempt(token) {
 			const at = now();
 			return updateContended(pendingDb(), pendingDocId(token), (current) => {
-				if (!current || current.type !== DOC_TYPES.MFA_PENDING || at >= Date.parse(current.expires_at)) return { next: null, result: 'gone' as const };
+				if (!storedAs(current, DOC_TYPES.MFA_PENDING) || at >= Date.parse(current.expires_at)) return { next: null, result: 'gone' as const };
 				if (current.attempts >= MFA.maxAttempts) return { next: null, result: 'used_up' as const };
 				return { next: { ...current, attempts: current.attempts + 1 }, result: 'taken' as const };
 			});
@@ -191,15 +192,20 @@ function authenticators(deps: MfaDeps): Authenticators {
 	}
 
 	/** Matches `code` against the secret `pick` chooses and records the step; `apply` shapes the saved doc. */
-	function checkAgainst(userId: string, code: string, pick: (doc: TotpDoc, at: number) => string | null, apply: (doc: TotpDoc, step: number, at: number) => TotpDoc): Promise<CodeCheck> {
+	function checkAgainst(
+		userId: string,
+		code: string,
+		pick: (doc: TotpDoc, at: number) => string | null,
+		apply: (doc: TotpDoc, step: number, at: number, secret: string) => TotpDoc
+	): Promise<CodeCheck> {
 		const at = now();
 		return updateDoc(totpDb(), totpDocId(userId), (current) => {
 			const secret = current ? pick(current, at) : null;
 			const totpKey = secret ? base32Decode(openFor(userId, secret)) : null;
-			if (!current || !totpKey) return { next: null, result: 'not_enrolled' as const };
+			if (!current || !secret || !totpKey) return { next: null, result: 'not_enrolled' as const };
 			const step = matchStep(totpKey, code, at, current.last_step);
 			if (step === null) return { next: null, result: 'invalid' as const };
-			return { next: apply(current, step, at), result: 'ok' as const };
+			return { next: apply(current, step, at, secret), result: 'ok' as const };
 		});
 	}
 
@@ -232,10 +238,10 @@ function authenticators(deps: MfaDeps): Authenticators {
 				userId,
 				code,
 				(doc, at) => (!doc.enabled && doc.pending_secret && doc.pending_expires_at && at < Date.parse(doc.pending_expires_at) ? doc.pending_secret : null),
-				(doc, step, at) => ({
+				(doc, step, at, pendingSecret) => ({
 					...doc,
 					enabled: true,
-					secret: sealFor(userId, doc.pending_secret!),
+					secret: sealFor(userId, pendingSecret),
 					last_step: step,
 					pending_secret: null,
 					pending_expires_at: null,

@@ -114,7 +114,7 @@ export function createOtpService(deps: OtpDeps): OtpService {
 	const db = () => deps.store.use<OtpDoc>(DB.AUTH);
 
 	async function hmac(e164: string, code: string): Promise<Buffer> {
-		pepper ??= loadPepper(deps.store).catch((error) => {
+		pepper ??= loadPepper(deps.store).catch((error: unknown) => {
 			pepper = null;
 			throw error;
 		});

@@ -31,10 +31,12 @@ export function seal(key: Buffer, plaintext: string, context: string): string {
  * context, or changed. */
 export function unseal(key: Buffer, value: string, context: string): string {
 	if (!isSealed(value)) return value;
-	const [iv, body, tag] = value
+	// A stored value may have fewer parts than a sealed one has.
+	const parts: (Buffer | undefined)[] = value
 		.slice(PREFIX.length)
 		.split('.')
 		.map((part) => Buffer.from(part, 'base64url'));
+	const [iv, body, tag] = parts;
 	if (!iv || !body || !tag || iv.length !== 12 || tag.length !== 16) throw new SealError('malformed sealed value');
 	try {
 		const decipher = createDecipheriv('aes-256-gcm', key, iv);

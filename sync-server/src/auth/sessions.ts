@@ -11,6 +11,7 @@ import { getAccount } from './accounts.js';
 import { clearedSessionCookie, sessionCookie } from './cookies.js';
 import { getOrNull, statusOf, updateDoc } from '../store-docs.js';
 import { isStaffRole, toSessionUser, type AccountDoc, type SessionUser } from './types.js';
+import { storedAs } from './doc-type.js';
 
 const HOUR = 60 * 60_000;
 const DAY = 24 * HOUR;
@@ -166,12 +167,15 @@ class Sessions implements SessionService {
 		this.cache.delete(id);
 		this.cache.set(id, entry);
 		// Map keeps insertion order, so the first key is the least recently fetched.
-		if (this.cache.size > SESSION_POLICY.cacheMaxEntries) this.cache.delete(this.cache.keys().next().value!);
+		if (this.cache.size > SESSION_POLICY.cacheMaxEntries) {
+			const oldest = this.cache.keys().next();
+			if (!oldest.done) this.cache.delete(oldest.value);
+		}
 	}
 
 	private async load(id: string): Promise<CacheEntry | null> {
 		const session = await getOrNull(this.db(), id);
-		if (!session || session.type !== DOC_TYPES.SESSION) return null;
+		if (!storedAs(session, DOC_TYPES.SESSION)) return null;
 		const account = await getAccount(this.store, session.user_id);
 		// A disabled account's sessions stop at once (within the cache time), wherever they are; so
 		// do those of a password kiosk account made before kiosks enrolled by code (issue 12).

@@ -20,7 +20,7 @@ run(async () => {
 	const store = await openCliStore();
 	try {
 		const password = oneTimePassword();
-		const account = await createStaff(store, { username: values.username, name: values.name.trim(), role: 'coordinator', password, mustChangePassword: true }).catch((error) => {
+		const account = await createStaff(store, { username: values.username, name: values.name.trim(), role: 'coordinator', password, mustChangePassword: true }).catch((error: unknown) => {
 			const code = (error as { code?: string; status?: number }).code;
 			if ((error as { status?: number }).status === 409) throw new UsageError(`the username ${values.username} is taken`);
 			if (code === 'invalid_format') throw new UsageError('the username must be 2 to 64 lower-case letters, digits, dots, dashes or underscores');

@@ -41,11 +41,11 @@ export function run(main: () => Promise<boolean>): void {
 	const exit = (code: number) => process.stdout.write('', () => process.exit(code));
 	main().then(
 		(ok) => exit(ok ? 0 : 2),
-		(error) => {
+		(error: unknown) => {
 			if (error instanceof UsageError || error instanceof EnvError) process.stderr.write(`${error.message}\n`);
 			else {
-				process.stderr.write(`${(error as Error).message}\n`);
-				log.debug('command failed', { stack: (error as Error).stack });
+				process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+				log.debug('command failed', { stack: error instanceof Error ? error.stack : undefined });
 			}
 			exit(1);
 		}

@@ -35,7 +35,7 @@ function progressBar(): (p: Progress) => void {
 	};
 }
 
-const csvField = (v: unknown) => {
+const csvField = (v: string | number | undefined) => {
 	const text = v === undefined ? '' : String(v);
 	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
@@ -89,7 +89,10 @@ run(async () => {
 		if (error instanceof MappingError) throw new UsageError(`mapping ${values.map}: ${error.message}`);
 		throw error;
 	} finally {
-		await new Promise<void>((resolve) => (rejects ? rejects.end(resolve) : resolve()));
+		await new Promise<void>((resolve) => {
+			if (rejects) rejects.end(resolve);
+			else resolve();
+		});
 		await store.close();
 	}
 });

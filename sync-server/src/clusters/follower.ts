@@ -27,6 +27,13 @@ const WRITE_CHUNK = 500;
 const DAY_MS = 86_400_000;
 const HELD_MS = 5 * 60_000;
 
+/** The cases leaving a cluster: departures only hands back clusters that cases leave. */
+function leftOf<T>(leaving: ReadonlyMap<string, T>, clusterId: string): T {
+	const left = leaving.get(clusterId);
+	if (!left) throw new Error(`clusters/${clusterId} has no cases leaving it`);
+	return left;
+}
+
 export class ClusterFollower implements CaseSink {
 	readonly name = 'clusters';
 	private readonly queue = new SerialQueue();
@@ -71,14 +78,14 @@ export class ClusterFollower implements CaseSink {
 	 * so a lookup and a write per entity cost a view update per entity. A conflict starts only the
 	 * entities it touched again, from fresh documents. */
 	private async place(byEntity: Map<string, CaseDoc[]>): Promise<number> {
-		let pending = [...byEntity.keys()].sort();
+		let pending = [...byEntity].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 		let added = 0;
 		for (let attempt = 1; pending.length > 0; attempt++) {
-			const conflicted = await this.tryEntities(pending.map((entityId) => [entityId, byEntity.get(entityId)!] as const));
+			const conflicted = await this.tryEntities(pending);
 			added += conflicted.added;
 			if (conflicted.entities.size === 0) break;
 			if (attempt >= MAX_ATTEMPTS) throw new Error(`clusters of ${[...conflicted.entities].join(', ')} kept conflicting`);
-			pending = pending.filter((entityId) => conflicted.entities.has(entityId));
+			pending = pending.filter(([entityId]) => conflicted.entities.has(entityId));
 		}
 		return added;
 	}
@@ -119,7 +126,7 @@ export class ClusterFollower implements CaseSink {
 			// and without the cases that left, its conflict then starting both entities again.
 			const pendingAt = new Map(changed.map((doc, i) => [doc._id, i]));
 			for (const doc of await this.departures(leaving, changed)) {
-				const entities = leaving.get(doc._id)!.entities;
+				const entities = leftOf(leaving, doc._id).entities;
 				const at = pendingAt.get(doc._id);
 				if (at === undefined) changed.push(doc);
 				else changed[at] = doc;
@@ -146,7 +153,7 @@ export class ClusterFollower implements CaseSink {
 			this.store,
 			[...leaving.keys()].filter((id) => !pending.has(id))
 		);
-		return [...pending.values(), ...read].map((doc) => withoutMembers(doc, leaving.get(doc._id)!.keys) ?? { ...doc, _deleted: true });
+		return [...pending.values(), ...read].map((doc) => withoutMembers(doc, leftOf(leaving, doc._id).keys) ?? { ...doc, _deleted: true });
 	}
 
 	/** The entity's open clusters, kept between batches: this follower is their one writer besides a
@@ -173,8 +180,11 @@ export class ClusterFollower implements CaseSink {
 			const failed = results.find((r) => r.error && r.error !== 'conflict');
 			if (failed) throw new Error(`writing clusters/${failed.id} failed: ${failed.error}`);
 			results.forEach((r, n) => {
-				if (r.error) for (const entityId of owner.get(chunk[n]._id)!) conflicted.add(entityId);
-				else chunk[n]._rev = r.rev;
+				if (r.error) {
+					const owners = owner.get(chunk[n]._id);
+					if (!owners) throw new Error(`clusters/${chunk[n]._id} was written without the entities it belongs to`);
+					for (const entityId of owners) conflicted.add(entityId);
+				} else chunk[n]._rev = r.rev;
 			});
 		}
 		return conflicted;

@@ -13,6 +13,8 @@ import { arrivalOrder, ClusterIndex, clusteredCase, comparedText, COMPARED_CHARS
 import { DB, DOC_TYPES, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { allDocs, engineRunning, RebuildRefused } from '../stats/rebuild.js';
 import type { Store } from '../store.js';
+import { statusOf } from '../store-docs.js';
+import { storedAs } from '../auth/doc-type.js';
 import { CLUSTERS_DESIGN_ID, CLUSTERS_VIEWS, ensureClusterDbs } from './store.js';
 
 export const CLUSTERS_REBUILD_MARKER_ID = 'clusters_rebuild';
@@ -46,7 +48,7 @@ async function bulk(store: Store, docs: object[]): Promise<void> {
 async function studies(store: Store): Promise<Map<string, CarriedStudy>> {
 	const carried = new Map<string, CarriedStudy>();
 	for await (const docs of allDocs<ClusterDoc>(store, DB.CLUSTERS)) {
-		for (const doc of docs) if (doc.type === DOC_TYPES.CLUSTER && doc.history.length > 0) carried.set(doc._id, { status: doc.status, history: doc.history });
+		for (const doc of docs) if (storedAs(doc, DOC_TYPES.CLUSTER) && doc.history.length > 0) carried.set(doc._id, { status: doc.status, history: doc.history });
 	}
 	return carried;
 }
@@ -56,11 +58,13 @@ async function studies(store: Store): Promise<Map<string, CarriedStudy>> {
  * a page at a time, and sorted in memory: far quicker than building a view over every case. */
 async function arrivals(store: Store, onRead?: (cases: number) => void): Promise<CaseDoc[]> {
 	const cases: CaseDoc[] = [];
-	for await (const page of allDocs<CaseDoc>(store, DB.CASES)) {
+	// Read as stored: a case may lack its subject or body, as comparedText allows.
+	for await (const page of allDocs<Omit<CaseDoc, 'subject' | 'body'> & Partial<Pick<CaseDoc, 'subject' | 'body'>>>(store, DB.CASES)) {
 		for (const c of page) {
 			if (!clusteredCase(c)) continue;
-			const text = comparedText(c);
-			cases.push({ ...c, subject: (c.subject ?? '').slice(0, COMPARED_CHARS), body: text.slice((c.subject ?? '').length + 1), timeline: [], applied: [], rejected: [] });
+			const subject = c.subject ?? '';
+			const text = comparedText({ subject, body: c.body ?? '' });
+			cases.push({ ...c, subject: subject.slice(0, COMPARED_CHARS), body: text.slice(subject.length + 1), timeline: [], applied: [], rejected: [] });
 		}
 		onRead?.(cases.length);
 	}
@@ -79,8 +83,8 @@ export async function rebuildClusters(store: Store, options: ClustersRebuildOpti
 	const marker = await store
 		.use<{ type: string; started_at: string }>(DB.ENGINE)
 		.insert({ _id: CLUSTERS_REBUILD_MARKER_ID, type: DOC_TYPES.COUNTER, started_at: now.toISOString() })
-		.catch(async (error: { statusCode?: number }) => {
-			if (error.statusCode !== 409) throw error;
+		.catch(async (error: unknown) => {
+			if (statusOf(error) !== 409) throw error;
 			const old = await store.use(DB.ENGINE).get(CLUSTERS_REBUILD_MARKER_ID);
 			return store.use<{ type: string; started_at: string }>(DB.ENGINE).insert({ _id: CLUSTERS_REBUILD_MARKER_ID, _rev: old._rev, type: DOC_TYPES.COUNTER, started_at: now.toISOString() });
 		});

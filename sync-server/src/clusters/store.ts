@@ -70,9 +70,9 @@ export async function clusterHolders(store: Store, caseKeys: string[]): Promise<
 	const held = await store.use(DB.CLUSTERS).view<[string, string]>('clusters', 'members', { keys: caseKeys });
 	for (const row of held.rows) {
 		const [entityId, id] = row.value;
-		const list = out.get(String(row.key)) ?? [];
+		const list = out.get(row.key) ?? [];
 		list.push({ entity_id: entityId, id });
-		out.set(String(row.key), list);
+		out.set(row.key, list);
 	}
 	return out;
 }

@@ -16,18 +16,16 @@ interface FullAttachment {
 
 /** The `att:` documents the given actions require, for the cases as they now stand. */
 export async function attachmentWrites(store: Store, actions: ActionDoc[], cases: Map<string, CaseDoc>): Promise<Projection[]> {
-	const needs = new Map<string, Set<string>>(); // action id → target databases
+	const needs = new Map<string, { dbs: Set<string>; caseDoc: CaseDoc }>(); // action id → target databases, and its case
 	// Copies made by a transfer are written at the case's version, above an earlier removal.
 	const copyVersion = new Map<string, number>(); // action id → revision of its copies
 	const writes: Projection[] = [];
 	// A transfer's copies and removals, checked against the revisions a redaction may have added.
 	const transferWrites: Projection[] = [];
-	const caseOf = new Map<string, CaseDoc>();
 	const want = (actionId: string, caseDoc: CaseDoc, dbs: string[]) => {
-		const set = needs.get(actionId) ?? new Set<string>();
+		const set = needs.get(actionId)?.dbs ?? new Set<string>();
 		dbs.forEach((db) => set.add(db));
-		needs.set(actionId, set);
-		caseOf.set(actionId, caseDoc);
+		needs.set(actionId, { dbs: set, caseDoc });
 	};
 	for (const action of actions) {
 		const caseDoc = cases.get(caseDocId(action.case_key));
@@ -45,9 +43,8 @@ export async function attachmentWrites(store: Store, actions: ActionDoc[], cases
 			want(action._id, caseDoc, internal ? [entity] : [entity, userDb(caseDoc.citizen_id)]);
 		}
 	}
-	await forEachLimited([...needs.keys()], 4, async (actionId) => {
+	await forEachLimited([...needs], 4, async ([actionId, { dbs: targets, caseDoc }]) => {
 		const full = await fetchWithFiles(store, actionId);
-		const caseDoc = caseOf.get(actionId)!;
 		for (const [name, original] of Object.entries(full._attachments ?? {})) {
 			// A transfer forwards the version staff are shown: a redacted photo stays redacted.
 			const redacted = copyVersion.has(actionId) ? await redactedVersion(store, attachmentDocId(actionId, name)) : null;
@@ -63,7 +60,7 @@ export async function attachmentWrites(store: Store, actions: ActionDoc[], cases
 				...(redacted ? { redacted: true } : {}),
 				_attachments: { [name]: { content_type: file.content_type, data: file.data } }
 			};
-			for (const db of needs.get(actionId)!) (copyVersion.has(actionId) ? transferWrites : writes).push({ db, doc: withRevision(doc, db, copyVersion.get(actionId) ?? 1) });
+			for (const db of targets) (copyVersion.has(actionId) ? transferWrites : writes).push({ db, doc: withRevision(doc, db, copyVersion.get(actionId) ?? 1) });
 		}
 	});
 	return transferWrites.length ? [...writes, ...(await aboveCurrent(store, transferWrites))] : writes;

@@ -24,12 +24,12 @@ const KEY = /^[A-Za-z0-9_:.-]{1,200}$/;
 
 /** Why an action cannot even be ordered and looked up (the gate refuses these; this is the
  * engine's own guard for anything written into intake by another way), or null when it can. */
-export function malformed(action: ActionDoc): string | null {
+export function malformed(action: { readonly [K in keyof ActionDoc]?: unknown }): string | null {
 	if (typeof action.kind !== 'string') return 'kind is not a string';
 	if (typeof action.case_key !== 'string' || !KEY.test(action.case_key)) return 'case_key is not a valid key';
 	if (action.received_at !== undefined && (typeof action.received_at !== 'string' || Number.isNaN(Date.parse(action.received_at)))) return 'received_at is not an ISO time';
 	if (action.client_time !== undefined && typeof action.client_time !== 'string') return 'client_time is not a string';
-	if (action.author !== undefined && (typeof action.author !== 'object' || action.author === null || typeof action.author.user_id !== 'string')) {
+	if (action.author !== undefined && (typeof action.author !== 'object' || action.author === null || !('user_id' in action.author) || typeof action.author.user_id !== 'string')) {
 		return 'author is not valid';
 	}
 	return null;

@@ -24,6 +24,7 @@ import { removeRefusedActions, type RefusedAction } from './refused.js';
 import { writeProjections } from './writer.js';
 import { caseAuditEntry, type AuditDoc } from '../audit/entries.js';
 import { writeAudit } from '../audit/trail.js';
+import { storedAs } from '../auth/doc-type.js';
 
 /** Failed batches at one position, past the narrowing, before one action is set aside. */
 const MAX_TRIES = 3;
@@ -134,6 +135,11 @@ export class RulesEngine {
 		await this.lease.release();
 	}
 
+	/** Read afresh at each step of the loop: stop() may have been called while it awaited. */
+	private isRunning(): boolean {
+		return this.running;
+	}
+
 	private progressed(): void {
 		this.lastProgress = performance.now();
 	}
@@ -151,7 +157,7 @@ export class RulesEngine {
 		// Rows read past the checkpoint: a failure narrows the search to these.
 		let unconfirmed = 0;
 		const stopRenewing = this.lease.keepAlive();
-		while (this.running) {
+		while (this.isRunning()) {
 			try {
 				if (!(await this.lease.acquire())) {
 					await settled(tail);
@@ -168,7 +174,7 @@ export class RulesEngine {
 				const narrow = this.failures.narrowRows > 0;
 				const limit = narrow ? 1 : this.options.batchSize;
 				const batch = await this.readBatch(since, limit, since === this.checkpoint.seq);
-				if (!this.running) break;
+				if (!this.isRunning()) break;
 				const read = batch.changes.length + (batch.oversized ? 1 : 0);
 				unconfirmed += read;
 				const finish = await this.beginChecked(batch, narrow);
@@ -176,8 +182,8 @@ export class RulesEngine {
 				const last = batch.last_seq;
 				tail = (finish ? finish() : Promise.resolve()).then(() => this.confirm(last, read));
 				// Reported at once; the loop meets the failure when it next waits for this tail.
-				tail.catch((error: Error) => {
-					this.lastError = error.message;
+				tail.catch((error: unknown) => {
+					this.lastError = error instanceof Error ? error.message : String(error);
 				});
 				since = last;
 				// A batch that did not fill up means the feed has caught up: finishing it before reading
@@ -193,7 +199,7 @@ export class RulesEngine {
 				tail = Promise.resolve();
 				since = null;
 				this.forget();
-				if (!this.running) break;
+				if (!this.isRunning()) break;
 				this.lastError = (error as Error).message;
 				await this.countFailure(error, unconfirmed);
 				unconfirmed = 0;
@@ -261,8 +267,8 @@ export class RulesEngine {
 		const usable: Change[] = [];
 		for (const change of batch.changes) {
 			const doc = change.doc;
-			const problem = doc && !change.deleted && doc.type === DOC_TYPES.ACTION ? malformed(doc) : null;
-			if (problem) aside.push({ action_id: change.id, header: doc!, code: SET_ASIDE.UNPROCESSABLE, reason: problem });
+			const problem = doc && !change.deleted && storedAs(doc, DOC_TYPES.ACTION) ? malformed(doc) : null;
+			if (doc && problem) aside.push({ action_id: change.id, header: doc, code: SET_ASIDE.UNPROCESSABLE, reason: problem });
 			else usable.push(change);
 		}
 		// Three in a row without one action passing is not the actions' fault: stop and say so (/healthz).
@@ -288,8 +294,9 @@ export class RulesEngine {
 	 * is left undone for an operator to replay. */
 	private async failing(change: Change): Promise<SetAside> {
 		const reason = this.lastError ?? 'failed repeatedly';
-		const key = change.doc?.case_key;
-		const saved = key ? (await this.loadCases([change.doc!])).get(caseDocId(key)) : undefined;
+		const doc = change.doc;
+		const key = doc?.case_key;
+		const saved = doc && key ? (await this.loadCases([doc])).get(caseDocId(key)) : undefined;
 		if (saved?.applied.includes(change.id)) {
 			return { action_id: change.id, header: null, code: SET_ASIDE.UNPROCESSABLE, reason: `applied to its case; what follows failed: ${reason}` };
 		}
@@ -302,7 +309,9 @@ export class RulesEngine {
 		// until a change comes, so the engine ends the wait itself and asks again.
 		const timeoutMs = this.options.pollTimeoutMs ?? 10_000;
 		const abort = this.abort;
-		const timer = setTimeout(() => abort.abort(), timeoutMs + 2_000);
+		const timer = setTimeout(() => {
+			abort.abort();
+		}, timeoutMs + 2_000);
 		// Right after a feed that did not fit, more large actions are likely: no long poll, no documents.
 		const idsFirst = this.overflowed;
 		return readBounded(this.store, { since, limit, timeoutMs }, abort.signal, this.options.batchBytes ?? DEFAULT_BATCH_BYTES, idsFirst)
@@ -310,11 +319,13 @@ export class RulesEngine {
 				this.overflowed = Boolean(batch.overflowed) && batch.changes.length + (batch.oversized ? 1 : 0) > 0;
 				return batch;
 			})
-			.catch((error) => {
+			.catch((error: unknown) => {
 				if (this.running && abort.signal.aborted) return { changes: [], last_seq: since, oversized: null };
 				throw error;
 			})
-			.finally(() => clearTimeout(timer));
+			.finally(() => {
+				clearTimeout(timer);
+			});
 	}
 
 	/** Processes one batch of feed rows, head and tail; for tests. */
@@ -327,7 +338,7 @@ export class RulesEngine {
 	 * writes what follows from the saved cases; null when the batch holds no action. */
 	private async beginBatch(changes: Change[]): Promise<(() => Promise<void>) | null> {
 		const catalogue = await this.catalogue.get();
-		const actions = inDeviceOrder(changes.flatMap((c) => (c.doc && !c.deleted && c.doc.type === DOC_TYPES.ACTION && !c.id.startsWith('_design/') ? [c.doc] : [])));
+		const actions = inDeviceOrder(changes.flatMap((c) => (c.doc && !c.deleted && storedAs(c.doc, DOC_TYPES.ACTION) && !c.id.startsWith('_design/') ? [c.doc] : [])));
 		if (actions.length === 0) return null;
 		const cases = await this.loadCases(actions);
 		const changed = new Set<string>();
@@ -390,9 +401,14 @@ export class RulesEngine {
 		// The audit entries are durable before the cases too: an action a saved case already holds
 		// is skipped on replay, so its entry must exist by then; entries already written stay as they are.
 		await Promise.all([reserve.commit(), writeAudit(this.store, audits)]);
-		await this.saveCases([...changed].map((id) => cases.get(id)!));
-		const projections = [...touched].flatMap((id) => projectCase(cases.get(id)!).writes);
-		const saved = [...touched].map((id) => cases.get(id)!);
+		const held = (id: string): CaseDoc => {
+			const caseDoc = cases.get(id);
+			if (!caseDoc) throw new Error(`case ${id} was changed in this batch but is not held`);
+			return caseDoc;
+		};
+		await this.saveCases([...changed].map(held));
+		const projections = [...touched].flatMap((id) => projectCase(held(id)).writes);
+		const saved = [...touched].map(held);
 		return async () => {
 			// Projections and the sinks (the dashboard's counters) both follow the saved cases and
 			// are idempotent, so they are written side by side; the checkpoint waits for both.
@@ -455,7 +471,7 @@ export class RulesEngine {
 		const result = await this.store.use<CaseDoc>(DB.CASES).fetch({ keys });
 		const cases = new Map<string, CaseDoc>();
 		for (const row of result.rows) {
-			if ('doc' in row && row.doc) cases.set(row.doc._id, row.doc as CaseDoc);
+			if ('doc' in row && row.doc) cases.set(row.doc._id, row.doc);
 		}
 		return cases;
 	}
@@ -475,8 +491,9 @@ export class RulesEngine {
 
 /** Replication does not keep the order of documents inside one upload, so actions that
  * arrived together (same `received_at`) are put back in the order the device made them.
- * Across uploads the server's order of arrival decides. */
-function inDeviceOrder(actions: ActionDoc[]): ActionDoc[] {
+ * Across uploads the server's order of arrival decides. Either time may be missing from an action
+ * a device wrote by another way (malformed lets those through). */
+function inDeviceOrder<T extends { received_at?: string; client_time?: string }>(actions: T[]): T[] {
 	return actions
 		.map((action, index) => ({ action, index }))
 		.sort((a, b) => (a.action.received_at ?? '').localeCompare(b.action.received_at ?? '') || (a.action.client_time ?? '').localeCompare(b.action.client_time ?? '') || a.index - b.index)

@@ -133,7 +133,9 @@ async function readCapped(response: Response, cap: number, abort: AbortControlle
 export async function readBounded(store: Store, query: { since: string | number; limit: number; timeoutMs: number }, signal: AbortSignal, budget: number, idsFirst = false): Promise<BoundedBatch> {
 	if (idsFirst) return fetchBounded(store, await readChanges(store, query, signal), budget);
 	const abort = new AbortController();
-	const follow = () => abort.abort();
+	const follow = () => {
+		abort.abort();
+	};
 	signal.addEventListener('abort', follow, { once: true });
 	try {
 		const params = new URLSearchParams({ since: String(query.since), limit: String(query.limit), include_docs: 'true', feed: 'longpoll', timeout: String(query.timeoutMs) });

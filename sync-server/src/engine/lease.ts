@@ -19,7 +19,8 @@ interface LeaseDoc {
 	owner: string;
 	/** For people reading the database; no instance decides by another host's clock. */
 	expires_at: number;
-	lease_ms: number;
+	/** Another instance's document, read as it is stored: without it, this instance's own length decides. */
+	lease_ms?: number;
 	released?: boolean;
 }
 
@@ -37,7 +38,7 @@ export class Lease {
 	/** Monotonic time until which this instance may act as holder. */
 	private heldUntil = 0;
 	/** The last revision seen of another holder's lease, and when this instance first saw it. */
-	private seen: { rev: string; at: number } | null = null;
+	private seen: { rev: string | undefined; at: number } | null = null;
 	private pending: Promise<boolean> | null = null;
 	private readonly leaseMs: number;
 	private readonly clock: () => number;
@@ -74,10 +75,15 @@ export class Lease {
 	 * a long batch keeps its lease, a frozen process (which runs no timers either) loses it. */
 	keepAlive(): () => void {
 		const timer = setInterval(() => {
-			if (this.held) this.acquire().catch((e) => log.warn('lease renewal failed', { lease: this.name, owner: this.owner, error: (e as Error).message }));
+			if (!this.held) return;
+			this.acquire().catch((e: unknown) => {
+				log.warn('lease renewal failed', { lease: this.name, owner: this.owner, error: e instanceof Error ? e.message : String(e) });
+			});
 		}, this.leaseMs / 3);
 		timer.unref();
-		return () => clearInterval(timer);
+		return () => {
+			clearInterval(timer);
+		};
 	}
 
 	private async tryAcquire(): Promise<boolean> {
@@ -121,7 +127,7 @@ export class Lease {
 		if (current.released) return true;
 		const seen = this.seen;
 		if (!seen || seen.rev !== current._rev) {
-			this.seen = { rev: current._rev!, at: now };
+			this.seen = { rev: current._rev, at: now };
 			return false;
 		}
 		return now - seen.at >= Math.max(this.leaseMs, current.lease_ms ?? 0);

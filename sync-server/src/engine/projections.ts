@@ -74,7 +74,6 @@ export function citizenView(caseDoc: CaseDoc): Record<string, unknown> & { _id: 
  * not who (issue 15). */
 function staffView(caseDoc: CaseDoc): Record<string, unknown> & { _id: string } {
 	const { _rev, followers: _followers, ...view } = caseDoc;
-	void _rev;
 	return view;
 }
 

@@ -58,14 +58,13 @@ export function referenceClaimsRouter(deps: { store: Store; secretsKey: Buffer |
 			res.setHeader('Cache-Control', 'no-store');
 			const user = res.locals.user as SessionUser | null;
 			if (!user) throw new TawasulError(401, 'unauthorized');
-			const claims = (req.body as { claims?: unknown })?.claims;
+			const claims = (req.body as { claims?: unknown } | null | undefined)?.claims;
 			if (!Array.isArray(claims) || claims.length > MAX_CLAIMS) throw new TawasulError(400, 'invalid_format');
 			const accepted = deps.secretsKey ? await recordClaims(deps.store, deps.secretsKey, claims) : 0;
 			res.json({ accepted, refused: claims.length - accepted });
 		})
 	);
 	router.use('/api/references', (error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-		void _next;
 		sendError(res, error);
 	});
 	return router;

@@ -49,7 +49,7 @@ function sealReference(key: Buffer, ref: string, caseKey: string): string {
 
 export function isSealed(key: Buffer, ref: string, caseKey: string, seal: string): boolean {
 	const expected = Buffer.from(sealReference(key, ref, caseKey));
-	const given = Buffer.from(String(seal));
+	const given = Buffer.from(seal);
 	return given.length === expected.length && timingSafeEqual(given, expected);
 }
 

@@ -46,7 +46,7 @@ export async function aboveCurrent(store: Store, writes: Projection[]): Promise<
 		}
 		if (!response.ok) throw new Error(`reading ${db} revisions answered ${response.status}`);
 		const { rows } = (await response.json()) as { rows: { key: string; value?: { rev: string; deleted?: boolean } }[] };
-		const current = new Map(rows.filter((row) => row.value).map((row) => [row.key, { rev: Number.parseInt(row.value!.rev, 10), deleted: row.value!.deleted === true }]));
+		const current = new Map(rows.flatMap(({ key, value }) => (value ? [[key, { rev: Number.parseInt(value.rev, 10), deleted: value.deleted === true }] as const] : [])));
 		for (const write of group) {
 			const there = current.get(write.doc._id);
 			const removing = (write.doc as { _deleted?: boolean })._deleted === true;
@@ -55,8 +55,6 @@ export async function aboveCurrent(store: Store, writes: Projection[]): Promise<
 				continue;
 			}
 			const { _rev, _revisions, ...fields } = write.doc;
-			void _rev;
-			void _revisions;
 			out.push({ db, doc: withRevision(fields, db, there.rev + 1) });
 		}
 	}

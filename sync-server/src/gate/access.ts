@@ -183,7 +183,7 @@ function parsePath(rawPath: string): Omit<ParsedPath, 'query'> | null {
 	};
 }
 
-const PULL: Record<string, string[]> = {
+const PULL: Partial<Record<Target['kind'], string[]>> = {
 	db_info: ['GET', 'HEAD'],
 	changes: ['GET'],
 	bulk_get: ['POST'],
@@ -193,7 +193,7 @@ const PULL: Record<string, string[]> = {
 	attachment: ['GET', 'HEAD']
 };
 
-const PUSH: Record<string, string[]> = {
+const PUSH: Partial<Record<Target['kind'], string[]>> = {
 	db_info: ['GET', 'HEAD'],
 	local: ['GET', 'PUT'],
 	revs_diff: ['POST'],

@@ -33,11 +33,18 @@ export function readBody(req: Request, limit: number): Promise<BodyResult> {
 		};
 		const onData = (chunk: Buffer) => {
 			received += chunk.length;
-			if (received > limit || (declared !== null && received > declared)) return finish({ ok: false, status: 413 });
+			if (received > limit || (declared !== null && received > declared)) {
+				finish({ ok: false, status: 413 });
+				return;
+			}
 			chunks.push(chunk);
 		};
-		const onEnd = () => finish(declared !== null && received !== declared ? { ok: false, status: 400 } : { ok: true, body: Buffer.concat(chunks, received) });
-		const onError = () => finish({ ok: false, status: 400 });
+		const onEnd = () => {
+			finish(declared !== null && received !== declared ? { ok: false, status: 400 } : { ok: true, body: Buffer.concat(chunks, received) });
+		};
+		const onError = () => {
+			finish({ ok: false, status: 400 });
+		};
 		req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onError);
 	});
 }

@@ -49,7 +49,8 @@ function refuseBody(req: Request, res: Response, status: 400 | 413): void {
 	const declared = Number(req.headers['content-length'] ?? Number.NaN);
 	if (!(declared <= MAX_REQUEST_BYTES + DRAIN_BYTES) || req.readableEnded) {
 		res.setHeader('Connection', 'close');
-		return denied(res, status);
+		denied(res, status);
+		return;
 	}
 	let dropped = 0;
 	req.on('data', (chunk: Buffer) => {
@@ -78,17 +79,33 @@ export function gateRouter(deps: { store: Store; now?: () => Date; quotas?: Quot
 		const user = (res.locals.user as SessionUser | null) ?? null;
 		const parsed = parseDbPath(rawPath, rawQuery);
 		// 401 without a session, 403 with one, as for every other refusal (access.ts).
-		if (!parsed) return denied(res, user ? 403 : 401);
+		if (!parsed) {
+			denied(res, user ? 403 : 401);
+			return;
+		}
 		const decision = decide(user, req.method, parsed);
-		if (!decision.allow) return denied(res, decision.status);
+		if (!decision.allow) {
+			denied(res, decision.status);
+			return;
+		}
 		res.locals.parsed = parsed;
-		if (parsed.db === DB.INTAKE && parsed.target.kind === 'db_info') return intakeInfo(res);
+		if (parsed.db === DB.INTAKE && parsed.target.kind === 'db_info') {
+			intakeInfo(res);
+			return;
+		}
 		const isIntakeWrite = parsed.db === DB.INTAKE && parsed.target.kind === 'bulk_docs';
 		readBody(req, isIntakeWrite ? MAX_REQUEST_BYTES : OTHER_BODY_BYTES)
 			.then((read) => {
-				if (!read.ok) return refuseBody(req, res, read.status);
+				if (!read.ok) {
+					refuseBody(req, res, read.status);
+					return;
+				}
 				req.body = read.body;
-				if (isIntakeWrite) return intakeBulkDocs(store, quotas, user!, req, res, now());
+				if (isIntakeWrite) {
+					// decide() lets nobody write into intake without a session.
+					if (!user) throw new Error('intake write reached without a session');
+					return intakeBulkDocs(store, quotas, user, req, res, now());
+				}
 				if (parsed.db === DB.INTAKE && parsed.target.kind === 'revs_diff') return revsDiff(store, req, res);
 				if (parsed.target.kind === 'local') return localDoc(store, user, parsed.db, parsed.target.id, req, res);
 				return forward(store, req, res, parsed);
@@ -110,13 +127,17 @@ async function localDoc(store: Store, user: SessionUser | null, db: string, id: 
 	const storedId = localIdFor(user, id);
 	let body: string | undefined;
 	if (req.method === 'PUT') {
-		let doc: Record<string, unknown>;
+		let doc: unknown;
 		try {
 			doc = JSON.parse((req.body as Buffer).toString('utf8'));
 		} catch {
-			return denied(res, 400);
+			denied(res, 400);
+			return;
 		}
-		if (!doc || typeof doc !== 'object' || Array.isArray(doc) || JSON.stringify(doc).length > 64 * 1024) return denied(res, 400);
+		if (!doc || typeof doc !== 'object' || Array.isArray(doc) || JSON.stringify(doc).length > 64 * 1024) {
+			denied(res, 400);
+			return;
+		}
 		body = JSON.stringify({ ...doc, _id: `_local/${storedId}` });
 	}
 	const upstream = await store.fetch(`/${db}/_local/${encodeURIComponent(storedId)}`, {
@@ -124,7 +145,7 @@ async function localDoc(store: Store, user: SessionUser | null, db: string, id: 
 		headers: { 'content-type': 'application/json', accept: 'application/json' },
 		body
 	});
-	const answer = (await upstream.json()) as Record<string, unknown>;
+	const answer = (await upstream.json()) as Record<string, unknown> | null;
 	if (answer && (answer._id === `_local/${storedId}` || answer.id === `_local/${storedId}`)) {
 		if ('_id' in answer) answer._id = `_local/${id}`;
 		if ('id' in answer) answer.id = `_local/${id}`;
@@ -139,14 +160,18 @@ async function forward(store: Store, req: Request, res: Response, parsed: Parsed
 		if (typeof value === 'string') headers[name] = value;
 	}
 	const abort = new AbortController();
-	res.on('close', () => abort.abort());
-	const hasBody = Buffer.isBuffer(req.body) && req.body.length > 0 && req.method !== 'GET' && req.method !== 'HEAD';
+	res.on('close', () => {
+		abort.abort();
+	});
+	const received: unknown = req.body;
+	// Copied into a plain Uint8Array, the body type fetch takes; what is forwarded is at most OTHER_BODY_BYTES.
+	const upload = Buffer.isBuffer(received) && received.length > 0 && req.method !== 'GET' && req.method !== 'HEAD' ? new Uint8Array(received) : undefined;
 	let upstream: globalThis.Response;
 	try {
 		upstream = await store.fetch(parsed.storePath + parsed.query, {
 			method: req.method,
 			headers,
-			body: hasBody ? req.body : undefined,
+			body: upload,
 			signal: abort.signal
 		});
 	} catch (error) {
@@ -171,7 +196,9 @@ async function forward(store: Store, req: Request, res: Response, parsed: Parsed
 		return;
 	}
 	Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream)
-		.on('error', () => res.destroy())
+		.on('error', () => {
+			res.destroy();
+		})
 		.pipe(res);
 }
 
@@ -192,21 +219,26 @@ function refusal(verdict: Extract<ReturnType<typeof checkAction>, { ok: false }>
 }
 
 async function intakeBulkDocs(store: Store, quotas: Quotas, user: SessionUser, req: Request, res: Response, at: Date): Promise<void> {
-	let body: { docs?: unknown[]; new_edits?: boolean };
+	let body: unknown;
 	try {
 		body = JSON.parse((req.body as Buffer).toString('utf8'));
 	} catch {
-		return denied(res, 400);
+		denied(res, 400);
+		return;
 	}
-	if (!body || !Array.isArray(body.docs) || body.docs.length > 1000) return denied(res, 400);
-	const newEdits = body.new_edits !== false;
+	const { docs, new_edits } = typeof body === 'object' && body !== null ? (body as { docs?: unknown; new_edits?: unknown }) : {};
+	if (!Array.isArray(docs) || docs.length > 1000) {
+		denied(res, 400);
+		return;
+	}
+	const newEdits = new_edits !== false;
 	let ordered: BulkResult[];
 	try {
-		ordered = await admitActions(store, quotas, user, body.docs, at, newEdits);
+		ordered = await admitActions(store, quotas, user, docs, at, newEdits);
 	} catch (error) {
 		if (!(error instanceof GateBusy)) throw error;
 		// Nothing of the request was kept or counted: the replicator tries it again later.
-		log.warn('intake busy re-encoding files', { user: user.user_id, docs: body.docs.length });
+		log.warn('intake busy re-encoding files', { user: user.user_id, docs: docs.length });
 		res.setHeader('Retry-After', '5');
 		res.status(503).json({ error: 'busy', reason: 'busy', message_key: 'errors.busy' });
 		return;
@@ -305,6 +337,9 @@ function jsonLength(raw: unknown): number {
 
 type Accepted = { index: number; doc: Record<string, unknown> };
 
+/** checkAction let the action in, so its `client_time`, when there, is text. */
+const clientTime = (action: Accepted): string => (typeof action.doc.client_time === 'string' ? action.doc.client_time : '');
+
 function deviceOrderRounds(actions: Accepted[]): Accepted[][] {
 	const byCase = new Map<string, Accepted[]>();
 	for (const action of actions) {
@@ -313,8 +348,10 @@ function deviceOrderRounds(actions: Accepted[]): Accepted[][] {
 	}
 	const rounds: Accepted[][] = [];
 	for (const list of byCase.values()) {
-		list.sort((a, b) => String(a.doc.client_time ?? '').localeCompare(String(b.doc.client_time ?? '')) || a.index - b.index);
-		list.forEach((action, k) => (rounds[k] ??= []).push(action));
+		list.sort((a, b) => clientTime(a).localeCompare(clientTime(b)) || a.index - b.index);
+		list.forEach((action, k) => {
+			(rounds[k] ??= []).push(action);
+		});
 	}
 	return rounds;
 }
@@ -360,10 +397,14 @@ async function revsDiff(store: Store, req: Request, res: Response): Promise<void
 	try {
 		body = JSON.parse((req.body as Buffer).toString('utf8'));
 	} catch {
-		return denied(res, 400);
+		denied(res, 400);
+		return;
 	}
 	const answer = await intakeRevsDiff(store, body);
-	if (!answer) return denied(res, 400);
+	if (!answer) {
+		denied(res, 400);
+		return;
+	}
 	res.status(200).json(answer);
 }
 

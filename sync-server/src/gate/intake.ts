@@ -78,7 +78,7 @@ export interface ActionStamp {
 
 /** `raw` is one element of `_bulk_docs`' `docs`; `size` its JSON length, files included. */
 export function checkAction(raw: unknown, size: number, user: SessionUser, now: Date, stamp: ActionStamp = {}): Verdict {
-	const doc = raw as Record<string, unknown> & { _deleted?: boolean; _revisions?: unknown };
+	const doc = raw as (Record<string, unknown> & { _deleted?: boolean; _revisions?: unknown }) | null | undefined;
 	const id = typeof doc?._id === 'string' && doc._id.length <= 200 ? doc._id : '';
 	const refuse = (reason: ErrorCode | 'forbidden', field?: string): Verdict => ({ ok: false, id, reason, ...(field ? { field } : {}) });
 	if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return refuse('invalid_format');
@@ -92,15 +92,15 @@ export function checkAction(raw: unknown, size: number, user: SessionUser, now: 
 	// revision with a longer history would be stored as a later revision of the action. Replication
 	// of a first revision sends exactly { start: 1, ids: [<hash of _rev>] }.
 	if (doc._revisions !== undefined) {
-		const history = doc._revisions as { start?: unknown; ids?: unknown } | null;
-		const ids = history?.ids;
-		if (history?.start !== 1 || !Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== 'string' || doc._rev !== `1-${ids[0]}`) return refuse('forbidden', '_revisions');
+		const history: unknown = doc._revisions;
+		const { start, ids } = typeof history === 'object' && history !== null ? (history as { start?: unknown; ids?: unknown }) : {};
+		if (start !== 1 || !Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== 'string' || doc._rev !== `1-${ids[0]}`) return refuse('forbidden', '_revisions');
 	}
 	if (doc.type !== 'action') return refuse('invalid_format', 'type');
 	if (!(ACTION_KINDS as readonly unknown[]).includes(doc.kind)) return refuse('invalid_format', 'kind');
 	if (!KINDS_BY_ROLE[user.role].includes(doc.kind as ActionKind)) return refuse('not_allowed', 'kind');
-	const author = doc.author as { user_id?: unknown; role?: unknown } | undefined;
-	if (author !== undefined && (author?.user_id !== user.user_id || author?.role !== user.role)) return refuse('not_allowed', 'author');
+	const author = doc.author as { user_id?: unknown; role?: unknown } | null | undefined;
+	if (author !== undefined && (author?.user_id !== user.user_id || author.role !== user.role)) return refuse('not_allowed', 'author');
 	// HEIC is told before the schema judges names and types, so the citizen hears why.
 	const heads = sniffHeads(doc._attachments);
 	const heic = [...heads].find(([, type]) => type === HEIC);

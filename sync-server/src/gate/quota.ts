@@ -80,7 +80,9 @@ export function fitActions(buckets: Record<string, Usage>, actions: ActionDoc[],
 	let hourCases = sum(HOUR_BUCKETS, 'cases');
 	let dayCases = sum(DAY_BUCKETS, 'cases');
 	let dayBytes = sum(DAY_BUCKETS, 'bytes');
-	const here = (kept[current] ??= { cases: 0, bytes: 0 });
+	// The current bucket is there only once an action was counted in it.
+	if (!Object.hasOwn(kept, current)) kept[current] = { cases: 0, bytes: 0 };
+	const here = kept[current];
 	const fits = actions.map((action) => {
 		const isCase = action.kind === 'submit' ? 1 : 0;
 		const bytes = attachmentBytes(action);

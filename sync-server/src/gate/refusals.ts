@@ -11,7 +11,8 @@ import type { Store } from '../store.js';
 
 export async function recordGateRefusals(store: Store, actions: ActionDoc[], code: string, at: string): Promise<void> {
 	if (actions.length === 0) return;
-	const refusals = actions.filter((a) => a.author?.user_id && hasAccount(a.author.user_id)).map((a) => rejectionDoc(a._id, a.case_key, a.kind, code, at, a.author!.user_id));
+	// An anonymous report's author has no database to be told in.
+	const refusals = actions.flatMap((a) => (a.author?.user_id && hasAccount(a.author.user_id) ? [rejectionDoc(a._id, a.case_key, a.kind, code, at, a.author.user_id)] : []));
 	const audits = actions.map((a) => caseAuditEntry(a, null, { kind: 'rejected', code }, at));
 	await Promise.all([writeProjections(store, refusals), writeAudit(store, audits)]);
 }
