@@ -45,8 +45,9 @@ export interface PendingReceipt {
 	kiosk: { name: string; centre: string };
 }
 
-/** The case's fields as the kiosk sends them, its photos inline (base64). */
-async function filingBody(fields: DraftFields, files: OutgoingFile[]): Promise<Record<string, unknown>> {
+/** The case's fields as the kiosk (and an anonymous report, anonymous-report.ts) sends them,
+ * its photos inline (base64). */
+export async function filingBody(fields: DraftFields, files: OutgoingFile[]): Promise<Record<string, unknown>> {
 	const body: Record<string, unknown> = { ...submitFields(fields, parseLocation(fields.location)) };
 	if (files.length) {
 		const attachments = namedAttachments(files);

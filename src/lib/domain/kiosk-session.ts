@@ -64,3 +64,7 @@ export interface KioskPhoneSession {
 	/** The last digits of the citizen's number, to show who is signed in; null without one. */
 	phone_end: string | null;
 }
+
+/** How long the anonymous report's page waits for the reference before saying it was sent
+ * without one on screen. */
+export const ANONYMOUS_REPORT_RECEIPT_WAIT_MS = 20_000;
