@@ -14,7 +14,7 @@ export function ensureDesignDoc(store: Store, db: string, id: string, fields: De
 	const key = `${db}/${id}`;
 	let done = byDoc.get(key);
 	if (!done) {
-		done = install(store, db, id, fields).catch((error) => {
+		done = install(store, db, id, fields).catch((error: unknown) => {
 			byDoc.delete(key);
 			throw error;
 		});

@@ -46,7 +46,7 @@ async function updateRounds<T extends object, R>(
 		const { next, result } = change(current);
 		if (!next) return { result };
 		try {
-			await db.insert({ ...next, _id: id, ...(current ? { _rev: current._rev } : {}) } as T);
+			await db.insert({ ...next, _id: id, ...(current ? { _rev: current._rev } : {}) });
 			return { result };
 		} catch (error) {
 			if (statusOf(error) !== 409) throw error;

@@ -29,7 +29,8 @@ function faultOf(error: unknown): string {
 	if (cause?.code) return cause.code;
 	const status = (error as { statusCode?: number }).statusCode;
 	if (status) return `answered ${status}`;
-	return (error as Error)?.message ?? String(error);
+	// Anything may be thrown: a string, or nothing at all.
+	return (error as { message?: string } | null | undefined)?.message ?? String(error);
 }
 
 /** The store's own trouble (restarting, overloaded), as opposed to a fault of the work. */

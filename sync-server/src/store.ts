@@ -137,7 +137,9 @@ async function startEmbedded(dataDir: string): Promise<{ url: string; close: () 
 			if (message.port !== undefined) resolve(message.port);
 			if (message.error) log.error('embedded store error', { error: message.error });
 		});
-		worker.on('error', (error) => log.error('embedded store failed', { error: error.message }));
+		worker.on('error', (error) => {
+			log.error('embedded store failed', { error: error.message });
+		});
 		worker.once('exit', (code) => {
 			reject(new Error(`embedded store exited with ${code}`));
 			if (closing) return;
@@ -150,7 +152,11 @@ async function startEmbedded(dataDir: string): Promise<{ url: string; close: () 
 		url: `http://tawasul:${secret}@127.0.0.1:${port}`,
 		close: async () => {
 			closing = true;
-			const closed = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+			const closed = new Promise<void>((resolve) =>
+				worker.once('message', () => {
+					resolve();
+				})
+			);
 			worker.postMessage('close');
 			await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
 			await worker.terminate();

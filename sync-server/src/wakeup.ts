@@ -87,7 +87,8 @@ export class PollingLoop {
 				if (!(await this.steps.round())) await this.wakeup.pause(this.steps.pollMs);
 				backoff = 250;
 			} catch (error) {
-				if (!this.active) break;
+				// stop() may have run while the round was awaited.
+				if (!this.running) break;
 				this.report(`${this.steps.name} sender failed, will retry`, error);
 				await new Promise((resolve) => setTimeout(resolve, backoff));
 				backoff = Math.min(backoff * 2, 10_000);

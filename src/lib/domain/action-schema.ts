@@ -201,5 +201,5 @@ export function parseAction(raw: unknown): ParsedAction {
 		return { ok: false, errors: [{ field: 'kind', code: 'invalid_format' }] };
 	}
 	const result = v.safeParse(ACTION_SCHEMAS[kindName as ActionKind], raw);
-	return result.success ? { ok: true, action: result.output as ActionDoc } : { ok: false, errors: fieldErrors(result.issues) };
+	return result.success ? { ok: true, action: result.output } : { ok: false, errors: fieldErrors(result.issues) };
 }

@@ -26,12 +26,15 @@ export function fileBytes(data: string | Blob): number {
 	return Math.floor((data.length * 3) / 4) - padding;
 }
 
+/** The same, looked up by a type a device declared, which may be none of them. */
+const EXTENSION_BY_TYPE: Partial<Record<string, string>> = EXTENSION_OF;
+
 /** The names the app gives an action's files, in order: `photo-1.jpg`, `photo-2.png`,
  * `document-1.pdf`… Never the name the file had on the phone, which may hold anything. */
 export function attachmentNamesFor(contentTypes: string[]): string[] {
 	const counts = { photo: 0, document: 0 };
 	return contentTypes.map((type) => {
 		const stem = type === 'application/pdf' ? 'document' : 'photo';
-		return `${stem}-${++counts[stem]}.${EXTENSION_OF[type as AllowedContentType] ?? 'bin'}`;
+		return `${stem}-${++counts[stem]}.${EXTENSION_BY_TYPE[type] ?? 'bin'}`;
 	});
 }

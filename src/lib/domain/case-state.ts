@@ -42,8 +42,11 @@ export const SUGGESTION_NEXT: Record<SuggestionState, readonly SuggestionState[]
 	declined: ['under_study']
 };
 
+/** The same, looked up by a state read from a stored case, which may be one this version does not know. */
+const NEXT_BY_STATE: Partial<Record<string, readonly SuggestionState[]>> = SUGGESTION_NEXT;
+
 export function nextSuggestionStates(caseDoc: Pick<CaseFacts, 'suggestion_state'>): readonly SuggestionState[] {
-	return SUGGESTION_NEXT[caseDoc.suggestion_state ?? 'new'] ?? [];
+	return NEXT_BY_STATE[caseDoc.suggestion_state ?? 'new'] ?? [];
 }
 
 /** Kinds only the citizen who owns the case takes. */

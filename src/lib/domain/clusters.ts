@@ -85,12 +85,16 @@ function statusAt(history: readonly ClusterStatusChange[], at: string): ClusterS
 /** What a rebuild keeps of a cluster that existed before it: the study of it is the entity's work. */
 export type CarriedStudy = Pick<ClusterDoc, 'status' | 'history'>;
 
-/** Whether a case is one the clusters follow: complaints and inquiries, with an entity and a time. */
-export function clusteredCase(caseDoc: Pick<CaseDoc, 'type' | 'case_type' | 'entity_id' | 'created_at'>): boolean {
+/** A case read from the store, replicated from devices: its texts and citizen may be missing. */
+type StoredCase = Omit<CaseDoc, 'subject' | 'body' | 'citizen_id'> & Partial<Pick<CaseDoc, 'subject' | 'body' | 'citizen_id'>>;
+
+/** Whether a case is one the clusters follow: complaints and inquiries, with an entity and a time.
+ * Any document of the store may be asked, hence its type as a plain string. */
+export function clusteredCase(caseDoc: Pick<CaseDoc, 'case_type' | 'entity_id' | 'created_at'> & { type: string }): boolean {
 	return caseDoc.type === DOC_TYPES.CASE && caseDoc.case_type !== 'suggestion' && !!caseDoc.entity_id && !!caseDoc.created_at;
 }
 
-export function comparedText(caseDoc: Pick<CaseDoc, 'subject' | 'body'>): string {
+export function comparedText(caseDoc: Partial<Pick<CaseDoc, 'subject' | 'body'>>): string {
 	return `${caseDoc.subject ?? ''} ${caseDoc.body ?? ''}`.slice(0, COMPARED_CHARS);
 }
 
@@ -176,7 +180,7 @@ export class ClusterIndex {
 
 	/** Puts the case into its cluster; returns that cluster, or null when the case was already in
 	 * one or is not followed. Cases must come in `arrivalOrder`. */
-	add(caseDoc: CaseDoc): ClusterDoc | null {
+	add(caseDoc: StoredCase): ClusterDoc | null {
 		if (!clusteredCase(caseDoc) || caseDoc.entity_id !== this.entityId || this.members.has(caseDoc.case_key)) return null;
 		const text = comparedText(caseDoc);
 		const prepared = prepareText(text);
@@ -207,7 +211,10 @@ export class ClusterIndex {
 				for (const id of ids ?? []) {
 					if (seen.has(id)) continue;
 					seen.add(id);
-					yield this.entries.get(id)!;
+					const entry = this.entries.get(id);
+					// unindex removes an id from every index along with its entry.
+					if (!entry) throw new Error(`cluster ${id} is indexed but not held`);
+					yield entry;
 				}
 			}
 		}
@@ -283,7 +290,7 @@ function earlier(a: ClusterDoc, b: ClusterDoc): boolean {
 	return a.started_at < b.started_at || (a.started_at === b.started_at && a._id < b._id);
 }
 
-function started(caseDoc: CaseDoc, member: ClusterMember, text: string, carried: ReadonlyMap<string, CarriedStudy>): ClusterDoc {
+function started(caseDoc: StoredCase, member: ClusterMember, text: string, carried: ReadonlyMap<string, CarriedStudy>): ClusterDoc {
 	const id = clusterDocId(caseDoc.entity_id, caseDoc.case_key);
 	const study = carried.get(id);
 	return {
@@ -304,7 +311,8 @@ function started(caseDoc: CaseDoc, member: ClusterMember, text: string, carried:
 function joined(doc: ClusterDoc, member: ClusterMember, text: string): ClusterDoc {
 	const flagged: ClusterMember = statusAt(doc.history, member.at) === 'fixed' ? { ...member, f: 1 } : member;
 	// The first case's text stays: it is what the cluster is about; the latest ones follow its drift.
-	const [first, ...rest] = doc.samples;
+	const first = doc.samples.at(0);
+	const rest = doc.samples.slice(1);
 	const samples = first ? [first, ...[...rest, { k: member.k, text }].slice(-(CLUSTER_SAMPLES - 1))] : [{ k: member.k, text }];
 	return {
 		...doc,

@@ -4,7 +4,7 @@
 export const ALLOWED_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const;
 export type AllowedContentType = (typeof ALLOWED_CONTENT_TYPES)[number];
 
-const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+const ascii = (s: string) => Array.from(s, (c) => c.charCodeAt(0));
 
 /** Byte patterns at given offsets; every pattern of a signature must match. */
 const SIGNATURES: { type: AllowedContentType; parts: [offset: number, bytes: number[]][] }[] = [

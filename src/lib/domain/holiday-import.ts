@@ -59,7 +59,8 @@ export interface RepeatSummary {
 }
 
 export interface ImportPlan {
-	add: ImportRow[];
+	/** Days to add always have their date. */
+	add: (ImportRow & { date: string })[];
 	refused: ImportRow[];
 	repeating: RepeatSummary[];
 }
@@ -145,7 +146,11 @@ function names(event: IcsEvent): { name_ar: string; name_en: string } {
 /** Why a whole event is refused before its days are looked at, if it is. */
 function eventRefusal(event: IcsEvent): Pick<ImportRow, 'refused' | 'detail'> | null {
 	if (event.problem) return { refused: event.problem, ...(event.raw ? { detail: event.raw } : {}) };
-	if (!expands(event)) return { refused: 'recurrence_unsupported', detail: event.rule!.text.slice(0, 80) };
+	if (!expands(event)) {
+		// An event without a problem has its start, so it is its rule that cannot be expanded.
+		if (!event.rule) throw new Error(`holiday event of line ${event.line} has neither a problem nor a rule`);
+		return { refused: 'recurrence_unsupported', detail: event.rule.text.slice(0, 80) };
+	}
 	const { name_ar, name_en } = names(event);
 	if (!name_ar && !name_en) return { refused: 'missing_name' };
 	const { min, max } = HOLIDAY_LIMITS.name;
@@ -211,8 +216,8 @@ export function planHolidayImport(events: IcsEvent[], existing: ReadonlyMap<numb
 export function addedByYear(plan: ImportPlan): Map<number, HolidayDay[]> {
 	const out = new Map<number, HolidayDay[]>();
 	for (const row of plan.add) {
-		const year = yearOf(row.date!);
-		out.set(year, [...(out.get(year) ?? []), { date: row.date!, name_ar: row.name_ar, name_en: row.name_en }]);
+		const year = yearOf(row.date);
+		out.set(year, [...(out.get(year) ?? []), { date: row.date, name_ar: row.name_ar, name_en: row.name_en }]);
 	}
 	return out;
 }

@@ -54,7 +54,8 @@ export interface IcsFile {
 interface ContentLine {
 	line: number;
 	name: string;
-	params: Record<string, string>;
+	/** Only the parameters the file wrote. */
+	params: Record<string, string | undefined>;
 	value: string;
 }
 
@@ -66,7 +67,7 @@ function unfold(text: string): { line: number; text: string }[] {
 		.replace(/^\uFEFF/, '')
 		.split(/\r\n|\n|\r/)
 		.forEach((raw, i) => {
-			const last = out[out.length - 1];
+			const last = out.at(-1);
 			if ((raw.startsWith(' ') || raw.startsWith('\t')) && last) last.text += raw.slice(1);
 			else if (raw.length > 0) out.push({ line: i + 1, text: raw });
 		});
@@ -84,7 +85,7 @@ function contentLine(line: number, text: string): ContentLine | null {
 		else if (!quoted && c === ':') {
 			const head = text.slice(0, i);
 			const parts = [0, ...cuts].map((from, k) => head.slice(k === 0 ? 0 : from + 1, cuts[k] ?? head.length));
-			const params: Record<string, string> = {};
+			const params: Record<string, string | undefined> = {};
 			for (const part of parts.slice(1)) {
 				const eq = part.indexOf('=');
 				if (eq > 0) params[part.slice(0, eq).toUpperCase()] = part.slice(eq + 1).replace(/^"|"$/g, '');
@@ -112,7 +113,8 @@ function dayOf(value: string, timeZone: string, exclusiveEnd: boolean): string |
 	const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/.exec(value.trim());
 	if (!m) return null;
 	const day = calendarDate(m[1], m[2], m[3]);
-	if (!day || m[4] === undefined) return day;
+	// The time is optional: its groups are undefined when the value is a DATE.
+	if (!day || m.at(4) === undefined) return day;
 	if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60) return null;
 	let local = day;
 	let time = `${m[4]}${m[5]}${m[6]}`;

@@ -36,7 +36,8 @@ function readScore(value: unknown): number | null | undefined {
 }
 
 export interface RatingInput {
-	scores: Partial<Record<RatingCriterion, unknown>>;
+	/** Absent when the request sent none. */
+	scores?: Partial<Record<RatingCriterion, unknown>>;
 	comment?: unknown;
 }
 
@@ -55,7 +56,7 @@ export function checkRating(input: RatingInput): RatingCheck {
 	let comment = '';
 	if (input.comment !== undefined && input.comment !== null) {
 		if (typeof input.comment !== 'string') errors.push({ field: 'comment', code: 'invalid_format' });
-		else if ([...input.comment.trim()].length > RATING_COMMENT_MAX) {
+		else if (Array.from(input.comment.trim()).length > RATING_COMMENT_MAX) {
 			errors.push({ field: 'comment', code: 'too_long', params: { max: RATING_COMMENT_MAX } });
 		} else comment = input.comment.trim();
 	}

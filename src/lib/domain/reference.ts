@@ -45,7 +45,7 @@ export function formatReference(year: number, seq: number): string {
 
 /** The canonical `YY-SSSSSS-C` form of what a person typed or read out, or null when it is not a
  * reference with a correct check digit. Spaces, dashes and Arabic-Indic digits are accepted. */
-export function normalizeReference(input: string): string | null {
+export function normalizeReference(input: unknown): string | null {
 	const digits = toAsciiDigits(String(input)).replace(/[\s\-‐‑‒–—_./]/g, '');
 	const m = REFERENCE_DIGITS.exec(digits);
 	if (!m) return null;

@@ -34,8 +34,9 @@ export function pauseSla(sla: SlaState, at: Date): SlaState {
 
 /** Gives back the working time spent waiting: due_at moves by exactly what paused_ms gains. */
 export function resumeSla(sla: SlaState, at: Date, cal: WorkCalendar): SlaState {
-	if (slaPhase(sla) !== 'paused') return sla;
-	const waited = workingMsBetween(new Date(sla.paused_at!), at, cal);
+	const pausedAt = sla.paused_at;
+	if (slaPhase(sla) !== 'paused' || !pausedAt) return sla;
+	const waited = workingMsBetween(new Date(pausedAt), at, cal);
 	return {
 		...sla,
 		paused_at: null,
@@ -69,8 +70,9 @@ export function isOverdue(sla: SlaState, now: Date): boolean {
 }
 
 export function repliedWithinPeriod(sla: SlaState): boolean | null {
-	if (!sla.stopped_at) return null;
-	return effectiveStop(sla)! <= ms(sla.due_at);
+	const stop = effectiveStop(sla);
+	if (!sla.stopped_at || stop === null) return null;
+	return stop <= ms(sla.due_at);
 }
 
 /** Real milliseconds until due; negative when late; frozen while paused or stopped. */

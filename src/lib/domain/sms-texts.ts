@@ -35,7 +35,7 @@ export function placeholdersIn(text: string): string[] {
 }
 
 /** Fills a text's placeholders; a required value the text left out is added at its end. */
-export function fillSmsText(key: SmsTextKey, text: string, values: Record<string, string>): string {
+export function fillSmsText(key: SmsTextKey, text: string, values: Record<string, string | undefined>): string {
 	const filled = text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 	const used = new Set(placeholdersIn(text));
 	const missing = (SMS_TEXTS[key].required as readonly string[]).filter((name) => !used.has(name) && values[name] !== undefined);

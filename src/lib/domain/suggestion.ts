@@ -46,7 +46,7 @@ export function isPublicLink(value: unknown): value is string {
 	}
 }
 
-const chars = (s: string) => [...s.trim()].length;
+const chars = (s: string) => Array.from(s.trim()).length;
 
 function checkStepText(errors: FieldError[], field: 'body' | 'reason', value: unknown, min: number, max: number, required: boolean): void {
 	if (value === undefined || (typeof value === 'string' && cleanUserText(value).trim() === '')) {

@@ -1,5 +1,5 @@
 import { ALLOWED_CONTENT_TYPES } from './content-type';
-import { ACTION_KINDS, CASE_TYPES, ID_PATTERN, SUGGESTION_STATES, type ActionDoc, type AttachmentStub, type ActionKind } from './doc-types';
+import { ACTION_KINDS, CASE_TYPES, ID_PATTERN, SUGGESTION_STATES, type ActionDoc, type AttachmentStub, type ActionKind, type CaseType } from './doc-types';
 import type { FieldError } from './errors';
 import { checkRating } from './rating';
 import { LIMITS } from './limits';
@@ -18,7 +18,8 @@ export { LIMITS } from './limits';
 /** Kinds that carry files, per docs/design.md; a note or a transfer has none. */
 export const KINDS_WITH_FILES: readonly ActionKind[] = ['submit', 'provide_info', 'reply'];
 
-export type DraftFields = Partial<Pick<ActionDoc, 'subject' | 'body' | 'case_type' | 'entity_id' | 'category_id' | 'location'>>;
+/** A draft read back from the device's storage may hold no type at all. */
+export type DraftFields = Partial<Pick<ActionDoc, 'subject' | 'body' | 'entity_id' | 'category_id' | 'location'>> & { case_type?: CaseType | null };
 
 type TextRule = { min: number; max: number; required: boolean };
 
@@ -34,7 +35,7 @@ function checkText(errors: FieldError[], field: string, value: unknown, rule: Te
 		errors.push({ field, code: 'invalid_format' });
 		return;
 	}
-	const length = [...value.trim()].length;
+	const length = Array.from(value.trim()).length;
 	if (length < rule.min) errors.push({ field, code: 'too_short', params: { min: rule.min } });
 	else if (length > rule.max) errors.push({ field, code: 'too_long', params: { max: rule.max } });
 }
@@ -65,7 +66,8 @@ function attachmentSize(att: AttachmentStub): number {
 	return att.data === undefined ? 0 : fileBytes(att.data);
 }
 
-function checkAttachments(errors: FieldError[], kind: ActionKind, attachments: ActionDoc['_attachments']): void {
+/** A device may send a file's name with nothing under it. */
+function checkAttachments(errors: FieldError[], kind: ActionKind, attachments: Record<string, AttachmentStub | null | undefined> | undefined): void {
 	const entries = Object.entries(attachments ?? {});
 	if (!entries.length) return;
 	if (!KINDS_WITH_FILES.includes(kind)) {
@@ -79,7 +81,7 @@ function checkAttachments(errors: FieldError[], kind: ActionKind, attachments: A
 	for (const [name, att] of entries) {
 		const field = `_attachments.${name}`;
 		total += att ? attachmentSize(att) : 0;
-		if (!(ALLOWED_CONTENT_TYPES as readonly string[]).includes(att?.content_type)) {
+		if (!att || !(ALLOWED_CONTENT_TYPES as readonly string[]).includes(att.content_type)) {
 			errors.push({ field, code: 'unsupported_file_type' });
 		} else if (!isSafeAttachmentName(name, att.content_type)) {
 			errors.push({ field, code: 'invalid_file_name' });
@@ -109,25 +111,32 @@ const BODY: TextRule = { min: LIMITS.BODY_MIN, max: LIMITS.BODY_MAX, required: t
 
 function checkKindFields(errors: FieldError[], action: ActionDoc): void {
 	switch (action.kind) {
-		case 'submit':
+		case 'submit': {
 			errors.push(...validateDraftFields(action));
-			if (action.locale !== undefined && action.locale !== 'ar' && action.locale !== 'en') {
+			// Whatever the device sent, not only what the type allows.
+			const locale: unknown = action.locale;
+			if (locale !== undefined && locale !== 'ar' && locale !== 'en') {
 				errors.push({ field: 'locale', code: 'invalid_format' });
 			}
 			if (action.name_consent !== undefined && typeof action.name_consent !== 'boolean') errors.push({ field: 'name_consent', code: 'invalid_format' });
 			return;
+		}
 		case 'provide_info':
 		case 'reply':
 		case 'request_info':
 		case 'note':
-			return checkText(errors, 'body', action.body, BODY);
+			checkText(errors, 'body', action.body, BODY);
+			return;
 		case 'close':
-			return checkText(errors, 'body', action.body, { ...BODY, required: false });
+			checkText(errors, 'body', action.body, { ...BODY, required: false });
+			return;
 		case 'transfer':
 			checkId(errors, 'to_entity_id', action.to_entity_id, true, ID_PATTERN);
-			return checkText(errors, 'reason', action.reason, { min: LIMITS.REASON_MIN, max: LIMITS.REASON_MAX, required: true });
+			checkText(errors, 'reason', action.reason, { min: LIMITS.REASON_MIN, max: LIMITS.REASON_MAX, required: true });
+			return;
 		case 'reopen':
-			return checkText(errors, 'reason', action.reason, { min: LIMITS.REASON_MIN, max: LIMITS.REASON_MAX, required: true });
+			checkText(errors, 'reason', action.reason, { min: LIMITS.REASON_MIN, max: LIMITS.REASON_MAX, required: true });
+			return;
 		case 'suggestion_status':
 			// 'new' is where a suggestion starts, never where it is moved to.
 			if (action.suggestion_state === undefined || (action.suggestion_state as string) === '') errors.push({ field: 'suggestion_state', code: 'required' });
@@ -136,13 +145,15 @@ function checkKindFields(errors: FieldError[], action: ActionDoc): void {
 			if (!errors.some((e) => e.field === 'body')) checkText(errors, 'body', action.body, { ...BODY, required: false });
 			return;
 		case 'link':
-			return checkId(errors, 'primary_key', action.primary_key, true, CASE_KEY_PATTERN);
+			checkId(errors, 'primary_key', action.primary_key, true, CASE_KEY_PATTERN);
+			return;
 		case 'duplicate_added':
 		case 'duplicate_removed':
-			return checkId(errors, 'duplicate_key', action.duplicate_key, true, CASE_KEY_PATTERN);
+			checkId(errors, 'duplicate_key', action.duplicate_key, true, CASE_KEY_PATTERN);
+			return;
 		case 'rate': {
 			checkId(errors, 'reply_action_id', action.reply_action_id, true, /^act:./);
-			const rating = checkRating({ scores: (action.scores ?? {}) as Record<string, unknown>, comment: action.body });
+			const rating = checkRating({ scores: action.scores ?? {}, comment: action.body });
 			if (!rating.ok) errors.push(...rating.errors.map((e) => (e.field === 'comment' ? { ...e, field: 'body' } : e)));
 			return;
 		}
@@ -152,7 +163,9 @@ function checkKindFields(errors: FieldError[], action: ActionDoc): void {
 /** Empty when the action is well formed. Whether it is allowed on the case is case-state's job. */
 export function validateAction(action: ActionDoc): FieldError[] {
 	const errors: FieldError[] = [];
-	if (action.type !== 'action') errors.push({ field: 'type', code: 'invalid_format' });
+	// Whatever the device sent, not only what the type allows.
+	const type: unknown = action.type;
+	if (type !== 'action') errors.push({ field: 'type', code: 'invalid_format' });
 	if (!ACTION_KINDS.includes(action.kind)) return [...errors, { field: 'kind', code: 'invalid_format' }];
 	checkId(errors, '_id', action._id, true, /^act:./);
 	checkId(errors, 'case_key', action.case_key, true);

@@ -10,13 +10,13 @@ import { LIMITS } from '../../../src/lib/domain/limits.js';
 import { isPublicPlace } from '../../../src/lib/domain/nearby.js';
 import type { CaseDoc, Follower } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
-import type { Rule, SideEffect } from './types.js';
+import { caseAfter, type Rule, type SideEffect } from './types.js';
 
 export const follow: Rule = {
 	name: 'follow',
 	filter: (work) => work.after !== null && work.action.kind === 'follow',
 	apply(work, ctx) {
-		const after = work.after!;
+		const after = caseAfter(work);
 		if (!isPublicPlace(ctx.catalogue.categories.get(after.category_id))) throw new TawasulError(404, 'case_not_found');
 		const userId = work.action.author?.user_id ?? '';
 		const followers = after.followers ?? [];

@@ -18,7 +18,7 @@ import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import type { SuggestionDetails } from '../../../src/lib/domain/suggestion.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { isServerActionId, serverActionId } from '../gate/action-ids.js';
-import type { Rule, SideEffect, Work } from './types.js';
+import { caseAfter, type Rule, type SideEffect, type Work } from './types.js';
 
 const LINK_KINDS = new Set(['link', 'unlink', 'duplicate_added', 'duplicate_removed']);
 
@@ -31,15 +31,17 @@ export const link: Rule = {
 	name: 'link',
 	filter: (work) => work.after !== null && (LINK_KINDS.has(work.action.kind) || work.action.kind === 'reply' || work.action.kind === 'transfer' || work.action.kind === 'suggestion_status'),
 	apply(work, ctx) {
-		const after = work.after!;
+		const after = caseAfter(work);
 		const { action } = work;
 		switch (action.kind) {
 			case 'link': {
 				const primary = ctx.caseOf(action.primary_key ?? '');
 				const refusal = linkRefusal(after, primary, action.author);
 				if (refusal) throw new TawasulError(refusal === 'case_not_found' ? 404 : refusal === 'not_allowed' ? 403 : 409, refusal);
-				after.linked_to = { case_key: primary!.case_key, ref: primary!.ref };
-				work.entry = { primary_key: primary!.case_key, linked_ref: primary!.ref };
+				// linkRefusal already refuses a primary that does not exist.
+				if (!primary) throw new TawasulError(404, 'case_not_found');
+				after.linked_to = { case_key: primary.case_key, ref: primary.ref };
+				work.entry = { primary_key: primary.case_key, linked_ref: primary.ref };
 				return;
 			}
 			case 'unlink':
@@ -49,11 +51,14 @@ export const link: Rule = {
 				return;
 			case 'duplicate_added':
 			case 'duplicate_removed':
-				return reconcile(work, ctx.caseOf(action.duplicate_key ?? ''));
+				reconcile(work, ctx.caseOf(action.duplicate_key ?? ''));
+				return;
 			case 'reply':
-				return reply(work, ctx.caseOf(action.primary_key ?? ''));
+				reply(work, ctx.caseOf(action.primary_key ?? ''));
+				return;
 			case 'suggestion_status':
-				return suggestionStep(work, ctx.caseOf(action.primary_key ?? ''));
+				suggestionStep(work, ctx.caseOf(action.primary_key ?? ''));
+				return;
 			case 'transfer':
 				// A linked case stays with its entity: the link would cross entities otherwise.
 				if (after.linked_to || after.duplicates?.length) throw new TawasulError(409, 'case_linked');
@@ -73,11 +78,13 @@ export const link: Rule = {
 		if (action.kind === 'suggestion_status' && entry.answers?.length) {
 			return entry.answers.map((key) => serverAction(action, 'suggestion_status', key, entry.at, { primary_key: caseDoc.case_key, ...stepOf(action) }));
 		}
-		const merged = action.kind === 'duplicate_added' && caseDoc.suggestion && caseDoc.duplicates?.some((d) => d.case_key === action.duplicate_key);
+		const { suggestion } = caseDoc;
+		const duplicateKey = action.duplicate_key;
+		const merged = action.kind === 'duplicate_added' && duplicateKey !== undefined && caseDoc.duplicates?.some((d) => d.case_key === duplicateKey);
 		// Under the id the step's own copy would have: merged, unmerged and merged again, or merged
 		// as the step is taken, the proposer still hears of the step once.
 		const step = [...caseDoc.timeline].reverse().find((e) => e.kind === 'suggestion_status' && !e.primary_key);
-		if (merged && step) return [serverAction(action, 'suggestion_status', action.duplicate_key!, entry.at, { primary_key: caseDoc.case_key, ...detailsAsStep(caseDoc.suggestion!) }, step.action_id)];
+		if (merged && suggestion && step) return [serverAction(action, 'suggestion_status', duplicateKey, entry.at, { primary_key: caseDoc.case_key, ...detailsAsStep(suggestion) }, step.action_id)];
 		return [];
 	}
 };
@@ -98,7 +105,7 @@ function detailsAsStep(details: SuggestionDetails): Partial<ActionDoc> {
  * only by a suggestion still merged into that primary. */
 function suggestionStep(work: Work, primary: CaseDoc | null): void {
 	const { action } = work;
-	const after = work.after!;
+	const after = caseAfter(work);
 	if (action.primary_key) {
 		if (!isServerActionId(action._id)) throw new TawasulError(403, 'not_allowed');
 		const linked = after.linked_to;
@@ -112,7 +119,7 @@ function suggestionStep(work: Work, primary: CaseDoc | null): void {
 
 /** The primary's list follows the duplicate: in it while the duplicate is linked to this case. */
 function reconcile(work: Work, duplicate: CaseDoc | null): void {
-	const after = work.after!;
+	const after = caseAfter(work);
 	if (!isServerActionId(work.action._id)) throw new TawasulError(403, 'not_allowed');
 	if (!duplicate) throw new TawasulError(404, 'case_not_found');
 	const linked = duplicate.linked_to?.case_key === after.case_key;
@@ -125,7 +132,7 @@ function reconcile(work: Work, duplicate: CaseDoc | null): void {
  * if that case is still linked to the primary (a link undone in between leaves it alone). */
 function reply(work: Work, primary: CaseDoc | null): void {
 	const { action } = work;
-	const after = work.after!;
+	const after = caseAfter(work);
 	if (isCopiedReply(action)) {
 		const linked = after.linked_to;
 		if (!linked || linked.case_key !== action.primary_key) throw new TawasulError(409, 'not_linked');

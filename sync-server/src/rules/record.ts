@@ -2,7 +2,7 @@
  * that makes a replay of the same action a no-op. Runs last. */
 import type { ActionDoc, AttachmentRef, TimelineEntry } from '../../../src/lib/domain/doc-types.js';
 import { attachmentDocId } from '../../../src/lib/domain/doc-types.js';
-import type { Rule } from './types.js';
+import { authorOf, caseAfter, type Rule } from './types.js';
 
 function attachmentRefs(action: ActionDoc): AttachmentRef[] {
 	return Object.entries(action._attachments ?? {}).map(([name, stub]) => ({
@@ -18,17 +18,19 @@ export const record: Rule = {
 	filter: (work) => work.after !== null,
 	apply(work) {
 		const { action } = work;
-		const after = work.after!;
+		const after = caseAfter(work);
 		const entry: TimelineEntry = {
 			action_id: action._id,
 			kind: action.kind,
 			at: work.at.toISOString(),
-			author_role: action.author!.role,
-			author_id: action.author!.user_id
+			author_role: authorOf(action).role,
+			author_id: authorOf(action).user_id
 		};
 		if (action.kind !== 'submit' && action.body) entry.body = action.body.trim();
 		if (action.kind === 'transfer') {
-			entry.from_entity_id = work.before!.entity_id;
+			// The transition rule refuses a transfer of a case that does not exist.
+			if (!work.before) throw new Error(`transfer ${action._id} reached record without the case it moves`);
+			entry.from_entity_id = work.before.entity_id;
 			entry.to_entity_id = after.entity_id;
 			entry.reason = action.reason?.trim();
 		}

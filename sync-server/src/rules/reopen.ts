@@ -4,13 +4,13 @@
 import { lastReply, isWithinWindow } from '../../../src/lib/domain/rating.js';
 import { startSla } from '../../../src/lib/domain/sla.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
-import type { Rule } from './types.js';
+import { caseAfter, type Rule } from './types.js';
 
 export const reopen: Rule = {
 	name: 'reopen',
 	filter: (work) => work.action.kind === 'reopen' && work.after !== null,
 	apply(work, ctx) {
-		const after = work.after!;
+		const after = caseAfter(work);
 		const reply = lastReply(after.timeline);
 		if (!reply) throw new TawasulError(409, 'invalid_transition');
 		if (!isWithinWindow(reply.at, work.at)) throw new TawasulError(409, 'window_closed');

@@ -1,7 +1,7 @@
 /** The SLA clock: a request for information pauses it, the citizen's answer resumes it, and
  * the first reply stops it (ARCHITECTURE §4). */
 import { pauseSla, resumeSla, stopSla } from '../../../src/lib/domain/sla.js';
-import type { Rule } from './types.js';
+import { caseAfter, type Rule } from './types.js';
 
 const CLOCK_KINDS = new Set(['request_info', 'provide_info', 'reply']);
 
@@ -10,7 +10,7 @@ export const sla: Rule = {
 	// An interim reply is not the answer: the clock runs on.
 	filter: (work) => CLOCK_KINDS.has(work.action.kind) && !work.action.interim && work.after !== null,
 	apply(work, ctx) {
-		const after = work.after!;
+		const after = caseAfter(work);
 		switch (work.action.kind) {
 			case 'request_info':
 				after.sla = pauseSla(after.sla, work.at);

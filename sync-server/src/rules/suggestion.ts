@@ -8,7 +8,7 @@ import { localDateOf } from '../../../src/lib/domain/calendar.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { suggestionDetails, suggestionStepErrors } from '../../../src/lib/domain/suggestion.js';
 import { isServerActionId } from '../gate/action-ids.js';
-import type { Rule } from './types.js';
+import { caseAfter, type Rule } from './types.js';
 
 export const suggestion: Rule = {
 	name: 'suggestion',
@@ -23,7 +23,8 @@ export const suggestion: Rule = {
 			work.fields = errors;
 			throw new TawasulError(422, errors[0].code, errors);
 		}
-		work.after!.suggestion_state = work.action.suggestion_state;
-		work.after!.suggestion = suggestionDetails(work.action, work.at.toISOString());
+		const after = caseAfter(work);
+		after.suggestion_state = work.action.suggestion_state;
+		after.suggestion = suggestionDetails(work.action, work.at.toISOString());
 	}
 };

@@ -2,7 +2,7 @@
  * (settings.transfer_restarts_clock) says a transfer starts a new period. */
 import { restartSla } from '../../../src/lib/domain/sla.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
-import type { Rule } from './types.js';
+import { caseAfter, type Rule } from './types.js';
 
 export const transfer: Rule = {
 	name: 'transfer',
@@ -13,7 +13,7 @@ export const transfer: Rule = {
 			work.fields = [{ field: 'to_entity_id', code: 'unknown_entity' }];
 			throw new TawasulError(422, 'unknown_entity', work.fields);
 		}
-		const after = work.after!;
+		const after = caseAfter(work);
 		if (target.entity_id === after.entity_id) throw new TawasulError(409, 'same_entity');
 		after.entity_id = target.entity_id;
 		const { settings, calendar } = ctx.catalogue;

@@ -1,6 +1,6 @@
 /** The one interface every rule implements. Rules change `work` in memory only; the engine
  * does every read and the single save (docs/design.md, STYLE.md §2). */
-import type { ActionDoc, CaseDoc, CaseStatus, Follower, TimelineEntry } from '../../../src/lib/domain/doc-types.js';
+import type { ActionAuthor, ActionDoc, CaseDoc, CaseStatus, Follower, TimelineEntry } from '../../../src/lib/domain/doc-types.js';
 import type { FieldError } from '../../../src/lib/domain/errors.js';
 import type { Catalogue } from '../engine/catalogue.js';
 
@@ -17,6 +17,18 @@ export interface Work {
 	fields?: FieldError[];
 	/** What a rule adds to the action's timeline entry, which `record` writes. */
 	entry?: Partial<TimelineEntry>;
+}
+
+/** The case as the action leaves it, for a rule whose filter lets through only work that has one. */
+export function caseAfter(work: Work): CaseDoc {
+	if (!work.after) throw new Error(`action ${work.action._id} reached a rule that needs its case, without one`);
+	return work.after;
+}
+
+/** The action's author, which the validate rule requires before any other rule runs. */
+export function authorOf(action: ActionDoc): ActionAuthor {
+	if (!action.author) throw new Error(`action ${action._id} reached a rule without its author`);
+	return action.author;
 }
 
 export interface RuleContext {

@@ -22,7 +22,9 @@ export const validate: Rule = {
 	name: 'validate',
 	filter: () => true,
 	apply(work) {
-		if (!work.action.author?.user_id || !work.action.author.role) {
+		// The device wrote the author: its role may be missing whatever the type says.
+		const role: unknown = work.action.author?.role;
+		if (!work.action.author?.user_id || !role) {
 			throw new TawasulError(403, 'not_allowed');
 		}
 		const errors = validateAction(work.action);

@@ -97,15 +97,16 @@ async function seedDemoStaff(store: Store, passwordsFile: string): Promise<DemoA
 		let account = existing.get(staff.username);
 		let created = replaced.has(staff.username);
 		if (!account) {
-			account = await createStaff(store, { ...staff, password: passwords[staff.username] }).catch(async (error) => {
+			account = await createStaff(store, { ...staff, password: passwords[staff.username] }).catch(async (error: unknown) => {
 				// Another instance on the same store made it first, with a password of its own.
 				if ((error as { status?: number }).status !== 409) throw error;
-				delete passwords[staff.username];
+				Reflect.deleteProperty(passwords, staff.username);
 				writeDemoPasswords(passwordsFile, passwords);
 				return findStaff(store, staff.username);
 			});
 			if (!account) throw new Error(`demo account ${staff.username} vanished while being created`);
-			created = passwords[staff.username] !== undefined;
+			// Made here unless the catch above dropped its password.
+			created = Object.hasOwn(passwords, staff.username);
 		}
 		const demo: DemoAccount = { role: account.role, name: account.name, login: staff.username, user_id: account.user_id };
 		if (created) demo.password = passwords[staff.username];

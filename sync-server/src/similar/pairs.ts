@@ -15,7 +15,7 @@ export class PairsFormatError extends Error {}
  * non-blank line must have a label 0 or 1 and two texts. */
 export function parsePairs(text: string): LabelledPair[] {
 	const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-	const header = lines[0]?.trim().split('\t');
+	const header = lines.at(0)?.trim().split('\t');
 	if (!header || header.join('\t') !== 'label\ttext_a\ttext_b') throw new PairsFormatError('the first line must be the header label<TAB>text_a<TAB>text_b');
 	const pairs: LabelledPair[] = [];
 	for (let i = 1; i < lines.length; i++) {

@@ -64,7 +64,9 @@ interface DayContext {
 /** The digest as the warnings read it now: the same lists as GET /api/sla/warnings and
  * GET /api/sla/attention, gathered. */
 async function composeDigest(deps: Pick<DigestDeps, 'store' | 'workingDays'>, manager: Manager, ctx: DayContext): Promise<DigestDoc> {
-	const entityId = manager.entity_id!;
+	const entityId = manager.entity_id;
+	// The pass picks only managers with an entity.
+	if (!entityId) throw new Error(`manager ${manager.user_id} has no entity to digest`);
 	const window = { now: ctx.now, horizon: warningHorizon(ctx.now, deps.workingDays, ctx.calendar) };
 	const [{ rows, truncated }, attention] = await Promise.all([entityWarnings(deps.store, entityId, window), attentionQueue(deps.store, entityId, ctx.threshold)]);
 	return {
@@ -149,7 +151,9 @@ export class DigestScheduler {
 
 	start(): void {
 		const check = () => {
-			this.runOnce().catch((error) => log.warn('daily digest pass failed', { error: (error as Error).message }));
+			this.runOnce().catch((error: unknown) => {
+				log.warn('daily digest pass failed', { error: (error as Error).message });
+			});
 		};
 		check();
 		this.timer = setInterval(check, this.options.checkMs);

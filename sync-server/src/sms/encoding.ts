@@ -33,7 +33,7 @@ function gsmUnits(text: string): string[] {
 	return units;
 }
 
-const GSM_EXTENSION = new Set([...'^{}\\[~]|€\f']);
+const GSM_EXTENSION = new Set(Array.from('^{}\\[~]|€\f'));
 const gsmWeight = (ch: string) => (GSM_EXTENSION.has(ch) ? 2 : 1);
 
 /** UCS-2 units are UTF-16 code units; a surrogate pair (an emoji) weighs two and stays whole. */

@@ -29,8 +29,9 @@ export interface GatewayEvents {
 
 export interface SmsGateway {
 	readonly name: string;
-	/** Resolves once the provider accepted the message; throws SmsSendError when it did not. */
-	send(message: SmsMessage): Promise<SendOutcome | void>;
+	/** Resolves once the provider accepted the message, with what it told of it if anything;
+	 * throws SmsSendError when it did not. */
+	send(message: SmsMessage): Promise<SendOutcome | undefined> | Promise<void>;
 	/** Starts delivering receipts and replies, for gateways that have them. */
 	listen?(events: GatewayEvents): void;
 	close?(): Promise<void>;

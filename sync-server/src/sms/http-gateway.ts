@@ -76,6 +76,7 @@ export function createHttpGateway(config: HttpGatewayConfig): SmsGateway {
 					providerId = undefined;
 				}
 			}
+			// eslint-disable-next-line @typescript-eslint/no-base-to-string -- the id is whatever the provider's JSON holds at idPath; an array of one id reads as that id
 			return { provider_ids: providerId === undefined || providerId === null ? [] : [String(providerId)], parts: 1 };
 		}
 	};

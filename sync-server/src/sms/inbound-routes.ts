@@ -27,7 +27,7 @@ function allowed(req: Request, token: string): boolean {
 }
 
 const field = (body: Record<string, unknown>, ...names: string[]) => {
-	for (const name of names) if (typeof body[name] === 'string' && body[name]) return body[name] as string;
+	for (const name of names) if (typeof body[name] === 'string' && body[name]) return body[name];
 	return null;
 };
 

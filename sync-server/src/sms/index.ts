@@ -13,9 +13,12 @@ export function createGateway(env: Pick<Env, 'smsGateway' | 'sms'> & Partial<Pic
 		case 'outbox':
 			return createOutboxGateway(store, Date.now, { hold: env.production === true });
 		case 'http':
-			return createHttpGateway(env.sms.http!);
+			// env.ts reads the provider's settings whenever it is chosen.
+			if (!env.sms.http) throw new Error('SMS_GATEWAY is http but the HTTP gateway has no settings');
+			return createHttpGateway(env.sms.http);
 		case 'smpp':
-			return createSmppGateway(env.sms.smpp!);
+			if (!env.sms.smpp) throw new Error('SMS_GATEWAY is smpp but the SMPP gateway has no settings');
+			return createSmppGateway(env.sms.smpp);
 		default:
 			// env.ts already refuses unknown values; this guards one added there but not here.
 			throw new Error(`SMS_GATEWAY ${String(env.smsGateway)} has no implementation`);

@@ -67,7 +67,7 @@ const DESIGN = {
 
 export async function installSmsDesign(store: Store): Promise<void> {
 	await store.ensureDb(DB.SMS);
-	const db = store.use<Record<string, unknown>>(DB.SMS);
+	const db = store.use(DB.SMS);
 	const current = await db.get(DESIGN._id).catch(() => null);
 	if (current && JSON.stringify(current.views) === JSON.stringify(DESIGN.views)) return;
 	try {
@@ -113,8 +113,8 @@ export async function getJob(store: Store, id: string): Promise<SmsJob | null> {
 	return store
 		.use<SmsJob>(DB.SMS)
 		.get(id)
-		.catch((error: { statusCode?: number }) => {
-			if (error.statusCode === 404) return null;
+		.catch((error: unknown) => {
+			if ((error as { statusCode?: number }).statusCode === 404) return null;
 			throw error;
 		});
 }

@@ -67,8 +67,9 @@ export async function listOutbox(store: Store, options: { phone?: string; limit:
 	const feed = await store.use<SmsDoc>(DB.SMS).changes({ descending: true, include_docs: true, limit: SCAN_LIMIT });
 	const messages: OutboxMessage[] = [];
 	for (const change of feed.results) {
-		// nano's change type leaves out `doc`, which include_docs adds.
-		const doc = (change as { doc?: SmsDoc }).doc;
+		// nano's change type leaves out `doc`, which include_docs adds: any document of the
+		// database, design documents too.
+		const doc = (change as { doc?: Omit<SmsDoc, 'type'> & { type?: string } }).doc;
 		if (!doc || change.deleted || doc.type !== 'sms') continue;
 		if (options.phone && doc.to !== options.phone) continue;
 		messages.push({ id: doc._id.slice('sms:'.length), to: doc.to, text: doc.text, status: doc.status, created_at: doc.created_at });

@@ -77,7 +77,7 @@ export class SmsSender {
 		private readonly store: Store,
 		options: SenderOptions
 	) {
-		this.options = { ...DEFAULTS, ...options } as Required<Omit<SenderOptions, 'now'>>;
+		this.options = { ...DEFAULTS, ...options };
 		this.now = options.now ?? Date.now;
 		this.perNumber = new SlidingWindow(this.options.perNumberPerHour, 3_600_000);
 		this.loop = new PollingLoop({
@@ -88,12 +88,21 @@ export class SmsSender {
 			failed: (message) => (this.lastError = message)
 		});
 		options.gateway.listen?.({
-			receipt: (receipt) => void this.onReceipt(receipt).catch((e) => receiptLost(receipt, e)),
-			inbound: (message) =>
+			receipt: (receipt) => {
+				void this.onReceipt(receipt).catch((e: unknown) => {
+					receiptLost(receipt, e);
+				});
+			},
+			inbound: (message) => {
 				void handleInbound(this.store, message, new Date(this.now())).then(
-					(keyword) => keyword && log.info('sms reply handled', { keyword }),
-					(e) => log.warn('sms reply not handled', { error: (e as Error).message })
-				)
+					(keyword) => {
+						if (keyword) log.info('sms reply handled', { keyword });
+					},
+					(e: unknown) => {
+						log.warn('sms reply not handled', { error: (e as Error).message });
+					}
+				);
+			}
 		});
 	}
 
@@ -159,7 +168,8 @@ export class SmsSender {
 	private async recover(): Promise<void> {
 		const now = this.now();
 		const stale = (await claimedBefore(this.store, new Date(now), 10_000)).filter(
-			(job) => (job.claim?.by === this.options.instanceId && job.claim.boot !== this.boot) || Date.parse(job.claim!.at) < now - this.options.claimTimeoutMs
+			// The view gives claimed jobs only; one without a claim is not stale.
+			({ claim }) => !!claim && ((claim.by === this.options.instanceId && claim.boot !== this.boot) || Date.parse(claim.at) < now - this.options.claimTimeoutMs)
 		);
 		if (stale.length === 0) return;
 		const iso = new Date(now).toISOString();
@@ -187,11 +197,19 @@ export class SmsSender {
 			for (const job of claimed) {
 				const waiting = this.finishing.get(job._id) ?? [];
 				this.finishing.delete(job._id);
-				for (const receipt of waiting) await this.onReceipt(receipt).catch((e) => receiptLost(receipt, e));
+				for (const receipt of waiting) {
+					await this.onReceipt(receipt).catch((e: unknown) => {
+						receiptLost(receipt, e);
+					});
+				}
 			}
 			const orphans = this.orphans;
 			this.orphans = [];
-			for (const receipt of orphans) await this.onReceipt(receipt, (receipt.rounds ?? 0) + 1).catch((e) => receiptLost(receipt, e));
+			for (const receipt of orphans) {
+				await this.onReceipt(receipt, (receipt.rounds ?? 0) + 1).catch((e: unknown) => {
+					receiptLost(receipt, e);
+				});
+			}
 		}
 	}
 
@@ -269,7 +287,9 @@ export class SmsSender {
 		const { conflicts } = await saveJobs(this.store, outcomes);
 		// Only a recovery elsewhere that gave up on our claim can conflict: what we know wins.
 		for (const id of conflicts) {
-			const outcome = outcomes.find((o) => o._id === id)!;
+			const outcome = outcomes.find((o) => o._id === id);
+			// saveJobs reports conflicts only among the documents it was given.
+			if (!outcome) throw new Error(`sms job ${id} conflicted without having been saved`);
 			await updateDoc(this.store.use<SmsJob>(DB.SMS), id, (current) => ({ next: { ...outcome, _rev: current?._rev }, result: undefined }));
 		}
 	}

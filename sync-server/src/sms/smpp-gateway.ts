@@ -41,7 +41,14 @@ class Link {
 	ready(timeoutMs: number): Promise<SmppSession> {
 		if (this.closed) return Promise.reject(new SmsSendError('gateway closed', true));
 		this.bound ??= this.connect();
-		return Promise.race([this.bound, new Promise<SmppSession>((_, reject) => setTimeout(() => reject(new SmsSendError('SMSC not reachable', true)), timeoutMs).unref())]);
+		return Promise.race([
+			this.bound,
+			new Promise<SmppSession>((_, reject) => {
+				setTimeout(() => {
+					reject(new SmsSendError('SMSC not reachable', true));
+				}, timeoutMs).unref();
+			})
+		]);
 	}
 
 	private connect(): Promise<SmppSession> {
@@ -57,12 +64,19 @@ class Link {
 				}
 				this.drop(session);
 			};
-			session.on('error', (error: Error) => fail(new SmsSendError(`SMSC link: ${error.message}`, true)));
-			session.on('close', () => fail(new SmsSendError('SMSC link closed', true)));
+			session.on('error', (error: Error) => {
+				fail(new SmsSendError(`SMSC link: ${error.message}`, true));
+			});
+			session.on('close', () => {
+				fail(new SmsSendError('SMSC link closed', true));
+			});
 			session.on('connect', () => {
 				const bind = `bind_${this.mode}` as const;
 				session[bind]({ system_id: this.config.systemId, password: this.config.password, system_type: this.config.systemType }, (pdu) => {
-					if (pdu.command_status !== 0) return fail(new SmsSendError(`bind refused (status ${pdu.command_status})`, true));
+					if (pdu.command_status !== 0) {
+						fail(new SmsSendError(`bind refused (status ${pdu.command_status})`, true));
+						return;
+					}
 					settled = true;
 					this.retryMs = 500;
 					log.info('SMSC bound', { mode: this.mode });
@@ -73,12 +87,14 @@ class Link {
 				session.send(pdu.response());
 				this.onDeliver(pdu);
 			});
-			session.on('enquire_link', (pdu: SmppPdu) => session.send(pdu.response()));
+			session.on('enquire_link', (pdu: SmppPdu) => {
+				session.send(pdu.response());
+			});
 			session.on('unbind', (pdu: SmppPdu) => {
 				session.send(pdu.response());
 				session.close();
 			});
-		}).catch((error) => {
+		}).catch((error: unknown) => {
 			this.bound = null;
 			throw error;
 		}) as Promise<SmppSession>;
@@ -94,7 +110,11 @@ class Link {
 		const wait = this.retryMs;
 		this.retryMs = Math.min(this.retryMs * 2, 30_000);
 		setTimeout(() => {
-			if (!this.closed && !this.bound) this.ready(wait + 5000).catch((e) => log.warn('smpp rebind failed', { error: (e as Error).message, retry_ms: this.retryMs }));
+			if (!this.closed && !this.bound) {
+				this.ready(wait + 5000).catch((e: unknown) => {
+					log.warn('smpp rebind failed', { error: (e as Error).message, retry_ms: this.retryMs });
+				});
+			}
 		}, wait).unref();
 	}
 
@@ -105,10 +125,22 @@ class Link {
 		this.bound = null;
 		if (!session) return;
 		await new Promise<void>((resolve) => {
-			const timer = setTimeout(() => session.destroy(() => resolve()), 1000);
-			if (!session.unbind(() => session.close(() => (clearTimeout(timer), resolve())))) {
+			const timer = setTimeout(() => {
+				session.destroy(() => {
+					resolve();
+				});
+			}, 1000);
+			const unbinding = session.unbind(() => {
+				session.close(() => {
+					clearTimeout(timer);
+					resolve();
+				});
+			});
+			if (!unbinding) {
 				clearTimeout(timer);
-				session.destroy(() => resolve());
+				session.destroy(() => {
+					resolve();
+				});
 			}
 		});
 	}
@@ -157,7 +189,9 @@ export function createSmppGateway(config: SmppConfig): SmsGateway & { readonly l
 		return new Promise((resolve, reject) => {
 			const timer = setTimeout(
 				// Written but unanswered: the SMSC may have it. Resending could text twice.
-				() => reject(new SmsSendError('no answer from the SMSC; the message may have been sent', false, true)),
+				() => {
+					reject(new SmsSendError('no answer from the SMSC; the message may have been sent', false, true));
+				},
 				config.timeoutMs
 			);
 			const written = session.submit_sm(
@@ -175,7 +209,10 @@ export function createSmppGateway(config: SmppConfig): SmsGateway & { readonly l
 				},
 				(pdu) => {
 					clearTimeout(timer);
-					if (pdu.command_status === 0 && pdu.message_id) return resolve(pdu.message_id);
+					if (pdu.command_status === 0 && pdu.message_id) {
+						resolve(pdu.message_id);
+						return;
+					}
 					reject(new SmsSendError(`SMSC refused (status 0x${pdu.command_status.toString(16)})`, RETRYABLE_STATUS.has(pdu.command_status)));
 				}
 			);
@@ -193,7 +230,9 @@ export function createSmppGateway(config: SmppConfig): SmsGateway & { readonly l
 		},
 		listen(handlers) {
 			events = handlers;
-			void receiver?.ready(config.timeoutMs).catch((error) => log.warn('SMSC receiver not bound yet', { error: (error as Error).message }));
+			void receiver?.ready(config.timeoutMs).catch((error: unknown) => {
+				log.warn('SMSC receiver not bound yet', { error: (error as Error).message });
+			});
 		},
 		async send(message: SmsMessage) {
 			const session = await sender.ready(config.timeoutMs);

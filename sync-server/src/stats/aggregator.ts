@@ -142,7 +142,9 @@ export class StatsAggregator {
 	startSweeper(intervalMs: number): void {
 		if (this.sweeper) return;
 		this.sweeper = setInterval(() => {
-			this.sweep().catch((error) => log.warn('stats sweep failed, will retry', { error: (error as Error).message }));
+			this.sweep().catch((error: unknown) => {
+				log.warn('stats sweep failed, will retry', { error: (error as Error).message });
+			});
 		}, intervalMs);
 		this.sweeper.unref();
 	}
@@ -277,7 +279,7 @@ export class StatsAggregator {
 		const out = new Map<string, T>();
 		for (let i = 0; i < ids.length; i += WRITE_CHUNK) {
 			const result = await this.store.use<T>(db).fetch({ keys: ids.slice(i, i + WRITE_CHUNK) });
-			for (const row of result.rows) if ('doc' in row && row.doc) out.set(row.doc._id, row.doc as T);
+			for (const row of result.rows) if ('doc' in row && row.doc) out.set(row.doc._id, row.doc);
 		}
 		return out;
 	}

@@ -1,7 +1,7 @@
 /** Sums of facts by bucket document, in memory: a batch's deltas (new facts minus the ones the
  * cases contributed before) and, for a rebuild or the benchmark, whole databases at once. Pure. */
 import { contributions, type CaseFacts } from './facts.js';
-import { addCounters, cellKey, COUNTERS, NATIONAL, STATS_DOC_TYPE, type Counter, type Counters, type StatsDoc } from '../../../src/lib/domain/stats/model.js';
+import { addCounters, cellKey, COUNTERS, NATIONAL, STATS_DOC_TYPE, type Counters, type StatsDoc } from '../../../src/lib/domain/stats/model.js';
 
 interface Accumulator {
 	doc: Omit<StatsDoc, 'cells'>;
@@ -30,9 +30,12 @@ export class BucketSet {
 		const nationalCell = cellKey(facts.case_type, facts.entity_id);
 		const indexes: number[] = [];
 		const values: number[] = [];
-		for (const name in facts.counters) {
-			indexes.push(INDEX.get(name)!);
-			values.push(sign * facts.counters[name as Counter]!);
+		for (const [name, value] of Object.entries(facts.counters)) {
+			const index = INDEX.get(name);
+			// Facts hold only the counters of COUNTERS; a name outside them would count nowhere.
+			if (index === undefined) continue;
+			indexes.push(index);
+			values.push(sign * value);
 		}
 		for (const { acc, national } of this.targetsOf(facts)) {
 			const key = national ? nationalCell : entityCell;
@@ -58,12 +61,12 @@ export class BucketSet {
 			for (const [key, vector] of acc.cells) {
 				const counters: Counters = {};
 				let any = false;
-				vector.forEach((value, i) => {
+				for (const [i, value] of vector.entries()) {
 					if (value !== 0) {
 						counters[COUNTERS[i]] = value;
 						any = true;
 					}
-				});
+				}
 				if (any) cells[key] = counters;
 			}
 			docs.set(id, { ...acc.doc, cells });
@@ -99,7 +102,7 @@ export function applyDelta(stored: StatsDoc | null, delta: StatsDoc, batch: numb
 	for (const [key, counters] of Object.entries(delta.cells)) {
 		const cell = (next.cells[key] ??= {});
 		addCounters(cell, counters);
-		if (Object.keys(cell).length === 0) delete next.cells[key];
+		if (Object.keys(cell).length === 0) Reflect.deleteProperty(next.cells, key);
 	}
 	next.batch = batch;
 	return next;

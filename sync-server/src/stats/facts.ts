@@ -108,13 +108,13 @@ function weekOfDay(day: string, weekStart: number): string {
 
 /** The clock of the first response period: the one a reopening put aside, else the current. */
 function firstPeriod(caseDoc: CaseDoc): CaseSla {
-	return (caseDoc.sla_history?.[0] ?? caseDoc.sla) as CaseSla;
+	return caseDoc.sla_history?.[0] ?? caseDoc.sla;
 }
 
 export function caseFacts(caseDoc: CaseDoc, ctx: FactsContext): CaseFacts {
 	const first = firstPeriod(caseDoc);
 	const outcome = periodOutcome(first, ctx.now);
-	const current = periodOutcome(caseDoc.sla as CaseSla, ctx.now);
+	const current = periodOutcome(caseDoc.sla, ctx.now);
 	const day = localDay(caseDoc.created_at, ctx.timeZone);
 	const counters: Counters = { received: 1 };
 	const put = (name: Counter, value: number) => {

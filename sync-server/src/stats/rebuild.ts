@@ -41,11 +41,15 @@ export interface RebuildResult {
 	batch: number;
 }
 
+/** What a stored document holds, which may be less than its type says. */
+const storedBatch = (doc: { batch?: number }) => doc.batch ?? 0;
+const storedCells = (doc: { cells?: StatsDoc['cells'] }) => doc.cells ?? {};
+
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 
 async function getOrNull<T>(store: Store, db: string, id: string): Promise<(T & { _rev: string }) | null> {
 	try {
-		return (await store.use<T & { _id: string }>(db).get(id)) as T & { _rev: string };
+		return await store.use<T & { _id: string }>(db).get(id);
 	} catch (error) {
 		if (statusOf(error) === 404) return null;
 		throw error;
@@ -78,8 +82,9 @@ async function bulk(store: Store, db: string, docs: object[]): Promise<void> {
 	}
 }
 
-/** Cells compared by value, whatever order their keys were written in. */
-function sameCells(a: StatsDoc['cells'], b: StatsDoc['cells']): boolean {
+/** Cells compared by value, whatever order their keys were written in. `b` is the stored
+ * document's, which may lack a cell of `a`. */
+function sameCells(a: StatsDoc['cells'], b: Partial<StatsDoc['cells']>): boolean {
 	const keys = Object.keys(a);
 	if (keys.length !== Object.keys(b).length) return false;
 	return keys.every((key) => {
@@ -112,7 +117,7 @@ export async function rebuildStats(store: Store, options: RebuildOptions = {}): 
 	for await (const docs of allDocs<StatsDoc>(store, STATS_DB)) {
 		for (const doc of docs) {
 			existing.set(doc._id, doc);
-			batch = Math.max(batch, doc.batch ?? 0);
+			batch = Math.max(batch, storedBatch(doc));
 		}
 	}
 	batch += 1;
@@ -126,7 +131,9 @@ export async function rebuildStats(store: Store, options: RebuildOptions = {}): 
 	for await (const page of allDocs<CaseDoc>(store, DB.CASES)) {
 		const facts: FactsDoc[] = [];
 		for (const caseDoc of page) {
-			if (caseDoc.type !== DOC_TYPES.CASE) continue;
+			// Every document of the database comes through, not only cases.
+			const type: string = caseDoc.type;
+			if (type !== DOC_TYPES.CASE) continue;
 			const f = caseFacts(caseDoc, ctx);
 			buckets.add(f);
 			facts.push({ _id: caseDoc._id, type: FACTS_DOC_TYPE, version: caseDoc.version, batch, facts: f, watch_due_at: watchDueAt(caseDoc, now) });
@@ -149,7 +156,7 @@ export async function rebuildStats(store: Store, options: RebuildOptions = {}): 
 		writes.push({ ...doc, batch, ...(old ? { _rev: old._rev } : {}) });
 	}
 	// A bucket left with no cells (its cases moved elsewhere) counts nothing, like a missing one.
-	const deletions = [...existing.values()].filter((old) => Object.keys(old.cells ?? {}).length > 0).map((old) => ({ _id: old._id, _rev: old._rev, _deleted: true }));
+	const deletions = [...existing.values()].filter((old) => Object.keys(storedCells(old)).length > 0).map((old) => ({ _id: old._id, _rev: old._rev, _deleted: true }));
 	await bulk(store, STATS_DB, [...writes, ...deletions]);
 
 	const journal: JournalDoc = { _id: JOURNAL_ID, type: JOURNAL_DOC_TYPE, n: batch, done: true, changes: [] };

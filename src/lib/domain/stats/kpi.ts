@@ -19,7 +19,7 @@ function keep(key: string, filter: CellFilter | undefined): boolean {
 
 /** Adds counters into full totals (zeros stay: a headline reads every counter). */
 export function accumulate(totals: Totals, counters: Counters): void {
-	for (const key in counters) totals[key as Counter] += counters[key as Counter]!;
+	for (const key in counters) totals[key as Counter] += counters[key as Counter] ?? 0;
 }
 
 /** Sums the cells of documents that together cover a range once (a plan from periods.ts). */

@@ -117,8 +117,8 @@ export function zeroTotals(): Totals {
  * sparse and a rebuilt document compares equal to an incremental one. */
 export function addCounters(into: Counters, from: Counters, sign = 1): void {
 	for (const key of Object.keys(from) as Counter[]) {
-		const value = (into[key] ?? 0) + sign * from[key]!;
-		if (value === 0) delete into[key];
+		const value = (into[key] ?? 0) + sign * (from[key] ?? 0);
+		if (value === 0) Reflect.deleteProperty(into, key);
 		else into[key] = value;
 	}
 }

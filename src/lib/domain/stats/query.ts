@@ -74,7 +74,7 @@ export async function overview(reader: StatsReader, scope: string, query: RangeQ
 			CASE_TYPES.map((type) => [
 				type,
 				headline(
-					byType.get(type)!,
+					total((c) => c.case_type === type),
 					typeMap((c) => c.case_type === type),
 					conventions
 				)

@@ -100,7 +100,7 @@ export async function buildReport(reader: StatsReader, options: ReportOptions): 
 	};
 }
 
-const csvField = (value: unknown) => {
+const csvField = (value: string | number | null | undefined) => {
 	const text = value === null || value === undefined ? '' : String(value);
 	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
