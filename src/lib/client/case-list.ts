@@ -35,7 +35,7 @@ export interface CaseListItem {
 
 /** A case as replicated into the mirror: a document the server wrote before a field existed, or
  * one projected for a follower, may lack the clock and the time of the last change. */
-export type MirroredCase = Omit<CaseDoc, 'sla' | 'updated_at'> & Partial<Pick<CaseDoc, 'sla' | 'updated_at'>>;
+type MirroredCase = Omit<CaseDoc, 'sla' | 'updated_at'> & Partial<Pick<CaseDoc, 'sla' | 'updated_at'>>;
 
 export interface MergeInput {
 	cases: MirroredCase[];

@@ -52,7 +52,7 @@ export interface AnonymousReportDeps {
 const hmac = (key: Buffer, label: string, text: string) => createHmac('sha256', key).update(`tawasul/${label}/v1\n${text}`).digest();
 
 /** The pseudonymous author of a number's reports: stable, and not the number. */
-export function anonymousAuthor(secretsKey: Buffer, e164: string): string {
+function anonymousAuthor(secretsKey: Buffer, e164: string): string {
 	return ANONYMOUS_AUTHOR_PREFIX + hmac(secretsKey, 'anonymous-author', e164).subarray(0, 8).toString('hex');
 }
 
