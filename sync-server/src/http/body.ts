@@ -19,8 +19,9 @@ interface StringLimit {
 	optional?: boolean;
 }
 
-/** The fields read: a required one is always there (its absence was refused), an optional one may not be. */
-type Strings<L extends Record<string, StringLimit>> = { [K in keyof L]: L[K] extends { optional: true } ? string | undefined : string };
+/** The fields read: a required one is always there (its absence was refused); one whose limit
+ * says anything about being optional may be missing. */
+type Strings<L extends Record<string, StringLimit>> = { [K in keyof L]: L[K] extends { optional: boolean } ? string | undefined : string };
 
 export function readStrings<const L extends Record<string, StringLimit>>(body: unknown, limits: L): Strings<L> {
 	const object = readObject(body);

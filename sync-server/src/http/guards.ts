@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { caseDocId, DB, type CaseDoc, type Role } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import type { SessionUser } from '../auth/types.js';
+import { statusOf } from '../store-docs.js';
 import type { Store } from '../store.js';
 import { storedType } from './stored.js';
 
@@ -33,7 +34,7 @@ export async function entityCase(store: Store, user: SessionUser, caseKey: strin
 		.use<CaseDoc>(DB.CASES)
 		.get(caseDocId(caseKey))
 		.catch((error: unknown) => {
-			if ((error as { statusCode?: number } | null)?.statusCode === 404) return null;
+			if (statusOf(error) === 404) return null;
 			throw error;
 		});
 	if (!caseDoc || storedType(caseDoc) !== 'case' || !user.entity_id || caseDoc.entity_id !== user.entity_id) throw new TawasulError(404, 'case_not_found');
