@@ -28,6 +28,7 @@ import { pushRouter } from '../push/routes.js';
 import type { PushSender } from '../push/sender.js';
 import { publicPages, type PublicPages } from '../public/routes.js';
 import { log } from '../log.js';
+import { asyncHandler } from './errors.js';
 import { tileUrl as fillTemplate } from '../../../src/lib/domain/geo.js';
 
 /** The app's policy; a configured tile server (MAP_TILE_URL) is the one other place images may
@@ -83,17 +84,20 @@ export function createApp(deps: AppDeps): express.Express {
 
 	// 503 when the store is down or the engine does not advance (stopped, or work waiting and the
 	// checkpoint still for ENGINE_STALL_MS): a load balancer or supervisor can act on that.
-	app.get('/healthz', async (_req, res) => {
-		const store = await deps.store.ping();
-		const engine = deps.engine?.status() ?? null;
-		const engineState = !engine ? null : !engine.running ? 'down' : engine.stalled ? 'stalled' : 'up';
-		const ok = store && (!engine || engineState === 'up');
-		const problem = !store ? 'store_down' : engineState === 'down' ? 'engine_down' : engineState === 'stalled' ? 'engine_stalled' : null;
-		res.setHeader('Cache-Control', 'no-store');
-		res
-			.status(ok ? 200 : 503)
-			.json({ ok, problem, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engineState } : null, sms: deps.sms?.status() ?? null, push: deps.push?.status() ?? null });
-	});
+	app.get(
+		'/healthz',
+		asyncHandler(async (_req, res) => {
+			const store = await deps.store.ping();
+			const engine = deps.engine?.status() ?? null;
+			const engineState = !engine ? null : !engine.running ? 'down' : engine.stalled ? 'stalled' : 'up';
+			const ok = store && (!engine || engineState === 'up');
+			const problem = !store ? 'store_down' : engineState === 'down' ? 'engine_down' : engineState === 'stalled' ? 'engine_stalled' : null;
+			res.setHeader('Cache-Control', 'no-store');
+			res
+				.status(ok ? 200 : 503)
+				.json({ ok, problem, store: store ? 'up' : 'down', engine: engine ? { ...engine, state: engineState } : null, sms: deps.sms?.status() ?? null, push: deps.push?.status() ?? null });
+		})
+	);
 
 	// Which mode the server runs in, for the app's "development" ribbon (no sign-in needed).
 	app.get('/api/mode', (_req, res) => {
@@ -111,7 +115,15 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(sessionMiddleware({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	app.use(authRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	const pages = deps.publicPages ?? publicPages({ store: deps.store, publicUrl: deps.env.publicUrl, map: deps.env.map });
-	app.use(adminRouter({ store: deps.store, env: deps.env, onPublicChange: () => pages.invalidate() }));
+	app.use(
+		adminRouter({
+			store: deps.store,
+			env: deps.env,
+			onPublicChange: () => {
+				pages.invalidate();
+			}
+		})
+	);
 	// Self-service kiosks: enrolment, signed device requests, the fleet view (issue 12).
 	app.use(kioskRouter({ store: deps.store, env: deps.env, gateway: deps.gateway }));
 	// Anonymous public reporting without an account, proven by an SMS code (issue 14).
@@ -137,28 +149,37 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(pages.router);
 	// Replies (STOP) and receipts an HTTP provider posts back, when SMS_INBOUND_TOKEN is set.
 	if (deps.sms && deps.env.sms.inboundToken) app.use(smsInboundRouter({ store: deps.store, sender: deps.sms, token: deps.env.sms.inboundToken }));
-	app.use('/api', (_req, res) => res.status(404).json({ error: { code: 'not_found', message_key: 'errors.server' } }));
+	app.use('/api', (_req, res) => {
+		res.status(404).json({ error: { code: 'not_found', message_key: 'errors.server' } });
+	});
 
 	// The phone's share sheet posts shared photos here; the app's service worker takes them
 	// (scripts/sw-share.js). Without it (not installed yet) the body is not read and the person
 	// lands on the new report, told that nothing arrived.
-	app.post('/share-target', (_req, res) => res.redirect(303, '/new?shared=failed'));
+	app.post('/share-target', (_req, res) => {
+		res.redirect(303, '/new?shared=failed');
+	});
 	serveApp(app, deps.env.staticDir);
 
-	app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
-		void _next;
-		log.error('request failed', { error: (error as Error)?.message });
-		if (res.headersSent) return res.destroy();
-		// Replication clients (PouchDB) read CouchDB's error shape, a string `error`; given an object
-		// they crash instead of retrying. A store that cannot be reached is a 503 they retry later.
-		if (req.originalUrl.startsWith('/db/')) {
-			const unreachable = Boolean((error as { cause?: { code?: string } })?.cause?.code) || /fetch failed/.test((error as Error)?.message ?? '');
-			res.status(unreachable ? 503 : 500).json({ error: unreachable ? 'unavailable' : 'server_error', reason: unreachable ? 'the store is not reachable' : 'server error' });
-			return;
-		}
-		res.status(500).json({ error: { code: 'server', message_key: 'errors.server' } });
-	});
+	app.use(lastResort);
 	return app;
+}
+
+/** Anything a route or middleware let through: logged, and answered without a stack or path. */
+function lastResort(error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction): void {
+	log.error('request failed', { error: (error as Error | null | undefined)?.message });
+	if (res.headersSent) {
+		res.destroy();
+		return;
+	}
+	// Replication clients (PouchDB) read CouchDB's error shape, a string `error`; given an object
+	// they crash instead of retrying. A store that cannot be reached is a 503 they retry later.
+	if (req.originalUrl.startsWith('/db/')) {
+		const unreachable = Boolean((error as { cause?: { code?: string } | null } | null | undefined)?.cause?.code) || /fetch failed/.test((error as Error | null | undefined)?.message ?? '');
+		res.status(unreachable ? 503 : 500).json({ error: unreachable ? 'unavailable' : 'server_error', reason: unreachable ? 'the store is not reachable' : 'server error' });
+		return;
+	}
+	res.status(500).json({ error: { code: 'server', message_key: 'errors.server' } });
 }
 
 /** The built PWA: hashed assets cached for a year, everything else revalidated, and the
@@ -179,7 +200,10 @@ function serveApp(app: express.Express, dir: string): void {
 		})
 	);
 	app.get(/^\/(?!db\/|api\/|healthz).*/, (req, res, next) => {
-		if (!req.accepts('html')) return next();
+		if (!req.accepts('html')) {
+			next();
+			return;
+		}
 		res.setHeader('Cache-Control', 'no-cache');
 		res.sendFile(index);
 	});

@@ -106,7 +106,7 @@ interface AuthContext {
 	mfa: MfaService;
 	now: () => number;
 	/** Opens the session and answers with who is now signed in. */
-	signIn(req: Request, res: Response, account: AccountDoc, options: { mfa?: boolean; audit: string }): Promise<void>;
+	signIn: (req: Request, res: Response, account: AccountDoc, options: { mfa?: boolean; audit: string }) => Promise<void>;
 }
 
 /** Citizens by SMS code, staff by password (and the second factor when one is due). */
@@ -118,7 +118,7 @@ function signInRoutes(router: express.Router, ctx: AuthContext): void {
 		json,
 		asyncHandler(async (req, res) => {
 			const { phone, locale } = readStrings(req.body, { phone: { max: 32 }, locale: { max: 5, optional: true } });
-			const sent = await otp.request({ phone: phone!, locale: readLocale(locale), ip: clientIp(req) });
+			const sent = await otp.request({ phone, locale: readLocale(locale), ip: clientIp(req) });
 			res.json({ sent: true, expires_in: sent.expires_in });
 		})
 	);
@@ -130,9 +130,9 @@ function signInRoutes(router: express.Router, ctx: AuthContext): void {
 			const { phone, code } = readStrings(req.body, { phone: { max: 32 }, code: { max: 16 } });
 			let e164: string;
 			try {
-				e164 = await otp.verify({ phone: phone!, code: code! });
+				e164 = await otp.verify({ phone, code });
 			} catch (error) {
-				await auditRefusal(deps.store, now(), { kind: 'auth.sign_in.sms', actor: null, target: { type: 'phone', id: maskPhone(phone!) } }, error);
+				await auditRefusal(deps.store, now(), { kind: 'auth.sign_in.sms', actor: null, target: { type: 'phone', id: maskPhone(phone) } }, error);
 				throw error;
 			}
 			await signIn(req, res, await findOrCreateCitizen(deps.store, e164), { audit: 'auth.sign_in.sms' });
@@ -154,10 +154,10 @@ function signInRoutes(router: express.Router, ctx: AuthContext): void {
 				return due.stage === null;
 			};
 			try {
-				account = await checkStaffPassword(deps.store, username!, password!, now(), { resetFailures: noSecondFactor });
+				account = await checkStaffPassword(deps.store, username, password, now(), { resetFailures: noSecondFactor });
 			} catch (error) {
-				const known = actorOf(await findStaff(deps.store, username!).catch(() => null));
-				await auditRefusal(deps.store, now(), { kind: 'auth.sign_in.password', actor: known, ...(known ? {} : { target: { type: 'username', id: username! } }) }, error);
+				const known = actorOf(await findStaff(deps.store, username).catch(() => null));
+				await auditRefusal(deps.store, now(), { kind: 'auth.sign_in.password', actor: known, ...(known ? {} : { target: { type: 'username', id: username } }) }, error);
 				throw error;
 			}
 			const stage = due.stage;
@@ -223,10 +223,12 @@ function sessionRoutes(router: express.Router, ctx: AuthContext): void {
 			const { current_password, new_password } = readStrings(req.body, { current_password: { max: 1024 }, new_password: { max: 1024 } });
 			const account = await getAccountOrThrow(deps.store, user.user_id);
 			if (!account.username) throw new TawasulError(403, 'not_allowed');
-			await checkStaffPassword(deps.store, account.username, current_password!, now());
-			const changed = await setPassword(deps.store, user.user_id, new_password!);
+			await checkStaffPassword(deps.store, account.username, current_password, now());
+			const changed = await setPassword(deps.store, user.user_id, new_password);
+			// Read a moment ago: only a deletion in between leaves nothing to sign in with.
+			if (!changed) throw new Error('the account whose password was changed is gone');
 			await sessions.destroyAllSessionsOf(user.user_id);
-			await signIn(req, res, changed!, { mfa: user.mfa === true, audit: 'auth.password_change' });
+			await signIn(req, res, changed, { mfa: user.mfa === true, audit: 'auth.password_change' });
 		})
 	);
 }
@@ -278,11 +280,14 @@ export function sessionMiddleware(deps: Pick<AuthDeps, 'store' | 'env'> & Partia
 			(user) => {
 				const guarded = api || req.path.startsWith('/db/');
 				if (user?.must_change_password && guarded && !BEFORE_PASSWORD_CHANGE.has(req.path)) {
-					return sendError(res, new TawasulError(403, 'password_change_required'));
+					sendError(res, new TawasulError(403, 'password_change_required'));
+					return;
 				}
 				next();
 			},
-			(error) => sendError(res, error)
+			(error: unknown) => {
+				sendError(res, error);
+			}
 		);
 	};
 }

@@ -14,11 +14,20 @@ export function readObject(body: unknown): Body {
 	return body as Body;
 }
 
-export function readStrings<K extends string>(body: unknown, limits: Record<K, { max: number; optional?: boolean }>): Record<K, string | undefined> {
+interface StringLimit {
+	max: number;
+	optional?: boolean;
+}
+
+/** The fields read: a required one is always there (its absence was refused); one whose limit
+ * says anything about being optional may be missing. */
+type Strings<L extends Record<string, StringLimit>> = { [K in keyof L]: L[K] extends { optional: boolean } ? string | undefined : string };
+
+export function readStrings<const L extends Record<string, StringLimit>>(body: unknown, limits: L): Strings<L> {
 	const object = readObject(body);
 	const fields: FieldError[] = [];
-	const out = {} as Record<K, string | undefined>;
-	for (const [name, limit] of Object.entries(limits) as [K, { max: number; optional?: boolean }][]) {
+	const out: Record<string, string | undefined> = {};
+	for (const [name, limit] of Object.entries(limits)) {
 		const value = object[name];
 		if (value === undefined || value === null || value === '') {
 			if (!limit.optional) fields.push({ field: name, code: 'required' });
@@ -31,7 +40,8 @@ export function readStrings<K extends string>(body: unknown, limits: Record<K, {
 		}
 	}
 	if (fields.length) throw new TawasulError(400, fields[0].code, fields);
-	return out;
+	// Every field not marked optional was refused above unless it was read into `out`.
+	return out as Strings<L>;
 }
 
 /** Refuses any field not in `allowed`, naming up to five of them (a body, or a query string). */

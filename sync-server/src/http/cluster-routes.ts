@@ -25,7 +25,8 @@ import { onceUntilFailed } from '../once.js';
 import type { Store } from '../store.js';
 import { onlyFields, readObject } from './body.js';
 import { asyncHandler, errorHandler } from './errors.js';
-import { entityCase, requireRole } from './guards.js';
+import { entityCase, entityOf, requireRole } from './guards.js';
+import { storedType } from './stored.js';
 import { windowQuota } from './window-quota.js';
 
 export const READS_PER_MINUTE = 30;
@@ -59,8 +60,9 @@ function parseLimit(raw: string | undefined): number {
 function scopeFor(user: SessionUser, asked: string | undefined): string {
 	if (asked !== undefined && asked !== NATIONAL && !ID_PATTERN.test(asked)) throw new TawasulError(400, 'invalid_format', [{ field: 'scope', code: 'invalid_format' }]);
 	if (user.role !== 'manager') return asked ?? NATIONAL;
-	if (asked !== undefined && asked !== user.entity_id) throw new TawasulError(403, 'forbidden');
-	return user.entity_id!;
+	const entity = entityOf(user);
+	if (asked !== undefined && asked !== entity) throw new TawasulError(403, 'forbidden');
+	return entity;
 }
 
 export function clusterRouter(deps: Deps): express.Router {
@@ -126,7 +128,7 @@ export function clusterRouter(deps: Deps): express.Router {
 async function changeStatus(store: Store, id: string, status: ClusterStatus, user: SessionUser, at: string): Promise<ClusterDoc> {
 	for (let attempt = 1; ; attempt++) {
 		const doc = await getOrNull<ClusterDoc>(store, id);
-		if (!doc || doc.type !== 'cluster' || doc.entity_id !== user.entity_id) throw new TawasulError(404, 'not_found');
+		if (!doc || storedType(doc) !== 'cluster' || doc.entity_id !== user.entity_id) throw new TawasulError(404, 'not_found');
 		if (!clusterTransitionAllowed(doc.status, status)) throw new TawasulError(409, 'invalid_transition');
 		const next: ClusterDoc = { ...doc, status, history: [...doc.history, { status, at, by: user.user_id }] };
 		try {

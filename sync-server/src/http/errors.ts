@@ -34,9 +34,11 @@ export function sendError(res: Response, error: unknown): void {
 }
 
 /** Lets a route be an async function: a rejection goes to sendError instead of hanging the request. */
-export function asyncHandler<Req extends Request = Request>(fn: (req: Req, res: Response, next: NextFunction) => Promise<unknown>): RequestHandler {
+export function asyncHandler(fn: (req: Request, res: Response, next: NextFunction) => Promise<unknown>): RequestHandler {
 	return (req, res, next) => {
-		fn(req as Req, res, next).catch((error) => sendError(res, error));
+		fn(req, res, next).catch((error: unknown) => {
+			sendError(res, error);
+		});
 	};
 }
 

@@ -4,7 +4,9 @@ import type { Response } from 'express';
 import { caseDocId, DB, type CaseDoc, type Role } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import type { SessionUser } from '../auth/types.js';
+import { statusOf } from '../store-docs.js';
 import type { Store } from '../store.js';
+import { storedType } from './stored.js';
 
 export function requireRole(res: Response, roles: readonly Role[]): SessionUser {
 	const user = (res.locals.user as SessionUser | null | undefined) ?? null;
@@ -16,6 +18,12 @@ export function requireRole(res: Response, roles: readonly Role[]): SessionUser 
 	return user;
 }
 
+/** The entity a staff member works for: staff whose session names none may see no entity's work. */
+export function entityOf(user: SessionUser): string {
+	if (!user.entity_id) throw new TawasulError(403, 'forbidden');
+	return user.entity_id;
+}
+
 const CASE_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The case, when the caller is staff of the entity that holds it; otherwise 404, as if it did not
@@ -25,10 +33,10 @@ export async function entityCase(store: Store, user: SessionUser, caseKey: strin
 	const caseDoc = await store
 		.use<CaseDoc>(DB.CASES)
 		.get(caseDocId(caseKey))
-		.catch((error: { statusCode?: number }) => {
-			if (error.statusCode === 404) return null;
+		.catch((error: unknown) => {
+			if (statusOf(error) === 404) return null;
 			throw error;
 		});
-	if (!caseDoc || caseDoc.type !== 'case' || !user.entity_id || caseDoc.entity_id !== user.entity_id) throw new TawasulError(404, 'case_not_found');
+	if (!caseDoc || storedType(caseDoc) !== 'case' || !user.entity_id || caseDoc.entity_id !== user.entity_id) throw new TawasulError(404, 'case_not_found');
 	return caseDoc;
 }

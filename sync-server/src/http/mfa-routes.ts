@@ -30,7 +30,7 @@ export interface MfaDeps {
 
 type Enrollee = { account: AccountDoc; token: string; pending: PendingDoc } | { account: AccountDoc; token: null; pending: null };
 
-const readCode = (body: unknown) => readStrings(body, { code: { max: 16 } }).code!.replace(/\s/g, '');
+const readCode = (body: unknown) => readStrings(body, { code: { max: 16 } }).code.replace(/\s/g, '');
 const wrongCode = () => new TawasulError(400, 'totp_invalid', [{ field: 'code', code: 'totp_invalid' }]);
 
 /** The steps the routes share: finding the pending sign-in, checking its code, opening the session. */

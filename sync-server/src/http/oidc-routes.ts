@@ -45,14 +45,18 @@ export function oidcRouter(deps: OidcRouteDeps): express.Router {
 	router.get(
 		'/api/auth/oidc/start',
 		asyncHandler(async (req, res) => {
-			if (!service) return failed(res, 'oidc_unavailable');
+			if (!service) {
+				failed(res, 'oidc_unavailable');
+				return;
+			}
 			let started: Awaited<ReturnType<OidcService['start']>>;
 			try {
 				started = await service.start(typeof req.query.return_to === 'string' ? req.query.return_to : undefined);
 			} catch (error) {
 				// The provider is unreachable or its metadata is wrong: nothing the citizen can fix.
-				log.warn('eKey provider unavailable', { error: (error as Error)?.name, message: (error as Error)?.message });
-				return failed(res, 'oidc_unavailable');
+				log.warn('eKey provider unavailable', { error: (error as Error | null)?.name, message: (error as Error | null)?.message });
+				failed(res, 'oidc_unavailable');
+				return;
 			}
 			res.append('Set-Cookie', started.cookie);
 			res.redirect(303, started.url);
@@ -62,7 +66,10 @@ export function oidcRouter(deps: OidcRouteDeps): express.Router {
 	router.get(
 		'/api/auth/oidc/callback',
 		asyncHandler(async (req, res) => {
-			if (!service) return failed(res, 'oidc_unavailable');
+			if (!service) {
+				failed(res, 'oidc_unavailable');
+				return;
+			}
 			// The transaction cookie is spent whatever happens next.
 			res.append('Set-Cookie', service.clearCookie());
 			const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
@@ -70,10 +77,11 @@ export function oidcRouter(deps: OidcRouteDeps): express.Router {
 			try {
 				outcome = await service.finish(query, req.headers.cookie);
 			} catch (error) {
-				const reason = error instanceof OidcRefused ? error.reason : (error as Error)?.name;
+				const reason = error instanceof OidcRefused ? error.reason : (error as Error | null)?.name;
 				log.warn('eKey sign-in refused', { reason });
 				await auditRefusal(deps.store, (deps.now ?? Date.now)(), { kind: 'auth.sign_in.ekey', actor: null }, new TawasulError(401, 'oidc_failed'));
-				return failed(res, 'oidc_failed');
+				failed(res, 'oidc_failed');
+				return;
 			}
 			await openSession({ store: deps.store, sessions: deps.sessions, now: deps.now }, req, res, outcome.account, { audit: 'auth.sign_in.ekey' });
 			res.redirect(303, outcome.returnTo);

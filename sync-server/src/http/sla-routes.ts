@@ -18,7 +18,7 @@ import { CatalogueSource } from '../engine/catalogue.js';
 import { attentionQueue, entitiesAtRisk, entityWarnings, type Window } from '../sla/warnings.js';
 import type { Store } from '../store.js';
 import { asyncHandler } from './errors.js';
-import { requireRole } from './guards.js';
+import { entityOf, requireRole } from './guards.js';
 
 /** Names of the staff who hold the listed cases, for the manager's per-agent view. */
 async function staffNames(store: Store, ids: string[]): Promise<Record<string, string>> {
@@ -44,7 +44,7 @@ export function slaRouter(deps: { store: Store; workingDays: number; now?: () =>
 		asyncHandler(async (_req, res) => {
 			const user = requireRole(res, ['agent', 'manager']);
 			const w = await window();
-			const { rows, truncated } = await entityWarnings(deps.store, user.entity_id!, w, user.role === 'agent' ? user.user_id : undefined);
+			const { rows, truncated } = await entityWarnings(deps.store, entityOf(user), w, user.role === 'agent' ? user.user_id : undefined);
 			const handlers = [...new Set(rows.flatMap((r) => (r.handler ? [r.handler] : [])))];
 			res.setHeader('Cache-Control', 'no-store');
 			res.json({
@@ -65,7 +65,7 @@ export function slaRouter(deps: { store: Store; workingDays: number; now?: () =>
 		asyncHandler(async (_req, res) => {
 			const user = requireRole(res, ['manager']);
 			const { settings } = await catalogue.get();
-			const items = await attentionQueue(deps.store, user.entity_id!, settings.low_rating_threshold ?? DEFAULT_LOW_RATING_THRESHOLD);
+			const items = await attentionQueue(deps.store, entityOf(user), settings.low_rating_threshold ?? DEFAULT_LOW_RATING_THRESHOLD);
 			res.setHeader('Cache-Control', 'no-store');
 			res.json({ entity_id: user.entity_id, items });
 		})

@@ -15,7 +15,7 @@ import { isDay, weekStartDay } from '../../../src/lib/domain/stats/periods.js';
 import { overview } from '../../../src/lib/domain/stats/query.js';
 import { storeReader } from '../stats/store-reader.js';
 import { asyncHandler } from './errors.js';
-import { requireRole } from './guards.js';
+import { entityOf, requireRole } from './guards.js';
 
 const bad = (field: string, code: 'invalid_format' | 'invalid_date' = 'invalid_format') => new TawasulError(400, code, [{ field, code }]);
 
@@ -57,8 +57,8 @@ export function statsRouter(deps: { store: Store; now?: () => Date }): express.R
 			if (asked !== undefined && asked !== NATIONAL && !ID_PATTERN.test(asked)) throw bad('scope');
 			let scope: string;
 			if (user.role === 'manager') {
-				if (asked !== undefined && asked !== user.entity_id) throw new TawasulError(403, 'forbidden');
-				scope = user.entity_id!;
+				scope = entityOf(user);
+				if (asked !== undefined && asked !== scope) throw new TawasulError(403, 'forbidden');
 			} else scope = asked ?? NATIONAL;
 			const { settings } = await catalogue.get();
 			const today = localToday(settings.time_zone, deps.now?.() ?? new Date());
@@ -74,7 +74,7 @@ export function statsRouter(deps: { store: Store; now?: () => Date }): express.R
 			if (noDue !== 'excluded' && noDue !== 'on_time') throw bad('no_due');
 			const unreplied = single(req.query.unreplied, 'unreplied') ?? DEFAULT_CONVENTIONS.unrepliedPastDue;
 			if (unreplied !== 'late' && unreplied !== 'pending') throw bad('unreplied');
-			const conventions = { noDue, unrepliedPastDue: unreplied } as Conventions;
+			const conventions: Conventions = { noDue, unrepliedPastDue: unreplied };
 			const filter = case_types || subs ? { case_types, subs } : undefined;
 			const result = await overview(storeReader(deps.store), scope, { from, to, conventions, filter, trend: trend ?? null, weekStart: weekStartDay(settings.weekend) });
 			const entities = scope === NATIONAL ? result.groups.map((g) => g.id) : [scope];

@@ -93,7 +93,7 @@ export function dateParser(format: string, timeZone: string): DateParser {
 		if (!match) return { ok: false, code: 'invalid_date', detail: `"${value}" is not ${format}` };
 		const f: Fields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, ms: 0 };
 		let pm: boolean | null = null;
-		parts.forEach((part, i) => {
+		for (const [i, part] of parts.entries()) {
 			const text = match[i + 1];
 			const n = Number(text);
 			if (part === 'year') f.year = n;
@@ -102,7 +102,7 @@ export function dateParser(format: string, timeZone: string): DateParser {
 			else if (part === 'fraction') f.ms = fraction(text);
 			else if (part === 'ampm') pm = /^(PM|pm|م)$/.test(text);
 			else f[part] = n;
-		});
+		}
 		if (pm !== null) {
 			if (f.hour < 1 || f.hour > 12) return { ok: false, code: 'impossible_date', detail: `hour ${f.hour} on a 12-hour clock in "${value}"` };
 			f.hour = (f.hour % 12) + (pm ? 12 : 0);

@@ -108,7 +108,8 @@ export async function importCsv(store: Store, options: ImportOptions): Promise<I
 	};
 
 	const batchSize = options.batchSize ?? 500;
-	let reader: RowReader | null = null;
+	// Made from the header, the first record; none yet until then.
+	let reader: RowReader | undefined;
 	let batch: { doc: ImportedCase; line: number }[] = [];
 	let bytes = 0;
 	const progress = () => options.onProgress?.({ bytes, total, rows: summary.rows, rejected: summary.rejected });
@@ -124,7 +125,10 @@ export async function importCsv(store: Store, options: ImportOptions): Promise<I
 		}
 		summary.rows++;
 		const result = reader.read(record);
-		if (!result.ok) return reject(result.rejection);
+		if (!result.ok) {
+			reject(result.rejection);
+			return;
+		}
 		batch.push({ doc: result.doc, line: record.line });
 		if (batch.length >= batchSize) {
 			const full = batch;
@@ -190,11 +194,12 @@ async function writeBatch(
 			const results = await store.use<ImportedCase>(DB.CASES).bulk({ docs: writes.map((w) => w.doc) });
 			results.forEach((result, i) => {
 				const { doc, line } = writes[i];
-				if (result.error) {
-					reject({ line, code: 'write_failed', detail: `${result.error}: ${result.reason ?? ''}`.trim(), row_id: doc.source.row_id });
+				// A write without an error always has its revision; one without either is not counted as written.
+				if (result.error || result.rev === undefined) {
+					reject({ line, code: 'write_failed', detail: `${result.error ?? 'no revision'}: ${result.reason ?? ''}`.trim(), row_id: doc.source.row_id });
 					if (doc._rev) counts.updated--;
 					else counts.created--;
-				} else settled.push({ ...doc, _rev: result.rev! });
+				} else settled.push({ ...doc, _rev: result.rev });
 			});
 		}
 		await writeProjections(store, staffCopies(settled, wasOpen));
@@ -221,9 +226,13 @@ async function existingCases(store: Store, ids: string[]): Promise<Map<string, I
 	if (ids.length === 0) return existing;
 	const db = store.use<ImportedCase>(DB.CASES);
 	const index = await db.fetchRevs({ keys: ids });
-	const present = index.rows.flatMap((row) => ('value' in row && row.value && !(row.value as { deleted?: boolean }).deleted ? [row.key] : []));
+	// The store's answer: a row's value may be missing, and says `deleted` for a deleted document.
+	const present = index.rows.flatMap((row) => {
+		const value = 'value' in row ? (row.value as { deleted?: boolean } | null | undefined) : undefined;
+		return value && !value.deleted ? [row.key] : [];
+	});
 	if (present.length === 0) return existing;
 	const found = await db.fetch({ keys: present });
-	for (const row of found.rows) if ('doc' in row && row.doc) existing.set(row.doc._id, row.doc as ImportedCase);
+	for (const row of found.rows) if ('doc' in row && row.doc) existing.set(row.doc._id, row.doc);
 	return existing;
 }

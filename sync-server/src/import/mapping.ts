@@ -1,7 +1,7 @@
 /** The column mapping of a legacy CSV (`npm run import -- --map mapping.json file.csv`), checked
  * whole before the first row is read so that a typo stops the import with its name, not halfway.
  * docs/import/README.md documents the format; tests/fixtures/import/ holds real examples. */
-import { CASE_STATUSES, CASE_TYPES, ID_PATTERN, type CaseStatus, type CaseType } from '../../../src/lib/domain/doc-types.js';
+import { CASE_STATUSES, CASE_TYPES, ID_PATTERN } from '../../../src/lib/domain/doc-types.js';
 
 /** A field comes from a column (optionally translated through `values`) or is one `value`. */
 export interface FieldSpec {
@@ -46,8 +46,10 @@ const KNOWN = new Set<string>([...FIELDS, 'source', 'time_zone', 'delimiter', 'e
 
 function spec(name: string, raw: unknown): FieldSpec | undefined {
 	if (raw === undefined) return undefined;
-	const s: FieldSpec = typeof raw === 'string' ? { column: raw } : (raw as FieldSpec);
-	if (typeof s !== 'object' || s === null) throw new MappingError(`"${name}" must be a column name or { column | value, … }`);
+	const given: unknown = typeof raw === 'string' ? { column: raw } : raw;
+	if (typeof given !== 'object' || given === null) throw new MappingError(`"${name}" must be a column name or { column | value, … }`);
+	// Read from the mapping file: any key may hold anything until checked below.
+	const s: { [K in keyof FieldSpec]?: unknown } = given;
 	if (Boolean(s.column) === (s.value !== undefined)) throw new MappingError(`"${name}" needs exactly one of "column" and "value"`);
 	if (DATE_FIELDS.has(name)) {
 		if (!s.column || !s.format) throw new MappingError(`"${name}" is a date: it needs "column" and "format"`);
@@ -55,13 +57,13 @@ function spec(name: string, raw: unknown): FieldSpec | undefined {
 	if (s.values && (typeof s.values !== 'object' || Object.values(s.values).some((v) => typeof v !== 'string'))) {
 		throw new MappingError(`"${name}.values" must map source values to strings`);
 	}
-	return s;
+	return s as FieldSpec;
 }
 
-function checkValues<T extends string>(name: string, s: FieldSpec | undefined, allowed: readonly T[]): void {
+function checkValues(name: string, s: FieldSpec | undefined, allowed: readonly string[]): void {
 	if (!s) return;
 	const targets = [...Object.values(s.values ?? {}), ...(s.value !== undefined ? [s.value] : [])];
-	const bad = targets.filter((v) => !(allowed as readonly string[]).includes(v));
+	const bad = targets.filter((v) => !allowed.includes(v));
 	if (bad.length) throw new MappingError(`"${name}" maps to ${bad.map((b) => `"${b}"`).join(', ')}; allowed: ${allowed.join(', ')}`);
 }
 
@@ -78,33 +80,38 @@ export function parseMapping(raw: unknown): Mapping {
 		const s = spec(name, input[name]);
 		if (s) fields[name] = s;
 	}
-	const mapping = { source: input.source, ...fields } as Mapping;
-	for (const required of ['id', 'created', 'entity'] as const) {
-		if (!mapping[required]) throw new MappingError(`"${required}" is required`);
-	}
+	const need = (required: 'id' | 'created' | 'entity'): FieldSpec => {
+		const s = fields[required];
+		if (!s) throw new MappingError(`"${required}" is required`);
+		return s;
+	};
+	const mapping: Mapping = { source: input.source, ...fields, id: need('id'), created: need('created'), entity: need('entity') };
 	if (!mapping.id.column) throw new MappingError('"id" must be a column: the row id is what makes a second run find the case');
-	checkValues<CaseType>('case_type', mapping.case_type, CASE_TYPES);
-	checkValues<CaseStatus>('status', mapping.status, CASE_STATUSES);
+	checkValues('case_type', mapping.case_type, CASE_TYPES);
+	checkValues('status', mapping.status, CASE_STATUSES);
 	if (mapping.status && !mapping.status.values && mapping.status.column) {
 		throw new MappingError('"status" needs "values": the legacy statuses mean nothing to Tawasul as they are');
 	}
 	if (input.location !== undefined) {
-		const loc = input.location as { lat?: unknown; lng?: unknown };
-		if (typeof loc?.lat !== 'string' || typeof loc?.lng !== 'string') throw new MappingError('"location" needs "lat" and "lng" columns');
+		const loc: { lat?: unknown; lng?: unknown } | null = input.location;
+		if (typeof loc?.lat !== 'string' || typeof loc.lng !== 'string') throw new MappingError('"location" needs "lat" and "lng" columns');
 		mapping.location = { lat: loc.lat, lng: loc.lng };
 	}
 	for (const key of ['time_zone', 'delimiter', 'encoding'] as const) {
 		if (input[key] !== undefined && typeof input[key] !== 'string') throw new MappingError(`"${key}" must be a string`);
-		if (input[key] !== undefined) mapping[key] = input[key] as string;
+		if (input[key] !== undefined) mapping[key] = input[key];
 	}
 	if (input.locale !== undefined && input.locale !== 'ar' && input.locale !== 'en') throw new MappingError('"locale" must be "ar" or "en"');
-	if (input.locale) mapping.locale = input.locale as 'ar' | 'en';
+	if (input.locale) mapping.locale = input.locale;
 	return mapping;
 }
 
 /** The columns the mapping reads, to check against the file's header. */
 export function mappedColumns(mapping: Mapping): string[] {
-	const columns = FIELDS.flatMap((name) => (mapping[name]?.column ? [mapping[name]!.column!] : []));
+	const columns = FIELDS.flatMap((name) => {
+		const column = mapping[name]?.column;
+		return column ? [column] : [];
+	});
 	if (mapping.location) columns.push(mapping.location.lat, mapping.location.lng);
 	return [...new Set(columns)];
 }

@@ -82,7 +82,10 @@ export class RowReader {
 		if (missing.length) throw new MappingError(`column(s) not in the file's header: ${missing.join(', ')}`);
 		for (const name of ['created', 'closed', 'due'] as const) {
 			const s = mapping[name];
-			if (s) this.dates.set(name, dateParser(s.format!, mapping.time_zone ?? timeZone));
+			if (!s) continue;
+			// parseMapping refuses a date field without its format; a mapping made elsewhere may not.
+			if (!s.format) throw new MappingError(`"${name}" is a date: it needs "column" and "format"`);
+			this.dates.set(name, dateParser(s.format, mapping.time_zone ?? timeZone));
 		}
 	}
 
@@ -109,14 +112,20 @@ export class RowReader {
 	private get(record: CsvRecord, spec: FieldSpec | undefined): string {
 		if (!spec) return '';
 		if (spec.value !== undefined) return spec.value;
-		return (record.fields[this.index.get(spec.column!)!] ?? '').trim();
+		// Every mapped column was found in the header when the reader was made.
+		const at = spec.column === undefined ? undefined : this.index.get(spec.column);
+		return at === undefined ? '' : (record.fields[at] ?? '').trim();
 	}
 
 	private date(record: CsvRecord, name: 'created' | 'closed' | 'due'): string | null {
-		const raw = this.get(record, this.mapping[name]);
-		if (!raw) return null;
-		const result = this.dates.get(name)!(raw);
-		if (!result.ok) throw new Reject(result.code, `${name} (${this.mapping[name]!.column}): ${result.detail}`);
+		const spec = this.mapping[name];
+		const raw = this.get(record, spec);
+		if (!raw || !spec) return null;
+		// Made in the constructor for every date field the mapping has.
+		const parse = this.dates.get(name);
+		if (!parse) throw new Error(`no date parser for the mapped field "${name}"`);
+		const result = parse(raw);
+		if (!result.ok) throw new Reject(result.code, `${name} (${spec.column}): ${result.detail}`);
 		return result.iso;
 	}
 
@@ -144,7 +153,7 @@ export class RowReader {
 		const status = this.status(record, closed);
 		const location = this.location(record);
 		const text = this.get(record, mapping.text);
-		const subject = this.get(record, mapping.subject) || [...text].slice(0, 80).join('');
+		const subject = this.get(record, mapping.subject) || Array.from(text).slice(0, 80).join('');
 		const reply = this.get(record, mapping.reply);
 		const caseKey = legacyCaseKey(mapping.source, rowId);
 		const entry = (kind: TimelineEntry['kind'], at: string, body?: string): TimelineEntry => ({

@@ -10,6 +10,7 @@ import { createHash, createPublicKey, randomBytes, randomInt, verify } from 'nod
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { canonicalString, ENROLMENT_ALPHABET, KIOSK_SKEW_MS, normalizeEnrolmentCode, type KioskHeaders, type KioskPublicJwk } from '../../../src/lib/domain/kiosk-signing.js';
+import { storedType } from '../http/stored.js';
 import type { Store } from '../store.js';
 import { getOrNull, insertOnce, updateContended, updateDoc } from '../store-docs.js';
 
@@ -126,7 +127,7 @@ export async function listKiosks(store: Store): Promise<KioskDoc[]> {
 /** Changes a kiosk with its read revision; null when there is none. */
 export async function updateKiosk(store: Store, kioskId: string, change: (current: KioskDoc) => KioskDoc | null): Promise<KioskDoc | null> {
 	return updateDoc(await kioskDb(store), kioskDocId(kioskId), (current) => {
-		if (!current || current.type !== 'kiosk_device') return { next: null, result: null };
+		if (!current || storedType(current) !== 'kiosk_device') return { next: null, result: null };
 		const next = change(current);
 		return { next, result: next ?? current };
 	});
@@ -154,7 +155,7 @@ export async function enrolKiosk(store: Store, rawCode: string, publicKey: Kiosk
 	if (!code) throw invalid();
 	const sha = sha256(code);
 	const pointer = await getOrNull(store.use<CodeDoc>(DB.AUTH), codeDocId(sha));
-	if (!pointer || pointer.type !== 'kiosk_code') throw invalid();
+	if (!pointer || storedType(pointer) !== 'kiosk_code') throw invalid();
 	assertUsableKey(publicKey);
 	const db = await kioskDb(store);
 	const enrolled = await updateContended(db, kioskDocId(pointer.kiosk_id), (current) => {
@@ -202,18 +203,23 @@ function signatureValid(jwk: KioskPublicJwk, text: string, signature: string): b
  */
 export async function admitSignedRequest(store: Store, headers: KioskHeaders, request: { method: string; path: string; bodySha256: string }, now: number): Promise<KioskDoc> {
 	const kiosk = await getKiosk(store, headers.kioskId);
-	if (!kiosk || (!kiosk.public_key && !kiosk.revoked_at)) throw new TawasulError(401, 'kiosk_unknown');
+	if (!kiosk) throw new TawasulError(401, 'kiosk_unknown');
 	if (kiosk.revoked_at) throw new TawasulError(403, 'kiosk_revoked');
+	// Not enrolled (or enrolling again after a new code): no key to check a signature with.
+	const publicKey = kiosk.public_key;
+	if (!publicKey) throw new TawasulError(401, 'kiosk_unknown');
 	const text = canonicalString({ method: request.method, path: request.path, timestamp: headers.timestamp, nonce: headers.nonce, bodySha256: request.bodySha256 });
-	if (!signatureValid(kiosk.public_key!, text, headers.signature)) throw new TawasulError(401, 'kiosk_signature_invalid');
+	if (!signatureValid(publicKey, text, headers.signature)) throw new TawasulError(401, 'kiosk_signature_invalid');
 	const db = await kioskDb(store);
 	type Refusal = 'kiosk_unknown' | 'kiosk_revoked' | 'kiosk_signature_invalid' | 'kiosk_replay';
 	const outcome = await updateContended<KioskDoc, KioskDoc | Refusal>(db, kioskDocId(headers.kioskId), (current) => {
-		if (!current || current.type !== 'kiosk_device') return { next: null, result: 'kiosk_unknown' };
+		if (!current || storedType(current) !== 'kiosk_device') return { next: null, result: 'kiosk_unknown' };
 		if (current.revoked_at) return { next: null, result: 'kiosk_revoked' };
 		// Re-enrolled with another key since the read: the signature was made by the old one.
-		if (current.public_key?.x !== kiosk.public_key!.x || current.public_key?.y !== kiosk.public_key!.y) return { next: null, result: 'kiosk_signature_invalid' };
-		if (current.nonces[headers.nonce] !== undefined) return { next: null, result: 'kiosk_replay' };
+		if (current.public_key?.x !== publicKey.x || current.public_key.y !== publicKey.y) return { next: null, result: 'kiosk_signature_invalid' };
+		// Any nonce a client sends is looked up, most of them not there.
+		const seen: Record<string, number | undefined> = current.nonces;
+		if (seen[headers.nonce] !== undefined) return { next: null, result: 'kiosk_replay' };
 		const nonces: Record<string, number> = {};
 		for (const [nonce, until] of Object.entries(current.nonces)) if (until > now) nonces[nonce] = until;
 		// A nonce need only be remembered while its timestamp is still accepted.

@@ -67,7 +67,8 @@ export async function fileCase(ctx: KioskContext, kiosk: KioskDoc, filer: Filer,
 	const user: SessionUser = { user_id: filer.citizen_id ?? kiosk.kiosk_id, role: 'citizen', name: '', ...(filer.phone ? { phone: filer.phone } : {}), databases: { pull: [], push: DB.INTAKE } };
 	const quotas = filer.citizen_id ? env.quotas : { person: env.quotas.kiosk, kiosk: env.quotas.kiosk };
 	const stamp = { kiosk_id: kiosk.kiosk_id, name: kiosk.name, centre: kiosk.centre, ...(filingId ? { receipt_code: kioskReceiptCode(filingId) } : {}) };
-	const [result] = await admitActions(store, quotas, user, [action], at, true, { kiosk: stamp });
+	// One answer for the one action sent.
+	const result = (await admitActions(store, quotas, user, [action], at, true, { kiosk: stamp })).at(0);
 	// Two attempts at once: the other one wrote it (its time of filing differs by a moment).
 	if (filingId && result?.reason === 'duplicate_action') return caseKey;
 	if (result?.error) {
@@ -94,7 +95,9 @@ export function outboxRoute(router: express.Router, ctx: KioskContext, signed: S
 	router.post(
 		'/api/kiosk/outbox',
 		...signed(async (_req, res, { kiosk, body }) => {
-			if (!keys) throw new TawasulError(503, 'unavailable');
+			// Both come from the server's secrets key: without it nothing sealed can be opened or trusted.
+			const secretsKey = ctx.env.secretsKey;
+			if (!keys || !secretsKey) throw new TawasulError(503, 'unavailable');
 			const filingId = readFilingId(body.filing_id);
 			const sealed = readSealedFiling(body.sealed, SEALED_DATA_MAX);
 			if (!filingId || !sealed) throw new TawasulError(400, 'invalid_format', [{ field: 'sealed', code: 'invalid_format' }]);
@@ -109,7 +112,7 @@ export function outboxRoute(router: express.Router, ctx: KioskContext, signed: S
 			}
 			let filer: Filer = { citizen_id: null, phone: null };
 			if (plain.grant !== null && plain.grant !== undefined) {
-				const grant = readGrant(ctx.env.secretsKey!, plain.grant, kiosk.kiosk_id, ctx.now());
+				const grant = readGrant(secretsKey, plain.grant, kiosk.kiosk_id, ctx.now());
 				if (!grant) {
 					log.warn('kiosk outbox filing refused', { kiosk_id: kiosk.kiosk_id, filing_id: filingId, reason: 'grant' });
 					throw new TawasulError(403, 'kiosk_citizen_mismatch');

@@ -100,7 +100,6 @@ export function kioskRouter(deps: KioskDeps): express.Router {
 
 	// A kiosk's refusals are JSON like every other API error, the body parser's included.
 	router.use(['/api/kiosk', '/api/kiosk-link'], (error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
-		void _next;
 		sendError(res, error);
 	});
 	return router;
@@ -149,7 +148,7 @@ function fleetRoutes(router: express.Router, ctx: KioskContext): void {
 			const user = coordinator(res);
 			const { kiosk, code } = await registerKiosk(store, readNewKiosk(req.body), user.user_id, now());
 			await auditChange(admin, user, 'admin.kiosk.create', { type: 'kiosk', id: kiosk.kiosk_id }, { changes: { name: kiosk.name, centre: kiosk.centre, location: kiosk.location } });
-			res.status(201).json({ kiosk: fleetView(kiosk, now(), env.kiosk.staleAfterMs), enrolment_code: code, expires_at: kiosk.enrolment!.expires_at });
+			res.status(201).json({ kiosk: fleetView(kiosk, now(), env.kiosk.staleAfterMs), enrolment_code: code, expires_at: codeExpiry(kiosk) });
 		})
 	);
 
@@ -160,7 +159,7 @@ function fleetRoutes(router: express.Router, ctx: KioskContext): void {
 			const issued = ID.test(req.params.kiosk_id) ? await reissueCode(store, req.params.kiosk_id, now()) : null;
 			if (!issued) throw new TawasulError(404, 'not_found');
 			await auditChange(admin, user, 'admin.kiosk.update', { type: 'kiosk', id: issued.kiosk.kiosk_id }, { changes: { enrolment: 'reissued' } });
-			res.json({ kiosk: fleetView(issued.kiosk, now(), env.kiosk.staleAfterMs), enrolment_code: issued.code, expires_at: issued.kiosk.enrolment!.expires_at });
+			res.json({ kiosk: fleetView(issued.kiosk, now(), env.kiosk.staleAfterMs), enrolment_code: issued.code, expires_at: codeExpiry(issued.kiosk) });
 		})
 	);
 
@@ -176,11 +175,17 @@ function fleetRoutes(router: express.Router, ctx: KioskContext): void {
 	);
 }
 
+/** When the code just issued to a kiosk stops working. */
+function codeExpiry(kiosk: KioskDoc): string {
+	if (!kiosk.enrolment) throw new Error(`kiosk ${kiosk.kiosk_id} was just given a code but holds no enrolment`);
+	return kiosk.enrolment.expires_at;
+}
+
 /** A kiosk's name, service centre and location, trimmed: a name or centre of spaces alone is as
  * missing as an empty one, since the fleet and every case filed at the kiosk show them. */
 function readNewKiosk(body: unknown): NewKiosk {
 	const input = readStrings(body, { name: { max: 120 }, centre: { max: 120 }, location: { max: 200, optional: true } });
-	const kiosk = { name: input.name!.trim(), centre: input.centre!.trim(), location: input.location?.trim() ?? '' };
+	const kiosk = { name: input.name.trim(), centre: input.centre.trim(), location: input.location?.trim() ?? '' };
 	const blank = (['name', 'centre'] as const).filter((field) => !kiosk[field]);
 	if (blank.length)
 		throw new TawasulError(
@@ -206,7 +211,7 @@ function enrolRoute(router: express.Router, ctx: KioskContext): void {
 				const { code, app_version } = readStrings(body, { code: { max: 32 }, app_version: { max: 40, optional: true } });
 				const publicKey = readPublicJwk(body.public_key);
 				if (!publicKey) throw new TawasulError(400, 'invalid_format', [{ field: 'public_key', code: 'invalid_format' }]);
-				kiosk = await enrolKiosk(store, code!, publicKey, app_version ?? null, now());
+				kiosk = await enrolKiosk(store, code, publicKey, app_version ?? null, now());
 			} catch (error) {
 				if (error instanceof TawasulError && error.status === 400) failedEnrolments.hit(address, now());
 				throw error;
@@ -281,7 +286,7 @@ function sessionRoutes(router: express.Router, ctx: KioskContext, signed: Signed
 		...signed(async (_req, res, { kiosk, body }) => {
 			const { phone, locale } = readStrings(body, { phone: { max: 32 }, locale: { max: 5, optional: true } });
 			if (locale !== undefined && locale !== 'ar' && locale !== 'en') throw new TawasulError(400, 'invalid_format', [{ field: 'locale', code: 'invalid_format' }]);
-			const sent = await otp.request({ phone: phone!, locale: locale ?? 'ar', ip: `kiosk:${kiosk.kiosk_id}` });
+			const sent = await otp.request({ phone, locale: locale ?? 'ar', ip: `kiosk:${kiosk.kiosk_id}` });
 			res.json({ sent: true, expires_in: sent.expires_in });
 		})
 	);
@@ -290,7 +295,7 @@ function sessionRoutes(router: express.Router, ctx: KioskContext, signed: Signed
 		'/api/kiosk/session',
 		...signed(async (_req, res, { kiosk, body }) => {
 			const { phone, code } = readStrings(body, { phone: { max: 32 }, code: { max: 16 } });
-			const e164 = await otp.verify({ phone: phone!, code: code! });
+			const e164 = await otp.verify({ phone, code });
 			const citizen = await findOrCreateCitizen(store, e164, { now: now() });
 			const session = await startSession(ctx, kiosk.kiosk_id, { citizen_id: citizen.user_id, phone: e164 });
 			// Kept by the kiosk in memory for this session, sealed into a filing it must queue offline.
@@ -335,7 +340,7 @@ function caseRoutes(router: express.Router, ctx: KioskContext, signed: SignedRou
 	router.get(
 		'/api/kiosk/receipt/:case_key',
 		...signed(async (req, res, { kiosk }) => {
-			const caseKey = String(req.params.case_key);
+			const caseKey = req.params.case_key;
 			const session = liveSession(kiosk, now());
 			if (!session) throw new TawasulError(409, 'kiosk_no_citizen');
 			if (!UUID.test(caseKey) || !session.case_keys.includes(caseKey)) throw new TawasulError(404, 'not_found');

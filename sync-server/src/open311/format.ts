@@ -44,7 +44,9 @@ function element(name: string, value: unknown, indent: string): string {
 		const fields = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
 		return `${indent}<${name}>\n${fields.map(([k, v]) => element(k, v, `${indent}\t`)).join('\n')}\n${indent}</${name}>`;
 	}
-	return `${indent}<${name}>${escapeXml(String(value))}</${name}>`;
+	if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${indent}<${name}>${escapeXml(String(value))}</${name}>`;
+	// The answers are JSON data: a symbol or a function has no place in them.
+	throw new Error(`"${name}" holds a ${typeof value}, which is not data`);
 }
 
 /** `root` names the document element: a list (`services`, `service_requests`, `errors`) or an

@@ -11,6 +11,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyView } from '../../../src/lib/domain/api-key.js';
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
+import { storedType } from '../http/stored.js';
 import { getOrNull, statusOf } from '../store-docs.js';
 import type { Store } from '../store.js';
 
@@ -88,10 +89,12 @@ export type KeyCheck = { ok: true; key: ApiKeyDoc } | { ok: false; reason: 'miss
  * request, so a revocation holds at once on every instance. */
 export async function checkKey(store: Store, raw: unknown): Promise<KeyCheck> {
 	if (typeof raw !== 'string' || raw === '') return { ok: false, reason: 'missing' };
-	const [keyId, secret, extra] = raw.split('.');
-	if (extra !== undefined || !KEY_ID.test(keyId ?? '') || !SECRET.test(secret ?? '')) return { ok: false, reason: 'invalid' };
+	// The client's header: any number of parts.
+	const parts: (string | undefined)[] = raw.split('.');
+	const [keyId, secret, extra] = parts;
+	if (extra !== undefined || keyId === undefined || secret === undefined || !KEY_ID.test(keyId) || !SECRET.test(secret)) return { ok: false, reason: 'invalid' };
 	const doc = await getOrNull(store.use<ApiKeyDoc>(DB.AUTH), apiKeyDocId(keyId));
-	if (!doc || doc.type !== DOC_TYPES.API_KEY) return { ok: false, reason: 'invalid' };
+	if (!doc || storedType(doc) !== DOC_TYPES.API_KEY) return { ok: false, reason: 'invalid' };
 	const given = Buffer.from(sha256(secret), 'hex');
 	const stored = Buffer.from(doc.secret_hash, 'hex');
 	if (given.length !== stored.length || !timingSafeEqual(given, stored)) return { ok: false, reason: 'invalid' };

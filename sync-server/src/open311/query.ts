@@ -21,8 +21,9 @@ const W3_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{
 export function parseW3(text: string): string | null {
 	const match = W3_DATETIME.exec(text);
 	if (!match) return null;
+	// Without seconds `s` is NaN, which the check below lets through as it should.
 	const [, y, mo, d, h, mi, s] = match.map(Number);
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || (s ?? 0) > 59) return null;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
 	if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return null;
 	const ms = Date.parse(text);
 	return Number.isNaN(ms) ? null : new Date(ms).toISOString();

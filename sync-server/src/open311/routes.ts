@@ -53,10 +53,16 @@ function handle(fn: Handler): express.RequestHandler {
 					})();
 			await fn(req, res, format, locale);
 		};
-		run().catch((error) => {
-			if (error instanceof Open311Error) return sendErrors(res, format, error);
-			log.error('open311 request failed', { path: req.path, error: (error as Error)?.message, status: statusOf(error) });
-			if (res.headersSent) return res.end();
+		run().catch((error: unknown) => {
+			if (error instanceof Open311Error) {
+				sendErrors(res, format, error);
+				return;
+			}
+			log.error('open311 request failed', { path: req.path, error: (error as Error | null)?.message, status: statusOf(error) });
+			if (res.headersSent) {
+				res.end();
+				return;
+			}
 			sendErrors(res, format, fail(400, 'General service error: the request could not be processed; please try again later'));
 		});
 	};
@@ -95,13 +101,18 @@ export function open311Router(deps: { store: Store; env: Open311Env; now?: () =>
 
 	// A body the parser refused (too large, bad encoding) in the specification's shape too.
 	router.use(OPEN311_BASE, (error: unknown, req: Request, res: Response, next: express.NextFunction) => {
-		if (!error) return next();
+		if (!error) {
+			next();
+			return;
+		}
 		const type = (error as { type?: string }).type;
 		const description = type === 'entity.too.large' ? 'The request is too large' : 'The request body could not be read';
 		sendErrors(res, formatOf(req) ?? 'json', fail(400, description));
 	});
 	// Anything else under the API: a resource that does not exist.
-	router.use(OPEN311_BASE, (req, res) => sendErrors(res, formatOf(req) ?? (req.path.endsWith('.xml') ? 'xml' : 'json'), fail(404, 'No such resource in GeoReport v2')));
+	router.use(OPEN311_BASE, (req, res) => {
+		sendErrors(res, formatOf(req) ?? (req.path.endsWith('.xml') ? 'xml' : 'json'), fail(404, 'No such resource in GeoReport v2'));
+	});
 	return router;
 }
 
@@ -112,8 +123,8 @@ interface Open311Context {
 	env: Open311Env;
 	now: () => Date;
 	/** The catalogue, noting when it last changed. */
-	catalogue(): Promise<Catalogue>;
-	changeset(): string;
+	catalogue: () => Promise<Catalogue>;
+	changeset: () => string;
 }
 
 /** Discovery and the service list: what can be reported, from the catalogue. */
@@ -177,7 +188,7 @@ function requestReadRoutes(router: express.Router, ctx: Open311Context): void {
 	router.get(
 		`${OPEN311_BASE}/requests/:id.:format`,
 		handle(async (req, res, format, locale) => {
-			const [row] = await requestsByRef(store, [req.params.id]);
+			const row = (await requestsByRef(store, [req.params.id])).at(0);
 			if (!row) throw fail(404, `service_request_id ${req.params.id} was not found`);
 			res.setHeader('Cache-Control', 'no-cache');
 			send(res, format, 200, 'service_requests', [requestOf(row, await catalogue(), locale)]);
@@ -209,10 +220,16 @@ function requestReadRoutes(router: express.Router, ctx: Open311Context): void {
 			res.setHeader('Cache-Control', 'no-cache');
 			const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(token));
 			// Only a case filed through Open311 has its action named by its case key.
-			if (caseDoc?.ref && caseDoc.applied.includes(`act:${token}`)) return send(res, format, 200, 'service_requests', [{ service_request_id: caseDoc.ref, token }]);
+			if (caseDoc?.ref && caseDoc.applied.includes(`act:${token}`)) {
+				send(res, format, 200, 'service_requests', [{ service_request_id: caseDoc.ref, token }]);
+				return;
+			}
 			// Not routed yet: the action waits in intake. Gone from intake: the engine refused it.
 			const action = await getOrNull(store.use<ActionDoc>(DB.INTAKE), `act:${token}`);
-			if (action?.device_id === 'open311') return send(res, format, 200, 'service_requests', [{ token }]);
+			if (action?.device_id === 'open311') {
+				send(res, format, 200, 'service_requests', [{ token }]);
+				return;
+			}
 			throw fail(404, `token ${token} was not found, or its request was refused`);
 		})
 	);
@@ -251,5 +268,8 @@ function requestPostRoute(router: express.Router, ctx: Open311Context): void {
 /** Requests asked for by id come back in the order asked, each once. */
 function orderedBy<T extends { ref: string }>(ids: string[], rows: T[]): T[] {
 	const byRef = new Map(rows.map((row) => [row.ref, row]));
-	return [...new Set(ids)].flatMap((id) => (byRef.has(id) ? [byRef.get(id)!] : []));
+	return [...new Set(ids)].flatMap((id) => {
+		const row = byRef.get(id);
+		return row ? [row] : [];
+	});
 }

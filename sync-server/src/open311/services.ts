@@ -2,7 +2,7 @@
  * service's attributes are the fields the app's form asks for beyond Open311's own: what the
  * person sends (inquiry, complaint or suggestion, from the types the category takes) and a
  * subject. Open311's `description` is the case's details; its `lat`/`long` the case's location. */
-import type { CaseType, CategoryDoc } from '../../../src/lib/domain/doc-types.js';
+import type { CaseType, CategoryDoc, EntityDoc } from '../../../src/lib/domain/doc-types.js';
 import { LIMITS } from '../../../src/lib/domain/limits.js';
 import type { Catalogue } from '../engine/catalogue.js';
 import { t, type Locale } from '../rating/i18n.js';
@@ -48,8 +48,7 @@ export function findService(catalogue: Catalogue, code: string): CategoryDoc | n
 
 const name = (doc: { name_ar: string; name_en: string }, locale: Locale) => (locale === 'en' ? doc.name_en : doc.name_ar);
 
-function serviceOf(category: CategoryDoc, catalogue: Catalogue, locale: Locale): Service {
-	const entity = catalogue.entities.get(category.entity_id)!;
+function serviceOf(category: CategoryDoc, entity: EntityDoc, locale: Locale): Service {
 	const types = category.case_types.map((type) => t(locale, `case.type.${type}`)).join(', ');
 	return {
 		service_code: category.category_id,
@@ -64,7 +63,11 @@ function serviceOf(category: CategoryDoc, catalogue: Catalogue, locale: Locale):
 }
 
 export function serviceList(catalogue: Catalogue, locale: Locale): Service[] {
-	return openCategories(catalogue).map((category) => serviceOf(category, catalogue, locale));
+	return openCategories(catalogue).flatMap((category) => {
+		// An open category's entity is in the catalogue (openCategories keeps no other).
+		const entity = catalogue.entities.get(category.entity_id);
+		return entity ? [serviceOf(category, entity, locale)] : [];
+	});
 }
 
 /** A category taking one type of case needs no choice: the attribute is then optional. */

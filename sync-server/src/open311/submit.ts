@@ -63,7 +63,7 @@ export function buildRequest(form: Form, catalogue: Catalogue, bounds: Open311En
 	if (!subject) problem('attribute[subject] is required');
 	const description = single(form, 'description');
 	if (!description) problem('description is required');
-	else if ([...description].length > DESCRIPTION_MAX) problem(`description is longer than ${DESCRIPTION_MAX} characters`);
+	else if (Array.from(description).length > DESCRIPTION_MAX) problem(`description is longer than ${DESCRIPTION_MAX} characters`);
 	for (const [name, value] of [
 		['description', description],
 		['attribute[subject]', subject],
@@ -88,7 +88,9 @@ export function buildRequest(form: Form, catalogue: Catalogue, bounds: Open311En
 	}
 	const localeRaw = single(form, 'locale');
 	if (localeRaw !== undefined && localeRaw !== 'ar' && localeRaw !== 'en') problem('locale must be ar or en');
-	if (errors.length > 0) throw new Open311Error(400, errors);
+	// A missing subject or description is among the errors already; naming them again lets the
+	// compiler see they are there below.
+	if (errors.length > 0 || !subject || !description) throw new Open311Error(400, errors);
 
 	const address = single(form, 'address_string');
 	const locale: Locale = localeRaw === 'en' ? 'en' : 'ar';
@@ -102,8 +104,8 @@ export function buildRequest(form: Form, catalogue: Catalogue, bounds: Open311En
 		device_id: 'open311',
 		case_type: caseType as CaseType,
 		category_id: category.category_id,
-		subject: subject!,
-		body: address ? `${description}\n\n${t(locale, 'case.location')}: ${address}` : description!,
+		subject,
+		body: address ? `${description}\n\n${t(locale, 'case.location')}: ${address}` : description,
 		locale,
 		location
 	};
@@ -123,7 +125,8 @@ function keyQuotas(quotas: Quotas): Quotas {
 
 /** Hands the action to the gate; its refusal becomes the specification's error (429 for a quota). */
 export async function fileRequest(store: Store, quotas: Quotas, key: ApiKeyDoc, request: NewRequest, now: Date): Promise<void> {
-	const [result] = await admitActions(store, keyQuotas(quotas), keyUser(key), [request.action], now);
+	// One answer for the one action sent.
+	const result = (await admitActions(store, keyQuotas(quotas), keyUser(key), [request.action], now)).at(0);
 	if (!result?.error) return;
 	const code = result.reason ?? 'invalid_format';
 	const field = result.field ? ` (${result.field.replace(/^body$/, 'description').replace(/^subject$/, 'attribute[subject]')})` : '';

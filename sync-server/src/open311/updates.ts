@@ -24,7 +24,7 @@ const PUBLIC_STEPS = ['submit', 'reply', 'request_info', 'provide_info', 'transf
 type PublicStep = (typeof PUBLIC_STEPS)[number];
 
 /** Where each step leads, from the case state machine itself (`null`: the status stays). */
-const LEADS_TO: Record<string, CaseStatus | null> = Object.fromEntries([['submit', 'open'], ...Object.entries(TRANSITIONS).map(([kind, rule]) => [kind, rule.to])]);
+const LEADS_TO: Record<string, CaseStatus | null> = Object.fromEntries([['submit', 'open'], ...Object.entries(TRANSITIONS).map(([kind, rule]): [string, CaseStatus | null] => [kind, rule.to])]);
 
 /** The case's status is followed through its timeline, so each step carries the status it left. */
 export const BY_TIME = `function (doc) {

@@ -49,9 +49,10 @@ function drawMap(page: ReportsPage, reports: PublicReports): string {
 	const width = Math.round(se.x - nw.x);
 	const height = Math.round(se.y - nw.y);
 	const at = (lat: number, lng: number) => toView({ lat, lng }, centre, zoom, width, height);
-	const tiles = map.tileUrl
+	const template = map.tileUrl;
+	const tiles = template
 		? tilesInView(centre, zoom, width, height)
-				.map((tile) => `<image href="${escapeHtml(tileUrl(map.tileUrl!, tile))}" x="${tile.left.toFixed(1)}" y="${tile.top.toFixed(1)}" width="${TILE_PX}" height="${TILE_PX}"/>`)
+				.map((tile) => `<image href="${escapeHtml(tileUrl(template, tile))}" x="${tile.left.toFixed(1)}" y="${tile.top.toFixed(1)}" width="${TILE_PX}" height="${TILE_PX}"/>`)
 				.join('')
 		: '';
 	const grid = map.tileUrl ? { meridians: [], parallels: [] } : gridLines(centre, zoom, width, height);

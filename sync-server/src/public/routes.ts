@@ -11,7 +11,7 @@
  * browsers and proxies: they hold nothing personal. */
 import { createHash } from 'node:crypto';
 import express from 'express';
-import { DB, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
+import { DB, type CategoryDoc, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
 import { isShownPublicly, type PublicSuggestionDoc } from '../../../src/lib/domain/suggestion.js';
 import { listPublished } from './moderation.js';
 import { log } from '../log.js';
@@ -89,10 +89,15 @@ function snapshots(deps: { store: Store; now: () => number; readReports: ReadRep
 					(value) => {
 						// The first map replaces the page that said it was being prepared at once, in the
 						// snapshot held: the other pages are not read again for it.
-						if (!reports) void snapshot?.then((held) => withReports(held, value));
+						if (!reports)
+							void snapshot?.then((held) => {
+								withReports(held, value);
+							});
 						reports = { at, value };
 					},
-					(error: unknown) => log.warn('public places reported could not be read', { error: (error as Error)?.message })
+					(error: unknown) => {
+						log.warn('public places reported could not be read', { error: (error as Error | null)?.message });
+					}
 				)
 				.finally(() => (reportsPending = null));
 		}
@@ -119,7 +124,9 @@ function snapshots(deps: { store: Store; now: () => number; readReports: ReadRep
 					if (reports) withReports(fresh, reports.value);
 					if (pending === started) snapshot = Promise.resolve(fresh);
 				},
-				(error: unknown) => log.warn('public pages could not be read', { error: (error as Error)?.message })
+				(error: unknown) => {
+					log.warn('public pages could not be read', { error: (error as Error | null)?.message });
+				}
 			)
 			.finally(() => {
 				if (pending === started) pending = null;
@@ -184,8 +191,8 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 	const held = snapshots({ store: deps.store, now: deps.now ?? Date.now, readReports: deps.readReports ?? readPublicReports });
 	const router = express.Router();
 	/** One page: its path, its key in the snapshot, its type and how it is rendered. */
-	const page = (path: string, key: string, type: string, render: (s: Snapshot) => string, lasting: (s: Snapshot) => boolean = () => true) =>
-		router.get(path, async (req, res, next) => {
+	const page = (path: string, key: string, type: string, render: (s: Snapshot) => string, lasting: (s: Snapshot) => boolean = () => true) => {
+		const serve = async (req: express.Request, res: express.Response, next: express.NextFunction) => {
 			try {
 				const s = await held.current();
 				send(
@@ -197,7 +204,12 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 			} catch (error) {
 				next(error);
 			}
+		};
+		// Express 4 does not wait for the promise: `serve` hands its own failure to next().
+		router.get(path, (req, res, next) => {
+			void serve(req, res, next);
 		});
+	};
 	for (const locale of ['ar', 'en'] as Locale[]) {
 		page(PUBLIC_PATHS[locale], `list:${locale}`, HTML, (s) => renderPublicList({ locale, publicUrl, suggestions: s.suggestions, entities: s.entities }));
 		page(FIGURES_PATHS[locale], `figures:${locale}`, HTML, (s) => renderFigures({ locale, publicUrl, periods: s.periods }));
@@ -205,7 +217,7 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 			REPORTS_PATHS[locale],
 			`reports:${locale}`,
 			HTML,
-			(s) => renderReports({ locale, publicUrl, reports: s.reports?.reports ?? null, categories: s.reports?.categories ?? new Map(), entities: s.entities, map }),
+			(s) => renderReports({ locale, publicUrl, reports: s.reports?.reports ?? null, categories: s.reports?.categories ?? new Map<string, CategoryDoc>(), entities: s.entities, map }),
 			(s) => s.reports !== null
 		);
 	}
@@ -214,5 +226,10 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 		const latest = s.suggestions.reduce<string | null>((max, one) => (max === null || one.published_at > max ? one.published_at : max), null);
 		return renderSitemap(publicUrl, latest);
 	});
-	return { router, invalidate: () => held.invalidate() };
+	return {
+		router,
+		invalidate: () => {
+			held.invalidate();
+		}
+	};
 }

@@ -43,11 +43,15 @@ export function base64UrlBytes(value: string): Buffer | null {
 function vapid(source: Source): VapidKeys | null {
 	const given = VAPID_VARIABLES.filter((name) => source[name]);
 	if (given.length === 0) return null;
-	const missing = VAPID_VARIABLES.find((name) => !source[name]);
-	if (missing) throw new EnvError(missing, `required when ${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set (Web Push needs all three; npm run vapid-keys makes a pair)`);
-	const publicKey = source.VAPID_PUBLIC_KEY!;
-	const privateKey = source.VAPID_PRIVATE_KEY!;
-	const subject = source.VAPID_SUBJECT!;
+	// In the order of VAPID_VARIABLES, so the first one missing is the one named.
+	const required = (name: (typeof VAPID_VARIABLES)[number]): string => {
+		const value = source[name];
+		if (!value) throw new EnvError(name, `required when ${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set (Web Push needs all three; npm run vapid-keys makes a pair)`);
+		return value;
+	};
+	const publicKey = required('VAPID_PUBLIC_KEY');
+	const privateKey = required('VAPID_PRIVATE_KEY');
+	const subject = required('VAPID_SUBJECT');
 	const publicBytes = base64UrlBytes(publicKey);
 	if (!publicBytes || publicBytes.length !== 65 || publicBytes[0] !== 4)
 		throw new EnvError('VAPID_PUBLIC_KEY', 'expected the base64url of a 65-byte uncompressed P-256 public key (npm run vapid-keys)');

@@ -15,11 +15,17 @@ function flatten(tree: Tree, prefix = '', out: Record<string, string> = {}): Rec
 }
 
 const load = (locale: Locale) => flatten(JSON.parse(fs.readFileSync(new URL(`../../../messages/${locale}.json`, import.meta.url), 'utf8')) as Tree);
-const CATALOGUES: Record<Locale, Record<string, string>> = { ar: load('ar'), en: load('en') };
+// A key missing from a catalogue (a message not translated yet) reads as undefined.
+const CATALOGUES: Record<Locale, Record<string, string | undefined>> = { ar: load('ar'), en: load('en') };
 
 export function t(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
 	const template = CATALOGUES[locale][key] ?? CATALOGUES.ar[key] ?? key;
-	return template.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
+	// A placeholder the caller gave no value for stays as it is.
+	const values: Record<string, string | number | undefined> = params;
+	return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+		const value = values[name];
+		return value === undefined ? whole : String(value);
+	});
 }
 
 export const readLocale = (value: unknown): Locale | null => (value === 'ar' || value === 'en' ? value : null);

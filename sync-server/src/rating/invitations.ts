@@ -75,7 +75,7 @@ export async function inviteForReply(deps: InvitationDeps, caseKey: string, repl
 		};
 		await insertOnce(db, { _id: tokenDocId(fresh.token_hash), type: DOC_TYPES.RATING_TOKEN, invite_id: fresh._id });
 		if (!(await insertOnce(db, fresh))) token = null;
-		invite = (await getInvite(store, replyActionId))!;
+		invite = await rereadInvite(store, replyActionId);
 	}
 
 	if (!token && !(await getJob(store, jobDocId(`${invite._id}@${invite._rev}`)))) {
@@ -84,11 +84,18 @@ export async function inviteForReply(deps: InvitationDeps, caseKey: string, repl
 		const hash = hashToken(token);
 		await insertOnce(db, { _id: tokenDocId(hash), type: DOC_TYPES.RATING_TOKEN, invite_id: invite._id });
 		await db.insert({ ...invite, token_hash: hash });
-		invite = (await getInvite(store, replyActionId))!;
+		invite = await rereadInvite(store, replyActionId);
 	}
 
 	if (token) await queueSms(deps, invite, token, caseDoc);
 	await writeProjections(store, [citizenCopy(invite, null)]);
+	return invite;
+}
+
+/** The invitation just written, read back with its revision. */
+async function rereadInvite(store: Store, replyActionId: string): Promise<InviteDoc> {
+	const invite = await getInvite(store, replyActionId);
+	if (!invite) throw new Error(`the rating invitation of ${replyActionId} is gone right after it was written`);
 	return invite;
 }
 

@@ -8,8 +8,10 @@ import { LIMITS } from '../../../src/lib/domain/validation.js';
 import type { FieldError } from '../../../src/lib/domain/errors.js';
 import { formatDate, formatNumber, t, type Locale } from './i18n.js';
 
-export function escapeHtml(value: unknown): string {
-	return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const ENTITIES: Record<string, string | undefined> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value: string | number | boolean | null | undefined): string {
+	return String(value ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }
 
 const STYLE = `

@@ -5,7 +5,7 @@
  * unknown, 410 expired, 409 already rated. Responses are never cached and send no Referer; the
  * token is never logged (nothing here logs a URL). */
 import express, { type Request, type Response } from 'express';
-import { caseDocId, DB, type CaseDoc, type EntityDoc } from '../../../src/lib/domain/doc-types.js';
+import { caseDocId, DB, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError, type FieldError } from '../../../src/lib/domain/errors.js';
 import { canReopen, RATING_COMMENT_MAX, RATING_CRITERIA, RATING_WINDOW_MS } from '../../../src/lib/domain/rating.js';
 import { getOrNull } from '../store-docs.js';
@@ -60,7 +60,9 @@ class LinkPages {
 
 	state(req: Request, res: Response, page: StatePage, invite: InviteDoc | null, params: Record<string, string | number> = {}): void {
 		const locale = this.localeOf(req, invite);
-		const token = req.params.token;
+		// Also answers routes without a token in their path.
+		const path: Partial<Record<string, string>> = req.params;
+		const token = path.token;
 		const switchHref = TOKEN_PATTERN.test(token ?? '') ? `/r/${token}?lang=${locale === 'ar' ? 'en' : 'ar'}` : `?lang=${locale === 'ar' ? 'en' : 'ar'}`;
 		html(res, STATUS[page], renderState(locale, page, params, switchHref));
 	}
@@ -84,7 +86,10 @@ class LinkPages {
 	async showForm(req: Request, res: Response, invite: InviteDoc, status: number, extra: { values?: FormValues; errors?: FieldError[] } = {}): Promise<void> {
 		const locale = this.localeOf(req, invite);
 		const caseFacts = await this.facts(invite, locale);
-		if (!caseFacts) return this.state(req, res, 'unknown', invite);
+		if (!caseFacts) {
+			this.state(req, res, 'unknown', invite);
+			return;
+		}
 		html(res, status, renderForm({ locale, token: req.params.token, facts: caseFacts, expiresAt: invite.expires_at, timeZone: (await this.settings()).time_zone, ...extra }));
 	}
 
@@ -98,7 +103,7 @@ class LinkPages {
 		const caseDoc = await getOrNull(this.store.use<CaseDoc>(DB.CASES), caseDocId(invite.case_key));
 		const reply = caseDoc?.timeline.find((e) => e.action_id === invite.reply_action_id);
 		if (!caseDoc || !reply) return null;
-		const entity = (await this.catalogue.get()).entities.get(invite.entity_id) as EntityDoc | undefined;
+		const entity = (await this.catalogue.get()).entities.get(invite.entity_id);
 		return {
 			entityName: entity ? (locale === 'en' ? entity.name_en : entity.name_ar) : invite.entity_id,
 			ref: caseDoc.ref,
@@ -115,20 +120,27 @@ const reopenDeadline = (invite: InviteDoc) => new Date(Date.parse(invite.created
 /** The form body parser; an oversized or over-long form gets the "too large" page in the invitation's
  * language and the connection closed, anything else unreadable the "malformed" one. */
 function formParser(store: Store, pages: LinkPages): express.RequestHandler {
-	const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 20 });
-	return (req, res, next) =>
+	const form: express.RequestHandler = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 20 });
+	return (req, res, next) => {
 		form(req, res, (error?: unknown) => {
-			if (!error) return next();
+			if (!error) {
+				next();
+				return;
+			}
 			const type = (error as { type?: string }).type;
 			if (type === 'entity.too.large' || type === 'parameters.too.many') {
 				// The body was not read to the end; close the connection rather than drain 10 MB.
 				res.setHeader('Connection', 'close');
 				const token = req.params.token;
 				const lookup = TOKEN_PATTERN.test(token) ? inviteByToken(store, token).catch(() => null) : Promise.resolve(null);
-				return void lookup.then((invite) => pages.state(req, res, 'too_large', invite, { max: RATING_COMMENT_MAX }));
+				void lookup.then((invite) => {
+					pages.state(req, res, 'too_large', invite, { max: RATING_COMMENT_MAX });
+				});
+				return;
 			}
 			pages.state(req, res, 'malformed', null);
 		});
+	};
 }
 
 /** POST /r/<token>: the rating itself. */
@@ -144,9 +156,11 @@ function rateThroughLink(pages: LinkPages, submitDeps: SubmitDeps): express.Requ
 			case 'invalid':
 				return pages.showForm(req, res, invite, 422, { values, errors: outcome.errors });
 			case 'used':
-				return pages.state(req, res, 'used', invite);
+				pages.state(req, res, 'used', invite);
+				return;
 			case 'expired':
-				return pages.state(req, res, 'expired', invite, { date: await pages.expiredDate(invite, pages.localeOf(req, invite)) });
+				pages.state(req, res, 'expired', invite, { date: await pages.expiredDate(invite, pages.localeOf(req, invite)) });
+				return;
 			case 'rated':
 				return pages.thanks(req, res, invite, outcome.low);
 		}
@@ -157,15 +171,22 @@ function rateThroughLink(pages: LinkPages, submitDeps: SubmitDeps): express.Requ
 function reopenThroughLinkRoute(store: Store, pages: LinkPages, submitDeps: SubmitDeps): express.RequestHandler {
 	return asyncHandler(async (req, res) => {
 		const token = req.params.token;
-		if (!TOKEN_PATTERN.test(token)) return pages.state(req, res, 'malformed', null);
+		if (!TOKEN_PATTERN.test(token)) {
+			pages.state(req, res, 'malformed', null);
+			return;
+		}
 		const invite = await inviteByToken(store, token);
-		if (!invite) return pages.state(req, res, 'unknown', null);
+		if (!invite) {
+			pages.state(req, res, 'unknown', null);
+			return;
+		}
 		const locale = pages.localeOf(req, invite);
-		const reason = (req.body as Record<string, unknown>)?.reason;
+		const reason = (req.body as Record<string, unknown> | undefined)?.reason;
 		const outcome = await reopenThroughLink(submitDeps, invite, reason);
 		if (outcome.kind === 'invalid') {
 			const timeZone = (await pages.settings()).time_zone;
-			return html(res, 422, renderThanks({ locale, token, low: false, reopenUntil: reopenDeadline(invite), timeZone, reason: typeof reason === 'string' ? reason : '', errors: outcome.errors }));
+			html(res, 422, renderThanks({ locale, token, low: false, reopenUntil: reopenDeadline(invite), timeZone, reason: typeof reason === 'string' ? reason : '', errors: outcome.errors }));
+			return;
 		}
 		html(res, outcome.kind === 'reopened' ? 202 : outcome.kind === 'closed' ? 410 : 409, renderReopened(locale, outcome.kind));
 	});
@@ -178,7 +199,7 @@ function rateInApp(store: Store, submitDeps: SubmitDeps): express.RequestHandler
 		res.setHeader('Cache-Control', 'no-store');
 		const user = res.locals.user as SessionUser | null;
 		if (!user) throw new TawasulError(401, 'unauthorized');
-		const invite = await getInvite(store, String(req.params.reply_action_id));
+		const invite = await getInvite(store, req.params.reply_action_id);
 		// Someone else's invitation looks exactly like a missing one.
 		if (!invite || user.role !== 'citizen' || invite.citizen_id !== user.user_id) throw new TawasulError(404, 'case_not_found');
 		const body = (req.body ?? {}) as { scores?: Record<string, unknown>; comment?: unknown };
@@ -198,7 +219,10 @@ export function ratingRouter(deps: RatingRouteDeps): express.Router {
 	// A brake on one noisy client; the once-only rule does not depend on it.
 	const perIp = new SlidingWindow(120, 60_000);
 	const limited: express.RequestHandler = (req, res, next) => {
-		if (perIp.hit(req.ip ?? 'unknown', now())) return next();
+		if (perIp.hit(req.ip ?? 'unknown', now())) {
+			next();
+			return;
+		}
 		pages.state(req, res, 'busy', null);
 	};
 	const parseForm = formParser(store, pages);
@@ -220,7 +244,6 @@ export function ratingRouter(deps: RatingRouteDeps): express.Router {
 	router.post('/r/:token/reopen', limited, parseForm, reopenThroughLinkRoute(store, pages, submitDeps));
 	router.post('/api/ratings/:reply_action_id', express.json({ limit: FORM_LIMIT }), rateInApp(store, submitDeps));
 	router.use('/api/ratings', (error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
-		void _next;
 		sendError(res, error);
 	});
 	return router;

@@ -30,7 +30,9 @@ export async function inviteState(store: Store, invite: InviteDoc, now: Date): P
 	const rating = await getRating(store, invite.reply_action_id);
 	if (rating) {
 		// The link answers "already rated" either way; what is left undone is retried at the next touch.
-		await finishRating(store, rating, invite).catch((error: Error) => log.warn('finishing a rating failed, will retry at the next touch of its link', { rating: rating._id, error: error.message }));
+		await finishRating(store, rating, invite).catch((error: unknown) => {
+			log.warn('finishing a rating failed, will retry at the next touch of its link', { rating: rating._id, error: error instanceof Error ? error.message : String(error) });
+		});
 		return 'used';
 	}
 	return isWithinWindow(invite.created_at, now) ? 'open' : 'expired';
@@ -125,7 +127,7 @@ export type ReopenOutcome = { kind: 'reopened' } | { kind: 'invalid'; errors: Fi
  * invitation), after the same window check the engine makes again. */
 export async function reopenThroughLink(deps: SubmitDeps, invite: InviteDoc, reason: unknown): Promise<ReopenOutcome> {
 	const text = typeof reason === 'string' ? reason.trim() : '';
-	const length = [...text].length;
+	const length = Array.from(text).length;
 	if (length < LIMITS.REASON_MIN || length > LIMITS.REASON_MAX) {
 		return {
 			kind: 'invalid',

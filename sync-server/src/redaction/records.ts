@@ -8,6 +8,7 @@
 import { attachmentDocId, DB, DOC_TYPES, entityDb, type AttachmentRef, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { withRevision } from '../engine/projections.js';
+import { statusOf } from '../store-docs.js';
 import type { Store } from '../store.js';
 
 export interface RedactionDoc {
@@ -72,7 +73,6 @@ export async function readShown(store: Store, caseDoc: CaseDoc, attachmentId: st
 	const file = doc?._attachments?.[doc.name];
 	if (!doc || !file) throw new TawasulError(503, 'unavailable');
 	const { _attachments, ...rest } = doc;
-	void _attachments;
 	return { doc: rest, photo: { content_type: file.content_type, data: Buffer.from(file.data, 'base64') } };
 }
 
@@ -88,8 +88,8 @@ export async function saveRecord(store: Store, record: RedactionDoc): Promise<vo
 	await store
 		.use<RedactionDoc>(DB.REDACTIONS)
 		.insert(record)
-		.catch((error: { statusCode?: number }) => {
-			if (error.statusCode === 409) throw new TawasulError(409, 'busy');
+		.catch((error: unknown) => {
+			if (statusOf(error) === 409) throw new TawasulError(409, 'busy');
 			throw error;
 		});
 }
@@ -118,8 +118,6 @@ export async function writeShown(store: Store, caseDoc: CaseDoc, shown: ShownDoc
 	const db = entityDb(caseDoc.entity_id);
 	const version = Number.parseInt(shown.doc._rev, 10) + 1;
 	const { _rev, redacted: _old, ...fields } = shown.doc;
-	void _rev;
-	void _old;
 	const next: { _id: string } & Record<string, unknown> = { ...fields, content_type: photo.content_type, size: photo.data.length, ...(redacted ? { redacted: true } : {}) };
 	const doc = {
 		...withRevision(next, db, version),
