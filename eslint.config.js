@@ -1,10 +1,15 @@
 // The checks every change passes (`npm run lint`, part of `npm test`): the recommended rules of
-// ESLint, typescript-eslint and eslint-plugin-svelte, with the project's own choices below.
+// ESLint, typescript-eslint and eslint-plugin-svelte, with the project's own choices below; the
+// app's and the server's own code (not tests, benches or scripts) also passes typescript-eslint's
+// strict type-checked rules.
 import js from '@eslint/js';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
+
+const ownCode = ['src/**/*.ts', 'src/**/*.svelte', 'sync-server/src/**/*.ts'];
+const notOwnCode = ['**/*.spec.ts', 'src/**/*.test.ts'];
 
 export default ts.config(
 	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'sync-server/dist/', 'coverage/', 'static/', 'data/', '.data-test*/', 'test-results/'] },
@@ -33,6 +38,17 @@ export default ts.config(
 	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
 		languageOptions: { parserOptions: { extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig } }
+	},
+	// The rules only: each file keeps the parser chosen above (Svelte's for components).
+	...ts.configs.strictTypeChecked.filter(({ name }) => name === 'typescript-eslint/strict-type-checked').map(({ rules }) => ({ files: ownCode, ignores: notOwnCode, rules })),
+	{
+		files: ownCode,
+		ignores: notOwnCode,
+		languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+		rules: {
+			// A count or a size in a message reads as itself.
+			'@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }]
+		}
 	},
 	{
 		// Runs inside the service worker (scripts/build-sw.js imports it there).

@@ -9,10 +9,9 @@ import { createHash } from 'node:crypto';
 import { DB, type Role } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import type { Store } from '../store.js';
-import { getOrNull, insertOnce, updateDoc } from '../store-docs.js';
+import { getOrNull, insertOnce, storedAs, updateDoc } from '../store-docs.js';
 import { hashPassword } from './passwords.js';
 import { accountDocId, newUserId, type AccountDoc } from './types.js';
-import { storedAs } from './doc-type.js';
 
 interface ClaimDoc {
 	_id: string;

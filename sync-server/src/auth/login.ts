@@ -11,11 +11,10 @@
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import type { Store } from '../store.js';
-import { updateContended } from '../store-docs.js';
+import { storedAs, updateContended } from '../store-docs.js';
 import { findStaff } from './accounts.js';
 import { burnVerifyTime, isLocked, LOCKOUT, verifyPassword } from './passwords.js';
 import { accountDocId, type AccountDoc } from './types.js';
-import { storedAs } from './doc-type.js';
 
 const accounts = (store: Store) => store.use<AccountDoc>(DB.AUTH);
 

@@ -15,11 +15,10 @@ import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import type { Store } from '../store.js';
 import { parseCookies } from './cookies.js';
-import { getOrNull, statusOf, updateContended, updateDoc } from '../store-docs.js';
+import { getOrNull, statusOf, storedAs, updateContended, updateDoc } from '../store-docs.js';
 import { base32Decode, matchStep, newSecret, otpauthUri } from './totp.js';
 import { isSealed, seal, unseal } from './sealing.js';
 import type { AccountDoc } from './types.js';
-import { storedAs } from './doc-type.js';
 
 export const MFA = {
 	pendingMs: 5 * 60_000,

@@ -14,9 +14,8 @@ import type { OidcEnv } from '../env.js';
 import type { Store } from '../store.js';
 import { findOrCreateEkeyCitizen } from './accounts.js';
 import { parseCookies } from './cookies.js';
-import { getOrNull, statusOf } from '../store-docs.js';
+import { getOrNull, statusOf, storedAs } from '../store-docs.js';
 import type { AccountDoc } from './types.js';
-import { storedAs } from './doc-type.js';
 
 const OIDC_COOKIE = 'tw_oidc';
 /** Long enough to sign in at the provider, short enough that an abandoned attempt dies soon. */

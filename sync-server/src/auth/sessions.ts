@@ -9,9 +9,8 @@ import type { Env } from '../env.js';
 import type { Store } from '../store.js';
 import { getAccount } from './accounts.js';
 import { clearedSessionCookie, sessionCookie } from './cookies.js';
-import { getOrNull, statusOf, updateDoc } from '../store-docs.js';
+import { getOrNull, statusOf, storedAs, updateDoc } from '../store-docs.js';
 import { isStaffRole, toSessionUser, type AccountDoc, type SessionUser } from './types.js';
-import { storedAs } from './doc-type.js';
 
 const HOUR = 60 * 60_000;
 const DAY = 24 * HOUR;

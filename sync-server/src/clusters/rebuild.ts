@@ -13,8 +13,7 @@ import { arrivalOrder, ClusterIndex, clusteredCase, comparedText, COMPARED_CHARS
 import { DB, DOC_TYPES, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { allDocs, engineRunning, RebuildRefused } from '../stats/rebuild.js';
 import type { Store } from '../store.js';
-import { statusOf } from '../store-docs.js';
-import { storedAs } from '../auth/doc-type.js';
+import { statusOf, storedAs } from '../store-docs.js';
 import { CLUSTERS_DESIGN_ID, CLUSTERS_VIEWS, ensureClusterDbs } from './store.js';
 
 export const CLUSTERS_REBUILD_MARKER_ID = 'clusters_rebuild';

@@ -24,7 +24,7 @@ import { removeRefusedActions, type RefusedAction } from './refused.js';
 import { writeProjections } from './writer.js';
 import { caseAuditEntry, type AuditDoc } from '../audit/entries.js';
 import { writeAudit } from '../audit/trail.js';
-import { storedAs } from '../auth/doc-type.js';
+import { storedAs } from '../store-docs.js';
 
 /** Failed batches at one position, past the narrowing, before one action is set aside. */
 const MAX_TRIES = 3;

@@ -26,8 +26,8 @@ import type { Store } from '../store.js';
 import { onlyFields, readObject } from './body.js';
 import { asyncHandler, errorHandler } from './errors.js';
 import { entityCase, entityOf, requireRole } from './guards.js';
-import { storedType } from './stored.js';
 import { windowQuota } from './window-quota.js';
+import { storedAs } from '../store-docs.js';
 
 export const READS_PER_MINUTE = 30;
 export const CHANGES_PER_HOUR = 60;
@@ -128,7 +128,7 @@ export function clusterRouter(deps: Deps): express.Router {
 async function changeStatus(store: Store, id: string, status: ClusterStatus, user: SessionUser, at: string): Promise<ClusterDoc> {
 	for (let attempt = 1; ; attempt++) {
 		const doc = await getOrNull<ClusterDoc>(store, id);
-		if (!doc || storedType(doc) !== 'cluster' || doc.entity_id !== user.entity_id) throw new TawasulError(404, 'not_found');
+		if (!storedAs(doc, 'cluster') || doc.entity_id !== user.entity_id) throw new TawasulError(404, 'not_found');
 		if (!clusterTransitionAllowed(doc.status, status)) throw new TawasulError(409, 'invalid_transition');
 		const next: ClusterDoc = { ...doc, status, history: [...doc.history, { status, at, by: user.user_id }] };
 		try {

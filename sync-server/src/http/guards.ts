@@ -4,9 +4,8 @@ import type { Response } from 'express';
 import { caseDocId, DB, type CaseDoc, type Role } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import type { SessionUser } from '../auth/types.js';
-import { statusOf } from '../store-docs.js';
+import { statusOf, storedAs } from '../store-docs.js';
 import type { Store } from '../store.js';
-import { storedType } from './stored.js';
 
 export function requireRole(res: Response, roles: readonly Role[]): SessionUser {
 	const user = (res.locals.user as SessionUser | null | undefined) ?? null;
@@ -37,6 +36,6 @@ export async function entityCase(store: Store, user: SessionUser, caseKey: strin
 			if (statusOf(error) === 404) return null;
 			throw error;
 		});
-	if (!caseDoc || storedType(caseDoc) !== 'case' || !user.entity_id || caseDoc.entity_id !== user.entity_id) throw new TawasulError(404, 'case_not_found');
+	if (!storedAs(caseDoc, 'case') || !user.entity_id || caseDoc.entity_id !== user.entity_id) throw new TawasulError(404, 'case_not_found');
 	return caseDoc;
 }

@@ -10,9 +10,8 @@ import { createHash, createPublicKey, randomBytes, randomInt, verify } from 'nod
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { canonicalString, ENROLMENT_ALPHABET, KIOSK_SKEW_MS, normalizeEnrolmentCode, type KioskHeaders, type KioskPublicJwk } from '../../../src/lib/domain/kiosk-signing.js';
-import { storedType } from '../http/stored.js';
 import type { Store } from '../store.js';
-import { getOrNull, insertOnce, updateContended, updateDoc } from '../store-docs.js';
+import { getOrNull, insertOnce, storedAs, updateContended, updateDoc } from '../store-docs.js';
 
 /** How long an enrolment code works. */
 const ENROLMENT_TTL_MS = 24 * 60 * 60_000;
@@ -127,7 +126,7 @@ export async function listKiosks(store: Store): Promise<KioskDoc[]> {
 /** Changes a kiosk with its read revision; null when there is none. */
 export async function updateKiosk(store: Store, kioskId: string, change: (current: KioskDoc) => KioskDoc | null): Promise<KioskDoc | null> {
 	return updateDoc(await kioskDb(store), kioskDocId(kioskId), (current) => {
-		if (!current || storedType(current) !== 'kiosk_device') return { next: null, result: null };
+		if (!storedAs(current, 'kiosk_device')) return { next: null, result: null };
 		const next = change(current);
 		return { next, result: next ?? current };
 	});
@@ -155,7 +154,7 @@ export async function enrolKiosk(store: Store, rawCode: string, publicKey: Kiosk
 	if (!code) throw invalid();
 	const sha = sha256(code);
 	const pointer = await getOrNull(store.use<CodeDoc>(DB.AUTH), codeDocId(sha));
-	if (!pointer || storedType(pointer) !== 'kiosk_code') throw invalid();
+	if (!storedAs(pointer, 'kiosk_code')) throw invalid();
 	assertUsableKey(publicKey);
 	const db = await kioskDb(store);
 	const enrolled = await updateContended(db, kioskDocId(pointer.kiosk_id), (current) => {
@@ -213,7 +212,7 @@ export async function admitSignedRequest(store: Store, headers: KioskHeaders, re
 	const db = await kioskDb(store);
 	type Refusal = 'kiosk_unknown' | 'kiosk_revoked' | 'kiosk_signature_invalid' | 'kiosk_replay';
 	const outcome = await updateContended<KioskDoc, KioskDoc | Refusal>(db, kioskDocId(headers.kioskId), (current) => {
-		if (!current || storedType(current) !== 'kiosk_device') return { next: null, result: 'kiosk_unknown' };
+		if (!storedAs(current, 'kiosk_device')) return { next: null, result: 'kiosk_unknown' };
 		if (current.revoked_at) return { next: null, result: 'kiosk_revoked' };
 		// Re-enrolled with another key since the read: the signature was made by the old one.
 		if (current.public_key?.x !== publicKey.x || current.public_key.y !== publicKey.y) return { next: null, result: 'kiosk_signature_invalid' };

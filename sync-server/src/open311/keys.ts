@@ -11,8 +11,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyView } from '../../../src/lib/domain/api-key.js';
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
-import { storedType } from '../http/stored.js';
-import { getOrNull, statusOf } from '../store-docs.js';
+import { getOrNull, statusOf, storedAs } from '../store-docs.js';
 import type { Store } from '../store.js';
 
 export interface ApiKeyDoc extends ApiKeyView {
@@ -94,7 +93,7 @@ export async function checkKey(store: Store, raw: unknown): Promise<KeyCheck> {
 	const [keyId, secret, extra] = parts;
 	if (extra !== undefined || keyId === undefined || secret === undefined || !KEY_ID.test(keyId) || !SECRET.test(secret)) return { ok: false, reason: 'invalid' };
 	const doc = await getOrNull(store.use<ApiKeyDoc>(DB.AUTH), apiKeyDocId(keyId));
-	if (!doc || storedType(doc) !== DOC_TYPES.API_KEY) return { ok: false, reason: 'invalid' };
+	if (!storedAs(doc, DOC_TYPES.API_KEY)) return { ok: false, reason: 'invalid' };
 	const given = Buffer.from(sha256(secret), 'hex');
 	const stored = Buffer.from(doc.secret_hash, 'hex');
 	if (given.length !== stored.length || !timingSafeEqual(given, stored)) return { ok: false, reason: 'invalid' };

@@ -6,8 +6,7 @@
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import type { PublicSuggestionDoc } from '../../../src/lib/domain/suggestion.js';
-import { storedType } from '../http/stored.js';
-import { statusOf, updateDoc } from '../store-docs.js';
+import { statusOf, storedAs, updateDoc } from '../store-docs.js';
 import type { Store } from '../store.js';
 
 /** The coordinators' list reads this many, newest first; the public pages show at most 500. */
@@ -35,7 +34,7 @@ export async function moderate(store: Store, id: string, decision: Moderation, b
 	if (!SUGGESTION_ID.test(id)) throw new TawasulError(404, 'not_found');
 	await store.ensureDb(DB.PUBLIC);
 	return updateDoc(store.use<PublicSuggestionDoc>(DB.PUBLIC), id, (current) => {
-		if (!current || storedType(current) !== 'public_suggestion') throw new TawasulError(404, 'not_found');
+		if (!storedAs(current, 'public_suggestion')) throw new TawasulError(404, 'not_found');
 		const { _rev, ...doc } = current;
 		const next: PublicSuggestionDoc = { ...doc };
 		const changes: Record<string, { from: unknown; to: unknown }> = {};

@@ -1,8 +1,7 @@
 /** Documents of the `ratings` database (server only) and the citizen's copy of an invitation. */
 import { DB, DOC_TYPES } from '../../../src/lib/domain/doc-types.js';
 import type { RatingScores } from '../../../src/lib/domain/rating.js';
-import { storedType } from '../http/stored.js';
-import { getOrNull } from '../store-docs.js';
+import { getOrNull, storedAs } from '../store-docs.js';
 import type { Store } from '../store.js';
 import { hashToken } from './tokens.js';
 
@@ -63,9 +62,9 @@ export async function inviteByToken(store: Store, token: string): Promise<Invite
 	const db = await ratingsDb(store);
 	const hash = hashToken(token);
 	const pointer = (await getOrNull(db, tokenDocId(hash))) as TokenDoc | null;
-	if (!pointer || storedType(pointer) !== DOC_TYPES.RATING_TOKEN) return null;
+	if (!storedAs(pointer, DOC_TYPES.RATING_TOKEN)) return null;
 	const invite = (await getOrNull(db, pointer.invite_id)) as InviteDoc | null;
-	return invite && storedType(invite) === DOC_TYPES.RATING_INVITE && invite.token_hash === hash ? invite : null;
+	return storedAs(invite, DOC_TYPES.RATING_INVITE) && invite.token_hash === hash ? invite : null;
 }
 
 export async function getInvite(store: Store, replyActionId: string): Promise<InviteDoc | null> {

@@ -132,9 +132,9 @@ export function anonymousReportRouter(deps: AnonymousReportDeps): express.Router
 			const secretsKey = key();
 			limited(req);
 			const { case_key: caseKey, receipt_token: token } = readStrings(req.body, { case_key: { max: 36 }, receipt_token: { max: 64 } });
-			const expected = Buffer.from(caseKey && UUID.test(caseKey) ? receiptToken(secretsKey, caseKey) : '');
-			const given = Buffer.from(token ?? '');
-			if (!caseKey || expected.length === 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) throw new TawasulError(404, 'not_found');
+			const expected = Buffer.from(UUID.test(caseKey) ? receiptToken(secretsKey, caseKey) : '');
+			const given = Buffer.from(token);
+			if (expected.length === 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) throw new TawasulError(404, 'not_found');
 			const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(caseKey));
 			if (!caseDoc?.ref) {
 				const waiting = await getOrNull(store.use<ActionDoc>(DB.INTAKE), `act:${caseKey}`);
@@ -177,7 +177,7 @@ function proofRoutes(router: express.Router, { otp, key, limited, now }: ProofDe
 			key();
 			const { phone, locale } = readStrings(req.body, { phone: { max: 32 }, locale: { max: 5, optional: true } });
 			if (locale !== undefined && locale !== 'ar' && locale !== 'en') throw new TawasulError(400, 'invalid_format', [{ field: 'locale', code: 'invalid_format' }]);
-			const sent = await otp.request({ phone: phone ?? '', locale: locale ?? 'ar', ip: req.ip ?? 'unknown' });
+			const sent = await otp.request({ phone, locale: locale ?? 'ar', ip: req.ip ?? 'unknown' });
 			res.json({ sent: true, expires_in: sent.expires_in });
 		})
 	);
@@ -189,7 +189,7 @@ function proofRoutes(router: express.Router, { otp, key, limited, now }: ProofDe
 			const secretsKey = key();
 			limited(req);
 			const { phone, code } = readStrings(req.body, { phone: { max: 32 }, code: { max: 16 } });
-			const e164 = await otp.verify({ phone: phone ?? '', code: code ?? '' });
+			const e164 = await otp.verify({ phone, code });
 			res.json({ grant: issueGrant(secretsKey, anonymousAuthor(secretsKey, e164), now()) });
 		})
 	);
