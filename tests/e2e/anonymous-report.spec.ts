@@ -7,19 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { isValidReference } from '../../src/lib/domain/reference.js';
 import { smallImage } from '../fixtures/files.js';
 import { staffSession } from '../integration/harness.js';
-import { axe, DESKTOP, latestCode, msg, PHONE, preferLanguage, useApp, type Locale } from './browser.js';
+import { axe, coordinatorCall as asCoordinator, DESKTOP, latestCode, msg, PHONE, preferLanguage, useApp, type Locale } from './browser.js';
 
 const app = useApp();
 
-async function coordinatorCall(method: string, path: string, body?: unknown) {
-	const coordinator = await staffSession(app.base, 'coordinator');
-	const response = await fetch(`${app.base}${path}`, {
-		method,
-		headers: { ...(body ? { 'content-type': 'application/json' } : {}), cookie: coordinator.cookie },
-		body: body ? JSON.stringify(body) : undefined
-	});
-	expect(response.status).toBe(200);
-}
+const coordinatorCall = (method: string, path: string, body?: unknown) => asCoordinator(app.base, method, path, body);
 
 describe('reporting without an account', () => {
 	it.each([

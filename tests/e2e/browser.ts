@@ -227,6 +227,19 @@ export async function signInAtKiosk(page: Page, base: string, phone: string, loc
 	await page.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.file.title') }).waitFor();
 }
 
+/** A request to the server as the coordinator (signed in through the API): the answer's JSON,
+ * after checking it succeeded. */
+export async function coordinatorCall(base: string, method: string, path: string, body?: unknown): Promise<any> {
+	const coordinator = await staffSession(base, 'coordinator');
+	const response = await fetch(`${base}${path}`, {
+		method,
+		headers: { ...(body ? { 'content-type': 'application/json' } : {}), cookie: coordinator.cookie },
+		body: body ? JSON.stringify(body) : undefined
+	});
+	expect(response.ok).toBe(true);
+	return response.json();
+}
+
 /** A kiosk registered by the coordinator through the API: its id and one-time code. */
 export async function registerKioskByApi(base: string, name: string, location = '26.1552, 50.6123'): Promise<{ kiosk_id: string; code: string }> {
 	const coordinator = await staffSession(base, 'coordinator');

@@ -9,21 +9,12 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { isValidReference } from '../../src/lib/domain/reference.js';
 import { smallImage } from '../fixtures/files.js';
-import { staffSession } from '../integration/harness.js';
-import { axe, DESKTOP, enrolKioskOnPage, msg, PHONE, preferLanguage, registerKioskByApi, signInAtKiosk, useApp, type Locale } from './browser.js';
+import { axe, coordinatorCall as asCoordinator, DESKTOP, enrolKioskOnPage, msg, PHONE, preferLanguage, registerKioskByApi, signInAtKiosk, useApp, type Locale } from './browser.js';
 
 const IDLE_SECONDS = 45;
 const app = useApp({ KIOSK_IDLE_SECONDS: String(IDLE_SECONDS) });
 
-async function coordinatorCall(method: string, path: string, body?: unknown) {
-	const coordinator = await staffSession(app.base, 'coordinator');
-	const response = await fetch(`${app.base}${path}`, {
-		method,
-		headers: { ...(body ? { 'content-type': 'application/json' } : {}), cookie: coordinator.cookie },
-		body: body ? JSON.stringify(body) : undefined
-	});
-	return response.json();
-}
+const coordinatorCall = (method: string, path: string, body?: unknown) => asCoordinator(app.base, method, path, body);
 
 async function enrolledKiosk(page: Page, locale: Locale, name: string): Promise<string> {
 	const { kiosk_id, code } = await registerKioskByApi(app.base, name);

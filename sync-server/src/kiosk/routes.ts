@@ -8,7 +8,6 @@
  * (/db) gives it nothing. */
 import { createHash } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
-import { DB, caseDocId, type ActionDoc, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { KIOSK_ID, readKioskHeaders, readPublicJwk } from '../../../src/lib/domain/kiosk-signing.js';
 import { KIOSK_SESSION_MAX_MS, typesWithoutPhone } from '../../../src/lib/domain/kiosk-session.js';
@@ -20,11 +19,11 @@ import { SlidingWindow } from '../auth/rate-limit.js';
 import { CatalogueSource } from '../engine/catalogue.js';
 import type { Env } from '../env.js';
 import { asyncHandler, sendError } from '../http/errors.js';
+import { sendReceipt } from '../http/receipt.js';
 import { json, readObject, readStrings } from '../http/body.js';
 import { requireRole } from '../http/guards.js';
 import type { SmsGateway } from '../sms/gateway.js';
 import type { Store } from '../store.js';
-import { getOrNull } from '../store-docs.js';
 import { log } from '../log.js';
 import { auditChange, type AdminContext } from '../admin/context.js';
 import { issueGrant, outboxKeys, type OutboxKeys } from './deferred.js';
@@ -344,26 +343,10 @@ function caseRoutes(router: express.Router, ctx: KioskContext, signed: SignedRou
 			const session = liveSession(kiosk, now());
 			if (!session) throw new TawasulError(409, 'kiosk_no_citizen');
 			if (!UUID.test(caseKey) || !session.case_keys.includes(caseKey)) throw new TawasulError(404, 'not_found');
-			const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(caseKey));
-			if (!caseDoc?.ref) {
-				const refused = await getOrNull(store.use<ActionDoc>(DB.INTAKE), `act:${caseKey}`);
-				// The engine has not reached it yet (or refused it: the action is gone from intake).
-				res.status(refused ? 202 : 404).json(refused ? { pending: true } : { error: { code: 'not_found', message_key: 'errors.not_found' } });
-				return;
-			}
-			const entity = (await catalogues.get()).entities.get(caseDoc.entity_id);
-			res.json({
-				receipt: {
-					ref: caseDoc.ref,
-					case_type: caseDoc.case_type,
-					entity_id: caseDoc.entity_id,
-					entity_name: entity ? { ar: entity.name_ar, en: entity.name_en } : null,
-					created_at: caseDoc.created_at,
-					due_at: caseDoc.sla.due_at,
-					tracking_url: new URL(`/cases/${caseKey}`, env.publicUrl).toString(),
-					kiosk: { name: kiosk.name, centre: kiosk.centre },
-					sms: session.phone !== null
-				}
+			await sendReceipt(res, store, catalogues, caseKey, {
+				tracking_url: new URL(`/cases/${caseKey}`, env.publicUrl).toString(),
+				kiosk: { name: kiosk.name, centre: kiosk.centre },
+				sms: session.phone !== null
 			});
 		})
 	);

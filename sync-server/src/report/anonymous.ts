@@ -15,7 +15,7 @@
  * a second attempt (the answer to the first was lost) answers the first's case and files nothing. */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request } from 'express';
-import { ANONYMOUS_AUTHOR_PREFIX, caseDocId, DB, type ActionDoc, type CaseDoc, type CaseType } from '../../../src/lib/domain/doc-types.js';
+import { ANONYMOUS_AUTHOR_PREFIX, DB, type CaseType } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { FILING_ID } from '../../../src/lib/domain/kiosk-outbox.js';
 import { KIOSK_PHOTOS_MAX } from '../../../src/lib/domain/kiosk-session.js';
@@ -27,10 +27,10 @@ import type { Env } from '../env.js';
 import { admitActions } from '../gate/gate.js';
 import { asyncHandler, sendError } from '../http/errors.js';
 import { json, readObject, readStrings } from '../http/body.js';
+import { sendReceipt } from '../http/receipt.js';
 import { log } from '../log.js';
 import type { SmsGateway } from '../sms/gateway.js';
 import type { Store } from '../store.js';
-import { getOrNull } from '../store-docs.js';
 
 /** A report's body: the case's text and up to KIOSK_PHOTOS_MAX photos re-encoded on the device
  * (≤ 500 KB each, base64 in `_attachments`), as at a kiosk. */
@@ -135,22 +135,7 @@ export function anonymousReportRouter(deps: AnonymousReportDeps): express.Router
 			const expected = Buffer.from(UUID.test(caseKey) ? receiptToken(secretsKey, caseKey) : '');
 			const given = Buffer.from(token);
 			if (expected.length === 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) throw new TawasulError(404, 'not_found');
-			const caseDoc = await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(caseKey));
-			if (!caseDoc?.ref) {
-				const waiting = await getOrNull(store.use<ActionDoc>(DB.INTAKE), `act:${caseKey}`);
-				res.status(waiting ? 202 : 404).json(waiting ? { pending: true } : { error: { code: 'not_found', message_key: 'errors.not_found' } });
-				return;
-			}
-			const entity = (await catalogues.get()).entities.get(caseDoc.entity_id);
-			res.json({
-				receipt: {
-					ref: caseDoc.ref,
-					case_type: caseDoc.case_type,
-					entity_name: entity ? { ar: entity.name_ar, en: entity.name_en } : null,
-					created_at: caseDoc.created_at,
-					due_at: caseDoc.sla.due_at
-				}
-			});
+			await sendReceipt(res, store, catalogues, caseKey);
 		})
 	);
 
