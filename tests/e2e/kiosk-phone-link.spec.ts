@@ -42,7 +42,7 @@ describe('signing in at a kiosk from one’s own phone', () => {
 			await own.getByText(msg(locale, 'kiosk_link.intro', { name: `Kiosk phone ${locale}`, centre: 'Sitra service centre' })).waitFor();
 			expect(await axe(own)).toEqual([]);
 			await own.getByRole('button', { name: msg(locale, 'kiosk_link.confirm') }).click();
-			await own.getByText(msg(locale, 'kiosk_link.confirmed')).waitFor();
+			await own.locator('section.link').getByText(msg(locale, 'kiosk_link.confirmed')).waitFor();
 
 			// The kiosk goes on by itself, and says whose phone signed in.
 			await kiosk.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.file.title') }).waitFor({ timeout: 15_000 });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseDocId, userDb } from '../../src/lib/domain/doc-types.js';
 import { isValidReference } from '../../src/lib/domain/reference.js';
+import { smallImage } from '../fixtures/files.js';
 import { newestSignInCode, remote, signInStaff, startInProcess, waitFor, type Session } from './harness.js';
 
 let server: Awaited<ReturnType<typeof startInProcess>>;
@@ -61,12 +62,14 @@ describe('anonymous public reporting without an account', () => {
 		const phone = '+97336100501';
 		const grant = await prove(phone);
 		const filingId = randomUUID();
-		const first = await call('POST', '/api/report', { ...report, grant, filing_id: filingId });
+		const photo = (await smallImage('jpeg', 320, 240)).toString('base64');
+		const withPhoto = { ...report, _attachments: { 'photo-1.jpg': { content_type: 'image/jpeg', data: photo } } };
+		const first = await call('POST', '/api/report', { ...withPhoto, grant, filing_id: filingId });
 		expect(first.status).toBe(202);
 		expect(first.headers.get('cache-control')).toBe('no-store');
 		const { case_key, receipt_token } = await first.json();
 		// The answer was lost; the device sends it again: the same case, nothing new.
-		const again = await call('POST', '/api/report', { ...report, grant, filing_id: filingId });
+		const again = await call('POST', '/api/report', { ...withPhoto, grant, filing_id: filingId });
 		expect(again.status).toBe(202);
 		expect((await again.json()).case_key).toBe(case_key);
 
@@ -89,7 +92,20 @@ describe('anonymous public reporting without an account', () => {
 		expect(seen).toMatchObject({ anonymous: true, contact_hidden: true });
 		expect(seen.citizen_label).toBeUndefined();
 		// No account, no database of its own, and no SMS but the code.
+		// The photo reached the entity, and no database of the reporter was made for it.
+		expect(JSON.stringify(seen)).toContain('photo-1.jpg');
+		await waitFor(
+			async () => {
+				const rows = (await server.store.use<any>('e_works').list({ include_docs: true })).rows;
+				return rows.some((row: { doc?: { type?: string; case_key?: string } }) => row.doc?.type === 'attachment' && row.doc.case_key === case_key) || undefined;
+			},
+			15_000,
+			'the photo copied to the entity'
+		);
 		expect(await server.store.dbInfo(userDb(caseDoc.citizen_id))).toBeNull();
+		// Sent again once the engine has taken it: still the same case, nothing new.
+		const late = await call('POST', '/api/report', { ...withPhoto, grant, filing_id: filingId });
+		expect([late.status, (await late.json()).case_key]).toEqual([202, case_key]);
 		const accounts = await server.store.use<any>('auth').list({ include_docs: true });
 		expect(accounts.rows.some((row: { doc?: { phone?: string } }) => row.doc?.phone === phone)).toBe(false);
 		expect((await smsTo(phone)).filter((m) => !/\b\d{6}\b/.test(m.text))).toEqual([]);

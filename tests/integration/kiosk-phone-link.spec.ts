@@ -122,6 +122,24 @@ describe('signing in at a kiosk from one’s own phone', () => {
 		expect(await poll(kiosk, link.token)).toEqual({ status: 'expired' });
 	}, 60_000);
 
+	it('a confirmed link the kiosk did not take in time opens nothing, and "finish" ends a link shown', async () => {
+		const kiosk = await enrolledKiosk('Kiosk late link');
+		const citizen = await signInCitizen(server.base, '+97336100306');
+		const link = await showLink(kiosk);
+		expect((await onPhone(citizen, 'confirm', link.token)).status).toBe(200);
+		const auth = server.store.use<any>('auth');
+		const doc = await auth.get(`kiosk_link:${kiosk.id}`);
+		await auth.insert({ ...doc, expires_at: new Date(Date.now() - 1_000).toISOString() });
+		expect(await poll(kiosk, link.token)).toEqual({ status: 'expired' });
+
+		// The kiosk timed out (or the citizen pressed "finish") while the phone was signing in.
+		const next = await showLink(kiosk);
+		expect((await kiosk.call('POST', '/api/kiosk/finish')).status).toBe(200);
+		const after = await onPhone(citizen, 'confirm', next.token);
+		expect([after.status, await errorCode(after)]).toEqual([409, 'kiosk_link_expired']);
+		expect(await poll(kiosk, next.token)).toEqual({ status: 'declined' });
+	}, 60_000);
+
 	it('limits how many links one citizen can try in a minute', async () => {
 		const kiosk = await enrolledKiosk('Kiosk tries');
 		const link = await showLink(kiosk);

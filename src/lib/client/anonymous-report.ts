@@ -38,15 +38,24 @@ export async function sendReport(fields: DraftFields, files: OutgoingFile[], gra
 	return request('POST', '/api/report', { ...(await filingBody(fields, files)), grant, filing_id: filingId });
 }
 
+/** The first wait before asking again for the receipt; each wait doubles, to RECEIPT_POLL_MAX_MS. */
 const RECEIPT_POLL_MS = 500;
+const RECEIPT_POLL_MAX_MS = 4_000;
 
-/** The receipt, once the server has numbered the case (a moment after it was sent). */
+/** The receipt, once the server has numbered the case (a moment after it was sent). A case the
+ * engine refused has none: that is said as the refusal it is. */
 export async function waitForReportReceipt(filed: { case_key: string; receipt_token: string }): Promise<AnonymousReceipt> {
 	const until = Date.now() + ANONYMOUS_REPORT_RECEIPT_WAIT_MS;
-	for (;;) {
-		const answer = await request<{ receipt?: AnonymousReceipt }>('POST', '/api/report/receipt', filed);
+	for (let wait = RECEIPT_POLL_MS; ; wait = Math.min(wait * 2, RECEIPT_POLL_MAX_MS)) {
+		let answer: { receipt?: AnonymousReceipt };
+		try {
+			answer = await request<{ receipt?: AnonymousReceipt }>('POST', '/api/report/receipt', filed);
+		} catch (caught) {
+			if (caught instanceof ClientError && caught.status === 404) throw new ClientError(409, 'report_refused');
+			throw caught;
+		}
 		if (answer.receipt) return answer.receipt;
 		if (Date.now() > until) throw new ClientError(504, 'network');
-		await new Promise((resolve) => setTimeout(resolve, RECEIPT_POLL_MS));
+		await new Promise((resolve) => setTimeout(resolve, wait));
 	}
 }

@@ -163,6 +163,15 @@ describe('availableActions', () => {
 	});
 });
 
+describe('a case with nobody to ask (an anonymous report, a legacy case)', () => {
+	it.each(['anon-0123456789abcdef', 'legacy'])('refuses and does not offer a request for information (%s)', (citizen_id) => {
+		const caseDoc = { ...caseIn('open'), citizen_id };
+		expect(checkTransition(caseDoc, action('request_info', AGENT))).toEqual({ ok: false, code: 'no_one_to_ask' });
+		expect(availableActions(caseDoc, AGENT)).toEqual(['reply', 'transfer', 'note', 'close', 'link']);
+		expect(checkTransition(caseDoc, action('reply', AGENT))).toMatchObject({ ok: true });
+	});
+});
+
 describe('suggestions', () => {
 	const suggestion = (status: CaseStatus, state?: 'under_study' | 'accepted' | 'implemented' | 'declined') => ({
 		...caseIn(status),

@@ -1,4 +1,4 @@
-import type { ActionAuthor, ActionDoc, ActionKind, CaseDoc, CaseStatus, SuggestionState } from './doc-types';
+import { hasAccount, type ActionAuthor, type ActionDoc, type ActionKind, type CaseDoc, type CaseStatus, type SuggestionState } from './doc-types';
 import type { ErrorCode } from './errors';
 import { isLinked } from './duplicates';
 import { mayDecideSuggestion } from './suggestion';
@@ -92,6 +92,8 @@ export function checkTransition(caseDoc: CaseFacts | null, action: ActionDoc): T
 	if (action.kind === 'reply' && action.interim) {
 		return isInterimAllowed(caseDoc) ? { ok: true, next: caseDoc.status } : { ok: false, code: 'invalid_transition' };
 	}
+	// An anonymous report or a legacy case has nobody to ask: the case would wait for ever.
+	if (action.kind === 'request_info' && !hasAccount(caseDoc.citizen_id)) return { ok: false, code: 'no_one_to_ask' };
 	if (action.kind === 'transfer' && action.to_entity_id === caseDoc.entity_id) {
 		return { ok: false, code: 'same_entity' };
 	}
@@ -119,6 +121,7 @@ export function availableActions(caseDoc: CaseFacts, author: ActionAuthor): Acti
 			mayAct(kind, author, caseDoc) &&
 			TRANSITIONS[kind].from.includes(caseDoc.status) &&
 			(kind !== 'suggestion_status' || (caseDoc.case_type === 'suggestion' && !caseDoc.linked_to && nextSuggestionStates(caseDoc).length > 0)) &&
+			(kind !== 'request_info' || hasAccount(caseDoc.citizen_id)) &&
 			(kind !== 'link' || !isLinked(caseDoc)) &&
 			(kind !== 'unlink' || !!caseDoc.linked_to)
 	);

@@ -213,7 +213,7 @@ export class ClusterIndex {
 					seen.add(id);
 					const entry = this.entries.get(id);
 					// unindex removes an id from every index along with its entry.
-					if (!entry) throw new Error(`cluster ${id} is indexed but not held`);
+					if (!entry) throw new TypeError(`cluster ${id} is indexed but not held`);
 					yield entry;
 				}
 			}

@@ -83,6 +83,8 @@ export const ERROR_CODES = [
 	'kiosk_citizen_mismatch',
 	'kiosk_link_expired',
 	'anonymous_not_allowed',
+	'report_refused',
+	'no_one_to_ask',
 	'kiosk_password_retired',
 	// Files the gate refuses after reading their content (sync-server/src/gate/files.ts).
 	'heic_unsupported',

@@ -30,7 +30,7 @@ const HELD_MS = 5 * 60_000;
 /** The cases leaving a cluster: departures only hands back clusters that cases leave. */
 function leftOf<T>(leaving: ReadonlyMap<string, T>, clusterId: string): T {
 	const left = leaving.get(clusterId);
-	if (!left) throw new Error(`clusters/${clusterId} has no cases leaving it`);
+	if (!left) throw new TypeError(`clusters/${clusterId} has no cases leaving it`);
 	return left;
 }
 
@@ -182,7 +182,7 @@ export class ClusterFollower implements CaseSink {
 			results.forEach((r, n) => {
 				if (r.error) {
 					const owners = owner.get(chunk[n]._id);
-					if (!owners) throw new Error(`clusters/${chunk[n]._id} was written without the entities it belongs to`);
+					if (!owners) throw new TypeError(`clusters/${chunk[n]._id} was written without the entities it belongs to`);
 					for (const entityId of owners) conflicted.add(entityId);
 				} else chunk[n]._rev = r.rev;
 			});

@@ -2,7 +2,7 @@
  * immutable `att:` documents in each database that shows the case. A transfer copies every file
  * of the case to the new entity. Revisions are deterministic, so copying again is a no-op. */
 import type { ActionDoc, CaseDoc } from '../../../src/lib/domain/doc-types.js';
-import { attachmentDocId, caseDocId, DB, DOC_TYPES, entityDb, userDb } from '../../../src/lib/domain/doc-types.js';
+import { attachmentDocId, caseDocId, DB, DOC_TYPES, entityDb, hasAccount, userDb } from '../../../src/lib/domain/doc-types.js';
 import type { Store } from '../store.js';
 import { withRevision, type Projection } from './projections.js';
 import { aboveCurrent, filesLeftBehind } from './transfer-files.js';
@@ -39,8 +39,10 @@ export async function attachmentWrites(store: Store, actions: ActionDoc[], cases
 			}
 			transferWrites.push(...filesLeftBehind(caseDoc));
 		} else if (Object.keys(action._attachments ?? {}).length > 0) {
-			const internal = action.kind === 'note';
-			want(action._id, caseDoc, internal ? [entity] : [entity, userDb(caseDoc.citizen_id)]);
+			// A note stays with staff; a case with no account (legacy, an anonymous report) has no
+			// citizen's database to copy into.
+			const toCitizen = action.kind !== 'note' && hasAccount(caseDoc.citizen_id);
+			want(action._id, caseDoc, toCitizen ? [entity, userDb(caseDoc.citizen_id)] : [entity]);
 		}
 	}
 	await forEachLimited([...needs], 4, async ([actionId, { dbs: targets, caseDoc }]) => {

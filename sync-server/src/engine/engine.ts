@@ -403,7 +403,7 @@ export class RulesEngine {
 		await Promise.all([reserve.commit(), writeAudit(this.store, audits)]);
 		const held = (id: string): CaseDoc => {
 			const caseDoc = cases.get(id);
-			if (!caseDoc) throw new Error(`case ${id} was changed in this batch but is not held`);
+			if (!caseDoc) throw new TypeError(`case ${id} was changed in this batch but is not held`);
 			return caseDoc;
 		};
 		await this.saveCases([...changed].map(held));
@@ -509,7 +509,8 @@ function hasFiles(action: ActionDoc): boolean {
 }
 
 /** Errors that bad input causes in code; the store's errors (fetch failed is a TypeError too)
- * are never among them. */
+ * are never among them. A broken assumption about what a batch holds (a case or cluster not held,
+ * checks in clusters and here) throws a TypeError too, so the action behind it is set aside. */
 function inputFault(error: unknown): boolean {
 	if (!(error instanceof TypeError || error instanceof RangeError)) return false;
 	if ((error as { statusCode?: number }).statusCode !== undefined || (error as { cause?: unknown }).cause !== undefined) return false;

@@ -26,7 +26,7 @@ import { asyncHandler } from '../http/errors.js';
 import { json, readStrings } from '../http/body.js';
 import { requireRole } from '../http/guards.js';
 import { log } from '../log.js';
-import { getOrNull, updateContended } from '../store-docs.js';
+import { getOrNull, storedAs, updateContended } from '../store-docs.js';
 import { issueGrant } from './deferred.js';
 import { getKiosk, type KioskDoc } from './devices.js';
 import type { KioskContext, SignedRoute } from './routes.js';
@@ -71,11 +71,19 @@ function opens(doc: LinkDoc | null, secret: string): doc is LinkDoc {
 	return kept.length === given.length && timingSafeEqual(kept, given);
 }
 
-/** What the citizen's phone and the kiosk are told of a link: a confirmed link the kiosk has not
- * yet taken is still "confirmed"; one past its time is "expired" whatever it was. */
+/** What the citizen's phone and the kiosk are told of a link: past its time, one still waiting
+ * or confirmed but not yet taken by the kiosk is "expired" (the citizen has likely left). */
 function statusOf(doc: LinkDoc, now: number): KioskLinkStatus {
-	if (doc.status === 'waiting' && now > Date.parse(doc.expires_at)) return 'expired';
+	if ((doc.status === 'waiting' || doc.status === 'confirmed') && now > Date.parse(doc.expires_at)) return 'expired';
 	return doc.status;
+}
+
+/** The kiosk's session ended ("finish", the idle time-out): a link it showed opens nothing more. */
+export async function endLink(ctx: KioskContext, kioskId: string): Promise<void> {
+	await updateContended<LinkDoc, null>(linkDb(ctx), linkDocId(kioskId), (current) => ({
+		next: current && storedAs(current, 'kiosk_link') && (current.status === 'waiting' || current.status === 'confirmed') ? { ...current, status: 'declined' } : null,
+		result: null
+	}));
 }
 
 const linkDb = (ctx: KioskContext) => ctx.store.use<LinkDoc>(DB.AUTH);

@@ -28,7 +28,7 @@ import { log } from '../log.js';
 import { auditChange, type AdminContext } from '../admin/context.js';
 import { issueGrant, outboxKeys, type OutboxKeys } from './deferred.js';
 import { fileCase, outboxRoute, readFilingId } from './filing.js';
-import { citizenLinkRoutes, kioskLinkRoutes } from './phone-link.js';
+import { citizenLinkRoutes, endLink, kioskLinkRoutes } from './phone-link.js';
 import { admitSignedRequest, enrolKiosk, fleetView, listKiosks, recordHeartbeat, registerKiosk, reissueCode, revokeKiosk, updateKiosk, type KioskDoc, type NewKiosk } from './devices.js';
 
 /** A kiosk request's body: a code, a phone, a heartbeat. */
@@ -355,6 +355,7 @@ function caseRoutes(router: express.Router, ctx: KioskContext, signed: SignedRou
 		'/api/kiosk/finish',
 		...signed(async (_req, res, { kiosk }) => {
 			await updateKiosk(store, kiosk.kiosk_id, (current) => (current.session ? { ...current, session: null } : null));
+			await endLink(ctx, kiosk.kiosk_id);
 			res.json({ finished: true });
 		})
 	);

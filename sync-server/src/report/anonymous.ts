@@ -15,7 +15,7 @@
  * a second attempt (the answer to the first was lost) answers the first's case and files nothing. */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request } from 'express';
-import { ANONYMOUS_AUTHOR_PREFIX, DB, type CaseType } from '../../../src/lib/domain/doc-types.js';
+import { ANONYMOUS_AUTHOR_PREFIX, caseDocId, DB, type CaseDoc, type CaseType } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { FILING_ID } from '../../../src/lib/domain/kiosk-outbox.js';
 import { KIOSK_PHOTOS_MAX } from '../../../src/lib/domain/kiosk-session.js';
@@ -24,6 +24,7 @@ import { SlidingWindow } from '../auth/rate-limit.js';
 import type { SessionUser } from '../auth/types.js';
 import { CatalogueSource } from '../engine/catalogue.js';
 import type { Env } from '../env.js';
+import { idStates } from '../gate/action-ids.js';
 import { admitActions } from '../gate/gate.js';
 import { asyncHandler, sendError } from '../http/errors.js';
 import { json, readObject, readStrings } from '../http/body.js';
@@ -31,14 +32,18 @@ import { sendReceipt } from '../http/receipt.js';
 import { log } from '../log.js';
 import type { SmsGateway } from '../sms/gateway.js';
 import type { Store } from '../store.js';
+import { getOrNull } from '../store-docs.js';
 
 /** A report's body: the case's text and up to KIOSK_PHOTOS_MAX photos re-encoded on the device
  * (≤ 500 KB each, base64 in `_attachments`), as at a kiosk. */
 const REPORT_BODY_MAX = '2500kb';
 /** How long a proven number may file (and retry a filing) without a new code. */
 const GRANT_MS = 30 * 60_000;
-/** Reports, verifications and receipts one client address may send a minute (per instance). */
+/** Reports and verifications one client address may send a minute (per instance). */
 const REQUESTS_PER_ADDRESS_PER_MINUTE = 30;
+/** Receipt requests one client address may send a minute (per instance): the page asks a few
+ * times while the engine numbers the case, and many phones may share one carrier address. */
+const RECEIPTS_PER_ADDRESS_PER_MINUTE = 240;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface AnonymousReportDeps {
@@ -92,6 +97,7 @@ export function anonymousReportRouter(deps: AnonymousReportDeps): express.Router
 	const otp = deps.otp ?? createOtpService({ store, gateway: deps.gateway, limits: env.signInCodes });
 	const catalogues = new CatalogueSource(store);
 	const perAddress = new SlidingWindow(REQUESTS_PER_ADDRESS_PER_MINUTE, 60_000);
+	const receipts = new SlidingWindow(RECEIPTS_PER_ADDRESS_PER_MINUTE, 60_000);
 	const router = express.Router();
 	const key = (): Buffer => {
 		if (!env.secretsKey) throw new TawasulError(503, 'unavailable');
@@ -108,10 +114,19 @@ export function anonymousReportRouter(deps: AnonymousReportDeps): express.Router
 
 	router.post(
 		'/api/report',
+		// Counted before the body is read: a flood of large bodies is refused unparsed.
+		(req, _res, next) => {
+			try {
+				key();
+				limited(req);
+				next();
+			} catch (error) {
+				next(error);
+			}
+		},
 		express.json({ limit: REPORT_BODY_MAX, strict: true }),
 		asyncHandler(async (req, res) => {
 			const secretsKey = key();
-			limited(req);
 			const { grant, filing_id: filingId, ...fields } = readObject(req.body);
 			const author = readGrant(secretsKey, typeof grant === 'string' && grant.length <= 400 ? grant : undefined, now());
 			if (!author) throw new TawasulError(401, 'unauthorized', [{ field: 'grant', code: 'unauthorized' }]);
@@ -130,7 +145,7 @@ export function anonymousReportRouter(deps: AnonymousReportDeps): express.Router
 		json,
 		asyncHandler(async (req, res) => {
 			const secretsKey = key();
-			limited(req);
+			if (!receipts.hit(req.ip ?? 'unknown', now())) throw new TawasulError(429, 'rate_limited');
 			const { case_key: caseKey, receipt_token: token } = readStrings(req.body, { case_key: { max: 36 }, receipt_token: { max: 64 } });
 			const expected = Buffer.from(UUID.test(caseKey) ? receiptToken(secretsKey, caseKey) : '');
 			const given = Buffer.from(token);
@@ -188,11 +203,16 @@ async function fileReport(store: Store, env: Env, author: string, fields: Record
 		throw new TawasulError(400, 'too_many_files', [{ field: 'files', code: 'too_many_files', params: { max: KIOSK_PHOTOS_MAX } }]);
 	}
 	const caseKey = reportCaseKey(author, filingId);
+	// Sent again after a lost answer: its action waits in intake, or the engine took it: a case,
+	// or a refusal (the action gone and no case), which the page must hear rather than a receipt.
+	const state = (await idStates(store, [`act:${caseKey}`])).get(`act:${caseKey}`);
+	if (state === 'live' || (await getOrNull(store.use<CaseDoc>(DB.CASES), caseDocId(caseKey)))) return caseKey;
+	if (state === 'removed') throw new TawasulError(409, 'report_refused');
 	const action = { ...fields, _id: `act:${caseKey}`, type: 'action', kind: 'submit', case_key: caseKey, client_time: at.toISOString(), device_id: 'anonymous-report' };
 	const user: SessionUser = { user_id: author, role: 'citizen', name: '', databases: { pull: [], push: DB.INTAKE } };
 	const result = (await admitActions(store, env.quotas, user, [action], at, true)).at(0);
-	// Sent again after a lost answer: the first attempt wrote it (the case key is the filing's).
-	if (result?.reason === 'duplicate_action' || result?.error === 'conflict') return caseKey;
+	// Two attempts at once: the other one wrote it (the case key is the filing's).
+	if (result?.error === 'conflict') return caseKey;
 	if (result?.error) {
 		const code = (result.reason === 'forbidden' || !result.reason ? 'invalid_format' : result.reason) as TawasulError['code'];
 		throw new TawasulError(code === 'quota_exceeded' ? 429 : 400, code, result.field ? [{ field: result.field, code }] : undefined);
