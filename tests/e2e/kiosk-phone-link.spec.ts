@@ -42,7 +42,18 @@ describe('signing in at a kiosk from one’s own phone', () => {
 			await own.getByText(msg(locale, 'kiosk_link.intro', { name: `Kiosk phone ${locale}`, centre: 'Sitra service centre' })).waitFor();
 			expect(await axe(own)).toEqual([]);
 			await own.getByRole('button', { name: msg(locale, 'kiosk_link.confirm') }).click();
-			await own.locator('section.link').getByText(msg(locale, 'kiosk_link.confirmed')).waitFor();
+			// The phone shows a number; the kiosk offers three, and the person picks the phone's.
+			const check = (await own.locator('.check').textContent({ timeout: 15_000 }))!.trim();
+			await own
+				.locator('section.link')
+				.getByText(msg(locale, 'kiosk_link.confirmed', { check }))
+				.waitFor();
+			expect(await axe(own)).toEqual([]);
+			const choices = kiosk.getByRole('group', { name: msg(locale, 'kiosk.link.choose') });
+			await choices.waitFor({ timeout: 15_000 });
+			expect(await choices.getByRole('button').count()).toBe(3);
+			expect(await axe(kiosk)).toEqual([]);
+			await choices.getByRole('button', { name: check, exact: true }).click();
 
 			// The kiosk goes on by itself, and says whose phone signed in.
 			await kiosk.getByRole('heading', { level: 1, name: msg(locale, 'kiosk.file.title') }).waitFor({ timeout: 15_000 });

@@ -105,11 +105,27 @@ export function kioskClient(server: () => { base: string }, coordinator: () => S
 	}
 
 	/** The kiosk asks once whether its link was confirmed. */
-	async function poll(kiosk: Kiosk, token: string): Promise<{ status: string; session?: { identified: boolean; grant: string | null; phone_end: string | null } }> {
+	async function poll(kiosk: Kiosk, token: string): Promise<{ status: string; choices?: number[] }> {
 		const asked = await kiosk.call('POST', '/api/kiosk/session/link/poll', { token });
 		expect(asked.status).toBe(200);
 		return asked.json();
 	}
 
-	return { admin, register, enrol, enrolledKiosk, smsTo, smsCode, identify, receiptOf, showLink, onPhone, poll };
+	/** The person at the kiosk picks a number. */
+	async function choose(kiosk: Kiosk, token: string, choice: number): Promise<{ status: string; session?: { identified: boolean; grant: string | null; phone_end: string | null } }> {
+		const chosen = await kiosk.call('POST', '/api/kiosk/session/link/choose', { token, choice });
+		expect(chosen.status).toBe(200);
+		return chosen.json();
+	}
+
+	/** After the phone confirmed and showed `check`: the kiosk offers it among three, and picks it. */
+	async function pickPhoneNumber(kiosk: Kiosk, token: string, check: number) {
+		const asked = await poll(kiosk, token);
+		expect(asked.status).toBe('confirmed');
+		expect(asked.choices).toHaveLength(3);
+		expect(asked.choices).toContain(check);
+		return choose(kiosk, token, check);
+	}
+
+	return { admin, register, enrol, enrolledKiosk, smsTo, smsCode, identify, receiptOf, showLink, onPhone, poll, choose, pickPhoneNumber };
 }

@@ -20,7 +20,7 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-const { admin, enrolledKiosk, receiptOf, showLink, onPhone, poll } = kioskClient(
+const { admin, enrolledKiosk, receiptOf, showLink, onPhone, poll, choose, pickPhoneNumber } = kioskClient(
 	() => server,
 	() => coordinator
 );
@@ -40,9 +40,13 @@ describe('signing in at a kiosk from one’s own phone', () => {
 		const viewed = await onPhone(citizen, 'view', link.token);
 		expect(viewed.headers.get('cache-control')).toBe('no-store');
 		expect(await viewed.json()).toMatchObject({ kiosk: { name: 'Kiosk by phone', centre: 'Muharraq service centre' }, status: 'waiting' });
-		expect((await onPhone(citizen, 'confirm', link.token)).status).toBe(200);
+		const confirmed = await onPhone(citizen, 'confirm', link.token);
+		expect(confirmed.status).toBe(200);
+		const { check } = await confirmed.json();
+		expect(check).toBeGreaterThanOrEqual(10);
+		expect(check).toBeLessThan(100);
 
-		const opened = await poll(kiosk, link.token);
+		const opened = await pickPhoneNumber(kiosk, link.token, check);
 		expect(opened).toMatchObject({ status: 'confirmed', session: { identified: true, phone_end: '0301' } });
 		expect(typeof opened.session?.grant).toBe('string');
 		// One link, one session: the kiosk cannot open it again, nor can the phone confirm it again.
@@ -58,6 +62,22 @@ describe('signing in at a kiosk from one’s own phone', () => {
 		const mine = await waitFor(() => remote(server.base, userDb(citizen.user.user_id), citizen).get(caseDocId(case_key)), 15_000, 'citizen replica');
 		expect(mine).toMatchObject({ citizen_id: citizen.user.user_id, kiosk: { name: 'Kiosk by phone' } });
 		expect((await kiosk.call('POST', '/api/kiosk/finish')).status).toBe(200);
+	}, 60_000);
+
+	it('a number other than the phone’s opens nothing: someone else confirming a photographed code gets nowhere', async () => {
+		const kiosk = await enrolledKiosk('Kiosk wrong number');
+		const link = await showLink(kiosk);
+		const stranger = await signInCitizen(server.base, '+97336100307');
+		const { check } = await (await onPhone(stranger, 'confirm', link.token)).json();
+		const { choices } = await poll(kiosk, link.token);
+		const wrong = choices!.find((n) => n !== check)!;
+		expect(await choose(kiosk, link.token, wrong)).toEqual({ status: 'declined' });
+		// One pick only: the right number afterwards opens nothing either.
+		expect(await choose(kiosk, link.token, check)).toEqual({ status: 'declined' });
+		const filing = await kiosk.call('POST', '/api/kiosk/cases', complaint);
+		expect([filing.status, await errorCode(filing)]).toEqual([409, 'kiosk_no_citizen']);
+		const bad = await kiosk.call('POST', '/api/kiosk/session/link/choose', { token: link.token, choice: '12' });
+		expect(bad.status).toBe(400);
 	}, 60_000);
 
 	it('a declined link opens nothing, and a new QR code replaces the one before', async () => {
@@ -76,8 +96,8 @@ describe('signing in at a kiosk from one’s own phone', () => {
 			expect(refused.status).toBe(404);
 			expect(await poll(kiosk, stale.token)).toEqual({ status: 'expired' });
 		}
-		expect((await onPhone(citizen, 'confirm', third.token)).status).toBe(200);
-		expect((await poll(kiosk, third.token)).status).toBe('confirmed');
+		const { check } = await (await onPhone(citizen, 'confirm', third.token)).json();
+		expect((await pickPhoneNumber(kiosk, third.token, check)).status).toBe('confirmed');
 	}, 60_000);
 
 	it('refuses what is not a citizen’s answer to a waiting link of this kiosk', async () => {

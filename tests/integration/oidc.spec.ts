@@ -312,7 +312,7 @@ describe('eKey at a kiosk, from the citizen’s own phone (issue 12)', () => {
 
 	/** The kiosk's QR code opened on a phone that signs in with eKey on the way: the link's page
 	 * is where the eKey sign-in comes back to, and the phone confirms from there. */
-	async function confirmWithEkey(token: string, url: string): Promise<string> {
+	async function confirmWithEkey(token: string, url: string): Promise<{ citizenId: string; check: number }> {
 		const target = new URL(url);
 		const phone = new Browser();
 		const landed = await phone.get((await toCallback(phone, server.base, target.pathname + target.search)).href);
@@ -320,7 +320,7 @@ describe('eKey at a kiosk, from the citizen’s own phone (issue 12)', () => {
 		const cookie = `tw_session=${phone.cookies(server.base).get('tw_session')}`;
 		const confirmed = await kiosks.onPhone({ cookie, user: { user_id: '', role: 'citizen', databases: { pull: [] } } }, 'confirm', token);
 		expect(confirmed.status).toBe(200);
-		return (await sessionOf(phone, server.base)).user_id;
+		return { citizenId: (await sessionOf(phone, server.base)).user_id, check: (await confirmed.json()).check };
 	}
 
 	beforeAll(async () => {
@@ -331,8 +331,8 @@ describe('eKey at a kiosk, from the citizen’s own phone (issue 12)', () => {
 		signingInAs = 'ekey-1001';
 		const kiosk = await kiosks.enrolledKiosk('Kiosk eKey');
 		const link = await kiosks.showLink(kiosk);
-		const citizenId = await confirmWithEkey(link.token, link.url);
-		const opened = await kiosks.poll(kiosk, link.token);
+		const { citizenId, check } = await confirmWithEkey(link.token, link.url);
+		const opened = await kiosks.pickPhoneNumber(kiosk, link.token, check);
 		expect(opened).toMatchObject({ status: 'confirmed', session: { identified: true, phone_end: '0444' } });
 		const filed = await kiosk.call('POST', '/api/kiosk/cases', complaint);
 		expect(filed.status).toBe(202);
@@ -348,8 +348,8 @@ describe('eKey at a kiosk, from the citizen’s own phone (issue 12)', () => {
 		signingInAs = 'ekey-1002';
 		const kiosk = await kiosks.enrolledKiosk('Kiosk eKey no phone');
 		const link = await kiosks.showLink(kiosk);
-		await confirmWithEkey(link.token, link.url);
-		expect(await kiosks.poll(kiosk, link.token)).toMatchObject({ status: 'confirmed', session: { identified: true, phone_end: null } });
+		const { check } = await confirmWithEkey(link.token, link.url);
+		expect(await kiosks.pickPhoneNumber(kiosk, link.token, check)).toMatchObject({ status: 'confirmed', session: { identified: true, phone_end: null } });
 		const filed = await kiosk.call('POST', '/api/kiosk/cases', complaint);
 		expect(filed.status).toBe(202);
 		const { case_key } = await filed.json();

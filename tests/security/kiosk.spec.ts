@@ -33,7 +33,7 @@ const enrol = async (code: string, key: Awaited<ReturnType<typeof generateKioskK
 	fetch(`${server.base}/api/kiosk/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, public_key: await publicJwk(key) }) });
 
 describe('kiosk enrolment and signatures under parallel attack', () => {
-	it('opens one session from a phone link, however many phones and polls race for it', async () => {
+	it('opens one session from a phone link, however many phones and picks race for it', async () => {
 		const { kiosk_id, code } = await register('Kiosk linked');
 		const key = await generateKioskKey();
 		expect((await enrol(code, key)).status).toBe(200);
@@ -48,10 +48,11 @@ describe('kiosk enrolment and signatures under parallel attack', () => {
 		const statuses = confirms.map((r) => r.status);
 		expect(statuses.filter((s) => s === 200)).toHaveLength(1);
 		expect(statuses.every((s) => s === 200 || s === 409 || s === 429)).toBe(true);
+		const { check } = await confirms[statuses.indexOf(200)].json();
 
-		const polls = await Promise.all(Array.from({ length: PARALLEL }, () => call('/api/kiosk/session/link/poll', { token: link.token })));
-		const answers = await Promise.all(polls.map(async (r) => (r.status === 200 ? ((await r.json()).status as string) : `http ${r.status}`)));
-		expect(answers.filter((a) => a === 'confirmed')).toHaveLength(1);
+		const picks = await Promise.all(Array.from({ length: PARALLEL }, () => call('/api/kiosk/session/link/choose', { token: link.token, choice: check })));
+		const answers = await Promise.all(picks.map(async (r) => (r.status === 200 ? ((await r.json()).status as string) : `http ${r.status}`)));
+		expect(answers.filter((a) => a === 'confirmed'), answers.join(' ')).toHaveLength(1);
 		expect(answers.every((a) => a === 'confirmed' || a === 'used' || a === 'http 429')).toBe(true);
 	}, 60_000);
 

@@ -11,7 +11,7 @@ import { DB } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { canonicalString, ENROLMENT_ALPHABET, KIOSK_SKEW_MS, normalizeEnrolmentCode, type KioskHeaders, type KioskPublicJwk } from '../../../src/lib/domain/kiosk-signing.js';
 import type { Store } from '../store.js';
-import { getOrNull, insertOnce, storedAs, updateContended, updateDoc } from '../store-docs.js';
+import { getOrNull, insertOnce, storedAs, updateContended } from '../store-docs.js';
 
 /** How long an enrolment code works. */
 const ENROLMENT_TTL_MS = 24 * 60 * 60_000;
@@ -125,7 +125,9 @@ export async function listKiosks(store: Store): Promise<KioskDoc[]> {
 
 /** Changes a kiosk with its read revision; null when there is none. */
 export async function updateKiosk(store: Store, kioskId: string, change: (current: KioskDoc) => KioskDoc | null): Promise<KioskDoc | null> {
-	return updateDoc(await kioskDb(store), kioskDocId(kioskId), (current) => {
+	// Every signed request writes the kiosk's nonces into this document, so a change meets
+	// parallel writers: more rounds, spread out, as for the other contended documents.
+	return updateContended(await kioskDb(store), kioskDocId(kioskId), (current) => {
 		if (!storedAs(current, 'kiosk_device')) return { next: null, result: null };
 		const next = change(current);
 		return { next, result: next ?? current };

@@ -1,20 +1,22 @@
 /** Signing in at a kiosk from one's own phone (issue 12, "eKey where configured"). The kiosk shows
  * a QR code; the citizen scans it, signs in on their phone (eKey, or the phone's sign-in code) and
- * confirms there; the kiosk, asking every few seconds, then opens its session for that citizen.
+ * confirms there; the phone then shows a number, the kiosk (asking every few seconds) offers
+ * three, and the right pick opens the kiosk's session for that citizen.
  * The kiosk never sees the citizen's eKey credentials, and nothing of the provider's session is
  * left in the kiosk's browser for the next person.
  *
  *   POST /api/kiosk/session/link        (signed)   → { link: { token, url, expires_at } }
- *   POST /api/kiosk/session/link/poll   (signed)   { token } → { status } (+ session when confirmed)
+ *   POST /api/kiosk/session/link/poll   (signed)   { token } → { status } (+ choices when confirmed)
+ *   POST /api/kiosk/session/link/choose (signed)   { token, choice } → { status } (+ session when right)
  *   POST /api/kiosk-link/view           (citizen)  { token } → { kiosk: { name, centre }, status }
- *   POST /api/kiosk-link/confirm        (citizen)  { token } → { confirmed: true }
+ *   POST /api/kiosk-link/confirm        (citizen)  { token } → { confirmed: true, check }
  *   POST /api/kiosk-link/decline        (citizen)  { token } → { declined: true }
  *
  * One document per kiosk, `kiosk_link:<kiosk_id>` in the `auth` database, holds the kiosk's one
  * link at a time (a new QR code replaces the last), as a SHA-256 of its secret: the database
  * does not grow with the links shown. Each change is written with the read revision, so a link is
  * confirmed once and opens one session, even on two server instances at once. */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import express, { type Response } from 'express';
 import { DB } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
@@ -49,9 +51,25 @@ interface LinkDoc {
 	/** Who confirmed it on their phone. */
 	citizen_id: string | null;
 	phone: string | null;
+	/** The number the phone shows once confirmed, and the numbers the kiosk offers: the person at
+	 * the kiosk picks the one on their phone, so a confirmation from someone else's phone (a
+	 * photographed QR code) opens nothing. */
+	check?: number | null;
+	choices?: number[] | null;
 }
 
 const linkDocId = (kioskId: string) => `kiosk_link:${kioskId}`;
+
+/** How many numbers the kiosk offers, one of them the phone's. */
+const CHOICES = 3;
+
+/** The phone's number and the kiosk's choices: distinct two-digit numbers, in random order. */
+function numberMatch(): { check: number; choices: number[] } {
+	const picked = new Set<number>();
+	while (picked.size < CHOICES) picked.add(randomInt(10, 100));
+	const choices = [...picked];
+	return { check: choices[randomInt(CHOICES)], choices };
+}
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 /** The kiosk and the secret a token names, or null for anything that is not a token. */
@@ -122,14 +140,31 @@ export function kioskLinkRoutes(
 	router.post(
 		'/api/kiosk/session/link/poll',
 		...signed(async (_req, res, { kiosk, body }) => {
-			const read = readToken(readStrings(body, { token: { max: 80 } }).token);
-			if (read?.kioskId !== kiosk.kiosk_id) throw new TawasulError(400, 'invalid_format', [{ field: 'token', code: 'invalid_format' }]);
+			const read = readKioskToken(body, kiosk);
+			const doc = await getOrNull(linkDb(ctx), linkDocId(kiosk.kiosk_id));
+			if (!opens(doc, read.secret)) {
+				res.json({ status: 'expired' });
+				return;
+			}
+			const status = statusOf(doc, ctx.now());
+			res.json(status === 'confirmed' ? { status, choices: doc.choices ?? [] } : { status });
+		})
+	);
+
+	// The person at the kiosk picks the number their phone shows: the right one opens the session
+	// (marking the link used in the same write: one link, one session), any other declines it.
+	router.post(
+		'/api/kiosk/session/link/choose',
+		...signed(async (_req, res, { kiosk, body }) => {
+			const read = readKioskToken(body, kiosk);
+			const choice = body.choice;
+			if (typeof choice !== 'number' || !Number.isInteger(choice)) throw new TawasulError(400, 'invalid_format', [{ field: 'choice', code: 'invalid_format' }]);
 			const at = ctx.now();
-			// Taking a confirmed link marks it used in the same write: one link, one session.
 			const taken = await updateContended<LinkDoc, { status: KioskLinkStatus; doc: LinkDoc | null }>(linkDb(ctx), linkDocId(kiosk.kiosk_id), (current) => {
 				if (!opens(current, read.secret)) return { next: null, result: { status: 'expired', doc: null } };
 				const status = statusOf(current, at);
 				if (status !== 'confirmed' || !current.citizen_id) return { next: null, result: { status, doc: null } };
+				if (choice !== current.check) return { next: { ...current, status: 'declined' }, result: { status: 'declined', doc: null } };
 				return { next: { ...current, status: 'used' }, result: { status, doc: current } };
 			});
 			if (!taken.doc?.citizen_id) {
@@ -137,12 +172,29 @@ export function kioskLinkRoutes(
 				return;
 			}
 			const who = { citizen_id: taken.doc.citizen_id, phone: taken.doc.phone };
-			const session = await startSession(who, kiosk);
+			let session: { started_at: string };
+			try {
+				session = await startSession(who, kiosk);
+			} catch (error) {
+				// Nothing was opened: the link is put back, so the kiosk's next pick can open it.
+				await updateContended<LinkDoc, null>(linkDb(ctx), linkDocId(kiosk.kiosk_id), (current) => ({
+					next: opens(current, read.secret) && current.status === 'used' ? { ...current, status: 'confirmed' } : null,
+					result: null
+				}));
+				throw error;
+			}
 			const grant = ctx.env.secretsKey ? issueGrant(ctx.env.secretsKey, { kiosk_id: kiosk.kiosk_id, ...who, issued_at: at }) : null;
 			log.info('kiosk session opened from a phone', { kiosk_id: kiosk.kiosk_id });
 			res.json({ status: 'confirmed', session: { identified: true, started_at: session.started_at, grant, phone_end: who.phone ? who.phone.slice(-4) : null } });
 		})
 	);
+}
+
+/** The link token a kiosk's request names: its own, or the request is refused. */
+function readKioskToken(body: Record<string, unknown>, kiosk: KioskDoc): { secret: string } {
+	const read = readToken(readStrings(body, { token: { max: 80 } }).token);
+	if (read?.kioskId !== kiosk.kiosk_id) throw new TawasulError(400, 'invalid_format', [{ field: 'token', code: 'invalid_format' }]);
+	return read;
 }
 
 /** The citizen's side, on their own phone, signed in. */
@@ -179,16 +231,17 @@ export function citizenLinkRoutes(router: express.Router, ctx: KioskContext): vo
 				const user = citizen(res);
 				const { kiosk, secret } = await readLink(ctx, req.body);
 				const at = ctx.now();
+				const match = numberMatch();
 				// Whether this request made the change: a link confirmed by someone else a moment
 				// before reads as "confirmed" too, and must not count as this person's.
 				const changed = await updateContended<LinkDoc, boolean>(linkDb(ctx), linkDocId(kiosk.kiosk_id), (current) => {
 					if (!opens(current, secret) || statusOf(current, at) !== 'waiting') return { next: null, result: false };
-					const next: LinkDoc = to === 'confirmed' ? { ...current, status: to, citizen_id: user.user_id, phone: user.phone ?? null } : { ...current, status: to };
+					const next: LinkDoc = to === 'confirmed' ? { ...current, status: to, citizen_id: user.user_id, phone: user.phone ?? null, ...match } : { ...current, status: to };
 					return { next, result: true };
 				});
 				if (!changed) throw new TawasulError(409, 'kiosk_link_expired');
 				log.info(`kiosk link ${to}`, { kiosk_id: kiosk.kiosk_id });
-				res.json({ [to]: true });
+				res.json(to === 'confirmed' ? { confirmed: true, check: match.check } : { declined: true });
 			})
 		);
 	}
