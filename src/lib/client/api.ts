@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode, type FieldError } from '$lib/domain/errors';
+import { isErrorCode, type ErrorCode, type FieldError } from '$lib/domain/errors';
 import type { SessionUser } from '$lib/domain/session-user';
 import { announcer } from './announcer.svelte';
 import { i18n, t } from './i18n.svelte';
@@ -19,8 +19,6 @@ export class ClientError extends Error {
 		this.name = 'ClientError';
 	}
 }
-
-const isErrorCode = (value: unknown): value is ErrorCode => typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 
 function codeForStatus(status: number): ErrorCode {
 	if (status === 401) return 'unauthorized';

@@ -109,6 +109,9 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** Whether a value (a reason from the store or the gate, a code from an answer) is a code the app knows. */
+export const isErrorCode = (value: unknown): value is ErrorCode => typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+
 export interface FieldError {
 	field: string;
 	code: ErrorCode;

@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import express, { type Request, type Response } from 'express';
 import { DB } from '../../../src/lib/domain/doc-types.js';
+import { isErrorCode, TawasulError, type ErrorCode } from '../../../src/lib/domain/errors.js';
 import type { SessionUser } from '../auth/types.js';
 import { log } from '../log.js';
 import type { Store } from '../store.js';
@@ -200,6 +201,16 @@ async function forward(store: Store, req: Request, res: Response, parsed: Parsed
 			res.destroy();
 		})
 		.pipe(res);
+}
+
+/** The refusal of one action filed through a door of its own (a kiosk, a report without an
+ * account), as the HTTP error the door answers: the gate's reason when it is one the app knows,
+ * 429 over quota, 503 when the store did not answer. */
+export function refusalOf(result: BulkResult): TawasulError {
+	if (result.error === 'server') return new TawasulError(503, 'unavailable');
+	const reason = result.reason;
+	const code: ErrorCode = reason !== undefined && reason !== 'forbidden' && isErrorCode(reason) ? reason : 'invalid_format';
+	return new TawasulError(code === 'quota_exceeded' ? 429 : 400, code, result.field ? [{ field: result.field, code }] : undefined);
 }
 
 export interface BulkResult {

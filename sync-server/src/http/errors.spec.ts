@@ -4,6 +4,8 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { setLogLevel } from '../log.js';
+import { GateBusy } from '../gate/files.js';
+import { refusalOf } from '../gate/gate.js';
 import { asyncHandler, errorHandler } from './errors.js';
 
 let server: Server;
@@ -23,6 +25,12 @@ beforeAll(async () => {
 		asyncHandler(async () => {
 			const error = new Error('ENOENT: /srv/tawasul/data/secret.db at http://admin:hunter2@couch:5984');
 			throw error;
+		})
+	);
+	app.get(
+		'/busy',
+		asyncHandler(async () => {
+			throw new GateBusy();
 		})
 	);
 	app.get('/sync-crash', () => {
@@ -60,5 +68,23 @@ describe('error responses', () => {
 		const res = await fetch(`${base}/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 		expect(res.status).toBe(status);
 		expect((await res.json()).error.code).toBe(code);
+	});
+
+	it('answers a gate too busy re-encoding photos with 503 busy and when to try again', async () => {
+		const res = await fetch(`${base}/busy`);
+		expect([res.status, res.headers.get('retry-after'), (await res.json()).error.code]).toEqual([503, '5', 'busy']);
+	});
+});
+
+describe('the refusal of an action filed through its own door', () => {
+	it.each([
+		[{ id: 'a', error: 'forbidden', reason: 'quota_exceeded' }, 429, 'quota_exceeded'],
+		[{ id: 'a', error: 'forbidden', reason: 'too_long', field: 'body' }, 400, 'too_long'],
+		[{ id: 'a', error: 'forbidden', reason: 'forbidden' }, 400, 'invalid_format'],
+		[{ id: 'a', error: 'forbidden', reason: 'Document update conflict.' }, 400, 'invalid_format'],
+		[{ id: 'a', error: 'server', reason: 'no answer' }, 503, 'unavailable']
+	])('%o is %i %s', (result, status, code) => {
+		const refusal = refusalOf(result);
+		expect([refusal.status, refusal.code]).toEqual([status, code]);
 	});
 });

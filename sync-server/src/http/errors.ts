@@ -2,6 +2,7 @@
  * anything unexpected becomes 500 'server' without a stack or path in the body. */
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
+import { GateBusy } from '../gate/files.js';
 import { log } from '../log.js';
 
 /** body-parser's errors carry a `type`; these two are the client's fault, not the server's. */
@@ -14,7 +15,10 @@ function fromBodyParser(error: unknown): TawasulError | null {
 }
 
 function toTawasulError(error: unknown): TawasulError | null {
-	return error instanceof TawasulError ? error : fromBodyParser(error);
+	if (error instanceof TawasulError) return error;
+	// Too many photos being re-encoded at once: nothing was kept, the client tries again later.
+	if (error instanceof GateBusy) return new TawasulError(503, 'busy');
+	return fromBodyParser(error);
 }
 
 export function sendError(res: Response, error: unknown): void {
@@ -30,6 +34,7 @@ export function sendError(res: Response, error: unknown): void {
 		res.end();
 		return;
 	}
+	if (code === 'busy') res.setHeader('Retry-After', '5');
 	res.status(status).json({ error: { code, message_key: `errors.${code}`, fields } });
 }
 

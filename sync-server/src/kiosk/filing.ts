@@ -9,7 +9,7 @@ import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { FILING_ID, kioskReceiptCode, readSealedFiling } from '../../../src/lib/domain/kiosk-outbox.js';
 import { fileableWithoutPhone, KIOSK_PHOTOS_MAX } from '../../../src/lib/domain/kiosk-session.js';
 import type { SessionUser } from '../auth/types.js';
-import { admitActions } from '../gate/gate.js';
+import { admitActions, refusalOf } from '../gate/gate.js';
 import { idStates } from '../gate/action-ids.js';
 import { readObject } from '../http/body.js';
 import { log } from '../log.js';
@@ -71,10 +71,7 @@ export async function fileCase(ctx: KioskContext, kiosk: KioskDoc, filer: Filer,
 	const result = (await admitActions(store, quotas, user, [action], at, true, { kiosk: stamp })).at(0);
 	// Two attempts at once: the other one wrote it (its time of filing differs by a moment).
 	if (filingId && result?.reason === 'duplicate_action') return caseKey;
-	if (result?.error) {
-		const code = (result.reason === 'forbidden' || !result.reason ? 'invalid_format' : result.reason) as TawasulError['code'];
-		throw new TawasulError(code === 'quota_exceeded' ? 429 : 400, code, result.field ? [{ field: result.field, code }] : undefined);
-	}
+	if (result?.error) throw refusalOf(result);
 	return caseKey;
 }
 

@@ -25,7 +25,7 @@ import type { SessionUser } from '../auth/types.js';
 import { CatalogueSource } from '../engine/catalogue.js';
 import type { Env } from '../env.js';
 import { idStates } from '../gate/action-ids.js';
-import { admitActions } from '../gate/gate.js';
+import { admitActions, refusalOf } from '../gate/gate.js';
 import { asyncHandler, sendError } from '../http/errors.js';
 import { json, readObject, readStrings } from '../http/body.js';
 import { sendReceipt } from '../http/receipt.js';
@@ -213,10 +213,7 @@ async function fileReport(store: Store, env: Env, author: string, fields: Record
 	const result = (await admitActions(store, env.quotas, user, [action], at, true)).at(0);
 	// Two attempts at once: the other one wrote it (the case key is the filing's).
 	if (result?.error === 'conflict') return caseKey;
-	if (result?.error) {
-		const code = (result.reason === 'forbidden' || !result.reason ? 'invalid_format' : result.reason) as TawasulError['code'];
-		throw new TawasulError(code === 'quota_exceeded' ? 429 : 400, code, result.field ? [{ field: result.field, code }] : undefined);
-	}
+	if (result?.error) throw refusalOf(result);
 	log.info('anonymous report received', { case_key: caseKey });
 	return caseKey;
 }
