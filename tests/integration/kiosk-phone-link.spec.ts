@@ -49,8 +49,12 @@ describe('signing in at a kiosk from one’s own phone', () => {
 		const opened = await pickPhoneNumber(kiosk, link.token, check);
 		expect(opened).toMatchObject({ status: 'confirmed', session: { identified: true, phone_end: '0301' } });
 		expect(typeof opened.session?.grant).toBe('string');
-		// One link, one session: the kiosk cannot open it again, nor can the phone confirm it again.
+		// The answer lost on the way: the same pick a moment later gets the same citizen's session.
+		expect(await choose(kiosk, link.token, check)).toMatchObject({ status: 'confirmed', session: { phone_end: '0301' } });
+		// One link, one session: no other pick opens it, nor can the phone confirm it again.
 		expect(await poll(kiosk, link.token)).toEqual({ status: 'used' });
+		const other = [10, 11, 12].find((n) => n !== check)!;
+		expect(await choose(kiosk, link.token, other)).toEqual({ status: 'used' });
 		const again = await onPhone(citizen, 'confirm', link.token);
 		expect([again.status, await errorCode(again)]).toEqual([409, 'kiosk_link_expired']);
 

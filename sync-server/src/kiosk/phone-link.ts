@@ -56,10 +56,14 @@ interface LinkDoc {
 	 * photographed QR code) opens nothing. */
 	check?: number | null;
 	choices?: number[] | null;
+	/** When the kiosk took it (the right pick). */
+	used_at?: string | null;
 }
 
 const linkDocId = (kioskId: string) => `kiosk_link:${kioskId}`;
 
+/** How long after its right pick the kiosk may pick again and be answered the same session. */
+const REPICK_MS = 60_000;
 /** How many numbers the kiosk offers, one of them the phone's. */
 const CHOICES = 3;
 
@@ -163,9 +167,14 @@ export function kioskLinkRoutes(
 			const taken = await updateContended<LinkDoc, { status: KioskLinkStatus; doc: LinkDoc | null }>(linkDb(ctx), linkDocId(kiosk.kiosk_id), (current) => {
 				if (!opens(current, read.secret)) return { next: null, result: { status: 'expired', doc: null } };
 				const status = statusOf(current, at);
+				// The same kiosk asking again a moment after its right pick: the answer was lost on
+				// the way; the session is opened again for the same citizen, not a second one.
+				if (status === 'used' && choice === current.check && current.used_at && at - Date.parse(current.used_at) < REPICK_MS) {
+					return { next: null, result: { status: 'confirmed', doc: current } };
+				}
 				if (status !== 'confirmed' || !current.citizen_id) return { next: null, result: { status, doc: null } };
 				if (choice !== current.check) return { next: { ...current, status: 'declined' }, result: { status: 'declined', doc: null } };
-				return { next: { ...current, status: 'used' }, result: { status, doc: current } };
+				return { next: { ...current, status: 'used', used_at: new Date(at).toISOString() }, result: { status, doc: current } };
 			});
 			if (!taken.doc?.citizen_id) {
 				res.json({ status: taken.status });
