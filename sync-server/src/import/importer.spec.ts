@@ -110,6 +110,8 @@ describe('legacy import', () => {
 		]);
 		expect(summary.rejections[2].detail).toMatch(/2019-02 has no day 31/);
 
+		// A row's case key is stored: importing the same file again must find the same case.
+		expect(legacyCaseKey('old-system', '1001')).toBe('f9416080-f539-50d0-9424-6d00c54c274c');
 		const first = await store.use<CaseDoc>(DB.CASES).get(`case:${legacyCaseKey('old-system', '1001')}`);
 		expect(first).toMatchObject({ entity_id: 'works', category_id: 'works-potholes', status: 'closed', ref: '1001', locale: 'ar' });
 		expect(first.body).toBe('حفرة كبيرة، قرب "المدرسة"\nطريق 12');

@@ -2,6 +2,7 @@
  * resolver it is given (which knows the catalogue); the importer does all reading and writing. */
 import { createHash } from 'node:crypto';
 import { CASE_TYPES, caseDocId, DOC_TYPES, type CaseDoc, type CaseStatus, type CaseType, type TimelineEntry, LEGACY_CITIZEN_ID } from '../../../src/lib/domain/doc-types.js';
+import { uuidFromHash } from '../../../src/lib/domain/uuid.js';
 import type { CsvRecord } from './csv.js';
 import { dateParser, type DateParser } from './dates.js';
 import { mappedColumns, MappingError, type FieldSpec, type Mapping } from './mapping.js';
@@ -50,9 +51,7 @@ export type RowResult = { ok: true; doc: ImportedCase } | { ok: false; rejection
 
 /** A uuid (version 5 layout) from the source and row id: the same row always names the same case. */
 export function legacyCaseKey(source: string, rowId: string): string {
-	const hex = createHash('sha256').update(`${source}\u0000${rowId}`).digest('hex');
-	const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+	return uuidFromHash(createHash('sha256').update(`${source}\u0000${rowId}`).digest('hex'), 5);
 }
 
 class Reject extends Error {

@@ -73,4 +73,8 @@ describe('a filing case key', () => {
 		expect(filingCaseKey('kiosk-b', filing)).not.toBe(key);
 		expect(filingCaseKey('kiosk-a', randomUUID())).not.toBe(key);
 	});
+
+	it('stays the key stored for a filing already received', () => {
+		expect(filingCaseKey('kiosk-a', '3f2a6c1e-9b7d-4e8f-a1c2-5d6e7f809a1b')).toBe('eb2bd601-b591-4c2d-8734-928ac109a732');
+	});
 });

@@ -15,6 +15,7 @@
  * - The case key: derived from the kiosk and its filing id, so a filing sent twice is one case. */
 import { createDecipheriv, createECDH, createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { KIOSK_DEFERRED_MAX_MS, KIOSK_OUTBOX_INFO, sealContext, type KioskOutboxKey, type SealedFiling } from '../../../src/lib/domain/kiosk-outbox.js';
+import { uuidFromHash } from '../../../src/lib/domain/uuid.js';
 
 export interface OutboxKeys {
 	publicKey: KioskOutboxKey;
@@ -85,6 +86,5 @@ export function readGrant(secretsKey: Buffer, token: unknown, kioskId: string, n
 /** The case key of a kiosk's filing: the same for every attempt to send it, and out of reach of
  * any other kiosk or device (they cannot know the filing id before the case exists). */
 export function filingCaseKey(kioskId: string, filingId: string): string {
-	const hex = createHash('sha256').update(`kiosk-filing\n${kioskId}\n${filingId}`).digest('hex');
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[parseInt(hex[16], 16) % 4]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+	return uuidFromHash(createHash('sha256').update(`kiosk-filing\n${kioskId}\n${filingId}`).digest('hex'), 4);
 }

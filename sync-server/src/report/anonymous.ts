@@ -19,6 +19,7 @@ import { ANONYMOUS_AUTHOR_PREFIX, caseDocId, DB, type CaseDoc, type CaseType } f
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { FILING_ID } from '../../../src/lib/domain/kiosk-outbox.js';
 import { KIOSK_PHOTOS_MAX } from '../../../src/lib/domain/kiosk-session.js';
+import { uuidFromHash } from '../../../src/lib/domain/uuid.js';
 import { createOtpService, type OtpService } from '../auth/otp.js';
 import { SlidingWindow } from '../auth/rate-limit.js';
 import type { SessionUser } from '../auth/types.js';
@@ -85,8 +86,7 @@ function readGrant(secretsKey: Buffer, token: string | undefined, now: number): 
 
 /** The case key of a filing: the same for each attempt, out of reach of anyone without the grant. */
 function reportCaseKey(author: string, filingId: string): string {
-	const hex = createHash('sha256').update(`anonymous-report\n${author}\n${filingId}`).digest('hex');
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[parseInt(hex[16], 16) % 4]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+	return uuidFromHash(createHash('sha256').update(`anonymous-report\n${author}\n${filingId}`).digest('hex'), 4);
 }
 
 const receiptToken = (secretsKey: Buffer, caseKey: string) => hmac(secretsKey, 'anonymous-receipt', caseKey).toString('base64url');
