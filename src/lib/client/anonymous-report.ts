@@ -2,7 +2,7 @@
  * to a number, the grant it gives, the report with its photos inline, and its receipt. Nothing
  * is kept on the device: the form holds the report until it is sent. */
 import { ANONYMOUS_REPORT_RECEIPT_WAIT_MS } from '$lib/domain/kiosk-session';
-import type { CaseType, CategoryDoc } from '$lib/domain/doc-types';
+import type { CaseType } from '$lib/domain/doc-types';
 import { ClientError, request } from './api';
 import type { DraftFields } from './drafts';
 import { filingBody } from './kiosk-filing';
@@ -15,15 +15,6 @@ export interface AnonymousReceipt {
 	created_at: string;
 	due_at: string;
 }
-
-/** The types and categories a report without an account may take: those of anonymous reporting. */
-export function anonymousTypes(categories: Iterable<CategoryDoc>): CaseType[] {
-	const types = new Set<CaseType>();
-	for (const category of categories) if (category.identity === 'anonymous') for (const type of category.case_types) types.add(type);
-	return [...types];
-}
-
-export const reportableAnonymously = (category: CategoryDoc, caseType: CaseType): boolean => category.identity === 'anonymous' && category.case_types.includes(caseType);
 
 export async function requestReportCode(phone: string, locale: string): Promise<void> {
 	await request('POST', '/api/report/code', { phone, locale });

@@ -1,5 +1,6 @@
 /** The citizen's session at a self-service kiosk (issue 12), as both the kiosk screen and the
  * server see it. */
+import { anonymousTypes, reportableAnonymously } from './anonymous-report.js';
 import type { CaseType, CategoryDoc } from './doc-types.js';
 
 /** The server forgets a kiosk's citizen this long after the session started, even when the
@@ -18,16 +19,13 @@ export const KIOSK_ANONYMOUS_CASE_TYPES: readonly CaseType[] = ['suggestion'];
  * any type a category of anonymous reporting takes (issue 14, identity levels: its reporters
  * expect no answer of their own, the entity fixes what was reported). */
 export function fileableWithoutPhone(caseType: CaseType, category: Pick<CategoryDoc, 'identity' | 'case_types'> | undefined): boolean {
-	if (KIOSK_ANONYMOUS_CASE_TYPES.includes(caseType)) return true;
-	return category?.identity === 'anonymous' && category.case_types.includes(caseType);
+	return KIOSK_ANONYMOUS_CASE_TYPES.includes(caseType) || reportableAnonymously(category, caseType);
 }
 
 /** The types a kiosk session without a phone may choose from: suggestions, and those of the
  * categories of anonymous reporting. */
 export function typesWithoutPhone(categories: Iterable<Pick<CategoryDoc, 'identity' | 'case_types'>>): CaseType[] {
-	const types = new Set<CaseType>(KIOSK_ANONYMOUS_CASE_TYPES);
-	for (const category of categories) if (category.identity === 'anonymous') for (const type of category.case_types) types.add(type);
-	return [...types];
+	return [...new Set([...KIOSK_ANONYMOUS_CASE_TYPES, ...anonymousTypes(categories)])];
 }
 
 /** Photos a citizen may take with the kiosk's camera for one case: each is re-encoded on the

@@ -15,6 +15,7 @@
  * a second attempt (the answer to the first was lost) answers the first's case and files nothing. */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request } from 'express';
+import { reportableAnonymously } from '../../../src/lib/domain/anonymous-report.js';
 import { ANONYMOUS_AUTHOR_PREFIX, caseDocId, DB, type CaseDoc, type CaseType } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { FILING_ID } from '../../../src/lib/domain/kiosk-outbox.js';
@@ -132,7 +133,7 @@ export function anonymousReportRouter(deps: AnonymousReportDeps): express.Router
 			if (!author) throw new TawasulError(401, 'unauthorized', [{ field: 'grant', code: 'unauthorized' }]);
 			if (typeof filingId !== 'string' || !FILING_ID.test(filingId)) throw new TawasulError(400, 'invalid_format', [{ field: 'filing_id', code: 'invalid_format' }]);
 			const category = (await catalogues.get()).categories.get(String(fields.category_id));
-			if (category?.identity !== 'anonymous' || !category.case_types.includes(fields.case_type as CaseType)) {
+			if (!reportableAnonymously(category, fields.case_type as CaseType)) {
 				throw new TawasulError(403, 'anonymous_not_allowed', [{ field: 'category_id', code: 'anonymous_not_allowed' }]);
 			}
 			const caseKey = await fileReport(store, env, author, fields, filingId, new Date(now()));
