@@ -46,6 +46,12 @@ describe('the session grant', () => {
 	const now = Date.parse('2026-03-19T09:00:00Z');
 	const grant = { kiosk_id: 'kiosk-a', citizen_id: 'u-1', phone: '+97336000001', issued_at: now };
 
+	it('stays readable when given before: a kiosk keeps it sealed in its filings for days', () => {
+		const given = 'WyJraW9zay1hIiwidS0xIiwiKzk3MzM2MDAwMDAxIiwxNzczOTEwODAwMDAwXQ.4QhAKKujh-LHOBlSRRdZ4Fj0XHZXl2R53rPk8WcDuN0';
+		expect(issueGrant(SECRET, grant)).toBe(given);
+		expect(readGrant(SECRET, given, 'kiosk-a', now + 1000)).toEqual(grant);
+	});
+
 	it('is read back by the server for its kiosk within the deferral window', () => {
 		const token = issueGrant(SECRET, grant);
 		expect(readGrant(SECRET, token, 'kiosk-a', now + 1000)).toEqual(grant);

@@ -5,17 +5,18 @@
  *   has the same one and nothing of it is stored. Kiosks receive its public half at enrolment and
  *   with each heartbeat and seal offline filings to it; only the server opens them.
  * - The session grant: when a citizen proves their phone at a kiosk (or starts without one), the
- *   server answers with a grant, an HMAC under a key derived from SECRETS_KEY over the kiosk, the
- *   citizen, their phone and the time. The kiosk keeps it in memory for the session and seals it
+ *   server answers with a grant, a token it signs (auth/signed-token.ts, for this purpose only)
+ *   over the kiosk, the citizen, their phone and the time. The kiosk keeps it in memory for the session and seals it
  *   into any filing it must queue. A deferred filing is accepted only from the kiosk named in its
  *   grant (signed request), within KIOSK_DEFERRED_MAX_MS of the proof, for that citizen only, on
  *   that citizen's quota. A kiosk cannot make a grant, so it cannot file for a phone nobody proved
  *   there; without a grant it files only what needs no phone (a suggestion, or a case in a
  *   category of anonymous reporting: `fileableWithoutPhone`), on its own quota.
  * - The case key: derived from the kiosk and its filing id, so a filing sent twice is one case. */
-import { createDecipheriv, createECDH, createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createDecipheriv, createECDH, createHash, createHmac, hkdfSync } from 'node:crypto';
 import { KIOSK_DEFERRED_MAX_MS, KIOSK_OUTBOX_INFO, sealContext, type KioskOutboxKey, type SealedFiling } from '../../../src/lib/domain/kiosk-outbox.js';
 import { uuidFromHash } from '../../../src/lib/domain/uuid.js';
+import { readToken, signToken } from '../auth/signed-token.js';
 
 export interface OutboxKeys {
 	publicKey: KioskOutboxKey;
@@ -62,25 +63,20 @@ export interface Grant {
 	issued_at: number;
 }
 
-const grantKey = (secretsKey: Buffer) => createHmac('sha256', secretsKey).update('tawasul/kiosk-grant/v1').digest();
-
 export function issueGrant(secretsKey: Buffer, grant: Grant): string {
-	const payload = Buffer.from(JSON.stringify([grant.kiosk_id, grant.citizen_id, grant.phone, grant.issued_at])).toString('base64url');
-	return `${payload}.${b64(createHmac('sha256', grantKey(secretsKey)).update(payload).digest())}`;
+	return signToken(secretsKey, 'kiosk-grant', [grant.kiosk_id, grant.citizen_id, grant.phone], grant.issued_at);
 }
+
+const stringOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
 
 /** The grant, when it is the server's own, not older than KIOSK_DEFERRED_MAX_MS, and for this
  * kiosk; null otherwise. */
 export function readGrant(secretsKey: Buffer, token: unknown, kioskId: string, now: number): Grant | null {
-	if (typeof token !== 'string' || token.length > 600) return null;
-	const [payload, mac, ...rest] = token.split('.');
-	if (!payload || !mac || rest.length) return null;
-	const expected = createHmac('sha256', grantKey(secretsKey)).update(payload).digest();
-	const given = Buffer.from(mac, 'base64url');
-	if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-	const [kiosk_id, citizen_id, phone, issued_at] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [string, string | null, string | null, number];
-	if (kiosk_id !== kioskId || now - issued_at > KIOSK_DEFERRED_MAX_MS || issued_at - now > 60_000) return null;
-	return { kiosk_id, citizen_id, phone, issued_at };
+	const read = readToken(secretsKey, 'kiosk-grant', token, { now, maxAgeMs: KIOSK_DEFERRED_MAX_MS, maxLength: 600 });
+	if (!read) return null;
+	const [kiosk_id, citizen_id, phone, ...rest] = read.fields;
+	if (kiosk_id !== kioskId || !stringOrNull(citizen_id) || !stringOrNull(phone) || rest.length) return null;
+	return { kiosk_id, citizen_id, phone, issued_at: read.issuedAt };
 }
 
 /** The case key of a kiosk's filing: the same for every attempt to send it, and out of reach of

@@ -22,6 +22,7 @@ import { FILING_ID } from '../../../src/lib/domain/kiosk-outbox.js';
 import { KIOSK_PHOTOS_MAX } from '../../../src/lib/domain/kiosk-session.js';
 import { uuidFromHash } from '../../../src/lib/domain/uuid.js';
 import { createOtpService, type OtpService } from '../auth/otp.js';
+import { readToken, signToken } from '../auth/signed-token.js';
 import { SlidingWindow } from '../auth/rate-limit.js';
 import type { SessionUser } from '../auth/types.js';
 import { CatalogueSource } from '../engine/catalogue.js';
@@ -63,26 +64,13 @@ function anonymousAuthor(secretsKey: Buffer, e164: string): string {
 	return ANONYMOUS_AUTHOR_PREFIX + hmac(secretsKey, 'anonymous-author', e164).subarray(0, 8).toString('hex');
 }
 
-function issueGrant(secretsKey: Buffer, author: string, at: number): string {
-	const payload = Buffer.from(JSON.stringify([author, at])).toString('base64url');
-	return `${payload}.${hmac(secretsKey, 'anonymous-grant', payload).toString('base64url')}`;
-}
+const issueGrant = (secretsKey: Buffer, author: string, at: number) => signToken(secretsKey, 'anonymous-grant', [author], at);
 
 /** The author a grant names, when it is the server's own and not older than GRANT_MS. */
-function readGrant(secretsKey: Buffer, token: string | undefined, now: number): string | null {
-	const [payload, mac, ...rest] = (token ?? '').split('.');
-	if (!payload || !mac || rest.length) return null;
-	const given = Buffer.from(mac, 'base64url');
-	const expected = hmac(secretsKey, 'anonymous-grant', payload);
-	if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-	try {
-		const parsed: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-		if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'number') return null;
-		const [author, at] = parsed as [string, number];
-		return now - at <= GRANT_MS && at - now <= 60_000 ? author : null;
-	} catch {
-		return null;
-	}
+function readGrant(secretsKey: Buffer, token: unknown, now: number): string | null {
+	const read = readToken(secretsKey, 'anonymous-grant', token, { now, maxAgeMs: GRANT_MS, maxLength: 400 });
+	const [author, ...rest] = read?.fields ?? [];
+	return typeof author === 'string' && rest.length === 0 ? author : null;
 }
 
 /** The case key of a filing: the same for each attempt, out of reach of anyone without the grant. */
@@ -129,7 +117,7 @@ export function anonymousReportRouter(deps: AnonymousReportDeps): express.Router
 		asyncHandler(async (req, res) => {
 			const secretsKey = key();
 			const { grant, filing_id: filingId, ...fields } = readObject(req.body);
-			const author = readGrant(secretsKey, typeof grant === 'string' && grant.length <= 400 ? grant : undefined, now());
+			const author = readGrant(secretsKey, grant, now());
 			if (!author) throw new TawasulError(401, 'unauthorized', [{ field: 'grant', code: 'unauthorized' }]);
 			if (typeof filingId !== 'string' || !FILING_ID.test(filingId)) throw new TawasulError(400, 'invalid_format', [{ field: 'filing_id', code: 'invalid_format' }]);
 			const category = (await catalogues.get()).categories.get(String(fields.category_id));
