@@ -123,10 +123,9 @@ describe('anonymous public reporting without an account', () => {
 		// No SMS but the code, once the engine has worked through both reports (the notices of
 		// their actions are queued before it moves on) and the sender has sent all it was given.
 		await settled(server);
-		const jobs = await server.store.use<any>('sms').list({ include_docs: true, startkey: 'job:', endkey: 'job:\uffff' });
-		const toReporter = jobs.rows.map((row: { doc?: { to?: string; purpose?: string; source?: string } }) => row.doc).filter((job: { to?: string } | undefined) => job?.to === phone);
-		expect(toReporter.map((job: { purpose?: string }) => job.purpose)).toEqual(['otp']);
-		expect(jobs.rows.filter((row: { id: string }) => row.id.includes(case_key) || row.id.includes(secondKey))).toEqual([]);
+		const jobs = await server.store.use<{ to: string; purpose: string }>('sms').list({ include_docs: true, startkey: 'job:', endkey: 'job:\uffff' });
+		expect(jobs.rows.filter((row) => row.doc?.to === phone).map((row) => row.doc?.purpose)).toEqual(['otp']);
+		expect(jobs.rows.filter((row) => row.id.includes(case_key) || row.id.includes(secondKey))).toEqual([]);
 		const messages = await smsTo(phone);
 		expect(messages).toHaveLength(1);
 		expect(newestSignInCode(messages)).toBeDefined();
