@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockNumber, pointIn, roadFraction, roadNumber, writeGazetteerGrid, type GridOptions } from '../fixtures/gazetteer.js';
+import { blockNumber, gazetteerGrid, pointIn, roadFraction, roadNumber, writeGazetteerGrid, type GridOptions } from '../fixtures/gazetteer.js';
 import { GAZETTEER_PER_MINUTE } from '../../sync-server/src/http/gazetteer-routes.js';
 import { signInCitizen, signInStaff, startChild, startInProcess, tempDir, type Session } from './harness.js';
 
@@ -117,24 +117,11 @@ describe('without GAZETTEER_FILE', () => {
 describe('a broken GAZETTEER_FILE', () => {
 	it('stops a production server at start, naming the variable, the file and the first bad feature', async () => {
 		const broken = path.join(FILES, 'broken.geojson');
-		const features = [
-			{
-				type: 'Feature',
-				properties: { block: 1 },
-				geometry: {
-					type: 'Polygon',
-					coordinates: [
-						[
-							[50.58, 26.22],
-							[50.59, 26.22],
-							[50.59, 26.23],
-							[50.58, 26.23]
-						]
-					]
-				}
-			}
-		];
-		fs.writeFileSync(broken, JSON.stringify({ type: 'FeatureCollection', features }));
+		// The generated grid with one block's ring left open: its second block, after the first's roads.
+		const grid = gazetteerGrid(GRID) as { features: { geometry: { coordinates: unknown[][] } }[] };
+		const index = 1 + GRID.roadsPerBlock;
+		grid.features[index].geometry.coordinates[0].pop();
+		fs.writeFileSync(broken, JSON.stringify(grid));
 		const production = {
 			NODE_ENV: 'production',
 			PUBLIC_URL: 'http://127.0.0.1:3000',
@@ -151,7 +138,9 @@ describe('a broken GAZETTEER_FILE', () => {
 			(error: unknown) => error as Error
 		);
 		expect(failure?.message).toMatch(/server exited 1: /);
-		expect(failure?.message).toContain(`Environment variable GAZETTEER_FILE: ${broken}: 1 of 1 features are not usable; feature 0: a polygon ring must end where it starts`);
+		expect(failure?.message).toContain(
+			`Environment variable GAZETTEER_FILE: ${broken}: 1 of ${grid.features.length} features are not usable; feature ${index}: a polygon ring must end where it starts`
+		);
 	});
 
 	it('stops a development server too, before it opens its store', async () => {

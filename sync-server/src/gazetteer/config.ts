@@ -10,7 +10,7 @@ import { readGazetteer } from './features.js';
 import { Gazetteer } from './lookup.js';
 
 /** A whole country's blocks and roads in GeoJSON is a few tens of megabytes at most. */
-export const GAZETTEER_MAX_BYTES = 64 * 1024 * 1024;
+const GAZETTEER_MAX_BYTES = 64 * 1024 * 1024;
 const MB = 1024 * 1024;
 
 const READ_FAILURES: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a folder, not a file' };

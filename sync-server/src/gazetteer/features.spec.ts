@@ -18,6 +18,8 @@ const road = (
 		[50.59, 26.22]
 	]
 ) => ({ type: 'Feature', properties, geometry: { type: 'LineString', coordinates } });
+/** Block 1 of one ring with these positions. */
+const ring = (...positions: number[][]) => block({ block: 1 }, { type: 'Polygon', coordinates: [positions] });
 const collection = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
 
 describe('readGazetteer', () => {
@@ -82,41 +84,8 @@ describe('readGazetteer', () => {
 		['a point', { type: 'Feature', properties: { block: 1 }, geometry: { type: 'Point', coordinates: [50.5, 26.2] } }, /geometry "Point" is neither/],
 		['no geometry', { type: 'Feature', properties: { block: 1 }, geometry: null }, /no geometry/],
 		['not a feature', { type: 'Polygon', coordinates: SQUARE }, /not a GeoJSON Feature/],
-		[
-			'an open ring',
-			block(
-				{ block: 1 },
-				{
-					type: 'Polygon',
-					coordinates: [
-						[
-							[50.58, 26.22],
-							[50.59, 26.22],
-							[50.59, 26.23],
-							[50.58, 26.23]
-						]
-					]
-				}
-			),
-			/must end where it starts/
-		],
-		[
-			'a ring of three points',
-			block(
-				{ block: 1 },
-				{
-					type: 'Polygon',
-					coordinates: [
-						[
-							[50.58, 26.22],
-							[50.59, 26.22],
-							[50.58, 26.22]
-						]
-					]
-				}
-			),
-			/at least four positions/
-		],
+		['an open ring', ring([50.58, 26.22], [50.59, 26.22], [50.59, 26.23], [50.58, 26.23]), /must end where it starts/],
+		['a ring of three points', ring([50.58, 26.22], [50.59, 26.22], [50.58, 26.22]), /at least four positions/],
 		['a road of one point', road({ road: 1 }, [[50.58, 26.22]]), /at least two positions/],
 		[
 			'latitude and longitude swapped past 90',

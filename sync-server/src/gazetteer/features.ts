@@ -27,7 +27,7 @@ export interface Block {
 	polygons: Position[][][];
 }
 
-export interface Road {
+interface Road {
 	road: number;
 	lines: Position[][];
 }
