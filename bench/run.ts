@@ -17,6 +17,7 @@ import { benchNearby } from './nearby.js';
 import { benchClusters } from './clusters.js';
 import { benchKiosk } from './kiosk.js';
 import { benchPhoto } from './photo.js';
+import { benchGazetteer } from './gazetteer.js';
 
 const only = process.argv[2];
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -35,7 +36,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
 	nearby: benchNearby,
 	clusters: benchClusters,
 	kiosk: benchKiosk,
-	photo: benchPhoto
+	photo: benchPhoto,
+	gazetteer: benchGazetteer
 };
 
 for (const [name, run] of Object.entries(BENCHES)) {

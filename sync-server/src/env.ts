@@ -11,6 +11,8 @@ import { parsePushEnv, type PushEnv } from './push/config.js';
 import { DEFAULT_WARNING_WORKING_DAYS } from '../../src/lib/domain/sla-warning.js';
 import { DEFAULT_DIGEST_TIME, parseDigestTime } from '../../src/lib/domain/digest.js';
 import { DEFAULT_COUNTRY_BOUNDS, isTileTemplate, type Bounds } from '../../src/lib/domain/geo.js';
+import { parseGazetteerEnv } from './gazetteer/config.js';
+import type { Gazetteer } from './gazetteer/lookup.js';
 
 export { EnvError };
 
@@ -60,6 +62,8 @@ export interface Env {
 	kiosk: KioskEnv;
 	/** Web Push to installed apps (issue 16): off while `push.vapid` is null (push/config.ts). */
 	push: PushEnv;
+	/** Blocks and roads from GAZETTEER_FILE, read at start (issue 15); null: not configured. */
+	gazetteer: Gazetteer | null;
 }
 
 interface DigestEnv {
@@ -324,6 +328,7 @@ export function parseEnv(source: Source = process.env, cwd = process.cwd()): Env
 		slaWarningWorkingDays: integer(source, 'SLA_WARNING_WORKING_DAYS', DEFAULT_WARNING_WORKING_DAYS, 0, 30),
 		push: parsePushEnv(source, production),
 		digest: digestEnv(source),
-		clusterWindowDays: integer(source, 'CLUSTER_WINDOW_DAYS', DEFAULT_CLUSTER_WINDOW_DAYS, 7, 366)
+		clusterWindowDays: integer(source, 'CLUSTER_WINDOW_DAYS', DEFAULT_CLUSTER_WINDOW_DAYS, 7, 366),
+		gazetteer: parseGazetteerEnv(source, cwd)
 	};
 }

@@ -104,7 +104,10 @@ export const ERROR_CODES = [
 	// Following a case instead of filing it again (issue 15).
 	'already_following',
 	'followers_full',
-	'not_public_place'
+	'not_public_place',
+	// Block and road numbers of a point (issue 15): in no block and near no road; no gazetteer file.
+	'not_in_gazetteer',
+	'gazetteer_off'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -17,6 +17,7 @@ import { slaRouter } from './sla-routes.js';
 import { digestRouter } from './digest-routes.js';
 import { similarRouter } from './similar-routes.js';
 import { nearbyRouter } from './nearby-routes.js';
+import { gazetteerRouter } from './gazetteer-routes.js';
 import { clusterRouter } from './cluster-routes.js';
 import { redactionRouter } from '../redaction/routes.js';
 import { statsRouter } from './stats-routes.js';
@@ -137,6 +138,8 @@ export function createApp(deps: AppDeps): express.Express {
 	app.use(similarRouter({ store: deps.store }));
 	// "Already reported?": open cases of a public-place category near the citizen's pin (issue 15).
 	app.use(nearbyRouter({ store: deps.store }));
+	// Bahrain's block and road numbers of a pin, when GAZETTEER_FILE is set (issue 15).
+	app.use(gazetteerRouter({ gazetteer: deps.env.gazetteer }));
 	app.use(clusterRouter({ store: deps.store, windowDays: deps.env.clusterWindowDays }));
 	app.use(redactionRouter({ store: deps.store }));
 	app.use('/db', gateRouter({ store: deps.store, quotas: deps.env.quotas }));

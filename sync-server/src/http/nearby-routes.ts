@@ -14,6 +14,7 @@ import { ensureNearbyViews, nearbyCases } from '../nearby/lookup.js';
 import { onceUntilFailed } from '../once.js';
 import type { Store } from '../store.js';
 import { asyncHandler } from './errors.js';
+import { degrees, refuseUnknownFields } from './query.js';
 import { requireRole } from './guards.js';
 import { windowQuota } from './window-quota.js';
 
@@ -21,7 +22,6 @@ export const NEARBY_PER_MINUTE = 20;
 const MINUTE_MS = 60_000;
 const MAX_URL_CHARS = 300;
 const FIELDS = ['category_id', 'lat', 'lng'] as const;
-const DEGREES = /^-?\d{1,3}(\.\d{1,10})?$/;
 
 interface NearbyQuery {
 	categoryId: string;
@@ -29,21 +29,8 @@ interface NearbyQuery {
 	lng: number;
 }
 
-function degrees(raw: unknown, limit: number, field: string, errors: FieldError[]): number {
-	const value = typeof raw === 'string' && DEGREES.test(raw) ? Number(raw) : Number.NaN;
-	if (Number.isNaN(value)) errors.push({ field, code: raw === undefined ? 'required' : 'invalid_location' });
-	else if (Math.abs(value) > limit) errors.push({ field, code: 'invalid_location' });
-	return value;
-}
-
 function parseNearbyQuery(query: Record<string, unknown>): NearbyQuery {
-	const unknown = Object.keys(query).filter((k) => !(FIELDS as readonly string[]).includes(k));
-	if (unknown.length > 0)
-		throw new TawasulError(
-			400,
-			'unknown_field',
-			unknown.slice(0, 5).map((field) => ({ field, code: 'unknown_field' }))
-		);
+	refuseUnknownFields(query, FIELDS);
 	const errors: FieldError[] = [];
 	const categoryId = typeof query.category_id === 'string' && ID_PATTERN.test(query.category_id) ? query.category_id : null;
 	if (categoryId === null) errors.push({ field: 'category_id', code: query.category_id === undefined ? 'required' : 'invalid_format' });
