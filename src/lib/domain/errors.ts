@@ -104,7 +104,11 @@ export const ERROR_CODES = [
 	// Following a case instead of filing it again (issue 15).
 	'already_following',
 	'followers_full',
-	'not_public_place'
+	'not_public_place',
+	// Showing a photo of a public-place report to the public (issue 14).
+	'not_a_photo',
+	'linked_not_public',
+	'no_public_photo'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
