@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import { fileBytes, isSafeAttachmentName } from './attachment-names';
 import { ALLOWED_CONTENT_TYPES } from './content-type';
-import { ACTION_KINDS, CASE_TYPES, ID_PATTERN, ROLES, SUGGESTION_STATES, type ActionDoc, type ActionKind } from './doc-types';
+import { ACTION_KINDS, ATTACHMENT_ID, CASE_TYPES, ID_PATTERN, ROLES, SUGGESTION_STATES, type ActionDoc, type ActionKind } from './doc-types';
 import type { FieldError } from './errors';
 import { LIMITS } from './limits';
 import { cleanUserText } from './user-text';
@@ -154,6 +154,9 @@ export const ACTION_SCHEMAS = {
 	// A citizen follows another citizen's case of a public-place category (issue 15): nothing but the case.
 	// `locale`: the language of the follower's notices.
 	follow: v.strictObject({ ...ENVELOPE, kind: kind('follow'), locale: v.optional(v.picklist(['ar', 'en'], 'invalid_format')) }),
+	// The entity's managers show one photo of a public-place report on the public map, and withdraw it (issue 14).
+	publish_photo: v.strictObject({ ...ENVELOPE, kind: kind('publish_photo'), attachment_id: id(ATTACHMENT_ID) }),
+	withdraw_photo: v.strictObject({ ...ENVELOPE, kind: kind('withdraw_photo') }),
 	// Written by the server on the primary after a link or an unlink, never pushed by a device.
 	duplicate_added: v.strictObject({ ...ENVELOPE, kind: kind('duplicate_added'), duplicate_key: id(UUID) }),
 	duplicate_removed: v.strictObject({ ...ENVELOPE, kind: kind('duplicate_removed'), duplicate_key: id(UUID) }),

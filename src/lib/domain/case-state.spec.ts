@@ -9,7 +9,8 @@ const MANAGER: ActionAuthor = { user_id: 'm1', role: 'manager', entity_id: 'work
 const OTHER_AGENT: ActionAuthor = { user_id: 'a2', role: 'agent', entity_id: 'health' };
 const COORDINATOR: ActionAuthor = { user_id: 'k1', role: 'coordinator' };
 
-const caseIn = (status: CaseStatus) => ({ status, entity_id: 'works', citizen_id: 'c1' });
+const caseIn = (status: CaseStatus): NonNullable<Parameters<typeof checkTransition>[0]> => ({ status, entity_id: 'works', citizen_id: 'c1' });
+const PHOTO = 'att:act:6f1c2a90-0000-4000-8000-0000000000cc:photo-1.jpg';
 
 function action(kind: ActionKind, author: ActionAuthor | undefined, extra: Partial<ActionDoc> = {}): ActionDoc {
 	return {
@@ -43,7 +44,10 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		duplicate_added: 'open',
 		duplicate_removed: 'open',
 		// Another citizen follows a case still waiting for its answer (issue 15).
-		follow: 'open'
+		follow: 'open',
+		// Managers show a photo of a case of any status while it is on the public map (issue 14).
+		publish_photo: 'open',
+		withdraw_photo: 'open'
 	},
 	awaiting_citizen: {
 		reply: 'answered',
@@ -61,7 +65,10 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		duplicate_added: 'awaiting_citizen',
 		duplicate_removed: 'awaiting_citizen',
 		// Another citizen follows a case still waiting for its answer (issue 15).
-		follow: 'awaiting_citizen'
+		follow: 'awaiting_citizen',
+		// Managers show a photo of a case of any status while it is on the public map (issue 14).
+		publish_photo: 'awaiting_citizen',
+		withdraw_photo: 'awaiting_citizen'
 	},
 	answered: {
 		reply: 'answered',
@@ -79,7 +86,10 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		duplicate_added: 'answered',
 		duplicate_removed: 'answered',
 		// Another citizen follows a case still waiting for its answer (issue 15).
-		follow: 'invalid_transition'
+		follow: 'invalid_transition',
+		// Managers show a photo of a case of any status while it is on the public map (issue 14).
+		publish_photo: 'answered',
+		withdraw_photo: 'answered'
 	},
 	closed: {
 		reply: 'invalid_transition',
@@ -97,7 +107,10 @@ const EXPECTED: Record<CaseStatus, Record<Exclude<ActionKind, 'submit'>, CaseSta
 		duplicate_added: 'closed',
 		duplicate_removed: 'closed',
 		// Another citizen follows a case still waiting for its answer (issue 15).
-		follow: 'invalid_transition'
+		follow: 'invalid_transition',
+		// Managers show a photo of a case of any status while it is on the public map (issue 14).
+		publish_photo: 'closed',
+		withdraw_photo: 'closed'
 	}
 };
 
@@ -105,9 +118,16 @@ const table = CASE_STATUSES.flatMap((status) => Object.entries(EXPECTED[status])
 
 describe('checkTransition', () => {
 	it.each(table)('%s + %s → %s', (status, kind, outcome) => {
-		const author = ['provide_info', 'reopen', 'rate'].includes(kind) ? CITIZEN : kind === 'follow' ? OTHER_CITIZEN : ['suggestion_status', 'unlink'].includes(kind) ? MANAGER : AGENT;
+		const author = ['provide_info', 'reopen', 'rate'].includes(kind)
+			? CITIZEN
+			: kind === 'follow'
+				? OTHER_CITIZEN
+				: ['suggestion_status', 'unlink', 'publish_photo', 'withdraw_photo'].includes(kind)
+					? MANAGER
+					: AGENT;
 		const expected = outcome === 'invalid_transition' ? { ok: false, code: outcome } : { ok: true, next: outcome };
-		expect(checkTransition(caseIn(status), action(kind, author))).toEqual(expected);
+		const withPhoto = kind === 'withdraw_photo' ? { public_photo: PHOTO } : {};
+		expect(checkTransition({ ...caseIn(status), ...withPhoto }, action(kind, author))).toEqual(expected);
 	});
 
 	it.each<[string, ReturnType<typeof caseIn> | null, ActionDoc, object]>([
@@ -132,6 +152,17 @@ describe('checkTransition', () => {
 		['an agent cannot undo a link (issue 13)', caseIn('open'), action('unlink', AGENT), { ok: false, code: 'not_allowed' }],
 		['a manager of another entity cannot undo a link', caseIn('open'), action('unlink', { ...MANAGER, entity_id: 'health' }), { ok: false, code: 'not_allowed' }],
 		['a citizen cannot link', caseIn('open'), action('link', CITIZEN), { ok: false, code: 'not_allowed' }],
+		['an agent cannot show a photo to the public (issue 14)', caseIn('open'), action('publish_photo', AGENT, { attachment_id: PHOTO }), { ok: false, code: 'not_allowed' }],
+		['a manager of another entity cannot show a photo', caseIn('open'), action('publish_photo', { ...MANAGER, entity_id: 'health' }, { attachment_id: PHOTO }), { ok: false, code: 'not_allowed' }],
+		['a citizen cannot show their own photo', caseIn('open'), action('publish_photo', CITIZEN, { attachment_id: PHOTO }), { ok: false, code: 'not_allowed' }],
+		['a coordinator cannot withdraw a photo', { ...caseIn('open'), public_photo: PHOTO }, action('withdraw_photo', COORDINATOR), { ok: false, code: 'not_allowed' }],
+		[
+			'no photo of a linked duplicate is shown',
+			{ ...caseIn('open'), linked_to: { case_key: 'p', ref: 'r' } },
+			action('publish_photo', MANAGER, { attachment_id: PHOTO }),
+			{ ok: false, code: 'linked_not_public' }
+		],
+		['nothing to withdraw', caseIn('answered'), action('withdraw_photo', MANAGER), { ok: false, code: 'no_public_photo' }],
 		['the owner rates a case the entity reopened', caseIn('open'), action('rate', CITIZEN), { ok: true, next: 'open' }],
 		// An interim reply (issue 16) leaves the case where it is, and comes before the answer.
 		['an interim reply to an open case', caseIn('open'), action('reply', AGENT, { interim: true }), { ok: true, next: 'open' }],
@@ -157,6 +188,7 @@ describe('availableActions', () => {
 		['the citizen on a closed case', 'closed', CITIZEN, ['reopen']],
 		['another entity', 'open', OTHER_AGENT, []],
 		['anyone on a closed case', 'closed', AGENT, []],
+		['a manager on a closed case may still show a photo to the public (issue 14)', 'closed', MANAGER, ['publish_photo']],
 		['another citizen: following is offered by the new-case form only (issue 15)', 'open', OTHER_CITIZEN, []]
 	])('%s', (_name, status, author, kinds) => {
 		expect(availableActions(caseIn(status), author)).toEqual(kinds);
@@ -204,8 +236,8 @@ describe('suggestions', () => {
 	it('is offered to the entity while there is somewhere to go', () => {
 		expect(availableActions(suggestion('open'), MANAGER)).toContain('suggestion_status');
 		expect(availableActions(suggestion('open'), AGENT)).not.toContain('suggestion_status');
-		expect(availableActions(suggestion('closed', 'accepted'), MANAGER)).toEqual(['suggestion_status']);
-		expect(availableActions(suggestion('closed', 'implemented'), MANAGER)).toEqual([]);
+		expect(availableActions(suggestion('closed', 'accepted'), MANAGER)).toEqual(['suggestion_status', 'publish_photo']);
+		expect(availableActions(suggestion('closed', 'implemented'), MANAGER)).toEqual(['publish_photo']);
 		expect(availableActions(suggestion('open'), CITIZEN)).toEqual([]);
 		expect(nextSuggestionStates({})).toEqual(['under_study', 'accepted', 'declined']);
 	});

@@ -6,7 +6,7 @@ import { mayDecideSuggestion } from './suggestion';
 /** The case state machine. The server decides with it; the PWA uses it to offer only the actions
  * that will be accepted, so an offline agent is not surprised by a rejection later. */
 
-type CaseFacts = Pick<CaseDoc, 'status' | 'entity_id' | 'citizen_id'> & Partial<Pick<CaseDoc, 'case_type' | 'suggestion_state' | 'linked_to' | 'duplicates'>>;
+type CaseFacts = Pick<CaseDoc, 'status' | 'entity_id' | 'citizen_id'> & Partial<Pick<CaseDoc, 'case_type' | 'suggestion_state' | 'linked_to' | 'duplicates' | 'public_photo'>>;
 export type TransitionResult = { ok: true; next: CaseStatus } | { ok: false; code: ErrorCode };
 
 /** For each kind on an existing case: the statuses it may start from, and where it leads
@@ -30,7 +30,11 @@ export const TRANSITIONS: Record<Exclude<ActionKind, 'submit'>, { from: CaseStat
 	duplicate_added: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null },
 	duplicate_removed: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null },
 	// Only a case still waiting for its answer gathers supporters (issue 15); the follow rule checks the category.
-	follow: { from: ['open', 'awaiting_citizen'], to: null }
+	follow: { from: ['open', 'awaiting_citizen'], to: null },
+	// A photo is shown while the case stays on the public map (90 days, whatever its status); the
+	// rule checks the category and the photo.
+	publish_photo: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null },
+	withdraw_photo: { from: ['open', 'awaiting_citizen', 'answered', 'closed'], to: null }
 };
 
 /** Where a suggestion may go from where it stands. Declined can be studied again; implemented is final. */
@@ -54,7 +58,10 @@ const CITIZEN_KINDS = new Set<ActionKind>(['provide_info', 'reopen', 'rate']);
 /** Kinds the server writes on the citizen's behalf (after its own checks); never offered as a button. */
 export const SERVER_KINDS: readonly ActionKind[] = ['rate', 'duplicate_added', 'duplicate_removed'];
 
-export const STAFF_KINDS: ActionKind[] = ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status', 'link', 'unlink'];
+export const STAFF_KINDS: ActionKind[] = ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status', 'link', 'unlink', 'publish_photo', 'withdraw_photo'];
+/** Kinds that put a photo before the public or take it back: the entity's managers', who decide
+ * what the entity publishes (as with suggestions), not its agents'. */
+export const PUBLIC_PHOTO_KINDS: readonly ActionKind[] = ['publish_photo', 'withdraw_photo'];
 const STAFF_ROLES = new Set(['agent', 'manager']);
 
 /** Who may act: the citizen who owns the case for their kinds, the case's own entity's staff for
@@ -70,7 +77,7 @@ function mayAct(kind: ActionKind, author: ActionAuthor | undefined, caseDoc: Cas
 	// merged suggestion's copy of its primary's step is the server's, in the name of whoever merged it.
 	if (kind === 'suggestion_status' && !copied && !mayDecideSuggestion(author)) return false;
 	// A link is undone by the entity's managers only (issue 13).
-	if (kind === 'unlink' && author.role !== 'manager') return false;
+	if ((kind === 'unlink' || PUBLIC_PHOTO_KINDS.includes(kind)) && author.role !== 'manager') return false;
 	return STAFF_ROLES.has(author.role) && !!author.entity_id && author.entity_id === caseDoc.entity_id;
 }
 
@@ -97,6 +104,8 @@ export function checkTransition(caseDoc: CaseFacts | null, action: ActionDoc): T
 	if (action.kind === 'transfer' && action.to_entity_id === caseDoc.entity_id) {
 		return { ok: false, code: 'same_entity' };
 	}
+	if (action.kind === 'publish_photo' && caseDoc.linked_to) return { ok: false, code: 'linked_not_public' };
+	if (action.kind === 'withdraw_photo' && !caseDoc.public_photo) return { ok: false, code: 'no_public_photo' };
 	if (action.kind === 'suggestion_status') {
 		if (caseDoc.case_type !== 'suggestion') return { ok: false, code: 'invalid_transition' };
 		// A merged suggestion follows its primary's steps, copied by the server (rules/link.ts
@@ -123,6 +132,8 @@ export function availableActions(caseDoc: CaseFacts, author: ActionAuthor): Acti
 			(kind !== 'suggestion_status' || (caseDoc.case_type === 'suggestion' && !caseDoc.linked_to && nextSuggestionStates(caseDoc).length > 0)) &&
 			(kind !== 'request_info' || hasAccount(caseDoc.citizen_id)) &&
 			(kind !== 'link' || !isLinked(caseDoc)) &&
-			(kind !== 'unlink' || !!caseDoc.linked_to)
+			(kind !== 'unlink' || !!caseDoc.linked_to) &&
+			(kind !== 'publish_photo' || !caseDoc.linked_to) &&
+			(kind !== 'withdraw_photo' || !!caseDoc.public_photo)
 	);
 }

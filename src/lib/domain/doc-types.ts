@@ -78,7 +78,10 @@ export const ACTION_KINDS = [
 	'duplicate_removed',
 	// A citizen follows another citizen's open case of a public-place category instead of filing
 	// the same report again, and counts as its supporter (issue 15).
-	'follow'
+	'follow',
+	// The entity's managers show one photo of a public-place report on the public map, or withdraw it (issue 14).
+	'publish_photo',
+	'withdraw_photo'
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
@@ -145,6 +148,8 @@ export const caseDocId = (caseKey: string) => `case:${caseKey}`;
 export const actionDocId = (uuid: string) => `act:${uuid}`;
 export const rejectionDocId = (actionId: string) => `rejection:${actionId}`;
 export const attachmentDocId = (actionId: string, name: string) => `att:${actionId}:${name}`;
+/** What `attachmentDocId` makes of an action id and a file name the app would make. */
+export const ATTACHMENT_ID = /^att:act:[0-9a-f-]{36}:[A-Za-z0-9._-]{1,100}$/;
 
 export interface GeoPoint {
 	lat: number;
@@ -219,6 +224,8 @@ export interface ActionDoc {
 	primary_key?: string;
 	/** duplicate_added, duplicate_removed: the linked case. */
 	duplicate_key?: string;
+	/** publish_photo: the photo of this case shown to the public. */
+	attachment_id?: string;
 	_attachments?: Record<string, AttachmentStub>;
 }
 
@@ -253,6 +260,8 @@ export interface TimelineEntry {
 	answers?: string[];
 	/** The reference of the other case of a link, for the staff's timeline. */
 	linked_ref?: string;
+	/** publish_photo, withdraw_photo: the photo shown to the public, or no longer shown. */
+	attachment_id?: string;
 	attachments?: AttachmentRef[];
 }
 
@@ -322,6 +331,9 @@ export interface CaseDoc {
 	 * server only: staff see how many (`supporters`), no one sees who. */
 	followers?: Follower[];
 	supporters?: number;
+	/** The one photo of this case its entity's managers chose to show on the public map (issue 14);
+	 * the public sees its redacted version when it has one, never more. */
+	public_photo?: string;
 	/** In a follower's database only: another citizen's case this person follows, as
 	 * projections.ts's followerView shapes it (no text, location, files or citizen). */
 	followed?: true;

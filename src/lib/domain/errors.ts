@@ -105,9 +105,13 @@ export const ERROR_CODES = [
 	'already_following',
 	'followers_full',
 	'not_public_place',
-	// Block and road numbers of a point (issue 15): in no block and near no road; no gazetteer file.
+	// Block and road numbers of a point: in no block and near no road; no gazetteer file.
 	'not_in_gazetteer',
-	'gazetteer_off'
+	'gazetteer_off',
+	// Showing a photo of a public-place report to the public.
+	'not_a_photo',
+	'linked_not_public',
+	'no_public_photo'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,8 +1,9 @@
 /** Public reports on a map (issue 14): what the public pages show of the cases of public-place
  * categories (a road, a street light, a park) filed in the last `PUBLIC_REPORT_DAYS` days.
  *
- * Nothing personal and nothing that identifies a case: no reference, subject, text, photo or
- * citizen, and places only to two decimals of a degree (about a kilometre, `placeKey`), the
+ * Nothing personal and nothing that identifies a case: no reference, subject, text or citizen, no
+ * photo but those the entity's managers chose to show (each under an opaque id, beside its area
+ * and category only), and places only to two decimals of a degree (about a kilometre, `placeKey`), the
  * coarse place the repeated-case clusters use; a duplicate linked to its primary is counted once,
  * as the primary. Pure: the server reads the rows and renders the page with it. */
 import type { CaseStatus } from './doc-types.js';
@@ -12,6 +13,8 @@ export const PUBLIC_REPORT_DAYS = 90;
 export const PUBLIC_REPORTS_MAX = 20_000;
 /** The areas listed in the table, the most reported first; the map shows them all. */
 export const PUBLIC_AREAS_LISTED = 25;
+/** Photos shown beside one area, the newest reports' first. */
+export const PUBLIC_PHOTOS_PER_AREA = 4;
 
 /** One report as the public view of cases holds it (the place already coarse). */
 export interface PublicReport {
@@ -22,6 +25,14 @@ export interface PublicReport {
 	lng: number;
 	/** Citizens who follow it instead of filing it again (issue 15). */
 	supporters: number;
+	/** The opaque public id of the photo its entity chose to show, if any. */
+	photo?: string;
+}
+
+/** A photo shown beside its area: its public id and the category of its report, nothing more. */
+interface AreaPhoto {
+	id: string;
+	category_id: string;
 }
 
 interface Counts {
@@ -35,6 +46,8 @@ interface Counts {
 export interface ReportArea extends Counts {
 	lat: number;
 	lng: number;
+	/** At most PUBLIC_PHOTOS_PER_AREA, by id: the same for the same reports in any order. */
+	photos: AreaPhoto[];
 }
 
 interface ReportCategory extends Counts {
@@ -75,7 +88,8 @@ export function summariseReports(reports: readonly PublicReport[], since: string
 		const lng = coarse(report.lng);
 		const key = `${lat},${lng}`;
 		let area = areas.get(key);
-		if (!area) areas.set(key, (area = { lat, lng, waiting: 0, answered: 0, supporters: 0 }));
+		if (!area) areas.set(key, (area = { lat, lng, waiting: 0, answered: 0, supporters: 0, photos: [] }));
+		if (report.photo) area.photos.push({ id: report.photo, category_id: report.category_id });
 		let category = categories.get(report.category_id);
 		if (!category) categories.set(report.category_id, (category = { category_id: report.category_id, entity_id: report.entity_id, waiting: 0, answered: 0, supporters: 0 }));
 		add(area, report);
@@ -85,5 +99,6 @@ export function summariseReports(reports: readonly PublicReport[], since: string
 	// Most reported first; ties by place and id, so the page is the same for the same reports.
 	const byPlace = (a: ReportArea, b: ReportArea) => total(b) - total(a) || a.lat - b.lat || a.lng - b.lng;
 	const byCount = (a: ReportCategory, b: ReportCategory) => total(b) - total(a) || (a.category_id < b.category_id ? -1 : 1);
+	for (const area of areas.values()) area.photos = area.photos.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, PUBLIC_PHOTOS_PER_AREA);
 	return { since, total: total(all), ...all, areas: [...areas.values()].sort(byPlace), categories: [...categories.values()].sort(byCount), truncated };
 }

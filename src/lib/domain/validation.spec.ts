@@ -35,7 +35,9 @@ const VALID_FIELDS: Record<ActionKind, Partial<ActionDoc>> = {
 	unlink: {},
 	duplicate_added: { duplicate_key: '6f1c2a90-0000-4000-8000-0000000000bb' },
 	duplicate_removed: { duplicate_key: '6f1c2a90-0000-4000-8000-0000000000bb' },
-	follow: { locale: 'en' }
+	follow: { locale: 'en' },
+	publish_photo: { attachment_id: 'att:act:6f1c2a90-0000-4000-8000-0000000000cc:photo-1.jpg' },
+	withdraw_photo: {}
 };
 
 function action(kind: ActionKind, extra: Partial<ActionDoc> = {}): ActionDoc {

@@ -1,5 +1,5 @@
 import { ALLOWED_CONTENT_TYPES } from './content-type';
-import { ACTION_KINDS, CASE_TYPES, ID_PATTERN, SUGGESTION_STATES, type ActionDoc, type AttachmentStub, type ActionKind, type CaseType } from './doc-types';
+import { ACTION_KINDS, ATTACHMENT_ID, CASE_TYPES, ID_PATTERN, SUGGESTION_STATES, type ActionDoc, type AttachmentStub, type ActionKind, type CaseType } from './doc-types';
 import type { FieldError } from './errors';
 import { checkRating } from './rating';
 import { LIMITS } from './limits';
@@ -146,6 +146,9 @@ function checkKindFields(errors: FieldError[], action: ActionDoc): void {
 			return;
 		case 'link':
 			checkId(errors, 'primary_key', action.primary_key, true, CASE_KEY_PATTERN);
+			return;
+		case 'publish_photo':
+			checkId(errors, 'attachment_id', action.attachment_id, true, ATTACHMENT_ID);
 			return;
 		case 'duplicate_added':
 		case 'duplicate_removed':

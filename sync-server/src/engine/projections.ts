@@ -29,8 +29,8 @@ export function withRevision(doc: { _id: string }, db: string, version: number):
 }
 
 /** Staff-only entries: internal notes, the links between cases of different citizens (issue 13),
- * and who follows the case (issue 15). */
-const STAFF_ONLY_KINDS = new Set(['note', 'link', 'unlink', 'duplicate_added', 'duplicate_removed', 'follow']);
+ * who follows the case (issue 15), and the entity's choice of a photo for the public map (issue 14). */
+const STAFF_ONLY_KINDS = new Set(['note', 'link', 'unlink', 'duplicate_added', 'duplicate_removed', 'follow', 'publish_photo', 'withdraw_photo']);
 
 /** A timeline entry as the citizen sees it: nothing of the other cases a link joins it to. */
 function citizenEntry(entry: TimelineEntry): TimelineEntry {

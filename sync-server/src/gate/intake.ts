@@ -18,7 +18,8 @@ const KINDS_BY_ROLE: Record<Role, readonly ActionKind[]> = {
 	kiosk: [],
 	// Only managers undo a link; the engine says so again (case-state.ts).
 	agent: ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status', 'link'],
-	manager: ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status', 'link', 'unlink'],
+	// Only managers show a photo to the public or withdraw it (case-state.ts).
+	manager: ['reply', 'request_info', 'transfer', 'note', 'close', 'suggestion_status', 'link', 'unlink', 'publish_photo', 'withdraw_photo'],
 	coordinator: [],
 	minister: []
 };

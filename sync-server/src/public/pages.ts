@@ -52,6 +52,10 @@ a{color:#0b5d4b}
 .legend{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;list-style:none;margin:.5rem 0 0;padding:0}
 .legend svg{inline-size:1rem;block-size:1rem;vertical-align:middle;margin-inline-end:.4rem}
 .attribution{font-size:.85rem;margin:.25rem 0 0}
+h3{font-size:1rem;margin:.75rem 0 .25rem}
+.areas,.thumbs{list-style:none;margin:0;padding:0}
+.thumbs{display:flex;flex-wrap:wrap;gap:.5rem}
+.thumbs img{display:block;inline-size:9rem;block-size:9rem;object-fit:cover;border-radius:.4rem;border:1px solid #d0d5da;background:#e8eef0}
 :focus-visible{outline:3px solid #f2b705;outline-offset:2px}
 `;
 

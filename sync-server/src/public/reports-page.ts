@@ -3,13 +3,15 @@
  * drawn here as SVG, so it needs no JavaScript: the configured map tiles under it (MAP_TILE_URL,
  * as in the app) or, without them, a coordinate grid; one marker per area of about a kilometre,
  * its size growing with the reports there, its colour and shape saying whether any still waits
- * for an answer. */
+ * for an answer. Beside the tables, the photos the entities' managers chose to show, a few per area,
+ * each said by its category and area alone. */
 import type { CategoryDoc, EntityDoc } from '../../../src/lib/domain/doc-types.js';
 import { boundsCentre, gridLines, tilesInView, tileUrl, toView, zoomToFit, type Bounds } from '../../../src/lib/domain/geo.js';
 import { PUBLIC_AREAS_LISTED, PUBLIC_REPORT_DAYS, type PublicReports, type ReportArea } from '../../../src/lib/domain/public-reports.js';
 import { escapeHtml } from '../rating/page.js';
 import { formatNumber, t, type Locale } from '../rating/i18n.js';
 import { formatDay, renderShell, REPORTS_PATHS } from './pages.js';
+import { photoPath, THUMBNAIL_PX } from './photos.js';
 
 export interface ReportsPage {
 	locale: Locale;
@@ -107,6 +109,23 @@ function tables(page: ReportsPage, reports: PublicReports): string {
 	return `${byCategory}\n${byArea}`;
 }
 
+/** The photos shown, under the area they were taken in; nothing if none was chosen. */
+function photos(page: ReportsPage, reports: PublicReports): string {
+	const { locale } = page;
+	const areas = reports.areas.filter((area) => area.photos.length > 0);
+	if (areas.length === 0) return '';
+	const items = areas.map((area) => {
+		const where = place(area);
+		const images = area.photos.map((photo) => {
+			const category = page.categories.get(photo.category_id);
+			const alt = t(locale, 'public.reports.photo_alt', { category: category ? (locale === 'en' ? category.name_en : category.name_ar) : photo.category_id, area: where });
+			return `<li><img src="${photoPath(photo.id)}" alt="${escapeHtml(alt)}" width="${THUMBNAIL_PX}" height="${THUMBNAIL_PX}" loading="lazy" decoding="async"></li>`;
+		});
+		return `<li><h3><bdi dir="ltr">${escapeHtml(where)}</bdi></h3><ul class="thumbs">${images.join('')}</ul></li>`;
+	});
+	return `<section aria-labelledby="photos-title"><h2 id="photos-title">${escapeHtml(t(locale, 'public.reports.photos'))}</h2><p>${escapeHtml(t(locale, 'public.reports.photos_intro'))}</p><ul class="areas">${items.join('\n')}</ul></section>`;
+}
+
 export function renderReports(page: ReportsPage): string {
 	const { locale, reports } = page;
 	return renderShell({
@@ -123,6 +142,6 @@ function reportsBody(page: ReportsPage, reports: PublicReports): string {
 	const { locale } = page;
 	const intro = t(locale, 'public.reports.intro', { days: n(PUBLIC_REPORT_DAYS, locale), since: formatDay(reports.since, locale) });
 	const truncated = reports.truncated ? `<p>${escapeHtml(t(locale, 'public.reports.truncated'))}</p>` : '';
-	const content = reports.total === 0 ? `<p>${escapeHtml(t(locale, 'public.reports.none'))}</p>` : `${drawMap(page, reports)}\n${truncated}${tables(page, reports)}`;
+	const content = reports.total === 0 ? `<p>${escapeHtml(t(locale, 'public.reports.none'))}</p>` : `${drawMap(page, reports)}\n${truncated}${tables(page, reports)}\n${photos(page, reports)}`;
 	return `<p>${escapeHtml(intro)}</p>\n<p>${escapeHtml(t(locale, 'public.reports.privacy'))}</p>\n${content}`;
 }

@@ -19,6 +19,7 @@ import type { Store } from '../store.js';
 import type { Locale } from '../rating/i18n.js';
 import { publicPeriods, timeZoneOf } from './figures.js';
 import { FIGURES_JSON_PATH, FIGURES_PATHS, PUBLIC_PATHS, REPORTS_PATHS, renderFigures, renderPublicList, renderSitemap, type PublicPeriod } from './pages.js';
+import { PHOTO_ROUTE, publicPhotos } from './photos.js';
 import { readPublicReports } from './reports.js';
 import { renderReports, type ReportsPage } from './reports-page.js';
 import { DEFAULT_COUNTRY_BOUNDS } from '../../../src/lib/domain/geo.js';
@@ -221,6 +222,10 @@ export function publicPages(deps: { store: Store; publicUrl: string; now?: () =>
 			(s) => s.reports !== null
 		);
 	}
+	const photos = publicPhotos({ store: deps.store });
+	router.get(PHOTO_ROUTE, (req, res, next) => {
+		photos(req, res, async () => (await held.current()).reports?.photos ?? null).catch(next);
+	});
 	page(FIGURES_JSON_PATH, 'figures.json', 'application/json; charset=utf-8', (s) => JSON.stringify({ periods: s.periods }));
 	page('/sitemap.xml', 'sitemap', 'application/xml; charset=utf-8', (s) => {
 		const latest = s.suggestions.reduce<string | null>((max, one) => (max === null || one.published_at > max ? one.published_at : max), null);

@@ -68,8 +68,12 @@ export interface ShownDoc {
 }
 
 /** The `att:` document the entity's staff see now, or 503 while the engine has not copied it. */
-export async function readShown(store: Store, caseDoc: CaseDoc, attachmentId: string): Promise<ShownDoc> {
-	const doc = await getJson<ShownDoc['doc'] & { _attachments?: Record<string, { content_type: string; data: string }> }>(store, `/${entityDb(caseDoc.entity_id)}/${encodeURIComponent(attachmentId)}`);
+export function readShown(store: Store, caseDoc: CaseDoc, attachmentId: string): Promise<ShownDoc> {
+	return readShownIn(store, caseDoc.entity_id, attachmentId);
+}
+
+async function readShownIn(store: Store, entityId: string, attachmentId: string): Promise<ShownDoc> {
+	const doc = await getJson<ShownDoc['doc'] & { _attachments?: Record<string, { content_type: string; data: string }> }>(store, `/${entityDb(entityId)}/${encodeURIComponent(attachmentId)}`);
 	const file = doc?._attachments?.[doc.name];
 	if (!doc || !file) throw new TawasulError(503, 'unavailable');
 	const { _attachments, ...rest } = doc;
@@ -137,4 +141,13 @@ export async function redactedVersion(store: Store, attachmentId: string): Promi
 	const record = await readRecord(store, attachmentId);
 	const file = record?.shown === 'redacted' ? record._attachments?.[REDACTED_FILE] : undefined;
 	return file?.data ? { content_type: file.content_type, data: file.data } : null;
+}
+
+/** The version of a photo the public may be sent (issue 14): its redacted bytes whenever it was
+ * ever redacted, even if staff are shown the original again, else the version the entity's staff
+ * see (re-encoded by the gate, so without EXIF). */
+export async function publicVersion(store: Store, entityId: string, attachmentId: string): Promise<StoredPhoto> {
+	const file = (await readRecord(store, attachmentId))?._attachments?.[REDACTED_FILE];
+	if (file?.data) return { content_type: file.content_type, data: Buffer.from(file.data, 'base64') };
+	return (await readShownIn(store, entityId, attachmentId)).photo;
 }

@@ -14,7 +14,7 @@
  * originals an hour; past that, 429 `rate_limited`. Every success is an audit entry naming who,
  * when, what and (for an original) why. */
 import express from 'express';
-import type { CaseDoc } from '../../../src/lib/domain/doc-types.js';
+import { ATTACHMENT_ID, type CaseDoc } from '../../../src/lib/domain/doc-types.js';
 import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { checkReason, checkRects } from '../../../src/lib/domain/redaction.js';
 import { redactionAuditEntry } from '../audit/entries.js';
@@ -30,7 +30,6 @@ import type { Store } from '../store.js';
 import { redactImage } from './image.js';
 import { findPhoto, nextRecord, readOriginal, readRecord, readShown, saveRecord, writeShown } from './records.js';
 
-const ATTACHMENT_ID = /^att:act:[0-9a-f-]{36}:[A-Za-z0-9._-]{1,100}$/;
 export const REDACTIONS_PER_HOUR = 60;
 const ORIGINALS_PER_HOUR = 30;
 const HOUR_MS = 3_600_000;

@@ -4,6 +4,7 @@ import { citizenNotice } from './citizen-notice.js';
 import { follow } from './follow.js';
 import { link } from './link.js';
 import { openCase } from './open-case.js';
+import { publicPhoto } from './public-photo.js';
 import { rate } from './rate.js';
 import { ratingInvite } from './rating-invite.js';
 import { record } from './record.js';
@@ -19,7 +20,7 @@ import { TawasulError } from '../../../src/lib/domain/errors.js';
 import { validate } from './validate.js';
 
 // `follow` before `transition`: a case of a private category is refused as missing before its status shows.
-export const RULES: readonly Rule[] = [validate, follow, transition, link, openCase, transfer, reopen, rate, suggestion, sla, ratingInvite, citizenNotice, suggestionPublish, record];
+export const RULES: readonly Rule[] = [validate, follow, transition, link, publicPhoto, openCase, transfer, reopen, rate, suggestion, sla, ratingInvite, citizenNotice, suggestionPublish, record];
 
 /** Checks a configured list of rule names (RULES env) against the known ones. */
 export function selectRules(names: string[] | null): readonly Rule[] {
