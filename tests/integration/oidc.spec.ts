@@ -3,11 +3,10 @@
  * server, and a browser simulated by following redirects with a cookie jar. Covers the happy
  * path, one person for SMS and eKey, a bad state, a replayed code and rejected ID tokens.
  */
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOidcService } from '../../sync-server/src/auth/oidc.js';
 import { sessionServiceFor } from '../../sync-server/src/auth/sessions.js';
@@ -15,18 +14,13 @@ import { oidcRouter } from '../../sync-server/src/http/oidc-routes.js';
 import { remote, signInCitizen, signInStaff, startInProcess, waitFor, type Session } from './harness.js';
 import { complaint, kioskClient } from './kiosk-client.js';
 import { caseDocId, userDb } from '../../src/lib/domain/doc-types.js';
+import { OIDC_CLIENT as CLIENT, providerForApp, type RunningProvider } from '../fixtures/oidc-provider.js';
 
 type Server = Awaited<ReturnType<typeof startInProcess>>;
-const CLIENT = { id: 'tawasul', secret: 'a-test-client-secret-of-some-length' };
-/** The provider's users: subject → claims. */
-const PEOPLE: Record<string, Record<string, unknown>> = {
-	'ekey-1001': { name: 'Fatima Ali', phone_number: '+973 3600 0444', phone_number_verified: true },
-	'ekey-1002': { name: 'No Phone', phone_number: '+97336000555', phone_number_verified: false }
-};
 let signingInAs = 'ekey-1001';
 
 let server: Server;
-let provider: InstanceType<typeof Provider>;
+let provider: RunningProvider;
 const closers: (() => Promise<void>)[] = [];
 let skewedBase = '';
 let controlBase = '';
@@ -41,52 +35,6 @@ function listen(handler: http.RequestListener = () => {}): Promise<{ server: htt
 			})
 	);
 	return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve({ server: s, base: `http://127.0.0.1:${(s.address() as AddressInfo).port}` })));
-}
-
-async function freePort(): Promise<number> {
-	const s = http.createServer();
-	await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
-	const port = (s.address() as AddressInfo).port;
-	await new Promise((resolve) => s.close(resolve));
-	return port;
-}
-
-/** A provider that signs in whoever `signingInAs` names and consents at once: the interaction
- * a person would do on the eKey pages, done through the provider's own interaction API. */
-function makeProvider(issuer: string, redirects: string[]) {
-	const p = new Provider(issuer, {
-		clients: [
-			{ client_id: CLIENT.id, client_secret: CLIENT.secret, redirect_uris: redirects, response_types: ['code'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic' }
-		],
-		claims: { openid: ['sub'], profile: ['name'], phone: ['phone_number', 'phone_number_verified'] },
-		scopes: ['openid', 'profile', 'phone'],
-		pkce: { methods: ['S256'], required: () => true },
-		features: { devInteractions: { enabled: false } },
-		cookies: { keys: ['a-cookie-signing-key-for-tests'] },
-		// Its own signing key and explicit lifetimes (the ID token's hour is what the skewed client trips over).
-		jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'test-key', use: 'sig', alg: 'RS256' }] },
-		ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, AuthorizationCode: 60, IdToken: 3600 },
-		interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-		async findAccount(_ctx: unknown, sub: string) {
-			if (!PEOPLE[sub]) return undefined;
-			return { accountId: sub, claims: async () => ({ sub, ...PEOPLE[sub] }) };
-		}
-	} as any);
-	p.use(async (ctx: any, next: () => Promise<void>) => {
-		if (!ctx.path.startsWith('/interaction/')) return next();
-		ctx.respond = false;
-		const details = await p.interactionDetails(ctx.req, ctx.res);
-		if (details.prompt.name === 'login') {
-			await p.interactionFinished(ctx.req, ctx.res, { login: { accountId: signingInAs } }, { mergeWithLastSubmission: false });
-			return;
-		}
-		const grant = new p.Grant({ accountId: details.session!.accountId, clientId: details.params.client_id as string });
-		grant.addOIDCScope(String(details.params.scope));
-		const missing = (details.prompt.details as { missingOIDCClaims?: string[] }).missingOIDCClaims;
-		if (missing) grant.addOIDCClaims(missing);
-		await p.interactionFinished(ctx.req, ctx.res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
-	});
-	return p;
 }
 
 /** A browser: a cookie jar per origin, redirects followed by hand. */
@@ -142,25 +90,15 @@ async function sessionOf(browser: Browser, base: string) {
 }
 
 beforeAll(async () => {
-	const idp = await listen();
 	const skewed = await listen();
 	const control = await listen();
 	skewedBase = skewed.base;
 	controlBase = control.base;
-	const port = await freePort();
-	const base = `http://127.0.0.1:${port}`;
-	provider = makeProvider(
-		idp.base,
-		[base, skewed.base, control.base].map((b) => `${b}/api/auth/oidc/callback`)
-	);
-	idp.server.on('request', provider.callback());
-	server = await startInProcess({
-		PORT: String(port),
-		OIDC_ISSUER: idp.base,
-		OIDC_CLIENT_ID: CLIENT.id,
-		OIDC_CLIENT_SECRET: CLIENT.secret,
-		OIDC_REDIRECT_URL: `${base}/api/auth/oidc/callback`
-	});
+	// The provider signs in whoever `signingInAs` names and consents at once: the interaction a
+	// person would do on the eKey pages, done through the provider's own interaction API.
+	const ekey = await providerForApp({ signInAs: () => signingInAs, otherCallbacks: [skewed.base, control.base].map((b) => `${b}/api/auth/oidc/callback`) });
+	provider = ekey.provider;
+	server = await startInProcess(ekey.env);
 	// The same routes with a client clock two hours ahead, so every ID token looks expired to it,
 	// and a control with the right clock, to show that the clock is the only difference.
 	const sessions = sessionServiceFor(server.store, { cookieSecure: false });
@@ -168,7 +106,7 @@ beforeAll(async () => {
 		[skewed, 2 * 3600],
 		[control, 0]
 	] as const) {
-		const env = { issuer: idp.base, clientId: CLIENT.id, clientSecret: CLIENT.secret, redirectUrl: `${listener.base}/api/auth/oidc/callback` };
+		const env = { issuer: provider.issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, redirectUrl: `${listener.base}/api/auth/oidc/callback` };
 		const service = createOidcService({ store: server.store, env, cookieSecure: false, clockSkewSeconds: skew });
 		const app = express();
 		app.use(oidcRouter({ store: server.store, sessions, oidc: env, cookieSecure: false, service }));
@@ -178,6 +116,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await server?.stop();
+	await provider?.close();
 	for (const close of closers) await close();
 });
 
