@@ -109,8 +109,9 @@ function snapshotOfBuild(): string {
 	return copy;
 }
 
-/** Registers the hooks of a test file and returns the app they start. */
-export function useApp(env: Record<string, string> = {}): App {
+/** Registers the hooks of a test file and returns the app they start. `env` is the server's own
+ * settings, or what makes them (a test's other service that must run first, such as an eKey). */
+export function useApp(env: Record<string, string> | (() => Promise<Record<string, string>>) = {}): App {
 	let browser: Browser | null = null;
 	let server: Child | null = null;
 	const serverOutput: string[] = [];
@@ -120,7 +121,7 @@ export function useApp(env: Record<string, string> = {}): App {
 	beforeAll(async () => {
 		[browser, server] = await Promise.all([
 			chromium.launch({ executablePath: '/usr/bin/chromium', args: LAUNCH_ARGS }),
-			startChild({ STATIC_DIR: snapshotOfBuild(), DATA_DIR: tempDir('tawasul-e2e-'), ...env })
+			(async () => startChild({ STATIC_DIR: snapshotOfBuild(), DATA_DIR: tempDir('tawasul-e2e-'), ...(typeof env === 'function' ? await env() : env) }))()
 		]);
 		const keep = (chunk: Buffer) => {
 			serverOutput.push(chunk.toString());
