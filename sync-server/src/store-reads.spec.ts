@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fasterReads } from './store-reads.mjs';
 import { openStore, type Store } from './store.js';
 import { setLogLevel } from './log.js';
+import { openTestStore } from '../../tests/support/test-store.js';
 
 const require = createRequire(import.meta.url);
 const PouchDB = require('pouchdb') as new (name: string) => Db;
@@ -147,22 +148,7 @@ interface AllDocs {
 /** The same requests on the embedded store (express-pouchdb with these reads), and on Apache
  * CouchDB when TAWASUL_TEST_COUCHDB names one: each answer is checked against the rules of
  * CouchDB's documentation for `POST /{db}/_all_docs` and `POST /{db}/_bulk_docs`. */
-const lanes: [string, () => Promise<{ store: Store; close: () => Promise<void> }>][] = [
-	[
-		'embedded',
-		async () => {
-			const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tawasul-reads-http-'));
-			const store = await openStore({ couchdbUrl: null, dataDir });
-			return {
-				store,
-				async close() {
-					await store.close();
-					fs.rmSync(dataDir, { recursive: true, force: true });
-				}
-			};
-		}
-	]
-];
+const lanes: [string, () => Promise<{ store: Store; close: () => Promise<void> }>][] = [['embedded', openTestStore]];
 const couchdb = process.env.TAWASUL_TEST_COUCHDB;
 if (couchdb) {
 	lanes.push([
