@@ -10,7 +10,7 @@ import { setLogLevel } from './log.js';
 import { openTestStore } from '../../tests/support/test-store.js';
 
 const require = createRequire(import.meta.url);
-const PouchDB = require('pouchdb') as new (name: string) => Db;
+const PouchDB = require('pouchdb') as { defaults(opts: object): new (name: string) => Db };
 
 interface Db {
 	allDocs(opts: object): Promise<{ total_rows: number; offset: number; rows: unknown[] }>;
@@ -32,7 +32,7 @@ describe('fasterReads: _all_docs by keys answers as PouchDB does', () => {
 
 	beforeAll(async () => {
 		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tawasul-reads-'));
-		const Local = (PouchDB as unknown as { defaults(opts: object): new (name: string) => Db }).defaults({ prefix: dir + '/' });
+		const Local = PouchDB.defaults({ prefix: dir + '/' });
 		plain = new Local('reads');
 		fast = fasterReads(new Local('reads'));
 		await plain.bulkDocs([
@@ -98,7 +98,7 @@ describe('fasterReads: _all_docs by keys answers as PouchDB does', () => {
 	});
 
 	it('reads asked before the database is open', async () => {
-		const Local = (PouchDB as unknown as { defaults(opts: object): new (name: string) => Db }).defaults({ prefix: dir + '/' });
+		const Local = PouchDB.defaults({ prefix: dir + '/' });
 		const early = fasterReads(new Local('early'));
 		const range = { startkey: '_design/', endkey: '_design0', include_docs: true };
 		const [designs, byKey] = await Promise.all([early.allDocs({ ...range }), early.allDocs({ keys: ['a'] })]);
