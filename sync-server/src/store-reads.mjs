@@ -1,82 +1,104 @@
-// Faster reads for the embedded store's LevelDB databases, with the answers CouchDB and PouchDB give.
+// Faster reads for the embedded store's LevelDB databases, with the answers CouchDB and PouchDB
+// give, through PouchDB's public API only: the database's own `allDocs` is wrapped, as
+// express-pouchdb's database wrappers (validation, security) wrap it.
 //
 // 1. `_all_docs` with `keys`: PouchDB's LevelDB adapter runs one range scan per key (an iterator
-//    made, advanced and closed in LevelDB for each), about seven times the cost of a direct lookup.
-//    Here each key is one lookup by id; a deleted document, whose row carries the deletion's
-//    revision, and every option this does not handle go to PouchDB's own query.
-// 2. The design documents' range (`_design/` … `_design0`): express-pouchdb's validation reads it
-//    once per document written, so a `_bulk_docs` of 500 documents scanned it 500 times. Reads
-//    that arrive while an identical one is running share its answer. That cannot miss a design
-//    document written in between: PouchDB runs a database's writes only after the reads queued
-//    before them, so a write that has finished had to wait for the read now running.
+//    made, advanced and closed in LevelDB for each), several times the cost of a direct lookup.
+//    Here each key is one `get`; a deleted document, whose row carries the deletion's revision,
+//    is asked of PouchDB's own `allDocs` by itself, and every option this does not handle goes
+//    to PouchDB's query whole.
+// 2. The design documents' range (`_design/` … `_design0`): pouchdb-validation reads it once per
+//    document written, so a `_bulk_docs` of 500 documents read it 500 times at once. Reads that
+//    arrive while an identical one is running share its answer. That cannot miss a design
+//    document written in between: PouchDB's LevelDB adapter runs a database's writes only after
+//    the reads queued before them, and reads queued after a write only once it is done, so the
+//    read now running either saw the write or ended before it did.
 
-const SIMPLE_KEY_OPTIONS = new Set(['keys', 'include_docs', 'skip', 'limit', 'deleted']);
+/** Options of an `_all_docs` by keys answered here. express-pouchdb adds `userCtx` and `secObj`
+ * to every query; they only matter with a signed-in user, and then the query goes to PouchDB. */
+const KEYS_OPTIONS = new Set(['keys', 'include_docs', 'secObj', 'userCtx']);
+const DESIGN_RANGE_OPTIONS = new Set(['startkey', 'endkey', 'include_docs']);
+
+const wrapped = new WeakSet();
+
+function given(opts) {
+	return Object.keys(opts).filter((name) => opts[name] !== undefined);
+}
+
+function isSimpleKeys(opts) {
+	const keys = opts.keys;
+	return (
+		Array.isArray(keys) &&
+		keys.length > 0 &&
+		// `_local/` documents are not in `_all_docs` though `get` finds them; PouchDB reads the
+		// empty id as no key at all.
+		keys.every((key) => typeof key === 'string' && key !== '' && !key.startsWith('_local/')) &&
+		given(opts).every((name) => KEYS_OPTIONS.has(name) && name !== 'userCtx')
+	);
+}
 
 function isDesignRange(opts) {
-	return opts.startkey === '_design/' && opts.endkey === '_design0' && Object.keys(opts).every((k) => ['startkey', 'endkey', 'include_docs', 'skip'].includes(k)) && (opts.skip ?? 0) === 0;
+	return opts.startkey === '_design/' && opts.endkey === '_design0' && given(opts).every((name) => DESIGN_RANGE_OPTIONS.has(name));
 }
 
-function call(fn, ...args) {
-	return new Promise((resolve, reject) => {
-		const returned = fn(...args, (error, result) => (error ? reject(error) : resolve(result)));
-		if (returned && typeof returned.then === 'function') returned.then(resolve, reject);
-	});
-}
-
-/** Replaces `db._allDocs` (the adapter's method, which PouchDB's public `allDocs` calls) on one
- * LevelDB-backed PouchDB instance. */
+/** Wraps `allDocs` on one LevelDB-backed PouchDB instance (the one express-pouchdb serves). */
 export function fasterReads(db) {
-	if (db.__tawasulFasterReads || typeof db._get !== 'function') return db;
-	db.__tawasulFasterReads = true;
-	const original = db._allDocs.bind(db);
+	if (wrapped.has(db)) return db;
+	wrapped.add(db);
+	const allDocs = db.allDocs;
 	const designReads = new Map();
+	// PouchDB replays a call made before the database is open through `db.allDocs`, this wrapper
+	// itself, which would then wait for the very read it is part of; so the reads here start
+	// once the database is open. If it cannot open, PouchDB's own `allDocs` says why.
+	const opened = db.info().then(
+		() => true,
+		() => false
+	);
 
-	async function byKeys(opts) {
-		const keys = opts.keys;
-		const rows = await Promise.all(
-			keys.map((key) =>
-				call(db._get.bind(db), key, {}).then(
-					({ doc, metadata }) => {
-						const row = { id: metadata.id, key, value: { rev: doc._rev } };
-						if (opts.include_docs) {
-							for (const name of Object.keys(doc._attachments ?? {})) doc._attachments[name].stub = true;
-							row.doc = doc;
-						}
-						return row;
-					},
-					async (error) => {
-						if (error?.status !== 404) throw error;
-						if (error.reason !== 'deleted' && error.message !== 'deleted') return { key, error: 'not_found' };
-						const one = await call(original, { ...opts, keys: [key] });
-						return one.rows[0];
-					}
-				)
-			)
-		);
-		const info = await call(db._info.bind(db));
-		return { total_rows: info.doc_count, offset: opts.skip ?? 0, rows };
+	async function row(key, includeDocs) {
+		try {
+			const doc = await db.get(key);
+			const found = { id: doc._id, key, value: { rev: doc._rev } };
+			// `get` marks attachments as stubs, as `_all_docs` does.
+			if (includeDocs) found.doc = doc;
+			return found;
+		} catch (error) {
+			if (error?.status !== 404) throw error;
+			if (error.reason !== 'deleted') return { key, error: 'not_found' };
+			const [deleted] = (await allDocs({ keys: [key], include_docs: includeDocs })).rows;
+			// CouchDB gives a deleted document's row `doc: null` only with include_docs; PouchDB always.
+			if (!includeDocs) delete deleted.doc;
+			return deleted;
+		}
 	}
 
-	db._allDocs = function (opts, callback) {
-		let work;
-		if ('keys' in opts && Object.keys(opts).every((k) => SIMPLE_KEY_OPTIONS.has(k)) && !opts.skip && opts.limit === undefined && opts.keys.every((k) => typeof k === 'string')) {
-			work = byKeys(opts);
-		} else if (isDesignRange(opts)) {
-			const shape = opts.include_docs ? 'docs' : 'ids';
-			work = designReads.get(shape);
-			if (!work) {
-				work = call(original, opts).finally(() => designReads.delete(shape));
-				designReads.set(shape, work);
-			}
-			// Each caller gets its own copy: PouchDB's callers change the rows they receive.
-			work = work.then((result) => structuredClone(result));
-		} else {
-			return original(opts, callback);
+	async function byKeys(opts) {
+		const includeDocs = Boolean(opts.include_docs);
+		const [rows, info] = await Promise.all([Promise.all(opts.keys.map((key) => row(key, includeDocs))), db.info()]);
+		return { total_rows: info.doc_count, offset: 0, rows };
+	}
+
+	function designRange(opts) {
+		const shape = opts.include_docs ? 'docs' : 'ids';
+		let work = designReads.get(shape);
+		if (!work) {
+			work = allDocs({ ...opts }).finally(() => designReads.delete(shape));
+			designReads.set(shape, work);
 		}
-		work.then(
-			(result) => callback(null, result),
-			(error) => callback(error)
-		);
+		// Each caller gets its own copy: PouchDB's callers change the rows they receive.
+		return work.then((result) => structuredClone(result));
+	}
+
+	db.allDocs = function (...args) {
+		const [opts, callback] = args;
+		if (!opts || typeof opts !== 'object' || (callback !== undefined && typeof callback !== 'function')) return allDocs(...args);
+		const read = isSimpleKeys(opts) ? byKeys : isDesignRange(opts) ? designRange : null;
+		if (!read) return allDocs(...args);
+		const work = opened.then((open) => (open ? read(opts) : allDocs(opts)));
+		// As PouchDB's own methods do: the callback is called and the promise returned, so a call
+		// replayed once the database is ready (PouchDB passes its own callback then) settles both.
+		if (callback) work.then((result) => callback(null, result), callback);
+		return work;
 	};
 	return db;
 }

@@ -112,7 +112,7 @@ async function readCapped(response: Response, cap: number, abort: AbortControlle
 	const chunks: Buffer[] = [];
 	let bytes = 0;
 	try {
-		for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+		for await (const chunk of response.body) {
 			bytes += chunk.byteLength;
 			if (bytes > cap) break;
 			chunks.push(Buffer.from(chunk));

@@ -11,7 +11,7 @@ import type { Store } from '../store.js';
 import { decide, localIdFor, parseDbPath, type ParsedPath } from './access.js';
 import { createActions, idStates, intakeRevsDiff, isServerActionId } from './action-ids.js';
 import { readBody } from './body.js';
-import { checkFiles, DEFAULT_POOL, GateBusy, imagesIn, type EncodePool } from './files.js';
+import { checkFiles, DEFAULT_POOL, GateBusy, imagesIn, type EncodePool, type FilesVerdict } from './files.js';
 import { checkAction, INTAKE_VALIDATE, MAX_REQUEST_BYTES, type ActionStamp } from './intake.js';
 import { chargeQuota, DEFAULT_QUOTAS, type Quotas } from './quota.js';
 import { recordGateRefusals } from './refusals.js';
@@ -274,7 +274,8 @@ export async function admitActions(
 	pool: EncodePool = DEFAULT_POOL
 ): Promise<BulkResult[]> {
 	const results = new Map<number, BulkResult>();
-	const accepted: { index: number; doc: Record<string, unknown> }[] = [];
+	const accepted: Accepted[] = [];
+	const files = new Map<number, StoredFiles>();
 	const ids = new Set<string>();
 	docs.forEach((raw, index) => {
 		// The server's own actions (action-ids.ts): no device may write or pre-empt one, whatever
@@ -293,27 +294,27 @@ export async function admitActions(
 		// Twice in one batch would store two revisions of one action: keep the first only.
 		if (ids.has(id)) return results.set(index, { id, error: 'forbidden', reason: 'duplicate_action' });
 		ids.add(id);
-		accepted.push({ index, doc: verdict.doc as unknown as Record<string, unknown> });
+		accepted.push({ index, doc: verdict.doc });
 	});
 	const live = await refuseRemovedActions(store, accepted, results);
 	// Places for every image are taken before anything is counted: a busy server refuses the
 	// whole request (GateBusy) and the quota is not charged for it.
-	const ticket = pool.reserve(accepted.filter(({ index }) => !results.has(index)).reduce((n, { doc }) => n + imagesIn(doc._attachments as never), 0));
+	const ticket = pool.reserve(accepted.filter(({ index }) => !results.has(index)).reduce((n, { doc }) => n + imagesIn(doc._attachments), 0));
 	try {
 		await refuseOverQuota(
 			store,
 			quotas,
 			user,
-			accepted.filter(({ index, doc }) => !results.has(index) && !live.has(String(doc._id))),
+			accepted.filter(({ index, doc }) => !results.has(index) && !live.has(doc._id)),
 			results,
 			at
 		);
 		// Files are judged and re-encoded last, the costly step, for what passed everything else.
 		for (const { index, doc } of accepted) {
 			if (results.has(index) || !doc._attachments) continue;
-			const verdict = await checkFiles(doc._attachments as Parameters<typeof checkFiles>[0], pool, ticket);
-			if (!verdict.ok) results.set(index, { id: String(doc._id), error: 'forbidden', reason: verdict.reason, field: verdict.field, message_key: `errors.${verdict.reason}` });
-			else doc._attachments = verdict.files;
+			const verdict = await checkFiles(doc._attachments, pool, ticket);
+			if (!verdict.ok) results.set(index, { id: doc._id, error: 'forbidden', reason: verdict.reason, field: verdict.field, message_key: `errors.${verdict.reason}` });
+			else files.set(index, verdict.files);
 		}
 	} finally {
 		pool.release(ticket);
@@ -328,7 +329,8 @@ export async function admitActions(
 	for (const round of deviceOrderRounds(pending)) {
 		const written = await createActions(
 			store,
-			round.map((a) => a.doc as Parameters<typeof createActions>[1][number])
+			// Each action with the files the server made of its own.
+			round.map(({ index, doc }) => ({ ...doc, _attachments: files.get(index) }))
 		);
 		round.forEach(({ index }, i) => results.set(index, written[i]));
 	}
@@ -346,20 +348,20 @@ function jsonLength(raw: unknown): number {
 	}
 }
 
-type Accepted = { index: number; doc: Record<string, unknown> };
-
-/** checkAction let the action in, so its `client_time`, when there, is text. */
-const clientTime = (action: Accepted): string => (typeof action.doc.client_time === 'string' ? action.doc.client_time : '');
+/** An action checkAction let in, by its place in the request. */
+type Accepted = { index: number; doc: ActionDoc };
+/** An action's files as the server re-encoded them. */
+type StoredFiles = Extract<FilesVerdict, { ok: true }>['files'];
 
 function deviceOrderRounds(actions: Accepted[]): Accepted[][] {
 	const byCase = new Map<string, Accepted[]>();
 	for (const action of actions) {
-		const key = String(action.doc.case_key);
+		const key = action.doc.case_key;
 		byCase.set(key, [...(byCase.get(key) ?? []), action]);
 	}
 	const rounds: Accepted[][] = [];
 	for (const list of byCase.values()) {
-		list.sort((a, b) => clientTime(a).localeCompare(clientTime(b)) || a.index - b.index);
+		list.sort((a, b) => a.doc.client_time.localeCompare(b.doc.client_time) || a.index - b.index);
 		list.forEach((action, k) => {
 			(rounds[k] ??= []).push(action);
 		});
@@ -374,10 +376,10 @@ async function refuseRemovedActions(store: Store, accepted: Accepted[], results:
 	const open = accepted.filter(({ index }) => !results.has(index));
 	const states = await idStates(
 		store,
-		open.map((a) => String(a.doc._id))
+		open.map((a) => a.doc._id)
 	);
 	for (const { index, doc } of open) {
-		if (states.get(String(doc._id)) === 'removed') results.set(index, { id: String(doc._id), error: 'forbidden', reason: 'duplicate_action' });
+		if (states.get(doc._id) === 'removed') results.set(index, { id: doc._id, error: 'forbidden', reason: 'duplicate_action' });
 	}
 	return new Set([...states].filter(([, state]) => state === 'live').map(([id]) => id));
 }
@@ -390,14 +392,14 @@ async function refuseOverQuota(store: Store, quotas: Quotas, user: SessionUser, 
 		store,
 		quotas,
 		user,
-		open.map((a) => a.doc as unknown as ActionDoc),
+		open.map((a) => a.doc),
 		at.getTime()
 	);
 	const over = open.filter((_, i) => !charged[i].ok);
-	for (const { index, doc } of over) results.set(index, { id: String(doc._id), error: 'forbidden', reason: 'quota_exceeded' });
+	for (const { index, doc } of over) results.set(index, { id: doc._id, error: 'forbidden', reason: 'quota_exceeded' });
 	await recordGateRefusals(
 		store,
-		over.map((a) => a.doc as unknown as ActionDoc),
+		over.map((a) => a.doc),
 		'quota_exceeded',
 		at.toISOString()
 	);
