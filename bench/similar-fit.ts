@@ -106,6 +106,10 @@ sorted.forEach((r, i) => {
 	if (f1 > best.f1 && (i + 1 === sorted.length || sorted[i + 1].z < r.z)) best = { f1, at: r.z };
 });
 
+// The score maps the logit linearly between the threshold and two texts with the same words.
+const logitOfSame = w[denseCount] + w[0] + w[1] + w[2] + w[3] + w[9];
+if (!(logitOfSame > best.at)) throw new Error(`texts with the same words (logit ${logitOfSame}) must score above the threshold (${best.at})`);
+
 function round(x: number): number {
 	return Math.round(x * 1000) / 1000;
 }

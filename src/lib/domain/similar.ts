@@ -4,9 +4,9 @@
  *   document frequency, and the smaller share of either text's weight that the other covers;
  * - the cosine of their character 3-gram profiles over the folded text (`foldForMatch`), which
  *   catches the spelling variants and affixes the stemmer misses;
- * - what is left unmatched: how many words on each side, the rarest of them, and for the common
- *   words of the tuning texts a weight of their own (a different "kind", "cause" or "place" word
- *   changes what is asked; a different "meaning" word does not);
+ * - what is left unmatched: how many words (on the side with more, and in all), the rarest of them,
+ *   and for the common words of the tuning texts a weight of their own (a different "kind",
+ *   "cause" or "place" word changes what is asked; a different "meaning" word does not);
  * - different question words (when / who / how many…), and numbers named on both sides but shared
  *   by neither.
  * The logit is mapped linearly so that the fitted decision boundary is `SIMILAR_THRESHOLD` (0.5)
