@@ -168,13 +168,80 @@ export function pairFeatures(a: PreparedText, b: PreparedText, idf: IdfOf = idfO
 		const [first, second] = [a.questionKey || '-', b.questionKey || '-'].sort();
 		questionPair = `${first}|${second}`;
 	}
+	const near = nearness(unmatchedWords.slice(0, ta.unmatched), unmatchedWords.slice(ta.unmatched));
 	const most = Math.min(Math.max(ta.unmatched, tb.unmatched), UNMATCHED_CAP) / UNMATCHED_CAP;
 	const total = Math.min(ta.unmatched + tb.unmatched, 2 * UNMATCHED_CAP) / (2 * UNMATCHED_CAP);
 	return {
-		dense: [dice, weightedDice, covered, grams, questionsDiffer ? 1 : 0, numbersCompared && numbersAllDiffer(a, b) ? 1 : 0, most, total, rarest === 0 ? 0 : rarestUnmatched / rarest, dice * grams],
+		dense: [
+			dice,
+			weightedDice,
+			covered,
+			grams,
+			questionsDiffer ? 1 : 0,
+			numbersCompared && numbersAllDiffer(a, b) ? 1 : 0,
+			most,
+			total,
+			rarest === 0 ? 0 : rarestUnmatched / rarest,
+			dice * grams,
+			near
+		],
 		unmatched: unmatchedWords,
 		questionPair
 	};
+}
+
+interface Bigrams {
+	counts: Map<string, number>;
+	total: number;
+}
+
+const bigramCache = new Map<string, Bigrams>();
+
+function bigramsOf(word: string): Bigrams {
+	const cached = bigramCache.get(word);
+	if (cached) return cached;
+	const counts = new Map<string, number>();
+	for (let i = 0; i + 2 <= word.length; i++) {
+		const gram = word.slice(i, i + 2);
+		counts.set(gram, (counts.get(gram) ?? 0) + 1);
+	}
+	const bigrams = { counts, total: Math.max(0, word.length - 1) };
+	// Bounded: a stream of hostile one-off words must not grow the cache without end.
+	if (bigramCache.size > 50_000) bigramCache.clear();
+	bigramCache.set(word, bigrams);
+	return bigrams;
+}
+
+function bigramDice(x: Bigrams, y: Bigrams): number {
+	if (x.total === 0 || y.total === 0) return 0;
+	let shared = 0;
+	for (const [gram, count] of x.counts) {
+		const other = y.counts.get(gram);
+		if (other !== undefined) shared += Math.min(count, other);
+	}
+	return (2 * shared) / (x.total + y.total);
+}
+
+/** How near the words one text left unmatched are to the other's: the mean, over them all, of the
+ * best bigram Dice with a word of the other side (a spelling or form the stemmer did not join). */
+function nearness(left: string[], right: string[]): number {
+	if (left.length === 0 || right.length === 0) return 0;
+	const l = left.map(bigramsOf);
+	const r = right.map(bigramsOf);
+	// Each pair of words is compared once; the best for each word on either side is kept.
+	const bestRight = new Array<number>(r.length).fill(0);
+	let sum = 0;
+	for (const x of l) {
+		let bestLeft = 0;
+		for (let j = 0; j < r.length; j++) {
+			const dice = bigramDice(x, r[j]);
+			if (dice > bestLeft) bestLeft = dice;
+			if (dice > bestRight[j]) bestRight[j] = dice;
+		}
+		sum += bestLeft;
+	}
+	for (const best of bestRight) sum += best;
+	return sum / (left.length + right.length);
 }
 
 function numbersAllDiffer(a: PreparedText, b: PreparedText): boolean {
