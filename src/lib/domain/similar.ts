@@ -168,7 +168,11 @@ export function pairFeatures(a: PreparedText, b: PreparedText, idf: IdfOf = idfO
 		const [first, second] = [a.questionKey || '-', b.questionKey || '-'].sort();
 		questionPair = `${first}|${second}`;
 	}
-	const near = nearness(unmatchedWords.slice(0, ta.unmatched), unmatchedWords.slice(ta.unmatched));
+	// Numbers are left out: 1205 is no spelling of 1250.
+	const near = nearness(
+		unmatchedWords.slice(0, ta.unmatched).filter((word) => !a.numbers.has(word)),
+		unmatchedWords.slice(ta.unmatched).filter((word) => !b.numbers.has(word))
+	);
 	const most = Math.min(Math.max(ta.unmatched, tb.unmatched), UNMATCHED_CAP) / UNMATCHED_CAP;
 	const total = Math.min(ta.unmatched + tb.unmatched, 2 * UNMATCHED_CAP) / (2 * UNMATCHED_CAP);
 	return {
