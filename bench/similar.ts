@@ -12,13 +12,13 @@ import { bestThreshold, measure, parsePairs, scorePairs, type LabelledPair } fro
 import { emit } from './emit.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const Q2Q = process.env.BENCH_Q2Q ?? path.resolve(ROOT, '../shared/data/arabic_q2q/q2q_similarity_workshop_v2.1.tsv');
+export const Q2Q = process.env.BENCH_Q2Q ?? path.resolve(ROOT, '../shared/data/arabic_q2q/q2q_similarity_workshop_v2.1.tsv');
 const BAHRAIN = path.join(ROOT, 'tests/fixtures/similar/bahrain-complaint-pairs.tsv');
 /** Every HELD_BACK-th row (0, 5, 10, …) is reported on; the rest is tuned on. Fixed here. */
-const HELD_BACK = 5;
+export const HELD_BACK = 5;
 
 /** The Q2Q file's columns are question1, question2, label. */
-function readQ2q(file: string): LabelledPair[] {
+export function readQ2q(file: string): LabelledPair[] {
 	return fs
 		.readFileSync(file, 'utf8')
 		.split(/\r?\n/)

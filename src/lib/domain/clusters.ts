@@ -11,7 +11,7 @@
  * Pure: the incremental follower on the server, the rebuild and the specs use `ClusterIndex`. */
 import { DOC_TYPES, type CaseDoc, type GeoPoint } from './doc-types.js';
 import type { ClusterStatus } from './cluster-status.js';
-import { prepareText, similarity, SIMILAR_THRESHOLD, type PreparedText } from './similar.js';
+import { NUMBER_MISMATCH_CEILING, prepareText, similarity, SIMILAR_THRESHOLD, type PreparedText } from './similar.js';
 
 export { clusterTransitionAllowed, type ClusterStatus } from './cluster-status.js';
 
@@ -23,9 +23,6 @@ export const COMPARED_CHARS = 1000;
 /** Decimals kept of a position: about a kilometre, an area rather than a house. */
 const PLACE_DECIMALS = 2;
 const DAY_MS = 86_400_000;
-/** The highest score two texts whose numbers all differ can have (`similarity` halves it, and
- * two such texts never score 1 before halving, since their number tokens differ). */
-const NUMBER_MISMATCH_CEILING = 0.5;
 const WEEK_DAYS = 7;
 /** Weeks before this one that the trend compares with. */
 const TREND_WEEKS = 4;
@@ -130,10 +127,11 @@ interface Entry {
 
 /** The clusters of one entity still open to new members, indexed by the stemmed words and the
  * numbers of their texts. A case is scored only against clusters it shares a word with (without
- * one, the word half of the score is 0 and it cannot reach the threshold in practice), and, when it
- * names numbers, only against clusters with a text naming one of them or none (against a text whose
- * numbers all differ the score is halved, below the threshold): road and block numbers are what
- * keeps a year of one entity's complaints from being scored against each other. */
+ * one, every word overlap of the score is 0 and it cannot reach the threshold in practice), and,
+ * when it names numbers, only against clusters with a text naming one of them or none (against a
+ * text whose numbers all differ the score ends under `NUMBER_MISMATCH_CEILING`, below the
+ * threshold): road and block numbers are what keeps a year of one entity's complaints from being
+ * scored against each other. */
 export class ClusterIndex {
 	private readonly entries = new Map<string, Entry>();
 	private readonly byWord = new Map<string, Set<string>>();
@@ -202,7 +200,7 @@ export class ClusterIndex {
 	 * none), else — for a case naming no number — those sharing a word. */
 	private *candidates(prepared: PreparedText): Generator<Entry> {
 		const seen = new Set<string>();
-		const numbered = prepared.numbers.size > 0 && this.threshold >= NUMBER_MISMATCH_CEILING;
+		const numbered = prepared.numbers.size > 0 && this.threshold > NUMBER_MISMATCH_CEILING;
 		const indexes = numbered
 			? [[...prepared.numbers].map((n) => this.byNumber.get(n)), [...prepared.words].map((w) => this.byWordNumberless.get(w))]
 			: [[...prepared.words].map((w) => this.byWord.get(w))];

@@ -25,7 +25,6 @@ const EXTRA = new RegExp(`[${Object.keys(EXTRA_FOLDS).join('')}]`, 'g');
 const GULF_WORDS: Record<string, string> = {
 	ماي: 'مياه',
 	مايه: 'مياه',
-	ما: 'مياه',
 	وايد: 'كثير',
 	واجد: 'كثير',
 	وين: 'اين',

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { isSameCase, prepareText, similarity, SIMILAR_THRESHOLD } from './similar';
+import { isSameCase, NUMBER_MISMATCH_CEILING, prepareText, similarity, SIMILAR_THRESHOLD } from './similar';
 
 describe('similarity', () => {
 	it('scores a dialect paraphrase with Indic digits and no hamzas above the threshold', () => {
@@ -17,11 +17,30 @@ describe('similarity', () => {
 		expect(similarity('الماي مقطوع', 'حفرة كبيرة في الشارع')).toBeLessThan(0.15);
 	});
 
+	it('scores another problem at the same place below the threshold', () => {
+		expect(isSameCase('انقطاع الماي مجمع 327', 'انقطاع الانترنت مجمع 327')).toBe(false);
+	});
+
+	it('does not set a text apart for naming numbers the other leaves out', () => {
+		const withPlace = similarity('الليت طافي في شارع ٣٢ مجمع ٣٣٨', 'الليت طافي في الشارع');
+		expect(withPlace).toBeGreaterThanOrEqual(SIMILAR_THRESHOLD);
+		expect(similarity('الليت طافي في شارع ٣٢ مجمع ٣٣٨', 'إنارة الشارع مطفأة في طريق 45 مجمع 512')).toBeLessThanOrEqual(NUMBER_MISMATCH_CEILING);
+	});
+
+	it('reads "ما" as a question or a negation, not as water', () => {
+		expect(isSameCase('الزبالة ما انشالت', 'الماي مقطوع')).toBe(false);
+		expect(similarity('ما هي عاصمة البحرين؟', 'ما عدد سكان البحرين؟')).toBeLessThan(SIMILAR_THRESHOLD);
+		expect(similarity('ما هو التضخم؟', 'ماذا نقصد بالتضخم؟')).toBeGreaterThanOrEqual(SIMILAR_THRESHOLD);
+	});
+
 	it('gives 1 for the same text and is symmetric', () => {
 		const a = 'تسرب مياه المجاري أمام المدرسة';
 		const b = 'مياه المجاري طافحة قرب مدرسة البنات';
 		expect(similarity(a, a)).toBe(1);
 		expect(similarity(a, b)).toBe(similarity(b, a));
+		const c = 'ما هي أنواع الجهاد؟';
+		const d = 'ما معنى الجهاد في الإسلام؟';
+		expect(similarity(c, d)).toBe(similarity(d, c));
 	});
 
 	it('accepts prepared texts and gives the same score as raw ones', () => {
