@@ -111,17 +111,20 @@ async function readCapped(response: Response, cap: number, abort: AbortControlle
 	if (!response.body) throw new Error('the store sent no body');
 	const chunks: Buffer[] = [];
 	let bytes = 0;
+	const reader = response.body.getReader();
 	try {
-		for await (const chunk of response.body) {
-			bytes += chunk.byteLength;
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			bytes += value.byteLength;
 			if (bytes > cap) break;
-			chunks.push(Buffer.from(chunk));
+			chunks.push(Buffer.from(value));
 		}
 	} catch (error) {
 		if (bytes <= cap) throw error;
 	}
 	if (bytes > cap) {
-		// Leaving the loop cancelled the body; this ends the request itself.
+		// Ends the request, and with it the body, of which nothing more is read.
 		abort.abort();
 		return null;
 	}
